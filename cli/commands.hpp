@@ -1,0 +1,17 @@
+// One registration function per command; main.cpp lists them. Each command parses its
+// options into a plain struct (no I/O), then its run function does the work and returns
+// the exit code: 0 ok, 1 problems found / target failed, 2 bad input (InputError).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace lightcone::cli {
+
+using Runner = std::function<int()>;
+
+void register_validate(CLI::App& app, Runner& run);
+void register_info(CLI::App& app, Runner& run);
+void register_latency(CLI::App& app, Runner& run);
+
+}  // namespace lightcone::cli

@@ -1,0 +1,128 @@
+#include "common.hpp"
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "network/geodesic.hpp"
+
+namespace lightcone::cli {
+
+void add_network_options(CLI::App& cmd, NetworkArgs& a, bool required) {
+  auto* opt = cmd.add_option("--network", a.network, "Fibre lines: PATH[:LAYER] (any GDAL vector source)");
+  if (required) opt->required();
+  cmd.add_option("--network-where", a.network_where, "OGR attribute filter on the network layer");
+  cmd.add_option("--assume-crs", a.assume_crs, "CRS for sources without one, e.g. EPSG:4326");
+  cmd.add_option("--length-field", a.fields.length, "Field with the fibre route length (needs --length-unit)");
+  cmd.add_option("--length-unit", a.fields.length_unit, "Unit of --length-field: m or km")
+      ->check(CLI::IsMember({"m", "km"}));
+  cmd.add_option("--group-index-field", a.fields.group_index, "Field with a per-line group index");
+  cmd.add_option("--slack-field", a.fields.slack, "Field with a per-line slack factor");
+  cmd.add_option("--delay-field", a.fields.delay, "Field with a fixed per-line delay (needs --delay-unit)");
+  cmd.add_option("--delay-unit", a.fields.delay_unit, "Unit of --delay-field: us or ms")
+      ->check(CLI::IsMember({"us", "ms"}));
+  cmd.add_option("--snap", a.snap, "Join line ends closer than this (DEFAULT: 1m)")->capture_default_str();
+  cmd.add_flag("--no-split-shared", a.no_split_shared, "Do not split lines at shared vertices");
+}
+
+void add_sites_options(CLI::App& cmd, SitesArgs& a, bool required) {
+  auto* opt = cmd.add_option("--sites", a.sites, "Sites (data centres, edge sites): PATH[:LAYER]");
+  if (required) opt->required();
+  cmd.add_option("--sites-where", a.sites_where, "OGR attribute filter on the sites layer");
+  cmd.add_option("--site-id", a.fields.id, "Site id field (DEFAULT: site_id if present, else the FID)");
+  cmd.add_option("--site-delay-field", a.fields.entry_delay, "Field with a per-site entry delay in us");
+}
+
+void add_model_options(CLI::App& cmd, ModelArgs& a) {
+  cmd.add_option("--metric", a.metric, "rtt or one-way (DEFAULT: rtt)")->capture_default_str();
+  cmd.add_option("--group-index", a.group_index, "Fibre group index n (DEFAULT: 1.4682)")->capture_default_str();
+  cmd.add_option("--slack", a.slack, "Route length / drawn length (DEFAULT: 1)")->capture_default_str();
+  cmd.add_option("--node-delay", a.node_delay, "Delay per network node passed (DEFAULT: 0us)")->capture_default_str();
+  cmd.add_option("--site-delay", a.site_delay, "Entry delay at every site (DEFAULT: 0us)")->capture_default_str();
+  cmd.add_option("--access-detour", a.access_detour, "Access path / straight distance (DEFAULT: 1.5)")
+      ->capture_default_str();
+  cmd.add_option("--access-us-per-km", a.access_us_per_km, "Access speed in us/km (DEFAULT: the fibre value)");
+  cmd.add_option("--access-delay", a.access_delay, "Fixed delay per access link (DEFAULT: 0us)")->capture_default_str();
+  cmd.add_option("--max-access", a.max_access, "Longest straight access distance (DEFAULT: 10km)")->capture_default_str();
+  cmd.add_option("--access-from", a.access_from, "edges (any point of an edge) or nodes (DEFAULT: edges)")
+      ->capture_default_str();
+}
+
+AccessFrom parse_access_from(const std::string& s) {
+  if (s == "edges") return AccessFrom::edges;
+  if (s == "nodes") return AccessFrom::nodes;
+  throw InputError("unknown value '" + s + "' for --access-from. Use 'edges' or 'nodes'.");
+}
+
+LatencyModel make_model(const ModelArgs& a) {
+  LatencyModel m;
+  m.metric = parse_metric(a.metric, "--metric");
+  m.group_index = a.group_index;
+  m.slack = a.slack;
+  m.node_delay = parse_duration(a.node_delay, "--node-delay");
+  m.site_delay = parse_duration(a.site_delay, "--site-delay");
+  m.access_detour = a.access_detour;
+  m.access_us_per_km = a.access_us_per_km;
+  m.access_fixed = parse_duration(a.access_delay, "--access-delay");
+  m.max_access = parse_length(a.max_access, "--max-access");
+  m.validate();
+  parse_access_from(a.access_from);
+  return m;
+}
+
+ReadOptions read_options(const std::string& where, const std::string& assume_crs) {
+  ReadOptions o;
+  o.where = where;
+  if (!assume_crs.empty()) o.assume_crs = assume_crs;
+  return o;
+}
+
+Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {
+  Loaded L;
+  L.model = make_model(m);
+  BuildOptions build;
+  build.snap = parse_length(n.snap, "--snap");
+  if (build.snap.value < 0) throw InputError("--snap must not be negative, e.g. '1m'.");
+  build.split_shared = !n.no_split_shared;
+  if (!n.fields.length.empty() && n.fields.length_unit.empty()) {
+    throw InputError("--length-field " + n.fields.length + " needs its unit: add --length-unit km or --length-unit m.");
+  }
+  if (!n.fields.delay.empty() && n.fields.delay_unit.empty()) {
+    throw InputError("--delay-field " + n.fields.delay + " needs its unit: add --delay-unit us or --delay-unit ms.");
+  }
+  const ReadOptions net_read = read_options(n.network_where, n.assume_crs);
+  // Read every input before building anything, so bad input fails fast.
+  L.lines = read_lines(parse_layer_spec(n.network), net_read, n.fields);
+  if (s && !s->sites.empty()) {
+    L.sites = read_points(parse_layer_spec(s->sites), read_options(s->sites_where, n.assume_crs), s->fields);
+  }
+  L.net = build_network(L.lines.lines, L.model, build, &L.report);
+  if (L.sites) {
+    SegmentIndex pre(L.net);
+    std::vector<std::uint32_t> scratch;
+    const std::size_t ns = L.sites->pos.size();
+    L.site_attach.resize(ns);
+    for (std::size_t i = 0; i < ns; ++i)
+      L.site_attach[i] = attach_point(pre, L.sites->pos[i], L.model.max_access.value, scratch);
+    L.site_node = split_at(L.net, L.site_attach);
+    // Components after splitting (split points join their edge's component).
+    L.report.node_component = connected_components(L.net, &L.report.components);
+    const AccessCost access(L.model);
+    for (std::size_t i = 0; i < ns; ++i) {
+      if (L.site_node[i] == kNone) continue;
+      const double entry = std::isnan(L.sites->entry_delay_us[i]) ? L.model.site_delay.value : L.sites->entry_delay_us[i];
+      // A site's own access link counts its distance, not the fixed last-mile delay.
+      L.sources.push_back(Source{L.site_node[i], entry + access.us_per_m * L.site_attach[i].distance_m});
+      L.source_site.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  L.index = std::make_unique<SegmentIndex>(L.net);
+  L.graph = std::make_unique<Graph>(L.net);
+  return L;
+}
+
+std::string sidecar(const std::string& out, const std::string& suffix) {
+  std::filesystem::path p(out);
+  return (p.parent_path() / (p.stem().string() + suffix)).string();
+}
+
+}  // namespace lightcone::cli

@@ -1,0 +1,78 @@
+// Options shared by several commands (same names everywhere, DESIGN.md §8) and the
+// wiring from files to a routable network with attached sites.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/latency_model.hpp"
+#include "io/source.hpp"
+#include "latency/point_latency.hpp"
+#include "latency/search.hpp"
+#include "network/attach.hpp"
+#include "network/network.hpp"
+#include "network/segment_index.hpp"
+
+namespace lightcone::cli {
+
+struct NetworkArgs {
+  std::string network;
+  std::string network_where;
+  std::string assume_crs;
+  LineFields fields;
+  std::string snap = "1m";
+  bool no_split_shared = false;
+};
+
+struct SitesArgs {
+  std::string sites;
+  std::string sites_where;
+  PointFields fields;
+};
+
+struct ModelArgs {
+  double group_index = 1.4682;
+  double slack = 1.0;
+  std::string node_delay = "0us";
+  std::string site_delay = "0us";
+  double access_detour = 1.5;
+  double access_us_per_km = 0.0;
+  std::string access_delay = "0us";
+  std::string max_access = "10km";
+  std::string metric = "rtt";
+  std::string access_from = "edges";
+};
+
+void add_network_options(CLI::App& cmd, NetworkArgs& a, bool required);
+void add_sites_options(CLI::App& cmd, SitesArgs& a, bool required);
+void add_model_options(CLI::App& cmd, ModelArgs& a);
+
+LatencyModel make_model(const ModelArgs& a);
+AccessFrom parse_access_from(const std::string& s);
+
+// A network read, built, with sites attached (edges split at the sites).
+struct Loaded {
+  LatencyModel model;
+  LineLayer lines;
+  BuildReport report;
+  Network net;
+  std::optional<PointLayer> sites;
+  std::vector<Attachment> site_attach;  // per site
+  std::vector<NodeId> site_node;        // per site, kNone when off-network
+  std::vector<Source> sources;          // attached sites as search sources
+  std::vector<std::uint32_t> source_site;  // source index → site index
+  std::unique_ptr<SegmentIndex> index;
+  std::unique_ptr<Graph> graph;
+};
+
+Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m);
+
+ReadOptions read_options(const std::string& where, const std::string& assume_crs);
+
+// "a.gpkg" → "a.summary.json" beside it.
+std::string sidecar(const std::string& out, const std::string& suffix);
+
+}  // namespace lightcone::cli

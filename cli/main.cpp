@@ -1,0 +1,43 @@
+// lightcone: latency zones and edge-site placement over fibre networks.
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"lightcone: where is compute reachable within a latency budget over real fibre"};
+  app.set_version_flag("--version", "lightcone 0.1.0");
+  app.require_subcommand(1);
+  lightcone::cli::Runner run;
+  // The one registration list.
+  lightcone::cli::register_validate(app, run);
+  lightcone::cli::register_info(app, run);
+  lightcone::cli::register_latency(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  try {
+    return run();
+  } catch (const lightcone::InputError& e) {
+    fmt::print(stderr, "lightcone: error: {}\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "lightcone: error: out of memory. Try a smaller extent or budget.\n");
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "lightcone: internal error: {}\n", e.what());
+    return 3;
+  }
+}

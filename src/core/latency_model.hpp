@@ -1,0 +1,59 @@
+// The latency model of DESIGN.md §3. All delays are computed one-way internally;
+// the metric decides what outputs report (RTT = 2 × one-way, delays are symmetric).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/units.hpp"
+
+namespace lightcone {
+
+enum class Metric { rtt, one_way };
+
+// Speed of light in vacuum, km/s (exact by definition of the metre).
+inline constexpr double kSpeedOfLightKmPerS = 299792.458;
+
+// µs per km of fibre for a group index n: n / c, exact (n = 1.4682 gives 4.89738…).
+constexpr double fibre_us_per_km(double group_index) {
+  return group_index / kSpeedOfLightKmPerS * 1e6;
+}
+
+struct LatencyModel {
+  // Fibre group index n. DEFAULT: 1.4682 (G.652 single-mode at 1550 nm). REQUIRES: >= 1.
+  double group_index = 1.4682;
+  // Route length / drawn length. DEFAULT: 1.0. REQUIRES: >= 1.
+  double slack = 1.0;
+  // Delay added at every network node passed through (router/ROADM hop). DEFAULT: 0.
+  Microseconds node_delay{0.0};
+  // Switching delay inside a site, added at the site. DEFAULT: 0.
+  Microseconds site_delay{0.0};
+  // Last-mile detour factor: access path = straight distance × detour. DEFAULT: 1.5. REQUIRES: >= 1.
+  double access_detour = 1.5;
+  // Access µs per km; 0 means "same as the fibre" (n / c). DEFAULT: 0 (fibre value).
+  double access_us_per_km = 0.0;
+  // Fixed delay per access link at demand points (PON, 5G air interface). DEFAULT: 0.
+  Microseconds access_fixed{0.0};
+  // Longest straight access distance allowed. DEFAULT: 10 km. REQUIRES: > 0.
+  Metres max_access{10000.0};
+  // What outputs report. DEFAULT: round trip.
+  Metric metric = Metric::rtt;
+
+  double fibre_us_per_km() const { return lightcone::fibre_us_per_km(group_index); }
+  double access_rate_us_per_km() const {
+    return access_us_per_km > 0.0 ? access_us_per_km : fibre_us_per_km();
+  }
+  // Factor from one-way to the reported metric (2 for RTT).
+  double metric_factor() const { return metric == Metric::rtt ? 2.0 : 1.0; }
+
+  // Throws InputError naming the parameter when a value is out of range.
+  void validate() const;
+  // One line stating the model, for reports: "RTT; fibre n=1.4682 (4.897 us/km) ...".
+  std::string describe() const;
+};
+
+std::string_view to_string(Metric m);
+// Parses "rtt" or "one-way"; anything else is an InputError naming `what`.
+Metric parse_metric(std::string_view text, std::string_view what);
+
+}  // namespace lightcone

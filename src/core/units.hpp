@@ -1,0 +1,40 @@
+// Units as types at API boundaries: Microseconds (time), Metres (length).
+// Parsing is strict: a number must carry a unit ("1ms", "500us", "0.5 ms", "10km",
+// "250m"); a bare number, an unknown unit, NaN or infinity is an InputError.
+#pragma once
+
+#include <compare>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lightcone {
+
+struct Microseconds {
+  double value = 0.0;
+  constexpr auto operator<=>(const Microseconds&) const = default;
+  constexpr Microseconds operator+(Microseconds o) const { return {value + o.value}; }
+  constexpr Microseconds operator-(Microseconds o) const { return {value - o.value}; }
+  constexpr Microseconds operator*(double f) const { return {value * f}; }
+};
+
+struct Metres {
+  double value = 0.0;
+  constexpr auto operator<=>(const Metres&) const = default;
+  constexpr double km() const { return value / 1000.0; }
+};
+
+// Parses a duration such as "1ms", "500us", "500µs", "0.5 ms", "2s", "1000ns".
+// `what` names the option or key for the error message.
+Microseconds parse_duration(std::string_view text, std::string_view what);
+
+// Parses a length such as "10km", "250m", "1.5 km", "30cm".
+Metres parse_length(std::string_view text, std::string_view what);
+
+// Parses a comma-separated list of durations ("1ms,3ms"); each must be > 0.
+std::vector<Microseconds> parse_budgets(std::string_view text, std::string_view what);
+
+// Formats a duration for names and reports: "1ms", "500us", "1.5ms".
+std::string format_duration(Microseconds t);
+
+}  // namespace lightcone

@@ -1,0 +1,284 @@
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "core/error.hpp"
+#include "io/gdal_util.hpp"
+#include "io/source.hpp"
+
+namespace lightcone {
+namespace {
+
+bool is_line_type(OGRwkbGeometryType t) {
+  switch (wkbFlatten(t)) {
+    case wkbLineString: case wkbMultiLineString: case wkbCircularString: case wkbCompoundCurve:
+    case wkbMultiCurve: return true;
+    default: return false;
+  }
+}
+bool is_point_like_type(OGRwkbGeometryType t) {
+  switch (wkbFlatten(t)) {
+    case wkbPoint: case wkbMultiPoint: case wkbPolygon: case wkbMultiPolygon: case wkbCurvePolygon:
+    case wkbMultiSurface: return true;
+    default: return false;
+  }
+}
+
+std::string where(const OpenLayer& L, std::int64_t fid) {
+  return "(" + L.path + ":" + L.layer_name + ":fid=" + std::to_string(fid) + ")";
+}
+
+int require_field(const OpenLayer& L, const std::string& name, const std::string& option) {
+  if (name.empty()) return -1;
+  const int idx = L.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
+  if (idx < 0) {
+    throw InputError("field '" + name + "' not found (" + L.path + ":" + L.layer_name +
+                     "). Available fields: " + field_list(L.layer) + ". Fix " + option + ".");
+  }
+  return idx;
+}
+
+// Reads a numeric field strictly: NaN when null; InputError when not a number.
+double numeric_field(const OpenLayer& L, OGRFeature& f, int idx, const std::string& option) {
+  if (idx < 0 || !f.IsFieldSetAndNotNull(idx)) return std::nan("");
+  const OGRFieldType t = f.GetFieldDefnRef(idx)->GetType();
+  if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) return f.GetFieldAsDouble(idx);
+  const char* s = f.GetFieldAsString(idx);
+  char* end = nullptr;
+  const double v = std::strtod(s, &end);
+  while (end && *end == ' ') ++end;
+  if (end == s || (end && *end != '\0') || !std::isfinite(v)) {
+    throw InputError("non-numeric value '" + std::string(s) + "' in field '" +
+                     f.GetFieldDefnRef(idx)->GetNameRef() + "' " + where(L, f.GetFID()) +
+                     ". Fix the data or choose another field with " + option + ".");
+  }
+  return v;
+}
+
+double unit_factor(const std::string& unit, const std::string& option, bool length) {
+  if (length) {
+    if (unit == "m") return 1.0;
+    if (unit == "km") return 1000.0;
+    throw InputError("unknown length unit '" + unit + "' for " + option + ". Use 'm' or 'km'.");
+  }
+  if (unit == "us") return 1.0;
+  if (unit == "ms") return 1000.0;
+  throw InputError("unknown time unit '" + unit + "' for " + option + ". Use 'us' or 'ms'.");
+}
+
+// Checks transformed coordinates; returns a skip reason or empty.
+std::string check_coords(const OGRSimpleCurve& c) {
+  for (int i = 0; i < c.getNumPoints(); ++i) {
+    const double x = c.getX(i);
+    const double y = c.getY(i);
+    if (!std::isfinite(x) || !std::isfinite(y)) return "NaN or infinite coordinate";
+    if (x < -180.0 || x > 180.0 || y < -90.0 || y > 90.0) return "coordinate out of range";
+  }
+  return {};
+}
+
+// Haversine length, only used to share a length field among the parts of a line.
+double approx_length(const OGRLineString& ls) {
+  double total = 0.0;
+  constexpr double kRad = 0.017453292519943295;
+  for (int i = 1; i < ls.getNumPoints(); ++i) {
+    const double dlat = (ls.getY(i) - ls.getY(i - 1)) * kRad;
+    const double dlon = (ls.getX(i) - ls.getX(i - 1)) * kRad;
+    const double a = std::pow(std::sin(dlat / 2), 2) +
+                     std::cos(ls.getY(i) * kRad) * std::cos(ls.getY(i - 1) * kRad) * std::pow(std::sin(dlon / 2), 2);
+    total += 2 * std::asin(std::min(1.0, std::sqrt(a)));
+  }
+  return total;
+}
+
+}  // namespace
+
+LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const LineFields& fields) {
+  OpenLayer L = open_layer(spec, options, "--network");
+  const OGRwkbGeometryType declared = L.layer->GetGeomType();
+  if (is_point_like_type(declared)) {
+    throw InputError(std::string("layer has ") + OGRGeometryTypeToName(declared) +
+                     " geometry but fibre lines are expected (" + L.path + ":" + L.layer_name +
+                     "). Give a LineString layer with --network PATH:LAYER.");
+  }
+  const int f_len = require_field(L, fields.length, "--length-field");
+  const int f_n = require_field(L, fields.group_index, "--group-index-field");
+  const int f_slack = require_field(L, fields.slack, "--slack-field");
+  const int f_delay = require_field(L, fields.delay, "--delay-field");
+  const double len_factor = f_len >= 0 ? unit_factor(fields.length_unit, "--length-unit", true) : 1.0;
+  const double delay_factor = f_delay >= 0 ? unit_factor(fields.delay_unit, "--delay-unit", false) : 1.0;
+
+  LineLayer out;
+  out.info = L.info;
+  std::size_t non_line = 0;
+  std::vector<LonLat> pts;
+  for (auto& f : *L.layer) {
+    ++out.info.features_read;
+    const std::int64_t fid = f->GetFID();
+    OGRGeometry* g = f->GetGeometryRef();
+    if (g == nullptr) {
+      out.info.skipped.push_back({fid, "null geometry"});
+      continue;
+    }
+    if (g->IsEmpty()) {
+      out.info.skipped.push_back({fid, "empty geometry"});
+      continue;
+    }
+    if (!is_line_type(g->getGeometryType())) {
+      ++non_line;
+      out.info.skipped.push_back({fid, std::string("not a line: ") + g->getGeometryName()});
+      continue;
+    }
+    const double len = numeric_field(L, *f, f_len, "--length-field");
+    if (f_len >= 0 && !std::isnan(len) && len < 0) {
+      throw InputError("negative length " + std::to_string(len) + " in field '" + fields.length + "' " +
+                       where(L, fid) + ". Lengths must be >= 0; fix the data or drop --length-field.");
+    }
+    const double n = numeric_field(L, *f, f_n, "--group-index-field");
+    if (!std::isnan(n) && (n < 1.0 || n > 10.0)) {
+      throw InputError("group index " + std::to_string(n) + " out of range [1, 10] in field '" +
+                       fields.group_index + "' " + where(L, fid) + ". Fibre is about 1.468.");
+    }
+    const double slack = numeric_field(L, *f, f_slack, "--slack-field");
+    if (!std::isnan(slack) && slack < 1.0) {
+      throw InputError("slack " + std::to_string(slack) + " below 1 in field '" + fields.slack + "' " +
+                       where(L, fid) + ". Slack is route length / drawn length, at least 1.");
+    }
+    const double delay = numeric_field(L, *f, f_delay, "--delay-field");
+    if (!std::isnan(delay) && delay < 0) {
+      throw InputError("negative delay in field '" + fields.delay + "' " + where(L, fid) + ".");
+    }
+    if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
+      out.info.skipped.push_back({fid, "coordinate transformation failed"});
+      continue;
+    }
+    std::unique_ptr<OGRGeometry> linear(g->getLinearGeometry());
+    std::vector<const OGRLineString*> parts;
+    if (wkbFlatten(linear->getGeometryType()) == wkbLineString) {
+      parts.push_back(linear->toLineString());
+    } else if (auto* coll = dynamic_cast<OGRGeometryCollection*>(linear.get())) {
+      for (int i = 0; i < coll->getNumGeometries(); ++i)
+        if (wkbFlatten(coll->getGeometryRef(i)->getGeometryType()) == wkbLineString)
+          parts.push_back(coll->getGeometryRef(i)->toLineString());
+    }
+    std::string bad;
+    for (const OGRLineString* ls : parts)
+      if (bad.empty()) bad = check_coords(*ls);
+    if (!bad.empty()) {
+      out.info.skipped.push_back({fid, bad});
+      continue;
+    }
+    // A length field on a multi-part line is shared by the parts in proportion to
+    // their drawn length (build_network does the same for pieces of one line).
+    double total = 0.0;
+    for (const OGRLineString* ls : parts) total += approx_length(*ls);
+    for (const OGRLineString* ls : parts) {
+      if (ls->getNumPoints() < 2) continue;
+      pts.clear();
+      for (int i = 0; i < ls->getNumPoints(); ++i) pts.push_back({ls->getX(i), ls->getY(i)});
+      double part_len = len * len_factor;
+      if (!std::isnan(part_len) && parts.size() > 1) {
+        part_len = total > 0 ? part_len * approx_length(*ls) / total : part_len / static_cast<double>(parts.size());
+      }
+      out.lines.add_line(pts, fid, part_len, n, slack, std::isnan(delay) ? delay : delay * delay_factor);
+    }
+  }
+  if (out.info.features_read == 0) {
+    throw InputError(std::string(options.where.empty() ? "layer is empty" : "no feature matches the filter '" + options.where + "'") +
+                     " (" + L.path + ":" + L.layer_name + "). Give a layer with fibre lines.");
+  }
+  if (out.lines.lines() == 0) {
+    throw InputError(std::string(non_line > 0 ? "no line geometries" : "no usable line") + " in " +
+                     std::to_string(out.info.features_read) + " features (" + L.path + ":" + L.layer_name +
+                     (out.info.skipped.empty() ? "" : ":fid=" + std::to_string(out.info.skipped.front().fid)) +
+                     "). Fibre must be LineString features; first problem: " +
+                     (out.info.skipped.empty() ? std::string("none") : out.info.skipped.front().reason) + ".");
+  }
+  return out;
+}
+
+PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const PointFields& fields) {
+  OpenLayer L = open_layer(spec, options, "--sites");
+  const OGRwkbGeometryType declared = L.layer->GetGeomType();
+  if (is_line_type(declared)) {
+    throw InputError(std::string("layer has ") + OGRGeometryTypeToName(declared) +
+                     " geometry but points are expected (" + L.path + ":" + L.layer_name +
+                     "). Give a Point or Polygon layer.");
+  }
+  PointLayer out;
+  out.info = L.info;
+  int f_id = -1;
+  if (!fields.id.empty()) {
+    f_id = require_field(L, fields.id, "--site-id");
+    out.id_field = fields.id;
+  } else if ((f_id = L.layer->GetLayerDefn()->GetFieldIndex("site_id")) >= 0) {
+    out.id_field = "site_id";
+  } else {
+    out.id_field = "fid";
+  }
+  const int f_w = require_field(L, fields.weight, "--weight");
+  const int f_delay = require_field(L, fields.entry_delay, "--site-delay-field");
+  const double delay_factor = f_delay >= 0 ? unit_factor(fields.delay_unit, "--site-delay-unit", false) : 1.0;
+  for (auto& f : *L.layer) {
+    ++out.info.features_read;
+    const std::int64_t fid = f->GetFID();
+    OGRGeometry* g = f->GetGeometryRef();
+    if (g == nullptr || g->IsEmpty()) {
+      out.info.skipped.push_back({fid, g == nullptr ? "null geometry" : "empty geometry"});
+      continue;
+    }
+    if (is_line_type(g->getGeometryType())) {
+      out.info.skipped.push_back({fid, "a line where a point is expected"});
+      continue;
+    }
+    const double w = f_w >= 0 ? numeric_field(L, *f, f_w, "--weight") : 1.0;
+    if (f_w >= 0 && (std::isnan(w) || w < 0)) {
+      throw InputError("weight must be a number >= 0, got '" + std::string(f->GetFieldAsString(f_w)) +
+                       "' in field '" + fields.weight + "' " + where(L, fid) + ". Fix the data or --weight.");
+    }
+    const double delay = numeric_field(L, *f, f_delay, "--site-delay-field");
+    if (!std::isnan(delay) && delay < 0) {
+      throw InputError("negative site delay in field '" + fields.entry_delay + "' " + where(L, fid) + ".");
+    }
+    if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
+      out.info.skipped.push_back({fid, "coordinate transformation failed"});
+      continue;
+    }
+    OGRPoint pt;
+    if (wkbFlatten(g->getGeometryType()) == wkbPoint) pt = *g->toPoint();
+    else if (g->Centroid(&pt) != OGRERR_NONE) {
+      out.info.skipped.push_back({fid, "no centroid"});
+      continue;
+    }
+    const double x = pt.getX();
+    const double y = pt.getY();
+    if (!std::isfinite(x) || !std::isfinite(y)) {
+      out.info.skipped.push_back({fid, "NaN or infinite coordinate"});
+      continue;
+    }
+    if (x < -180.0 || x > 180.0 || y < -90.0 || y > 90.0) {
+      out.info.skipped.push_back({fid, "coordinate out of range"});
+      continue;
+    }
+    out.pos.push_back({x, y});
+    out.fid.push_back(fid);
+    out.id.push_back(f_id >= 0 ? std::string(f->GetFieldAsString(f_id)) : std::to_string(fid));
+    out.weight.push_back(w);
+    out.entry_delay_us.push_back(std::isnan(delay) ? delay : delay * delay_factor);
+  }
+  if (out.info.features_read == 0) {
+    throw InputError(std::string(options.where.empty() ? "layer is empty" : "no feature matches the filter '" + options.where + "'") +
+                     " (" + L.path + ":" + L.layer_name + "). Give a layer with point features.");
+  }
+  return out;
+}
+
+}  // namespace lightcone

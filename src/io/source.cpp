@@ -1,0 +1,167 @@
+#include <cpl_conv.h>
+#include <cpl_error.h>
+
+#include <filesystem>
+#include <mutex>
+
+#include "core/error.hpp"
+#include "io/gdal_util.hpp"
+#include "io/source.hpp"
+
+namespace lightcone {
+
+void ensure_gdal_registered() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();
+    // Errors are turned into exceptions with their message; GDAL must not print.
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+  });
+}
+
+std::string last_gdal_error() {
+  const char* msg = CPLGetLastErrorMsg();
+  return msg && *msg ? msg : "unknown error";
+}
+
+OGRSpatialReference wgs84() {
+  OGRSpatialReference srs;
+  srs.importFromEPSG(4326);
+  srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  return srs;
+}
+
+LayerSpec parse_layer_spec(std::string_view text) {
+  std::string s(text);
+  if (s.rfind("PG:", 0) == 0 || s.rfind("/vsi", 0) == 0 || std::filesystem::exists(s)) return {s, ""};
+  const auto colon = s.rfind(':');
+  if (colon != std::string::npos && colon > 0 && std::filesystem::exists(s.substr(0, colon))) {
+    return {s.substr(0, colon), s.substr(colon + 1)};
+  }
+  return {s, ""};
+}
+
+std::string field_list(OGRLayer* layer) {
+  std::string out;
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  for (int i = 0; i < defn->GetFieldCount(); ++i) {
+    if (!out.empty()) out += ", ";
+    out += defn->GetFieldDefn(i)->GetNameRef();
+  }
+  return out.empty() ? "(none)" : out;
+}
+
+namespace {
+std::string layer_names(GDALDataset& ds) {
+  std::string out;
+  for (int i = 0; i < ds.GetLayerCount(); ++i) {
+    if (!out.empty()) out += ", ";
+    out += ds.GetLayer(i)->GetName();
+  }
+  return out;
+}
+}  // namespace
+
+OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option) {
+  ensure_gdal_registered();
+  OpenLayer L;
+  L.path = spec.path;
+  const bool is_file_path = spec.path.rfind("PG:", 0) != 0 && spec.path.rfind("/vsi", 0) != 0;
+  if (is_file_path && !std::filesystem::exists(spec.path)) {
+    throw InputError("file not found (" + spec.path + "). Check the path given to " + option + ".");
+  }
+  CPLErrorReset();
+  L.dataset.reset(static_cast<GDALDataset*>(
+      GDALOpenEx(spec.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+  if (!L.dataset) {
+    throw InputError("cannot open as a vector dataset (" + spec.path + "): " + last_gdal_error() +
+                     ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file to " + option + ".");
+  }
+  GDALDataset& ds = *L.dataset;
+  L.info.driver = ds.GetDriverName();
+  if (!spec.layer.empty()) {
+    L.layer = ds.GetLayerByName(spec.layer.c_str());
+    if (!L.layer) {
+      throw InputError("layer '" + spec.layer + "' not found (" + spec.path + "). Layers: " + layer_names(ds) +
+                       ". Use " + option + " PATH:LAYER.");
+    }
+  } else if (L.info.driver == "OSM") {
+    L.layer = ds.GetLayerByName("lines");
+  } else if (ds.GetLayerCount() == 1) {
+    L.layer = ds.GetLayer(0);
+  } else {
+    throw InputError("dataset has " + std::to_string(ds.GetLayerCount()) + " layers (" + spec.path +
+                     "); say which one: " + layer_names(ds) + ". Use " + option + " PATH:LAYER.");
+  }
+  if (!L.layer) throw InputError("dataset has no layer (" + spec.path + "). Check " + option + ".");
+  L.layer_name = L.layer->GetName();
+  L.info.path = L.path;
+  L.info.layer = L.layer_name;
+  if (!options.where.empty()) {
+    CPLErrorReset();
+    if (L.layer->SetAttributeFilter(options.where.c_str()) != OGRERR_NONE) {
+      throw InputError("invalid filter '" + options.where + "' (" + spec.path + ":" + L.layer_name +
+                       "): " + last_gdal_error() + ". Write an OGR SQL WHERE clause, e.g. \"kind = 'trunk'\".");
+    }
+  }
+  const OGRSpatialReference* src = L.layer->GetSpatialRef();
+  OGRSpatialReference assumed;
+  if (src == nullptr) {
+    if (!options.assume_crs) {
+      throw InputError("layer has no CRS (" + spec.path + ":" + L.layer_name +
+                       "). Say which one it uses, e.g. --assume-crs EPSG:4326.");
+    }
+    if (assumed.SetFromUserInput(options.assume_crs->c_str()) != OGRERR_NONE) {
+      throw InputError("unknown CRS '" + *options.assume_crs + "' for --assume-crs. Use e.g. EPSG:4326.");
+    }
+    src = &assumed;
+    L.info.crs = "assumed " + *options.assume_crs;
+  } else {
+    const char* name = src->GetName();
+    const char* auth = src->GetAuthorityName(nullptr);
+    const char* code = src->GetAuthorityCode(nullptr);
+    L.info.crs = std::string(name ? name : "unnamed") +
+                 (auth && code ? std::string(" (") + auth + ":" + code + ")" : std::string());
+  }
+  OGRSpatialReference source_srs(*src);
+  source_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const OGRSpatialReference target = wgs84();
+  const char* auth = source_srs.GetAuthorityName(nullptr);
+  const char* code = source_srs.GetAuthorityCode(nullptr);
+  const bool is_wgs84 = auth && code && std::string(auth) == "EPSG" && std::string(code) == "4326";
+  if (!is_wgs84 && !source_srs.IsSame(&target)) {
+    L.transform.reset(OGRCreateCoordinateTransformation(&source_srs, &target));
+    if (!L.transform) {
+      throw InputError("cannot transform from the layer's CRS to WGS 84 (" + spec.path + ":" + L.layer_name +
+                       "): " + last_gdal_error() + ".");
+    }
+  }
+  return L;
+}
+
+std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver) {
+  ensure_gdal_registered();
+  if (path.rfind("PG:", 0) != 0 && !std::filesystem::exists(path)) {
+    throw InputError("file not found (" + path + "). Check the path.");
+  }
+  DatasetPtr ds(static_cast<GDALDataset*>(
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+  if (!ds) throw InputError("cannot open as a vector dataset (" + path + "): " + last_gdal_error() + ".");
+  if (driver) *driver = ds->GetDriverName();
+  std::vector<DatasetLayerSummary> out;
+  for (int i = 0; i < ds->GetLayerCount(); ++i) {
+    OGRLayer* layer = ds->GetLayer(i);
+    DatasetLayerSummary s;
+    s.name = layer->GetName();
+    s.geometry_type = OGRGeometryTypeToName(layer->GetGeomType());
+    s.features = layer->GetFeatureCount(TRUE);
+    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    s.crs = srs ? (srs->GetName() ? srs->GetName() : "unnamed") : "none";
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (int k = 0; k < defn->GetFieldCount(); ++k) s.fields.emplace_back(defn->GetFieldDefn(k)->GetNameRef());
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace lightcone

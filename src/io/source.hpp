@@ -1,0 +1,94 @@
+// Reading GIS layers through GDAL (this module is the only GDAL user).
+// Sources are given as PATH[:LAYER]; every geometry is transformed to WGS 84 lon/lat
+// (traditional GIS axis order). Unusable input throws InputError naming file, layer and
+// feature id; features that can be skipped are listed in `skipped` with their reason.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "network/network.hpp"
+
+namespace lightcone {
+
+struct LayerSpec {
+  std::string path;
+  std::string layer;  // empty: the only layer (or "lines" for OSM files)
+};
+
+// Splits "PATH[:LAYER]": the whole text when it names an existing file, else the part
+// before the last ':' when that exists. "PG:..." connection strings are passed whole.
+LayerSpec parse_layer_spec(std::string_view text);
+
+struct ReadOptions {
+  std::string where;                  // OGR attribute filter; empty = none
+  std::optional<std::string> assume_crs;  // for sources without a CRS, e.g. "EPSG:4326"
+};
+
+struct SkippedFeature {
+  std::int64_t fid = 0;
+  std::string reason;
+};
+
+struct LayerInfo {
+  std::string path;
+  std::string layer;
+  std::string driver;
+  std::string crs;           // source CRS name (or "assumed EPSG:4326")
+  std::size_t features_read = 0;
+  std::vector<SkippedFeature> skipped;
+};
+
+// Field mapping for fibre lines. Empty name = not used. Length and delay fields need
+// their unit ("km"/"m", "us"/"ms").
+struct LineFields {
+  std::string length;
+  std::string length_unit;   // "m" or "km"; REQUIRES: set when `length` is
+  std::string group_index;
+  std::string slack;
+  std::string delay;         // fixed extra delay of a line
+  std::string delay_unit;    // "us" or "ms"; REQUIRES: set when `delay` is
+};
+
+struct LineLayer {
+  LayerInfo info;
+  LineInput lines;
+};
+
+LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const LineFields& fields);
+
+struct PointFields {
+  std::string id;            // empty: "site_id" if present, else the FID
+  std::string weight;        // empty: weight 1
+  std::string entry_delay;   // per-site entry delay (µs unless delay_unit says otherwise)
+  std::string delay_unit = "us";
+};
+
+struct PointLayer {
+  LayerInfo info;
+  std::vector<LonLat> pos;
+  std::vector<std::int64_t> fid;
+  std::vector<std::string> id;
+  std::vector<double> weight;
+  std::vector<double> entry_delay_us;  // NaN where not given
+  std::string id_field;                // the field ids came from, or "fid"
+};
+
+// Points; polygons are taken at their centroid, lines are an error.
+PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const PointFields& fields);
+
+// Dataset summary for `info`: driver, layers with feature counts, geometry types, CRS.
+struct DatasetLayerSummary {
+  std::string name;
+  std::string geometry_type;
+  std::int64_t features = 0;
+  std::string crs;
+  std::vector<std::string> fields;
+};
+std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver);
+
+}  // namespace lightcone

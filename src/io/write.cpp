@@ -1,0 +1,182 @@
+#include <cpl_conv.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "io/gdal_util.hpp"
+#include "io/write.hpp"
+
+namespace lightcone {
+namespace {
+
+std::string extension_of(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+struct DriverChoice {
+  const char* driver;
+  bool multi_layer;
+};
+
+DriverChoice driver_for(const std::string& path) {
+  const std::string ext = extension_of(path);
+  if (ext == ".gpkg") return {"GPKG", true};
+  if (ext == ".csv") return {"CSV", false};
+  if (ext == ".geojson" || ext == ".json") return {"GeoJSON", false};
+  throw InputError("unsupported output format '" + ext + "' (" + path +
+                   "). Use a .gpkg, .csv or .geojson file name for --out.");
+}
+
+void check(bool ok, const std::string& what, const std::string& path) {
+  if (!ok) throw InputError(what + " (" + path + "): " + last_gdal_error() + ".");
+}
+
+// Sets a GDAL config option for the lifetime of the object.
+class ScopedConfig {
+ public:
+  ScopedConfig(const char* key, const char* value) : m_key(key) {
+    const char* old = CPLGetConfigOption(key, nullptr);
+    if (old) m_old = old;
+    m_had = old != nullptr;
+    CPLSetThreadLocalConfigOption(key, value);
+  }
+  ~ScopedConfig() { CPLSetThreadLocalConfigOption(m_key, m_had ? m_old.c_str() : nullptr); }
+
+ private:
+  const char* m_key;
+  std::string m_old;
+  bool m_had = false;
+};
+
+}  // namespace
+
+std::size_t FeatureTable::features() const {
+  if (geometry == Geometry::point) return coords.size();
+  if (geometry == Geometry::line) return first.size() - 1;
+  return columns.empty() ? 0 : std::max({columns[0].real.size(), columns[0].integer.size(), columns[0].text.size()});
+}
+
+void write_tables(const std::string& path, std::span<const FeatureTable> tables) {
+  ensure_gdal_registered();
+  const DriverChoice choice = driver_for(path);
+  if (!choice.multi_layer && tables.size() != 1) {
+    throw InputError("a " + extension_of(path) + " file holds one layer (" + path + "). Use a .gpkg file for --out.");
+  }
+  const std::filesystem::path target(path);
+  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
+  if (!std::filesystem::is_directory(dir)) {
+    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
+  }
+  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(getpid()) +
+                                  target.extension().string())).string();
+  std::filesystem::remove(tmp);
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(choice.driver);
+  check(drv != nullptr, std::string("GDAL driver ") + choice.driver + " not available", path);
+  // Fixed timestamps so identical runs give identical files.
+  ScopedConfig date("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+  try {
+    DatasetPtr ds(drv->Create(tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    check(ds != nullptr, "cannot create output", path);
+    OGRSpatialReference srs = wgs84();
+    for (const FeatureTable& t : tables) {
+      const OGRwkbGeometryType gt = t.geometry == FeatureTable::Geometry::point  ? wkbPoint
+                                    : t.geometry == FeatureTable::Geometry::line ? wkbLineString
+                                                                                 : wkbNone;
+      char** lco = nullptr;
+      if (choice.driver == std::string("CSV") && gt == wkbPoint) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_XY");
+      if (choice.driver == std::string("CSV") && gt == wkbLineString) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
+      if (choice.driver == std::string("GeoJSON")) lco = CSLSetNameValue(lco, "RFC7946", "YES");
+      if (choice.driver == std::string("GPKG")) lco = CSLSetNameValue(lco, "FID", "fid");
+      OGRLayer* layer = ds->CreateLayer(t.name.c_str(), gt == wkbNone ? nullptr : &srs, gt, lco);
+      CSLDestroy(lco);
+      check(layer != nullptr, "cannot create layer " + t.name, path);
+      for (const Column& c : t.columns) {
+        const OGRFieldType ft = c.type == Column::Type::real      ? OFTReal
+                                : c.type == Column::Type::integer ? OFTInteger64
+                                                                  : OFTString;
+        OGRFieldDefn fd(c.name.c_str(), ft);
+        check(layer->CreateField(&fd) == OGRERR_NONE, "cannot create field " + c.name, path);
+      }
+      const bool in_transaction = ds->StartTransaction() == OGRERR_NONE;
+      const std::size_t n = t.features();
+      for (std::size_t i = 0; i < n; ++i) {
+        OGRFeature f(layer->GetLayerDefn());
+        if (!t.fid.empty() && choice.driver == std::string("GPKG")) f.SetFID(t.fid[i]);
+        if (t.geometry == FeatureTable::Geometry::point) {
+          f.SetGeometryDirectly(new OGRPoint(t.coords[i].lon, t.coords[i].lat));
+        } else if (t.geometry == FeatureTable::Geometry::line) {
+          auto* ls = new OGRLineString();
+          for (std::uint32_t k = t.first[i]; k < t.first[i + 1]; ++k) ls->addPoint(t.coords[k].lon, t.coords[k].lat);
+          f.SetGeometryDirectly(ls);
+        }
+        for (int k = 0; k < static_cast<int>(t.columns.size()); ++k) {
+          const Column& c = t.columns[static_cast<std::size_t>(k)];
+          const bool is_null = (!c.null.empty() && c.null[i]) || (c.type == Column::Type::real && std::isnan(c.real[i]));
+          if (is_null) {
+            f.SetFieldNull(k);
+            continue;
+          }
+          switch (c.type) {
+            case Column::Type::real: f.SetField(k, c.real[i]); break;
+            case Column::Type::integer: f.SetField(k, static_cast<GIntBig>(c.integer[i])); break;
+            case Column::Type::text: f.SetField(k, c.text[i].c_str()); break;
+          }
+        }
+        check(layer->CreateFeature(&f) == OGRERR_NONE, "cannot write feature to " + t.name, path);
+      }
+      if (in_transaction) check(ds->CommitTransaction() == OGRERR_NONE, "cannot commit " + t.name, path);
+    }
+    ds.reset();  // flush and close before renaming
+    std::filesystem::rename(tmp, target);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace lightcone
+
+#include <fstream>
+
+namespace lightcone {
+
+void write_text_file(const std::string& path, const std::string& content) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
+  if (!std::filesystem::is_directory(dir)) {
+    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
+  }
+  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(getpid()))).string();
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw InputError("cannot write (" + path + "). Check the directory is writable.");
+    }
+  }
+  std::filesystem::rename(tmp, target);
+}
+
+}  // namespace lightcone
+
+namespace lightcone {
+
+void write_tables_check_path(const std::string& path) {
+  driver_for(path);
+  const std::filesystem::path target(path);
+  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
+  if (!std::filesystem::is_directory(dir)) {
+    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
+  }
+}
+
+}  // namespace lightcone

@@ -1,0 +1,106 @@
+#include "latency/point_latency.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "network/geodesic.hpp"
+
+namespace lightcone {
+namespace {
+
+// argmin over x in [lo, hi] of acc·sqrt((x−x0)² + h²) + slope·x (convex in x).
+double argmin_access(double acc, double slope, double x0, double h, double lo, double hi) {
+  double x = 0.0;
+  if (acc > std::abs(slope)) x = x0 - slope * h / std::sqrt(acc * acc - slope * slope);
+  else x = slope > 0 ? lo : hi;
+  return std::clamp(x, lo, hi);
+}
+
+}  // namespace
+
+PointLatencyQuery::PointLatencyQuery(const Network& net, const SegmentIndex& index,
+                                     const LatencyModel& model, AccessFrom mode)
+    : m_net(net), m_index(index), m_access(model), m_mode(mode) {}
+
+template <class F>
+void PointLatencyQuery::for_each_candidate(LonLat p, F&& f) {
+  const LocalFrame frame(p);
+  const double max_m = m_access.max_m;
+  // Slightly larger plane radius so plane/geodesic differences never drop a candidate;
+  // the final distance is checked geodesically.
+  const double plane_max = max_m * (1.0 + 1e-3) + 0.01;
+  m_index.query(p, plane_max, m_scratch, [&](std::uint32_t id) {
+    const Piece& piece = m_index.piece(id);
+    const PieceView v = view_piece(frame, piece);
+    if (v.h > plane_max) return;
+    const double r = std::sqrt(plane_max * plane_max - v.h * v.h);
+    const double lo = std::max(0.0, v.x0 - r);
+    const double hi = std::min(v.length, v.x0 + r);
+    if (lo > hi) return;
+    const EdgeId e = piece.edge;
+    const double geom = m_net.edge_geom_length_m[e];
+    const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;  // µs per metre along
+    const double scale = v.length > 0 ? piece.length_m / v.length : 0.0;  // along m per plane m
+    for (int end = 0; end < 2; ++end) {
+      double x = 0.0;
+      if (m_mode == AccessFrom::nodes) {
+        // Only the edge end itself, if it lies in this piece.
+        const bool at_u = end == 0 && piece.along_m == 0.0;
+        const bool at_v = end == 1 && piece.along_m + piece.length_m >= geom * (1 - 1e-12);
+        if (!at_u && !at_v) continue;
+        x = end == 0 ? 0.0 : v.length;
+        if (x < lo || x > hi) continue;
+      } else {
+        // Latency grows along the edge away from the end the path comes through.
+        const double slope = (end == 0 ? rate : -rate) * scale;
+        x = argmin_access(m_access.us_per_m, slope, v.x0, v.h, lo, hi);
+      }
+      const LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
+      const double dist = geodesic_distance_m(p, q);
+      if (dist > max_m * (1.0 + 1e-9)) continue;
+      const double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
+      const double fibre_us = rate * (end == 0 ? along : geom - along);
+      const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
+      f(e, via, along, q, dist, m_access.us_per_m * dist + m_access.fixed_us, fibre_us);
+    }
+  });
+}
+
+PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_us,
+                                         std::span<const std::uint32_t> node_source) {
+  PointLatency best;
+  for_each_candidate(p, [&](EdgeId e, NodeId via, double along, LonLat q, double dist,
+                            double access_us, double fibre_us) {
+    best.within_access = true;
+    const double total = access_us + node_us[via] + fibre_us;
+    if (total < best.latency_us) {
+      best.latency_us = total;
+      best.access_us = access_us;
+      best.access_m = dist;
+      best.source = node_source[via];
+      best.edge = e;
+      best.along_m = along;
+      best.at = q;
+      best.via = via;
+    }
+  });
+  return best;
+}
+
+std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(LonLat p) {
+  std::vector<AccessLeg> legs;
+  for_each_candidate(p, [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us,
+                            double fibre_us) {
+    legs.push_back(AccessLeg{w, access_us + fibre_us + m_net.node_delay_us[w], access_us, dist, fibre_us,
+                             e, along, q});
+  });
+  std::stable_sort(legs.begin(), legs.end(), [](const AccessLeg& a, const AccessLeg& b) {
+    return a.node != b.node ? a.node < b.node : a.cost_us < b.cost_us;
+  });
+  std::vector<AccessLeg> out;
+  for (const AccessLeg& leg : legs)
+    if (out.empty() || out.back().node != leg.node) out.push_back(leg);
+  return out;
+}
+
+}  // namespace lightcone

@@ -1,0 +1,80 @@
+// Latency of an arbitrary point (DESIGN.md §3): the minimum over network points q within
+// the maximum access distance of access(p, q) + network latency of q, where q ranges
+// over every point of every edge (AccessFrom::edges) or only over nodes.
+// Network latency along an edge is linear in the distance along its geometry.
+// All values one-way µs; multiply by LatencyModel::metric_factor() to report.
+#pragma once
+
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "core/latency_model.hpp"
+#include "latency/search.hpp"
+#include "network/attach.hpp"
+#include "network/segment_index.hpp"
+
+namespace lightcone {
+
+enum class AccessFrom { edges, nodes };
+
+struct PointLatency {
+  double latency_us = kUnreached;  // access + network, one-way
+  double access_us = kUnreached;   // access part, one-way
+  double access_m = std::numeric_limits<double>::quiet_NaN();  // straight p → q, metres
+  std::uint32_t source = kNone;    // nearest source (site) index
+  EdgeId edge = kNone;             // edge holding q
+  double along_m = 0.0;            // q's position along that edge's geometry
+  LonLat at;                       // q
+  NodeId via = kNone;              // node through which q is reached (edge end)
+  bool within_access = false;      // some network point lies within max access
+};
+
+// Access cost parameters derived from the model, in µs per metre of straight distance.
+struct AccessCost {
+  double us_per_m = 0.0;  // detour × access µs/km / 1000
+  double fixed_us = 0.0;
+  double max_m = 0.0;
+  explicit AccessCost(const LatencyModel& m)
+      : us_per_m(m.access_detour * m.access_rate_us_per_km() / 1000.0),
+        fixed_us(m.access_fixed.value),
+        max_m(m.max_access.value) {}
+};
+
+// Reusable per-thread evaluator.
+class PointLatencyQuery {
+ public:
+  PointLatencyQuery(const Network& net, const SegmentIndex& index, const LatencyModel& model,
+                    AccessFrom mode = AccessFrom::edges);
+  // node_us / node_source: one-way latency and nearest source of every node.
+  PointLatency evaluate(LonLat p, std::span<const double> node_us,
+                        std::span<const std::uint32_t> node_source);
+  // The best way from p onto each edge end w within reach: access to a point q of an
+  // edge at w, then along the edge to w (cost includes w's node delay). One leg per
+  // node, ordered by node id. Used to search from a point (routes).
+  struct AccessLeg {
+    NodeId node = kNone;
+    double cost_us = 0.0;  // access_us + fibre_us + node delay of `node`
+    double access_us = 0.0;
+    double access_m = 0.0;
+    double fibre_us = 0.0;
+    EdgeId edge = kNone;
+    double along_m = 0.0;
+    LonLat at;
+  };
+  std::vector<AccessLeg> access_legs(LonLat p);
+
+ private:
+  // f(edge, via_node, along_m, q, access_m, access_us, fibre_us_from_via) for the best
+  // point q of every piece within reach, once per edge end.
+  template <class F>
+  void for_each_candidate(LonLat p, F&& f);
+
+  const Network& m_net;
+  const SegmentIndex& m_index;
+  AccessCost m_access;
+  AccessFrom m_mode;
+  std::vector<std::uint32_t> m_scratch;
+};
+
+}  // namespace lightcone

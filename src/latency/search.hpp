@@ -1,0 +1,85 @@
+// Shortest-path latency on the fibre network. Graph: a CSR graph (Boost.Graph
+// compressed_sparse_row_graph) built once, both arc directions of every edge;
+// arc weight (µs, one-way) = edge delay + delay of the head node.
+// Search: a reusable query object (one per thread) running Boost.Graph's Dijkstra
+// from several sources with start offsets, stopped at a budget. Work and memory per
+// query are proportional to what it reaches; arrays are allocated once.
+// Unreachable is +infinity, never an exception.
+#pragma once
+
+#include <functional>
+#include <limits>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "network/network.hpp"
+
+namespace lightcone {
+
+inline constexpr double kUnreached = std::numeric_limits<double>::infinity();
+
+class Graph {
+ public:
+  explicit Graph(const Network& net);
+  ~Graph();
+  Graph(Graph&&) noexcept;
+  Graph& operator=(Graph&&) noexcept;
+  std::size_t nodes() const;
+  std::size_t arcs() const;
+
+ private:
+  friend class Search;
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// A search source: a node and its start latency (site entry + access delay), µs.
+struct Source {
+  NodeId node = kNone;
+  double offset_us = 0.0;
+};
+
+class Search {
+ public:
+  explicit Search(const Graph& graph);
+  ~Search();
+  Search(const Search&) = delete;
+  Search& operator=(const Search&) = delete;
+
+  // Settles every node whose one-way latency from the nearest source is ≤ budget_us
+  // (kUnreached: no bound). Sources with offset > budget are ignored.
+  void run(std::span<const Source> sources, double budget_us = kUnreached);
+
+  // One-way latency of v, kUnreached if beyond the budget or not connected.
+  double latency(NodeId v) const;
+  // Index into the sources of run() of the source that reaches v first; kNone if unreached.
+  std::uint32_t source_of(NodeId v) const;
+  // Edge by which the shortest path enters v; kNone for sources and unreached nodes.
+  EdgeId pred_edge(NodeId v) const;
+  // Settled nodes within the budget, in settle order (non-decreasing latency).
+  std::span<const NodeId> reached() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Latency from the nearest source for every node (one multi-source search).
+struct NodeLatencies {
+  std::vector<double> us;              // one-way µs, kUnreached when not reached
+  std::vector<std::uint32_t> source;   // nearest source index, kNone when not reached
+  std::vector<EdgeId> pred_edge;       // shortest-path tree
+};
+NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source> sources,
+                                     double budget_us = kUnreached);
+
+// Runs one bounded search per source on `threads` threads (0 = hardware threads).
+// visit(i, search) is called on a worker thread after source i's search; it may read
+// the search but must synchronise its own writes. Order of calls is unspecified;
+// results per i are deterministic.
+void for_each_source(const Graph& graph, std::span<const Source> sources, double budget_us,
+                     unsigned threads, const std::function<void(std::size_t, const Search&)>& visit);
+
+}  // namespace lightcone

@@ -1,0 +1,256 @@
+#include "network/network.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <unordered_map>
+
+#include "network/geodesic.hpp"
+
+namespace lightcone {
+namespace {
+
+class UnionFind {
+ public:
+  explicit UnionFind(std::size_t n) : m_parent(n) { std::iota(m_parent.begin(), m_parent.end(), 0u); }
+  std::uint32_t find(std::uint32_t x) {
+    while (m_parent[x] != x) {
+      m_parent[x] = m_parent[m_parent[x]];
+      x = m_parent[x];
+    }
+    return x;
+  }
+  // The smaller index becomes the root, so roots are deterministic (first vertex).
+  void unite(std::uint32_t a, std::uint32_t b) {
+    a = find(a);
+    b = find(b);
+    if (a == b) return;
+    if (a < b) m_parent[b] = a;
+    else m_parent[a] = b;
+  }
+
+ private:
+  std::vector<std::uint32_t> m_parent;
+};
+
+std::uint64_t coord_bits_key(LonLat p) {
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  double lon = p.lon + 0.0;  // folds -0.0 into 0.0
+  double lat = p.lat + 0.0;
+  std::memcpy(&a, &lon, sizeof a);
+  std::memcpy(&b, &lat, sizeof b);
+  return a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
+}
+
+// Grid of line ends, in degrees; cells of `cell_deg` latitude degrees.
+class EndGrid {
+ public:
+  EndGrid(double cell_deg) : m_cell(cell_deg) {}
+  static std::uint64_t key(std::int64_t cx, std::int64_t cy) {
+    return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint64_t>(cy & 0xffffffff);
+  }
+  std::int64_t cx(double lon) const { return static_cast<std::int64_t>(std::floor(lon / m_cell)); }
+  std::int64_t cy(double lat) const { return static_cast<std::int64_t>(std::floor(lat / m_cell)); }
+  void add(LonLat p, std::uint32_t id) { m_cells[key(cx(p.lon), cy(p.lat))].push_back(id); }
+  template <class F>
+  void near(LonLat p, double radius_m, F&& f) const {
+    const double dlat = radius_m / 110000.0;
+    const double c = std::max(std::cos(p.lat * 0.017453292519943295), 1e-6);
+    const double dlon = std::min(dlat / c, 360.0);
+    for (std::int64_t x = cx(p.lon - dlon); x <= cx(p.lon + dlon); ++x)
+      for (std::int64_t y = cy(p.lat - dlat); y <= cy(p.lat + dlat); ++y) {
+        auto it = m_cells.find(key(x, y));
+        if (it == m_cells.end()) continue;
+        for (std::uint32_t id : it->second) f(id);
+      }
+  }
+
+ private:
+  double m_cell;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> m_cells;
+};
+
+}  // namespace
+
+std::vector<std::uint32_t> connected_components(const Network& net, std::vector<std::size_t>* sizes) {
+  UnionFind uf(net.nodes());
+  for (std::size_t e = 0; e < net.edges(); ++e) uf.unite(net.edge_u[e], net.edge_v[e]);
+  std::vector<std::uint32_t> root(net.nodes());
+  std::vector<std::size_t> count(net.nodes(), 0);
+  for (NodeId v = 0; v < net.nodes(); ++v) {
+    root[v] = uf.find(v);
+    ++count[root[v]];
+  }
+  // Roots are the smallest node of each component; order by size desc, then root.
+  std::vector<std::uint32_t> roots;
+  for (NodeId v = 0; v < net.nodes(); ++v)
+    if (root[v] == v) roots.push_back(v);
+  std::stable_sort(roots.begin(), roots.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return count[a] > count[b]; });
+  std::vector<std::uint32_t> rank(net.nodes(), 0);
+  if (sizes) sizes->clear();
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    rank[roots[i]] = static_cast<std::uint32_t>(i);
+    if (sizes) sizes->push_back(count[roots[i]]);
+  }
+  std::vector<std::uint32_t> comp(net.nodes());
+  for (NodeId v = 0; v < net.nodes(); ++v) comp[v] = rank[root[v]];
+  return comp;
+}
+
+Network build_network(const LineInput& lines, const LatencyModel& model,
+                      const BuildOptions& options, BuildReport* report) {
+  BuildReport local;
+  BuildReport& rep = report ? *report : local;
+  rep = BuildReport{};
+  rep.lines_in = lines.lines();
+  const std::size_t nv = lines.coords.size();
+  assert(lines.first.size() == lines.lines() + 1);
+
+  std::vector<bool> is_end(nv, false);
+  for (std::size_t i = 0; i < lines.lines(); ++i) {
+    if (lines.first[i + 1] == lines.first[i]) continue;
+    is_end[lines.first[i]] = true;
+    is_end[lines.first[i + 1] - 1] = true;
+  }
+
+  UnionFind uf(nv);
+  // 1. Vertices with identical coordinates: always joined when one is a line end;
+  //    joined between interior vertices only when splitting at shared vertices.
+  {
+    std::unordered_map<std::uint64_t, std::uint32_t> first_seen;
+    first_seen.reserve(nv);
+    for (std::uint32_t v = 0; v < nv; ++v) {
+      if (!options.split_shared && !is_end[v]) continue;
+      auto [it, inserted] = first_seen.emplace(coord_bits_key(lines.coords[v]), v);
+      if (!inserted && lines.coords[it->second] == lines.coords[v]) uf.unite(it->second, v);
+    }
+  }
+  // 2. Snap line ends to other ends (and, when splitting at shared vertices, to
+  //    interior vertices) within the tolerance.
+  const double snap_m = options.snap.value;
+  if (snap_m > 0.0) {
+    EndGrid grid(std::max(snap_m / 110000.0, 1e-7) * 4.0);
+    for (std::uint32_t v = 0; v < nv; ++v)
+      if (is_end[v]) grid.add(lines.coords[v], v);
+    for (std::uint32_t v = 0; v < nv; ++v) {
+      if (!is_end[v] && !options.split_shared) continue;
+      grid.near(lines.coords[v], snap_m, [&](std::uint32_t end) {
+        if (end == v) return;
+        if (uf.find(end) == uf.find(v)) return;
+        if (geodesic_distance_m(lines.coords[end], lines.coords[v]) <= snap_m) {
+          uf.unite(end, v);
+          ++rep.snapped_ends;
+        }
+      });
+    }
+  }
+
+  // 3. Which vertices are nodes: ends, and (when splitting) vertices whose cluster has
+  //    more than one member.
+  std::vector<std::uint32_t> cluster_size(nv, 0);
+  std::vector<std::uint32_t> root(nv);
+  for (std::uint32_t v = 0; v < nv; ++v) {
+    root[v] = uf.find(v);
+    ++cluster_size[root[v]];
+  }
+  std::vector<bool> cluster_has_end(nv, false);
+  for (std::uint32_t v = 0; v < nv; ++v)
+    if (is_end[v]) cluster_has_end[root[v]] = true;
+
+  Network net;
+  std::vector<NodeId> node_of_root(nv, kNone);
+  auto node_at = [&](std::uint32_t v) -> NodeId {
+    const std::uint32_t r = root[v];
+    if (node_of_root[r] == kNone) {
+      node_of_root[r] = static_cast<NodeId>(net.node_pos.size());
+      net.node_pos.push_back(lines.coords[r]);  // the cluster's first vertex
+      net.node_delay_us.push_back(model.node_delay.value);
+    }
+    return node_of_root[r];
+  };
+  auto is_node = [&](std::uint32_t v) {
+    if (is_end[v]) return true;
+    const std::uint32_t r = root[v];
+    return cluster_has_end[r] || (options.split_shared && cluster_size[r] > 1);
+  };
+
+  // Duplicate detection: (u, v) pair → edges already made.
+  std::unordered_map<std::uint64_t, std::vector<EdgeId>> by_ends;
+  auto same_geometry = [&](EdgeId e, const std::vector<LonLat>& g) {
+    auto eg = net.edge_geometry(e);
+    if (eg.size() != g.size()) return false;
+    if (std::equal(eg.begin(), eg.end(), g.begin())) return true;
+    return std::equal(eg.begin(), eg.end(), g.rbegin());
+  };
+
+  std::vector<LonLat> piece;
+  for (std::size_t i = 0; i < lines.lines(); ++i) {
+    const std::uint32_t b = lines.first[i];
+    const std::uint32_t e = lines.first[i + 1];
+    if (e - b < 2) {
+      ++rep.zero_length_edges;
+      continue;
+    }
+    const std::span<const LonLat> line(lines.coords.data() + b, e - b);
+    const double line_geom_m = geodesic_length_m(line);
+    const double n = std::isnan(lines.group_index[i]) ? model.group_index : lines.group_index[i];
+    const double slack = std::isnan(lines.slack[i]) ? model.slack : lines.slack[i];
+    const double extra_us = std::isnan(lines.delay_us[i]) ? 0.0 : lines.delay_us[i];
+    const bool has_len = !std::isnan(lines.length_m[i]);
+    std::uint32_t start = b;
+    for (std::uint32_t v = b + 1; v < e; ++v) {
+      if (v != e - 1 && !is_node(v)) continue;
+      const std::uint32_t piece_start = start;
+      piece.assign(lines.coords.begin() + start, lines.coords.begin() + v + 1);
+      piece.front() = lines.coords[root[start]];
+      piece.back() = lines.coords[root[v]];
+      const double geom_m = geodesic_length_m(piece);
+      const double share = line_geom_m > 0.0 ? geom_m / line_geom_m
+                                             : 1.0 / static_cast<double>(e - b - 1);
+      const double length_m = has_len ? lines.length_m[i] * share : geom_m * slack;
+      const bool loop = root[start] == root[v];
+      start = v;
+      if (loop) {
+        if (geom_m == 0.0) ++rep.zero_length_edges;
+        else ++rep.self_loops;
+        continue;
+      }
+      const NodeId nu = node_at(piece_start);
+      const NodeId nw = node_at(v);
+      const std::uint64_t key = (static_cast<std::uint64_t>(std::min(nu, nw)) << 32) | std::max(nu, nw);
+      auto& same_ends = by_ends[key];
+      bool duplicate = false;
+      for (EdgeId other : same_ends)
+        if (same_geometry(other, piece) && net.edge_length_m[other] == length_m) duplicate = true;
+      if (duplicate) {
+        ++rep.duplicate_edges;
+        continue;
+      }
+      const EdgeId id = static_cast<EdgeId>(net.edges());
+      same_ends.push_back(id);
+      net.edge_u.push_back(nu);
+      net.edge_v.push_back(nw);
+      net.edge_length_m.push_back(length_m);
+      net.edge_geom_length_m.push_back(geom_m);
+      net.edge_delay_us.push_back(length_m / 1000.0 * fibre_us_per_km(n) + extra_us * share);
+      net.edge_fid.push_back(lines.fid[i]);
+      net.geom.insert(net.geom.end(), piece.begin(), piece.end());
+      net.edge_geom_first.push_back(static_cast<std::uint32_t>(net.geom.size()));
+    }
+  }
+
+  std::vector<std::uint32_t> degree(net.nodes(), 0);
+  for (std::size_t k = 0; k < net.edges(); ++k) {
+    ++degree[net.edge_u[k]];
+    ++degree[net.edge_v[k]];
+  }
+  rep.dangling_ends = static_cast<std::size_t>(std::count(degree.begin(), degree.end(), 1u));
+  rep.node_component = connected_components(net, &rep.components);
+  return net;
+}
+
+}  // namespace lightcone

@@ -1,0 +1,71 @@
+#include "network/geodesic.hpp"
+
+#include <geodesic.h>
+
+#include <cmath>
+#include <numbers>
+
+namespace lightcone {
+namespace {
+
+constexpr double kA = 6378137.0;              // WGS 84 semi-major axis, m
+constexpr double kF = 1.0 / 298.257223563;    // WGS 84 flattening
+
+const geod_geodesic& wgs84() {
+  static const geod_geodesic g = [] {
+    geod_geodesic out{};
+    geod_init(&out, kA, kF);
+    return out;
+  }();
+  return g;
+}
+
+}  // namespace
+
+double geodesic_distance_m(LonLat a, LonLat b) {
+  if (a == b) return 0.0;
+  double s12 = 0.0;
+  geod_inverse(&wgs84(), a.lat, a.lon, b.lat, b.lon, &s12, nullptr, nullptr);
+  return s12;
+}
+
+double geodesic_length_m(std::span<const LonLat> line) {
+  double total = 0.0;
+  for (size_t i = 1; i < line.size(); ++i) total += geodesic_distance_m(line[i - 1], line[i]);
+  return total;
+}
+
+LonLat geodesic_interpolate(LonLat a, LonLat b, double fraction) {
+  if (a == b || fraction <= 0.0) return a;
+  if (fraction >= 1.0) return b;
+  geod_geodesicline line{};
+  geod_inverseline(&line, &wgs84(), a.lat, a.lon, b.lat, b.lon, GEOD_ALL);
+  double lat = 0.0;
+  double lon = 0.0;
+  geod_position(&line, line.s13 * fraction, &lat, &lon, nullptr);
+  return {lon, lat};
+}
+
+LocalFrame::LocalFrame(LonLat origin) : m_origin(origin) {
+  const double phi = origin.lat * std::numbers::pi / 180.0;
+  const double e2 = kF * (2.0 - kF);
+  const double s = std::sin(phi);
+  const double w = std::sqrt(1.0 - e2 * s * s);
+  const double n = kA / w;                       // prime vertical radius
+  const double m = kA * (1.0 - e2) / (w * w * w); // meridional radius
+  m_kx = n * std::cos(phi) * std::numbers::pi / 180.0;
+  m_ky = m * std::numbers::pi / 180.0;
+}
+
+LocalFrame::Xy LocalFrame::to_xy(LonLat p) const {
+  double dlon = p.lon - m_origin.lon;
+  if (dlon > 180.0) dlon -= 360.0;
+  if (dlon < -180.0) dlon += 360.0;
+  return {dlon * m_kx, (p.lat - m_origin.lat) * m_ky};
+}
+
+LonLat LocalFrame::to_lonlat(Xy p) const {
+  return {m_origin.lon + p.x / m_kx, m_origin.lat + p.y / m_ky};
+}
+
+}  // namespace lightcone

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command: installs missing Debian packages, builds with -Werror and
+# runs every test; then builds with AddressSanitizer + UndefinedBehaviorSanitizer and
+# runs every test again. Exit status is non-zero when anything fails.
+set -euo pipefail
+LIGHTCONE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$LIGHTCONE_ROOT/tests/setup.sh"
+cd "$LIGHTCONE_ROOT"
+install_deps
+
+LIGHTCONE_TARGETS=()
+echo "== build (release, -Werror)" >&2
+configure_build build
+echo "== tests" >&2
+ctest --test-dir build --output-on-failure -j2 --timeout 900
+
+if [ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== build (ASan + UBSan)" >&2
+  configure_build build-asan -DLIGHTCONE_SANITIZE=ON
+  echo "== tests under ASan + UBSan" >&2
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions="$LIGHTCONE_ROOT/tests/lsan.supp" \
+    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
+fi
+echo "all tests passed" >&2
