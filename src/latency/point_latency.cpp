@@ -22,8 +22,8 @@ PointLatencyQuery::PointLatencyQuery(const Network& net, const SegmentIndex& ind
                                      const LatencyModel& model, AccessFrom mode)
     : m_net(net), m_index(index), m_access(model), m_mode(mode) {}
 
-template <class F>
-void PointLatencyQuery::for_each_candidate(LonLat p, F&& f) {
+template <class Want, class F>
+void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
   const LocalFrame frame(p);
   const double max_m = m_access.max_m;
   // Slightly larger plane radius so plane/geodesic differences never drop a candidate;
@@ -55,12 +55,16 @@ void PointLatencyQuery::for_each_candidate(LonLat p, F&& f) {
         const double slope = (end == 0 ? rate : -rate) * scale;
         x = argmin_access(m_access.us_per_m, slope, v.x0, v.h, lo, hi);
       }
-      const LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
-      const double dist = geodesic_distance_m(p, q);
-      if (dist > max_m * (1.0 + 1e-9)) continue;
       const double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
       const double fibre_us = rate * (end == 0 ? along : geom - along);
       const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
+      // Cheap lower bound from the plane distance (plane error is far below 1 %);
+      // the exact geodesic distance is computed only for candidates that may win.
+      const double plane_d = std::hypot(v.ax + v.ux * x, v.ay + v.uy * x);
+      if (!want(via, fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us)) continue;
+      const LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
+      const double dist = geodesic_distance_m(p, q);
+      if (dist > max_m * (1.0 + 1e-9)) continue;
       f(e, via, along, q, dist, m_access.us_per_m * dist + m_access.fixed_us, fibre_us);
     }
   });
@@ -69,7 +73,12 @@ void PointLatencyQuery::for_each_candidate(LonLat p, F&& f) {
 PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_us,
                                          std::span<const std::uint32_t> node_source) {
   PointLatency best;
-  for_each_candidate(p, [&](EdgeId e, NodeId via, double along, LonLat q, double dist,
+  // A candidate is worth an exact distance when it may beat the best so far, or when
+  // nothing within access has been seen yet (for the within_access flag).
+  auto want = [&](NodeId via, double lower_us) {
+    return !best.within_access || node_us[via] + lower_us < best.latency_us;
+  };
+  for_each_candidate(p, want, [&](EdgeId e, NodeId via, double along, LonLat q, double dist,
                             double access_us, double fibre_us) {
     best.within_access = true;
     const double total = access_us + node_us[via] + fibre_us;
@@ -89,7 +98,7 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
 
 std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(LonLat p) {
   std::vector<AccessLeg> legs;
-  for_each_candidate(p, [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us,
+  for_each_candidate(p, [](NodeId, double) { return true; }, [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us,
                             double fibre_us) {
     legs.push_back(AccessLeg{w, access_us + fibre_us + m_net.node_delay_us[w], access_us, dist, fibre_us,
                              e, along, q});

@@ -66,9 +66,10 @@ class PointLatencyQuery {
 
  private:
   // f(edge, via_node, along_m, q, access_m, access_us, fibre_us_from_via) for the best
-  // point q of every piece within reach, once per edge end.
-  template <class F>
-  void for_each_candidate(LonLat p, F&& f);
+  // point q of every piece within reach, once per edge end, unless want(via_node,
+  // lower bound of access_us + fibre_us) says the candidate cannot matter.
+  template <class Want, class F>
+  void for_each_candidate(LonLat p, Want&& want, F&& f);
 
   const Network& m_net;
   const SegmentIndex& m_index;

@@ -46,6 +46,28 @@ LonLat geodesic_interpolate(LonLat a, LonLat b, double fraction) {
   return {lon, lat};
 }
 
+LonLat geodesic_destination(LonLat p, double azimuth_deg, double distance_m) {
+  double lat = 0.0;
+  double lon = 0.0;
+  geod_direct(&wgs84(), p.lat, p.lon, azimuth_deg, distance_m, &lat, &lon, nullptr);
+  // Keep longitudes continuous with p (no wrap at ±180 for small distances).
+  while (lon - p.lon > 180.0) lon -= 360.0;
+  while (lon - p.lon < -180.0) lon += 360.0;
+  return {lon, lat};
+}
+
+double geodesic_ring_area_m2(std::span<const LonLat> ring) {
+  std::size_t n = ring.size();
+  if (n > 1 && ring.front() == ring.back()) --n;
+  if (n < 3) return 0.0;
+  geod_polygon poly{};
+  geod_polygon_init(&poly, 0);
+  for (std::size_t i = 0; i < n; ++i) geod_polygon_addpoint(&wgs84(), &poly, ring[i].lat, ring[i].lon);
+  double area = 0.0;
+  geod_polygon_compute(&wgs84(), &poly, 0, 1, &area, nullptr);
+  return std::abs(area);
+}
+
 LocalFrame::LocalFrame(LonLat origin) : m_origin(origin) {
   const double phi = origin.lat * std::numbers::pi / 180.0;
   const double e2 = kF * (2.0 - kF);

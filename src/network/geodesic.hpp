@@ -16,6 +16,11 @@ double geodesic_length_m(std::span<const LonLat> line);
 // Point at `distance_m` along the geodesic from a towards b.
 LonLat geodesic_interpolate(LonLat a, LonLat b, double fraction);
 
+// The point at distance_m from p in direction azimuth_deg (clockwise from north).
+LonLat geodesic_destination(LonLat p, double azimuth_deg, double distance_m);
+// Ellipsoidal area (m²) of a ring (closed or not); positive whatever the orientation.
+double geodesic_ring_area_m2(std::span<const LonLat> ring);
+
 // Local east/north plane around an origin, in metres: x = Δlon·cos(lat0)·N, y = Δlat·M,
 // with the ellipsoid's radii of curvature at lat0. Accurate to ~1e-4 relative within a
 // few tens of km; used to find candidates, exact distances use geodesic_distance_m.
