@@ -13,5 +13,6 @@ using Runner = std::function<int()>;
 void register_validate(CLI::App& app, Runner& run);
 void register_info(CLI::App& app, Runner& run);
 void register_latency(CLI::App& app, Runner& run);
+void register_zones(CLI::App& app, Runner& run);
 
 }  // namespace lightcone::cli

@@ -53,11 +53,49 @@ class ScopedConfig {
   bool m_had = false;
 };
 
+// Stores each layer's QGIS style in the GeoPackage's `layer_styles` table (the table
+// QGIS reads default styles from), with a fixed update_time so files stay identical.
+void write_layer_styles(GDALDataset& ds, std::span<const FeatureTable> tables, const std::string& path) {
+  std::vector<const FeatureTable*> styled;
+  for (const FeatureTable& t : tables)
+    if (!qgis_style(t.name).empty()) styled.push_back(&t);
+  if (styled.empty()) return;
+  OGRLayer* layer = ds.CreateLayer("layer_styles", nullptr, wkbNone, nullptr);
+  check(layer != nullptr, "cannot create layer_styles", path);
+  const std::pair<const char*, OGRFieldType> fields[] = {
+      {"f_table_catalog", OFTString}, {"f_table_schema", OFTString}, {"f_table_name", OFTString},
+      {"f_geometry_column", OFTString}, {"styleName", OFTString},    {"styleQML", OFTString},
+      {"styleSLD", OFTString},        {"useAsDefault", OFTInteger},  {"description", OFTString},
+      {"owner", OFTString},           {"ui", OFTString},             {"update_time", OFTDateTime}};
+  for (const auto& [name, type] : fields) {
+    OGRFieldDefn fd(name, type);
+    if (std::string(name) == "useAsDefault") fd.SetSubType(OFSTBoolean);
+    check(layer->CreateField(&fd) == OGRERR_NONE, std::string("cannot create field ") + name, path);
+  }
+  for (const FeatureTable* t : styled) {
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField("f_table_catalog", "");
+    f.SetField("f_table_schema", "");
+    f.SetField("f_table_name", t->name.c_str());
+    f.SetField("f_geometry_column", "geom");
+    f.SetField("styleName", t->name.c_str());
+    f.SetField("styleQML", std::string(qgis_style(t->name)).c_str());
+    f.SetField("styleSLD", "");
+    f.SetField("useAsDefault", 1);
+    f.SetField("description", "lightcone default style");
+    f.SetField("owner", "");
+    f.SetField("ui", "");
+    f.SetField("update_time", 2000, 1, 1, 0, 0, 0.0f, 100);
+    check(layer->CreateFeature(&f) == OGRERR_NONE, "cannot write layer_styles", path);
+  }
+}
+
 }  // namespace
 
 std::size_t FeatureTable::features() const {
   if (geometry == Geometry::point) return coords.size();
   if (geometry == Geometry::line) return first.size() - 1;
+  if (geometry == Geometry::polygon) return polygons.size();
   return columns.empty() ? 0 : std::max({columns[0].real.size(), columns[0].integer.size(), columns[0].text.size()});
 }
 
@@ -84,12 +122,15 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
     check(ds != nullptr, "cannot create output", path);
     OGRSpatialReference srs = wgs84();
     for (const FeatureTable& t : tables) {
-      const OGRwkbGeometryType gt = t.geometry == FeatureTable::Geometry::point  ? wkbPoint
-                                    : t.geometry == FeatureTable::Geometry::line ? wkbLineString
-                                                                                 : wkbNone;
+      const OGRwkbGeometryType gt = t.geometry == FeatureTable::Geometry::point     ? wkbPoint
+                                    : t.geometry == FeatureTable::Geometry::line    ? wkbLineString
+                                    : t.geometry == FeatureTable::Geometry::polygon ? wkbMultiPolygon
+                                                                                    : wkbNone;
       char** lco = nullptr;
       if (choice.driver == std::string("CSV") && gt == wkbPoint) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_XY");
       if (choice.driver == std::string("CSV") && gt == wkbLineString) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
+      // Quote text only where needed; by default GDAL also quotes 64-bit integers ("3").
+      if (choice.driver == std::string("CSV")) lco = CSLSetNameValue(lco, "STRING_QUOTING", "IF_NEEDED");
       if (choice.driver == std::string("GeoJSON")) lco = CSLSetNameValue(lco, "RFC7946", "YES");
       if (choice.driver == std::string("GPKG")) lco = CSLSetNameValue(lco, "FID", "fid");
       OGRLayer* layer = ds->CreateLayer(t.name.c_str(), gt == wkbNone ? nullptr : &srs, gt, lco);
@@ -113,6 +154,19 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
           auto* ls = new OGRLineString();
           for (std::uint32_t k = t.first[i]; k < t.first[i + 1]; ++k) ls->addPoint(t.coords[k].lon, t.coords[k].lat);
           f.SetGeometryDirectly(ls);
+        } else if (t.geometry == FeatureTable::Geometry::polygon) {
+          const MultiPolygon& m = t.polygons[i];
+          auto* mp = new OGRMultiPolygon();
+          for (std::size_t k = 0; k < m.polygons(); ++k) {
+            OGRPolygon poly;
+            for (std::uint32_t r = m.polygon_first[k]; r < m.polygon_first[k + 1]; ++r) {
+              auto* ring = new OGRLinearRing();
+              for (const LonLat& c : m.ring(r)) ring->addPoint(c.lon, c.lat);
+              poly.addRingDirectly(ring);
+            }
+            mp->addGeometry(&poly);
+          }
+          f.SetGeometryDirectly(mp);
         }
         for (int k = 0; k < static_cast<int>(t.columns.size()); ++k) {
           const Column& c = t.columns[static_cast<std::size_t>(k)];
@@ -131,6 +185,7 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
       }
       if (in_transaction) check(ds->CommitTransaction() == OGRERR_NONE, "cannot commit " + t.name, path);
     }
+    if (choice.multi_layer) write_layer_styles(*ds, tables, path);
     ds.reset();  // flush and close before renaming
     std::filesystem::rename(tmp, target);
   } catch (...) {

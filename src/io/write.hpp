@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/geometry.hpp"
 #include "core/ids.hpp"
 
 namespace lightcone {
@@ -48,19 +49,25 @@ struct Column {
 };
 
 struct FeatureTable {
-  enum class Geometry { point, line, none };
+  enum class Geometry { point, line, polygon, none };
   std::string name;
   Geometry geometry = Geometry::point;
   std::vector<LonLat> coords;                  // points: one per feature
   std::vector<std::uint32_t> first{0};         // lines: feature i = coords[first[i]..first[i+1])
+  std::vector<MultiPolygon> polygons;          // polygons: one MultiPolygon per feature
   std::vector<std::int64_t> fid;               // output FIDs (GPKG), empty = 1..n
   std::vector<Column> columns;
   std::size_t features() const;
 };
 
 // Writes all tables to one file (GeoPackage: one layer each; CSV/GeoJSON: exactly one
-// table). Throws InputError for an unsupported extension or an unwritable place.
+// table). GeoPackages also get the QGIS style of every layer that has one (maps/*.qml)
+// in their `layer_styles` table. Throws InputError for an unsupported extension or an
+// unwritable place.
 void write_tables(const std::string& path, std::span<const FeatureTable> tables);
+
+// The QGIS style (QML) shipped for an output layer name, or empty.
+std::string_view qgis_style(std::string_view layer);
 
 }  // namespace lightcone
 

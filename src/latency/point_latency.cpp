@@ -55,16 +55,50 @@ void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
         const double slope = (end == 0 ? rate : -rate) * scale;
         x = argmin_access(m_access.us_per_m, slope, v.x0, v.h, lo, hi);
       }
-      const double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
-      const double fibre_us = rate * (end == 0 ? along : geom - along);
+      double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
+      double fibre_us = rate * (end == 0 ? along : geom - along);
       const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
       // Cheap lower bound from the plane distance (plane error is far below 1 %);
       // the exact geodesic distance is computed only for candidates that may win.
       const double plane_d = std::hypot(v.ax + v.ux * x, v.ay + v.uy * x);
       if (!want(via, fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us)) continue;
-      const LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
-      const double dist = geodesic_distance_m(p, q);
-      if (dist > max_m * (1.0 + 1e-9)) continue;
+      // q on the piece's geodesic (not on the plane chord, which strays from the edge by
+      // up to ~0.2 m on a 2 km piece at high latitude), so `along` and `at` agree.
+      auto point = [&](double at_x) {
+        return at_x <= 0 ? piece.a : at_x >= v.length ? piece.b : v.at(frame, at_x);
+      };
+      LonLat q = point(x);
+      double dist = geodesic_distance_m(p, q);
+      if (dist > max_m * (1.0 + 1e-9)) {
+        if (m_mode == AccessFrom::nodes) continue;
+        // The optimum lies beyond max access (the plane disc is slightly larger). The
+        // objective is convex along the piece and the reachable part is an interval
+        // around the foot point, so the best reachable point is where the access circle
+        // cuts the piece between x and the foot point. (The lower bound above, at the
+        // unconstrained optimum, still holds for it.)
+        double in = std::clamp(v.x0, 0.0, v.length);
+        LonLat q_in = point(in);
+        double d_in = geodesic_distance_m(p, q_in);
+        if (d_in > max_m) continue;  // no point of this piece within reach
+        double out = x;
+        while (std::abs(out - in) > 1e-3) {
+          const double mid = 0.5 * (in + out);
+          const LonLat q_mid = point(mid);
+          const double d_mid = geodesic_distance_m(p, q_mid);
+          if (d_mid <= max_m) {
+            in = mid;
+            q_in = q_mid;
+            d_in = d_mid;
+          } else {
+            out = mid;
+          }
+        }
+        x = in;
+        q = q_in;
+        dist = d_in;
+        along = std::clamp(along_edge(piece, v, x), 0.0, geom);
+        fibre_us = rate * (end == 0 ? along : geom - along);
+      }
       f(e, via, along, q, dist, m_access.us_per_m * dist + m_access.fixed_us, fibre_us);
     }
   });
@@ -109,6 +143,31 @@ std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(LonLat 
   std::vector<AccessLeg> out;
   for (const AccessLeg& leg : legs)
     if (out.empty() || out.back().node != leg.node) out.push_back(leg);
+  return out;
+}
+
+}  // namespace lightcone
+
+#include <thread>
+
+namespace lightcone {
+
+std::vector<PointLatency> evaluate_points(const Network& net, const SegmentIndex& index, const LatencyModel& model,
+                                          AccessFrom mode, std::span<const LonLat> pts,
+                                          std::span<const double> node_us,
+                                          std::span<const std::uint32_t> node_source, unsigned threads) {
+  std::vector<PointLatency> out(pts.size());
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(pts.size() / 64, 1)));
+  auto work = [&](unsigned part) {
+    PointLatencyQuery query(net, index, model, mode);
+    for (std::size_t i = part; i < pts.size(); i += threads) out[i] = query.evaluate(pts[i], node_us, node_source);
+  };
+  {
+    std::vector<std::jthread> pool;  // joined at the end of this block
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+  }
   return out;
 }
 

@@ -79,3 +79,11 @@ class PointLatencyQuery {
 };
 
 }  // namespace lightcone
+
+namespace lightcone {
+// Point latency of many points on `threads` threads (0 = all cores); result i for pts[i].
+std::vector<PointLatency> evaluate_points(const Network& net, const SegmentIndex& index, const LatencyModel& model,
+                                          AccessFrom mode, std::span<const LonLat> pts,
+                                          std::span<const double> node_us,
+                                          std::span<const std::uint32_t> node_source, unsigned threads = 0);
+}  // namespace lightcone

@@ -1,0 +1,41 @@
+#include "run_info.hpp"
+
+#include <fmt/core.h>
+
+namespace lightcone::cli {
+
+nlohmann::ordered_json model_to_json(const LatencyModel& m) {
+  return {{"metric", to_string(m.metric)},
+          {"description", m.describe()},
+          {"group_index", m.group_index},
+          {"fibre_us_per_km", m.fibre_us_per_km()},
+          {"slack", m.slack},
+          {"node_delay_us", m.node_delay.value},
+          {"site_delay_us", m.site_delay.value},
+          {"access_detour", m.access_detour},
+          {"access_us_per_km", m.access_rate_us_per_km()},
+          {"access_delay_us", m.access_fixed.value},
+          {"max_access_m", m.max_access.value}};
+}
+
+FeatureTable run_info_table(const LatencyModel& m, const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  const nlohmann::ordered_json model = model_to_json(m);
+  for (const auto& [k, v] : model.items()) {
+    keys.push_back(k);
+    values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  for (const auto& [k, v] : extra) {
+    keys.push_back(k);
+    values.push_back(v);
+  }
+  FeatureTable t;
+  t.name = "run_info";
+  t.geometry = FeatureTable::Geometry::none;
+  t.columns.push_back(Column::texts("key", keys));
+  t.columns.push_back(Column::texts("value", values));
+  return t;
+}
+
+}  // namespace lightcone::cli

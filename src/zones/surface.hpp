@@ -1,0 +1,45 @@
+// Latency surface: the point latency (latency/point_latency.hpp) at every cell centre of
+// a grid in a projected CRS (default: the UTM zone of the extent's centre). Computed on
+// several threads; one PointLatencyQuery per thread.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+
+#include "core/grid.hpp"
+#include "latency/point_latency.hpp"
+
+namespace lightcone {
+
+struct SurfaceOptions {
+  // Cell size in metres. DEFAULT: 1000. REQUIRES: > 0.
+  double cell_m = 1000.0;
+  // Target CRS (EPSG code); 0 = UTM zone of the extent's centre. DEFAULT: 0.
+  int epsg = 0;
+  // Refuse grids needing more memory than this. DEFAULT: 4 GiB.
+  double max_bytes = 4.0 * 1024 * 1024 * 1024;
+  // Worker threads; 0 = all cores.
+  unsigned threads = 0;
+};
+
+struct LonLatBox {
+  LonLat min{180, 90};
+  LonLat max{-180, -90};
+  bool empty() const { return min.lon > max.lon; }
+  void add(LonLat p) {
+    min.lon = std::min(min.lon, p.lon);
+    min.lat = std::min(min.lat, p.lat);
+    max.lon = std::max(max.lon, p.lon);
+    max.lat = std::max(max.lat, p.lat);
+  }
+};
+
+// Grid covering `extent`; values = metric_factor × one-way point latency, nodata when
+// unreachable. Throws InputError when the grid would need more than max_bytes.
+LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const LatencyModel& model,
+                            AccessFrom mode, std::span<const double> node_us,
+                            std::span<const std::uint32_t> node_source, const LonLatBox& extent,
+                            const SurfaceOptions& options);
+
+}  // namespace lightcone
