@@ -13,7 +13,12 @@ out=${1:-out-sample}
 mkdir -p "$out"
 lc=build/cli/lightcone
 sample=data/shandong_sample.gpkg
-"$lc" validate --network "$sample:fibre" --sites "$sample:sites" || true
-"$lc" latency --network "$sample:fibre" --sites "$sample:sites" --to "$sample:demand" --out "$out/demand_latency.gpkg"
+existing=(--sites "$sample:sites" --sites-where "status = 'existing'")
+"$lc" validate --network "$sample:fibre" --sites "$sample:sites"
+# Where is compute reachable within 1 ms / 3 ms RTT today (existing computing centres)?
+"$lc" zones --network "$sample:fibre" "${existing[@]}" --demand "$sample:demand" --weight pop \
+  --budget 1ms,3ms --out "$out/zones.gpkg"
+# Latency of every demand cell to its nearest existing site, as a table.
+"$lc" latency --network "$sample:fibre" "${existing[@]}" --to "$sample:demand" --out "$out/demand_latency.csv"
 "$lc" latency --network "$sample:fibre" --route 120.38,36.07 117.00,36.65
 echo "results in $out/" >&2
