@@ -26,7 +26,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // Usage errors are bad input too: one line, exit 2.
+    fmt::print(stderr, "lightcone: error: {}. Run 'lightcone {}--help' for the options.\n", e.what(),
+               app.get_subcommands().empty() ? "" : app.get_subcommands().front()->get_name() + " ");
     return 2;
   }
   try {
