@@ -1,0 +1,228 @@
+// build_network on real OSM road layers (Monaco .osm.pbf `lines`, monaco_roads.gpkg,
+// andorra_roads.gpkg), whose ways are not split at junctions. Every build is compared
+// with the brute-force rules of support/build_oracle.hpp (nodes, edges, dropped
+// pieces, snapping, dangling ends, components) and with lengths summed per source
+// feature with PROJ geodesics called directly.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/latency_model.hpp"
+#include "io/source.hpp"
+#include "network/network.hpp"
+#include "support/build_oracle.hpp"
+#include "support/network_checks.hpp"
+#include "support/oracles.hpp"
+
+namespace lightcone {
+namespace {
+
+struct Layer {
+  const char* name;
+  const char* spec;  // relative to the shared data
+};
+const Layer kLayers[] = {
+    {"MonacoPbfLines", "osm-monaco/monaco.osm.pbf"},  // default layer of an OSM file: lines
+    {"MonacoRoads", "osm-monaco/monaco_roads.gpkg:roads"},
+    {"AndorraRoads", "osm-andorra/andorra_roads.gpkg:roads"},
+};
+
+const LineLayer& layer(const Layer& l) {
+  static std::map<std::string, LineLayer> cache;
+  auto it = cache.find(l.name);
+  if (it == cache.end())
+    it = cache.emplace(l.name, read_lines(parse_layer_spec(test::shared_data(l.spec)), ReadOptions{}, LineFields{}))
+             .first;
+  return it->second;
+}
+
+struct Mode {
+  const char* name;
+  double snap_m;
+  bool split;
+};
+const Mode kModes[] = {
+    {"ExactSplit", 0.0, true},    // snap 0: nodes are exactly the shared-or-end coordinates
+    {"DefaultSnap1m", 1.0, true},  // the CLI default
+    {"NoSplitShared", 1.0, false},
+};
+
+class OsmBuild : public ::testing::TestWithParam<std::tuple<int, int>> {
+ protected:
+  const Layer& data() const { return kLayers[std::get<0>(GetParam())]; }
+  const Mode& mode() const { return kModes[std::get<1>(GetParam())]; }
+};
+
+TEST_P(OsmBuild, MatchesTheBruteForceRules) {
+  const LineInput& in = layer(data()).lines;
+  BuildOptions options;
+  options.snap = Metres{mode().snap_m};
+  options.split_shared = mode().split;
+  BuildReport rep;
+  const Network net = build_network(in, LatencyModel{}, options, &rep);
+  const test::OracleBuild want = test::oracle_build(in, mode().snap_m, mode().split);
+  test::expect_network_invariants(net);
+
+  EXPECT_EQ(rep.lines_in, in.lines());
+  EXPECT_EQ(net.nodes(), want.nodes);
+  EXPECT_EQ(net.edges(), want.edges);
+  EXPECT_EQ(rep.zero_length_edges, want.zero_length);
+  EXPECT_EQ(rep.self_loops, want.self_loops);
+  EXPECT_EQ(rep.duplicate_edges, want.duplicates);
+  EXPECT_EQ(rep.snapped_ends, want.snapped);
+  EXPECT_EQ(rep.dangling_ends, want.dangling);
+  std::set<test::Coord> nodes;
+  for (LonLat p : net.node_pos) nodes.insert(test::coord(p));
+  EXPECT_TRUE(nodes == want.node_coords) << "node positions differ from the oracle's";
+
+  // Components: the oracle's (from the raw lines), a BFS over the built edges and the
+  // report agree; sizes sum to the node count, largest first; node_component matches.
+  EXPECT_EQ(rep.components, want.components);
+  EXPECT_EQ(rep.components, test::bfs_component_sizes(net));
+  std::size_t total = 0;
+  for (std::size_t s : rep.components) total += s;
+  EXPECT_EQ(total, net.nodes());
+  EXPECT_TRUE(std::is_sorted(rep.components.rbegin(), rep.components.rend()));
+  ASSERT_EQ(rep.node_component.size(), net.nodes());
+  std::vector<std::size_t> counted(rep.components.size(), 0);
+  for (std::uint32_t c : rep.node_component) ++counted.at(c);
+  EXPECT_EQ(counted, rep.components);
+  for (EdgeId e = 0; e < net.edges(); ++e)
+    ASSERT_EQ(rep.node_component[net.edge_u[e]], rep.node_component[net.edge_v[e]]);
+
+  // Without splitting, every node is at a line end.
+  if (!mode().split) {
+    std::set<test::Coord> ends;
+    for (std::size_t i = 0; i < in.lines(); ++i) {
+      ends.insert(test::coord(in.coords[in.first[i]]));
+      ends.insert(test::coord(in.coords[in.first[i + 1] - 1]));
+    }
+    for (LonLat p : net.node_pos) EXPECT_TRUE(ends.contains(test::coord(p)));
+  }
+}
+
+// Exact build (snap 0): every line end and every coordinate shared by two lines or
+// repeated in one line is a node, except where all pieces touching it were dropped;
+// each feature's edges reproduce its geometry and its geodesic length.
+class OsmExactBuild : public ::testing::TestWithParam<int> {};
+
+TEST_P(OsmExactBuild, KeepsEveryVertexAndLength) {
+  const LineInput& in = layer(kLayers[GetParam()]).lines;
+  BuildOptions options;
+  options.snap = Metres{0.0};
+  BuildReport rep;
+  const Network net = build_network(in, LatencyModel{}, options, &rep);
+  const test::OracleBuild want = test::oracle_build(in, 0.0, true);
+
+  std::set<test::Coord> nodes;
+  for (LonLat p : net.node_pos) nodes.insert(test::coord(p));
+  std::size_t only_dropped = 0;
+  for (const test::Coord& c : want.shared_or_end)
+    if (!nodes.contains(c)) ++only_dropped;
+  EXPECT_TRUE(std::includes(want.shared_or_end.begin(), want.shared_or_end.end(), nodes.begin(), nodes.end()));
+  // Coordinates that are not nodes only touch dropped pieces (rings, zero-length bits):
+  // on a line that lost nothing, every end or shared coordinate is a node.
+  EXPECT_LE(only_dropped, rep.self_loops + rep.zero_length_edges + rep.duplicate_edges);
+  std::size_t on_whole_lines = 0;
+  for (std::size_t i = 0; i < in.lines(); ++i) {
+    if (want.fids_with_drops.contains(in.fid[i])) continue;
+    for (std::uint32_t v = in.first[i]; v < in.first[i + 1]; ++v) {
+      const test::Coord c = test::coord(in.coords[v]);
+      if (!want.shared_or_end.contains(c)) continue;
+      ++on_whole_lines;
+      EXPECT_TRUE(nodes.contains(c)) << "fid " << in.fid[i] << " vertex " << v - in.first[i] << " is not a node";
+    }
+  }
+  EXPECT_GT(on_whole_lines, net.nodes());  // junction coordinates are counted once per line
+
+  // Lengths per source feature, and in total.
+  std::map<std::int64_t, double> by_fid;
+  for (EdgeId e = 0; e < net.edges(); ++e) by_fid[net.edge_fid[e]] += net.edge_geom_length_m[e];
+  double got_total = 0.0;
+  double want_total = 0.0;
+  double layer_total = 0.0;
+  for (const auto& [fid, len] : want.kept_m) {
+    EXPECT_NEAR(by_fid[fid], len, 1e-6 * std::max(len, 1.0)) << "fid " << fid;
+    got_total += by_fid[fid];
+    want_total += len;
+    layer_total += want.line_m.at(fid);
+  }
+  EXPECT_NEAR(got_total, want_total, 1e-6 * want_total);
+  EXPECT_LE(want_total, layer_total);
+  EXPECT_GT(want_total, 0.98 * layer_total);  // dropped pieces (mostly closed rings) are few
+  // With slack 1 and no fields, route length = drawn length and delay = length × n/c.
+  for (EdgeId e = 0; e < net.edges(); ++e) {
+    ASSERT_EQ(net.edge_length_m[e], net.edge_geom_length_m[e]);
+    ASSERT_NEAR(net.edge_delay_us[e], net.edge_length_m[e] / 1000.0 * (1.4682 / 299792.458 * 1e6),
+                1e-9 * net.edge_delay_us[e] + 1e-12);
+  }
+  // Each feature that lost nothing is exactly its edges' geometries end to end, in order.
+  std::map<std::int64_t, std::vector<LonLat>> joined;
+  for (EdgeId e = 0; e < net.edges(); ++e) {
+    if (want.fids_with_drops.contains(net.edge_fid[e])) continue;
+    auto& line = joined[net.edge_fid[e]];
+    auto g = net.edge_geometry(e);
+    if (line.empty()) line.assign(g.begin(), g.end());
+    else {
+      EXPECT_TRUE(line.back() == g.front()) << "fid " << net.edge_fid[e] << " pieces are not consecutive";
+      line.insert(line.end(), g.begin() + 1, g.end());
+    }
+  }
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < in.lines(); ++i) {
+    if (want.fids_with_drops.contains(in.fid[i]) || in.first[i + 1] - in.first[i] < 2) continue;
+    const std::vector<LonLat> raw(in.coords.begin() + in.first[i], in.coords.begin() + in.first[i + 1]);
+    EXPECT_TRUE(joined[in.fid[i]] == raw) << "fid " << in.fid[i];
+    ++checked;
+  }
+  EXPECT_GT(checked, in.lines() * 9 / 10);
+}
+
+std::string param_name(const ::testing::TestParamInfo<std::tuple<int, int>>& info) {
+  return std::string(kLayers[std::get<0>(info.param)].name) + "_" + kModes[std::get<1>(info.param)].name;
+}
+std::string layer_name(const ::testing::TestParamInfo<int>& info) { return kLayers[info.param].name; }
+INSTANTIATE_TEST_SUITE_P(SharedData, OsmBuild, ::testing::Combine(::testing::Range(0, 3), ::testing::Range(0, 3)),
+                         param_name);
+INSTANTIATE_TEST_SUITE_P(SharedData, OsmExactBuild, ::testing::Range(0, 3),
+                         layer_name);
+
+// The layers are what their READMEs say, so the tests above run on the real thing.
+TEST(OsmLayers, MatchTheirReadme) {
+  const LineInput& monaco = layer(kLayers[1]).lines;
+  EXPECT_EQ(monaco.lines(), 2903u);
+  EXPECT_EQ(monaco.coords.size(), 29978u);
+  const LineInput& andorra = layer(kLayers[2]).lines;
+  EXPECT_EQ(andorra.lines(), 1614u);
+  EXPECT_EQ(andorra.coords.size(), 40598u);
+  auto total_km = [](const LineInput& in) {
+    double m = 0.0;
+    for (std::size_t i = 0; i < in.lines(); ++i)
+      m += test::geod_polyline_m(std::span(in.coords).subspan(in.first[i], in.first[i + 1] - in.first[i]));
+    return m / 1000.0;
+  };
+  EXPECT_NEAR(total_km(monaco), 514.7, 0.005 * 514.7);  // README: haversine sum
+  EXPECT_NEAR(total_km(andorra), 854.6, 0.005 * 854.6);
+  EXPECT_GT(layer(kLayers[0]).lines.lines(), monaco.lines());  // pbf lines: roads and more
+}
+
+// Splitting at shared vertices turns ways into a routable graph: the largest Monaco
+// component holds most nodes; Andorra's 2013 extract has many small pieces.
+TEST(OsmLayers, ComponentsAreReported) {
+  BuildReport monaco;
+  build_network(layer(kLayers[1]).lines, LatencyModel{}, BuildOptions{}, &monaco);
+  ASSERT_FALSE(monaco.components.empty());
+  std::size_t monaco_nodes = 0;
+  for (std::size_t s : monaco.components) monaco_nodes += s;
+  EXPECT_GT(monaco.components[0], monaco_nodes * 8 / 10);
+  BuildReport andorra;
+  build_network(layer(kLayers[2]).lines, LatencyModel{}, BuildOptions{}, &andorra);
+  EXPECT_GT(andorra.components.size(), 20u);
+  EXPECT_GT(andorra.dangling_ends, 100u);
+}
+
+}  // namespace
+}  // namespace lightcone
