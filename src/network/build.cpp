@@ -129,17 +129,22 @@ Network build_network(const LineInput& lines, const LatencyModel& model,
       if (!inserted && lines.coords[it->second] == lines.coords[v]) uf.unite(it->second, v);
     }
   }
-  // 2. Snap line ends to other ends (and, when splitting at shared vertices, to
-  //    interior vertices) within the tolerance.
+  // 2. Snap line ends to other lines' ends (and, when splitting at shared vertices,
+  //    their interior vertices) within the tolerance. A line's own vertices are never
+  //    snapped together: a short first segment is not a gap, and a nearly closed line
+  //    must not collapse into a self-loop.
   const double snap_m = options.snap.value;
   if (snap_m > 0.0) {
+    std::vector<std::uint32_t> line_of(nv);
+    for (std::uint32_t i = 0; i < lines.lines(); ++i)
+      for (std::uint32_t v = lines.first[i]; v < lines.first[i + 1]; ++v) line_of[v] = i;
     EndGrid grid(std::max(snap_m / 110000.0, 1e-7) * 4.0);
     for (std::uint32_t v = 0; v < nv; ++v)
       if (is_end[v]) grid.add(lines.coords[v], v);
     for (std::uint32_t v = 0; v < nv; ++v) {
       if (!is_end[v] && !options.split_shared) continue;
       grid.near(lines.coords[v], snap_m, [&](std::uint32_t end) {
-        if (end == v) return;
+        if (line_of[end] == line_of[v]) return;
         if (uf.find(end) == uf.find(v)) return;
         if (geodesic_distance_m(lines.coords[end], lines.coords[v]) <= snap_m) {
           uf.unite(end, v);

@@ -2,8 +2,8 @@
 // written independently of build.cpp, to check build_network on real layers:
 //  - vertices with identical coordinates are one point (when splitting at shared
 //    vertices: any vertices; without: only line ends);
-//  - a line end joins every vertex within `snap` metres (only other ends without
-//    splitting); found here by a latitude sweep with exact geodesics;
+//  - a line end joins every vertex of another line within `snap` metres (only other
+//    lines' ends without splitting); found here by a latitude sweep with exact geodesics;
 //  - nodes are line ends and (when splitting) vertices joined with any other vertex;
 //  - lines are cut at nodes; a piece whose two ends are one point is dropped (zero
 //    length when its geometry has no length, else a self-loop); a piece with the same
@@ -83,6 +83,9 @@ inline OracleBuild oracle_build(const LineInput& in, double snap_m, bool split_s
     }
   }
   if (snap_m > 0.0) {
+    std::vector<std::size_t> line(n);
+    for (std::size_t i = 0; i < in.lines(); ++i)
+      for (std::size_t v = in.first[i]; v < in.first[i + 1]; ++v) line[v] = i;
     std::vector<std::size_t> by_lat;
     for (std::size_t v = 0; v < n; ++v)
       if (split_shared || is_end[v]) by_lat.push_back(v);
@@ -96,7 +99,7 @@ inline OracleBuild oracle_build(const LineInput& in, double snap_m, bool split_s
       auto lo = std::lower_bound(by_lat.begin(), by_lat.end(), lat - dlat,
                                  [&](std::size_t v, double x) { return in.coords[v].lat < x; });
       for (auto it = lo; it != by_lat.end() && in.coords[*it].lat <= lat + dlat; ++it)
-        if (*it != e && geod_m(in.coords[e], in.coords[*it]) <= snap_m && join(e, *it)) ++out.snapped;
+        if (line[*it] != line[e] && geod_m(in.coords[e], in.coords[*it]) <= snap_m && join(e, *it)) ++out.snapped;
     }
   }
   // Group sizes and first vertices.
