@@ -1,0 +1,36 @@
+// Sparse coverage: for every demand point, the candidate sites that reach it within a
+// budget and their latency (DESIGN.md §3 point latency, one site at a time). Built from
+// budget-bounded searches from each candidate (both cores), never a dense matrix.
+// Latencies are one-way µs.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "latency/point_latency.hpp"
+#include "latency/search.hpp"
+
+namespace lightcone {
+
+struct Coverage {
+  std::size_t demands = 0;
+  std::size_t sites = 0;
+  std::vector<std::uint32_t> first{0};  // demand d: entries [first[d], first[d+1]), by site index
+  std::vector<std::uint32_t> site;
+  std::vector<double> latency_us;
+  std::size_t entries() const { return site.size(); }
+};
+
+// candidates[j]: the search source of candidate j (node kNone = not on the network).
+Coverage build_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
+                        const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
+                        std::span<const Source> candidates, double budget_us, unsigned threads = 0);
+
+// Coverage from explicit (demand, site, latency) triples (tests, OS3E); pairs above
+// budget_us are dropped; duplicates keep the smallest latency.
+Coverage coverage_from_triples(std::size_t demands, std::size_t sites,
+                               std::vector<std::tuple<std::uint32_t, std::uint32_t, double>> triples,
+                               double budget_us);
+
+}  // namespace lightcone

@@ -1,0 +1,652 @@
+#include "placement/placement.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "placement/mip.hpp"
+
+namespace lightcone {
+
+std::string to_string(SolveStatus s) {
+  switch (s) {
+    case SolveStatus::optimal: return "optimal";
+    case SolveStatus::feasible: return "feasible";
+    case SolveStatus::infeasible: return "infeasible";
+    case SolveStatus::no_solution: return "no solution";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr double kEps = 1e-9;
+
+// The problem after reductions: rows are groups of demands with identical options,
+// columns are the kept sites.
+struct Reduced {
+  std::vector<std::uint32_t> row_of_demand;  // kNone: not in the model (no option)
+  std::vector<std::uint32_t> row_first{0};
+  std::vector<std::uint32_t> row_col;        // reduced column index
+  std::vector<double> row_lat;
+  std::vector<double> row_weight, row_load;
+  std::vector<std::uint32_t> col_site;        // reduced column → site
+  std::vector<double> col_cost, col_cap;
+  std::vector<char> col_fixed;                // existing or required: always open
+  std::vector<char> col_existing;             // does not count towards p, cost 0
+  std::size_t rows() const { return row_weight.size(); }
+  std::size_t cols() const { return col_site.size(); }
+};
+
+struct Prepared {
+  Reduced r;
+  std::vector<std::uint32_t> uncoverable;  // demands with fewer than k options
+};
+
+double value_or(const std::vector<double>& v, std::size_t i, double def) { return v.empty() ? def : v[i]; }
+
+Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latency, bool drop_dominated) {
+  const Coverage& cov = *in.coverage;
+  Prepared out;
+  Reduced& r = out.r;
+  // Allowed sites and their reduced columns (dominated ones dropped below).
+  std::vector<std::uint32_t> col_of_site(cov.sites, kNone);
+  auto status = [&](std::size_t j) { return in.status.empty() ? SiteStatus::candidate : in.status[j]; };
+  for (std::uint32_t j = 0; j < cov.sites; ++j) {
+    if (status(j) == SiteStatus::excluded) continue;
+    col_of_site[j] = static_cast<std::uint32_t>(r.col_site.size());
+    r.col_site.push_back(j);
+    const bool existing = status(j) == SiteStatus::existing;
+    r.col_cost.push_back(existing ? 0.0 : value_or(in.cost, j, 1.0));
+    r.col_cap.push_back(value_or(in.capacity, j, std::numeric_limits<double>::infinity()));
+    r.col_fixed.push_back(existing || status(j) == SiteStatus::required);
+    r.col_existing.push_back(existing);
+  }
+  // Rows: merge demands with identical options (and latencies when they matter).
+  std::map<std::vector<std::pair<std::uint32_t, double>>, std::uint32_t> seen;
+  r.row_of_demand.assign(cov.demands, kNone);
+  std::vector<std::pair<std::uint32_t, double>> key;
+  for (std::uint32_t d = 0; d < cov.demands; ++d) {
+    key.clear();
+    for (std::uint32_t e = cov.first[d]; e < cov.first[d + 1]; ++e) {
+      const std::uint32_t c = col_of_site[cov.site[e]];
+      if (c == kNone || cov.latency_us[e] > max_latency) continue;
+      key.emplace_back(c, merge_latency ? cov.latency_us[e] : 0.0);
+    }
+    std::sort(key.begin(), key.end());
+    if (key.size() < static_cast<std::size_t>(std::max(1, in.k))) out.uncoverable.push_back(d);
+    if (key.empty()) continue;
+    auto [it, inserted] = seen.emplace(key, static_cast<std::uint32_t>(r.rows()));
+    if (inserted) {
+      for (const auto& [c, l] : key) {
+        r.row_col.push_back(c);
+        r.row_lat.push_back(l);
+      }
+      if (!merge_latency) {  // keep the real latencies of the first member for reporting
+        for (std::size_t i = 0; i < key.size(); ++i) r.row_lat[r.row_lat.size() - key.size() + i] = 0.0;
+      }
+      r.row_first.push_back(static_cast<std::uint32_t>(r.row_col.size()));
+      r.row_weight.push_back(0.0);
+      r.row_load.push_back(0.0);
+    }
+    r.row_of_demand[d] = it->second;
+    r.row_weight[it->second] += value_or(in.weight, d, 1.0);
+    r.row_load[it->second] += value_or(in.load, d, 1.0);
+  }
+  if (!drop_dominated) return out;
+  // Columns dominated by another with a superset of rows and no higher cost.
+  const std::size_t nc = r.cols();
+  std::vector<std::vector<std::uint32_t>> col_rows(nc);
+  for (std::uint32_t i = 0; i < r.rows(); ++i)
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  std::vector<char> dropped(nc, 0);
+  std::vector<std::uint32_t> mark(r.rows(), kNone);
+  for (std::uint32_t j = 0; j < nc; ++j) {
+    if (r.col_fixed[j]) continue;
+    if (col_rows[j].empty()) {
+      dropped[j] = 1;
+      continue;
+    }
+    // Candidates: columns in j's row with the fewest options.
+    std::uint32_t r0 = col_rows[j][0];
+    for (std::uint32_t i : col_rows[j])
+      if (r.row_first[i + 1] - r.row_first[i] < r.row_first[r0 + 1] - r.row_first[r0]) r0 = i;
+    for (std::uint32_t e = r.row_first[r0]; e < r.row_first[r0 + 1] && !dropped[j]; ++e) {
+      const std::uint32_t k = r.row_col[e];
+      if (k == j || dropped[k] || r.col_cost[k] > r.col_cost[j] || col_rows[k].size() < col_rows[j].size()) continue;
+      for (std::uint32_t i : col_rows[k]) mark[i] = k;
+      bool subset = true;
+      for (std::uint32_t i : col_rows[j]) subset = subset && mark[i] == k;
+      if (!subset) continue;
+      const bool strictly_better = r.col_cost[k] < r.col_cost[j] || col_rows[k].size() > col_rows[j].size() || r.col_fixed[k];
+      if (strictly_better || k < j) dropped[j] = 1;
+    }
+  }
+  // Rebuild without dropped columns.
+  std::vector<std::uint32_t> new_index(nc, kNone);
+  Reduced q;
+  for (std::uint32_t j = 0; j < nc; ++j) {
+    if (dropped[j]) continue;
+    new_index[j] = static_cast<std::uint32_t>(q.col_site.size());
+    q.col_site.push_back(r.col_site[j]);
+    q.col_cost.push_back(r.col_cost[j]);
+    q.col_cap.push_back(r.col_cap[j]);
+    q.col_fixed.push_back(r.col_fixed[j]);
+    q.col_existing.push_back(r.col_existing[j]);
+  }
+  q.row_of_demand = r.row_of_demand;
+  q.row_weight = r.row_weight;
+  q.row_load = r.row_load;
+  for (std::uint32_t i = 0; i < r.rows(); ++i) {
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      if (new_index[r.row_col[e]] == kNone) continue;
+      q.row_col.push_back(new_index[r.row_col[e]]);
+      q.row_lat.push_back(r.row_lat[e]);
+    }
+    q.row_first.push_back(static_cast<std::uint32_t>(q.row_col.size()));
+  }
+  out.r = std::move(q);
+  return out;
+}
+
+bool capacitated(const Reduced& r) {
+  return std::any_of(r.col_cap.begin(), r.col_cap.end(), [](double c) { return std::isfinite(c); });
+}
+
+// Greedy cover (warm start for LSCP): most newly satisfied demand per cost.
+std::vector<char> greedy_cover(const Reduced& r, int k) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<char> open(nc, 0);
+  std::vector<int> need(nr);
+  for (std::size_t i = 0; i < nr; ++i)
+    need[i] = std::min<int>(k, static_cast<int>(r.row_first[i + 1] - r.row_first[i]));
+  std::vector<std::vector<std::uint32_t>> col_rows(nc);
+  for (std::uint32_t i = 0; i < nr; ++i)
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  auto take = [&](std::size_t j) {
+    open[j] = 1;
+    for (std::uint32_t i : col_rows[j]) --need[i];
+  };
+  for (std::size_t j = 0; j < nc; ++j)
+    if (r.col_fixed[j]) take(j);
+  while (true) {
+    double best = 0.0;
+    std::size_t arg = nc;
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (open[j]) continue;
+      double gain = 0.0;
+      for (std::uint32_t i : col_rows[j]) gain += need[i] > 0 ? 1.0 : 0.0;
+      if (gain <= 0) continue;
+      const double score = gain / std::max(r.col_cost[j], kEps);
+      if (score > best + kEps) {
+        best = score;
+        arg = j;
+      }
+    }
+    if (arg == nc) break;
+    take(arg);
+  }
+  // Drop redundant sites, most expensive first.
+  std::vector<std::size_t> order(nc);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return r.col_cost[a] > r.col_cost[b]; });
+  for (std::size_t j : order) {
+    if (!open[j] || r.col_fixed[j]) continue;
+    bool needed = false;
+    for (std::uint32_t i : col_rows[j]) needed = needed || need[i] >= 0;
+    if (needed) continue;
+    open[j] = 0;
+    for (std::uint32_t i : col_rows[j]) ++need[i];
+  }
+  return open;
+}
+
+// Greedy p sites maximising covered weight (warm start for MCLP).
+std::vector<char> greedy_max_cover(const Reduced& r, int p, double money) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<char> open(nc, 0), covered(nr, 0);
+  std::vector<std::vector<std::uint32_t>> col_rows(nc);
+  for (std::uint32_t i = 0; i < nr; ++i)
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  auto take = [&](std::size_t j) {
+    open[j] = 1;
+    for (std::uint32_t i : col_rows[j]) covered[i] = 1;
+  };
+  int used = 0;
+  double spent = 0.0;
+  for (std::size_t j = 0; j < nc; ++j)
+    if (r.col_fixed[j]) {
+      take(j);
+      if (!r.col_existing[j]) {
+        ++used;
+        spent += r.col_cost[j];
+      }
+    }
+  while (used < p) {
+    double best = 0.0;
+    std::size_t arg = nc;
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (open[j] || spent + r.col_cost[j] > money + kEps) continue;
+      double gain = 0.0;
+      for (std::uint32_t i : col_rows[j]) gain += covered[i] ? 0.0 : r.row_weight[i];
+      if (gain > best + kEps) {
+        best = gain;
+        arg = j;
+      }
+    }
+    if (arg == nc) break;
+    take(arg);
+    ++used;
+    spent += r.col_cost[arg];
+  }
+  return open;
+}
+
+// Lagrangian lower bound for the (uncapacitated) covering problem, by subgradient.
+double lagrangian_cover_bound(const Reduced& r, int k) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<double> u(nr, 0.0), reduced(nc);
+  std::vector<std::vector<std::uint32_t>> col_rows(nc);
+  for (std::uint32_t i = 0; i < nr; ++i)
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  double best = 0.0;
+  double step = 1.0;
+  for (int it = 0; it < 300; ++it) {
+    double value = 0.0;
+    for (std::size_t i = 0; i < nr; ++i)
+      value += u[i] * std::min<double>(k, r.row_first[i + 1] - r.row_first[i]);
+    std::vector<double> g(nr);
+    for (std::size_t i = 0; i < nr; ++i) g[i] = std::min<double>(k, r.row_first[i + 1] - r.row_first[i]);
+    for (std::size_t j = 0; j < nc; ++j) {
+      double rc = r.col_cost[j];
+      for (std::uint32_t i : col_rows[j]) rc -= u[i];
+      const bool take = r.col_fixed[j] || rc < 0;
+      if (take) {
+        value += rc;
+        for (std::uint32_t i : col_rows[j]) g[i] -= 1.0;
+      }
+    }
+    best = std::max(best, value);
+    double norm = 0.0;
+    for (double x : g) norm += x * x;
+    if (norm < kEps) break;
+    for (std::size_t i = 0; i < nr; ++i) u[i] = std::max(0.0, u[i] + step * g[i] / std::sqrt(norm));
+    step *= 0.98;
+  }
+  return best;
+}
+
+struct Solution {
+  std::vector<char> open;  // per reduced column
+  MipResult mip;
+  bool from_mip = false;
+};
+
+// Assignment variables z_ij (row i, entry e) with Σ_e z = rhs_i, z ≤ x_j, loads ≤ capacity.
+void add_assignment(Mip& mip, const Reduced& r, const std::vector<int>& x, std::vector<int>& z,
+                    const std::vector<double>& z_cost, const std::vector<int>& y) {
+  z.assign(r.row_col.size(), -1);
+  for (std::uint32_t i = 0; i < r.rows(); ++i) {
+    std::vector<int> cols;
+    std::vector<double> coefs;
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      z[e] = mip.add_column(z_cost.empty() ? 0.0 : z_cost[e], 0.0, 1.0, false);
+      cols.push_back(z[e]);
+      coefs.push_back(1.0);
+      mip.add_row({z[e], x[r.row_col[e]]}, {1.0, -1.0}, -Mip::kInf, 0.0);
+    }
+    if (y.empty()) {
+      mip.add_row(cols, coefs, 1.0, 1.0);
+    } else {
+      cols.push_back(y[i]);
+      coefs.push_back(-1.0);
+      mip.add_row(cols, coefs, 0.0, 0.0);
+    }
+  }
+  for (std::uint32_t j = 0; j < r.cols(); ++j) {
+    if (!std::isfinite(r.col_cap[j])) continue;
+    std::vector<int> cols;
+    std::vector<double> coefs;
+    for (std::uint32_t i = 0; i < r.rows(); ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+        if (r.row_col[e] == j) {
+          cols.push_back(z[e]);
+          coefs.push_back(r.row_load[i]);
+        }
+    cols.push_back(x[j]);
+    coefs.push_back(-r.col_cap[j]);
+    mip.add_row(cols, coefs, -Mip::kInf, 0.0);
+  }
+}
+
+std::vector<int> site_columns(Mip& mip, const Reduced& r, bool cost_in_objective) {
+  std::vector<int> x(r.cols());
+  for (std::size_t j = 0; j < r.cols(); ++j)
+    x[j] = mip.add_column(cost_in_objective ? r.col_cost[j] : 0.0, r.col_fixed[j] ? 1.0 : 0.0, 1.0, true);
+  return x;
+}
+
+void add_count_row(Mip& mip, const Reduced& r, const std::vector<int>& x, int p, bool exactly) {
+  std::vector<int> cols;
+  std::vector<double> coefs;
+  for (std::size_t j = 0; j < r.cols(); ++j)
+    if (!r.col_existing[j]) {
+      cols.push_back(x[j]);
+      coefs.push_back(1.0);
+    }
+  mip.add_row(cols, coefs, exactly ? std::min<double>(p, static_cast<double>(cols.size())) : -Mip::kInf, p);
+}
+
+std::vector<double> start_vector(const Mip& mip, const std::vector<int>& x, const std::vector<char>& open) {
+  std::vector<double> s(static_cast<std::size_t>(mip.columns()), 0.0);
+  for (std::size_t j = 0; j < x.size(); ++j) s[static_cast<std::size_t>(x[j])] = open[j] ? 1.0 : 0.0;
+  return s;
+}
+
+std::vector<char> open_from(const MipResult& m, const std::vector<int>& x) {
+  std::vector<char> open(x.size());
+  for (std::size_t j = 0; j < x.size(); ++j) open[j] = m.x[static_cast<std::size_t>(x[j])] > 0.5;
+  return open;
+}
+
+// Minimum-cost cover with every row covered k times (capacities via assignment).
+Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool unit_cost) {
+  Mip mip;
+  Reduced rc = r;
+  if (unit_cost)
+    for (std::size_t j = 0; j < rc.cols(); ++j) rc.col_cost[j] = rc.col_existing[j] ? 0.0 : 1.0;
+  const std::vector<int> x = site_columns(mip, rc, true);
+  for (std::uint32_t i = 0; i < rc.rows(); ++i) {
+    std::vector<int> cols;
+    std::vector<double> coefs;
+    for (std::uint32_t e = rc.row_first[i]; e < rc.row_first[i + 1]; ++e) {
+      cols.push_back(x[rc.row_col[e]]);
+      coefs.push_back(1.0);
+    }
+    mip.add_row(cols, coefs, std::min<double>(k, static_cast<double>(cols.size())), Mip::kInf);
+  }
+  std::vector<int> z;
+  if (capacitated(rc)) add_assignment(mip, rc, x, z, {}, {});
+  Solution s;
+  const std::vector<char> greedy = greedy_cover(rc, k);
+  s.mip = mip.solve(in.time_limit_s, in.threads, capacitated(rc) ? std::vector<double>{} : start_vector(mip, x, greedy));
+  if (s.mip.has_solution) {
+    s.open = open_from(s.mip, x);
+    s.from_mip = true;
+  } else if (!capacitated(rc) && !s.mip.proven_infeasible) {
+    s.open = greedy;
+  }
+  return s;
+}
+
+// Assign each demand to its nearest open site among its options (within the limit).
+void assign_nearest(const PlacementInput& in, const std::vector<char>& site_open, double max_latency,
+                    PlacementResult& out) {
+  const Coverage& cov = *in.coverage;
+  out.assigned.assign(cov.demands, kNone);
+  out.assigned_latency_us.assign(cov.demands, std::numeric_limits<double>::quiet_NaN());
+  for (std::uint32_t d = 0; d < cov.demands; ++d) {
+    for (std::uint32_t e = cov.first[d]; e < cov.first[d + 1]; ++e) {
+      const std::uint32_t j = cov.site[e];
+      if (!site_open[j] || cov.latency_us[e] > max_latency) continue;
+      if (out.assigned[d] == kNone || cov.latency_us[e] < out.assigned_latency_us[d]) {
+        out.assigned[d] = j;
+        out.assigned_latency_us[d] = cov.latency_us[e];
+      }
+    }
+  }
+}
+
+void finish(const PlacementInput& in, const Reduced& r, const Solution& s, bool maximise_sign, double objective,
+            PlacementResult& out) {
+  std::vector<char> site_open(in.coverage->sites, 0);
+  for (std::size_t j = 0; j < r.cols(); ++j)
+    if (s.open[j]) site_open[r.col_site[j]] = 1;
+  // Fixed sites dropped by no reduction are open whatever happens.
+  for (std::size_t j = 0; j < in.status.size(); ++j)
+    if (in.status[j] == SiteStatus::existing || in.status[j] == SiteStatus::required) site_open[j] = 1;
+  for (std::uint32_t j = 0; j < site_open.size(); ++j)
+    if (site_open[j]) out.open.push_back(j);
+  out.objective = objective;
+  if (s.from_mip) {
+    out.bound = maximise_sign ? -s.mip.bound : s.mip.bound;
+    if (s.mip.proven_optimal) out.bound = objective;
+    out.status = s.mip.proven_optimal ? SolveStatus::optimal : SolveStatus::feasible;
+    out.method = s.mip.proven_optimal ? "cbc" : "cbc (time limit)";
+  } else {
+    out.status = SolveStatus::feasible;
+    out.method = "greedy";
+  }
+  const double denom = std::max(std::abs(out.objective), kEps);
+  out.gap = std::isnan(out.bound) ? std::numeric_limits<double>::quiet_NaN() : std::abs(out.objective - out.bound) / denom;
+  if (out.status == SolveStatus::optimal) out.gap = 0.0;
+}
+
+}  // namespace
+
+PlacementResult solve_placement(const PlacementInput& in) {
+  PlacementResult out;
+  const Coverage& cov = *in.coverage;
+  const bool pm = in.problem == Problem::pmedian;
+  const bool pc = in.problem == Problem::pcenter;
+  const bool cap = !in.capacity.empty() &&
+                   std::any_of(in.capacity.begin(), in.capacity.end(), [](double c) { return std::isfinite(c); });
+  const bool can_drop = !cap && !pm && !pc && !std::isfinite(in.money);
+  Prepared prep = prepare(in, std::numeric_limits<double>::infinity(), pm || pc, can_drop);
+  Reduced& r = prep.r;
+  out.rows_before = cov.demands;
+  out.rows_after = r.rows();
+  out.columns_before = cov.sites;
+  out.columns_after = r.cols();
+  out.uncoverable = prep.uncoverable;
+  const double total_weight = [&] {
+    double w = 0.0;
+    for (std::size_t d = 0; d < cov.demands; ++d) w += value_or(in.weight, d, 1.0);
+    return w;
+  }();
+
+  if (in.problem == Problem::lscp) {
+    if (!prep.uncoverable.empty()) {
+      out.status = SolveStatus::infeasible;
+      out.reason = std::to_string(prep.uncoverable.size()) + " demand features have fewer than " +
+                   std::to_string(in.k) + " candidate sites within the budget";
+      return out;
+    }
+    Solution s = solve_cover(r, in.k, in, false);
+    ++out.mip_solves;
+    if (s.open.empty() && r.cols() > 0) {
+      out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
+      out.reason = s.mip.proven_infeasible ? "capacities cannot hold every demand's load" : "no solution within the time limit";
+      return out;
+    }
+    s.open.resize(r.cols(), 0);
+    double cost = 0.0;
+    for (std::size_t j = 0; j < r.cols(); ++j) cost += s.open[j] ? r.col_cost[j] : 0.0;
+    finish(in, r, s, false, cost, out);
+    if (!capacitated(r)) out.bound = std::max(out.bound, lagrangian_cover_bound(r, in.k));
+    if (out.status != SolveStatus::optimal && !std::isnan(out.bound))
+      out.gap = std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+    std::vector<char> site_open(cov.sites, 0);
+    for (std::uint32_t j : out.open) site_open[j] = 1;
+    assign_nearest(in, site_open, std::numeric_limits<double>::infinity(), out);
+    return out;
+  }
+
+  if (in.problem == Problem::mclp) {
+    Mip mip;
+    const std::vector<int> x = site_columns(mip, r, false);
+    std::vector<int> y(r.rows());
+    for (std::uint32_t i = 0; i < r.rows(); ++i) y[i] = mip.add_column(-r.row_weight[i], 0.0, 1.0, false);
+    if (cap) {
+      std::vector<int> z;
+      add_assignment(mip, r, x, z, {}, y);
+    } else {
+      for (std::uint32_t i = 0; i < r.rows(); ++i) {
+        std::vector<int> cols{y[i]};
+        std::vector<double> coefs{1.0};
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+          cols.push_back(x[r.row_col[e]]);
+          coefs.push_back(-1.0);
+        }
+        mip.add_row(cols, coefs, -Mip::kInf, 0.0);
+      }
+    }
+    add_count_row(mip, r, x, in.p, false);
+    if (std::isfinite(in.money)) {
+      std::vector<int> cols;
+      std::vector<double> coefs;
+      for (std::size_t j = 0; j < r.cols(); ++j)
+        if (!r.col_existing[j]) {
+          cols.push_back(x[j]);
+          coefs.push_back(r.col_cost[j]);
+        }
+      mip.add_row(cols, coefs, -Mip::kInf, in.money);
+    }
+    Solution s;
+    const std::vector<char> greedy = greedy_max_cover(r, in.p, in.money);
+    std::vector<double> start;
+    if (!cap) start = start_vector(mip, x, greedy);
+    s.mip = mip.solve(in.time_limit_s, in.threads, start);
+    ++out.mip_solves;
+    if (s.mip.has_solution) {
+      s.open = open_from(s.mip, x);
+      s.from_mip = true;
+    } else if (!s.mip.proven_infeasible && !cap) {
+      s.open = greedy;
+    } else {
+      out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
+      out.reason = s.mip.proven_infeasible ? "fixed sites exceed p or the money budget" : "no solution within the time limit";
+      return out;
+    }
+    // Covered weight of the chosen sites (uncapacitated: any open option; capacitated: y).
+    double covered = 0.0;
+    for (std::uint32_t i = 0; i < r.rows(); ++i) {
+      if (cap && s.from_mip) {
+        covered += r.row_weight[i] * s.mip.x[static_cast<std::size_t>(y[i])];
+        continue;
+      }
+      bool any = false;
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) any = any || s.open[r.row_col[e]];
+      covered += any ? r.row_weight[i] : 0.0;
+    }
+    finish(in, r, s, true, covered, out);
+    std::vector<char> site_open(cov.sites, 0);
+    for (std::uint32_t j : out.open) site_open[j] = 1;
+    assign_nearest(in, site_open, std::numeric_limits<double>::infinity(), out);
+    (void)total_weight;
+    return out;
+  }
+
+  // p-median and p-center need every demand to have an option.
+  if (!prep.uncoverable.empty()) {
+    out.status = SolveStatus::infeasible;
+    out.reason = std::to_string(prep.uncoverable.size()) + " demand features have no candidate site within the budget";
+    return out;
+  }
+
+  if (pm) {
+    Mip mip;
+    const std::vector<int> x = site_columns(mip, r, false);
+    std::vector<double> z_cost(r.row_col.size());
+    for (std::uint32_t i = 0; i < r.rows(); ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) z_cost[e] = r.row_weight[i] * r.row_lat[e];
+    std::vector<int> z;
+    add_assignment(mip, r, x, z, z_cost, {});
+    add_count_row(mip, r, x, in.p, true);
+    Solution s;
+    s.mip = mip.solve(in.time_limit_s, in.threads, {});
+    ++out.mip_solves;
+    if (!s.mip.has_solution) {
+      out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
+      out.reason = s.mip.proven_infeasible ? "no p sites can serve every demand within the budget and capacities"
+                                           : "no solution within the time limit";
+      return out;
+    }
+    s.open = open_from(s.mip, x);
+    s.from_mip = true;
+    finish(in, r, s, false, s.mip.objective / std::max(total_weight, kEps), out);
+    if (!std::isnan(out.bound)) out.bound /= std::max(total_weight, kEps);
+    if (s.mip.proven_optimal) out.bound = out.objective;
+    out.gap = s.mip.proven_optimal ? 0.0 : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+    std::vector<char> site_open(cov.sites, 0);
+    for (std::uint32_t j : out.open) site_open[j] = 1;
+    assign_nearest(in, site_open, std::numeric_limits<double>::infinity(), out);
+    return out;
+  }
+
+  // p-center: the least threshold T among the distinct latencies such that the demand
+  // can be covered within T by at most p new sites (each step an exact covering MIP).
+  std::vector<double> values(r.row_lat.begin(), r.row_lat.end());
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  double lower = 0.0;  // every demand needs some option: T ≥ max_i min_j d_ij
+  for (std::uint32_t i = 0; i < r.rows(); ++i) {
+    double m = std::numeric_limits<double>::infinity();
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) m = std::min(m, r.row_lat[e]);
+    lower = std::max(lower, m);
+  }
+  std::size_t lo = static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), lower) - values.begin());
+  std::size_t hi = values.size() - 1;
+  auto feasible = [&](double t, std::vector<char>* open, bool* proven) {
+    PlacementInput sub = in;
+    Prepared pt = prepare(in, t, false, !cap);
+    ++out.mip_solves;
+    if (!pt.uncoverable.empty()) {
+      *proven = true;
+      return false;
+    }
+    Solution s = solve_cover(pt.r, 1, sub, true);
+    *proven = s.from_mip && s.mip.proven_optimal;
+    if (s.open.empty()) {
+      *proven = *proven || s.mip.proven_infeasible;
+      return false;
+    }
+    int count = 0;
+    for (std::size_t j = 0; j < pt.r.cols(); ++j) count += s.open[j] && !pt.r.col_existing[j];
+    if (count > in.p) return false;
+    if (open) {
+      open->assign(cov.sites, 0);
+      for (std::size_t j = 0; j < pt.r.cols(); ++j)
+        if (s.open[j]) (*open)[pt.r.col_site[j]] = 1;
+    }
+    return true;
+  };
+  std::vector<char> best_open;
+  bool all_proven = true;
+  {
+    bool proven = false;
+    if (!feasible(values[hi], &best_open, &proven)) {
+      out.status = proven ? SolveStatus::infeasible : SolveStatus::no_solution;
+      out.reason = "p sites cannot cover every demand within the budget";
+      return out;
+    }
+    all_proven = all_proven && proven;
+  }
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    std::vector<char> open;
+    bool proven = false;
+    if (feasible(values[mid], &open, &proven)) {
+      hi = mid;
+      best_open = std::move(open);
+    } else {
+      lo = mid + 1;
+    }
+    all_proven = all_proven && proven;
+  }
+  for (std::uint32_t j = 0; j < best_open.size(); ++j)
+    if (best_open[j]) out.open.push_back(j);
+  assign_nearest(in, best_open, std::numeric_limits<double>::infinity(), out);
+  double worst = 0.0;
+  for (double l : out.assigned_latency_us) worst = std::max(worst, l);
+  out.objective = worst;
+  out.bound = all_proven ? worst : values[lo];
+  out.status = all_proven ? SolveStatus::optimal : SolveStatus::feasible;
+  out.gap = all_proven ? 0.0 : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+  out.method = "cbc (threshold search)";
+  return out;
+}
+
+}  // namespace lightcone
