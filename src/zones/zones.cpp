@@ -307,6 +307,19 @@ MultiPolygon zone_polygon(const Network& net, std::span<const double> node_us, c
   return geos.to_multipolygon(u.get());
 }
 
+MultiPolygon simplify_outward(const MultiPolygon& m, double tolerance_m) {
+  if (m.empty()) return m;
+  Geos geos;
+  const double tol = tolerance_m / 111320.0;
+  auto g = geos.from(m);
+  auto buffered = geos.own(GEOSBuffer_r(geos.ctx(), g.get(), tol, 8));
+  auto simple = geos.own(GEOSTopologyPreserveSimplify_r(geos.ctx(), buffered.get(), tol));
+  // Simplification moves vertices by at most `tol`, and every point of m lies at least
+  // `tol` inside the buffered boundary, so m stays inside; union guards rounding.
+  auto out = geos.own(GEOSUnion_r(geos.ctx(), simple.get(), g.get()));
+  return geos.to_multipolygon(out.get());
+}
+
 MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b) {
   Geos geos;
   auto ga = geos.from(a);

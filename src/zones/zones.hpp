@@ -29,6 +29,12 @@ struct ZoneOptions {
 MultiPolygon zone_polygon(const Network& net, std::span<const double> node_us, const AccessCost& access,
                           double budget_us, const ZoneOptions& options = {});
 
+// A simpler polygon that contains `m` (it only ever grows): buffered outwards by the
+// tolerance, then simplified by it (Douglas-Peucker preserving topology), in lon/lat
+// degrees with tolerance_m / 111 320 m per degree. The boundary moves out by at most
+// about 2 × tolerance_m. REQUIRES: tolerance_m > 0.
+MultiPolygon simplify_outward(const MultiPolygon& m, double tolerance_m);
+
 // a minus b (for nested rings: zone(3 ms) − zone(1 ms)).
 MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b);
 // a ∩ b.

@@ -81,3 +81,31 @@ TEST(ZonesClosedForm, RingsTileTheLargestZone) {
 
 }  // namespace
 }  // namespace lightcone
+
+namespace lightcone {
+namespace {
+
+TEST(ZonesSimplify, OnlyGrowsAndReducesVertices) {
+  LatencyModel model;
+  const AccessCost access(model);
+  const LonLat A{120.0, 36.0};
+  LineInput lines;
+  LonLat p = A;
+  std::vector<LonLat> wiggle{A};
+  for (int i = 0; i < 40; ++i) {
+    p = geodesic_destination(p, i % 2 ? 60.0 : 120.0, 700.0);
+    wiggle.push_back(p);
+  }
+  lines.add_line(wiggle, 1);
+  Network net = build_network(lines, model, {}, nullptr);
+  Graph graph(net);
+  const NodeLatencies lat = nearest_source_latency(graph, std::vector<Source>{{0, 0.0}});
+  const MultiPolygon zone = zone_polygon(net, lat.us, access, 120.0);
+  const MultiPolygon simple = simplify_outward(zone, 50.0);
+  EXPECT_LT(simple.coords.size(), zone.coords.size());
+  EXPECT_LT(area_m2(difference(zone, simple)), 1.0) << "the simplified zone contains the zone";
+  EXPECT_LT(area_m2(simple), area_m2(zone) * 1.05);
+}
+
+}  // namespace
+}  // namespace lightcone
