@@ -62,13 +62,20 @@ void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
       // the exact geodesic distance is computed only for candidates that may win.
       const double plane_d = std::hypot(v.ax + v.ux * x, v.ay + v.uy * x);
       if (!want(via, fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us)) continue;
-      // q on the piece's geodesic (not on the plane chord, which strays from the edge by
-      // up to ~0.2 m on a 2 km piece at high latitude), so `along` and `at` agree.
+      // q is the plane point; the plane chord strays from the piece's geodesic by at most
+      // ~1e-4 of the piece length (0.15 m for a 2 km piece at 60°N), which moves the value
+      // by < 0.01 µs. Near max access that offset decides reachability and, where the
+      // edge runs along the access circle, moves the circle's cut by metres, so there q
+      // is taken on the geodesic itself.
       auto point = [&](double at_x) {
-        return at_x <= 0 ? piece.a : at_x >= v.length ? piece.b : v.at(frame, at_x);
+        return at_x <= 0 ? piece.a : at_x >= v.length ? piece.b : geodesic_interpolate(piece.a, piece.b, at_x / v.length);
       };
-      LonLat q = point(x);
+      LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
       double dist = geodesic_distance_m(p, q);
+      if (dist > max_m - (1e-3 * v.length + 0.01) && m_mode == AccessFrom::edges) {
+        q = point(x);
+        dist = geodesic_distance_m(p, q);
+      }
       if (dist > max_m * (1.0 + 1e-9)) {
         if (m_mode == AccessFrom::nodes) continue;
         // The optimum lies beyond max access (the plane disc is slightly larger). The
@@ -130,19 +137,21 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
   return best;
 }
 
-std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(LonLat p) {
+std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(LonLat p, bool per_edge) {
   std::vector<AccessLeg> legs;
   for_each_candidate(p, [](NodeId, double) { return true; }, [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us,
                             double fibre_us) {
     legs.push_back(AccessLeg{w, access_us + fibre_us + m_net.node_delay_us[w], access_us, dist, fibre_us,
                              e, along, q});
   });
-  std::stable_sort(legs.begin(), legs.end(), [](const AccessLeg& a, const AccessLeg& b) {
-    return a.node != b.node ? a.node < b.node : a.cost_us < b.cost_us;
+  std::stable_sort(legs.begin(), legs.end(), [&](const AccessLeg& a, const AccessLeg& b) {
+    if (a.node != b.node) return a.node < b.node;
+    if (per_edge && a.edge != b.edge) return a.edge < b.edge;
+    return a.cost_us < b.cost_us;
   });
   std::vector<AccessLeg> out;
   for (const AccessLeg& leg : legs)
-    if (out.empty() || out.back().node != leg.node) out.push_back(leg);
+    if (out.empty() || out.back().node != leg.node || (per_edge && out.back().edge != leg.edge)) out.push_back(leg);
   return out;
 }
 

@@ -62,7 +62,9 @@ class PointLatencyQuery {
     double along_m = 0.0;
     LonLat at;
   };
-  std::vector<AccessLeg> access_legs(LonLat p);
+  // per_edge: one leg per (node, edge) instead of per node (for fibre-cut analysis,
+  // where a leg along a cut edge is lost but another edge at the same node may serve).
+  std::vector<AccessLeg> access_legs(LonLat p, bool per_edge = false);
 
  private:
   // f(edge, via_node, along_m, q, access_m, access_us, fibre_us_from_via) for the best

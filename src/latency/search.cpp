@@ -77,6 +77,20 @@ inline void put(const NullPredMap&, Vertex, Vertex) {}
 
 struct StopSearch {};
 
+// Arc weights, with the arcs of cut edges weighing +infinity (never relaxed).
+struct CutWeightMap {
+  const CsrGraph* g;
+  const std::vector<char>* cut;  // per edge; empty = nothing cut
+  using key_type = ArcDesc;
+  using value_type = double;
+  using reference = double;
+  using category = boost::readable_property_map_tag;
+};
+inline double get(const CutWeightMap& m, const ArcDesc& a) {
+  const Arc& arc = (*m.g)[a];
+  return !m.cut->empty() && (*m.cut)[arc.edge] ? std::numeric_limits<double>::infinity() : arc.weight_us;
+}
+
 }  // namespace
 
 struct Graph::Impl {
@@ -113,6 +127,7 @@ struct Search::Impl {
   EpochStore<std::uint32_t> source;
   std::vector<NodeId> settled;
   double budget = kUnreached;
+  std::vector<char> cut;  // per edge, allocated on the first run with cuts
 };
 
 Search::Search(const Graph& graph) : m_impl(std::make_unique<Impl>()) {
@@ -125,8 +140,19 @@ Search::Search(const Graph& graph) : m_impl(std::make_unique<Impl>()) {
 }
 Search::~Search() = default;
 
-void Search::run(std::span<const Source> sources, double budget_us) {
+void Search::run(std::span<const Source> sources, double budget_us, std::span<const EdgeId> cut) {
   Impl& s = *m_impl;
+  if (!cut.empty() && s.cut.empty()) {
+    s.cut.assign(boost::num_edges(*s.g) / 2, 0);  // every edge is two arcs
+  }
+  for (EdgeId e : cut) s.cut[e] = 1;
+  struct Uncut {
+    std::vector<char>& cut;
+    std::span<const EdgeId> edges;
+    ~Uncut() {
+      for (EdgeId e : edges) cut[e] = 0;
+    }
+  } uncut{s.cut, cut};
   s.dist.next_epoch();
   s.color.next_epoch();
   s.pred.next_epoch();
@@ -166,7 +192,7 @@ void Search::run(std::span<const Source> sources, double budget_us) {
   try {
     boost::dijkstra_shortest_paths_no_init(
         *s.g, starts.begin(), starts.end(), NullPredMap{}, EpochMap<double>{&s.dist},
-        boost::get(&Arc::weight_us, *s.g), boost::get(boost::vertex_index, *s.g), std::less<double>(),
+        CutWeightMap{s.g, &s.cut}, boost::get(boost::vertex_index, *s.g), std::less<double>(),
         std::plus<double>(), 0.0, Vis(&s), EpochMap<boost::default_color_type>{&s.color});
   } catch (const StopSearch&) {
     // Every node left in the queue is beyond the budget.

@@ -49,8 +49,9 @@ class Search {
   Search& operator=(const Search&) = delete;
 
   // Settles every node whose one-way latency from the nearest source is ≤ budget_us
-  // (kUnreached: no bound). Sources with offset > budget are ignored.
-  void run(std::span<const Source> sources, double budget_us = kUnreached);
+  // (kUnreached: no bound). Sources with offset > budget are ignored. Edges listed in
+  // `cut` are treated as absent (a fibre cut).
+  void run(std::span<const Source> sources, double budget_us = kUnreached, std::span<const EdgeId> cut = {});
 
   // One-way latency of v, kUnreached if beyond the budget or not connected.
   double latency(NodeId v) const;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "placement/coverage.hpp"
+#include "placement/survival.hpp"
 
 namespace lightcone {
 
@@ -35,6 +36,9 @@ struct PlacementInput {
   int k = 1;
   // Upper limit on the total cost of new sites (MCLP). DEFAULT: none.
   double money = std::numeric_limits<double>::infinity();
+  // Survivable coverage (LSCP, MCLP): demand must stay covered under every cut
+  // scenario; rows from survival_rows(). DEFAULT: none.
+  const SurvivalRows* survival = nullptr;
   double time_limit_s = 60.0;
   int threads = 1;  // CBC threads; 1 keeps results deterministic
 };

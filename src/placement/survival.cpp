@@ -1,0 +1,147 @@
+#include "placement/survival.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <tuple>
+
+namespace lightcone {
+
+CutScenarios single_edge_cuts(const Network& net) {
+  CutScenarios c;
+  for (EdgeId e = 0; e < net.edges(); ++e) {
+    c.edges.push_back(e);
+    c.first.push_back(static_cast<std::uint32_t>(c.edges.size()));
+    c.name.push_back("edge " + std::to_string(e) + " (fid " + std::to_string(net.edge_fid[e]) + ")");
+  }
+  return c;
+}
+
+CutScenarios grouped_cuts(const Network& net, const std::vector<std::string>& edge_group) {
+  std::map<std::string, std::vector<EdgeId>> groups;
+  CutScenarios c;
+  for (EdgeId e = 0; e < net.edges(); ++e) {
+    if (edge_group[e].empty()) {
+      c.edges.push_back(e);
+      c.first.push_back(static_cast<std::uint32_t>(c.edges.size()));
+      c.name.push_back("edge " + std::to_string(e) + " (fid " + std::to_string(net.edge_fid[e]) + ")");
+    } else {
+      groups[edge_group[e]].push_back(e);
+    }
+  }
+  for (const auto& [key, edges] : groups) {
+    c.edges.insert(c.edges.end(), edges.begin(), edges.end());
+    c.first.push_back(static_cast<std::uint32_t>(c.edges.size()));
+    c.name.push_back("group " + key);
+  }
+  return c;
+}
+
+SurvivalRows survival_rows(const Network& net, const Graph& graph, const SegmentIndex& index,
+                           const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
+                           std::span<const Source> candidates, double budget_us, const Coverage& coverage,
+                           const CutScenarios& scenarios, unsigned threads) {
+  const std::size_t nd = demand.size();
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // Legs per (node, edge) for every demand point.
+  std::vector<std::vector<PointLatencyQuery::AccessLeg>> legs(nd);
+  {
+    std::vector<std::jthread> pool;
+    auto work = [&](unsigned part) {
+      PointLatencyQuery q(net, index, model, mode);
+      for (std::size_t d = part; d < nd; d += threads) legs[d] = q.access_legs(demand[d], true);
+    };
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+  }
+  // Scenarios containing each edge.
+  std::vector<std::vector<std::uint32_t>> scen_of_edge(net.edges());
+  for (std::uint32_t s = 0; s < scenarios.size(); ++s)
+    for (std::uint32_t k = scenarios.first[s]; k < scenarios.first[s + 1]; ++k) scen_of_edge[scenarios.edges[k]].push_back(s);
+  // Demands covered by each site.
+  std::vector<std::vector<std::uint32_t>> covered_by(candidates.size());
+  for (std::uint32_t d = 0; d < coverage.demands; ++d)
+    for (std::uint32_t e = coverage.first[d]; e < coverage.first[d + 1]; ++e) covered_by[coverage.site[e]].push_back(d);
+
+  // Latency of demand d from the current search, ignoring legs along cut edges.
+  auto latency_of = [&](const Search& s, std::uint32_t d, const std::vector<char>* cut_edge,
+                        const PointLatencyQuery::AccessLeg** best_leg) {
+    double best = kUnreached;
+    for (const auto& leg : legs[d]) {
+      if (cut_edge && (*cut_edge)[leg.edge]) continue;
+      const double dw = s.latency(leg.node);
+      if (dw == kUnreached) continue;
+      const double l = dw + leg.cost_us - net.node_delay_us[leg.node];
+      if (l < best) {
+        best = l;
+        if (best_leg) *best_leg = &leg;
+      }
+    }
+    return best;
+  };
+
+  std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> breaks;  // (demand, scenario, site)
+  std::mutex breaks_mutex;
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    Search search(graph);
+    std::vector<char> cut_edge(net.edges(), 0);
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> local;
+    for (std::size_t j; (j = next.fetch_add(1)) < candidates.size();) {
+      if (candidates[j].node == kNone || covered_by[j].empty()) continue;
+      const Source src = candidates[j];
+      search.run(std::span(&src, 1), budget_us);
+      // Path edges of each covered demand: its access edge and the tree path to j.
+      std::map<std::uint32_t, std::vector<std::uint32_t>> demands_of_scenario;
+      for (std::uint32_t d : covered_by[j]) {
+        const PointLatencyQuery::AccessLeg* leg = nullptr;
+        if (latency_of(search, d, nullptr, &leg) > budget_us || leg == nullptr) continue;
+        std::vector<EdgeId> path{leg->edge};
+        for (NodeId v = leg->node; search.pred_edge(v) != kNone;) {
+          const EdgeId e = search.pred_edge(v);
+          path.push_back(e);
+          v = net.edge_u[e] == v ? net.edge_v[e] : net.edge_u[e];
+        }
+        std::sort(path.begin(), path.end());
+        path.erase(std::unique(path.begin(), path.end()), path.end());
+        std::vector<std::uint32_t> scen;
+        for (EdgeId e : path) scen.insert(scen.end(), scen_of_edge[e].begin(), scen_of_edge[e].end());
+        std::sort(scen.begin(), scen.end());
+        scen.erase(std::unique(scen.begin(), scen.end()), scen.end());
+        for (std::uint32_t s : scen) demands_of_scenario[s].push_back(d);
+      }
+      for (const auto& [s, ds] : demands_of_scenario) {
+        const std::span<const EdgeId> cut(scenarios.edges.data() + scenarios.first[s], scenarios.first[s + 1] - scenarios.first[s]);
+        for (EdgeId e : cut) cut_edge[e] = 1;
+        search.run(std::span(&src, 1), budget_us, cut);
+        for (std::uint32_t d : ds)
+          if (latency_of(search, d, &cut_edge, nullptr) > budget_us) local.emplace_back(d, s, static_cast<std::uint32_t>(j));
+        for (EdgeId e : cut) cut_edge[e] = 0;
+      }
+    }
+    std::lock_guard lock(breaks_mutex);
+    breaks.insert(breaks.end(), local.begin(), local.end());
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+  }
+  std::sort(breaks.begin(), breaks.end());
+  SurvivalRows rows;
+  for (std::size_t i = 0; i < breaks.size();) {
+    const auto [d, s, j0] = breaks[i];
+    std::vector<std::uint32_t> broken;
+    while (i < breaks.size() && std::get<0>(breaks[i]) == d && std::get<1>(breaks[i]) == s) broken.push_back(std::get<2>(breaks[i++]));
+    rows.demand.push_back(d);
+    rows.scenario.push_back(s);
+    for (std::uint32_t e = coverage.first[d]; e < coverage.first[d + 1]; ++e)
+      if (!std::binary_search(broken.begin(), broken.end(), coverage.site[e])) rows.sites.push_back(coverage.site[e]);
+    rows.first.push_back(static_cast<std::uint32_t>(rows.sites.size()));
+  }
+  return rows;
+}
+
+}  // namespace lightcone

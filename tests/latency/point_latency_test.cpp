@@ -1,0 +1,381 @@
+// PointLatencyQuery against the brute-force oracle of tests/support/point_oracle.hpp:
+// the DESIGN.md §3 definition evaluated over every point of every edge with exact
+// geodesic distances, on OSM Andorra, a synthetic network near 60°N and (when present)
+// the bundled Shandong sample.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/latency_model.hpp"
+#include "io/source.hpp"
+#include "latency/point_latency.hpp"
+#include "latency/search.hpp"
+#include "network/attach.hpp"
+#include "network/network.hpp"
+#include "network/segment_index.hpp"
+#include "support/point_fixtures.hpp"
+#include "support/point_oracle.hpp"
+
+namespace lightcone {
+namespace {
+
+using point_test::OracleAccess;
+using point_test::PointOracle;
+
+// |ours − brute| ≤ kAbsUs + kRel × brute.
+constexpr double kAbsUs = 0.01;
+constexpr double kRel = 1e-6;
+
+struct Comparison {
+  std::size_t points = 0;
+  std::size_t reached = 0;
+  std::size_t unreachable_far = 0;      // no network point within max access
+  std::size_t unreached_in_access = 0;  // within access, but no site connected
+  std::size_t near_boundary = 0;        // nearest network point within 20 m of max access
+  std::size_t sources_checked = 0;
+  std::size_t failures = 0;
+  double max_diff_us = 0.0;
+  double max_below_us = 0.0;  // how far ours went below brute force (≤ 0 expected)
+  double max_at_offset_m = 0.0;  // |point at (edge, along_m) − at|
+};
+
+// Evaluates every point with PointLatencyQuery and with the oracle and checks the
+// definition: same value within tolerance, never below brute force, same reachability,
+// same nearest site when not tied, and a self-consistent answer (q on its edge, access
+// and network parts adding up).
+Comparison compare_with_oracle(const char* label, const Network& net, std::span<const Source> sources,
+                               const LatencyModel& model, AccessFrom mode, std::span<const LonLat> points) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Graph graph(net);
+  const NodeLatencies nodes = nearest_source_latency(graph, sources);
+  const SegmentIndex index(net);
+  PointLatencyQuery query(net, index, model, mode);
+  const PointOracle oracle(net);
+  const OracleAccess acc = OracleAccess::of(model);
+  const bool nodes_only = mode == AccessFrom::nodes;
+  Comparison c;
+  double ours_secs = 0.0;
+  auto fail = [&](std::size_t i, LonLat p, const std::string& what) {
+    if (++c.failures <= 12)
+      ADD_FAILURE() << label << " point " << i << " (" << std::setprecision(12) << p.lon << ", " << p.lat
+                    << "): " << what;
+  };
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const LonLat p = points[i];
+    const auto ours_start = std::chrono::steady_clock::now();
+    const PointLatency ours = query.evaluate(p, nodes.us, nodes.source);
+    ours_secs += std::chrono::duration<double>(std::chrono::steady_clock::now() - ours_start).count();
+    const PointOracle::Latency brute = oracle.latency(p, nodes.us, nodes.source, acc, nodes_only);
+    ++c.points;
+    const auto near = oracle.nearest(p, acc.max_m + 50.0);
+    if (std::abs(near.distance_m - acc.max_m) <= 20.0) ++c.near_boundary;
+    // Reachability. The implementation accepts distances up to max × (1 + 1e-9) and
+    // finds the nearest point of a piece in a plane (its distance exact to mm at 10 km).
+    const bool ambiguous = std::abs(near.distance_m - acc.max_m) < 0.01;
+    if (!nodes_only && !ambiguous && ours.within_access != brute.within_access)
+      fail(i, p, "within_access " + std::to_string(ours.within_access) + ", brute force " +
+                     std::to_string(brute.within_access) + " (nearest network point " +
+                     std::to_string(near.distance_m) + " m)");
+    if (nodes_only && ours.within_access != brute.within_access)
+      fail(i, p, "within_access (nodes) " + std::to_string(ours.within_access) + ", brute force " +
+                     std::to_string(brute.within_access));
+    if (brute.latency_us == point_test::kOracleInf) {
+      if (brute.within_access) ++c.unreached_in_access;
+      else ++c.unreachable_far;
+      if (ours.latency_us != kUnreached && !ambiguous)
+        fail(i, p, "expected unreached, got " + std::to_string(ours.latency_us) + " us");
+      if (ours.latency_us == kUnreached && ours.source != kNone) fail(i, p, "unreached point has a source");
+      continue;
+    }
+    ++c.reached;
+    if (ours.latency_us == kUnreached) {
+      if (!ambiguous)
+        fail(i, p, "unreached, brute force " + std::to_string(brute.latency_us) + " us at " +
+                       std::to_string(brute.access_m) + " m");
+      continue;
+    }
+    const double tol = kAbsUs + kRel * brute.latency_us;
+    const double diff = ours.latency_us - brute.latency_us;
+    c.max_diff_us = std::max(c.max_diff_us, std::abs(diff));
+    c.max_below_us = std::max(c.max_below_us, -diff);
+    if (std::abs(diff) > tol)
+      fail(i, p, "latency " + std::to_string(ours.latency_us) + " us, brute force " +
+                     std::to_string(brute.latency_us) + " us (access " + std::to_string(ours.access_m) +
+                     " m vs " + std::to_string(brute.access_m) + " m)");
+    // Ours is the latency of a real network point q: check the parts.
+    if (ours.edge >= net.edges() || (ours.via != net.edge_u[ours.edge] && ours.via != net.edge_v[ours.edge])) {
+      fail(i, p, "via node is not an end of the edge");
+      continue;
+    }
+    const double g = net.edge_geom_length_m[ours.edge];
+    const double d = point_test::oracle_distance_m(p, ours.at);
+    if (std::abs(d - ours.access_m) > 1e-6 || d > acc.max_m * (1 + 1e-9))
+      fail(i, p, "access_m " + std::to_string(ours.access_m) + " but q is " + std::to_string(d) + " m away");
+    if (std::abs(ours.access_us - acc.cost(ours.access_m)) > 1e-9 * (1 + ours.access_us))
+      fail(i, p, "access_us does not match access_m");
+    if (ours.along_m < 0 || ours.along_m > g) fail(i, p, "along_m outside the edge");
+    const double fibre = (ours.via == net.edge_u[ours.edge] ? ours.along_m : g - ours.along_m) *
+                         (g > 0 ? net.edge_delay_us[ours.edge] / g : 0.0);
+    if (std::abs(ours.latency_us - (ours.access_us + nodes.us[ours.via] + fibre)) > 1e-9 * ours.latency_us)
+      fail(i, p, "latency is not access + node latency + fibre");
+    if (ours.source != nodes.source[ours.via]) fail(i, p, "source is not the via node's source");
+    if (!nodes_only) {
+      const double off = point_test::oracle_distance_m(oracle.point_on_edge(ours.edge, ours.along_m), ours.at);
+      c.max_at_offset_m = std::max(c.max_at_offset_m, off);
+      if (off > 0.5) fail(i, p, "q is " + std::to_string(off) + " m from its along_m position");
+    } else if (!(ours.at == net.node_pos[ours.via])) {
+      fail(i, p, "access from nodes, but q is not the via node");
+    }
+    if (brute.runner_up_us > brute.latency_us + 2 * tol) {
+      ++c.sources_checked;
+      if (ours.source != brute.source)
+        fail(i, p, "source " + std::to_string(ours.source) + ", brute force " + std::to_string(brute.source));
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf(
+      "[ %s ] %zu points: %zu reached, %zu unreachable (none in reach), %zu in reach but unreached, "
+      "%zu near max access, %zu sources checked; max |ours-brute| %.3g us, max below %.3g us, "
+      "max q offset %.3g m; %.2f s (evaluate %.1f us/point)\n",
+      label, c.points, c.reached, c.unreachable_far, c.unreached_in_access, c.near_boundary, c.sources_checked,
+      c.max_diff_us, c.max_below_us, c.max_at_offset_m, secs, ours_secs / static_cast<double>(points.size()) * 1e6);
+  EXPECT_EQ(c.failures, 0u) << label;
+  return c;
+}
+
+// Sites at random nodes with random entry offsets.
+std::vector<Source> random_sites(const Network& net, std::mt19937_64& rng, int count) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<Source> out;
+  for (int i = 0; i < count; ++i)
+    out.push_back(Source{static_cast<NodeId>(unit(rng) * static_cast<double>(net.nodes())) % static_cast<NodeId>(net.nodes()),
+                         20.0 * unit(rng)});
+  return out;
+}
+
+// Expect every kind of point to have been seen.
+void expect_coverage(const Comparison& c, bool unreached_in_access) {
+  EXPECT_GT(c.reached, c.points / 2);
+  EXPECT_GT(c.unreachable_far, c.points / 20);
+  EXPECT_GT(c.near_boundary, c.points / 40);
+  EXPECT_GT(c.sources_checked, c.reached / 2);
+  if (unreached_in_access) {
+    EXPECT_GT(c.unreached_in_access, 0u);
+  }
+}
+
+constexpr std::uint64_t kSeed = 20240611;
+
+class PointLatencyAndorra : public ::testing::Test {
+ protected:
+  static const Network& net() {
+    static const Network n = [] {
+      LatencyModel m;
+      m.node_delay = Microseconds{0.5};
+      BuildReport report;
+      return build_network(point_test::andorra_lines(), m, BuildOptions{}, &report);
+    }();
+    return n;
+  }
+};
+
+TEST_F(PointLatencyAndorra, MatchesBruteForceFromEdges) {
+  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed));
+  std::mt19937_64 rng(kSeed);
+  const auto sites = random_sites(net(), rng, 5);
+  LatencyModel model;
+  model.max_access = Metres{1500.0};  // the roads are dense: 1.5 km still spans many edges
+  const PointOracle oracle(net());
+  const auto points = point_test::sample_points(net(), oracle, model.max_access.value, rng, 1500);
+  const auto c = compare_with_oracle("andorra edges 1.5km", net(), sites, model, AccessFrom::edges, points);
+  expect_coverage(c, true);
+}
+
+TEST_F(PointLatencyAndorra, MatchesBruteForceWithDefaultMaxAccessAndOtherAccessCosts) {
+  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 1));
+  std::mt19937_64 rng(kSeed + 1);
+  const auto sites = random_sites(net(), rng, 5);
+  const PointOracle oracle(net());
+  LatencyModel model;  // default 10 km
+  compare_with_oracle("andorra edges 10km", net(), sites, model, AccessFrom::edges,
+                      point_test::sample_points(net(), oracle, model.max_access.value, rng, 150));
+  // Slow access with a fixed delay.
+  model.access_detour = 2.0;
+  model.access_us_per_km = 6.0;
+  model.access_fixed = Microseconds{4.0};
+  model.max_access = Metres{1000.0};
+  compare_with_oracle("andorra edges detour 2, 6 us/km, +4 us", net(), sites, model, AccessFrom::edges,
+                      point_test::sample_points(net(), oracle, 1000.0, rng, 300));
+  // Access cheaper per metre than the fibre (the optimum runs to a piece end or the circle).
+  model.access_detour = 1.0;
+  model.access_us_per_km = 3.0;
+  model.access_fixed = Microseconds{1.0};
+  compare_with_oracle("andorra edges 3 us/km access", net(), sites, model, AccessFrom::edges,
+                      point_test::sample_points(net(), oracle, 1000.0, rng, 300));
+}
+
+TEST_F(PointLatencyAndorra, MatchesBruteForceFromNodes) {
+  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 2));
+  std::mt19937_64 rng(kSeed + 2);
+  const auto sites = random_sites(net(), rng, 5);
+  LatencyModel model;
+  model.max_access = Metres{1000.0};
+  model.access_fixed = Microseconds{2.0};
+  const PointOracle oracle(net());
+  const auto points = point_test::sample_points(net(), oracle, model.max_access.value, rng, 500);
+  compare_with_oracle("andorra nodes", net(), sites, model, AccessFrom::nodes, points);
+}
+
+TEST(PointLatencySynthetic, MatchesBruteForceInBothModes) {
+  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 3));
+  std::mt19937_64 rng(kSeed + 3);
+  LatencyModel build_model;
+  build_model.node_delay = Microseconds{2.0};
+  BuildReport report;
+  const Network net = build_network(point_test::synthetic_lines(kSeed + 3), build_model, BuildOptions{}, &report);
+  ASSERT_GE(report.components.size(), 2u);
+  const auto sites = random_sites(net, rng, 3);
+  const PointOracle oracle(net);
+  LatencyModel model;
+  model.max_access = Metres{4000.0};
+  auto c = compare_with_oracle("synthetic edges", net, sites, model, AccessFrom::edges,
+                               point_test::sample_points(net, oracle, 4000.0, rng, 1500));
+  expect_coverage(c, true);
+  model.access_detour = 1.2;
+  model.access_us_per_km = 3.5;  // 4.2 us/km: between the normal and the slack-3 fibre
+  model.access_fixed = Microseconds{5.0};
+  c = compare_with_oracle("synthetic edges cheap access", net, sites, model, AccessFrom::edges,
+                          point_test::sample_points(net, oracle, 4000.0, rng, 1000));
+  expect_coverage(c, true);
+  c = compare_with_oracle("synthetic nodes", net, sites, model, AccessFrom::nodes,
+                          point_test::sample_points(net, oracle, 4000.0, rng, 1000));
+}
+
+TEST(PointLatencyShandong, MatchesBruteForceOnTheSample) {
+  const std::string path = std::string(LIGHTCONE_SOURCE_DIR) + "/data/shandong_sample.gpkg";
+  if (!std::filesystem::exists(path)) {
+    std::printf("note: %s is absent; the Shandong sample comparison is skipped\n", path.c_str());
+    GTEST_SKIP() << path << " absent";
+  }
+  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 4));
+  std::mt19937_64 rng(kSeed + 4);
+  LatencyModel model;
+  BuildReport report;
+  Network net = build_network(read_lines(LayerSpec{path, "fibre"}, ReadOptions{}, LineFields{}).lines, model,
+                              BuildOptions{}, &report);
+  const PointLayer sites = read_points(LayerSpec{path, "sites"}, ReadOptions{}, PointFields{});
+  // Attach and split as the CLI does.
+  std::vector<Attachment> attach;
+  {
+    const SegmentIndex pre(net);
+    std::vector<std::uint32_t> scratch;
+    for (LonLat s : sites.pos) attach.push_back(attach_point(pre, s, model.max_access.value, scratch));
+  }
+  const auto site_node = split_at(net, attach);
+  const AccessCost access(model);
+  std::vector<Source> sources;
+  for (std::size_t i = 0; i < site_node.size(); ++i)
+    if (site_node[i] != kNone) sources.push_back(Source{site_node[i], access.us_per_m * attach[i].distance_m});
+  ASSERT_FALSE(sources.empty());
+  const PointOracle oracle(net);
+  compare_with_oracle("shandong edges", net, sources, model, AccessFrom::edges,
+                      point_test::sample_points(net, oracle, model.max_access.value, rng, 2000));
+  compare_with_oracle("shandong nodes", net, sources, model, AccessFrom::nodes,
+                      point_test::sample_points(net, oracle, model.max_access.value, rng, 500));
+}
+
+// Points beyond a long straight edge's reach at distances just inside and just outside
+// max access: the optimum moves along the edge towards the site, so it sits on the
+// access circle.
+TEST(PointLatency, BoundaryOfMaxAccessOnAStraightEdge) {
+  const auto map = point_test::parse_point_map("A-----------------------------B", 1000.0);
+  LatencyModel model;
+  BuildReport report;
+  const Network net = build_network(map.lines, model, BuildOptions{}, &report);
+  ASSERT_EQ(net.edges(), 1u);
+  const Source site{net.edge_u[0] == 0 ? NodeId{0} : NodeId{1}, 0.0};
+  const LonLat mid = point_test::oracle_direct(map.nodes.at('A'), 90.0, 15000.0);
+  std::vector<LonLat> points;
+  for (double h : {0.0, 100.0, 5000.0, 7000.0, 7400.0, 7500.0, 8000.0, 9000.0, 9900.0, 9990.0, 9999.0, 9999.99,
+                   10000.01, 10001.0, 10100.0})
+    for (double side : {0.0, 180.0}) points.push_back(point_test::oracle_direct(mid, side, h));
+  const auto c = compare_with_oracle("straight edge boundary", net, std::span(&site, 1), model, AccessFrom::edges,
+                                     points);
+  EXPECT_EQ(c.unreachable_far, 6u);
+}
+
+// With one site on a tiny edge and nothing else in reach, latency is access only and
+// grows linearly with distance at detour × access µs/km (plus the fixed delay).
+TEST(PointLatency, AccessOnlyGrowsLinearlyWithDistance) {
+  const auto map = point_test::parse_point_map("A-B", 5.0);
+  LatencyModel model;
+  model.access_detour = 2.0;
+  model.access_us_per_km = 6.0;
+  model.access_fixed = Microseconds{3.0};
+  BuildReport report;
+  const Network net = build_network(map.lines, model, BuildOptions{}, &report);
+  ASSERT_EQ(net.edges(), 1u);
+  const NodeId a = net.node_pos[0] == map.nodes.at('A') ? NodeId{0} : NodeId{1};
+  const Graph graph(net);
+  const Source site{a, 0.0};
+  const NodeLatencies nodes = nearest_source_latency(graph, std::span(&site, 1));
+  const SegmentIndex index(net);
+  PointLatencyQuery query(net, index, model);
+  const double slope_us_per_m = 2.0 * 6.0 / 1000.0;
+  // Rays leaving A away from B (azimuth 270 is straight away; ±60° still has A nearest).
+  for (double azimuth : {270.0, 210.0, 330.0, 250.0}) {
+    double previous = 0.0;
+    for (int k = 0; k <= 20; ++k) {
+      const double r = k == 0 ? 0.0 : 500.0 * k - 1.0;  // 499 m … 9999 m
+      const LonLat p = point_test::oracle_direct(map.nodes.at('A'), azimuth, r);
+      const PointLatency got = query.evaluate(p, nodes.us, nodes.source);
+      ASSERT_TRUE(got.within_access) << azimuth << " " << r;
+      EXPECT_NEAR(got.latency_us, 3.0 + slope_us_per_m * r, 1e-6 * (1 + r)) << azimuth << " " << r;
+      if (k > 1) {
+        EXPECT_NEAR(got.latency_us - previous, slope_us_per_m * 500.0, 1e-6) << azimuth << " " << r;
+      }
+      previous = got.latency_us;
+      EXPECT_EQ(got.source, 0u);
+    }
+    const PointLatency beyond = query.evaluate(point_test::oracle_direct(map.nodes.at('A'), azimuth, 10001.0), nodes.us,
+                                               nodes.source);
+    EXPECT_FALSE(beyond.within_access);
+    EXPECT_EQ(beyond.latency_us, kUnreached);
+    EXPECT_EQ(beyond.source, kNone);
+  }
+}
+
+// A point exactly on an edge, with access dearer per metre than the fibre, uses q = p.
+TEST(PointLatency, PointOnAnEdgeAccessesItInPlace) {
+  const auto map = point_test::parse_point_map("A---------B---------C", 1000.0);
+  LatencyModel model;
+  model.access_fixed = Microseconds{1.5};
+  BuildReport report;
+  const Network net = build_network(map.lines, model, BuildOptions{}, &report);
+  const Graph graph(net);
+  NodeId a = kNone;
+  for (NodeId v = 0; v < net.nodes(); ++v)
+    if (net.node_pos[v] == map.nodes.at('A')) a = v;
+  const Source site{a, 0.0};
+  const NodeLatencies nodes = nearest_source_latency(graph, std::span(&site, 1));
+  const SegmentIndex index(net);
+  PointLatencyQuery query(net, index, model);
+  const double k = fibre_us_per_km(1.4682);
+  for (double km : {0.0, 0.25, 3.0, 10.0, 13.7, 20.0}) {
+    const LonLat p{10.0 + km * 1000.0 / point_test::kEquatorMPerDegLon, 0.0};
+    const PointLatency got = query.evaluate(p, nodes.us, nodes.source);
+    EXPECT_NEAR(got.access_m, 0.0, 1e-3) << km;
+    EXPECT_NEAR(got.latency_us, 1.5 + km * k, 1e-6) << km;
+  }
+}
+
+}  // namespace
+}  // namespace lightcone
