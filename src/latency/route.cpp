@@ -30,6 +30,44 @@ RouteBreakdown route_between(const Network& net, const Graph& graph, const Segme
   }
   const PointLatency end = query.evaluate(to, us, src);
   out.end_within_access = end.within_access;
+
+  // Both points near the same edge: the route may stay on that edge between the two
+  // access points instead of passing a node. With q1 at s1 and q2 at s2 ≥ s1 along the
+  // edge, the cost separates into from's best leg towards v plus to's best leg from u,
+  // minus the edge's delay (and mirrored for s2 ≤ s1).
+  struct Direct {
+    double total = kUnreached;
+    const PointLatencyQuery::AccessLeg* a = nullptr;
+    const PointLatencyQuery::AccessLeg* b = nullptr;
+  } direct;
+  const auto from_legs = query.access_legs(from, true);
+  const auto to_legs = query.access_legs(to, true);
+  for (const auto& la : from_legs)
+    for (const auto& lb : to_legs) {
+      if (la.edge != lb.edge || la.node == lb.node) continue;
+      // la heads to la.node, lb comes from lb.node (the other end): a runs towards b.
+      const EdgeId e = la.edge;
+      const bool a_to_v = la.node == net.edge_v[e];
+      const bool ordered = a_to_v ? la.along_m <= lb.along_m : la.along_m >= lb.along_m;
+      if (!ordered) continue;
+      const double total = (la.cost_us - net.node_delay_us[la.node]) + (lb.cost_us - net.node_delay_us[lb.node]) -
+                           net.edge_delay_us[e];
+      if (total < direct.total) direct = {total, &la, &lb};
+    }
+  if (direct.a && direct.total < end.latency_us) {
+    const auto& la = *direct.a;
+    const auto& lb = *direct.b;
+    out.found = true;
+    out.total_us = direct.total;
+    out.access_us = la.access_us + lb.access_us;
+    out.access_km = (la.access_m + lb.access_m) / 1000.0;
+    out.fibre_us = out.total_us - out.access_us;
+    out.fibre_km = fibre_km_of(net, la.edge, std::abs(lb.along_m - la.along_m));
+    out.path.push_back(from);
+    for (LonLat p : edge_part(net, la.edge, la.along_m, lb.along_m)) out.path.push_back(p);
+    out.path.push_back(to);
+    return out;
+  }
   if (end.latency_us == kUnreached) return out;
   out.found = true;
   out.total_us = end.latency_us;

@@ -296,7 +296,7 @@ TEST(RouteBetween, UnreachableAcrossComponents) {
 // along the edge between them (20 km of fibre). route_between only joins the two access
 // legs through a node, so it goes out to an end and back. Disabled: a known gap, see the
 // report of the route tests.
-TEST(RouteBetween, DISABLED_PointsBesideOneEdgeRouteAlongIt) {
+TEST(RouteBetween, PointsBesideOneEdgeRouteAlongIt) {
   const auto map = point_test::parse_point_map("A----------------------------------------B", 1000.0);
   const LatencyModel model;
   const Fixture f(build(map.lines, model));
@@ -304,7 +304,16 @@ TEST(RouteBetween, DISABLED_PointsBesideOneEdgeRouteAlongIt) {
   const LonLat b = oracle_direct(oracle_direct(map.nodes.at('A'), 90.0, 30000.0), 0.0, 100.0);
   const RouteBreakdown r = route_between(f.net, f.graph, f.index, model, a, b);
   ASSERT_TRUE(r.found);
+  // Straight along the edge between the two feet (less what the detour saves at an angle).
   EXPECT_LT(r.fibre_km, 20.0);
+  EXPECT_GT(r.fibre_km, 19.5);
+  EXPECT_EQ(r.hops, 0u);
+  EXPECT_NEAR(r.total_us, r.access_us + r.fibre_us, 1e-9);
+  EXPECT_NEAR(r.fibre_us, r.fibre_km * model.fibre_us_per_km(), 1e-6);
+  // The reverse direction costs the same.
+  const RouteBreakdown back = route_between(f.net, f.graph, f.index, model, b, a);
+  ASSERT_TRUE(back.found);
+  EXPECT_NEAR(back.total_us, r.total_us, 1e-9);
 }
 
 // Splitting edges at site attachments adds nodes without delay and keeps every shortest
