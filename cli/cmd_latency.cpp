@@ -61,9 +61,11 @@ nlohmann::ordered_json model_json(const LatencyModel& m) {
 
 int run_route(const LatencyArgs& a) {
   if (a.route.size() != 2) throw InputError("--route takes two points: --route LON,LAT LON,LAT.");
-  Loaded L = load(a.network, nullptr, a.model);
+  // Options first, so that a typo fails before any file is read.
   const LonLat from = parse_lonlat(a.route[0]);
   const LonLat to = parse_lonlat(a.route[1]);
+  if (!a.out.empty()) write_tables_check_path(a.out);
+  Loaded L = load(a.network, nullptr, a.model);
   const RouteBreakdown r = route_between(L.net, *L.graph, *L.index, L.model, from, to,
                                          parse_access_from(a.model.access_from));
   const double k = L.model.metric_factor();
@@ -115,11 +117,15 @@ int run_route(const LatencyArgs& a) {
 int run_latency(const LatencyArgs& a) {
   if (!a.route.empty()) return run_route(a);
   if (a.sites.sites.empty()) throw InputError("latency needs --sites (or --route LON,LAT LON,LAT).");
+  // Options first (no I/O), so that a typo fails before any file is read.
+  make_model(a.model);
   if (!a.out.empty()) write_tables_check_path(a.out);
   // Read the --to layer first so that bad input fails before any work.
   std::optional<PointLayer> to;
   if (!a.to.empty()) {
-    to = read_points(parse_layer_spec(a.to), read_options(a.to_where, a.network.assume_crs), PointFields{});
+    ReadOptions to_read = read_options(a.to_where, a.network.assume_crs);
+    to_read.option = "--to";
+    to = read_points(parse_layer_spec(a.to), to_read, PointFields{});
   }
   Loaded L = load(a.network, &a.sites, a.model);
   if (L.sources.empty()) {

@@ -27,12 +27,37 @@ struct OpenLayer {
 };
 
 void ensure_gdal_registered();
-// Last GDAL error message, or "unknown error".
-std::string last_gdal_error();
+// Last GDAL error message on one line without its final '.', or `fallback` when none.
+std::string last_gdal_error(const char* fallback = "unknown error");
+// Opens a vector dataset read-only (CSV with geometry from WKT or lon/lat columns);
+// null when GDAL cannot open it (see last_gdal_error()).
+DatasetPtr open_vector(const std::string& path);
 // Opens the layer, applies the attribute filter, sets up the transform to WGS 84.
 // `option` names the CLI option the source came from, for messages.
 OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option);
 std::string field_list(OGRLayer* layer);
+
+// Records the first GDAL failure raised on this thread while it lives (drivers that run
+// the attribute filter in a database, like GPKG, only fail when features are fetched).
+class GdalErrorCollector {
+ public:
+  GdalErrorCollector();
+  ~GdalErrorCollector();
+  GdalErrorCollector(const GdalErrorCollector&) = delete;
+  GdalErrorCollector& operator=(const GdalErrorCollector&) = delete;
+  bool failed() const { return m_failed; }
+  const std::string& message() const { return m_message; }
+
+ private:
+  static void CPL_STDCALL handle(CPLErr type, CPLErrorNum num, const char* msg);
+  bool m_failed = false;
+  std::string m_message;
+};
+
+// Throws when GDAL failed while the features of `L` were read: an invalid filter when
+// one was given and nothing was read, else a read error.
+void check_read_errors(const OpenLayer& L, const ReadOptions& options, const std::string& option,
+                       const GdalErrorCollector& errors, std::size_t features_read);
 // EPSG:4326 with longitude first.
 OGRSpatialReference wgs84();
 

@@ -5,10 +5,13 @@
 #include <ogrsf_frmts.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "io/gdal_util.hpp"
@@ -36,6 +39,39 @@ std::string where(const OpenLayer& L, std::int64_t fid) {
   return "(" + L.path + ":" + L.layer_name + ":fid=" + std::to_string(fid) + ")";
 }
 
+// Shortest text that reads back as the same double ("-1", "1.4682").
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int precision = 1; precision < 17; ++precision) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
+    if (std::strtod(shorter, nullptr) == v) return shorter;
+  }
+  return buf;
+}
+
+// "LineString", "MultiPolygon": the OGC name of the 2-D type, as users see it in QGIS.
+std::string type_name(OGRwkbGeometryType t) {
+  std::string out;
+  for (const char* c = OGRGeometryTypeToName(wkbFlatten(t)); *c; ++c)
+    if (*c != ' ') out += *c;
+  return out;
+}
+
+std::string features_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " feature" : " features"); }
+
+// The layer read nothing: empty, or the filter matched nothing.
+[[noreturn]] void throw_nothing_read(const OpenLayer& L, const ReadOptions& options, const std::string& option,
+                                     const std::string& what) {
+  if (options.where.empty()) {
+    throw InputError("layer is empty (" + L.path + ":" + L.layer_name + "). Give " + option + " a layer with " +
+                     what + ".");
+  }
+  throw InputError("no feature matches " + option + "-where \"" + options.where + "\" (" + L.path + ":" +
+                   L.layer_name + "). Check the values it compares with (lightcone info lists the fields) or drop it.");
+}
+
 int require_field(const OpenLayer& L, const std::string& name, const std::string& option) {
   if (name.empty()) return -1;
   const int idx = L.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
@@ -52,6 +88,8 @@ double numeric_field(const OpenLayer& L, OGRFeature& f, int idx, const std::stri
   const OGRFieldType t = f.GetFieldDefnRef(idx)->GetType();
   if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) return f.GetFieldAsDouble(idx);
   const char* s = f.GetFieldAsString(idx);
+  // A blank cell (CSV) means no value, like NULL.
+  if (std::string_view(s).find_first_not_of(" \t") == std::string_view::npos) return std::nan("");
   char* end = nullptr;
   const double v = std::strtod(s, &end);
   while (end && *end == ' ') ++end;
@@ -85,6 +123,21 @@ std::string check_coords(const OGRSimpleCurve& c) {
   return {};
 }
 
+// Checks every vertex of any geometry (a polygon's centroid would hide a NaN vertex).
+class CoordinateCheck : public OGRDefaultConstGeometryVisitor {
+ public:
+  using OGRDefaultConstGeometryVisitor::visit;
+  void visit(const OGRPoint* p) override {
+    // No IsEmpty() test: OGR flags a point with a NaN coordinate as empty.
+    if (!problem.empty()) return;
+    const double x = p->getX();
+    const double y = p->getY();
+    if (!std::isfinite(x) || !std::isfinite(y)) problem = "NaN or infinite coordinate";
+    else if (x < -180.0 || x > 180.0 || y < -90.0 || y > 90.0) problem = "coordinate out of range";
+  }
+  std::string problem;
+};
+
 // Haversine length, only used to share a length field among the parts of a line.
 double approx_length(const OGRLineString& ls) {
   double total = 0.0;
@@ -102,12 +155,12 @@ double approx_length(const OGRLineString& ls) {
 }  // namespace
 
 LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const LineFields& fields) {
-  OpenLayer L = open_layer(spec, options, "--network");
+  const std::string option = options.option.empty() ? "--network" : options.option;
+  OpenLayer L = open_layer(spec, options, option);
   const OGRwkbGeometryType declared = L.layer->GetGeomType();
   if (is_point_like_type(declared)) {
-    throw InputError(std::string("layer has ") + OGRGeometryTypeToName(declared) +
-                     " geometry but fibre lines are expected (" + L.path + ":" + L.layer_name +
-                     "). Give a LineString layer with --network PATH:LAYER.");
+    throw InputError("layer has " + type_name(declared) + " geometry but fibre lines are expected (" + L.path +
+                     ":" + L.layer_name + "). Give a LineString layer with " + option + " PATH:LAYER.");
   }
   const int f_len = require_field(L, fields.length, "--length-field");
   const int f_n = require_field(L, fields.group_index, "--group-index-field");
@@ -119,7 +172,9 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
   LineLayer out;
   out.info = L.info;
   std::size_t non_line = 0;
+  std::string first_non_line;  // geometry type name of the first non-line feature
   std::vector<LonLat> pts;
+  std::optional<GdalErrorCollector> errors(std::in_place);
   for (auto& f : *L.layer) {
     ++out.info.features_read;
     const std::int64_t fid = f->GetFID();
@@ -133,28 +188,31 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
       continue;
     }
     if (!is_line_type(g->getGeometryType())) {
-      ++non_line;
-      out.info.skipped.push_back({fid, std::string("not a line: ") + g->getGeometryName()});
+      if (non_line++ == 0) first_non_line = type_name(g->getGeometryType());
+      out.info.skipped.push_back({fid, "not a line: " + type_name(g->getGeometryType())});
       continue;
     }
     const double len = numeric_field(L, *f, f_len, "--length-field");
     if (f_len >= 0 && !std::isnan(len) && len < 0) {
-      throw InputError("negative length " + std::to_string(len) + " in field '" + fields.length + "' " +
+      throw InputError("negative length " + number(len) + " in field '" + fields.length + "' " +
                        where(L, fid) + ". Lengths must be >= 0; fix the data or drop --length-field.");
     }
     const double n = numeric_field(L, *f, f_n, "--group-index-field");
     if (!std::isnan(n) && (n < 1.0 || n > 10.0)) {
-      throw InputError("group index " + std::to_string(n) + " out of range [1, 10] in field '" +
-                       fields.group_index + "' " + where(L, fid) + ". Fibre is about 1.468.");
+      throw InputError("group index " + number(n) + " out of range [1, 10] in field '" +
+                       fields.group_index + "' " + where(L, fid) +
+                       ". Fix the data or drop --group-index-field (single-mode fibre is about 1.468).");
     }
     const double slack = numeric_field(L, *f, f_slack, "--slack-field");
     if (!std::isnan(slack) && slack < 1.0) {
-      throw InputError("slack " + std::to_string(slack) + " below 1 in field '" + fields.slack + "' " +
-                       where(L, fid) + ". Slack is route length / drawn length, at least 1.");
+      throw InputError("slack " + number(slack) + " below 1 in field '" + fields.slack + "' " +
+                       where(L, fid) + ". Slack is route length / drawn length, at least 1: fix the data or drop "
+                       "--slack-field.");
     }
     const double delay = numeric_field(L, *f, f_delay, "--delay-field");
     if (!std::isnan(delay) && delay < 0) {
-      throw InputError("negative delay in field '" + fields.delay + "' " + where(L, fid) + ".");
+      throw InputError("negative delay " + number(delay) + " in field '" + fields.delay + "' " + where(L, fid) +
+                       ". Delays must be >= 0; fix the data or drop --delay-field.");
     }
     if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
       out.info.skipped.push_back({fid, "coordinate transformation failed"});
@@ -191,27 +249,30 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
       out.lines.add_line(pts, fid, part_len, n, slack, std::isnan(delay) ? delay : delay * delay_factor);
     }
   }
-  if (out.info.features_read == 0) {
-    throw InputError(std::string(options.where.empty() ? "layer is empty" : "no feature matches the filter '" + options.where + "'") +
-                     " (" + L.path + ":" + L.layer_name + "). Give a layer with fibre lines.");
-  }
+  check_read_errors(L, options, option, *errors, out.info.features_read);
+  errors.reset();
+  if (out.info.features_read == 0) throw_nothing_read(L, options, option, "fibre lines");
   if (out.lines.lines() == 0) {
-    throw InputError(std::string(non_line > 0 ? "no line geometries" : "no usable line") + " in " +
-                     std::to_string(out.info.features_read) + " features (" + L.path + ":" + L.layer_name +
-                     (out.info.skipped.empty() ? "" : ":fid=" + std::to_string(out.info.skipped.front().fid)) +
-                     "). Fibre must be LineString features; first problem: " +
-                     (out.info.skipped.empty() ? std::string("none") : out.info.skipped.front().reason) + ".");
+    const std::string at = out.info.skipped.empty() ? "(" + L.path + ":" + L.layer_name + ")"
+                                                    : where(L, out.info.skipped.front().fid);
+    if (non_line == out.info.features_read) {
+      throw InputError("layer has " + first_non_line + " features but fibre lines are expected " + at +
+                       ". Give a LineString layer with " + option + " PATH:LAYER.");
+    }
+    throw InputError("no usable line in " + features_text(out.info.features_read) + " " + at + ": " +
+                     (out.info.skipped.empty() ? std::string("no vertices") : out.info.skipped.front().reason) +
+                     ". Fix the geometries or give another layer with " + option + " PATH:LAYER.");
   }
   return out;
 }
 
 PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const PointFields& fields) {
-  OpenLayer L = open_layer(spec, options, "--sites");
+  const std::string option = options.option.empty() ? "--sites" : options.option;
+  OpenLayer L = open_layer(spec, options, option);
   const OGRwkbGeometryType declared = L.layer->GetGeomType();
   if (is_line_type(declared)) {
-    throw InputError(std::string("layer has ") + OGRGeometryTypeToName(declared) +
-                     " geometry but points are expected (" + L.path + ":" + L.layer_name +
-                     "). Give a Point or Polygon layer.");
+    throw InputError("layer has " + type_name(declared) + " geometry but points are expected (" + L.path + ":" +
+                     L.layer_name + "). Give a Point or Polygon layer with " + option + " PATH:LAYER.");
   }
   PointLayer out;
   out.info = L.info;
@@ -227,6 +288,21 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
   const int f_w = require_field(L, fields.weight, "--weight");
   const int f_delay = require_field(L, fields.entry_delay, "--site-delay-field");
   const double delay_factor = f_delay >= 0 ? unit_factor(fields.delay_unit, "--site-delay-unit", false) : 1.0;
+  const int f_status = require_field(L, fields.status, "--status-field");
+  const int f_cost = require_field(L, fields.cost, "--cost-field");
+  const int f_cap = require_field(L, fields.capacity, "--capacity-field");
+  const int f_load = require_field(L, fields.load, "--load-field");
+  // A non-negative number or NULL (NaN) from a placement field.
+  auto amount = [&](OGRFeature& f, int idx, const std::string& name, const std::string& hint) {
+    const double v = numeric_field(L, f, idx, hint);
+    if (!std::isnan(v) && v < 0) {
+      throw InputError("negative value in field '" + name + "' " + where(L, f.GetFID()) + ". Fix the data or " +
+                       hint + ".");
+    }
+    return v;
+  };
+  std::size_t lines_seen = 0;
+  std::optional<GdalErrorCollector> errors(std::in_place);
   for (auto& f : *L.layer) {
     ++out.info.features_read;
     const std::int64_t fid = f->GetFID();
@@ -236,6 +312,7 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
       continue;
     }
     if (is_line_type(g->getGeometryType())) {
+      ++lines_seen;
       out.info.skipped.push_back({fid, "a line where a point is expected"});
       continue;
     }
@@ -246,15 +323,22 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     }
     const double delay = numeric_field(L, *f, f_delay, "--site-delay-field");
     if (!std::isnan(delay) && delay < 0) {
-      throw InputError("negative site delay in field '" + fields.entry_delay + "' " + where(L, fid) + ".");
+      throw InputError("negative site delay " + number(delay) + " in field '" + fields.entry_delay + "' " +
+                       where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-delay-field.");
     }
     if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
       out.info.skipped.push_back({fid, "coordinate transformation failed"});
       continue;
     }
+    CoordinateCheck coords;
+    g->accept(&coords);
+    if (!coords.problem.empty()) {
+      out.info.skipped.push_back({fid, coords.problem});
+      continue;
+    }
     OGRPoint pt;
     if (wkbFlatten(g->getGeometryType()) == wkbPoint) pt = *g->toPoint();
-    else if (g->Centroid(&pt) != OGRERR_NONE) {
+    else if (g->Centroid(&pt) != OGRERR_NONE || pt.IsEmpty()) {
       out.info.skipped.push_back({fid, "no centroid"});
       continue;
     }
@@ -273,10 +357,23 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     out.id.push_back(f_id >= 0 ? std::string(f->GetFieldAsString(f_id)) : std::to_string(fid));
     out.weight.push_back(w);
     out.entry_delay_us.push_back(std::isnan(delay) ? delay : delay * delay_factor);
+    if (f_status >= 0) out.status.emplace_back(f->IsFieldSetAndNotNull(f_status) ? f->GetFieldAsString(f_status) : "");
+    if (f_cost >= 0) out.cost.push_back(amount(*f, f_cost, fields.cost, "--cost-field"));
+    if (f_cap >= 0) out.capacity.push_back(amount(*f, f_cap, fields.capacity, "--capacity-field"));
+    if (f_load >= 0) out.load.push_back(amount(*f, f_load, fields.load, "--load-field"));
   }
-  if (out.info.features_read == 0) {
-    throw InputError(std::string(options.where.empty() ? "layer is empty" : "no feature matches the filter '" + options.where + "'") +
-                     " (" + L.path + ":" + L.layer_name + "). Give a layer with point features.");
+  check_read_errors(L, options, option, *errors, out.info.features_read);
+  errors.reset();
+  if (out.info.features_read == 0) throw_nothing_read(L, options, option, "points");
+  if (out.pos.empty()) {
+    const SkippedFeature& first = out.info.skipped.front();
+    if (lines_seen == out.info.features_read) {
+      throw InputError("layer has line features but points are expected " + where(L, first.fid) +
+                       ". Give a Point or Polygon layer with " + option + " PATH:LAYER.");
+    }
+    throw InputError("no usable point in " + features_text(out.info.features_read) + " " + where(L, first.fid) +
+                     ": " + first.reason + ". Fix the geometries or give another layer with " + option +
+                     " PATH:LAYER.");
   }
   return out;
 }

@@ -1,7 +1,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 
-#include <filesystem>
 #include <mutex>
 
 #include "core/error.hpp"
@@ -19,9 +19,33 @@ void ensure_gdal_registered() {
   });
 }
 
-std::string last_gdal_error() {
+std::string last_gdal_error(const char* fallback) {
   const char* msg = CPLGetLastErrorMsg();
-  return msg && *msg ? msg : "unknown error";
+  std::string out = msg && *msg ? msg : fallback;
+  // Messages are one line and end with our own '.', not GDAL's.
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
+  return out.empty() ? fallback : out;
+}
+
+DatasetPtr open_vector(const std::string& path) {
+  ensure_gdal_registered();
+  constexpr unsigned kFlags = GDAL_OF_VECTOR | GDAL_OF_READONLY;
+  CPLErrorReset();
+  DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), kFlags, nullptr, nullptr, nullptr)));
+  if (ds && std::string(ds->GetDriverName()) == "CSV") {
+    // The CSV driver only takes a column named WKT as geometry by default; also accept
+    // the names QGIS and others write, and point coordinate columns.
+    const char* const drivers[] = {"CSV", nullptr};
+    const char* const csv_options[] = {"GEOM_POSSIBLE_NAMES=WKT,wkt_geom,geometry,geom",
+                                       "X_POSSIBLE_NAMES=lon,longitude,x", "Y_POSSIBLE_NAMES=lat,latitude,y",
+                                       nullptr};
+    ds.reset();
+    CPLErrorReset();
+    ds.reset(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), kFlags, drivers, csv_options, nullptr)));
+  }
+  return ds;
 }
 
 OGRSpatialReference wgs84() {
@@ -31,11 +55,20 @@ OGRSpatialReference wgs84() {
   return srs;
 }
 
+namespace {
+// True when `path` names an existing file or directory, also on GDAL's virtual file
+// systems (/vsimem/, /vsizip/, ...).
+bool path_exists(const std::string& path) {
+  VSIStatBufL st;
+  return VSIStatL(path.c_str(), &st) == 0;
+}
+}  // namespace
+
 LayerSpec parse_layer_spec(std::string_view text) {
   std::string s(text);
-  if (s.rfind("PG:", 0) == 0 || s.rfind("/vsi", 0) == 0 || std::filesystem::exists(s)) return {s, ""};
+  if (s.rfind("PG:", 0) == 0 || path_exists(s)) return {s, ""};
   const auto colon = s.rfind(':');
-  if (colon != std::string::npos && colon > 0 && std::filesystem::exists(s.substr(0, colon))) {
+  if (colon != std::string::npos && colon > 0 && path_exists(s.substr(0, colon))) {
     return {s.substr(0, colon), s.substr(colon + 1)};
   }
   return {s, ""};
@@ -52,6 +85,20 @@ std::string field_list(OGRLayer* layer) {
 }
 
 namespace {
+constexpr const char* kNotRecognised = "not a format GDAL recognises";
+
+[[noreturn]] void throw_invalid_filter(const OpenLayer& L, const std::string& where, const std::string& option,
+                                       std::string why) {
+  // Database drivers report the whole generated statement; say it in a word instead.
+  if (why.find("SQL") != std::string::npos) why = "the data source rejected it";
+  const std::string hint = L.layer->GetLayerDefn()->GetFieldCount() == 0
+                               ? "The layer has no attribute fields; drop " + option + "-where."
+                               : "Write an OGR SQL WHERE clause on the fields " + field_list(L.layer) +
+                                     ", e.g. \"kind = 'trunk'\".";
+  throw InputError("invalid " + option + "-where \"" + where + "\" (" + L.path + ":" + L.layer_name + "): " + why +
+                   ". " + hint);
+}
+
 std::string layer_names(GDALDataset& ds) {
   std::string out;
   for (int i = 0; i < ds.GetLayerCount(); ++i) {
@@ -62,19 +109,39 @@ std::string layer_names(GDALDataset& ds) {
 }
 }  // namespace
 
+GdalErrorCollector::GdalErrorCollector() { CPLPushErrorHandlerEx(&GdalErrorCollector::handle, this); }
+GdalErrorCollector::~GdalErrorCollector() { CPLPopErrorHandler(); }
+
+void CPL_STDCALL GdalErrorCollector::handle(CPLErr type, CPLErrorNum, const char* msg) {
+  auto* self = static_cast<GdalErrorCollector*>(CPLGetErrorHandlerUserData());
+  if (self == nullptr || type < CE_Failure || self->m_failed) return;
+  self->m_failed = true;
+  self->m_message = msg && *msg ? msg : "unknown error";
+  for (char& c : self->m_message)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!self->m_message.empty() && (self->m_message.back() == '.' || self->m_message.back() == ' '))
+    self->m_message.pop_back();
+}
+
+void check_read_errors(const OpenLayer& L, const ReadOptions& options, const std::string& option,
+                       const GdalErrorCollector& errors, std::size_t features_read) {
+  if (!errors.failed()) return;
+  if (!options.where.empty() && features_read == 0) throw_invalid_filter(L, options.where, option, errors.message());
+  throw InputError("cannot read the features (" + L.path + ":" + L.layer_name + "): " + errors.message() +
+                   ". Check that the file is complete and not corrupt.");
+}
+
 OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option) {
   ensure_gdal_registered();
   OpenLayer L;
   L.path = spec.path;
-  const bool is_file_path = spec.path.rfind("PG:", 0) != 0 && spec.path.rfind("/vsi", 0) != 0;
-  if (is_file_path && !std::filesystem::exists(spec.path)) {
+  const bool is_file_path = spec.path.rfind("PG:", 0) != 0;
+  if (is_file_path && !path_exists(spec.path)) {
     throw InputError("file not found (" + spec.path + "). Check the path given to " + option + ".");
   }
-  CPLErrorReset();
-  L.dataset.reset(static_cast<GDALDataset*>(
-      GDALOpenEx(spec.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+  L.dataset = open_vector(spec.path);
   if (!L.dataset) {
-    throw InputError("cannot open as a vector dataset (" + spec.path + "): " + last_gdal_error() +
+    throw InputError("cannot open as a vector dataset (" + spec.path + "): " + last_gdal_error(kNotRecognised) +
                      ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file to " + option + ".");
   }
   GDALDataset& ds = *L.dataset;
@@ -97,11 +164,15 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
   L.layer_name = L.layer->GetName();
   L.info.path = L.path;
   L.info.layer = L.layer_name;
+  if (L.layer->GetLayerDefn()->GetGeomFieldCount() == 0) {
+    throw InputError("layer has no geometry (" + spec.path + ":" + L.layer_name + "). Give " + option +
+                     " a layer with geometries; in a CSV, name the geometry column WKT or the coordinate "
+                     "columns lon and lat.");
+  }
   if (!options.where.empty()) {
     CPLErrorReset();
     if (L.layer->SetAttributeFilter(options.where.c_str()) != OGRERR_NONE) {
-      throw InputError("invalid filter '" + options.where + "' (" + spec.path + ":" + L.layer_name +
-                       "): " + last_gdal_error() + ". Write an OGR SQL WHERE clause, e.g. \"kind = 'trunk'\".");
+      throw_invalid_filter(L, options.where, option, last_gdal_error());
     }
   }
   const OGRSpatialReference* src = L.layer->GetSpatialRef();
@@ -141,12 +212,14 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
 
 std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver) {
   ensure_gdal_registered();
-  if (path.rfind("PG:", 0) != 0 && !std::filesystem::exists(path)) {
+  if (path.rfind("PG:", 0) != 0 && !path_exists(path)) {
     throw InputError("file not found (" + path + "). Check the path.");
   }
-  DatasetPtr ds(static_cast<GDALDataset*>(
-      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-  if (!ds) throw InputError("cannot open as a vector dataset (" + path + "): " + last_gdal_error() + ".");
+  DatasetPtr ds = open_vector(path);
+  if (!ds) {
+    throw InputError("cannot open as a vector dataset (" + path + "): " + last_gdal_error(kNotRecognised) +
+                     ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file.");
+  }
   if (driver) *driver = ds->GetDriverName();
   std::vector<DatasetLayerSummary> out;
   for (int i = 0; i < ds->GetLayerCount(); ++i) {

@@ -2,6 +2,9 @@
 // Sources are given as PATH[:LAYER]; every geometry is transformed to WGS 84 lon/lat
 // (traditional GIS axis order). Unusable input throws InputError naming file, layer and
 // feature id; features that can be skipped are listed in `skipped` with their reason.
+// CSV files are read with a geometry column named WKT (or wkt_geom, geometry, geom) or
+// coordinate columns lon/lat (longitude/latitude, x/y); a CSV has no CRS, so reading one
+// needs ReadOptions::assume_crs.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +30,9 @@ LayerSpec parse_layer_spec(std::string_view text);
 struct ReadOptions {
   std::string where;                  // OGR attribute filter; empty = none
   std::optional<std::string> assume_crs;  // for sources without a CRS, e.g. "EPSG:4326"
+  // The CLI option that named the source, for messages ("--to"); its filter option is
+  // named option + "-where". DEFAULT: "--network" for lines, "--sites" for points.
+  std::string option;
 };
 
 struct SkippedFeature {
@@ -66,6 +72,11 @@ struct PointFields {
   std::string weight;        // empty: weight 1
   std::string entry_delay;   // per-site entry delay (µs unless delay_unit says otherwise)
   std::string delay_unit = "us";
+  // Placement columns; empty name = not read. Numeric fields must be numbers >= 0.
+  std::string status;        // text: existing / required / candidate / excluded / ...
+  std::string cost;
+  std::string capacity;      // NULL = uncapacitated
+  std::string load;          // demand load; NULL = 0
 };
 
 struct PointLayer {
@@ -76,9 +87,14 @@ struct PointLayer {
   std::vector<double> weight;
   std::vector<double> entry_delay_us;  // NaN where not given
   std::string id_field;                // the field ids came from, or "fid"
+  std::vector<std::string> status;     // when fields.status is set
+  std::vector<double> cost;            // when fields.cost is set (NaN where NULL)
+  std::vector<double> capacity;        // when fields.capacity is set (NaN where NULL)
+  std::vector<double> load;            // when fields.load is set (NaN where NULL)
 };
 
-// Points; polygons are taken at their centroid, lines are an error.
+// Points; polygons are taken at their centroid, lines are an error. A layer without a
+// single usable point is an InputError.
 PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const PointFields& fields);
 
 // Dataset summary for `info`: driver, layers with feature counts, geometry types, CRS.
