@@ -14,5 +14,6 @@ void register_validate(CLI::App& app, Runner& run);
 void register_info(CLI::App& app, Runner& run);
 void register_latency(CLI::App& app, Runner& run);
 void register_zones(CLI::App& app, Runner& run);
+void register_place(CLI::App& app, Runner& run);
 
 }  // namespace lightcone::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   lightcone::cli::register_info(app, run);
   lightcone::cli::register_latency(app, run);
   lightcone::cli::register_zones(app, run);
+  lightcone::cli::register_place(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -2,11 +2,23 @@
 # The README's test command: installs missing Debian packages, builds with -Werror and
 # runs every test; then builds with AddressSanitizer + UndefinedBehaviorSanitizer and
 # runs every test again. Exit status is non-zero when anything fails.
+#   --with-qgis       also install QGIS and Jupyter (Debian packages), so the real-QGIS test
+#                     (tests/qgis) and the notebooks run instead of being skipped
+#   --with-notebooks  only the Jupyter packages (the notebooks run, the QGIS test is skipped)
 set -euo pipefail
 LIGHTCONE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$LIGHTCONE_ROOT/tests/setup.sh"
 cd "$LIGHTCONE_ROOT"
-install_deps
+NOTEBOOK_PACKAGES=(jupyter-nbconvert python3-nbclient python3-ipykernel python3-geopandas python3-matplotlib)
+extra_packages=()
+for arg in "$@"; do
+  case "$arg" in
+    --with-qgis) extra_packages+=(qgis python3-qgis "${NOTEBOOK_PACKAGES[@]}") ;;
+    --with-notebooks) extra_packages+=("${NOTEBOOK_PACKAGES[@]}") ;;
+    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks]" >&2; exit 2 ;;
+  esac
+done
+install_deps "${extra_packages[@]}"
 
 LIGHTCONE_TARGETS=()
 echo "== build (release, -Werror)" >&2
