@@ -7,7 +7,6 @@
 #include <cmath>
 #include <numeric>
 #include <string>
-#include <cstdio>
 
 namespace lightcone {
 
@@ -57,43 +56,92 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
   const std::vector<double> lower = finite(m_lower), upper = finite(m_upper);
   const std::vector<double> rlower = finite(m_row_lower), rupper = finite(m_row_upper);
 
-  Cbc_Model* model = Cbc_newModel();
-  Cbc_loadProblem(model, n, rows(), starts.data(), index.data(), value.data(), lower.data(), upper.data(),
-                  m_obj.data(), rlower.data(), rupper.data());
-  for (int j = 0; j < n; ++j)
-    if (m_integer[static_cast<std::size_t>(j)]) Cbc_setInteger(model, j);
-  Cbc_setObjSense(model, 1.0);
-  Cbc_setLogLevel(model, 0);
-  Cbc_setMaximumSeconds(model, time_limit_s);
-  Cbc_setAllowableGap(model, 1e-9);
-  Cbc_setAllowableFractionGap(model, 1e-9);
-  Cbc_setParameter(model, "threads", std::to_string(std::max(1, threads)).c_str());
-  Cbc_setParameter(model, "randomCbcSeed", "1");
-  if (!start.empty()) {
-    std::vector<int> cols;
-    std::vector<double> vals;
+  // CBC 2.10's preprocessing (CglPreProcess) returned "proven optimal" answers that are
+  // not optimal on capacitated assignment models (continuous z_ij ≤ x_j with capacity
+  // rows Σ load·z ≤ cap·x; e.g. a capacitated p-median 2 % above the optimum, with the
+  // right sites but a worse assignment). Models with continuous columns skip it; pure
+  // 0-1 covering models keep it.
+  const bool all_integer = std::all_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; });
+  const bool any_integer = std::any_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; });
+  // CBC 2.10's CbcMain1 can abort inside its MIP-start handling after preprocessing
+  // (seen: "Illegal index <columns> in ClpModel::getColumnName" on MCLP models whose
+  // objective lies on continuous columns); Cbc_solve then returns with status −1 and a
+  // meaningless "best solution". Such a run is repeated without the start.
+  auto run = [&](bool with_start) {
+    Cbc_Model* model = Cbc_newModel();
+    Cbc_loadProblem(model, n, rows(), starts.data(), index.data(), value.data(), lower.data(), upper.data(),
+                    m_obj.data(), rlower.data(), rupper.data());
     for (int j = 0; j < n; ++j)
-      if (m_integer[static_cast<std::size_t>(j)]) {
-        cols.push_back(j);
-        vals.push_back(std::round(start[static_cast<std::size_t>(j)]));
-      }
-    Cbc_setMIPStartI(model, static_cast<int>(cols.size()), cols.data(), vals.data());
+      if (m_integer[static_cast<std::size_t>(j)]) Cbc_setInteger(model, j);
+    if (!any_integer) {
+      // Without integer columns Cbc_solve solves the LP only and leaves the status
+      // queries used below unset: a fixed integer column keeps it on the MIP path.
+      Cbc_addCol(model, "fixed", 0.0, 0.0, 0.0, 1, 0, nullptr, nullptr);
+    }
+    Cbc_setObjSense(model, 1.0);
+    Cbc_setLogLevel(model, 0);
+    Cbc_setMaximumSeconds(model, time_limit_s);
+    Cbc_setAllowableGap(model, 1e-9);
+    Cbc_setAllowableFractionGap(model, 1e-9);
+    // "threads 1" still runs CBC's threaded code (a worker thread per solve, handing
+    // off through futexes: many times slower in wall time on a busy machine); one
+    // thread means no threads.
+    if (threads > 1) Cbc_setParameter(model, "threads", std::to_string(threads).c_str());
+    Cbc_setParameter(model, "randomCbcSeed", "1");
+    if (!all_integer) Cbc_setParameter(model, "preprocess", "off");
+    if (with_start) {
+      std::vector<int> cols;
+      std::vector<double> vals;
+      for (int j = 0; j < n; ++j)
+        if (m_integer[static_cast<std::size_t>(j)]) {
+          cols.push_back(j);
+          vals.push_back(std::round(start[static_cast<std::size_t>(j)]));
+        }
+      Cbc_setMIPStartI(model, static_cast<int>(cols.size()), cols.data(), vals.data());
+    }
+    Cbc_solve(model);
+    return model;
+  };
+  Cbc_Model* model = run(!start.empty());
+  if (Cbc_status(model) < 0 && !start.empty()) {
+    Cbc_deleteModel(model);
+    model = run(false);
   }
-  const int rc = Cbc_solve(model);
-  fprintf(stderr, "DEBUG solve rc=%d status=%d secondary=%d optimal=%d nsol=%d start=%d cols=%d rows=%d\n", rc, Cbc_status(model), Cbc_secondaryStatus(model), Cbc_isProvenOptimal(model), Cbc_numberSavedSolutions(model), (int)start.size(), n, rows());
   MipResult r;
-  r.proven_optimal = Cbc_isProvenOptimal(model) != 0;
-  r.proven_infeasible = Cbc_isProvenInfeasible(model) != 0;
-  r.time_limit = Cbc_isSecondsLimitReached(model) != 0;
+  const bool ran = Cbc_status(model) >= 0;
+  r.proven_optimal = ran && Cbc_isProvenOptimal(model) != 0;
+  r.proven_infeasible = ran && Cbc_isProvenInfeasible(model) != 0;
+  r.time_limit = ran && Cbc_isSecondsLimitReached(model) != 0;
   const double* x = Cbc_bestSolution(model);
-  if (x && !r.proven_infeasible) {
-    r.has_solution = true;
+  if (ran && x && !r.proven_infeasible) {
     r.x.assign(x, x + n);
     r.objective = Cbc_getObjValue(model);
+    r.has_solution = satisfies(r.x);
+  }
+  if (!r.has_solution) {
+    r.x.clear();
+    r.proven_optimal = false;
   }
   r.bound = Cbc_getBestPossibleObjValue(model);
   Cbc_deleteModel(model);
   return r;
+}
+
+bool Mip::satisfies(const std::vector<double>& x) const {
+  constexpr double kTol = 1e-6;
+  if (x.size() != m_obj.size()) return false;
+  std::vector<double> activity(m_row_lower.size(), 0.0);
+  for (std::size_t k = 0; k < m_trip_val.size(); ++k)
+    activity[static_cast<std::size_t>(m_trip_row[k])] += m_trip_val[k] * x[static_cast<std::size_t>(m_trip_col[k])];
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (!std::isfinite(x[j]) || x[j] < m_lower[j] - kTol || x[j] > m_upper[j] + kTol) return false;
+    if (m_integer[j] && std::abs(x[j] - std::round(x[j])) > kTol) return false;
+  }
+  for (std::size_t i = 0; i < activity.size(); ++i) {
+    const double scale = kTol * std::max(1.0, std::abs(activity[i]));
+    if (activity[i] < m_row_lower[i] - scale || activity[i] > m_row_upper[i] + scale) return false;
+  }
+  return true;
 }
 
 }  // namespace lightcone

@@ -27,6 +27,8 @@ class Mip {
   int rows() const { return static_cast<int>(m_row_lower.size()); }
   // start: a feasible assignment of the integer columns (size columns(), may be empty).
   MipResult solve(double time_limit_s, int threads, const std::vector<double>& start) const;
+  // Whether x satisfies every bound, row and integrality (1e-6 tolerance).
+  bool satisfies(const std::vector<double>& x) const;
 
  private:
   std::vector<double> m_obj, m_lower, m_upper;

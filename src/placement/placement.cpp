@@ -47,7 +47,8 @@ struct Prepared {
 
 double value_or(const std::vector<double>& v, std::size_t i, double def) { return v.empty() ? def : v[i]; }
 
-Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latency, bool drop_dominated) {
+Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latency, bool drop_dominated,
+                 bool ratio_key = false) {
   const Coverage& cov = *in.coverage;
   Prepared out;
   Reduced& r = out.r;
@@ -65,7 +66,7 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
     r.col_existing.push_back(existing);
   }
   // Rows: merge demands with identical options (and latencies when they matter).
-  std::map<std::vector<std::pair<std::uint32_t, double>>, std::uint32_t> seen;
+  std::map<std::pair<double, std::vector<std::pair<std::uint32_t, double>>>, std::uint32_t> seen;
   r.row_of_demand.assign(cov.demands, kNone);
   std::vector<std::pair<std::uint32_t, double>> key;
   for (std::uint32_t d = 0; d < cov.demands; ++d) {
@@ -76,9 +77,16 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
       key.emplace_back(c, merge_latency ? cov.latency_us[e] : 0.0);
     }
     std::sort(key.begin(), key.end());
-    if (key.size() < static_cast<std::size_t>(std::max(1, in.k))) out.uncoverable.push_back(d);
+    // k (backup coverage) applies to LSCP only; every other problem needs one option.
+    const int need = in.problem == Problem::lscp ? std::max(1, in.k) : 1;
+    if (key.size() < static_cast<std::size_t>(need)) out.uncoverable.push_back(d);
     if (key.empty()) continue;
-    auto [it, inserted] = seen.emplace(key, static_cast<std::uint32_t>(r.rows()));
+    double ratio = 0.0;
+    if (ratio_key) {
+      const double w = value_or(in.weight, d, 1.0), l = value_or(in.load, d, 1.0);
+      ratio = l > 0 ? w / l : std::numeric_limits<double>::infinity();
+    }
+    auto [it, inserted] = seen.emplace(std::make_pair(ratio, key), static_cast<std::uint32_t>(r.rows()));
     if (inserted) {
       for (const auto& [c, l] : key) {
         r.row_col.push_back(c);
@@ -305,16 +313,22 @@ void add_assignment(Mip& mip, const Reduced& r, const std::vector<int>& x, std::
       mip.add_row(cols, coefs, 0.0, 0.0);
     }
   }
+  std::vector<std::vector<int>> col_z(r.cols());
+  std::vector<std::vector<double>> col_load(r.cols());
+  for (std::uint32_t i = 0; i < r.rows(); ++i)
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      col_z[r.row_col[e]].push_back(z[e]);
+      col_load[r.row_col[e]].push_back(r.row_load[i]);
+    }
   for (std::uint32_t j = 0; j < r.cols(); ++j) {
-    if (!std::isfinite(r.col_cap[j])) continue;
-    std::vector<int> cols;
-    std::vector<double> coefs;
-    for (std::uint32_t i = 0; i < r.rows(); ++i)
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
-        if (r.row_col[e] == j) {
-          cols.push_back(z[e]);
-          coefs.push_back(r.row_load[i]);
-        }
+    // A capacity at or above all the load the site can reach never binds (z ≤ x already
+    // closes it); dropping it also keeps huge capacities out of the matrix, where
+    // cap·x with x inside CBC's integrality tolerance would let a closed site serve.
+    double reachable = 0.0;
+    for (double l : col_load[j]) reachable += l;
+    if (!std::isfinite(r.col_cap[j]) || r.col_cap[j] >= reachable) continue;
+    std::vector<int> cols = col_z[j];
+    std::vector<double> coefs = col_load[j];
     cols.push_back(x[j]);
     coefs.push_back(-r.col_cap[j]);
     mip.add_row(cols, coefs, -Mip::kInf, 0.0);
@@ -433,8 +447,13 @@ PlacementResult solve_placement(const PlacementInput& in) {
   const bool pc = in.problem == Problem::pcenter;
   const bool cap = !in.capacity.empty() &&
                    std::any_of(in.capacity.begin(), in.capacity.end(), [](double c) { return std::isfinite(c); });
-  const bool can_drop = !cap && !pm && !pc && !std::isfinite(in.money);
-  Prepared prep = prepare(in, std::numeric_limits<double>::infinity(), pm || pc, can_drop);
+  // Dominance (a column whose rows another no dearer column covers too) is only safe
+  // when one covering site per row is enough: with k ≥ 2 both may be needed.
+  const bool can_drop = !cap && !pm && !pc && !std::isfinite(in.money) && in.k <= 1;
+  // With capacities, MCLP and p-median value each demand's served load at weight/load;
+  // merging rows of different ratios would force them to the same served fraction.
+  const bool ratio_key = cap && (in.problem == Problem::mclp || pm);
+  Prepared prep = prepare(in, std::numeric_limits<double>::infinity(), pm || pc, can_drop, ratio_key);
   Reduced& r = prep.r;
   out.rows_before = cov.demands;
   out.rows_after = r.rows();
@@ -478,7 +497,11 @@ PlacementResult solve_placement(const PlacementInput& in) {
     Mip mip;
     const std::vector<int> x = site_columns(mip, r, false);
     std::vector<int> y(r.rows());
-    for (std::uint32_t i = 0; i < r.rows(); ++i) y[i] = mip.add_column(-r.row_weight[i], 0.0, 1.0, false);
+    // y integer without capacities (a row is covered or not): a pure 0-1 model keeps
+    // CBC's preprocessing (Mip::solve skips it for models with continuous columns), and
+    // with continuous y CBC 2.10's preprocessing added a column that broke its
+    // MIP-start handling (Cbc_solve aborted, see mip.cpp).
+    for (std::uint32_t i = 0; i < r.rows(); ++i) y[i] = mip.add_column(-r.row_weight[i], 0.0, 1.0, !cap);
     if (cap) {
       std::vector<int> z;
       add_assignment(mip, r, x, z, {}, y);
@@ -641,6 +664,9 @@ PlacementResult solve_placement(const PlacementInput& in) {
   assign_nearest(in, best_open, std::numeric_limits<double>::infinity(), out);
   double worst = 0.0;
   for (double l : out.assigned_latency_us) worst = std::max(worst, l);
+  // With capacities a demand may have to be served by a farther site than its nearest
+  // open one: the worst latency is the threshold whose capacitated cover succeeded.
+  if (cap) worst = values[hi];
   out.objective = worst;
   out.bound = all_proven ? worst : values[lo];
   out.status = all_proven ? SolveStatus::optimal : SolveStatus::feasible;
