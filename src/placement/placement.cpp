@@ -82,6 +82,8 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
     if (key.size() < static_cast<std::size_t>(need)) out.uncoverable.push_back(d);
     if (key.empty()) continue;
     double ratio = 0.0;
+    // With survival rows each demand keeps a row of its own (its cut rows differ).
+    if (in.survival) ratio = static_cast<double>(d) + 1.0;
     if (ratio_key) {
       const double w = value_or(in.weight, d, 1.0), l = value_or(in.load, d, 1.0);
       ratio = l > 0 ? w / l : std::numeric_limits<double>::infinity();
@@ -366,12 +368,19 @@ std::vector<char> open_from(const MipResult& m, const std::vector<int>& x) {
 }
 
 // Minimum-cost cover with every row covered k times (capacities via assignment).
-Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool unit_cost) {
+// extra: further covering rows (reduced columns), each to be covered once (survival).
+Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool unit_cost,
+                     const std::vector<std::vector<std::uint32_t>>& extra = {}) {
   Mip mip;
   Reduced rc = r;
   if (unit_cost)
     for (std::size_t j = 0; j < rc.cols(); ++j) rc.col_cost[j] = rc.col_existing[j] ? 0.0 : 1.0;
   const std::vector<int> x = site_columns(mip, rc, true);
+  for (const auto& row : extra) {
+    std::vector<int> cols;
+    for (std::uint32_t c : row) cols.push_back(x[c]);
+    mip.add_row(cols, std::vector<double>(cols.size(), 1.0), 1.0, Mip::kInf);
+  }
   for (std::uint32_t i = 0; i < rc.rows(); ++i) {
     std::vector<int> cols;
     std::vector<double> coefs;
@@ -449,7 +458,7 @@ PlacementResult solve_placement(const PlacementInput& in) {
                    std::any_of(in.capacity.begin(), in.capacity.end(), [](double c) { return std::isfinite(c); });
   // Dominance (a column whose rows another no dearer column covers too) is only safe
   // when one covering site per row is enough: with k ≥ 2 both may be needed.
-  const bool can_drop = !cap && !pm && !pc && !std::isfinite(in.money) && in.k <= 1;
+  const bool can_drop = !cap && !pm && !pc && !std::isfinite(in.money) && in.k <= 1 && in.survival == nullptr;
   // With capacities, MCLP and p-median value each demand's served load at weight/load;
   // merging rows of different ratios would force them to the same served fraction.
   const bool ratio_key = cap && (in.problem == Problem::mclp || pm);
@@ -460,6 +469,27 @@ PlacementResult solve_placement(const PlacementInput& in) {
   out.columns_before = cov.sites;
   out.columns_after = r.cols();
   out.uncoverable = prep.uncoverable;
+  // Survival rows (LSCP, MCLP) in reduced columns, with the demand's row.
+  std::vector<std::vector<std::uint32_t>> survive_cols;
+  std::vector<std::uint32_t> survive_row;
+  std::vector<std::uint32_t> cannot_survive;  // demands some cut leaves without any site
+  if (in.survival && (in.problem == Problem::lscp || in.problem == Problem::mclp)) {
+    std::vector<std::uint32_t> col_of_site(cov.sites, kNone);
+    for (std::uint32_t c = 0; c < r.cols(); ++c) col_of_site[r.col_site[c]] = c;
+    const SurvivalRows& sv = *in.survival;
+    for (std::size_t q = 0; q < sv.rows(); ++q) {
+      std::vector<std::uint32_t> cols;
+      for (std::uint32_t e = sv.first[q]; e < sv.first[q + 1]; ++e)
+        if (col_of_site[sv.sites[e]] != kNone) cols.push_back(col_of_site[sv.sites[e]]);
+      const std::uint32_t row = r.row_of_demand[sv.demand[q]];
+      if (row == kNone) continue;  // no option at all: already uncoverable
+      if (cols.empty()) cannot_survive.push_back(sv.demand[q]);
+      survive_cols.push_back(std::move(cols));
+      survive_row.push_back(row);
+    }
+    std::sort(cannot_survive.begin(), cannot_survive.end());
+    cannot_survive.erase(std::unique(cannot_survive.begin(), cannot_survive.end()), cannot_survive.end());
+  }
   const double total_weight = [&] {
     double w = 0.0;
     for (std::size_t d = 0; d < cov.demands; ++d) w += value_or(in.weight, d, 1.0);
@@ -473,8 +503,16 @@ PlacementResult solve_placement(const PlacementInput& in) {
                    std::to_string(in.k) + " candidate sites within the budget";
       return out;
     }
-    Solution s = solve_cover(r, in.k, in, false);
+    if (!cannot_survive.empty()) {
+      out.status = SolveStatus::infeasible;
+      out.uncoverable = cannot_survive;
+      out.reason = std::to_string(cannot_survive.size()) +
+                   " demand features lose every candidate site within the budget under some fibre cut";
+      return out;
+    }
+    Solution s = solve_cover(r, in.k, in, false, survive_cols);
     ++out.mip_solves;
+    if (in.survival && !s.from_mip) s.open.clear();  // the greedy start ignores cuts
     if (s.open.empty() && r.cols() > 0) {
       out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
       out.reason = s.mip.proven_infeasible ? "capacities cannot hold every demand's load" : "no solution within the time limit";
@@ -516,6 +554,16 @@ PlacementResult solve_placement(const PlacementInput& in) {
         mip.add_row(cols, coefs, -Mip::kInf, 0.0);
       }
     }
+    // Survivable: a row counts as covered only if every cut leaves it an open site.
+    for (std::size_t q = 0; q < survive_cols.size(); ++q) {
+      std::vector<int> cols{y[survive_row[q]]};
+      std::vector<double> coefs{1.0};
+      for (std::uint32_t c : survive_cols[q]) {
+        cols.push_back(x[c]);
+        coefs.push_back(-1.0);
+      }
+      mip.add_row(cols, coefs, -Mip::kInf, 0.0);
+    }
     add_count_row(mip, r, x, in.p, false);
     if (std::isfinite(in.money)) {
       std::vector<int> cols;
@@ -536,7 +584,7 @@ PlacementResult solve_placement(const PlacementInput& in) {
     if (s.mip.has_solution) {
       s.open = open_from(s.mip, x);
       s.from_mip = true;
-    } else if (!s.mip.proven_infeasible && !cap) {
+    } else if (!s.mip.proven_infeasible && !cap && !in.survival) {
       s.open = greedy;
     } else {
       out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
@@ -546,8 +594,8 @@ PlacementResult solve_placement(const PlacementInput& in) {
     // Covered weight of the chosen sites (uncapacitated: any open option; capacitated: y).
     double covered = 0.0;
     for (std::uint32_t i = 0; i < r.rows(); ++i) {
-      if (cap && s.from_mip) {
-        covered += r.row_weight[i] * s.mip.x[static_cast<std::size_t>(y[i])];
+      if ((cap || in.survival) && s.from_mip) {
+        covered += r.row_weight[i] * std::round(s.mip.x[static_cast<std::size_t>(y[i])] * 1e9) / 1e9;
         continue;
       }
       bool any = false;
