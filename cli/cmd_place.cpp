@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 
 #include "commands.hpp"
@@ -38,6 +39,8 @@ struct PlaceArgs {
   double money = -1;
   std::string time_limit = "60s";
   std::string out;
+  bool survive = false;
+  std::string srlg_field;
   unsigned threads = 0;
   bool json = false;
 };
@@ -89,11 +92,16 @@ int run_place(const PlaceArgs& a) {
   df.weight = a.weight;
   df.load = a.load_field;
   PointLayer demand = read_points(parse_layer_spec(a.demand), read_options(a.demand_where, a.network.assume_crs), df);
+  if ((a.survive || !a.srlg_field.empty()) && problem != Problem::lscp && problem != Problem::mclp) {
+    throw InputError("--survive works with --problem lscp or mclp.");
+  }
+  NetworkArgs na = a.network;
+  na.fields.risk_group = a.srlg_field;
   SitesArgs sa = a.sites;
   sa.fields.status = a.status_field;
   sa.fields.cost = a.cost_field;
   sa.fields.capacity = a.capacity_field;
-  Loaded L = load(a.network, &sa, a.model);
+  Loaded L = load(na, &sa, a.model);
   const PointLayer& sites = *L.sites;
   const double k = L.model.metric_factor();
   const double budget_us = budget_metric / k;  // one-way
@@ -112,6 +120,22 @@ int run_place(const PlaceArgs& a) {
   const auto t1 = std::chrono::steady_clock::now();
   const Coverage cov = build_coverage(L.net, *L.graph, *L.index, L.model, parse_access_from(a.model.access_from),
                                       demand.pos, candidates, budget_us, a.threads);
+  // Survivable coverage: every single edge cut, or every shared-risk group.
+  std::optional<SurvivalRows> survival;
+  CutScenarios cuts;
+  if (a.survive || !a.srlg_field.empty()) {
+    if (a.srlg_field.empty()) {
+      cuts = single_edge_cuts(L.net);
+    } else {
+      std::map<std::int64_t, std::string> group_of_fid;
+      for (std::size_t i = 0; i < L.lines.lines.lines(); ++i) group_of_fid[L.lines.lines.fid[i]] = L.lines.risk_group[i];
+      std::vector<std::string> edge_group(L.net.edges());
+      for (EdgeId e = 0; e < L.net.edges(); ++e) edge_group[e] = group_of_fid[L.net.edge_fid[e]];
+      cuts = grouped_cuts(L.net, edge_group);
+    }
+    survival = survival_rows(L.net, *L.graph, *L.index, L.model, parse_access_from(a.model.access_from), demand.pos,
+                             candidates, budget_us, cov, cuts, a.threads);
+  }
   const auto t2 = std::chrono::steady_clock::now();
 
   PlacementInput in;
@@ -138,6 +162,7 @@ int run_place(const PlaceArgs& a) {
   in.k = a.k;
   if (a.money >= 0) in.money = a.money;
   in.time_limit_s = limit.value / 1e6;
+  if (survival) in.survival = &*survival;
   in.threads = 1;
   const PlacementResult res = solve_placement(in);
   const auto t3 = std::chrono::steady_clock::now();
@@ -190,6 +215,11 @@ int run_place(const PlaceArgs& a) {
                      {"candidates_after", res.columns_after},
                      {"mip_solves", res.mip_solves}};
   j["capacity_unit"] = a.capacity_unit;
+  if (survival) {
+    j["survivable"] = {{"cuts", a.srlg_field.empty() ? "every single fibre edge" : "shared-risk groups of " + a.srlg_field},
+                       {"scenarios", cuts.size()},
+                       {"rows", survival->rows()}};
+  }
   auto chosen = nlohmann::ordered_json::array();
   std::size_t new_sites = 0;
   for (std::uint32_t s : res.open) {
@@ -343,6 +373,8 @@ void register_place(CLI::App& app, Runner& run) {
   cmd->add_option("--p", a->p, "Number of new sites to open (mclp, pmedian, pcenter)");
   cmd->add_option("--k", a->k, "Backup coverage: each demand covered by at least k open sites (lscp)");
   cmd->add_option("--money", a->money, "Upper limit on the total cost of new sites (mclp)");
+  cmd->add_flag("--survive", a->survive, "Coverage must survive any single fibre edge cut (lscp, mclp)");
+  cmd->add_option("--srlg-field", a->srlg_field, "Network field of shared-risk groups: coverage must survive any group's cut");
   cmd->add_option("--time-limit", a->time_limit, "Solver time limit (DEFAULT: 60s)")->capture_default_str();
   cmd->add_option("--out", a->out, "Output GeoPackage (.summary.json and .timings.json beside it)");
   cmd->add_option("--threads", a->threads, "Search threads (DEFAULT: all cores; the solver uses one)");

@@ -166,6 +166,7 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
   const int f_n = require_field(L, fields.group_index, "--group-index-field");
   const int f_slack = require_field(L, fields.slack, "--slack-field");
   const int f_delay = require_field(L, fields.delay, "--delay-field");
+  const int f_group = require_field(L, fields.risk_group, "--srlg-field");
   const double len_factor = f_len >= 0 ? unit_factor(fields.length_unit, "--length-unit", true) : 1.0;
   const double delay_factor = f_delay >= 0 ? unit_factor(fields.delay_unit, "--delay-unit", false) : 1.0;
 
@@ -247,6 +248,7 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
         part_len = total > 0 ? part_len * approx_length(*ls) / total : part_len / static_cast<double>(parts.size());
       }
       out.lines.add_line(pts, fid, part_len, n, slack, std::isnan(delay) ? delay : delay * delay_factor);
+      if (f_group >= 0) out.risk_group.emplace_back(f->IsFieldSetAndNotNull(f_group) ? f->GetFieldAsString(f_group) : "");
     }
   }
   check_read_errors(L, options, option, *errors, out.info.features_read);

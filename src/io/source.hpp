@@ -58,11 +58,13 @@ struct LineFields {
   std::string slack;
   std::string delay;         // fixed extra delay of a line
   std::string delay_unit;    // "us" or "ms"; REQUIRES: set when `delay` is
+  std::string risk_group;    // text: shared-risk group (lines cut together)
 };
 
 struct LineLayer {
   LayerInfo info;
   LineInput lines;
+  std::vector<std::string> risk_group;  // per line when fields.risk_group is set ("" = none)
 };
 
 LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const LineFields& fields);
