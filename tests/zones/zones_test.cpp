@@ -43,8 +43,11 @@ Fixture with_sites(Network net, const std::vector<LonLat>& sites, const LatencyM
 }
 
 // Samples points in the box and checks zone membership against point latency.
+// Samples points uniformly in the box [lo, hi], or, when near_network, near random edge
+// points (random offset up to 1.5 × max access) so that thin zones on wide networks are
+// exercised on both sides.
 void check_property(const Fixture& f, const LatencyModel& model, double budget_us, LonLat lo, LonLat hi,
-                    int samples, unsigned seed) {
+                    int samples, unsigned seed, bool near_network = false) {
   SCOPED_TRACE("seed " + std::to_string(seed) + ", budget " + std::to_string(budget_us));
   const AccessCost access(model);
   const auto t0 = std::chrono::steady_clock::now();
@@ -66,8 +69,16 @@ void check_property(const Fixture& f, const LatencyModel& model, double budget_u
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> ulon(lo.lon, hi.lon), ulat(lo.lat, hi.lat);
   int inside = 0, outside = 0, false_out = 0, false_in = 0;
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (int i = 0; i < samples; ++i) {
-    const LonLat p{ulon(rng), ulat(rng)};
+    LonLat p{ulon(rng), ulat(rng)};
+    if (near_network) {
+      const auto e = static_cast<EdgeId>(static_cast<std::size_t>(unit(rng) * static_cast<double>(f.net.edges())) % f.net.edges());
+      const auto g = f.net.edge_geometry(e);
+      const std::size_t k = static_cast<std::size_t>(unit(rng) * static_cast<double>(g.size() - 1)) % (g.size() - 1);
+      const LonLat q = geodesic_interpolate(g[k], g[k + 1], unit(rng));
+      p = geodesic_destination(q, 360.0 * unit(rng), 1.5 * model.max_access.value * unit(rng));
+    }
     const double l = query.evaluate(p, f.lat.us, f.lat.source).latency_us;
     const bool in = locator.covers(p);
     if (l <= budget_us) {
@@ -154,6 +165,35 @@ TEST(Zones, PropertyWithNodeDelaysAndFixedAccess) {
   Network net = build_network(layer.lines, model, {}, nullptr);
   Fixture f = with_sites(std::move(net), {{1.5218, 42.5063}}, model);
   check_property(f, model, 120.0, {1.40, 42.42}, {1.80, 42.67}, 5000, 11);
+}
+
+TEST(Zones, PropertyOnATopologyZooBackbone) {
+  LatencyModel model;
+  ReadOptions ro;
+  ro.where = "network = 'Geant2012'";
+  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/topology-zoo/topology_zoo.gpkg:links"),
+                                ro, LineFields{});
+  Network net = build_network(layer.lines, model, {}, nullptr);
+  ASSERT_GT(net.edges(), 20u);
+  // Sites at three nodes (attached where they are).
+  Fixture f = with_sites(std::move(net), {}, model);
+  f.sources = {{0, 0.0}, {static_cast<NodeId>(f.net.nodes() / 2), 0.0}, {static_cast<NodeId>(f.net.nodes() - 1), 0.0}};
+  Graph graph(f.net);
+  f.lat = nearest_source_latency(graph, f.sources);
+  for (double budget : {1500.0, 4000.0}) check_property(f, model, budget, {}, {}, 2500, 23, true);
+}
+
+TEST(Zones, PropertyOnTheSample) {
+  LatencyModel model;
+  const std::string sample = std::string(LIGHTCONE_SOURCE_DIR) + "/data/shandong_sample.gpkg";
+  const auto layer = read_lines(parse_layer_spec(sample + ":fibre"), ReadOptions{}, LineFields{});
+  ReadOptions existing;
+  existing.where = "status = 'existing'";
+  const auto sites = read_points(parse_layer_spec(sample + ":sites"), existing, PointFields{});
+  Fixture f = with_sites(build_network(layer.lines, model, {}, nullptr), sites.pos, model);
+  // 1 ms and 3 ms RTT.
+  for (double budget : {500.0, 1500.0}) check_property(f, model, budget, {114.8, 34.4}, {122.7, 38.4}, 2500, 31);
+  check_property(f, model, 500.0, {}, {}, 2500, 37, true);
 }
 
 }  // namespace
