@@ -8,6 +8,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <map>
+#include <set>
 #include <optional>
 
 #include "commands.hpp"
@@ -41,6 +42,7 @@ struct PlaceArgs {
   std::string out;
   bool survive = false;
   std::string srlg_field;
+  std::vector<std::string> tiers;  // "FILTER:BUDGET"
   unsigned threads = 0;
   bool json = false;
 };
@@ -118,8 +120,38 @@ int run_place(const PlaceArgs& a) {
   std::vector<Source> candidates(ns, Source{kNone, 0.0});
   for (std::size_t s = 0; s < L.sources.size(); ++s) candidates[L.source_site[s]] = L.sources[s];
   const auto t1 = std::chrono::steady_clock::now();
-  const Coverage cov = build_coverage(L.net, *L.graph, *L.index, L.model, parse_access_from(a.model.access_from),
-                                      demand.pos, candidates, budget_us, a.threads);
+  // Tiered budgets: demand matching a tier's filter gets that tier's budget (first match
+  // wins), the rest --budget. Coverage is built once at the largest budget, then cut.
+  std::vector<double> demand_budget(demand.pos.size(), budget_us);
+  std::vector<char> tiered(demand.pos.size(), 0);
+  double largest = budget_us;
+  for (const std::string& tier : a.tiers) {
+    const auto colon = tier.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      throw InputError("invalid --tier '" + tier + "'. Write FILTER:BUDGET, e.g. --tier \"in_qingdao = 1:1ms\".");
+    }
+    const auto b = parse_budgets(tier.substr(colon + 1), "--tier");
+    if (b.size() != 1) throw InputError("--tier takes one budget after the last ':', e.g. \"in_qingdao = 1:1ms\".");
+    std::string where = tier.substr(0, colon);
+    if (!a.demand_where.empty()) where = "(" + a.demand_where + ") AND (" + where + ")";
+    PointFields tf;
+    std::set<std::int64_t> fids;
+    try {
+      const PointLayer matching = read_points(parse_layer_spec(a.demand), read_options(where, a.network.assume_crs), tf);
+      fids.insert(matching.fid.begin(), matching.fid.end());
+    } catch (const InputError& e) {
+      if (std::string(e.what()).rfind("no feature matches", 0) != 0) throw;
+    }
+    for (std::size_t d = 0; d < demand.pos.size(); ++d)
+      if (fids.count(demand.fid[d]) && !tiered[d]) {
+        demand_budget[d] = b[0].value / k;
+        tiered[d] = 1;
+      }
+    largest = std::max(largest, b[0].value / k);
+  }
+  const Coverage full = build_coverage(L.net, *L.graph, *L.index, L.model, parse_access_from(a.model.access_from),
+                                       demand.pos, candidates, std::isfinite(largest) ? largest : budget_us, a.threads);
+  const Coverage cov = a.tiers.empty() ? full : restrict_coverage(full, demand_budget);
   // Survivable coverage: every single edge cut, or every shared-risk group.
   std::optional<SurvivalRows> survival;
   CutScenarios cuts;
@@ -289,7 +321,7 @@ int run_place(const PlaceArgs& a) {
         site[d] = sites.id[s];
         site_null[d] = false;
         lat[d] = res.assigned_latency_us[d] * k;
-        covered[d] = res.assigned_latency_us[d] <= budget_us;
+        covered[d] = res.assigned_latency_us[d] <= demand_budget[d];
         as.coords.push_back(demand.pos[d]);
         as.coords.push_back(sites.pos[s]);
         as.first.push_back(static_cast<std::uint32_t>(as.coords.size()));
@@ -373,6 +405,8 @@ void register_place(CLI::App& app, Runner& run) {
   cmd->add_option("--p", a->p, "Number of new sites to open (mclp, pmedian, pcenter)");
   cmd->add_option("--k", a->k, "Backup coverage: each demand covered by at least k open sites (lscp)");
   cmd->add_option("--money", a->money, "Upper limit on the total cost of new sites (mclp)");
+  cmd->add_option("--tier", a->tiers,
+                  "Tiered budget for part of the demand: FILTER:BUDGET, e.g. \"in_qingdao = 1:1ms\" (repeatable)");
   cmd->add_flag("--survive", a->survive, "Coverage must survive any single fibre edge cut (lscp, mclp)");
   cmd->add_option("--srlg-field", a->srlg_field, "Network field of shared-risk groups: coverage must survive any group's cut");
   cmd->add_option("--time-limit", a->time_limit, "Solver time limit (DEFAULT: 60s)")->capture_default_str();

@@ -115,3 +115,23 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
 }
 
 }  // namespace lightcone
+
+namespace lightcone {
+
+Coverage restrict_coverage(const Coverage& c, std::span<const double> budget_us) {
+  Coverage out;
+  out.demands = c.demands;
+  out.sites = c.sites;
+  out.first.assign(c.demands + 1, 0);
+  for (std::size_t d = 0; d < c.demands; ++d) {
+    for (std::uint32_t e = c.first[d]; e < c.first[d + 1]; ++e)
+      if (c.latency_us[e] <= budget_us[d]) {
+        out.site.push_back(c.site[e]);
+        out.latency_us.push_back(c.latency_us[e]);
+      }
+    out.first[d + 1] = static_cast<std::uint32_t>(out.site.size());
+  }
+  return out;
+}
+
+}  // namespace lightcone

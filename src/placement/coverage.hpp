@@ -34,3 +34,9 @@ Coverage coverage_from_triples(std::size_t demands, std::size_t sites,
                                double budget_us);
 
 }  // namespace lightcone
+
+namespace lightcone {
+// Tiered budgets: keeps, for each demand d, only the entries with latency ≤ budget_us[d]
+// (e.g. 1 ms inside a city and 3 ms elsewhere, built once at the largest budget).
+Coverage restrict_coverage(const Coverage& c, std::span<const double> budget_us);
+}  // namespace lightcone

@@ -91,5 +91,23 @@ TEST(PlaceCli, BadOptionsExit2AndWriteNothing) {
   }
 }
 
+TEST(PlaceCli, TieredBudgetHoldsTheTierToItsOwnBudget) {
+  auto all = [](std::vector<std::string> extra) {
+    std::vector<std::string> args{"place",  "--network", kSample + ":fibre", "--sites", kSample + ":sites", "--status-field",
+                                  "status", "--demand",  kSample + ":demand", "--weight", "pop", "--problem", "mclp",
+                                  "--p",    "2",         "--budget",          "3ms",     "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const CliResult plain = run_lightcone(all({}));
+  const CliResult tight = run_lightcone(all({"--tier", "in_qingdao = 1:0.3ms"}));
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  ASSERT_EQ(tight.code, 0) << tight.err;
+  EXPECT_LT(nlohmann::json::parse(tight.out)["objective"].get<double>(),
+            nlohmann::json::parse(plain.out)["objective"].get<double>());
+  const CliResult bad = run_lightcone(all({"--tier", "in_qingdao = 1"}));
+  EXPECT_EQ(bad.code, 2);
+}
+
 }  // namespace
 }  // namespace lightcone
