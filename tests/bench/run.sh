@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Benchmarks on gen_instance.py instances: generates the instances once (cached in
+# build-bench/instances, outside git), builds lightcone_bench in Release in build-bench,
+# runs it on each instance under /usr/bin/time -v and prints one table.
+#
+# usage: tests/bench/run.sh [--table-only] [SIZE...] [-- BENCH_ARGS...]
+#   SIZE          small, medium, large (DEFAULT: all three); tiny also works
+#   --table-only  print the table from the last results of each SIZE; run nothing
+#   BENCH_ARGS    passed to lightcone_bench, e.g. -- --threads 2 --sections nearest,per_site
+# Environment: LIGHTCONE_SHARED (DEFAULT: <repo>/../shared), BUILD_DIR (DEFAULT: <repo>/build-bench),
+#              JOBS (DEFAULT: 2), PYTHON (DEFAULT: /usr/bin/python3).
+# Timings are wall clock; the machine's load average is printed with them.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+shared=${LIGHTCONE_SHARED:-$root/../shared}
+build=${BUILD_DIR:-$root/build-bench}
+python=${PYTHON:-/usr/bin/python3}
+jobs=${JOBS:-2}
+instances=$build/instances
+results=$build/results
+
+sizes=()
+bench_args=()
+table_only=0
+while (($#)); do
+  case $1 in
+    --) shift; bench_args=("$@"); break ;;
+    --table-only) table_only=1; shift ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    tiny|small|medium|large) sizes+=("$1"); shift ;;
+    *) echo "run.sh: unknown argument '$1' (sizes: small, medium, large; see --help)" >&2; exit 2 ;;
+  esac
+done
+((${#sizes[@]})) || sizes=(small medium large)
+
+run_all() {
+  local gen=$shared/tools/gen_instance.py
+  [[ -f $gen ]] || { echo "run.sh: $gen not found; set LIGHTCONE_SHARED to the shared folder" >&2; exit 2; }
+  mkdir -p "$instances" "$results"
+
+  # 1. Instances (deterministic, default seed), generated once.
+  local size gpkg
+  for size in "${sizes[@]}"; do
+    gpkg=$instances/shandong_$size.gpkg
+    if [[ ! -s $gpkg ]]; then
+      echo "== generating $size instance into $instances (large takes about 2 minutes)"
+      rm -f "$gpkg"
+      "$python" "$gen" --size "$size" --out "$instances" --no-csv > "$instances/gen_$size.log" 2>&1 ||
+        { cat "$instances/gen_$size.log" >&2; echo "run.sh: generating $size failed" >&2; exit 1; }
+    fi
+  done
+
+  # 2. Release build of the benchmark only.
+  echo "== building lightcone_bench in $build"
+  cmake -S "$root" -B "$build" -DLIGHTCONE_BENCHMARKS=ON -DCMAKE_BUILD_TYPE=Release > "$results/configure.log" ||
+    { cat "$results/configure.log" >&2; exit 1; }
+  cmake --build "$build" --target lightcone_bench -j "$jobs" > "$results/build.log" 2>&1 ||
+    { tail -40 "$results/build.log" >&2; exit 1; }
+  local bench=$build/tests/bench/lightcone_bench
+
+  # 3. Run each instance; keep the full output per size.
+  local out rss
+  for size in "${sizes[@]}"; do
+    out=$results/$size.txt
+    echo "== $size (load average $(cut -d' ' -f1-3 /proc/loadavg)); output in $out"
+    if [[ -x /usr/bin/time ]]; then
+      /usr/bin/time -v -o "$results/$size.time" "$bench" "$instances/shandong_$size.gpkg" "${bench_args[@]}" | tee "$out"
+      rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$results/$size.time")
+      printf '%-32s %14s %s\n' peak_rss_time_v "$rss" "MiB    # /usr/bin/time -v" | tee -a "$out"
+    else
+      "$bench" "$instances/shandong_$size.gpkg" "${bench_args[@]}" | tee "$out"
+    fi
+  done
+}
+
+# 4. Table: one row per figure, one column per size (value and unit; notes dropped).
+print_table() {
+  local files=() size
+  for size in "${sizes[@]}"; do
+    [[ -s $results/$size.txt ]] || { echo "run.sh: no results for $size in $results" >&2; exit 1; }
+    files+=("$results/$size.txt")
+  done
+  echo
+  echo "== lightcone_bench results ($(date -r "${files[-1]}" -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
+       "commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown))"
+  awk -v names="${sizes[*]}" '
+    BEGIN { ncol = split(names, col, " ") }
+    FNR == 1 { f++ }
+    /^#/ || NF < 2 { next }
+    {
+      key = $1; val = $2; unit = ($3 != "" && $3 != "#") ? $3 : ""
+      if (!(key in seen)) { seen[key] = 1; order[++nrow] = key }
+      cell[key, f] = val (unit != "" ? " " unit : "")
+    }
+    END {
+      printf "%-30s", "figure"; for (c = 1; c <= ncol; c++) printf " %16s", col[c]; printf "\n"
+      for (r = 1; r <= nrow; r++) {
+        k = order[r]; printf "%-30s", k
+        for (c = 1; c <= ncol; c++) printf " %16s", ((k, c) in cell) ? cell[k, c] : "-"
+        printf "\n"
+      }
+    }' "${files[@]}"
+
+  # 5. Design goals (issue: large instance, about 300k nodes, 2 cores).
+  local large=$results/large.txt
+  if [[ " ${sizes[*]} " == *" large "* && -s $large ]]; then
+    echo
+    echo "== design goals on the large instance (wall clock; see load_start / load_end)"
+    awk '
+      function goal(name, key, limit) {
+        if (!(key in v)) { printf "  %-52s %10s\n", name, "not run"; return }
+        printf "  %-52s %8.3f s  %s\n", name, v[key], (v[key] < limit ? "ok" : "MISSED")
+      }
+      !/^#/ && NF >= 2 { v[$1] = $2 }
+      END {
+        goal("build under 10 s (build_total, without reading)", "build_total", 10)
+        goal("nearest-site latency, all nodes, under 2 s", "nearest_site_all_nodes", 2)
+        goal("per-site 3 ms RTT searches, 2 threads, under 20 s", "per_site_3ms_rtt_2t", 20)
+      }' "$large"
+  fi
+}
+
+((table_only)) || run_all
+print_table
