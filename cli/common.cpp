@@ -95,28 +95,9 @@ Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {
   if (s && !s->sites.empty()) {
     L.sites = read_points(parse_layer_spec(s->sites), read_options(s->sites_where, n.assume_crs), s->fields);
   }
-  L.net = build_network(L.lines.lines, L.model, build, &L.report);
-  if (L.sites) {
-    SegmentIndex pre(L.net);
-    std::vector<std::uint32_t> scratch;
-    const std::size_t ns = L.sites->pos.size();
-    L.site_attach.resize(ns);
-    for (std::size_t i = 0; i < ns; ++i)
-      L.site_attach[i] = attach_point(pre, L.sites->pos[i], L.model.max_access.value, scratch);
-    L.site_node = split_at(L.net, L.site_attach);
-    // Components after splitting (split points join their edge's component).
-    L.report.node_component = connected_components(L.net, &L.report.components);
-    const AccessCost access(L.model);
-    for (std::size_t i = 0; i < ns; ++i) {
-      if (L.site_node[i] == kNone) continue;
-      const double entry = std::isnan(L.sites->entry_delay_us[i]) ? L.model.site_delay.value : L.sites->entry_delay_us[i];
-      // A site's own access link counts its distance, not the fixed last-mile delay.
-      L.sources.push_back(Source{L.site_node[i], entry + access.us_per_m * L.site_attach[i].distance_m});
-      L.source_site.push_back(static_cast<std::uint32_t>(i));
-    }
-  }
-  L.index = std::make_unique<SegmentIndex>(L.net);
-  L.graph = std::make_unique<Graph>(L.net);
+  SitePoints points;
+  if (L.sites) points = SitePoints{L.sites->pos, L.sites->entry_delay_us};
+  static_cast<PreparedNetwork&>(L) = prepare_network(L.lines.lines, L.model, build, L.sites ? &points : nullptr);
   return L;
 }
 

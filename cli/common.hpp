@@ -11,6 +11,7 @@
 #include "core/latency_model.hpp"
 #include "io/source.hpp"
 #include "latency/point_latency.hpp"
+#include "latency/prepared.hpp"
 #include "latency/search.hpp"
 #include "network/attach.hpp"
 #include "network/network.hpp"
@@ -53,19 +54,11 @@ void add_model_options(CLI::App& cmd, ModelArgs& a);
 LatencyModel make_model(const ModelArgs& a);
 AccessFrom parse_access_from(const std::string& s);
 
-// A network read, built, with sites attached (edges split at the sites).
-struct Loaded {
-  LatencyModel model;
+// A network read, built, with sites attached (edges split at the sites): the layers as
+// read plus the library's PreparedNetwork (model, net, sources, index, graph, ...).
+struct Loaded : PreparedNetwork {
   LineLayer lines;
-  BuildReport report;
-  Network net;
   std::optional<PointLayer> sites;
-  std::vector<Attachment> site_attach;  // per site
-  std::vector<NodeId> site_node;        // per site, kNone when off-network
-  std::vector<Source> sources;          // attached sites as search sources
-  std::vector<std::uint32_t> source_site;  // source index → site index
-  std::unique_ptr<SegmentIndex> index;
-  std::unique_ptr<Graph> graph;
 };
 
 Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m);

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   lightcone::cli::register_info(app, run);
   lightcone::cli::register_latency(app, run);
   lightcone::cli::register_zones(app, run);
+  lightcone::cli::register_plan(app, run);
+  lightcone::cli::register_check(app, run);
+  lightcone::cli::register_diff(app, run);
   lightcone::cli::register_place(app, run);
   try {
     app.parse(argc, argv);

@@ -1,19 +1,12 @@
-// What every output states about the run: the latency model as JSON and as key/value
-// rows for the GeoPackage's run_info table.
+// What every output states about the run; the implementation lives in the library
+// (report/run_info.hpp), shared by the commands and `plan`.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "core/latency_model.hpp"
-#include "io/write.hpp"
+#include "report/run_info.hpp"
 
 namespace lightcone::cli {
 
-nlohmann::ordered_json model_to_json(const LatencyModel& m);
-// A no-geometry table `run_info` (key, value) holding the model and `extra` rows.
-FeatureTable run_info_table(const LatencyModel& m, const std::vector<std::pair<std::string, std::string>>& extra);
+using lightcone::model_to_json;
+using lightcone::run_info_table;
 
 }  // namespace lightcone::cli

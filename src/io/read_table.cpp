@@ -1,1 +1,121 @@
-// placeholder
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "io/gdal_util.hpp"
+#include "io/read_table.hpp"
+
+namespace lightcone {
+namespace {
+
+void append_multipolygon(const OGRGeometry& g, MultiPolygon& out) {
+  const OGRwkbGeometryType t = wkbFlatten(g.getGeometryType());
+  if (t == wkbPolygon) {
+    const OGRPolygon& poly = *g.toPolygon();
+    if (poly.IsEmpty()) return;
+    std::vector<LonLat> pts;
+    auto ring = [&](const OGRLinearRing& r) {
+      pts.clear();
+      for (int i = 0; i < r.getNumPoints(); ++i) pts.push_back({r.getX(i), r.getY(i)});
+      out.add_ring(pts);
+    };
+    ring(*poly.getExteriorRing());
+    for (int i = 0; i < poly.getNumInteriorRings(); ++i) ring(*poly.getInteriorRing(i));
+    out.close_polygon();
+  } else if (const auto* coll = dynamic_cast<const OGRGeometryCollection*>(&g)) {
+    for (int i = 0; i < coll->getNumGeometries(); ++i) append_multipolygon(*coll->getGeometryRef(i), out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> layer_names(const std::string& path) {
+  std::vector<std::string> out;
+  DatasetPtr ds = open_vector(path);
+  if (!ds) return out;
+  for (int i = 0; i < ds->GetLayerCount(); ++i) out.emplace_back(ds->GetLayer(i)->GetName());
+  return out;
+}
+
+FeatureTable read_table(const std::string& path, const std::string& layer_name, const std::string& where) {
+  ensure_gdal_registered();
+  if (!std::filesystem::exists(path)) throw InputError("file not found (" + path + ").");
+  DatasetPtr ds = open_vector(path);
+  if (!ds) throw InputError("cannot open as a vector dataset (" + path + "): " + last_gdal_error() + ".");
+  OGRLayer* layer = ds->GetLayerByName(layer_name.c_str());
+  if (!layer) {
+    std::string names;
+    for (int i = 0; i < ds->GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds->GetLayer(i)->GetName());
+    throw InputError("layer '" + layer_name + "' not found (" + path + "). Layers: " + names + ".");
+  }
+  FeatureTable t;
+  t.name = layer_name;
+  const OGRwkbGeometryType gt = wkbFlatten(layer->GetGeomType());
+  t.geometry = gt == wkbPoint                                  ? FeatureTable::Geometry::point
+               : gt == wkbLineString                           ? FeatureTable::Geometry::line
+               : gt == wkbPolygon || gt == wkbMultiPolygon     ? FeatureTable::Geometry::polygon
+                                                               : FeatureTable::Geometry::none;
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  const int nf = defn->GetFieldCount();
+  for (int k = 0; k < nf; ++k) {
+    const OGRFieldDefn* fd = defn->GetFieldDefn(k);
+    Column c;
+    c.name = fd->GetNameRef();
+    const OGRFieldType ft = fd->GetType();
+    c.type = ft == OFTReal                               ? Column::Type::real
+             : ft == OFTInteger || ft == OFTInteger64    ? Column::Type::integer
+                                                         : Column::Type::text;
+    t.columns.push_back(std::move(c));
+  }
+  if (!where.empty() && layer->SetAttributeFilter(where.c_str()) != OGRERR_NONE) {
+    throw InputError("invalid filter \"" + where + "\" (" + path + ":" + layer_name + "): " + last_gdal_error() + ".");
+  }
+  layer->ResetReading();
+  for (auto& f : *layer) {
+    t.fid.push_back(f->GetFID());
+    const OGRGeometry* g = f->GetGeometryRef();
+    switch (t.geometry) {
+      case FeatureTable::Geometry::point: {
+        const bool ok = g && !g->IsEmpty() && wkbFlatten(g->getGeometryType()) == wkbPoint;
+        t.coords.push_back(ok ? LonLat{g->toPoint()->getX(), g->toPoint()->getY()}
+                              : LonLat{std::nan(""), std::nan("")});
+        break;
+      }
+      case FeatureTable::Geometry::line: {
+        if (g && wkbFlatten(g->getGeometryType()) == wkbLineString) {
+          const OGRLineString* ls = g->toLineString();
+          for (int i = 0; i < ls->getNumPoints(); ++i) t.coords.push_back({ls->getX(i), ls->getY(i)});
+        }
+        t.first.push_back(static_cast<std::uint32_t>(t.coords.size()));
+        break;
+      }
+      case FeatureTable::Geometry::polygon: {
+        MultiPolygon m;
+        if (g) append_multipolygon(*g, m);
+        t.polygons.push_back(std::move(m));
+        break;
+      }
+      case FeatureTable::Geometry::none: break;
+    }
+    for (int k = 0; k < nf; ++k) {
+      Column& c = t.columns[static_cast<std::size_t>(k)];
+      const bool null = !f->IsFieldSetAndNotNull(k);
+      switch (c.type) {
+        case Column::Type::real: c.real.push_back(null ? std::nan("") : f->GetFieldAsDouble(k)); break;
+        case Column::Type::integer:
+          c.integer.push_back(null ? 0 : f->GetFieldAsInteger64(k));
+          c.null.push_back(null);
+          break;
+        case Column::Type::text:
+          c.text.emplace_back(null ? "" : f->GetFieldAsString(k));
+          c.null.push_back(null);
+          break;
+      }
+    }
+  }
+  return t;
+}
+
+}  // namespace lightcone

@@ -1,8 +1,6 @@
-#include "run_info.hpp"
+#include "report/run_info.hpp"
 
-#include <fmt/core.h>
-
-namespace lightcone::cli {
+namespace lightcone {
 
 nlohmann::ordered_json model_to_json(const LatencyModel& m) {
   return {{"metric", to_string(m.metric)},
@@ -38,4 +36,4 @@ FeatureTable run_info_table(const LatencyModel& m, const std::vector<std::pair<s
   return t;
 }
 
-}  // namespace lightcone::cli
+}  // namespace lightcone

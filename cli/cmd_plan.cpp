@@ -1,0 +1,67 @@
+// lightcone plan SCENARIO --out DIR: the main job. Runs the scenario (validation, zones,
+// demand evaluation, targets) and writes the run directory: run.gpkg, run.tif,
+// summary.json, report.md (+ timings.json). Exit 0 when the run completed, whatever the
+// targets say: `lightcone check` is the gate.
+#include <fmt/core.h>
+
+#include <filesystem>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "report/check_report.hpp"
+#include "scenario_run.hpp"
+
+namespace lightcone::cli {
+namespace {
+
+struct PlanArgs {
+  std::string scenario;
+  std::string out;
+  unsigned threads = 0;
+  bool json = false;
+};
+
+int run_plan(const PlanArgs& a) {
+  const Scenario s = load_scenario(a.scenario);
+  check_out_dir(a.out);
+  Progress progress("plan");
+  RunOptions options;
+  options.threads = a.threads;
+  ScenarioRun R = run_scenario(s, options, progress);
+  progress.phase("writing outputs");
+  write_run(a.out, R, progress, a.threads);
+  if (a.json) {
+    fmt::print("{}\n", R.summary.dump(2));
+    return 0;
+  }
+  fmt::print("plan {} ({}): {}\n", s.name, s.file, s.model.describe());
+  for (const auto& b : R.summary["budgets"]) {
+    fmt::print("  {:>8}  {:12.1f} km2  {:4} sites", b["budget"].get<std::string>(), b["area_km2"].get<double>(),
+               b["sites_involved"].get<std::size_t>());
+    if (b.contains("weight_share")) fmt::print("  {:6.2f} % of demand weight", 100.0 * b["weight_share"].get<double>());
+    fmt::print("\n");
+  }
+  if (!R.targets.empty()) {
+    const auto& ts = R.summary["targets_summary"];
+    fmt::print("targets: {} of {} hold\n", ts["passed"].get<std::size_t>(), R.targets.size());
+    fmt::print("{}", targets_table(R.targets));
+  }
+  for (const auto& w : R.summary["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
+  fmt::print("wrote {}/ (run.gpkg{}, summary.json, report.md)\n", a.out, R.zones.surface ? ", run.tif" : "");
+  return 0;
+}
+
+}  // namespace
+
+void register_plan(CLI::App& app, Runner& run) {
+  auto a = std::make_shared<PlanArgs>();
+  CLI::App* cmd = app.add_subcommand("plan", "Run a scenario file: zones, demand coverage, targets; write a run directory");
+  cmd->add_option("scenario", a->scenario, "Scenario file (TOML); paths in it are relative to it")->required();
+  cmd->add_option("--out", a->out, "Output directory (created if missing): run.gpkg, run.tif, summary.json, report.md")
+      ->required();
+  cmd->add_option("--threads", a->threads, "Worker threads (DEFAULT: all cores); outputs do not depend on it");
+  cmd->add_flag("--json", a->json, "Print the summary JSON on stdout");
+  cmd->callback([a, &run] { run = [a] { return run_plan(*a); }; });
+}
+
+}  // namespace lightcone::cli

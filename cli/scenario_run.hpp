@@ -1,0 +1,96 @@
+// Running a scenario (shared by `plan` and `check`): read its layers through io with
+// messages that point at the scenario's lines, build the network, run the zones job,
+// evaluate the targets, and write a run directory (run.gpkg, run.tif, summary.json,
+// report.md; timings.json is the only file that differs between identical runs).
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/polygons.hpp"
+#include "io/source.hpp"
+#include "latency/prepared.hpp"
+#include "report/zones_job.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/targets.hpp"
+
+namespace lightcone::cli {
+
+// Files of a run directory.
+inline constexpr const char* kRunGpkg = "run.gpkg";
+inline constexpr const char* kRunTif = "run.tif";
+inline constexpr const char* kRunSummary = "summary.json";
+inline constexpr const char* kRunReport = "report.md";
+inline constexpr const char* kRunTimings = "timings.json";
+inline constexpr const char* kRunCheck = "check.json";
+inline constexpr const char* kBoundariesLayer = "boundaries";
+
+// Progress lines on stderr, only when stderr is a terminal; wall time per phase.
+class Progress {
+ public:
+  explicit Progress(std::string command);
+  void phase(const std::string& what);  // ends the previous phase, starts this one
+  void done();
+  const std::vector<std::pair<std::string, double>>& seconds() const { return m_seconds; }
+
+ private:
+  std::string m_command;
+  bool m_tty = false;
+  std::string m_phase;
+  std::chrono::steady_clock::time_point m_start;
+  std::vector<std::pair<std::string, double>> m_seconds;
+};
+
+struct BoundaryRead {
+  std::string name;
+  PolygonLayer layer;  // as read (info.path as written in the scenario)
+};
+
+// Reads every boundary of the scenario; the union of each boundary's polygons goes to
+// `out`. Messages point at the scenario's lines.
+std::vector<BoundaryRead> read_boundaries(const Scenario& s, Boundaries& out);
+
+struct RunOptions {
+  unsigned threads = 0;   // 0 = all cores
+  bool surface = true;    // as the scenario says, unless false
+};
+
+// Everything a scenario run produced, before it is written.
+struct ScenarioRun {
+  LineLayer lines;
+  PointLayer sites;
+  std::optional<PointLayer> demand;
+  std::vector<BoundaryRead> boundary_layers;
+  Boundaries boundaries;
+  PreparedNetwork prepared;
+  ZonesJobResult zones;            // tables, grid, summary of the zones job
+  std::vector<TargetResult> targets;
+  nlohmann::ordered_json summary;  // the run's summary.json
+};
+
+// Reads, builds, runs the zones job and evaluates the targets.
+ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress& progress);
+
+// Checks, before any work, that `dir` can be the output directory: an existing
+// directory, or a new one whose parent exists. InputError otherwise.
+void check_out_dir(const std::string& dir);
+// Creates `dir` if needed, then writes run.gpkg (+ run.tif), summary.json and report.md
+// into it, ends the progress and writes timings.json.
+void write_run(const std::string& dir, ScenarioRun& run, Progress& progress, unsigned threads);
+
+// A run read back from disk: a run directory (its run.gpkg) or a GeoPackage written
+// by plan or zones.
+struct StoredRun {
+  std::string gpkg;
+  Metric metric = Metric::rtt;
+  FeatureTable zones;
+  std::optional<FeatureTable> demand;
+  std::optional<FeatureTable> sites;
+};
+StoredRun read_run(const std::string& dir_or_gpkg);
+
+}  // namespace lightcone::cli

@@ -1,0 +1,155 @@
+#include "report/markdown.hpp"
+
+#include <fmt/core.h>
+
+namespace lightcone {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string str(const Json& j, const char* key, const std::string& fallback = "-") {
+  if (!j.contains(key) || j[key].is_null()) return fallback;
+  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+}
+
+// Pipes would break a table cell.
+std::string cell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string thousands(double v, int decimals) {
+  const std::string s = fmt::format("{:.{}f}", v, decimals);
+  const std::size_t dot = s.find('.');
+  const std::size_t end = dot == std::string::npos ? s.size() : dot;
+  const std::size_t start = s[0] == '-' ? 1 : 0;
+  std::string out = s.substr(0, start);
+  for (std::size_t i = start; i < end; ++i) {
+    out += s[i];
+    const std::size_t left = end - i - 1;
+    if (left > 0 && left % 3 == 0) out += ',';
+  }
+  out.append(s, end, std::string::npos);
+  return out;
+}
+
+std::string source_text(const Json& j) {
+  std::string s = "`" + str(j, "path") + (str(j, "layer", "").empty() ? "" : ":" + str(j, "layer", "")) + "`";
+  if (j.contains("where") && j["where"].is_string() && !j["where"].get<std::string>().empty())
+    s += " where `" + j["where"].get<std::string>() + "`";
+  return s;
+}
+
+}  // namespace
+
+std::string plan_report_markdown(const Json& s) {
+  std::string md;
+  const Json& sc = s["scenario"];
+  const Json& model = s["model"];
+  const std::string metric = model["metric"].get<std::string>() == "rtt" ? "RTT" : "one-way";
+  md += "# lightcone plan: " + str(sc, "name") + "\n\n";
+  if (!str(sc, "description", "").empty()) md += str(sc, "description") + "\n\n";
+  md += "Scenario `" + str(sc, "file") + "`. Latencies and budgets are **" + metric + "**.\n\n";
+  md += "Latency model: " + str(model, "description") + ".\n\n";
+
+  md += "## Inputs\n\n| layer | source | features | notes |\n|---|---|---:|---|\n";
+  const Json& net = s["network"];
+  md += fmt::format("| network | {} | {} | {} skipped; {} nodes, {} edges, {} component(s) |\n", source_text(net),
+                    net["features_read"].get<std::size_t>(), net["features_skipped"].get<std::size_t>(),
+                    net["nodes"].get<std::size_t>(), net["edges"].get<std::size_t>(), net["components"].get<std::size_t>());
+  const Json& sites = s["sites"];
+  md += fmt::format("| sites | {} | {} | {} attached, {} beyond the maximum access distance |\n", source_text(sites),
+                    sites["read"].get<std::size_t>(), sites["attached"].get<std::size_t>(),
+                    sites["off_network"].get<std::size_t>());
+  if (s.contains("demand")) {
+    const Json& d = s["demand"];
+    md += fmt::format("| demand | {} | {} | {} skipped; total weight {} |\n", source_text(d), d["features"].get<std::size_t>(),
+                      d["features_skipped"].get<std::size_t>(), thousands(d["weight_total"].get<double>(), 0));
+  }
+  if (s.contains("boundaries")) {
+    for (const Json& b : s["boundaries"]) {
+      md += fmt::format("| boundary `{}` | {} | {} | {} km²{} |\n", str(b, "name"), source_text(b),
+                        b["features"].get<std::size_t>(), thousands(b["area_km2"].get<double>(), 1),
+                        b["repaired"].get<std::size_t>() > 0 ? fmt::format("; {} repaired with MakeValid", b["repaired"].get<std::size_t>()) : "");
+    }
+  }
+  md += "\n";
+
+  md += "## Coverage per budget\n\n";
+  const bool has_demand = s.contains("demand");
+  md += "| budget (" + metric + ") | zone area (km²) | sites involved |";
+  md += has_demand ? " demand points covered | weight covered | share of weight |\n|---|---:|---:|---:|---:|---:|\n"
+                   : "\n|---|---:|---:|\n";
+  for (const Json& b : s["budgets"]) {
+    md += fmt::format("| {} | {} | {} |", str(b, "budget"), thousands(b["area_km2"].get<double>(), 1),
+                      b["sites_involved"].get<std::size_t>());
+    if (has_demand) {
+      md += fmt::format(" {} | {} | {:.2f} % |", b["demand_covered"].get<std::size_t>(),
+                        thousands(b["weight_covered"].get<double>(), 0), 100.0 * b["weight_share"].get<double>());
+    }
+    md += "\n";
+  }
+  md += "\n";
+  if (has_demand) {
+    const Json& d = s["demand"];
+    md += fmt::format("Uncovered at the largest budget: {} demand points ({} with no network within the maximum "
+                      "access distance, {} beyond the budget, {} disconnected from every site); layer `uncovered` "
+                      "lists them with the reason.\n\n",
+                      d["uncovered"].get<std::size_t>(), d["uncovered_no_network_within_access"].get<std::size_t>(),
+                      d["uncovered_beyond_budget"].get<std::size_t>(), d["uncovered_disconnected"].get<std::size_t>());
+  }
+
+  md += "## Targets\n\n";
+  if (!s.contains("targets") || s["targets"].empty()) {
+    md += "The scenario names no targets.\n\n";
+  } else {
+    md += "| target | kind | boundary | budget | required | actual | margin | verdict |\n|---|---|---|---|---:|---:|---:|---|\n";
+    for (const Json& t : s["targets"]) {
+      const std::string v = str(t, "verdict");
+      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(str(t, "name")), str(t, "kind"),
+                        str(t, "boundary"), str(t, "budget"), cell(str(t, "required_text")), cell(str(t, "actual_text")),
+                        cell(str(t, "margin_text")), v == "pass" ? "pass" : "**" + v + "**");
+    }
+    md += "\n";
+    bool notes = false;
+    for (const Json& t : s["targets"]) {
+      if (str(t, "message", "").empty()) continue;
+      md += "- `" + str(t, "name") + "`: " + cell(str(t, "message")) + "\n";
+      notes = true;
+    }
+    if (notes) md += "\n";
+    const Json& ts = s["targets_summary"];
+    md += fmt::format("{} of {} targets hold{}.\n\n", ts["passed"].get<std::size_t>(), s["targets"].size(),
+                      ts["all_hold"].get<bool>() ? "" : " — `lightcone check` would exit 1");
+  }
+
+  md += "## Placement\n\n" + str(s["placement"], "status") + ": " + str(s["placement"], "reason", "") + "\n\n";
+
+  md += "## Warnings\n\n";
+  if (s["warnings"].empty()) md += "None.\n\n";
+  for (const Json& w : s["warnings"]) md += "- " + w.get<std::string>() + "\n";
+  if (!s["warnings"].empty()) md += "\n";
+
+  md += "## Outputs\n\n";
+  md += "- `run.gpkg`: layers " ;
+  bool first = true;
+  for (const Json& l : s["outputs"]["layers"]) {
+    md += (first ? "" : ", ") + std::string("`") + l.get<std::string>() + "`";
+    first = false;
+  }
+  md += " (WGS 84; QGIS opens them styled).\n";
+  if (s.contains("surface")) {
+    md += fmt::format("- `{}`: latency surface, float32 µs ({}), EPSG:{}, {} m cells, {} × {}; nodata where unreachable.\n",
+                      str(s["surface"], "file"), metric, s["surface"]["epsg"].get<int>(), s["surface"]["cell_m"].get<double>(),
+                      s["surface"]["width"].get<int>(), s["surface"]["height"].get<int>());
+  }
+  md += "- `summary.json`: everything above as JSON; `timings.json`: wall times (the only file that differs between identical runs).\n";
+  return md;
+}
+
+}  // namespace lightcone

@@ -1,0 +1,77 @@
+// The zones job shared by `lightcone zones` and `lightcone plan`: latency zones for
+// several budgets, demand evaluation (latency, nearest site, covered and margin per
+// budget, uncovered with a reason) and the latency surface, as output tables, a grid
+// and a summary. No file I/O: the caller writes the tables (GeoPackage), the grid
+// (GeoTIFF) and the summary (JSON).
+// Budgets are in the model's metric (RTT or one-way); tables and summary report
+// latencies in that metric, in µs. Deterministic: the same inputs give the same
+// tables, grid and summary whatever the number of threads.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/grid.hpp"
+#include "core/units.hpp"
+#include "io/source.hpp"
+#include "io/write.hpp"
+#include "latency/point_latency.hpp"
+#include "latency/prepared.hpp"
+#include "zones/surface.hpp"
+#include "zones/zones.hpp"
+
+namespace lightcone {
+
+// Output layer names (the QGIS styles in maps/ are matched by these).
+inline constexpr const char* kZonesLayer = "zones";
+inline constexpr const char* kNetworkLayer = "network";
+inline constexpr const char* kSitesLayer = "sites";
+inline constexpr const char* kDemandLayer = "demand";
+inline constexpr const char* kUncoveredLayer = "uncovered";
+inline constexpr const char* kRunInfoLayer = "run_info";
+
+struct ZonesJobOptions {
+  // The summary's "command". DEFAULT: "zones".
+  std::string command = "zones";
+  // Budgets in the model's metric, any order; duplicates are dropped. REQUIRES: non-empty, each > 0.
+  std::vector<Microseconds> budgets;
+  // Zones as nested rings (B2 minus B1) instead of full disks. DEFAULT: false.
+  bool rings = false;
+  // Circle segments and access mode (ZoneOptions::access_from is also used for demand and surface).
+  ZoneOptions zone;
+  // Compute the latency surface. DEFAULT: true.
+  bool surface = true;
+  SurfaceOptions surface_options;
+  // Surface extent; DEFAULT: the bounding box of the largest zone.
+  std::optional<LonLatBox> surface_extent;
+  // Worker threads for demand and surface; 0 = all cores.
+  unsigned threads = 0;
+  // Per site (same order as the sites layer): the `status` written to the sites layer.
+  // Empty: every site is "existing".
+  std::vector<std::string> site_status;
+};
+
+struct ZonesJobResult {
+  std::vector<Microseconds> budgets;      // sorted ascending, unique
+  NodeLatencies nodes;                    // unbounded, one-way
+  std::vector<PointLatency> demand;       // per demand point, one-way
+  // zones (largest budget first), network, sites, and with demand: demand, uncovered.
+  std::vector<FeatureTable> tables;
+  std::optional<LatencyGrid> surface;     // when asked and not empty (metadata set)
+  // command, model, network, sites, budgets[, demand]. The caller adds "surface".
+  nlohmann::ordered_json summary;
+};
+
+// Runs the job. `network` is the network layer's info (path, layer, counts) as the
+// summary should state it; `sites` the sites as read (prepared.sources refer to them);
+// `demand` may be null. Throws InputError when no site is attached to the network or
+// the surface would be too large.
+ZonesJobResult run_zones_job(const PreparedNetwork& prepared, const LayerInfo& network, const PointLayer& sites,
+                             const PointLayer* demand, const ZonesJobOptions& options);
+
+// "1.5ms" → "1p5ms": a budget name usable in field names (covered_<name>).
+std::string budget_field_name(Microseconds budget);
+
+}  // namespace lightcone

@@ -1,0 +1,147 @@
+// Scenario files (DESIGN.md §6): one TOML file naming the layers and their field
+// mapping, the latency model, budgets, zone and surface options, the placement problem
+// and named targets. parse_scenario() turns it into the typed Scenario below, checking
+// every key: unknown keys, wrong types, bad units and values out of range are
+// InputErrors that start with "<file>:<line>: " and name the key and its table, e.g.
+//   scenario.toml:12: unknown key 'budgts' in [zones]. Known keys: budgets, rings, circle_segments.
+// Paths in the file are relative to the file's directory. Nothing is read here except
+// the scenario file itself: layers are read by the caller (io), which reports problems
+// with the lines recorded in ScenarioLayer.
+// Budgets and latencies are in the scenario's metric ([model] metric, required).
+// This module is the only toml++ user.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/latency_model.hpp"
+#include "core/units.hpp"
+#include "io/source.hpp"
+#include "network/network.hpp"
+#include "zones/surface.hpp"
+#include "zones/zones.hpp"
+
+namespace lightcone {
+
+// A field-mapping key of a layer table, for checking the field exists before reading.
+struct ScenarioField {
+  std::string key;    // e.g. "weight_field"
+  std::string field;  // e.g. "pop"
+  int line = 0;
+};
+
+// A layer named in a scenario and where the scenario names it (for messages).
+struct ScenarioLayer {
+  std::string table;       // "[network]", "[boundaries.qingdao]"
+  std::string path_text;   // as written in the file
+  std::string path;        // resolved against the scenario file's directory
+  std::string layer;       // empty: the dataset's only layer
+  std::string where;       // OGR attribute filter; empty = none
+  std::optional<std::string> assume_crs;  // for sources without a CRS (CSV)
+  std::vector<ScenarioField> fields;      // every field the mapping names
+  int line = 0;            // the table's header
+  int path_line = 0;
+  int layer_line = 0;      // 0 when not given
+  int where_line = 0;      // 0 when not given
+
+  LayerSpec spec() const { return {path, layer}; }
+};
+
+struct NetworkSpec {
+  ScenarioLayer source;
+  LineFields fields;   // length (+ unit), group index, slack, delay (+ unit)
+  BuildOptions build;  // snap, split_shared
+};
+
+struct SitesSpec {
+  ScenarioLayer source;
+  PointFields fields;        // id (DEFAULT: site_id if present, else FID), entry delay (+ unit)
+  std::string status_field;  // empty: "status" if the layer has it, else every site "existing"
+  std::string capacity_field;  // for placement (read and checked; not used by plan yet)
+  std::string cost_field;      // for placement (read and checked; not used by plan yet)
+};
+
+struct DemandSpec {
+  ScenarioLayer source;
+  std::string weight_field;  // empty: weight 1 per feature
+  std::string load_field;    // for capacity targets (read and checked; not used yet)
+};
+
+struct BoundarySpec {
+  std::string name;  // [boundaries.NAME]
+  ScenarioLayer source;
+};
+
+struct ZonesSpec {
+  std::vector<Microseconds> budgets;  // as written (metric), REQUIRES non-empty, each > 0
+  bool rings = false;
+  ZoneOptions options;                // circle_segments; access_from comes from [model]
+};
+
+struct SurfaceSpec {
+  // DEFAULT: true.
+  bool enabled = true;
+  SurfaceOptions options;             // cell_m (DEFAULT 1 km), epsg (DEFAULT 0 = UTM)
+  std::optional<LonLatBox> extent;    // DEFAULT: the largest zone's bounding box
+};
+
+// Accepted and checked now; the placement run is wired later.
+struct PlacementSpec {
+  std::string problem;                   // lscp, mclp, pmedian or pcenter
+  std::optional<std::int64_t> p;         // sites to open (all but lscp)
+  std::optional<Microseconds> budget;    // lscp and mclp
+  std::optional<Microseconds> time_limit;
+  int line = 0;
+};
+
+enum class TargetKind {
+  demand_share,   // ≥ min_share of demand weight (inside boundary) within budget
+  area_share,     // ≥ min_share of the boundary's area within budget
+  worst_latency,  // worst demand latency (inside boundary) ≤ max_latency
+  new_sites,      // placement opens ≤ max_new_sites sites
+  survivable,     // demand_share that must hold after any single fibre cut
+  capacity,       // every site's assigned load within its capacity
+};
+std::string_view to_string(TargetKind k);
+
+struct Target {
+  std::string name;
+  TargetKind kind = TargetKind::demand_share;
+  std::string description;
+  std::string boundary;        // empty: all demand (not allowed for area_share)
+  Microseconds budget{0.0};    // demand_share, area_share, survivable (metric)
+  double min_share = 0.0;      // fraction in [0, 1]
+  Microseconds max_latency{0.0};  // worst_latency (metric)
+  std::int64_t max_new_sites = 0;
+  int line = 0;                // the [[target]] header
+};
+
+struct Scenario {
+  std::string file;  // as given
+  std::string name;  // DEFAULT: the file's stem
+  std::string description;
+  NetworkSpec network;
+  SitesSpec sites;
+  std::optional<DemandSpec> demand;
+  std::vector<BoundarySpec> boundaries;  // in file order
+  LatencyModel model;
+  ZonesSpec zones;
+  SurfaceSpec surface;
+  std::optional<PlacementSpec> placement;
+  std::vector<Target> targets;  // in file order
+
+  const BoundarySpec* boundary(std::string_view name) const;
+};
+
+// Reads and parses a scenario file. InputError when it cannot be read or is invalid.
+Scenario load_scenario(const std::string& path);
+// Parses scenario text; `path` names it in messages and anchors relative paths.
+Scenario parse_scenario(std::string_view text, const std::string& path);
+
+// "<file>:<line>: " (or "<file>: " when line is 0), the prefix of every scenario message.
+std::string scenario_where(const Scenario& s, int line);
+
+}  // namespace lightcone

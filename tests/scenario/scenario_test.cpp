@@ -1,0 +1,369 @@
+// The scenario parser: a full example parses into the typed config (paths relative to
+// the file, units, defaults); every error names the file, line, key and table, with the
+// wording pinned here.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/error.hpp"
+#include "scenario/scenario.hpp"
+
+namespace lightcone {
+namespace {
+
+// The smallest valid scenario; tests append to it or replace lines in it.
+const std::string kMinimal = R"([network]
+path = "net.gpkg"
+layer = "fibre"
+
+[sites]
+path = "net.gpkg"
+layer = "sites"
+
+[demand]
+path = "demand.csv"
+weight_field = "pop"
+
+[boundaries.city]
+path = "../bounds/city.geojson"
+
+[model]
+metric = "rtt"
+
+[zones]
+budgets = ["1ms", "3ms"]
+)";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// The InputError message of parsing `text` as /plans/s.toml, or "" when it parses.
+std::string error_of(const std::string& text) {
+  try {
+    parse_scenario(text, "/plans/s.toml");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Scenario, FullExampleParsesIntoTypedConfig) {
+  const std::string text = R"(name = "example"
+description = "all keys"
+
+[network]
+path = "net.gpkg"
+layer = "fibre"
+where = "kind <> 'planned'"
+assume_crs = "EPSG:4326"
+length_field = "route_km"
+length_unit = "km"
+group_index_field = "n"
+slack_field = "slack"
+delay_field = "extra"
+delay_unit = "ms"
+snap = "5m"
+split_shared = false
+
+[sites]
+path = "/data/sites.gpkg"
+layer = "sites"
+where = "status = 'existing'"
+id_field = "code"
+delay_field = "entry"
+delay_unit = "us"
+status_field = "state"
+capacity_field = "racks"
+cost_field = "capex"
+
+[demand]
+path = "demand.csv"
+assume_crs = "EPSG:4326"
+weight_field = "pop"
+load_field = "vcpu"
+
+[boundaries.zeta]
+path = "b.gpkg"
+layer = "z"
+
+[boundaries.alpha]
+path = "b.gpkg"
+layer = "a"
+where = "code = 1"
+
+[model]
+metric = "one-way"
+group_index = 1.47
+slack = 1.2
+node_delay = "20us"
+site_delay = "0.05ms"
+access_detour = 2
+access_us_per_km = 5.0
+access_delay = "100us"
+max_access = "5km"
+access_from = "nodes"
+
+[zones]
+budgets = ["500us", "1.5ms"]
+rings = true
+circle_segments = 32
+
+[surface]
+enabled = true
+cell_size = "250m"
+epsg = 32650
+extent = [119.5, 35.5, 121, 36.9]
+
+[placement]
+problem = "mclp"
+p = 5
+budget = "500us"
+time_limit = "60s"
+
+[[target]]
+name = "a-share"
+kind = "demand_share"
+boundary = "alpha"
+budget = "500us"
+min_share = "99.5%"
+
+[[target]]
+name = "a-area"
+kind = "area_share"
+boundary = "alpha"
+budget = "1.5ms"
+min_share = 0.9
+
+[[target]]
+name = "worst"
+kind = "worst_latency"
+max_latency = "2ms"
+
+[[target]]
+name = "few"
+kind = "new_sites"
+max_new_sites = 5
+
+[[target]]
+name = "cut"
+kind = "survivable"
+budget = "1.5ms"
+min_share = "95%"
+
+[[target]]
+name = "cap"
+kind = "capacity"
+)";
+  const Scenario s = parse_scenario(text, "/plans/s.toml");
+  EXPECT_EQ(s.name, "example");
+  EXPECT_EQ(s.network.source.path, "/plans/net.gpkg");
+  EXPECT_EQ(s.network.source.path_text, "net.gpkg");
+  EXPECT_EQ(s.network.source.where, "kind <> 'planned'");
+  EXPECT_EQ(s.network.source.where_line, 7);
+  EXPECT_EQ(*s.network.source.assume_crs, "EPSG:4326");
+  EXPECT_EQ(s.network.fields.length, "route_km");
+  EXPECT_EQ(s.network.fields.length_unit, "km");
+  EXPECT_EQ(s.network.fields.delay_unit, "ms");
+  EXPECT_DOUBLE_EQ(s.network.build.snap.value, 5.0);
+  EXPECT_FALSE(s.network.build.split_shared);
+  ASSERT_EQ(s.network.source.fields.size(), 4u);
+  EXPECT_EQ(s.network.source.fields[0].key, "length_field");
+  EXPECT_EQ(s.network.source.fields[0].line, 9);
+  EXPECT_EQ(s.sites.source.path, "/data/sites.gpkg");
+  EXPECT_EQ(s.sites.fields.id, "code");
+  EXPECT_EQ(s.sites.status_field, "state");
+  EXPECT_EQ(s.sites.capacity_field, "racks");
+  ASSERT_TRUE(s.demand);
+  EXPECT_EQ(s.demand->weight_field, "pop");
+  EXPECT_EQ(s.demand->load_field, "vcpu");
+  ASSERT_EQ(s.boundaries.size(), 2u);
+  EXPECT_EQ(s.boundaries[0].name, "zeta") << "boundaries keep the file's order";
+  EXPECT_EQ(s.boundaries[1].source.where, "code = 1");
+  EXPECT_EQ(s.model.metric, Metric::one_way);
+  EXPECT_DOUBLE_EQ(s.model.group_index, 1.47);
+  EXPECT_DOUBLE_EQ(s.model.slack, 1.2);
+  EXPECT_DOUBLE_EQ(s.model.node_delay.value, 20.0);
+  EXPECT_DOUBLE_EQ(s.model.site_delay.value, 50.0);
+  EXPECT_DOUBLE_EQ(s.model.access_detour, 2.0);
+  EXPECT_DOUBLE_EQ(s.model.access_us_per_km, 5.0);
+  EXPECT_DOUBLE_EQ(s.model.access_fixed.value, 100.0);
+  EXPECT_DOUBLE_EQ(s.model.max_access.value, 5000.0);
+  EXPECT_EQ(s.zones.options.access_from, AccessFrom::nodes);
+  ASSERT_EQ(s.zones.budgets.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.zones.budgets[1].value, 1500.0);
+  EXPECT_TRUE(s.zones.rings);
+  EXPECT_EQ(s.zones.options.circle_segments, 32);
+  EXPECT_DOUBLE_EQ(s.surface.options.cell_m, 250.0);
+  EXPECT_EQ(s.surface.options.epsg, 32650);
+  ASSERT_TRUE(s.surface.extent);
+  EXPECT_DOUBLE_EQ(s.surface.extent->max.lon, 121.0);
+  ASSERT_TRUE(s.placement);
+  EXPECT_EQ(s.placement->problem, "mclp");
+  EXPECT_EQ(*s.placement->p, 5);
+  EXPECT_DOUBLE_EQ(s.placement->time_limit->value, 60e6);
+  ASSERT_EQ(s.targets.size(), 6u);
+  EXPECT_EQ(s.targets[0].kind, TargetKind::demand_share);
+  EXPECT_DOUBLE_EQ(s.targets[0].min_share, 0.995);
+  EXPECT_EQ(s.targets[0].line, 73);
+  EXPECT_DOUBLE_EQ(s.targets[1].min_share, 0.9);
+  EXPECT_EQ(s.targets[2].kind, TargetKind::worst_latency);
+  EXPECT_DOUBLE_EQ(s.targets[2].max_latency.value, 2000.0);
+  EXPECT_EQ(s.targets[3].max_new_sites, 5);
+  EXPECT_EQ(s.targets[4].kind, TargetKind::survivable);
+  EXPECT_EQ(s.targets[5].kind, TargetKind::capacity);
+}
+
+TEST(Scenario, DefaultsAndRelativePaths) {
+  const Scenario s = parse_scenario(kMinimal, "plans/s.toml");
+  EXPECT_EQ(s.name, "s");
+  EXPECT_EQ(s.network.source.path, "plans/net.gpkg");
+  EXPECT_EQ(s.boundaries[0].source.path, "bounds/city.geojson");
+  EXPECT_EQ(s.model.metric, Metric::rtt);
+  EXPECT_DOUBLE_EQ(s.model.group_index, 1.4682);
+  EXPECT_DOUBLE_EQ(s.model.max_access.value, 10000.0);
+  EXPECT_TRUE(s.surface.enabled);
+  EXPECT_DOUBLE_EQ(s.surface.options.cell_m, 1000.0);
+  EXPECT_FALSE(s.placement);
+  EXPECT_TRUE(s.targets.empty());
+  // A scenario next to the working directory keeps its paths as written.
+  EXPECT_EQ(parse_scenario(kMinimal, "s.toml").network.source.path, "net.gpkg");
+}
+
+TEST(Scenario, BudgetsAsOneString) {
+  const Scenario s = parse_scenario(replace(kMinimal, R"(["1ms", "3ms"])", R"("1ms,3ms")"), "s.toml");
+  ASSERT_EQ(s.zones.budgets.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.zones.budgets[1].value, 3000.0);
+}
+
+struct BadCase {
+  std::string name;
+  std::string text;
+  std::string message;
+};
+
+TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
+  const std::string target = "\n[[target]]\nname = \"t\"\nkind = \"demand_share\"\nboundary = \"city\"\nbudget = \"1ms\"\nmin_share = \"99%\"\n";
+  const std::vector<BadCase> cases = {
+      {"unknown key", replace(kMinimal, "budgets =", "budgts ="),
+       "/plans/s.toml:20: unknown key 'budgts' in [zones]. Known keys: budgets, rings, circle_segments."},
+      {"unknown top-level key", "netwrk = 1\n" + kMinimal,
+       "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, sites, demand, "
+       "boundaries, model, zones, surface, placement, target."},
+      {"unknown key in a boundary", replace(kMinimal, "path = \"../bounds", "layr = \"x\"\npath = \"../bounds"),
+       "/plans/s.toml:14: unknown key 'layr' in [boundaries.city]. Known keys: path, layer, where, assume_crs."},
+      {"unknown key in a target", kMinimal + replace(target, "min_share", "min_shar"),
+       "/plans/s.toml:27: unknown key 'min_shar' in [[target]] 't'. Known keys: name, kind, description, boundary, budget, "
+       "min_share."},
+      {"key of another target kind", kMinimal + replace(target, "min_share = \"99%\"", "max_latency = \"1ms\""),
+       "/plans/s.toml:27: unknown key 'max_latency' in [[target]] 't'. Known keys: name, kind, description, boundary, "
+       "budget, min_share."},
+      {"wrong type: number as string", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\ngroup_index = \"1.47\""),
+       "/plans/s.toml:18: 'group_index' in [model] must be a number, not a string."},
+      {"wrong type: bool", replace(kMinimal, "budgets = [", "rings = \"yes\"\nbudgets = ["),
+       "/plans/s.toml:20: 'rings' in [zones] must be true or false, not a string."},
+      {"wrong type: table", "model = 3\n" + replace(kMinimal, "[model]\nmetric = \"rtt\"\n", ""),
+       "/plans/s.toml:1: 'model' at the top level must be a table, not an integer."},
+      {"duration as a bare number", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\nnode_delay = 20"),
+       "/plans/s.toml:18: 'node_delay' in [model] must be a duration with its unit in quotes, e.g. \"500us\" or \"1ms\", "
+       "not an integer."},
+      {"bad duration unit", replace(kMinimal, "\"3ms\"", "\"3mss\""),
+       "/plans/s.toml:20: unknown time unit 'mss' in '3mss' for 'budgets' in [zones]. Use s, ms, us or ns, e.g. '1ms'."},
+      {"missing duration unit", replace(kMinimal, "\"3ms\"", "\"3\""),
+       "/plans/s.toml:20: missing unit in '3' for 'budgets' in [zones]. A bare number is ambiguous: write e.g. '1ms'."},
+      {"bad length unit", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\nmax_access = \"10 kms\""),
+       "/plans/s.toml:18: unknown length unit 'kms' in '10 kms' for 'max_access' in [model]. Use km, m, cm or mm, e.g. "
+       "'10km'."},
+      {"bad field unit", replace(kMinimal, "layer = \"fibre\"", "layer = \"fibre\"\nlength_field = \"len\"\nlength_unit = \"miles\""),
+       "/plans/s.toml:5: unknown length unit 'miles' for 'length_unit' in [network]. Use 'm' or 'km'."},
+      {"field without its unit", replace(kMinimal, "layer = \"fibre\"", "layer = \"fibre\"\nlength_field = \"len\""),
+       "/plans/s.toml:1: missing key 'length_unit' in [network]. length_field 'len' needs its unit: length_unit = \"km\" "
+       "or \"m\"."},
+      {"metric missing", replace(kMinimal, "metric = \"rtt\"", ""),
+       "/plans/s.toml:16: missing key 'metric' in [model]. Say 'rtt' or 'one-way': budgets and targets mean different "
+       "things in each."},
+      {"unknown metric", replace(kMinimal, "\"rtt\"", "\"two-way\""),
+       "/plans/s.toml:17: unknown metric 'two-way' for 'metric' in [model]. Use 'rtt' or 'one-way'."},
+      {"model table missing", replace(kMinimal, "[model]\nmetric = \"rtt\"\n", ""),
+       "/plans/s.toml: missing table [model]. Every scenario states its metric: add [model] with metric = \"rtt\" or "
+       "\"one-way\"."},
+      {"out of range", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\nslack = 0.9"),
+       "/plans/s.toml:18: 'slack' in [model] = 0.9 is out of range: slack is route length / drawn length, at least 1."},
+      {"TOML syntax", replace(kMinimal, "[zones]", "[zones"),
+       "/plans/s.toml:19: TOML syntax error: Error while parsing table header: expected ']', saw '\\n'."},
+      {"missing path", replace(kMinimal, "path = \"demand.csv\"\n", ""),
+       "/plans/s.toml:9: missing key 'path' in [demand]. Give the file with the demand points, relative to the scenario "
+       "file."},
+      {"missing boundary", kMinimal + replace(target, "\"city\"", "\"cty\""),
+       "/plans/s.toml:25: target 't' names boundary 'cty', which is not defined. Defined boundaries: city."},
+      {"budget not among the zones'", kMinimal + replace(target, "\"1ms\"", "\"2ms\""),
+       "/plans/s.toml:26: budget 2ms of target 't' is not one of the [zones] budgets (1ms, 3ms). Add it there."},
+      {"share above 1", kMinimal + replace(target, "\"99%\"", "99"),
+       "/plans/s.toml:27: share 99 for 'min_share' in [[target]] 't' is not between 0 and 1. Write a fraction (0.99) or "
+       "a percentage in quotes (\"99%\")."},
+      {"share without %", kMinimal + replace(target, "\"99%\"", "\"99\""),
+       "/plans/s.toml:27: invalid share '99' for 'min_share' in [[target]] 't'. Write a percentage, e.g. \"99%\", or a "
+       "fraction between 0 and 1."},
+      {"unknown kind", kMinimal + replace(target, "demand_share", "demand_shares"),
+       "/plans/s.toml:24: unknown target kind 'demand_shares' in [[target]] 't'. Use one of: demand_share, area_share, "
+       "worst_latency, new_sites, survivable, capacity."},
+      {"duplicate names", kMinimal + target + target,
+       "/plans/s.toml:29: duplicate target name 't'. Target names must be unique."},
+      {"area target needs a boundary", kMinimal + replace(replace(target, "boundary = \"city\"\n", ""), "demand_share", "area_share"),
+       "/plans/s.toml:22: missing key 'boundary' in [[target]] 't'. An area_share target needs the boundary whose area is "
+       "covered."},
+      {"demand target without demand", replace(kMinimal, "[demand]\npath = \"demand.csv\"\nweight_field = \"pop\"\n", "") + target,
+       "/plans/s.toml:19: target 't' (demand_share) needs demand points: add a [demand] table."},
+      {"target array", "target = 3\n" + kMinimal,
+       "/plans/s.toml:1: 'target' must be an array of tables: write each target as a [[target]] section."},
+      {"placement without budget", kMinimal + "[placement]\nproblem = \"lscp\"\n",
+       "/plans/s.toml:21: missing key 'budget' in [placement]. Problem lscp needs a latency budget, e.g. budget = \"1ms\"."},
+      {"unknown placement key", kMinimal + "[placement]\nproblem = \"mclp\"\nsolver = \"cbc\"\n",
+       "/plans/s.toml:23: unknown key 'solver' in [placement]. Known keys: problem, p, budget, time_limit."},
+      {"unknown problem", kMinimal + "[placement]\nproblem = \"kmeans\"\n",
+       "/plans/s.toml:22: unknown problem 'kmeans' for 'problem' in [placement]. Use lscp, mclp, pmedian or pcenter."},
+      {"bad extent", kMinimal + "[surface]\nextent = [121, 35, 119, 36]\n",
+       "/plans/s.toml:22: 'extent' in [surface] must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, "
+       "36.9]."},
+  };
+  for (const BadCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(error_of(c.text), c.message);
+  }
+}
+
+// The README documents the format with a full example: it must parse.
+TEST(Scenario, ReadmeExampleParses) {
+  std::ifstream in(std::string(LIGHTCONE_SOURCE_DIR) + "/README.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string readme = ss.str();
+  const auto begin = readme.find("```toml\n");
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = readme.find("```", begin + 8);
+  ASSERT_NE(end, std::string::npos);
+  const Scenario s = parse_scenario(readme.substr(begin + 8, end - begin - 8), "README.toml");
+  EXPECT_EQ(s.name, "qingdao");
+  EXPECT_EQ(s.boundaries.size(), 2u);
+  EXPECT_TRUE(s.placement);
+  ASSERT_EQ(s.targets.size(), 3u);
+  EXPECT_EQ(s.targets[1].kind, TargetKind::area_share);
+  EXPECT_EQ(s.targets[2].kind, TargetKind::worst_latency);
+}
+
+TEST(Scenario, MissingFileIsAnInputError) {
+  try {
+    load_scenario("/nonexistent/s.toml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "scenario file not found (/nonexistent/s.toml). Give the path of a .toml scenario.");
+  }
+}
+
+}  // namespace
+}  // namespace lightcone
