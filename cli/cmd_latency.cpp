@@ -13,6 +13,7 @@
 #include <optional>
 #include "io/write.hpp"
 #include "latency/route.hpp"
+#include "run_info.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -45,20 +46,6 @@ LonLat parse_lonlat(const std::string& s) {
   }
 }
 
-nlohmann::ordered_json model_json(const LatencyModel& m) {
-  return {{"metric", to_string(m.metric)},
-          {"description", m.describe()},
-          {"group_index", m.group_index},
-          {"fibre_us_per_km", m.fibre_us_per_km()},
-          {"slack", m.slack},
-          {"node_delay_us", m.node_delay.value},
-          {"site_delay_us", m.site_delay.value},
-          {"access_detour", m.access_detour},
-          {"access_us_per_km", m.access_rate_us_per_km()},
-          {"access_delay_us", m.access_fixed.value},
-          {"max_access_m", m.max_access.value}};
-}
-
 int run_route(const LatencyArgs& a) {
   if (a.route.size() != 2) throw InputError("--route takes two points: --route LON,LAT LON,LAT.");
   // Options first, so that a typo fails before any file is read.
@@ -70,7 +57,7 @@ int run_route(const LatencyArgs& a) {
                                          parse_access_from(a.model.access_from));
   const double k = L.model.metric_factor();
   nlohmann::ordered_json j;
-  j["model"] = model_json(L.model);
+  j["model"] = model_to_json(L.model);
   j["from"] = {from.lon, from.lat};
   j["to"] = {to.lon, to.lat};
   j["found"] = r.found;
@@ -196,7 +183,7 @@ int run_latency(const LatencyArgs& a) {
     if (!std::isnan(v)) reached.push_back(v);
   std::sort(reached.begin(), reached.end());
   nlohmann::ordered_json j;
-  j["model"] = model_json(L.model);
+  j["model"] = model_to_json(L.model);
   j["what"] = to ? "points" : "nodes";
   j["features"] = latency.size();
   j["reached"] = reached.size();
