@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "io/gdal_fixture.hpp"
+#include "support/cli_runner.hpp"
 
-extern char** environ;
 
 namespace lightcone {
 namespace {
@@ -40,43 +40,12 @@ using test::TempDir;
 using test::write_text;
 using Json = nlohmann::json;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = test::CliResult;
 
-// Runs the binary with `args`; stdout and stderr are captured through files in a
-// directory of their own, so that output directories only hold what lightcone wrote.
-Result run(const std::vector<std::string>& args) {
-  static const TempDir capture;
-  const std::string out_path = capture.file("stdout");
-  const std::string err_path = capture.file("stderr");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_s = {LIGHTCONE_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, LIGHTCONE_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  Result r;
-  if (rc != 0) {
-    r.err = "posix_spawn failed";
-    return r;
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_text(out_path);
-  r.err = read_text(err_path);
-  return r;
-}
+// Runs the binary with `args` (tests/support/cli_runner.hpp: stdout and stderr captured
+// through files in a directory of their own, so output directories only hold what
+// lightcone wrote).
+Result run(const std::vector<std::string>& args) { return test::run_lightcone(args); }
 
 std::string command_line(const std::vector<std::string>& args) {
   std::string s = "lightcone";

@@ -3,28 +3,11 @@
 
 #include "io/source.hpp"
 #include "latency/search.hpp"
+#include "support/network_edit.hpp"
 
 namespace lightcone {
 namespace {
 
-Network without(const Network& net, std::span<const EdgeId> cut) {
-  Network out;
-  out.node_pos = net.node_pos;
-  out.node_delay_us = net.node_delay_us;
-  for (EdgeId e = 0; e < net.edges(); ++e) {
-    if (std::find(cut.begin(), cut.end(), e) != cut.end()) continue;
-    out.edge_u.push_back(net.edge_u[e]);
-    out.edge_v.push_back(net.edge_v[e]);
-    out.edge_length_m.push_back(net.edge_length_m[e]);
-    out.edge_geom_length_m.push_back(net.edge_geom_length_m[e]);
-    out.edge_delay_us.push_back(net.edge_delay_us[e]);
-    out.edge_fid.push_back(net.edge_fid[e]);
-    const auto g = net.edge_geometry(e);
-    out.geom.insert(out.geom.end(), g.begin(), g.end());
-    out.edge_geom_first.push_back(static_cast<std::uint32_t>(out.geom.size()));
-  }
-  return out;
-}
 
 TEST(CutSearch, EqualsSearchWithoutTheCutEdges) {
   LatencyModel model;
@@ -40,7 +23,7 @@ TEST(CutSearch, EqualsSearchWithoutTheCutEdges) {
   for (EdgeId a = 0; a < net.edges(); a += 3) {
     const std::vector<EdgeId> cut{a, static_cast<EdgeId>((a * 7 + 1) % net.edges())};
     search.run(sources, kUnreached, cut);
-    const Network reduced = without(net, cut);
+    const Network reduced = test::without_edges(net, cut);
     Graph g2(reduced);
     Search oracle(g2);
     oracle.run(sources);

@@ -15,6 +15,7 @@
 #include "network/geodesic.hpp"
 #include "placement/placement.hpp"
 #include "placement/survival.hpp"
+#include "support/network_edit.hpp"
 
 namespace lightcone {
 namespace {
@@ -25,24 +26,7 @@ struct Instance {
   std::vector<LonLat> demand;
 };
 
-Network without_edge(const Network& net, EdgeId cut) {
-  Network out;
-  out.node_pos = net.node_pos;
-  out.node_delay_us = net.node_delay_us;
-  for (EdgeId e = 0; e < net.edges(); ++e) {
-    if (e == cut) continue;
-    out.edge_u.push_back(net.edge_u[e]);
-    out.edge_v.push_back(net.edge_v[e]);
-    out.edge_length_m.push_back(net.edge_length_m[e]);
-    out.edge_geom_length_m.push_back(net.edge_geom_length_m[e]);
-    out.edge_delay_us.push_back(net.edge_delay_us[e]);
-    out.edge_fid.push_back(net.edge_fid[e]);
-    const auto g = net.edge_geometry(e);
-    out.geom.insert(out.geom.end(), g.begin(), g.end());
-    out.edge_geom_first.push_back(static_cast<std::uint32_t>(out.geom.size()));
-  }
-  return out;
-}
+Network without_edge(const Network& net, EdgeId cut) { return test::without_edges(net, std::span(&cut, 1)); }
 
 // Sites covering each demand within the budget, by single-site point latency.
 std::vector<std::set<std::uint32_t>> covered_sets(const Network& net, const LatencyModel& model,
