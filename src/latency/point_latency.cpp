@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "network/geodesic.hpp"
 
@@ -22,15 +23,22 @@ PointLatencyQuery::PointLatencyQuery(const Network& net, const SegmentIndex& ind
                                      const LatencyModel& model, AccessFrom mode)
     : m_net(net), m_index(index), m_access(model), m_mode(mode) {}
 
+// Slightly larger plane radius so plane/geodesic differences never drop a candidate;
+// the final distance is checked geodesically.
+double plane_reach_m(double max_m) { return max_m * (1.0 + 1e-3) + 0.01; }
+
 template <class Want, class F>
 void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
   const LocalFrame frame(p);
+  m_index.query(p, plane_reach_m(m_access.max_m), m_scratch,
+                [&](std::uint32_t id) { for_piece(frame, p, m_index.piece(id), want, f); });
+}
+
+template <class Want, class F>
+void PointLatencyQuery::for_piece(const LocalFrame& frame, LonLat p, const Piece& piece, Want&& want, F&& f) const {
   const double max_m = m_access.max_m;
-  // Slightly larger plane radius so plane/geodesic differences never drop a candidate;
-  // the final distance is checked geodesically.
-  const double plane_max = max_m * (1.0 + 1e-3) + 0.01;
-  m_index.query(p, plane_max, m_scratch, [&](std::uint32_t id) {
-    const Piece& piece = m_index.piece(id);
+  const double plane_max = plane_reach_m(max_m);
+  {
     const PieceView v = view_piece(frame, piece);
     if (v.h > plane_max) return;
     const double r = std::sqrt(plane_max * plane_max - v.h * v.h);
@@ -60,8 +68,20 @@ void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
       const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
       // Cheap lower bound from the plane distance (plane error is far below 1 %);
       // the exact geodesic distance is computed only for candidates that may win.
-      const double plane_d = std::hypot(v.ax + v.ux * x, v.ay + v.uy * x);
-      if (!want(via, fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us)) continue;
+      const double qx = v.ax + v.ux * x, qy = v.ay + v.uy * x;
+      const double plane_d = std::sqrt(qx * qx + qy * qy);  // not std::hypot: 3x slower, no overflow here
+      // Upper bound too, for candidates surely within max access (then q stays the plane
+      // point, below, and its geodesic distance is within 1e-4 of the plane one).
+      const bool surely_within =
+          plane_d * 1.01 + 0.01 <= max_m - (m_mode == AccessFrom::edges ? 1e-3 * v.length + 0.01 : 0.0);
+      const double upper_us = surely_within ? fibre_us + m_access.us_per_m * (plane_d * 1.01 + 0.01) + m_access.fixed_us
+                                            : kUnreached;
+      const double lower_us = fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us;
+      if constexpr (std::is_invocable_v<Want, NodeId, double, double>) {
+        if (!want(via, lower_us, upper_us)) continue;
+      } else {
+        if (!want(via, lower_us)) continue;
+      }
       // q is the plane point; the plane chord strays from the piece's geodesic by at most
       // ~1e-4 of the piece length (0.15 m for a 2 km piece at 60°N), which moves the value
       // by < 0.01 µs. Near max access that offset decides reachability and, where the
@@ -108,7 +128,32 @@ void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
       }
       f(e, via, along, q, dist, m_access.us_per_m * dist + m_access.fixed_us, fibre_us);
     }
-  });
+  }
+}
+
+double PointLatencyQuery::piece_latency(const LocalFrame& frame, LonLat p, const Piece& piece,
+                                        std::span<const double> node_us, double best_us) const {
+  double best = best_us;
+  double found = kUnreached;
+  for_piece(
+      frame, p, piece, [&](NodeId via, double lower_us) { return node_us[via] + lower_us < best; },
+      [&](EdgeId, NodeId via, double, LonLat, double, double access_us, double fibre_us) {
+        // Summed in the same order as evaluate(), so both give the same value.
+        const double total = access_us + node_us[via] + fibre_us;
+        if (total < best) best = found = total;
+      });
+  return found;
+}
+
+double PointLatencyQuery::piece_floor_us(const Piece& piece, std::span<const double> node_us) const {
+  const EdgeId e = piece.edge;
+  const double geom = m_net.edge_geom_length_m[e];
+  const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;
+  const double via_u = node_us[m_net.edge_u[e]] + rate * std::max(0.0, piece.along_m);
+  const double via_v = node_us[m_net.edge_v[e]] + rate * std::max(0.0, geom - piece.along_m - piece.length_m);
+  const double floor = std::min(via_u, via_v);
+  // Rounding margin: for_piece clamps positions and sums in another order.
+  return floor == kUnreached ? kUnreached : floor - 1e-9 * (std::abs(floor) + 1.0);
 }
 
 PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_us,
@@ -137,9 +182,25 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
   return best;
 }
 
+void PointLatencyQuery::leg_bounds(LonLat p, const std::function<void(NodeId, double, double)>& f) {
+  for_each_candidate(
+      p,
+      [&](NodeId via, double lower_us, double upper_us) {
+        f(via, lower_us + m_net.node_delay_us[via], upper_us + m_net.node_delay_us[via]);
+        return false;
+      },
+      [](EdgeId, NodeId, double, LonLat, double, double, double) {});
+}
+
 std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(LonLat p, bool per_edge) {
+  return access_legs(p, per_edge, [](NodeId, double) { return true; });
+}
+
+std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(
+    LonLat p, bool per_edge, const std::function<bool(NodeId, double)>& keep) {
   std::vector<AccessLeg> legs;
-  for_each_candidate(p, [](NodeId, double) { return true; }, [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us,
+  auto want = [&](NodeId via, double lower_us) { return keep(via, lower_us + m_net.node_delay_us[via]); };
+  for_each_candidate(p, want, [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us,
                             double fibre_us) {
     legs.push_back(AccessLeg{w, access_us + fibre_us + m_net.node_delay_us[w], access_us, dist, fibre_us,
                              e, along, q});

@@ -5,6 +5,7 @@
 // All values one-way µs; multiply by LatencyModel::metric_factor() to report.
 #pragma once
 
+#include <functional>
 #include <limits>
 #include <span>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "core/latency_model.hpp"
 #include "latency/search.hpp"
 #include "network/attach.hpp"
+#include "network/geodesic.hpp"
 #include "network/segment_index.hpp"
 
 namespace lightcone {
@@ -65,13 +67,36 @@ class PointLatencyQuery {
   // per_edge: one leg per (node, edge) instead of per node (for fibre-cut analysis,
   // where a leg along a cut edge is lost but another edge at the same node may serve).
   std::vector<AccessLeg> access_legs(LonLat p, bool per_edge = false);
+  // Plane-only bounds of every candidate leg, without geodesic distances (a fraction of
+  // access_legs' cost): f(node, lower_us, upper_us), lower ≤ the candidate's exact
+  // cost_us ≤ upper; upper = kUnreached when it may lie beyond max access. A node may
+  // get several calls (one per candidate). For pruning legs before computing them.
+  void leg_bounds(LonLat p, const std::function<void(NodeId, double, double)>& f);
+  // access_legs(p, per_edge) computed only for the candidates keep(node, lower_us) accepts.
+  std::vector<AccessLeg> access_legs(LonLat p, bool per_edge, const std::function<bool(NodeId, double)>& keep);
+
+  // The §3 closed form for one piece of the segment index: the lowest access + network
+  // latency from p through a point of `piece`, reached via either end of its edge — the
+  // term evaluate() takes the minimum of over the pieces near p (same code, same value).
+  // kUnreached when no point of the piece lies within max access, both ends are
+  // unreached, or no candidate beats `best_us` (exact work is skipped for candidates
+  // whose lower bound cannot beat it). REQUIRES: `frame` is LocalFrame(p).
+  double piece_latency(const LocalFrame& frame, LonLat p, const Piece& piece, std::span<const double> node_us,
+                       double best_us = kUnreached) const;
+  // A lower bound of the network latency (without access) of every point of `piece`:
+  // piece_latency(…) ≥ piece_floor_us(…) + access fixed delay + access µs/m × distance.
+  double piece_floor_us(const Piece& piece, std::span<const double> node_us) const;
 
  private:
   // f(edge, via_node, along_m, q, access_m, access_us, fibre_us_from_via) for the best
   // point q of every piece within reach, once per edge end, unless want(via_node,
-  // lower bound of access_us + fibre_us) says the candidate cannot matter.
+  // lower bound of access_us + fibre_us) says the candidate cannot matter. A want taking
+  // a third argument also gets an upper bound (kUnreached when q may lie beyond max access).
   template <class Want, class F>
   void for_each_candidate(LonLat p, Want&& want, F&& f);
+  // The same for one piece (the closed form); p's frame given.
+  template <class Want, class F>
+  void for_piece(const LocalFrame& frame, LonLat p, const Piece& piece, Want&& want, F&& f) const;
 
   const Network& m_net;
   const SegmentIndex& m_index;

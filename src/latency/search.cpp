@@ -1,5 +1,6 @@
 #include "latency/search.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
@@ -20,50 +21,98 @@ using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_
 using Vertex = boost::graph_traits<CsrGraph>::vertex_descriptor;
 using ArcDesc = boost::graph_traits<CsrGraph>::edge_descriptor;
 
-// A property map over per-node storage that is valid only for the current epoch:
-// reading an entry not written in this epoch gives the default. This lets one
-// allocation serve every search without clearing it.
-template <class T>
-struct EpochStore {
-  std::vector<T> values;
-  std::vector<std::uint32_t> stamps;
-  std::uint32_t epoch = 1;
-  T fallback{};
-  std::vector<NodeId>* touched = nullptr;  // nodes written this epoch (optional)
+// Per-node search state in one record (one cache line holds all a relaxation touches),
+// valid only for the current epoch: a record not written in this epoch reads as the
+// defaults. One allocation serves every search without clearing it.
+struct NodeState {
+  double dist = kUnreached;
+  std::uint32_t stamp = 0;
+  EdgeId pred = kNone;
+  std::uint32_t source = kNone;
+  std::uint32_t heap = kNone;  // position in the heap; kNone = not in it
+  boost::default_color_type color = boost::white_color;
+};
 
-  void resize(std::size_t n, T def) {
-    values.assign(n, def);
-    stamps.assign(n, 0);
-    fallback = def;
-  }
+struct StateStore {
+  std::vector<NodeState> nodes;
+  std::uint32_t epoch = 1;
+
+  void resize(std::size_t n) { nodes.assign(n, NodeState{}); }
   void next_epoch() {
     if (++epoch == 0) {
-      std::fill(stamps.begin(), stamps.end(), 0u);
+      for (NodeState& s : nodes) s.stamp = 0;
       epoch = 1;
     }
   }
-  T get(std::size_t v) const { return stamps[v] == epoch ? values[v] : fallback; }
-  void put(std::size_t v, T x) {
-    if (stamps[v] != epoch) {
-      stamps[v] = epoch;
-      if (touched) touched->push_back(static_cast<NodeId>(v));
+  const NodeState* read(std::size_t v) const { return nodes[v].stamp == epoch ? &nodes[v] : nullptr; }
+  NodeState& write(std::size_t v) {
+    NodeState& s = nodes[v];
+    if (s.stamp != epoch) {
+      s = NodeState{};
+      s.stamp = epoch;
     }
-    values[v] = x;
+    return s;
   }
 };
 
-template <class T>
-struct EpochMap {
-  EpochStore<T>* store;
+// Property maps over the store, one per field Boost's Dijkstra reads or writes.
+struct DistMap {
+  StateStore* store;
   using key_type = Vertex;
-  using value_type = T;
-  using reference = T;
+  using value_type = double;
+  using reference = double;
   using category = boost::read_write_property_map_tag;
 };
-template <class T>
-T get(const EpochMap<T>& m, Vertex v) { return m.store->get(v); }
-template <class T>
-void put(const EpochMap<T>& m, Vertex v, T x) { m.store->put(v, x); }
+inline double get(const DistMap& m, Vertex v) {
+  const NodeState* s = m.store->read(v);
+  return s ? s->dist : kUnreached;
+}
+inline void put(const DistMap& m, Vertex v, double x) { m.store->write(v).dist = x; }
+
+struct ColorMap {
+  StateStore* store;
+  using key_type = Vertex;
+  using value_type = boost::default_color_type;
+  using reference = boost::default_color_type;
+  using category = boost::read_write_property_map_tag;
+};
+inline boost::default_color_type get(const ColorMap& m, Vertex v) {
+  const NodeState* s = m.store->read(v);
+  return s ? s->color : boost::white_color;
+}
+inline void put(const ColorMap& m, Vertex v, boost::default_color_type c) { m.store->write(v).color = c; }
+
+// The heap's index-in-heap map (Boost's default allocates one of num_vertices entries
+// per search: ~20 µs and a page fault per touched page on a 300k-node graph).
+struct HeapIndexMap {
+  StateStore* store;
+  using key_type = Vertex;
+  using value_type = std::size_t;
+  using reference = std::size_t;
+  using category = boost::read_write_property_map_tag;
+};
+inline std::size_t get(const HeapIndexMap& m, Vertex v) {
+  const NodeState* s = m.store->read(v);
+  return s && s->heap != kNone ? s->heap : static_cast<std::size_t>(-1);
+}
+inline void put(const HeapIndexMap& m, Vertex v, std::size_t i) {
+  m.store->write(v).heap = i == static_cast<std::size_t>(-1) ? kNone : static_cast<std::uint32_t>(i);
+}
+
+// The heap's storage, borrowed from the query object so its capacity is kept.
+struct HeapStorage {
+  std::vector<Vertex>* v;
+  using size_type = std::size_t;
+  using value_type = Vertex;
+  std::size_t size() const { return v->size(); }
+  bool empty() const { return v->empty(); }
+  void push_back(Vertex x) { v->push_back(x); }
+  void pop_back() { v->pop_back(); }
+  Vertex& back() { return v->back(); }
+  const Vertex& back() const { return v->back(); }
+  Vertex& operator[](std::size_t i) { return (*v)[i]; }
+  const Vertex& operator[](std::size_t i) const { return (*v)[i]; }
+};
 
 // Predecessors are recorded by edge in the visitor; the vertex map is not needed.
 struct NullPredMap {
@@ -95,9 +144,49 @@ inline double get(const CutWeightMap& m, const ArcDesc& a) {
 
 struct Graph::Impl {
   CsrGraph g;
+  // Vertices are numbered in a space-filling (Morton) order of the node positions, so a
+  // search's working set is a compact range of memory instead of random node ids (the
+  // network's ids follow the input file). Only vertex numbers change: out-edge order,
+  // hence every search's relaxations and ties, are as with the network's own ids.
+  std::vector<NodeId> vertex_of;  // network node → vertex
+  std::vector<NodeId> node_of;    // vertex → network node
 };
 
 Graph::Graph(const Network& net) : m_impl(std::make_unique<Impl>()) {
+  const std::size_t n = net.nodes();
+  {
+    double lon0 = 180.0, lon1 = -180.0, lat0 = 90.0, lat1 = -90.0;
+    for (const LonLat& p : net.node_pos) {
+      lon0 = std::min(lon0, p.lon);
+      lon1 = std::max(lon1, p.lon);
+      lat0 = std::min(lat0, p.lat);
+      lat1 = std::max(lat1, p.lat);
+    }
+    auto quantise = [](double x, double lo, double hi) {
+      const double f = hi > lo ? (x - lo) / (hi - lo) : 0.0;
+      return static_cast<std::uint32_t>(std::clamp(f, 0.0, 1.0) * 65535.0);
+    };
+    auto spread = [](std::uint32_t x) {  // 16 bits → every other of 32
+      x = (x | (x << 8)) & 0x00ff00ffu;
+      x = (x | (x << 4)) & 0x0f0f0f0fu;
+      x = (x | (x << 2)) & 0x33333333u;
+      x = (x | (x << 1)) & 0x55555555u;
+      return x;
+    };
+    std::vector<std::pair<std::uint32_t, NodeId>> keyed(n);
+    for (NodeId v = 0; v < n; ++v) {
+      const LonLat& p = net.node_pos[v];
+      keyed[v] = {spread(quantise(p.lon, lon0, lon1)) | (spread(quantise(p.lat, lat0, lat1)) << 1), v};
+    }
+    std::sort(keyed.begin(), keyed.end());
+    m_impl->vertex_of.resize(n);
+    m_impl->node_of.resize(n);
+    for (NodeId i = 0; i < n; ++i) {
+      m_impl->node_of[i] = keyed[i].second;
+      m_impl->vertex_of[keyed[i].second] = i;
+    }
+  }
+  const auto& vertex_of = m_impl->vertex_of;
   std::vector<std::pair<NodeId, NodeId>> ends;
   std::vector<Arc> props;
   ends.reserve(net.edges() * 2);
@@ -105,13 +194,13 @@ Graph::Graph(const Network& net) : m_impl(std::make_unique<Impl>()) {
   for (EdgeId e = 0; e < net.edges(); ++e) {
     const NodeId u = net.edge_u[e];
     const NodeId v = net.edge_v[e];
-    ends.emplace_back(u, v);
+    ends.emplace_back(vertex_of[u], vertex_of[v]);
     props.push_back(Arc{net.edge_delay_us[e] + net.node_delay_us[v], e});
-    ends.emplace_back(v, u);
+    ends.emplace_back(vertex_of[v], vertex_of[u]);
     props.push_back(Arc{net.edge_delay_us[e] + net.node_delay_us[u], e});
   }
   m_impl->g = CsrGraph(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(), props.begin(),
-                       static_cast<NodeId>(net.nodes()));
+                       static_cast<NodeId>(n));
 }
 Graph::~Graph() = default;
 Graph::Graph(Graph&&) noexcept = default;
@@ -121,10 +210,10 @@ std::size_t Graph::arcs() const { return boost::num_edges(m_impl->g); }
 
 struct Search::Impl {
   const CsrGraph* g = nullptr;
-  EpochStore<double> dist;
-  EpochStore<boost::default_color_type> color;
-  EpochStore<EdgeId> pred;
-  EpochStore<std::uint32_t> source;
+  const std::vector<NodeId>* vertex_of = nullptr;
+  const std::vector<NodeId>* node_of = nullptr;
+  StateStore state;
+  std::vector<Vertex> heap;
   std::vector<NodeId> settled;
   double budget = kUnreached;
   std::vector<char> cut;  // per edge, allocated on the first run with cuts
@@ -132,11 +221,10 @@ struct Search::Impl {
 
 Search::Search(const Graph& graph) : m_impl(std::make_unique<Impl>()) {
   m_impl->g = &graph.m_impl->g;
+  m_impl->vertex_of = &graph.m_impl->vertex_of;
+  m_impl->node_of = &graph.m_impl->node_of;
   const std::size_t n = boost::num_vertices(*m_impl->g);
-  m_impl->dist.resize(n, kUnreached);
-  m_impl->color.resize(n, boost::white_color);
-  m_impl->pred.resize(n, kNone);
-  m_impl->source.resize(n, kNone);
+  m_impl->state.resize(n);
 }
 Search::~Search() = default;
 
@@ -153,10 +241,8 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
       for (EdgeId e : edges) cut[e] = 0;
     }
   } uncut{s.cut, cut};
-  s.dist.next_epoch();
-  s.color.next_epoch();
-  s.pred.next_epoch();
-  s.source.next_epoch();
+  s.state.next_epoch();
+  s.heap.clear();
   s.settled.clear();
   s.budget = budget_us;
 
@@ -165,12 +251,14 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
   for (std::uint32_t i = 0; i < sources.size(); ++i) {
     const Source& src = sources[i];
     assert(src.node < boost::num_vertices(*s.g));
+    const Vertex x = (*s.vertex_of)[src.node];
     if (!(src.offset_us <= budget_us)) continue;
-    const double cur = s.dist.get(src.node);
-    if (src.offset_us < cur) {
-      if (cur == kUnreached) starts.push_back(src.node);
-      s.dist.put(src.node, src.offset_us);
-      s.source.put(src.node, i);
+    const NodeState* cur = s.state.read(x);
+    if (!cur || src.offset_us < cur->dist) {
+      if (!cur) starts.push_back(x);
+      NodeState& st = s.state.write(x);
+      st.dist = src.offset_us;
+      st.source = i;
     }
   }
   if (starts.empty()) return;
@@ -179,35 +267,42 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
     Impl* s;
     explicit Vis(Impl* impl) : s(impl) {}
     void examine_vertex(Vertex u, const CsrGraph&) {
-      if (s->dist.get(u) > s->budget) throw StopSearch{};
-      s->settled.push_back(static_cast<NodeId>(u));
+      if (s->state.nodes[u].dist > s->budget) throw StopSearch{};
+      s->settled.push_back((*s->node_of)[u]);
     }
     void edge_relaxed(const ArcDesc& a, const CsrGraph& g) {
-      const Vertex u = boost::source(a, g);
-      const Vertex v = boost::target(a, g);
-      s->pred.put(v, g[a].edge);
-      s->source.put(v, s->source.get(u));
+      // Both ends were written this epoch (u is settled, v was just relaxed).
+      NodeState& v = s->state.nodes[boost::target(a, g)];
+      v.pred = g[a].edge;
+      v.source = s->state.nodes[boost::source(a, g)].source;
     }
   };
+  // Boost.Graph's Dijkstra exactly as dijkstra_shortest_paths_no_init runs it (a 4-ary
+  // indirect heap driven by breadth_first_visit with dijkstra_bfs_visitor), with the heap
+  // index and storage kept in this query object instead of allocated per search.
+  using Queue = boost::d_ary_heap_indirect<Vertex, 4, HeapIndexMap, DistMap, std::less<double>, HeapStorage>;
+  const DistMap dist{&s.state};
+  Queue queue(dist, HeapIndexMap{&s.state}, std::less<double>(), HeapStorage{&s.heap});
+  boost::detail::dijkstra_bfs_visitor<Vis, Queue, CutWeightMap, NullPredMap, DistMap, std::plus<double>,
+                                      std::less<double>>
+      bfs_vis(Vis(&s), queue, CutWeightMap{s.g, &s.cut}, NullPredMap{}, dist, std::plus<double>(),
+              std::less<double>(), 0.0);
   try {
-    boost::dijkstra_shortest_paths_no_init(
-        *s.g, starts.begin(), starts.end(), NullPredMap{}, EpochMap<double>{&s.dist},
-        CutWeightMap{s.g, &s.cut}, boost::get(boost::vertex_index, *s.g), std::less<double>(),
-        std::plus<double>(), 0.0, Vis(&s), EpochMap<boost::default_color_type>{&s.color});
+    boost::breadth_first_visit(*s.g, starts.begin(), starts.end(), queue, bfs_vis, ColorMap{&s.state});
   } catch (const StopSearch&) {
     // Every node left in the queue is beyond the budget.
   }
 }
 
 double Search::latency(NodeId v) const {
-  const double d = m_impl->dist.get(v);
-  return d <= m_impl->budget && m_impl->color.get(v) == boost::black_color ? d : kUnreached;
+  const NodeState* s = m_impl->state.read((*m_impl->vertex_of)[v]);
+  return s && s->dist <= m_impl->budget && s->color == boost::black_color ? s->dist : kUnreached;
 }
 std::uint32_t Search::source_of(NodeId v) const {
-  return latency(v) == kUnreached ? kNone : m_impl->source.get(v);
+  return latency(v) == kUnreached ? kNone : m_impl->state.nodes[(*m_impl->vertex_of)[v]].source;
 }
 EdgeId Search::pred_edge(NodeId v) const {
-  return latency(v) == kUnreached ? kNone : m_impl->pred.get(v);
+  return latency(v) == kUnreached ? kNone : m_impl->state.nodes[(*m_impl->vertex_of)[v]].pred;
 }
 std::span<const NodeId> Search::reached() const { return m_impl->settled; }
 

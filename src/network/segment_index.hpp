@@ -30,8 +30,8 @@ class SegmentIndex {
   explicit SegmentIndex(const Network& net, double cell_deg = 0.05);
 
   // Calls f(piece_id) for every piece whose bounding box comes within radius_m of p
-  // (a superset of the pieces within radius_m). Pieces may repeat across cells; the
-  // callback receives each at most once per query when `dedupe` scratch is used.
+  // (a superset of the pieces within radius_m), each once, in a fixed order (by cell,
+  // then piece id): the same for every run. `scratch` is kept for callers' reuse.
   template <class F>
   void query(LonLat p, double radius_m, std::vector<std::uint32_t>& scratch, F&& f) const;
 
@@ -44,10 +44,10 @@ class SegmentIndex {
   }
   std::int64_t cell(double deg) const;
   double m_cell_deg;
+  double m_half_lon = 0.0, m_half_lat = 0.0;  // largest half-extent of a piece's bounding box, degrees
   std::vector<Piece> m_pieces;
-  // Cell key → range in m_items (CSR over cells).
+  // Cell key → range of piece ids (pieces are stored cell by cell).
   std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> m_cells;
-  std::vector<std::uint32_t> m_items;
 };
 
 template <class F>
@@ -55,16 +55,15 @@ void SegmentIndex::query(LonLat p, double radius_m, std::vector<std::uint32_t>& 
   const double dlat = radius_m / 110000.0 + 1e-9;
   const double c = std::max(std::cos(std::min(std::abs(p.lat) + dlat, 90.0) * 0.017453292519943295), 1e-6);
   const double dlon = std::min(radius_m / (111000.0 * c) + 1e-9, 180.0);
+  // Each piece sits in the one cell of its bounding-box centre, so the box is widened by
+  // the largest half-extent of a piece; no piece is seen twice (no sort, no dedupe).
   scratch.clear();
-  for (std::int64_t x = cell(p.lon - dlon); x <= cell(p.lon + dlon); ++x)
-    for (std::int64_t y = cell(p.lat - dlat); y <= cell(p.lat + dlat); ++y) {
+  for (std::int64_t x = cell(p.lon - dlon - m_half_lon); x <= cell(p.lon + dlon + m_half_lon); ++x)
+    for (std::int64_t y = cell(p.lat - dlat - m_half_lat); y <= cell(p.lat + dlat + m_half_lat); ++y) {
       auto it = m_cells.find(key(x, y));
       if (it == m_cells.end()) continue;
-      for (std::uint32_t k = it->second.first; k < it->second.second; ++k) scratch.push_back(m_items[k]);
+      for (std::uint32_t k = it->second.first; k < it->second.second; ++k) f(k);
     }
-  std::sort(scratch.begin(), scratch.end());
-  scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
-  for (std::uint32_t id : scratch) f(id);
 }
 
 }  // namespace lightcone

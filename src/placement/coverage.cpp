@@ -28,19 +28,152 @@ Coverage coverage_from_triples(std::size_t demands, std::size_t sites,
   return c;
 }
 
+namespace {
+
+// Fibre arcs as flat arrays (the Graph's own CSR is private to the latency module):
+// arc u → v weighs edge delay + delay of v, as in Graph.
+struct Arcs {
+  std::vector<std::uint32_t> first;
+  std::vector<NodeId> head;
+  std::vector<double> weight_us;
+  explicit Arcs(const Network& net) : first(net.nodes() + 1, 0) {
+    for (EdgeId e = 0; e < net.edges(); ++e) {
+      ++first[net.edge_u[e] + 1];
+      ++first[net.edge_v[e] + 1];
+    }
+    for (std::size_t v = 0; v < net.nodes(); ++v) first[v + 1] += first[v];
+    head.resize(first.back());
+    weight_us.resize(first.back());
+    std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+    for (EdgeId e = 0; e < net.edges(); ++e) {
+      const NodeId u = net.edge_u[e], v = net.edge_v[e];
+      std::uint32_t k = fill[u]++;
+      head[k] = v;
+      weight_us[k] = net.edge_delay_us[e] + net.node_delay_us[v];
+      k = fill[v]++;
+      head[k] = u;
+      weight_us[k] = net.edge_delay_us[e] + net.node_delay_us[u];
+    }
+  }
+};
+
+struct Leg {
+  NodeId node;
+  double cost_us;  // access + along the edge to `node` + node delay of `node`
+};
+
+// The access legs of one demand point that can matter for some site. Leg w (cost c_w)
+// cannot give any site a lower latency than leg w' when c_w' + d(w' → w) ≤ c_w, because
+// d(s → w') ≤ d(s → w) + d(w → w') for every site s (and reversing a path changes its
+// node delays by exactly delay(w) − delay(w'), which cancels). Such legs are dropped
+// before their exact (geodesic) cost is ever computed: the plane bounds of every
+// candidate (lower ≤ exact ≤ upper) feed a small Dijkstra over the network between the
+// legs' own nodes, from every leg at its upper bound; a leg is dropped when a path from
+// another leg arrives below its lower bound. On a dense network this keeps a few legs
+// per point out of hundreds, and skips most geodesic distances.
+class LegPruner {
+ public:
+  LegPruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
+            const Arcs& arcs)
+      : m_query(net, index, model, mode), m_arcs(arcs), m_local(net.nodes(), 0), m_stamp(net.nodes(), 0) {}
+
+  void legs(LonLat p, std::vector<Leg>& out) {
+    out.clear();
+    if (++m_epoch == 0) {
+      std::fill(m_stamp.begin(), m_stamp.end(), 0u);
+      m_epoch = 1;
+    }
+    m_nodes.clear();
+    m_lower.clear();
+    m_upper.clear();
+    m_query.leg_bounds(p, [&](NodeId w, double lower, double upper) {
+      const std::uint32_t i = local(w);
+      m_lower[i] = std::min(m_lower[i], lower);
+      m_upper[i] = std::min(m_upper[i], upper);
+    });
+    const std::size_t n = m_nodes.size();
+    if (n == 0) return;
+    double max_lower = 0.0;
+    for (double l : m_lower) max_lower = std::max(max_lower, l);
+    m_dist.assign(m_upper.begin(), m_upper.end());
+    m_other.assign(n, kUnreached);
+    m_heap.clear();
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (m_dist[i] < kUnreached) m_heap.emplace_back(m_dist[i], i);
+    auto later = [](const std::pair<double, std::uint32_t>& a, const std::pair<double, std::uint32_t>& b) {
+      return a.first > b.first || (a.first == b.first && a.second > b.second);
+    };
+    std::make_heap(m_heap.begin(), m_heap.end(), later);
+    while (!m_heap.empty()) {
+      std::pop_heap(m_heap.begin(), m_heap.end(), later);
+      const auto [d, i] = m_heap.back();
+      m_heap.pop_back();
+      if (d > m_dist[i]) continue;  // stale entry
+      if (d > max_lower) break;     // cannot undercut any leg's lower bound any more
+      const NodeId u = m_nodes[i];
+      for (std::uint32_t k = m_arcs.first[u]; k < m_arcs.first[u + 1]; ++k) {
+        const NodeId x = m_arcs.head[k];
+        if (m_stamp[x] != m_epoch) continue;  // not a leg node: paths stay among legs
+        const std::uint32_t j = m_local[x];
+        const double via = d + m_arcs.weight_us[k];
+        m_other[j] = std::min(m_other[j], via);
+        if (via < m_dist[j]) {
+          m_dist[j] = via;
+          m_heap.emplace_back(via, j);
+          std::push_heap(m_heap.begin(), m_heap.end(), later);
+        }
+      }
+    }
+    // Exact legs for the rest; per node only the candidates that may beat its best upper bound.
+    m_keep.assign(n, 0);
+    for (std::uint32_t i = 0; i < n; ++i) m_keep[i] = !(m_other[i] < m_lower[i] - 1e-9 * (1.0 + m_lower[i]));
+    const auto exact = m_query.access_legs(p, false, [&](NodeId w, double lower) {
+      const std::uint32_t i = m_local[w];
+      return m_stamp[w] == m_epoch && m_keep[i] && lower <= m_upper[i] + 1e-9 * (1.0 + m_upper[i]);
+    });
+    out.reserve(exact.size());
+    for (const auto& leg : exact) out.push_back(Leg{leg.node, leg.cost_us});
+  }
+
+ private:
+  std::uint32_t local(NodeId w) {
+    if (m_stamp[w] != m_epoch) {
+      m_stamp[w] = m_epoch;
+      m_local[w] = static_cast<std::uint32_t>(m_nodes.size());
+      m_nodes.push_back(w);
+      m_lower.push_back(kUnreached);
+      m_upper.push_back(kUnreached);
+    }
+    return m_local[w];
+  }
+
+  PointLatencyQuery m_query;
+  const Arcs& m_arcs;
+  std::vector<std::uint32_t> m_local, m_stamp;
+  std::uint32_t m_epoch = 0;
+  std::vector<NodeId> m_nodes;
+  std::vector<double> m_lower, m_upper, m_dist, m_other;
+  std::vector<char> m_keep;
+  std::vector<std::pair<double, std::uint32_t>> m_heap;
+};
+
+}  // namespace
+
 Coverage build_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
                         const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
                         std::span<const Source> candidates, double budget_us, unsigned threads) {
   // Each demand point's ways onto the network (independent of any site): node w and
-  // the least access + along-edge cost from the point to w. Inverted by node.
+  // the least access + along-edge cost from the point to w, legs that cannot matter
+  // dropped (LegPruner). Inverted by node.
   const std::size_t nd = demand.size();
-  std::vector<std::vector<PointLatencyQuery::AccessLeg>> legs(nd);
+  std::vector<std::vector<Leg>> legs(nd);
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    const Arcs arcs(net);
     std::vector<std::jthread> pool;
     auto work = [&](unsigned part) {
-      PointLatencyQuery q(net, index, model, mode);
-      for (std::size_t d = part; d < nd; d += threads) legs[d] = q.access_legs(demand[d]);
+      LegPruner pruner(net, index, model, mode, arcs);
+      for (std::size_t d = part; d < nd; d += threads) pruner.legs(demand[d], legs[d]);
     };
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
     work(0);
@@ -53,7 +186,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   std::vector<double> leg_cost(node_first.back());
   {
     std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
-    for (std::uint32_t d = 0; d < nd; ++d)
+    for (std::uint32_t d = 0; d < nd; ++d) {
       for (const auto& leg : legs[d]) {
         const std::uint32_t k = fill[leg.node]++;
         leg_demand[k] = d;
@@ -61,6 +194,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         // already paid it, so subtract it once.
         leg_cost[k] = leg.cost_us - net.node_delay_us[leg.node];
       }
+      std::vector<Leg>().swap(legs[d]);
+    }
   }
   legs.clear();
   // One bounded search per candidate; per-candidate lists of (demand, latency).

@@ -1,19 +1,266 @@
 #include "zones/surface.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <string>
 #include <thread>
 
 #include "core/error.hpp"
+#include "network/geodesic.hpp"
 #include "network/projection.hpp"
 
 namespace lightcone {
+namespace {
+
+// Tiles of about kTileM × kTileM are the unit of work: each gathers the pieces within
+// reach of it once and keeps the cells' best values while it visits them.
+constexpr double kTileM = 4000.0;
+// Sub-blocks of about kBlockM share a candidate order (see rasterise).
+constexpr double kBlockM = 1000.0;
+
+struct Cell {
+  LonLat p;               // centre
+  LocalFrame frame;       // LocalFrame(p)
+  LocalFrame::Xy q;       // in the tile's plane
+  double best;            // one-way µs
+  int at;                 // index in the tile
+};
+
+struct Candidate {
+  double lower_us;  // lower bound of the piece's latency at any cell of the tile
+  double floor_us;  // lower bound of its network latency + access fixed delay
+  LocalFrame::Xy a, b;  // the piece in the tile's plane
+  // Network latency + access fixed delay at a via the edge's u end, rising by `rise`
+  // to b; at b via the v end, rising by `rise` to a (kUnreached: that end is unreached).
+  double at_a_us, at_b_us, rise;
+  std::uint32_t id;
+};
+
+// The sub-block's view of a candidate: its bound for the sub-block, and which.
+struct Near {
+  double lower_us;
+  std::uint32_t at;  // index into the tile's candidates
+};
+
+// min over x in [0, len] of acc·sqrt((x − x0)² + h²) + slope·x (convex in x).
+double min_access(double acc, double slope, double x0, double h, double len) {
+  double x = 0.0;
+  if (acc > std::abs(slope)) x = x0 - slope * h / std::sqrt(acc * acc - slope * slope);
+  else x = slope > 0 ? 0.0 : len;
+  x = std::clamp(x, 0.0, len);
+  return acc * std::sqrt((x - x0) * (x - x0) + h * h) + slope * x;
+}
+
+// Distance in the plane from (px, py) to the segment a–b.
+double segment_distance(double px, double py, const LocalFrame::Xy& a, const LocalFrame::Xy& b) {
+  const double dx = b.x - a.x;
+  const double dy = b.y - a.y;
+  const double len2 = dx * dx + dy * dy;
+  double f = len2 > 0 ? ((px - a.x) * dx + (py - a.y) * dy) / len2 : 0.0;
+  f = std::clamp(f, 0.0, 1.0);
+  const double ex = px - a.x - f * dx;
+  const double ey = py - a.y - f * dy;
+  return std::sqrt(ex * ex + ey * ey);
+}
+
+// Every cell value is min over pieces of PointLatencyQuery::piece_latency at the cell
+// centre, i.e. exactly what evaluate() returns there. Each tile (about kTileM) gathers
+// the pieces within max access of it once, ordered by a lower bound for the whole tile;
+// each sub-block (about kBlockM) first tries the piece that won the previous cell at all
+// its cells, keeps the pieces whose bound for the block can beat the worst of those
+// values, ordered by that bound; each cell then tries them in order until the bound
+// reaches its best, skipping pieces whose bound for the cell (the closed form in the
+// tile's plane with distances shrunk to lower bounds) cannot beat it. The bounds are
+// rigorous, so skipping never changes a value; a value does not depend on the order of
+// tiles, so the grid is the same for any number of threads.
+void rasterise(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
+               std::span<const double> node_us, LatencyGrid& grid, unsigned threads) {
+  const AccessCost access(model);
+  const double k = model.metric_factor();
+  const int side = std::clamp(static_cast<int>(std::lround(kTileM / grid.cell)), 4, 64);
+  const int tiles_x = (grid.width + side - 1) / side;
+  const int tiles_y = (grid.height + side - 1) / side;
+  const std::size_t tiles = static_cast<std::size_t>(tiles_x) * static_cast<std::size_t>(tiles_y);
+  // Beyond this (lower bound of the geodesic) distance no point of a piece is within
+  // max access, so piece_latency has nothing there.
+  const double reach_m = access.max_m * (1.0 + 1e-6) + 0.01;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(tiles, 1)));
+  // Per piece: lowest network latency of any of its points, and the latency at its
+  // ends via either end of its edge (see Candidate), + the access fixed delay.
+  struct PieceLatency {
+    double floor_us, at_a_us, at_b_us, rise;
+  };
+  std::vector<PieceLatency> pieces(index.pieces());
+  {
+    const PointLatencyQuery query(net, index, model, mode);
+    // Same rounding margin as piece_floor_us.
+    auto margin = [](double v) { return v == kUnreached ? v : v - 1e-9 * (std::abs(v) + 1.0); };
+    for (std::uint32_t id = 0; id < pieces.size(); ++id) {
+      const Piece& piece = index.piece(id);
+      const EdgeId e = piece.edge;
+      const double geom = net.edge_geom_length_m[e];
+      const double rate = geom > 0 ? net.edge_delay_us[e] / geom : 0.0;
+      const double nu = node_us[net.edge_u[e]], nv = node_us[net.edge_v[e]];
+      pieces[id] = {query.piece_floor_us(piece, node_us) + access.fixed_us,
+                    margin(nu + rate * std::max(0.0, piece.along_m)) + access.fixed_us,
+                    margin(nv + rate * std::max(0.0, geom - piece.along_m - piece.length_m)) + access.fixed_us,
+                    rate * piece.length_m};
+    }
+  }
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    const Projection proj(grid.epsg);
+    const PointLatencyQuery query(net, index, model, mode);
+    std::vector<std::uint32_t> scratch;
+    std::vector<Candidate> candidates;
+    std::vector<double> best;
+    std::vector<Cell> cells;
+    std::vector<Near> near;
+    std::uint32_t seed = kNone;  // the last winning candidate of this tile (index into candidates)
+    for (std::size_t t = next++; t < tiles; t = next++) {
+      const int c0 = static_cast<int>(t % static_cast<std::size_t>(tiles_x)) * side;
+      const int r0 = static_cast<int>(t / static_cast<std::size_t>(tiles_x)) * side;
+      const int c1 = std::min(grid.width, c0 + side);
+      const int r1 = std::min(grid.height, r0 + side);
+      const LonLat centre = proj.inverse({(grid.centre_x(c0) + grid.centre_x(c1 - 1)) / 2,
+                                          (grid.centre_y(r0) + grid.centre_y(r1 - 1)) / 2});
+      const LocalFrame frame(centre);
+      // Tile radius in the tile's plane, from its corner cells (the projection is smooth
+      // and the tile small: 2 % and 2 m cover the bend).
+      double radius = 0.0;
+      for (int r : {r0, r1 - 1})
+        for (int c : {c0, c1 - 1}) {
+          const auto q = frame.to_xy(proj.inverse({grid.centre_x(c), grid.centre_y(r)}));
+          radius = std::max(radius, std::sqrt(q.x * q.x + q.y * q.y));
+        }
+      radius = radius * 1.02 + 2.0;
+      // The plane of the tile's centre stretches distances away from its latitude by
+      // about tan(lat)·Δlat; `shrink` turns plane distances into lower bounds of
+      // geodesic ones within the query radius (1 m covers chord vs geodesic).
+      const double span_m = radius + reach_m * 1.05 + 10.0;
+      const double span_rad = span_m / 6.3e6;
+      const double lat_rad = std::min(std::abs(centre.lat) * std::numbers::pi / 180.0 + span_rad, 1.5);
+      const double shrink = std::max(0.5, 1.0 - 1e-3 - 2.0 * std::tan(lat_rad) * span_rad);
+      auto lower_m = [&](double plane_m) { return shrink * plane_m - 1.0; };
+      candidates.clear();
+      index.query(centre, span_m, scratch, [&](std::uint32_t id) {
+        const PieceLatency& pl = pieces[id];
+        if (pl.floor_us == kUnreached) return;
+        const Piece& piece = index.piece(id);
+        const auto a = frame.to_xy(piece.a);
+        const auto b = frame.to_xy(piece.b);
+        const double d = lower_m(segment_distance(0, 0, a, b) - radius);
+        if (d > reach_m) return;
+        candidates.push_back(
+            {pl.floor_us + access.us_per_m * std::max(0.0, d), pl.floor_us, a, b, pl.at_a_us, pl.at_b_us, pl.rise, id});
+      });
+      if (candidates.empty()) continue;
+      std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return a.lower_us != b.lower_us ? a.lower_us < b.lower_us : a.id < b.id;
+      });
+      // Sub-blocks of about 1 km: the piece that won the previous cell is tried first at
+      // every cell of the block, which bounds the block's values; the candidates that can
+      // beat that bound anywhere in the block are sorted by their bound for the block;
+      // then cell by cell, in that order, until the bound reaches the cell's best.
+      best.assign(static_cast<std::size_t>(r1 - r0) * static_cast<std::size_t>(c1 - c0), kUnreached);
+      seed = 0;  // the cheapest candidate of the tile to begin with
+      const int sub = std::clamp(static_cast<int>(std::lround(kBlockM / grid.cell)), 1, side);
+      for (int sr0 = r0; sr0 < r1; sr0 += sub)
+        for (int sc0 = c0; sc0 < c1; sc0 += sub) {
+          const int sr1 = std::min(r1, sr0 + sub);
+          const int sc1 = std::min(c1, sc0 + sub);
+          cells.clear();
+          double cx = 0.0, cy = 0.0;
+          for (int r = sr0; r < sr1; ++r)
+            for (int c = sc0; c < sc1; ++c) {
+              const LonLat p = proj.inverse({grid.centre_x(c), grid.centre_y(r)});
+              const auto q = frame.to_xy(p);
+              cells.push_back({p, LocalFrame(p), q, kUnreached, (r - r0) * (c1 - c0) + (c - c0)});
+              cx += q.x;
+              cy += q.y;
+            }
+          cx /= static_cast<double>(cells.size());
+          cy /= static_cast<double>(cells.size());
+          double sub_radius = 0.0;
+          for (const Cell& cell : cells)
+            sub_radius = std::max(sub_radius, std::sqrt((cell.q.x - cx) * (cell.q.x - cx) + (cell.q.y - cy) * (cell.q.y - cy)));
+          double bound = seed == kNone ? kUnreached : 0.0;
+          for (Cell& cell : cells) {
+            if (seed != kNone) {
+              cell.best = query.piece_latency(cell.frame, cell.p, index.piece(candidates[seed].id), node_us);
+            }
+            bound = std::max(bound, cell.best);
+          }
+          near.clear();
+          for (std::uint32_t j = 0; j < candidates.size(); ++j) {
+            const Candidate& cand = candidates[j];
+            if (cand.lower_us >= bound) break;
+            const double d = lower_m(segment_distance(cx, cy, cand.a, cand.b) - sub_radius);
+            if (d > reach_m) continue;
+            const double lower = cand.floor_us + access.us_per_m * std::max(0.0, d);
+            if (lower < bound && j != seed) near.push_back({lower, j});
+          }
+          std::sort(near.begin(), near.end(), [](const Near& a, const Near& b) {
+            return a.lower_us != b.lower_us ? a.lower_us < b.lower_us : a.at < b.at;
+          });
+          const double acc = access.us_per_m * shrink;
+          for (Cell& cell : cells) {
+            double b = cell.best;
+            std::uint32_t won = b != kUnreached ? seed : kNone;
+            for (const Near& n : near) {
+              if (n.lower_us >= b) break;
+              const Candidate& cand = candidates[n.at];
+              // The closed form in the tile's plane with every distance shrunk to a lower
+              // bound (2 m: chord vs geodesic and plane vs plane), per end.
+              const double dx = cand.b.x - cand.a.x, dy = cand.b.y - cand.a.y;
+              const double len = std::sqrt(dx * dx + dy * dy);
+              const double ux = len > 0 ? dx / len : 0.0, uy = len > 0 ? dy / len : 0.0;
+              const double px = cell.q.x - cand.a.x, py = cell.q.y - cand.a.y;
+              const double x0 = px * ux + py * uy;
+              const double h = len > 0 ? std::abs(px * uy - py * ux) : std::sqrt(px * px + py * py);
+              const double slack = access.us_per_m * 2.0;
+              double lower = kUnreached;
+              if (cand.at_a_us != kUnreached)
+                lower = cand.at_a_us + min_access(acc, len > 0 ? cand.rise / len : 0.0, x0, h, len) - slack;
+              if (cand.at_b_us != kUnreached)
+                lower = std::min(lower, cand.at_b_us + cand.rise +
+                                            min_access(acc, len > 0 ? -cand.rise / len : 0.0, x0, h, len) - slack);
+              if (lower >= b) continue;
+              const double dmin = lower_m(segment_distance(cell.q.x, cell.q.y, cand.a, cand.b));
+              if (dmin > reach_m) continue;
+              const double l = query.piece_latency(cell.frame, cell.p, index.piece(cand.id), node_us, b);
+              if (l < b) {
+                b = l;
+                won = n.at;
+              }
+            }
+            best[static_cast<std::size_t>(cell.at)] = b;
+            if (won != kNone) seed = won;
+          }
+        }
+      std::size_t i = 0;
+      for (int r = r0; r < r1; ++r)
+        for (int c = c0; c < c1; ++c, ++i)
+          if (best[i] != kUnreached)
+            grid.values[static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) +
+                        static_cast<std::size_t>(c)] = static_cast<float>(best[i] * k);
+    }
+  };
+  std::vector<std::jthread> pool;  // joined when it goes out of scope
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+}
+
+}  // namespace
 
 LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const LatencyModel& model,
                             AccessFrom mode, std::span<const double> node_us,
-                            std::span<const std::uint32_t> node_source, const LonLatBox& extent,
-                            const SurfaceOptions& options) {
+                            std::span<const std::uint32_t> /*node_source: values only*/,
+                            const LonLatBox& extent, const SurfaceOptions& options) {
   if (!(options.cell_m > 0)) throw InputError("surface cell size must be greater than zero, e.g. '250m'.");
   LatencyGrid grid;
   if (extent.empty()) return grid;
@@ -55,28 +302,7 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
   grid.width = static_cast<int>(std::max(w, 1.0));
   grid.height = static_cast<int>(std::max(h, 1.0));
   grid.values.assign(static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height), grid.nodata);
-  const double k = model.metric_factor();
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(grid.height));
-  auto work = [&](unsigned part) {
-    const Projection proj(grid.epsg);
-    PointLatencyQuery query(net, index, model, mode);
-    for (int row = static_cast<int>(part); row < grid.height; row += static_cast<int>(threads)) {
-      for (int col = 0; col < grid.width; ++col) {
-        const LonLat p = proj.inverse({grid.centre_x(col), grid.centre_y(row)});
-        const double l = query.evaluate(p, node_us, node_source).latency_us;
-        if (l != kUnreached) {
-          grid.values[static_cast<std::size_t>(row) * static_cast<std::size_t>(grid.width) +
-                      static_cast<std::size_t>(col)] = static_cast<float>(l * k);
-        }
-      }
-    }
-  };
-  {
-    std::vector<std::jthread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-  }
+  rasterise(net, index, model, mode, node_us, grid, options.threads);
   return grid;
 }
 

@@ -1,6 +1,11 @@
 // Latency surface: the point latency (latency/point_latency.hpp) at every cell centre of
-// a grid in a projected CRS (default: the UTM zone of the extent's centre). Computed on
-// several threads; one PointLatencyQuery per thread.
+// a grid in a projected CRS (default: the UTM zone of the extent's centre). Rasterised:
+// each cell takes the minimum over the network pieces within max access of it of the
+// same per-piece closed form PointLatencyQuery::evaluate minimises
+// (PointLatencyQuery::piece_latency), visiting pieces cheapest first and skipping those
+// whose rigorous lower bound cannot beat the cell's best, so every value equals
+// evaluate() at the cell centre. Tiles of cells are shared out over threads; each
+// value is independent of the tiling and thread count (byte-identical grids).
 #pragma once
 
 #include <algorithm>

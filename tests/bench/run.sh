@@ -3,9 +3,11 @@
 # build-bench/instances, outside git), builds lightcone_bench in Release in build-bench,
 # runs it on each instance under /usr/bin/time -v and prints one table.
 #
-# usage: tests/bench/run.sh [--table-only] [SIZE...] [-- BENCH_ARGS...]
+# usage: tests/bench/run.sh [--table-only] [--zones] [SIZE...] [-- BENCH_ARGS...]
 #   SIZE          small, medium, large (DEFAULT: all three); tiny also works
 #   --table-only  print the table from the last results of each SIZE; run nothing
+#   --zones       lightcone_bench_zones instead (polygons + 250 m surface, 100 / 500 sites)
+#   --place       lightcone_bench_place instead (coverage, reductions, LSCP / MCLP p=50 / p-center)
 #   BENCH_ARGS    passed to lightcone_bench, e.g. -- --threads 2 --sections nearest,per_site
 # Environment: LIGHTCONE_SHARED (DEFAULT: <repo>/../shared), BUILD_DIR (DEFAULT: <repo>/build-bench),
 #              JOBS (DEFAULT: 2), PYTHON (DEFAULT: /usr/bin/python3).
@@ -23,10 +25,14 @@ results=$build/results
 sizes=()
 bench_args=()
 table_only=0
+bench_target=lightcone_bench  # --zones: lightcone_bench_zones, results zones_<size>.txt
+prefix=
 while (($#)); do
   case $1 in
     --) shift; bench_args=("$@"); break ;;
     --table-only) table_only=1; shift ;;
+    --zones) bench_target=lightcone_bench_zones; prefix=zones_; shift ;;
+    --place) bench_target=lightcone_bench_place; prefix=place_; shift ;;
     -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     tiny|small|medium|large) sizes+=("$1"); shift ;;
     *) echo "run.sh: unknown argument '$1' (sizes: small, medium, large; see --help)" >&2; exit 2 ;;
@@ -52,21 +58,21 @@ run_all() {
   done
 
   # 2. Release build of the benchmark only.
-  echo "== building lightcone_bench in $build"
+  echo "== building $bench_target in $build"
   cmake -S "$root" -B "$build" -DLIGHTCONE_BENCHMARKS=ON -DCMAKE_BUILD_TYPE=Release > "$results/configure.log" ||
     { cat "$results/configure.log" >&2; exit 1; }
-  cmake --build "$build" --target lightcone_bench -j "$jobs" > "$results/build.log" 2>&1 ||
+  cmake --build "$build" --target "$bench_target" -j "$jobs" > "$results/build.log" 2>&1 ||
     { tail -40 "$results/build.log" >&2; exit 1; }
-  local bench=$build/tests/bench/lightcone_bench
+  local bench=$build/tests/bench/$bench_target
 
   # 3. Run each instance; keep the full output per size.
   local out rss
   for size in "${sizes[@]}"; do
-    out=$results/$size.txt
+    out=$results/$prefix$size.txt
     echo "== $size (load average $(cut -d' ' -f1-3 /proc/loadavg)); output in $out"
     if [[ -x /usr/bin/time ]]; then
-      /usr/bin/time -v -o "$results/$size.time" "$bench" "$instances/shandong_$size.gpkg" "${bench_args[@]}" | tee "$out"
-      rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$results/$size.time")
+      /usr/bin/time -v -o "$results/$prefix$size.time" "$bench" "$instances/shandong_$size.gpkg" "${bench_args[@]}" | tee "$out"
+      rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$results/$prefix$size.time")
       printf '%-32s %14s %s\n' peak_rss_time_v "$rss" "MiB    # /usr/bin/time -v" | tee -a "$out"
     else
       "$bench" "$instances/shandong_$size.gpkg" "${bench_args[@]}" | tee "$out"
@@ -78,11 +84,11 @@ run_all() {
 print_table() {
   local files=() size
   for size in "${sizes[@]}"; do
-    [[ -s $results/$size.txt ]] || { echo "run.sh: no results for $size in $results" >&2; exit 1; }
-    files+=("$results/$size.txt")
+    [[ -s $results/$prefix$size.txt ]] || { echo "run.sh: no results for $size in $results" >&2; exit 1; }
+    files+=("$results/$prefix$size.txt")
   done
   echo
-  echo "== lightcone_bench results ($(date -r "${files[-1]}" -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
+  echo "== $bench_target results ($(date -r "${files[-1]}" -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
        "commit $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown))"
   awk -v names="${sizes[*]}" '
     BEGIN { ncol = split(names, col, " ") }
@@ -103,8 +109,17 @@ print_table() {
     }' "${files[@]}"
 
   # 5. Design goals (issue: large instance, about 300k nodes, 2 cores).
-  local large=$results/large.txt
-  if [[ " ${sizes[*]} " == *" large "* && -s $large ]]; then
+  local large=$results/${prefix}large.txt
+  if [[ $prefix == place_ && " ${sizes[*]} " == *" large "* && -s $large ]]; then
+    echo
+    echo "== design goals on the large instance (issue 4): LSCP and MCLP optimal or gap <= 0.5 % in < 60 s each," \
+         "p-center bound and gap in < 5 min (wall clock; cpu in the notes)"
+    grep -E '^(coverage_build|(lscp|mclp|pcenter)_(solve|status|gap)|peak_rss) ' "$large" | sed 's/^/  /'
+  elif [[ $prefix == zones_ && " ${sizes[*]} " == *" large "* && -s $large ]]; then
+    echo
+    echo "== design goal on the large instance: 500 sites, every budget's polygons + surface < 30 s, peak < 4096 MiB"
+    grep -E '^s500_(zones_total|peak_rss) ' "$large" | sed 's/^/  /'
+  elif [[ " ${sizes[*]} " == *" large "* && -s $large ]]; then
     echo
     echo "== design goals on the large instance (wall clock; see load_start / load_end)"
     awk '

@@ -1,0 +1,309 @@
+// lightcone_bench_place: end-to-end timings of facility placement (DESIGN.md §5, issue 4)
+// on one planning instance (../shared/tools/gen_instance.py output: layers fibre, sites,
+// demand with weight `pop`), wired the way `lightcone place` wires it: read →
+// prepare_network (build, attach + split sites, index, graph) → build_coverage at the
+// budget → solve_placement for LSCP, MCLP (p sites) and p-center (pairs up to the same
+// budget; DEFAULT as many sites as LSCP opened, so the worst latency has room to fall). Default LatencyModel (RTT metric): the budget is RTT, so the
+// searches' one-way budget is RTT / 2.
+//
+// Prints one line per figure: `key value unit  # note` (stable keys, so
+// tests/bench/run.sh --place can put instances side by side). Times are wall clock
+// (steady_clock); `cpu` notes are process CPU time over the same interval (cpu / wall =
+// cores busy). Load average at start and end: the machine may be shared. `*_sites_hash`
+// fingerprints the chosen sites, so runs with different --threads can be compared.
+#include <fmt/core.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
+#include <exception>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/latency_model.hpp"
+#include "io/source.hpp"
+#include "latency/point_latency.hpp"
+#include "latency/prepared.hpp"
+#include "placement/coverage.hpp"
+#include "placement/placement.hpp"
+
+namespace lc = lightcone;
+
+namespace {
+
+double process_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+struct Stopwatch {
+  std::chrono::steady_clock::time_point wall0 = std::chrono::steady_clock::now();
+  double cpu0 = process_cpu_s();
+  double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count(); }
+  double cpu() const { return process_cpu_s() - cpu0; }
+};
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+double current_rss_mib() {
+  std::ifstream in("/proc/self/statm");
+  double pages = 0, resident = 0;
+  in >> pages >> resident;
+  return resident * 4096.0 / (1024.0 * 1024.0);
+}
+
+void figure(const std::string& key, const std::string& value, const std::string& unit, const std::string& note = {}) {
+  if (note.empty()) fmt::print("{:<32} {:>14} {}\n", key, value, unit);
+  else fmt::print("{:<32} {:>14} {:<6} # {}\n", key, value, unit, note);
+  std::fflush(stdout);
+}
+void seconds(const std::string& key, const Stopwatch& w, const std::string& note = {}) {
+  figure(key, fmt::format("{:.4g}", w.wall()), "s",
+         fmt::format("cpu {:.3f} s; rss {:.0f} MiB{}{}", w.cpu(), current_rss_mib(), note.empty() ? "" : "; ", note));
+}
+void print_load(const std::string& key) {
+  std::ifstream in("/proc/loadavg");
+  std::string a = "-", b = "-", c = "-";
+  in >> a >> b >> c;
+  figure(key, a, "", fmt::format("load average 1/5/15 min: {} {} {}; {} hardware threads", a, b, c,
+                                 std::thread::hardware_concurrency()));
+}
+
+struct Options {
+  std::string instance;
+  unsigned threads = 2;          // coverage build (searches); CBC stays single-threaded
+  double rtt_ms = 1.0;
+  int p = 50;
+  std::vector<int> more_p;       // further MCLP runs (--p 50,10: also p = 10), figures mclp_p<N>_*
+  int pcenter_p = 0;             // 0: the number of sites LSCP opened (else p)
+  double time_limit_s = 60.0;    // LSCP and MCLP
+  double pcenter_time_limit_s = 300.0;
+  std::string problems = "lscp,mclp,pcenter";
+  int demand_stride = 1;         // every n-th demand point only (quick profiling)
+  bool has(const std::string& name) const { return ("," + problems + ",").find("," + name + ",") != std::string::npos; }
+};
+
+[[noreturn]] void usage(const char* argv0, int code) {
+  fmt::print(code ? stderr : stdout,
+             "usage: {} INSTANCE.gpkg [--threads N] [--rtt-ms B] [--p N] [--time-limit S] [--pcenter-time-limit S]\n"
+             "       [--problems lscp,mclp,pcenter]\n"
+             "  INSTANCE.gpkg         gen_instance.py output (layers fibre, sites, demand with field pop)\n"
+             "  --threads             threads of the coverage build (DEFAULT: 2); CBC runs single-threaded\n"
+             "  --rtt-ms              coverage budget, RTT ms (DEFAULT: 1)\n"
+             "  --p                   sites to open for MCLP (DEFAULT: 50); a list (50,10) runs MCLP once per value\n"
+             "  --pcenter-p           sites to open for p-center (DEFAULT: as many as LSCP opened, else --p)\n"
+             "  --time-limit          CBC time limit of LSCP and MCLP, s (DEFAULT: 60)\n"
+             "  --pcenter-time-limit  time limit of each p-center covering MIP, s (DEFAULT: 300)\n"
+             "  --problems            which problems to solve (DEFAULT: lscp,mclp,pcenter; none: coverage only)\n"
+             "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n",
+             argv0);
+  std::exit(code);
+}
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      const bool value = i + 1 < argc;
+      if (a == "-h" || a == "--help") usage(argv[0], 0);
+      else if (a == "--threads" && value) o.threads = static_cast<unsigned>(std::max(1, std::stoi(argv[++i])));
+      else if (a == "--rtt-ms" && value) o.rtt_ms = std::stod(argv[++i]);
+      else if (a == "--p" && value) {
+        const std::string list = argv[++i];
+        std::size_t pos = 0;
+        o.more_p.clear();
+        for (bool first = true; pos <= list.size(); first = false) {
+          const std::size_t comma = std::min(list.find(',', pos), list.size());
+          const int v = std::stoi(list.substr(pos, comma - pos));
+          if (first) o.p = v;
+          else o.more_p.push_back(v);
+          pos = comma + 1;
+        }
+      }
+      else if (a == "--pcenter-p" && value) o.pcenter_p = std::stoi(argv[++i]);
+      else if (a == "--time-limit" && value) o.time_limit_s = std::stod(argv[++i]);
+      else if (a == "--pcenter-time-limit" && value) o.pcenter_time_limit_s = std::stod(argv[++i]);
+      else if (a == "--problems" && value) o.problems = argv[++i];
+      else if (a == "--demand-stride" && value) o.demand_stride = std::max(1, std::stoi(argv[++i]));
+      else if (!a.empty() && a[0] != '-' && o.instance.empty()) o.instance = a;
+      else usage(argv[0], 2);
+    }
+  } catch (const std::exception&) {
+    usage(argv[0], 2);
+  }
+  if (o.instance.empty()) usage(argv[0], 2);
+  return o;
+}
+
+std::uint64_t fingerprint(const std::vector<std::uint32_t>& open) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (std::uint32_t j : open) {
+    for (int b = 0; b < 4; ++b) {
+      h ^= (j >> (8 * b)) & 0xffu;
+      h *= 1099511628211ull;
+    }
+  }
+  return h;
+}
+
+lc::PlacementResult solve(const std::string& tag, lc::PlacementInput in, double metric_factor) {
+  Stopwatch w;
+  const lc::PlacementResult r = lc::solve_placement(in);
+  const double wall = w.wall();
+  const double cpu = w.cpu();
+  // Latency objectives (p-center) are reported in the run's metric, like the CLI.
+  const double k = in.problem == lc::Problem::pcenter || in.problem == lc::Problem::pmedian ? metric_factor : 1.0;
+  figure(tag + "_rows", fmt::format("{}->{}", r.rows_before, r.rows_after), "", "demand rows before -> after reductions");
+  figure(tag + "_candidates", fmt::format("{}->{}", r.columns_before, r.columns_after), "",
+         "candidate columns before -> after reductions");
+  figure(tag + "_solve", fmt::format("{:.4g}", wall), "s",
+         fmt::format("cpu {:.3f} s; rss {:.0f} MiB; method {}; {} MIP solve(s); time limit {:g} s", cpu,
+                     current_rss_mib(), r.method, r.mip_solves, in.time_limit_s));
+  figure(tag + "_status", lc::to_string(r.status) == "no solution" ? "no_solution" : lc::to_string(r.status), "",
+         r.reason);
+  figure(tag + "_objective", fmt::format("{:.6g}", r.objective * k), "",
+         in.problem == lc::Problem::lscp   ? "sites (unit costs)"
+         : in.problem == lc::Problem::mclp ? "covered weight (pop)"
+                                           : "worst latency, us RTT");
+  figure(tag + "_bound", fmt::format("{:.6g}", r.bound * k), "");
+  figure(tag + "_gap", std::isnan(r.gap) ? "nan" : fmt::format("{:.4f}", r.gap * 100.0), "%");
+  figure(tag + "_open", fmt::format("{}", r.open.size()), "sites");
+  figure(tag + "_sites_hash", fmt::format("{:016x}", fingerprint(r.open)), "", "FNV-1a of the open site indices");
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse_args(argc, argv);
+  try {
+    lc::LatencyModel model;
+    fmt::print("# instance {}\n# model {}\n# budget {:g} ms RTT, p = {}, coverage threads {}, CBC 1 thread\n", o.instance,
+               model.describe(), o.rtt_ms, o.p, o.threads);
+    print_load("load_start");
+    Stopwatch total;
+    lc::LineLayer lines;
+    lc::PointLayer sites, demand;
+    {
+      Stopwatch w;
+      lines = lc::read_lines(lc::LayerSpec{o.instance, "fibre"}, lc::ReadOptions{}, lc::LineFields{});
+      sites = lc::read_points(lc::LayerSpec{o.instance, "sites"}, lc::ReadOptions{}, lc::PointFields{});
+      lc::PointFields df;
+      df.weight = "pop";
+      demand = lc::read_points(lc::LayerSpec{o.instance, "demand"}, lc::ReadOptions{}, df);
+      if (o.demand_stride > 1) {
+        std::size_t k = 0;
+        for (std::size_t d = 0; d < demand.pos.size(); d += static_cast<std::size_t>(o.demand_stride), ++k) {
+          demand.pos[k] = demand.pos[d];
+          demand.weight[k] = demand.weight[d];
+        }
+        demand.pos.resize(k);
+        demand.weight.resize(k);
+      }
+      seconds("read", w, fmt::format("GDAL: {} lines, {} sites, {} demand points", lines.lines.lines(),
+                                     sites.pos.size(), demand.pos.size()));
+    }
+    lc::PreparedNetwork P;
+    {
+      Stopwatch w;
+      const lc::SitePoints points{sites.pos, sites.entry_delay_us};
+      P = lc::prepare_network(lines.lines, model, lc::BuildOptions{}, &points);
+      seconds("build_attach", w, fmt::format("prepare_network: {} nodes, {} edges, {} of {} sites attached",
+                                             P.net.nodes(), P.net.edges(), P.sources.size(), sites.pos.size()));
+    }
+    seconds("load_build_attach", total, "read + build + attach + index + graph");
+
+    const std::size_t ns = sites.pos.size();
+    std::vector<lc::Source> candidates(ns, lc::Source{lc::kNone, 0.0});
+    for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
+    const double budget_us = o.rtt_ms * 1000.0 / model.metric_factor();
+    lc::Coverage cov;
+    {
+      Stopwatch w;
+      cov = lc::build_coverage(P.net, *P.graph, *P.index, model, lc::AccessFrom::edges, demand.pos, candidates,
+                               budget_us, o.threads);
+      std::size_t covered = 0;
+      for (std::size_t d = 0; d < cov.demands; ++d) covered += cov.first[d + 1] > cov.first[d];
+      seconds("coverage_build", w,
+              fmt::format("{} threads; budget {:g} us one-way; {} of {} demand points have a candidate", o.threads,
+                          budget_us, covered, cov.demands));
+      figure("coverage_pairs", fmt::format("{}", cov.entries()), "",
+             fmt::format("{:.1f} per demand point, {:.0f} MiB", static_cast<double>(cov.entries()) /
+                                                                    static_cast<double>(std::max<std::size_t>(1, cov.demands)),
+                         static_cast<double>(cov.entries()) * 12.0 / (1024.0 * 1024.0)));
+    }
+
+    lc::PlacementInput base;
+    base.coverage = &cov;
+    base.weight = demand.weight;
+    base.time_limit_s = o.time_limit_s;
+    base.threads = 1;
+    // LSCP and p-center need every demand point coverable; cover what can be covered (as
+    // a planner would, with --demand-where): those two drop demand without a candidate.
+    lc::Coverage cov_ok;
+    std::vector<double> weight_ok;
+    {
+      std::vector<std::tuple<std::uint32_t, std::uint32_t, double>> triples;
+      std::uint32_t kept = 0;
+      for (std::uint32_t d = 0; d < cov.demands; ++d) {
+        if (cov.first[d + 1] == cov.first[d]) continue;
+        for (std::uint32_t e = cov.first[d]; e < cov.first[d + 1]; ++e)
+          triples.emplace_back(kept, cov.site[e], cov.latency_us[e]);
+        weight_ok.push_back(demand.weight[d]);
+        ++kept;
+      }
+      cov_ok = lc::coverage_from_triples(kept, cov.sites, std::move(triples), budget_us);
+      figure("uncoverable_dropped", fmt::format("{}", cov.demands - kept), "",
+             "demand points without a candidate, left out of LSCP and p-center");
+    }
+    int lscp_open = 0;
+    if (o.has("lscp")) {
+      lc::PlacementInput in = base;
+      in.problem = lc::Problem::lscp;
+      in.coverage = &cov_ok;
+      in.weight = weight_ok;
+      lscp_open = static_cast<int>(solve("lscp", in, model.metric_factor()).open.size());
+    }
+    if (o.has("mclp")) {
+      lc::PlacementInput in = base;
+      in.problem = lc::Problem::mclp;
+      in.p = o.p;
+      solve("mclp", in, model.metric_factor());
+      for (int p : o.more_p) {
+        in.p = p;
+        solve(fmt::format("mclp_p{}", p), in, model.metric_factor());
+      }
+    }
+    if (o.has("pcenter")) {
+      lc::PlacementInput in = base;
+      in.problem = lc::Problem::pcenter;
+      in.coverage = &cov_ok;
+      in.weight = weight_ok;
+      // As many sites as the cover needs: how low can the worst latency go with them.
+      in.p = o.pcenter_p > 0 ? o.pcenter_p : lscp_open > 0 ? lscp_open : o.p;
+      figure("pcenter_p", fmt::format("{}", in.p), "sites", o.pcenter_p > 0 ? "--pcenter-p" : lscp_open > 0 ? "as many as LSCP opened" : "--p");
+      in.time_limit_s = o.pcenter_time_limit_s;
+      solve("pcenter", in, model.metric_factor());
+    }
+    seconds("total", total);
+    figure("peak_rss", fmt::format("{:.0f}", peak_rss_mib()), "MiB", "getrusage ru_maxrss");
+    print_load("load_end");
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "lightcone_bench_place: {}\n", e.what());
+    return 2;
+  }
+  return 0;
+}
