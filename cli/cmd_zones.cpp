@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "core/error.hpp"
+#include "io/polygons.hpp"
 #include "io/raster.hpp"
 #include "io/write.hpp"
 #include "report/zones_job.hpp"
@@ -29,13 +30,19 @@ struct ZonesArgs {
   std::string demand;
   std::string demand_where;
   std::string weight;
+  std::string demand_sample;
   bool rings = false;
+  bool split = false;
+  std::string split_cell;
+  std::string simplify;
   std::string cell_size = "1km";
   bool no_surface = false;
   std::string surface_extent;
   unsigned threads = 0;
   bool json = false;
 };
+
+constexpr int kMaxDemandSample = 100000;
 
 LonLatBox parse_extent(const std::string& s) {
   LonLatBox box;
@@ -47,6 +54,34 @@ LonLatBox parse_extent(const std::string& s) {
   box.add({v[0], v[1]});
   box.add({v[2], v[3]});
   return box;
+}
+
+// Area-weighted sample points of every demand polygon, in the order of `demand`
+// (features are matched by FID; a feature without a polygon keeps its point).
+ZonesJobOptions::DemandSamples sample_demand_polygons(const ZonesArgs& a, const PointLayer& demand, int per_polygon) {
+  ReadOptions ro = read_options(a.demand_where, a.network.assume_crs);
+  ro.option = "--demand";
+  PolygonLayer polys;
+  try {
+    polys = read_polygons(parse_layer_spec(a.demand), ro);
+  } catch (const InputError& e) {
+    throw InputError(std::string(e.what()) + " --demand-sample samples polygons: leave it out for point demand.");
+  }
+  std::vector<std::size_t> order(polys.fid.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return polys.fid[x] < polys.fid[y]; });
+  ZonesJobOptions::DemandSamples s;
+  s.per_feature = per_polygon;
+  for (std::size_t d = 0; d < demand.pos.size(); ++d) {
+    const auto it = std::lower_bound(order.begin(), order.end(), demand.fid[d],
+                                     [&](std::size_t x, std::int64_t fid) { return polys.fid[x] < fid; });
+    std::vector<LonLat> pts;
+    if (it != order.end() && polys.fid[*it] == demand.fid[d]) pts = sample_polygon(polys.polygons[*it], per_polygon);
+    if (pts.empty()) pts.push_back(demand.pos[d]);
+    s.pos.insert(s.pos.end(), pts.begin(), pts.end());
+    s.first.push_back(static_cast<std::uint32_t>(s.pos.size()));
+  }
+  return s;
 }
 
 int run_zones(const ZonesArgs& a) {
@@ -61,6 +96,30 @@ int run_zones(const ZonesArgs& a) {
   if (a.sites.sites.empty()) throw InputError("zones needs --sites PATH[:LAYER].");
   const Metres cell = parse_length(a.cell_size, "--cell-size");
   if (!(cell.value > 0)) throw InputError("--cell-size must be greater than zero, e.g. '250m'.");
+  SplitOptions split;
+  if (!a.split_cell.empty()) {
+    if (!a.split) throw InputError("--split-cell needs --split (the per-site split it sets the precision of).");
+    split.cell_m = parse_length(a.split_cell, "--split-cell").value;
+    if (!(split.cell_m > 0)) throw InputError("--split-cell must be greater than zero, e.g. '250m'.");
+  }
+  double simplify_m = 0.0;
+  if (!a.simplify.empty()) {
+    simplify_m = parse_length(a.simplify, "--simplify").value;
+    if (!(simplify_m > 0)) {
+      throw InputError("--simplify must be greater than zero, e.g. '100m'; leave it out for unsimplified zones.");
+    }
+  }
+  int per_polygon = 0;
+  if (!a.demand_sample.empty()) {
+    const std::string& t = a.demand_sample;
+    const bool digits = t.size() <= 6 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) per_polygon = std::stoi(t);
+    if (!digits || per_polygon < 1 || per_polygon > kMaxDemandSample) {
+      throw InputError(fmt::format("invalid --demand-sample '{}': give the number of sample points per polygon, "
+                                   "1 to {}, e.g. 100.",
+                                   t, kMaxDemandSample));
+    }
+  }
   std::optional<LonLatBox> extent_opt;
   if (!a.surface_extent.empty()) extent_opt = parse_extent(a.surface_extent);
   std::optional<PointLayer> demand;
@@ -72,6 +131,11 @@ int run_zones(const ZonesArgs& a) {
   } else if (!a.weight.empty()) {
     throw InputError("--weight needs --demand PATH[:LAYER].");
   }
+  std::optional<ZonesJobOptions::DemandSamples> samples;
+  if (per_polygon > 0) {
+    if (!demand) throw InputError("--demand-sample needs --demand PATH[:LAYER] with polygons.");
+    samples = sample_demand_polygons(a, *demand, per_polygon);
+  }
   Loaded L = load(a.network, &a.sites, a.model);
   if (L.sources.empty()) {
     throw InputError("no site lies within " + fmt::format("{:g}", L.model.max_access.km()) + " km of the network (" +
@@ -82,6 +146,10 @@ int run_zones(const ZonesArgs& a) {
   job.command = "zones";
   job.budgets = budgets_metric;
   job.rings = a.rings;
+  job.split = a.split;
+  job.split_options = split;
+  job.simplify_m = simplify_m;
+  job.demand_samples = std::move(samples);
   job.zone.access_from = parse_access_from(a.model.access_from);
   job.surface = !a.no_surface;
   job.surface_options.cell_m = cell.value;
@@ -100,7 +168,11 @@ int run_zones(const ZonesArgs& a) {
                           {"width", grid.width},
                           {"height", grid.height}};
   }
-  tables.push_back(run_info_table(model, {{"command", "zones"}, {"budgets", a.budget}}));
+  std::vector<std::pair<std::string, std::string>> info = {{"command", "zones"}, {"budgets", a.budget}};
+  if (a.split) info.emplace_back("split_cell", fmt::format("{:g}m", split.cell_m));
+  if (simplify_m > 0) info.emplace_back("simplify", fmt::format("{:g}m", simplify_m));
+  if (per_polygon > 0) info.emplace_back("demand_sample", std::to_string(per_polygon));
+  tables.push_back(run_info_table(model, info));
   write_tables(a.out, tables);
   write_text_file(sidecar(a.out, ".summary.json"), summary.dump(2) + "\n");
   if (a.json) {
@@ -112,6 +184,10 @@ int run_zones(const ZonesArgs& a) {
                  b["sites_involved"].get<std::size_t>());
       if (b.contains("weight_share")) fmt::print("  {:6.2f} % of demand weight", 100.0 * b["weight_share"].get<double>());
       fmt::print("\n");
+    }
+    if (summary.contains("split")) {
+      fmt::print("  zones_split: {} parts by nearest site, boundary within {:g} m\n",
+                 summary["split"]["parts"].get<std::size_t>(), summary["split"]["boundary_tolerance_m"].get<double>());
     }
     fmt::print("wrote {}\n", a.out);
   }
@@ -131,7 +207,16 @@ void register_zones(CLI::App& app, Runner& run) {
   cmd->add_option("--demand", a->demand, "Demand points or polygons (centroids): PATH[:LAYER]");
   cmd->add_option("--demand-where", a->demand_where, "OGR attribute filter on the demand layer");
   cmd->add_option("--weight", a->weight, "Demand weight field (DEFAULT: 1 per feature)");
+  cmd->add_option("--demand-sample", a->demand_sample,
+                  "Evaluate demand polygons at about N area-weighted points each (covered share, mean and worst "
+                  "latency) instead of their centroid");
   cmd->add_flag("--rings", a->rings, "Zones as nested rings (B2 minus B1) instead of full disks");
+  cmd->add_flag("--split", a->split,
+                "Also write zones_split: each zone cut by nearest site (parts tile the zone; boundary accurate to "
+                "one --split-cell diagonal)");
+  cmd->add_option("--split-cell", a->split_cell, "Cell size where site zones overlap, for --split (DEFAULT: 250m)");
+  cmd->add_option("--simplify", a->simplify,
+                  "Simplify zone outlines by this length, only ever growing them, e.g. 100m (DEFAULT: off)");
   cmd->add_option("--cell-size", a->cell_size, "Latency surface cell size (DEFAULT: 1km)")->capture_default_str();
   cmd->add_option("--surface-extent", a->surface_extent, "Surface extent WEST,SOUTH,EAST,NORTH (DEFAULT: largest zone)");
   cmd->add_flag("--no-surface", a->no_surface, "Do not write the latency surface GeoTIFF");

@@ -8,7 +8,7 @@ python3-gdal; use /usr/bin/python3, not another python on PATH. The script sets
 QT_QPA_PLATFORM=offscreen and a private XDG_RUNTIME_DIR itself when they are unset.
 
 What it does: creates a scratch GeoPackage (in a temporary directory, deleted at the
-end) with the output layers and fields lightcone writes (zones, network, sites, demand,
+end) with the output layers and fields lightcone writes (zones, zones_split, network, sites, demand,
 uncovered, assignments; EPSG:4326), builds each layer's renderer with PyQGIS, exports
 it with QgsVectorLayer.exportNamedStyle (categories Symbology | Labeling | Rendering |
 Legend only, so no field lists, forms or attribute-table settings of the scratch layer
@@ -22,6 +22,8 @@ holds no paths, dates or host names. Running the script twice gives identical fi
 Classes shared by network and demand (latency in µs, the run's metric):
   ≤ 0.25 ms | 0.25–0.5 | 0.5–1 | 1–1.5 | 1.5–3 | > 3 ms | unreachable (NULL, grey)
 Zones (one feature per budget, `budget_us`): ≤ 0.25, 0.5, 1, 2, 3, 5, 10 ms, > 10 ms.
+zones_split (`zones --split`: one feature per budget and site): the zone classes with a
+white border between the parts of neighbouring sites.
 """
 import argparse
 import os
@@ -78,6 +80,9 @@ LAYERS = {
     "zones": (ogr.wkbMultiPolygon, [
         ("budget_us", "r"), ("budget", "s"), ("metric", "s"), ("area_km2", "r"),
         ("weight_covered", "r"), ("weight_share", "r"), ("sites_involved", "i")]),
+    "zones_split": (ogr.wkbMultiPolygon, [
+        ("budget_us", "r"), ("budget", "s"), ("metric", "s"), ("site_id", "s"), ("area_km2", "r"),
+        ("weight_covered", "r"), ("weight_share", "r")]),
     "network": (ogr.wkbLineString, [
         ("edge_id", "i"), ("source_fid", "i"), ("latency_u_us", "r"), ("latency_v_us", "r"),
         ("length_km", "r"), ("delay_us", "r"), ("site_id", "s")]),
@@ -191,16 +196,17 @@ def latency_rules(layer_name, expr, symbol_for):
     return QgsRuleBasedRenderer(root)
 
 
-def zones_renderer():
+def zones_renderer(split=False):
     ranges = []
     lower = 0.0
     for upper, label, colour in ZONE_CLASSES:
         sym = QgsFillSymbol.createSimple({
             "color": rgba(colour, ZONE_FILL_ALPHA),
             "style": "solid",
-            "outline_color": rgba(darker(colour, 120)),
+            # Split parts: a white border between neighbouring sites' parts.
+            "outline_color": rgba("#ffffff") if split else rgba(darker(colour, 120)),
             "outline_style": "solid",
-            "outline_width": "0.26",
+            "outline_width": "0.5" if split else "0.26",
             "outline_width_unit": "MM",
             "joinstyle": "round",
         })
@@ -315,6 +321,7 @@ def assignments_renderer():
 
 RENDERERS = {
     "zones": zones_renderer,
+    "zones_split": lambda: zones_renderer(split=True),
     "network": network_renderer,
     "sites": sites_renderer,
     "demand": demand_renderer,

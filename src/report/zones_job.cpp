@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <numbers>
 #include <set>
+#include <span>
 
 #include "report/run_info.hpp"
 
@@ -41,10 +43,39 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
   // Demand evaluation.
   std::vector<PointLatency>& dl = R.demand;
   double weight_total = 0.0;
+  // Sample points (one per feature unless polygons are sampled) and their latencies.
+  const ZonesJobOptions::DemandSamples* samples = demand && options.demand_samples ? &*options.demand_samples : nullptr;
+  std::vector<PointLatency> sl;
+  auto samples_of = [&](std::size_t d) -> std::span<const PointLatency> {
+    if (!samples) return {&dl[d], 1};
+    return {sl.data() + samples->first[d], sl.data() + samples->first[d + 1]};
+  };
   if (demand) {
-    dl = evaluate_points(P.net, *P.index, model, mode, demand->pos, nodes.us, nodes.source, options.threads);
+    if (samples) {
+      assert(samples->first.size() == demand->pos.size() + 1);
+      sl = evaluate_points(P.net, *P.index, model, mode, samples->pos, nodes.us, nodes.source, options.threads);
+      dl.resize(demand->pos.size());
+      for (std::size_t d = 0; d < dl.size(); ++d) {
+        assert(samples->first[d] < samples->first[d + 1]);
+        const auto ps = samples_of(d);
+        // Worst: the largest latency; unreachable beyond access before disconnected.
+        dl[d] = *std::max_element(ps.begin(), ps.end(), [](const PointLatency& a, const PointLatency& b) {
+          if (a.latency_us != b.latency_us) return a.latency_us < b.latency_us;
+          return a.within_access && !b.within_access;
+        });
+      }
+    } else {
+      dl = evaluate_points(P.net, *P.index, model, mode, demand->pos, nodes.us, nodes.source, options.threads);
+    }
     for (double w : demand->weight) weight_total += w;
   }
+  // Share of feature d within one-way budget b1 (0 or 1 without samples).
+  auto share_within = [&](std::size_t d, double b1) {
+    const auto ps = samples_of(d);
+    std::size_t in = 0;
+    for (const PointLatency& q : ps) in += q.latency_us <= b1;
+    return static_cast<double>(in) / static_cast<double>(ps.size());
+  };
   auto site_id_of = [&](std::uint32_t src) { return site_layer.id[P.source_site[src]]; };
 
   nlohmann::ordered_json& summary = R.summary;
@@ -72,11 +103,11 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     double covered = 0.0;
     std::size_t covered_n = 0;
     if (demand)
-      for (std::size_t d = 0; d < dl.size(); ++d)
-        if (dl[d].latency_us <= b1) {
-          covered += demand->weight[d];
-          ++covered_n;
-        }
+      for (std::size_t d = 0; d < dl.size(); ++d) {
+        const double share = share_within(d, b1);
+        covered += demand->weight[d] * share;
+        covered_n += share == 1.0;
+      }
     std::set<std::uint32_t> involved;
     for (NodeId v = 0; v < P.net.nodes(); ++v)
       if (nodes.us[v] + access.fixed_us <= b1) involved.insert(nodes.source[v]);
@@ -103,11 +134,32 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
   // The surface extent is the largest full zone's box: take it before rings are cut.
   LonLatBox largest_box;
   for (const LonLat& p : full.back().coords) largest_box.add(p);
+  // Per-site split of every full zone ([budget][source]), cut into rings like the zones.
+  std::vector<std::vector<MultiPolygon>> split;
+  std::vector<std::vector<double>> split_area_km2;
+  if (options.split) {
+    SplitOptions so = options.split_options;
+    so.threads = options.threads;
+    for (const Microseconds& b : budgets)
+      split.push_back(split_zone_by_site(P.net, *P.index, model, nodes.us, nodes.source, P.sources.size(),
+                                         b.value / k, options.zone, so));
+    // Areas of the full parts (as zones: within the budget, rings or not).
+    for (const auto& parts : split) {
+      split_area_km2.emplace_back();
+      for (const MultiPolygon& part : parts) split_area_km2.back().push_back(area_m2(part) / 1e6);
+    }
+    if (options.rings)
+      for (std::size_t i = budgets.size(); i-- > 1;)
+        for (MultiPolygon& part : split[i])
+          if (!part.empty()) part = difference(part, full[i - 1]);
+  }
   // Rings: each budget minus the next smaller one.
   if (options.rings)
     for (std::size_t i = budgets.size(); i-- > 1;) full[i] = difference(full[i], full[i - 1]);
   // Largest budget first, so smaller zones are drawn on top.
-  for (std::size_t i = budgets.size(); i-- > 0;) zones.polygons.push_back(std::move(full[i]));
+  for (std::size_t i = budgets.size(); i-- > 0;)
+    zones.polygons.push_back(options.simplify_m > 0 ? simplify_outward(full[i], options.simplify_m) : std::move(full[i]));
+  if (options.simplify_m > 0) summary["simplify_m"] = options.simplify_m;
   for (auto* v : {&z_budget, &z_area, &z_weight, &z_share}) std::reverse(v->begin(), v->end());
   std::reverse(z_name.begin(), z_name.end());
   std::reverse(z_sites.begin(), z_sites.end());
@@ -184,6 +236,52 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
 
   std::vector<FeatureTable>& tables = R.tables;
   tables.push_back(std::move(zones));
+  if (options.split) {
+    FeatureTable st;
+    st.name = kZonesSplitLayer;
+    st.geometry = FeatureTable::Geometry::polygon;
+    std::vector<double> s_budget, s_area, s_weight, s_share;
+    std::vector<std::string> s_name, s_metric, s_site;
+    // Demand weight per (budget, nearest source), from the point latencies.
+    for (std::size_t i = budgets.size(); i-- > 0;) {
+      const double b1 = budgets[i].value / k;
+      std::vector<double> weight(P.sources.size(), 0.0);
+      if (demand)
+        for (std::size_t d = 0; d < dl.size(); ++d) {
+          const auto ps = samples_of(d);
+          for (const PointLatency& q : ps)
+            if (q.latency_us <= b1 && q.source < weight.size())
+              weight[q.source] += demand->weight[d] / static_cast<double>(ps.size());
+        }
+      for (std::uint32_t src = 0; src < split[i].size(); ++src) {
+        // Sites owning nothing within the budget have no feature; with rings, a site whose
+        // part lies inside the smaller zone keeps its feature (empty geometry) and values.
+        if (split_area_km2[i][src] == 0.0 && split[i][src].empty()) continue;
+        s_budget.push_back(budgets[i].value);
+        s_name.push_back(format_duration(budgets[i]));
+        s_metric.emplace_back(to_string(model.metric));
+        s_site.push_back(site_id_of(src));
+        s_area.push_back(split_area_km2[i][src]);
+        s_weight.push_back(demand ? weight[src] : std::nan(""));
+        s_share.push_back(demand && weight_total > 0 ? weight[src] / weight_total : std::nan(""));
+        st.polygons.push_back(std::move(split[i][src]));
+      }
+    }
+    st.columns.push_back(Column::reals("budget_us", s_budget));
+    st.columns.push_back(Column::texts("budget", s_name));
+    st.columns.push_back(Column::texts("metric", s_metric));
+    st.columns.push_back(Column::texts("site_id", s_site));
+    st.columns.push_back(Column::reals("area_km2", s_area));
+    st.columns.push_back(Column::reals("weight_covered", s_weight));
+    st.columns.push_back(Column::reals("weight_share", s_share));
+    summary["split"] = {{"layer", kZonesSplitLayer},
+                        {"method", "network pieces to the site reaching them first; where site zones overlap, "
+                                   "grid cells to the nearest site of their centre"},
+                        {"cell_m", options.split_options.cell_m},
+                        {"boundary_tolerance_m", options.split_options.cell_m * std::numbers::sqrt2},
+                        {"parts", st.polygons.size()}};
+    tables.push_back(std::move(st));
+  }
   tables.push_back(std::move(edges));
   tables.push_back(std::move(sites));
 
@@ -194,15 +292,42 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     dt.geometry = FeatureTable::Geometry::point;
     dt.coords = demand->pos;
     dt.fid = demand->fid;
-    std::vector<double> lat(n), acc(n);
+    std::vector<double> lat(n), acc(n), worst(n);
+    std::vector<std::int64_t> count(n);
     std::vector<std::string> site(n);
     std::vector<bool> site_null(n, true);
+    std::vector<std::uint32_t> votes;
     for (std::size_t i = 0; i < n; ++i) {
-      const bool ok = dl[i].latency_us != kUnreached;
-      lat[i] = ok ? dl[i].latency_us * k : std::nan("");
-      acc[i] = ok ? dl[i].access_us * k : std::nan("");
+      // Mean over the reachable sample points (the point itself without samples).
+      const auto ps = samples_of(i);
+      double sum = 0.0, sum_access = 0.0;
+      std::size_t reached = 0;
+      votes.clear();
+      for (const PointLatency& q : ps) {
+        if (q.latency_us == kUnreached) continue;
+        sum += q.latency_us;
+        sum_access += q.access_us;
+        ++reached;
+        votes.push_back(q.source);
+      }
+      count[i] = static_cast<std::int64_t>(ps.size());
+      const bool ok = reached > 0;
+      lat[i] = ok ? (reached == 1 ? sum : sum / static_cast<double>(reached)) * k : std::nan("");
+      acc[i] = ok ? (reached == 1 ? sum_access : sum_access / static_cast<double>(reached)) * k : std::nan("");
+      worst[i] = dl[i].latency_us == kUnreached ? std::nan("") : dl[i].latency_us * k;
       if (ok) {
-        site[i] = site_id_of(dl[i].source);
+        // The nearest site of most reachable sample points (ties: the lowest source index).
+        std::sort(votes.begin(), votes.end());
+        std::uint32_t best = votes.front();
+        std::size_t best_n = 0;
+        for (std::size_t a = 0, b = 0; a < votes.size(); a = b) {
+          while (b < votes.size() && votes[b] == votes[a]) ++b;
+          if (b - a > best_n) {
+            best = votes[a];
+            best_n = b - a;
+          }
+        }
+        site[i] = site_id_of(best);
         site_null[i] = false;
       }
     }
@@ -211,15 +336,21 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     dt.columns.push_back(Column::reals("latency_us", lat));
     dt.columns.push_back(Column::reals("access_us", acc));
     dt.columns.push_back(Column::texts("site_id", site, site_null));
+    if (samples) {
+      dt.columns.push_back(Column::integers("samples", count));
+      dt.columns.push_back(Column::reals("latency_worst_us", worst));
+    }
     for (const Microseconds& b : budgets) {
       std::vector<std::int64_t> cov(n);
-      std::vector<double> margin(n);
+      std::vector<double> margin(n), share(n);
       for (std::size_t i = 0; i < n; ++i) {
-        cov[i] = !std::isnan(lat[i]) && dl[i].latency_us <= b.value / k;
-        margin[i] = std::isnan(lat[i]) ? std::nan("") : b.value - lat[i];
+        share[i] = share_within(i, b.value / k);
+        cov[i] = share[i] == 1.0;
+        margin[i] = std::isnan(worst[i]) ? std::nan("") : b.value - worst[i];
       }
       const std::string name = budget_field_name(b);
       dt.columns.push_back(Column::integers("covered_" + name, cov));
+      if (samples) dt.columns.push_back(Column::reals("covered_share_" + name, share));
       dt.columns.push_back(Column::reals("margin_" + name + "_us", margin));
     }
     // Uncovered at the largest budget, with the reason.
@@ -231,11 +362,12 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     std::vector<std::string> ureason, ubudget;
     std::size_t no_access = 0, beyond = 0, disconnected = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (dl[i].latency_us <= largest_one_way) continue;
+      if (dl[i].latency_us <= largest_one_way) continue;  // the worst sample point is covered
       un.coords.push_back(demand->pos[i]);
       un.fid.push_back(demand->fid[i]);
       ufid.push_back(demand->fid[i]);
-      uw.push_back(demand->weight[i]);
+      const double share = samples ? share_within(i, largest_one_way) : 0.0;
+      uw.push_back(share == 0.0 ? demand->weight[i] : demand->weight[i] * (1.0 - share));
       ubudget.push_back(format_duration(budgets.back()));
       if (!dl[i].within_access) {
         ureason.emplace_back("no network within max access");
@@ -265,6 +397,13 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
                          {"uncovered_no_network_within_access", no_access},
                          {"uncovered_beyond_budget", beyond},
                          {"uncovered_disconnected", disconnected}};
+    if (samples) {
+      summary["demand"]["polygon_sample"] = {
+          {"per_feature", samples->per_feature},
+          {"points", samples->pos.size()},
+          {"method", "regular grid in each polygon's local frame, spacing sqrt(area / per_feature); covered share = "
+                     "share of sample points within the budget"}};
+    }
     tables.push_back(std::move(dt));
     tables.push_back(std::move(un));
   }

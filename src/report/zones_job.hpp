@@ -26,6 +26,7 @@ namespace lightcone {
 
 // Output layer names (the QGIS styles in maps/ are matched by these).
 inline constexpr const char* kZonesLayer = "zones";
+inline constexpr const char* kZonesSplitLayer = "zones_split";
 inline constexpr const char* kNetworkLayer = "network";
 inline constexpr const char* kSitesLayer = "sites";
 inline constexpr const char* kDemandLayer = "demand";
@@ -48,6 +49,37 @@ struct ZonesJobOptions {
   std::optional<LonLatBox> surface_extent;
   // Worker threads for demand and surface; 0 = all cores.
   unsigned threads = 0;
+  // Per-site split (DESIGN §4): also a `zones_split` layer, every zone (or ring) cut by
+  // nearest site, one feature per budget and site with area and demand weight covered.
+  // The parts tile the zone exactly; the boundary between two sites is accurate to one
+  // cell diagonal of split_options.cell_m (zones/zones.hpp). Fields: budget_us, budget,
+  // metric, site_id, area_km2 and weight_covered / weight_share within the budget (as in
+  // `zones`, also with rings: the parts of one budget add up to its zone's values).
+  // DEFAULT: false.
+  bool split = false;
+  SplitOptions split_options;
+  // Simplify the `zones` polygons outward by this tolerance in metres (they only grow,
+  // by at most about 2 × the tolerance; zones/zones.hpp simplify_outward); area_km2
+  // stays the exact zone's area. 0 = off. zones_split is never simplified (it would no
+  // longer tile). DEFAULT: 0. REQUIRES: >= 0.
+  double simplify_m = 0.0;
+  // Demand polygons by area-weighted sample (zones.hpp sample_polygon): feature i is
+  // evaluated at pos[first[i] .. first[i+1]) (equal shares of its weight) instead of at
+  // its point. Its covered share per budget is the share of its sample points within
+  // the budget; the demand layer gains `samples`, `latency_worst_us` and
+  // `covered_share_<budget>`, `latency_us` / `access_us` become the mean over reachable
+  // sample points, `site_id` the nearest site of most of them, `covered_<budget>` means
+  // every sample point is covered and `margin_<budget>_us` is taken at the worst one.
+  // Zone weight_covered sums weight × share; `uncovered` lists features not fully
+  // covered with their uncovered weight. ZonesJobResult::demand holds the worst sample
+  // point per feature. DEFAULT: none (one point per feature: polygons at their centroid).
+  // REQUIRES: first.size() == demand features + 1, every feature at least one point.
+  struct DemandSamples {
+    std::vector<LonLat> pos;
+    std::vector<std::uint32_t> first{0};
+    int per_feature = 0;  // the requested sample size, as the summary states it
+  };
+  std::optional<DemandSamples> demand_samples;
   // Per site (same order as the sites layer): the `status` written to the sites layer.
   // Empty: every site is "existing".
   std::vector<std::string> site_status;
@@ -56,7 +88,7 @@ struct ZonesJobOptions {
 struct ZonesJobResult {
   std::vector<Microseconds> budgets;      // sorted ascending, unique
   NodeLatencies nodes;                    // unbounded, one-way
-  std::vector<PointLatency> demand;       // per demand point, one-way
+  std::vector<PointLatency> demand;       // per demand point (the worst sample point), one-way
   // zones (largest budget first), network, sites, and with demand: demand, uncovered.
   std::vector<FeatureTable> tables;
   std::optional<LatencyGrid> surface;     // when asked and not empty (metadata set)

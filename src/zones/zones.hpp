@@ -29,6 +29,45 @@ struct ZoneOptions {
 MultiPolygon zone_polygon(const Network& net, std::span<const double> node_us, const AccessCost& access,
                           double budget_us, const ZoneOptions& options = {});
 
+// Per-site split of zone B (DEFAULT off; `zones --split`): each location of the zone goes
+// to its nearest site, i.e. the site through which point latency (§3) is lowest.
+// Construction: (1) every reached network piece belongs to the site that reaches it
+// first (multi-source owner; an edge between two owners is cut at the exact meeting
+// point), and P_s is the union of the tapered access buffers of s's pieces, built
+// like zone_polygon, so the union of all P_s is the zone; (2) where no other P_t
+// overlaps, P_s is exact; (3) the overlap O (points in two or more P_s) is cut along
+// a grid of cells at most cell_m × cell_m: each cell goes to the nearest site of its
+// centre (PointLatencyQuery), and part_s = (P_s − O) ∪ (O ∩ cells of s).
+// Guarantees: the parts are disjoint and their union is the zone (areas add up to
+// the zone's area); a point of part s has s as its nearest site unless it lies within
+// one cell diagonal (√2 · cell_m) of the true split curve, which no polygon can follow
+// exactly (it is made of hyperbola-like arcs between access discs).
+struct SplitOptions {
+  // Cell size of the overlap grid in metres. DEFAULT: 250. REQUIRES: > 0.
+  double cell_m = 250.0;
+  // Refuse overlaps needing more cells than this (InputError). DEFAULT: 4 000 000.
+  double max_cells = 4e6;
+  // Worker threads for the cell evaluation; 0 = all cores.
+  unsigned threads = 0;
+};
+
+// Zone B split by nearest site: one MultiPolygon per source index 0..sources-1 (empty
+// when the source owns nothing within B). node_us / node_source: one-way latency and
+// nearest source of every node from a multi-source search under `model`.
+std::vector<MultiPolygon> split_zone_by_site(const Network& net, const SegmentIndex& index, const LatencyModel& model,
+                                             std::span<const double> node_us,
+                                             std::span<const std::uint32_t> node_source, std::size_t sources,
+                                             double budget_us, const ZoneOptions& options,
+                                             const SplitOptions& split = {});
+
+// An area-weighted, deterministic sample of about `n` points inside `m` (demand
+// polygons, `--demand-sample`): the centres of a regular square grid in the polygon's
+// local east/north frame, centred on its bounding box, spacing √(area / n), kept where
+// they lie inside m. Each point stands for an equal share of the area. When fewer than n/2 centres fall inside (thin or ragged polygons) the spacing is
+// halved, up to 4 times; a polygon no centre falls in gets one interior point (GEOS
+// point on surface). Order: by grid row (south first), then column. REQUIRES: n >= 1.
+std::vector<LonLat> sample_polygon(const MultiPolygon& m, int n);
+
 // A simpler polygon that contains `m` (it only ever grows): buffered outwards by the
 // tolerance, then simplified by it (Douglas-Peucker preserving topology), in lon/lat
 // degrees with tolerance_m / 111 320 m per degree. The boundary moves out by at most

@@ -43,6 +43,7 @@ SAMPLE = os.path.join(ROOT, "data", "shandong_sample.gpkg")
 
 EXPECTED_RENDERER = {
     "zones": "graduatedSymbol",
+    "zones_split": "graduatedSymbol",  # zones --split
     "sites": "categorizedSymbol",
     "network": "RuleRenderer",
     "demand": "RuleRenderer",
@@ -145,7 +146,7 @@ def QColorNameArgb():
 def qml_signature(name):
     """The signature of maps/<name>.qml applied to a memory layer of the right geometry."""
     from qgis.core import QgsVectorLayer
-    geom = {"zones": "MultiPolygon", "network": "LineString", "assignments": "LineString"}
+    geom = {"zones": "MultiPolygon", "zones_split": "MultiPolygon", "network": "LineString", "assignments": "LineString"}
     vl = QgsVectorLayer(f"{geom.get(name, 'Point')}?crs=EPSG:4326", name, "memory")
     msg, ok = vl.loadNamedStyle(os.path.join(MAPS, name + ".qml"))
     if not ok:
