@@ -49,6 +49,7 @@ int run_check(const CheckArgs& a) {
     tables.metric = stored.metric;
     tables.zones = &stored.zones;
     tables.demand = stored.demand ? &*stored.demand : nullptr;
+    tables.sites = stored.sites ? &*stored.sites : nullptr;
     results = evaluate_targets(s, tables, boundaries);
     run_label = a.run;
   } else {

@@ -1,6 +1,6 @@
-// lightcone plan SCENARIO --out DIR: the main job. Runs the scenario (validation, zones,
-// demand evaluation, targets) and writes the run directory: run.gpkg, run.tif,
-// summary.json, report.md (+ timings.json). Exit 0 when the run completed, whatever the
+// lightcone plan SCENARIO --out DIR: the main job. Runs the scenario (validation,
+// placement, zones, demand evaluation, fibre-cut analysis, targets) and writes the run
+// directory: run.gpkg, run.tif, maps/*.png, summary.json, report.md (+ timings.json). Exit 0 when the run completed, whatever the
 // targets say: `lightcone check` is the gate.
 #include <fmt/core.h>
 
@@ -47,7 +47,8 @@ int run_plan(const PlanArgs& a) {
     fmt::print("{}", targets_table(R.targets));
   }
   for (const auto& w : R.summary["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
-  fmt::print("wrote {}/ (run.gpkg{}, summary.json, report.md)\n", a.out, R.zones.surface ? ", run.tif" : "");
+  fmt::print("wrote {}/ (run.gpkg{}, summary.json, report.md{})\n", a.out, R.zones.surface ? ", run.tif" : "",
+             R.summary["maps"].empty() ? "" : ", maps/");
   return 0;
 }
 
@@ -55,7 +56,7 @@ int run_plan(const PlanArgs& a) {
 
 void register_plan(CLI::App& app, Runner& run) {
   auto a = std::make_shared<PlanArgs>();
-  CLI::App* cmd = app.add_subcommand("plan", "Run a scenario file: zones, demand coverage, targets; write a run directory");
+  CLI::App* cmd = app.add_subcommand("plan", "Run a scenario file: placement, zones, demand coverage, targets; write a run directory");
   cmd->add_option("scenario", a->scenario, "Scenario file (TOML); paths in it are relative to it")->required();
   cmd->add_option("--out", a->out, "Output directory (created if missing): run.gpkg, run.tif, summary.json, report.md")
       ->required();

@@ -18,5 +18,6 @@ void register_plan(CLI::App& app, Runner& run);
 void register_check(CLI::App& app, Runner& run);
 void register_diff(CLI::App& app, Runner& run);
 void register_place(CLI::App& app, Runner& run);
+void register_render(CLI::App& app, Runner& run);
 
 }  // namespace lightcone::cli

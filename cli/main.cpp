@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   lightcone::cli::register_check(app, run);
   lightcone::cli::register_diff(app, run);
   lightcone::cli::register_place(app, run);
+  lightcone::cli::register_render(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

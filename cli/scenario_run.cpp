@@ -15,6 +15,7 @@
 #include "io/write.hpp"
 #include "report/check_report.hpp"
 #include "report/markdown.hpp"
+#include "report/place_job.hpp"
 #include "report/run_info.hpp"
 #include "zones/zones.hpp"
 
@@ -182,6 +183,67 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
                                                               layer_text(SL), s.model.max_access.km()));
   }
 
+  // Placement first: the sites it opens (existing, required, chosen) are the sites the
+  // zones, the demand evaluation and the targets see.
+  const std::size_t ns = R.sites.pos.size();
+  std::vector<std::string> site_status = R.sites.status;
+  std::vector<char> site_open(ns, 1);
+  std::vector<std::string> edge_group;
+  if (!s.network.fields.risk_group.empty()) {
+    std::map<std::int64_t, std::string> group_of_fid;
+    for (std::size_t i = 0; i < R.lines.lines.lines(); ++i) group_of_fid[R.lines.lines.fid[i]] = R.lines.risk_group[i];
+    edge_group.resize(R.prepared.net.edges());
+    for (EdgeId e = 0; e < R.prepared.net.edges(); ++e) edge_group[e] = group_of_fid[R.prepared.net.edge_fid[e]];
+  }
+  const std::string cuts_text = edge_group.empty() ? "every single fibre edge"
+                                                   : "shared-risk groups of " + s.network.fields.risk_group;
+  if (s.placement) {
+    progress.phase("placement");
+    const PlacementSpec& ps = *s.placement;
+    PlaceJobOptions& o = R.place_options;
+    o.problem = parse_problem(ps.problem, "'problem' in [placement]");
+    o.problem_name = ps.problem;
+    if (ps.budget) {
+      o.budget_metric_us = ps.budget->value;
+      o.budget_text = format_duration(*ps.budget);
+    }
+    o.p = static_cast<int>(ps.p.value_or(0));
+    o.k = ps.k;
+    if (ps.money) o.money = *ps.money;
+    o.time_limit_s = ps.time_limit ? ps.time_limit->value / 1e6 : 60.0;
+    o.survive = ps.survive;
+    if (ps.survive) {
+      o.edge_group = edge_group;
+      o.cuts_text = cuts_text;
+    }
+    o.use_cost = !s.sites.cost_field.empty();
+    o.use_capacity = !s.sites.capacity_field.empty();
+    o.use_load = !s.demand->load_field.empty();
+    o.capacity_unit = ps.capacity_unit;
+    o.access_from = s.zones.options.access_from;
+    o.threads = options.threads;
+    o.status.assign(ns, SiteStatus::candidate);
+    if (!site_fields.status.empty()) {
+      for (std::size_t i = 0; i < ns; ++i) {
+        try {
+          o.status[i] = parse_site_status(R.sites.status[i], R.sites, i, site_fields.status);
+        } catch (const InputError& e) {
+          throw InputError(scenario_where(s, SL.line) + e.what());
+        }
+      }
+    }
+    R.placed = run_place_job(R.prepared, R.sites, *R.demand, o);
+    const PlaceJobResult& pr = *R.placed;
+    if (pr.solved()) {
+      site_open = pr.open(ns);
+    } else {  // no plan: the zones show what is fixed (existing and required sites)
+      for (std::size_t i = 0; i < ns; ++i)
+        site_open[i] = o.status[i] == SiteStatus::existing || o.status[i] == SiteStatus::required;
+    }
+    site_status.resize(ns);
+    for (std::size_t i = 0; i < ns; ++i) site_status[i] = site_status_name(o.status[i], pr.solved() && site_open[i]);
+  }
+
   progress.phase("zones, demand and surface");
   ZonesJobOptions job;
   job.command = "plan";
@@ -192,8 +254,98 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   job.surface_options = s.surface.options;
   job.surface_extent = s.surface.extent;
   job.threads = options.threads;
-  job.site_status = R.sites.status;
-  R.zones = run_zones_job(R.prepared, R.lines.info, R.sites, R.demand ? &*R.demand : nullptr, job);
+  job.site_status = site_status;
+  // The zones job searches from the prepared network's sources: only the open sites.
+  std::vector<Source> all_sources = R.prepared.sources;
+  std::vector<std::uint32_t> all_source_site = R.prepared.source_site;
+  std::vector<Source> open_sources;
+  std::vector<std::uint32_t> open_source_site;
+  for (std::size_t i = 0; i < all_sources.size(); ++i)
+    if (site_open[all_source_site[i]]) {
+      open_sources.push_back(all_sources[i]);
+      open_source_site.push_back(all_source_site[i]);
+    }
+  if (open_sources.empty()) {
+    throw InputError(scenario_where(s, s.placement ? s.placement->line : SL.line) +
+                     "no open site lies on the network: the placement found no plan and no existing or required site "
+                     "is attached. Check the sites' status and the placement's budget.");
+  }
+  R.prepared.sources = open_sources;
+  R.prepared.source_site = open_source_site;
+  try {
+    R.zones = run_zones_job(R.prepared, R.lines.info, R.sites, R.demand ? &*R.demand : nullptr, job);
+  } catch (...) {
+    R.prepared.sources = std::move(all_sources);
+    R.prepared.source_site = std::move(all_source_site);
+    throw;
+  }
+  R.prepared.sources = std::move(all_sources);
+  R.prepared.source_site = std::move(all_source_site);
+
+  // Site and demand fields the placement targets read: open, weight served, load and
+  // capacity per site (the placement's assignment, or each demand's nearest open site
+  // when plan places nothing), the demand's assignment, and survivable coverage flags.
+  FeatureTable* sites_table = nullptr;
+  FeatureTable* demand_table = nullptr;
+  for (FeatureTable& t : R.zones.tables) {
+    if (t.name == kSitesLayer) sites_table = &t;
+    if (t.name == kDemandLayer) demand_table = &t;
+  }
+  if (sites_table && (s.placement || !s.sites.capacity_field.empty())) {
+    std::vector<double> weight(ns, 0.0), load(ns, 0.0), cap(ns, std::nan(""));
+    if (R.placed) {
+      weight = R.placed->assignment.site_weight;
+      load = R.placed->assignment.site_load;
+    } else if (R.demand) {
+      for (std::size_t d = 0; d < R.demand->pos.size(); ++d) {
+        const std::uint32_t src = R.zones.demand[d].source;
+        if (src == kNone) continue;
+        const std::uint32_t site = open_source_site[src];
+        weight[site] += R.demand->weight[d];
+        load[site] += s.demand->load_field.empty() || std::isnan(R.demand->load[d]) ? 1.0 : R.demand->load[d];
+      }
+    }
+    if (!s.sites.capacity_field.empty())
+      for (std::size_t i = 0; i < ns; ++i) cap[i] = R.sites.capacity[i];
+    std::vector<std::int64_t> open(ns);
+    for (std::size_t i = 0; i < ns; ++i) open[i] = site_open[i];
+    sites_table->columns.push_back(Column::integers("open", open));
+    sites_table->columns.push_back(Column::reals("weight_served", weight));
+    sites_table->columns.push_back(Column::reals("load", load));
+    sites_table->columns.push_back(Column::reals("capacity", cap));
+  }
+  if (demand_table && R.placed) {
+    const Assignment& a = R.placed->assignment;
+    const double k = s.model.metric_factor();
+    const std::size_t nd = R.demand->pos.size();
+    std::vector<std::string> site(nd);
+    std::vector<bool> null(nd, true);
+    std::vector<double> lat(nd, std::nan(""));
+    for (std::size_t d = 0; d < nd; ++d) {
+      if (a.site[d] == kNone) continue;
+      site[d] = R.sites.id[a.site[d]];
+      null[d] = false;
+      lat[d] = a.latency_us[d] * k;
+    }
+    demand_table->columns.push_back(Column::texts("assigned_site", site, null));
+    demand_table->columns.push_back(Column::reals("assigned_latency_us", lat));
+    demand_table->columns.push_back(Column::reals("served_share", a.served));
+    if (R.placed->solved()) R.zones.tables.push_back(assignments_table(*R.placed, s.model, R.sites, *R.demand));
+  }
+  std::vector<Microseconds> survival_budgets;
+  for (const Target& t : s.targets)
+    if (t.kind == TargetKind::survivable &&
+        std::find(survival_budgets.begin(), survival_budgets.end(), t.budget) == survival_budgets.end())
+      survival_budgets.push_back(t.budget);
+  if (!survival_budgets.empty() && demand_table) {
+    progress.phase("fibre-cut analysis");
+    for (const Microseconds& b : survival_budgets) {
+      const std::vector<char> ok = survivable_demand(R.prepared, R.demand->pos, site_open,
+                                                     b.value / s.model.metric_factor(), s.zones.options.access_from,
+                                                     edge_group, options.threads);
+      demand_table->columns.push_back(Column::integers(survives_field(b), std::vector<std::int64_t>(ok.begin(), ok.end())));
+    }
+  }
 
   progress.phase("targets");
   RunTables tables;
@@ -201,6 +353,7 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   for (const FeatureTable& t : R.zones.tables) {
     if (t.name == kZonesLayer) tables.zones = &t;
     if (t.name == kDemandLayer) tables.demand = &t;
+    if (t.name == kSitesLayer) tables.sites = &t;
   }
   R.targets = evaluate_targets(s, tables, R.boundaries);
 
@@ -284,13 +437,23 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
       warnings.push_back(fmt::format("boundary '{}': {} invalid polygon(s) repaired with MakeValid", b.name, b.layer.repaired));
   }
   S["warnings"] = warnings;
-  if (s.placement) {
-    S["placement"] = {{"status", "not run"},
-                      {"reason", "the scenario's [placement] (" + s.placement->problem +
-                                     ") is accepted but plan does not run placement yet; use lightcone place"},
-                      {"problem", s.placement->problem}};
+  if (R.placed) {
+    Json p = place_json(*R.placed, R.place_options, s.model, R.sites, *R.demand, off.size());
+    p.erase("command");
+    p.erase("model");
+    p.erase("sites_off_network");
+    if (!R.placed->solved())
+      p["zones_from"] = "existing and required sites only: the placement found no plan";
+    S["placement"] = p;
   } else {
     S["placement"] = {{"status", "not run"}, {"reason", "the scenario has no [placement] table"}};
+  }
+  if (!survival_budgets.empty()) {
+    Json sv = {{"cuts", cuts_text}, {"budgets", Json::array()}};
+    for (const auto& b : survival_budgets) sv["budgets"].push_back(format_duration(b));
+    sv["fields"] = Json::array();
+    for (const auto& b : survival_budgets) sv["fields"].push_back(survives_field(b));
+    S["survivability"] = sv;
   }
   S["targets"] = Json::array();
   for (const TargetResult& t : R.targets) S["targets"].push_back(target_json(t));
@@ -357,6 +520,15 @@ void write_run(const std::string& dir, ScenarioRun& R, Progress& progress, unsig
   if (R.zones.surface) write_geotiff((d / kRunTif).string(), *R.zones.surface);
   write_tables((d / kRunGpkg).string(), tables);
   R.zones.tables = std::move(tables);  // kept for callers that evaluate again
+  // Quick-look maps for the report, drawn from the files just written.
+  progress.phase("maps");
+  fs::remove_all(d / kRunMaps, ec);
+  const std::vector<std::string> maps = render_run_maps((d / kRunGpkg).string(),
+                                                        R.zones.surface ? (d / kRunTif).string() : std::string(),
+                                                        (d / kRunMaps).string());
+  R.summary["maps"] = Json::array();
+  for (const std::string& m : maps)
+    R.summary["maps"].push_back((fs::path(kRunMaps) / fs::path(m).filename()).generic_string());
   write_text_file((d / kRunSummary).string(), R.summary.dump(2) + "\n");
   write_text_file((d / kRunReport).string(), plan_report_markdown(R.summary));
   progress.done();

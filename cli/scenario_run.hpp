@@ -14,6 +14,8 @@
 #include "io/polygons.hpp"
 #include "io/source.hpp"
 #include "latency/prepared.hpp"
+#include "report/place_job.hpp"
+#include "report/run_maps.hpp"
 #include "report/zones_job.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/targets.hpp"
@@ -27,7 +29,7 @@ inline constexpr const char* kRunSummary = "summary.json";
 inline constexpr const char* kRunReport = "report.md";
 inline constexpr const char* kRunTimings = "timings.json";
 inline constexpr const char* kRunCheck = "check.json";
-inline constexpr const char* kBoundariesLayer = "boundaries";
+inline constexpr const char* kRunMaps = "maps";  // quick-look PNGs (report/run_maps.hpp)
 
 // Progress lines on stderr, only when stderr is a terminal; wall time per phase.
 class Progress {
@@ -67,6 +69,8 @@ struct ScenarioRun {
   std::vector<BoundaryRead> boundary_layers;
   Boundaries boundaries;
   PreparedNetwork prepared;
+  PlaceJobOptions place_options;   // when the scenario has [placement]
+  std::optional<PlaceJobResult> placed;
   ZonesJobResult zones;            // tables, grid, summary of the zones job
   std::vector<TargetResult> targets;
   nlohmann::ordered_json summary;  // the run's summary.json

@@ -1,6 +1,7 @@
 #include "placement/mip.hpp"
 
 #include <Cbc_C_Interface.h>
+#include <Clp_C_Interface.h>
 #include <CoinFinite.hpp>
 
 #include <algorithm>
@@ -56,13 +57,39 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
   const std::vector<double> lower = finite(m_lower), upper = finite(m_upper);
   const std::vector<double> rlower = finite(m_row_lower), rupper = finite(m_row_upper);
 
+  // Pure LPs go to Clp's dual simplex directly: CBC's LP path (through CbcMain1 and
+  // ClpPresolve) crashed on small transportation LPs (seen: SIGSEGV in
+  // ClpPresolve::gutsOfPresolvedModel), and Clp without presolve is deterministic.
+  if (std::none_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; })) {
+    Clp_Simplex* clp = Clp_newModel();
+    Clp_setLogLevel(clp, 0);
+    Clp_loadProblem(clp, n, rows(), starts.data(), index.data(), value.data(), lower.data(), upper.data(), m_obj.data(),
+                    rlower.data(), rupper.data());
+    Clp_setMaximumSeconds(clp, time_limit_s);
+    Clp_dual(clp, 0);
+    MipResult r;
+    const int status = Clp_status(clp);  // 0 optimal, 1 primal infeasible, 3 stopped on limits
+    r.proven_infeasible = status == 1;
+    r.time_limit = status == 3;
+    if (status == 0) {
+      const double* x = Clp_getColSolution(clp);
+      r.x.assign(x, x + n);
+      r.objective = Clp_objectiveValue(clp);
+      r.bound = r.objective;
+      r.has_solution = satisfies(r.x);
+      r.proven_optimal = r.has_solution;
+      if (!r.has_solution) r.x.clear();
+    }
+    Clp_deleteModel(clp);
+    return r;
+  }
+
   // CBC 2.10's preprocessing (CglPreProcess) returned "proven optimal" answers that are
   // not optimal on capacitated assignment models (continuous z_ij ≤ x_j with capacity
   // rows Σ load·z ≤ cap·x; e.g. a capacitated p-median 2 % above the optimum, with the
   // right sites but a worse assignment). Models with continuous columns skip it; pure
   // 0-1 covering models keep it.
   const bool all_integer = std::all_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; });
-  const bool any_integer = std::any_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; });
   // CBC 2.10's CbcMain1 can abort inside its MIP-start handling after preprocessing
   // (seen: "Illegal index <columns> in ClpModel::getColumnName" on MCLP models whose
   // objective lies on continuous columns); Cbc_solve then returns with status −1 and a
@@ -73,11 +100,6 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
                     m_obj.data(), rlower.data(), rupper.data());
     for (int j = 0; j < n; ++j)
       if (m_integer[static_cast<std::size_t>(j)]) Cbc_setInteger(model, j);
-    if (!any_integer) {
-      // Without integer columns Cbc_solve solves the LP only and leaves the status
-      // queries used below unset: a fixed integer column keeps it on the MIP path.
-      Cbc_addCol(model, "fixed", 0.0, 0.0, 0.0, 1, 0, nullptr, nullptr);
-    }
     Cbc_setObjSense(model, 1.0);
     Cbc_setLogLevel(model, 0);
     Cbc_setMaximumSeconds(model, time_limit_s);

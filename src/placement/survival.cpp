@@ -144,4 +144,17 @@ SurvivalRows survival_rows(const Network& net, const Graph& graph, const Segment
   return rows;
 }
 
+std::vector<char> survivable_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
+                                      const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
+                                      std::span<const Source> sites, double budget_us, const CutScenarios& scenarios,
+                                      unsigned threads) {
+  const Coverage cov = build_coverage(net, graph, index, model, mode, demand, sites, budget_us, threads);
+  const SurvivalRows rows = survival_rows(net, graph, index, model, mode, demand, sites, budget_us, cov, scenarios, threads);
+  std::vector<char> ok(demand.size(), 0);
+  for (std::size_t d = 0; d < demand.size(); ++d) ok[d] = cov.first[d + 1] > cov.first[d];
+  for (std::size_t r = 0; r < rows.rows(); ++r)
+    if (rows.first[r + 1] == rows.first[r]) ok[rows.demand[r]] = 0;
+  return ok;
+}
+
 }  // namespace lightcone

@@ -42,4 +42,11 @@ SurvivalRows survival_rows(const Network& net, const Graph& graph, const Segment
                            std::span<const Source> candidates, double budget_us, const Coverage& coverage,
                            const CutScenarios& scenarios, unsigned threads = 0);
 
+// Per demand: 1 when some site covers it within budget_us and, under every cut scenario,
+// some site still does; else 0. Sources with node kNone are ignored (closed sites).
+std::vector<char> survivable_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
+                                      const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
+                                      std::span<const Source> sites, double budget_us, const CutScenarios& scenarios,
+                                      unsigned threads = 0);
+
 }  // namespace lightcone

@@ -80,6 +80,16 @@ std::string plan_report_markdown(const Json& s) {
   }
   md += "\n";
 
+  if (s.contains("maps") && !s["maps"].empty()) {
+    md += "## Maps\n\n";
+    for (const Json& m : s["maps"]) {
+      const std::string file = m.get<std::string>();
+      const std::string stem = file.substr(file.rfind('/') + 1, file.rfind('.') - file.rfind('/') - 1);
+      const std::string title = stem == "zones" ? "Latency zones" : stem == "surface" ? "Latency surface" : "Placement";
+      md += "![" + title + "](" + file + ")\n\n";
+    }
+  }
+
   md += "## Coverage per budget\n\n";
   const bool has_demand = s.contains("demand");
   md += "| budget (" + metric + ") | zone area (km²) | sites involved |";
@@ -128,7 +138,45 @@ std::string plan_report_markdown(const Json& s) {
                       ts["all_hold"].get<bool>() ? "" : " — `lightcone check` would exit 1");
   }
 
-  md += "## Placement\n\n" + str(s["placement"], "status") + ": " + str(s["placement"], "reason", "") + "\n\n";
+  md += "## Placement\n\n";
+  const Json& pl = s["placement"];
+  if (!pl.contains("problem")) {
+    md += str(pl, "status") + ": " + str(pl, "reason", "") + "\n\n";
+  } else {
+    auto num = [](const Json& v) { return v.is_number() ? thousands(v.get<double>(), 1) : std::string("-"); };
+    const std::string gap = pl["gap"].is_number() ? fmt::format("{:.3f} %", 100.0 * pl["gap"].get<double>()) : "-";
+    md += fmt::format("Problem **{}**{}{}: **{}** ({}), objective {} ({}), bound {}, gap {}.\n\n", str(pl, "problem"),
+                      pl["budget_us"].is_null() ? "" : fmt::format(" at {:.0f} µs {}", pl["budget_us"].get<double>(), metric),
+                      pl.contains("p") ? fmt::format(", p = {}", pl["p"].get<int>()) : "", str(pl, "status"),
+                      str(pl, "method"), num(pl["objective"]), str(pl, "objective_is"), num(pl["bound"]), gap);
+    const Json& red = pl["reductions"];
+    md += fmt::format("Reductions: demand rows {} → {}, candidates {} → {}.", red["demand_rows_before"].dump(),
+                      red["demand_rows_after"].dump(), red["candidates_before"].dump(), red["candidates_after"].dump());
+    if (pl.contains("survivable"))
+      md += fmt::format(" Survivable: {} cut scenarios ({}).", pl["survivable"]["scenarios"].dump(), str(pl["survivable"], "cuts"));
+    md += "\n\n";
+    if (pl.contains("reason")) md += str(pl, "reason") + "\n\n";
+    if (pl.contains("zones_from")) md += "Zones: " + str(pl, "zones_from") + ".\n\n";
+    md += fmt::format("{} open sites, {} new:\n\n| site | status | weight served | load ({}) |\n|---|---|---:|---:|\n",
+                      pl["open_sites"].size(), pl["new_sites"].dump(), str(pl, "capacity_unit"));
+    for (const Json& o : pl["open_sites"]) {
+      md += fmt::format("| {} | {} | {} | {} |\n", cell(str(o, "site_id")), str(o, "status"),
+                        thousands(o["weight"].get<double>(), 0), thousands(o["load"].get<double>(), 1));
+    }
+    md += "\n";
+    if (!pl["uncoverable_demand_fids"].empty())
+      md += fmt::format("{} demand features no candidate can cover (FIDs in summary.json).\n\n",
+                        pl["uncoverable_demand_fids"].size());
+  }
+  if (s.contains("survivability")) {
+    md += "Fibre-cut analysis: " + str(s["survivability"], "cuts") + " cut one at a time; demand fields ";
+    bool first_field = true;
+    for (const Json& f : s["survivability"]["fields"]) {
+      md += (first_field ? "`" : ", `") + f.get<std::string>() + "`";
+      first_field = false;
+    }
+    md += " say whether coverage survives every cut.\n\n";
+  }
 
   md += "## Warnings\n\n";
   if (s["warnings"].empty()) md += "None.\n\n";
@@ -148,6 +196,8 @@ std::string plan_report_markdown(const Json& s) {
                       str(s["surface"], "file"), metric, s["surface"]["epsg"].get<int>(), s["surface"]["cell_m"].get<double>(),
                       s["surface"]["width"].get<int>(), s["surface"]["height"].get<int>());
   }
+  if (s.contains("maps") && !s["maps"].empty())
+    md += "- `maps/`: the quick-look PNG maps above, drawn by lightcone (`lightcone render` draws them again).\n";
   md += "- `summary.json`: everything above as JSON; `timings.json`: wall times (the only file that differs between identical runs).\n";
   return md;
 }

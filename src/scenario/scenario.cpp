@@ -368,6 +368,25 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
     t.missing("budget", "Problem " + p.problem + " needs a latency budget, e.g. budget = \"1ms\".");
   }
   if (p.problem != "lscp" && !p.p) t.missing("p", "Problem " + p.problem + " needs the number of sites to open, e.g. p = 5.");
+  if (auto v = t.integer("k")) {
+    if (*v < 1) t.fail("k", t.what("k") + " must be at least 1 (each demand covered by at least k open sites).");
+    if (p.problem != "lscp") t.fail("k", t.what("k") + " (backup coverage) works with problem = \"lscp\" only.");
+    p.k = static_cast<int>(*v);
+  }
+  if (auto v = t.boolean("survive")) {
+    if (*v && p.problem != "lscp" && p.problem != "mclp") {
+      t.fail("survive", t.what("survive") + " works with problem = \"lscp\" or \"mclp\" only.");
+    }
+    p.survive = *v;
+  }
+  if (t.has("money")) {
+    const double v = *t.number("money");
+    if (!(v >= 0)) t.fail("money", t.what("money") + " must not be negative (the most the new sites may cost).");
+    if (p.problem != "mclp") t.fail("money", t.what("money") + " (a limit on the cost of new sites) works with problem = \"mclp\" only.");
+    p.money = v;
+  }
+  if (t.has("capacity_unit")) p.capacity_unit = t.required_string("capacity_unit", "");
+  if (!s.demand) ctx.fail(p.line, "[placement] needs demand to place sites for: add a [demand] table.");
   s.placement = p;
 }
 
@@ -446,6 +465,13 @@ Target read_target(const Context& ctx, const toml::table& tt, std::size_t index,
     if (!(v->value > 0)) t.fail("max_latency", t.what("max_latency") + " must be greater than zero.");
     g.max_latency = *v;
   }
+  if (g.kind == TargetKind::new_sites && !s.placement) {
+    ctx.fail(t.line("kind"), "target '" + g.name + "' (new_sites) counts the sites a placement opens: add a [placement] table.");
+  }
+  if (g.kind == TargetKind::capacity && s.sites.capacity_field.empty()) {
+    ctx.fail(t.line("kind"), "target '" + g.name + "' (capacity) needs site capacities: set capacity_field in [sites] "
+                     "(and load_field in [demand]; DEFAULT load 1 per demand feature).");
+  }
   if (g.kind == TargetKind::new_sites) {
     const auto v = t.integer("max_new_sites");
     if (!v) t.missing("max_new_sites", "Give the largest number of new sites allowed, e.g. max_new_sites = 5.");
@@ -503,7 +529,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   {
     const TableReader t(ctx, *net, "[network]",
                         with_layer_keys({"length_field", "length_unit", "group_index_field", "slack_field", "delay_field",
-                                         "delay_unit", "snap", "split_shared"}));
+                                         "delay_unit", "snap", "split_shared", "risk_group_field"}));
     NetworkSpec& n = s.network;
     n.source = read_layer(ctx, t, "the fibre lines");
     n.fields.length = field_key(t, n.source, "length_field");
@@ -512,6 +538,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
     n.fields.slack = field_key(t, n.source, "slack_field");
     n.fields.delay = field_key(t, n.source, "delay_field");
     n.fields.delay_unit = unit_key(t, "delay_unit", {"us", "ms"}, "time");
+    n.fields.risk_group = field_key(t, n.source, "risk_group_field");
     if (!n.fields.length.empty() && n.fields.length_unit.empty()) {
       t.missing("length_unit", "length_field '" + n.fields.length + "' needs its unit: length_unit = \"km\" or \"m\".");
     }
@@ -583,7 +610,10 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
     read_surface(ctx, TableReader(ctx, *surface, "[surface]", {"enabled", "cell_size", "epsg", "extent"}), s.surface);
   }
   if (const toml::table* placement = top.table("placement")) {
-    read_placement(ctx, TableReader(ctx, *placement, "[placement]", {"problem", "p", "budget", "time_limit"}), s);
+    read_placement(ctx,
+                   TableReader(ctx, *placement, "[placement]",
+                               {"problem", "p", "budget", "time_limit", "k", "survive", "money", "capacity_unit"}),
+                   s);
   }
 
   if (const toml::node* targets = top.node("target")) {

@@ -60,14 +60,14 @@ struct SitesSpec {
   ScenarioLayer source;
   PointFields fields;        // id (DEFAULT: site_id if present, else FID), entry delay (+ unit)
   std::string status_field;  // empty: "status" if the layer has it, else every site "existing"
-  std::string capacity_field;  // for placement (read and checked; not used by plan yet)
-  std::string cost_field;      // for placement (read and checked; not used by plan yet)
+  std::string capacity_field;  // placement capacities and the capacity target
+  std::string cost_field;      // placement costs (DEFAULT: 1 per new site)
 };
 
 struct DemandSpec {
   ScenarioLayer source;
   std::string weight_field;  // empty: weight 1 per feature
-  std::string load_field;    // for capacity targets (read and checked; not used yet)
+  std::string load_field;    // placement and capacity target load (DEFAULT: 1 per feature)
 };
 
 struct BoundarySpec {
@@ -88,12 +88,17 @@ struct SurfaceSpec {
   std::optional<LonLatBox> extent;    // DEFAULT: the largest zone's bounding box
 };
 
-// Accepted and checked now; the placement run is wired later.
+// The placement `plan` runs before the zones: the sites it opens (existing, required and
+// chosen) are the sites the zones, demand evaluation and targets see.
 struct PlacementSpec {
   std::string problem;                   // lscp, mclp, pmedian or pcenter
   std::optional<std::int64_t> p;         // sites to open (all but lscp)
   std::optional<Microseconds> budget;    // lscp and mclp
-  std::optional<Microseconds> time_limit;
+  std::optional<Microseconds> time_limit;  // DEFAULT: 60 s
+  int k = 1;                               // backup coverage (lscp)
+  bool survive = false;                    // coverage survives any single cut (lscp, mclp)
+  std::optional<double> money;             // limit on the cost of new sites (mclp)
+  std::string capacity_unit = "units";     // the unit of capacity and load, for outputs
   int line = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "core/error.hpp"
@@ -47,23 +48,9 @@ class Evaluator {
       case TargetKind::demand_share: demand_share(t, r); break;
       case TargetKind::area_share: area_share(t, r); break;
       case TargetKind::worst_latency: worst_latency(t, r); break;
-      case TargetKind::new_sites:
-        r.unit = "sites";
-        r.at_least = false;
-        r.required = static_cast<double>(t.max_new_sites);
-        r.required_text = fmt::format("<= {}", t.max_new_sites);
-        not_evaluated(r, "not evaluated: no placement in this run");
-        break;
-      case TargetKind::survivable:
-        share_header(t, r);
-        not_evaluated(r, "not evaluated: this run has no fibre-cut analysis (it needs a placement run)");
-        break;
-      case TargetKind::capacity:
-        r.unit = "share";
-        r.required = 1.0;
-        r.required_text = "every site";
-        not_evaluated(r, "not evaluated: no placement in this run (no assignments to sites)");
-        break;
+      case TargetKind::new_sites: new_sites(t, r); break;
+      case TargetKind::survivable: survivable(t, r); break;
+      case TargetKind::capacity: capacity(t, r); break;
     }
     return r;
   }
@@ -204,6 +191,81 @@ class Evaluator {
     r.verdict = worst <= r.required ? Verdict::pass : Verdict::fail;
   }
 
+  // Open sites that are not existing ones: status "chosen" or "required" with open = 1.
+  void new_sites(const Target& t, TargetResult& r) {
+    r.unit = "sites";
+    r.at_least = false;
+    r.required = static_cast<double>(t.max_new_sites);
+    r.required_text = fmt::format("<= {}", t.max_new_sites);
+    const Column* open = m_run.sites ? find_column(*m_run.sites, "open") : nullptr;
+    if (!open) return not_evaluated(r, "not evaluated: no placement in this run (the sites layer has no 'open' field)");
+    const Column& status = require_column(*m_run.sites, "status", Column::Type::text);
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < status.text.size(); ++i)
+      n += open->integer[i] != 0 && (status.text[i] == "chosen" || status.text[i] == "required");
+    r.actual = static_cast<double>(n);
+    r.margin = r.required - static_cast<double>(n);
+    r.actual_text = std::to_string(n);
+    r.margin_text = fmt::format("{:+}", t.max_new_sites - static_cast<std::int64_t>(n));
+    r.verdict = static_cast<double>(n) <= r.required ? Verdict::pass : Verdict::fail;
+    if (r.verdict == Verdict::fail) r.message = fmt::format("the placement opens {} new sites", n);
+  }
+
+  // Weight share (inside the boundary) whose coverage at the budget survives every cut:
+  // the demand field survives_<budget> written by plan.
+  void survivable(const Target& t, TargetResult& r) {
+    share_header(t, r);
+    const FeatureTable& d = demand();
+    const std::string field = survives_field(t.budget);
+    const Column* ok = find_column(d, field);
+    if (!ok) return not_evaluated(r, "not evaluated: the run's demand has no field '" + field + "' (no cut analysis)");
+    const Column& w = require_column(d, "weight", Column::Type::real);
+    const std::vector<bool>& in = inside(t.boundary);
+    double total = 0.0, kept = 0.0;
+    for (std::size_t i = 0; i < d.coords.size(); ++i) {
+      if (!in[i]) continue;
+      total += w.real[i];
+      if (ok->integer[i] != 0) kept += w.real[i];
+    }
+    if (!(total > 0.0)) {
+      r.verdict = Verdict::fail;
+      r.actual_text = "-";
+      r.margin_text = "-";
+      r.message = t.boundary.empty() ? "no demand weight in the run" : "no demand weight inside boundary '" + t.boundary + "'";
+      return;
+    }
+    set_share(r, kept / total);
+  }
+
+  // Every site's assigned load within its capacity: the sites fields load and capacity.
+  void capacity(const Target&, TargetResult& r) {
+    r.unit = "share";
+    r.at_least = false;
+    r.required = 1.0;
+    r.required_text = "<= 100.00 % of capacity";
+    const Column* load = m_run.sites ? find_column(*m_run.sites, "load") : nullptr;
+    const Column* cap = m_run.sites ? find_column(*m_run.sites, "capacity") : nullptr;
+    if (!load || !cap) return not_evaluated(r, "not evaluated: the run's sites have no load and capacity fields");
+    const Column& id = require_column(*m_run.sites, "site_id", Column::Type::text);
+    double worst = 0.0;
+    std::string worst_site;
+    for (std::size_t i = 0; i < load->real.size(); ++i) {
+      const double c = cap->real[i], l = load->real[i];
+      if (std::isnan(c) || std::isnan(l) || l <= 0.0) continue;
+      const double u = c > 0.0 ? l / c : std::numeric_limits<double>::infinity();
+      if (u > worst) {
+        worst = u;
+        worst_site = id.text[i];
+      }
+    }
+    r.actual = worst;
+    r.margin = 1.0 - worst;
+    r.actual_text = std::isfinite(worst) ? percent(worst) : "load on zero capacity";
+    r.margin_text = std::isfinite(worst) ? points(1.0 - worst) : "-";
+    r.verdict = worst <= 1.0 + 1e-9 ? Verdict::pass : Verdict::fail;
+    if (!worst_site.empty()) r.message = (r.verdict == Verdict::pass ? "fullest site: " : "over capacity: ") + worst_site;
+  }
+
   const RunTables& m_run;
   const Boundaries& m_boundaries;
   std::map<std::string, std::vector<bool>> m_inside;
@@ -219,6 +281,12 @@ std::string_view to_string(Verdict v) {
     case Verdict::not_evaluated: return "not evaluated";
   }
   return "?";
+}
+
+std::string survives_field(Microseconds budget) {
+  std::string s = format_duration(budget);
+  std::replace(s.begin(), s.end(), '.', 'p');
+  return "survives_" + s;
 }
 
 std::vector<TargetResult> evaluate_targets(const Scenario& scenario, const RunTables& run, const Boundaries& boundaries) {

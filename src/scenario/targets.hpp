@@ -8,9 +8,14 @@
 //                  (ellipsoidal areas; zone = union of zone features with budget_us ≤ budget)
 //   worst_latency  max latency_us of demand inside the boundary ≤ max_latency; any
 //                  unreachable point makes it fail
-//   new_sites, survivable, capacity: need a placement or cut analysis this run does not
-//                  have; their verdict is `not_evaluated`, which fails the check (a gate
-//                  must not pass what it did not check).
+//   new_sites      open sites of status chosen or required (sites fields open, status)
+//                  ≤ max_new_sites
+//   survivable     weight inside the boundary whose coverage at the budget survives
+//                  every single cut (demand field survives_<budget>, written by plan)
+//                  / weight inside it ≥ min_share
+//   capacity       max over sites of load / capacity (sites fields load, capacity) ≤ 1
+//   A run without the fields a target needs (e.g. a GeoPackage from `zones`) gives
+//   `not_evaluated`, which fails the check (a gate must not pass what it did not check).
 // Shares are fractions; latencies µs in the run's metric. Margins are signed so that
 // positive means "holds with room": actual − required for minimums, required − actual
 // for maximums.
@@ -53,6 +58,7 @@ struct RunTables {
   Metric metric = Metric::rtt;
   const FeatureTable* zones = nullptr;   // polygons with column budget_us
   const FeatureTable* demand = nullptr;  // points with columns weight, latency_us (NULL: unreachable); may be null
+  const FeatureTable* sites = nullptr;   // points with site_id, status[, open, load, capacity]; may be null
 };
 
 // Boundaries by name, each the union of its layer's polygons (WGS 84).
@@ -66,6 +72,9 @@ std::vector<TargetResult> evaluate_targets(const Scenario& scenario, const RunTa
 // budget_us ≤ budget_us (full disks or nested rings alike). InputError when no feature
 // has exactly that budget.
 MultiPolygon zone_at_budget(const FeatureTable& zones, double budget_us);
+
+// "survives_1ms": the demand field with the survivable-coverage flag at a budget.
+std::string survives_field(Microseconds budget);
 
 // True when every target holds.
 bool all_hold(const std::vector<TargetResult>& results);

@@ -10,8 +10,11 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <stdexcept>
 
+#include "io/read_table.hpp"
 #include "support/cli_runner.hpp"
 
 namespace lightcone {
@@ -26,6 +29,7 @@ using test::slurp;
 const std::string kData = std::string(LIGHTCONE_SOURCE_DIR) + "/data";
 const std::string kQingdao = kData + "/qingdao.toml";
 const std::string kIris = kData + "/iris.toml";
+const std::string kEdge = kData + "/qingdao-edge.toml";
 // Cutting this "Qingdao regional link" (fid 844 of data/shandong_sample.gpkg:fibre)
 // leaves north Qingdao's demand beyond 1 ms of the Laixi edge site: 99.7 % → 98.0 %.
 const std::string kKeyLink = "844";
@@ -78,7 +82,9 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   ASSERT_EQ(plan.code, 0) << plan.err;
   EXPECT_EQ(plan.err, "") << "progress only when stderr is a terminal";
   EXPECT_NE(plan.out.find("targets: 5 of 5 hold"), std::string::npos) << plan.out;
-  EXPECT_EQ(dir_entries(run), (std::vector<std::string>{"report.md", "run.gpkg", "run.tif", "summary.json", "timings.json"}));
+  EXPECT_EQ(dir_entries(run),
+            (std::vector<std::string>{"maps", "report.md", "run.gpkg", "run.tif", "summary.json", "timings.json"}));
+  EXPECT_EQ(dir_entries(run + "/maps"), (std::vector<std::string>{"surface.png", "zones.png"}));
   const auto s = nlohmann::json::parse(slurp(run + "/summary.json"));
   EXPECT_EQ(s["command"], "plan");
   EXPECT_EQ(s["scenario"]["name"], "qingdao");
@@ -98,6 +104,7 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   EXPECT_EQ(report.rfind("# lightcone plan: qingdao\n", 0), 0u);
   EXPECT_NE(report.find("| qingdao-1ms | demand_share | qingdao | 1ms | >= 99.00 % |"), std::string::npos) << report;
   EXPECT_NE(report.find("5 of 5 targets hold."), std::string::npos);
+  EXPECT_NE(report.find("![Latency zones](maps/zones.png)"), std::string::npos) << report;
   const auto timings = nlohmann::json::parse(slurp(run + "/timings.json"));
   EXPECT_EQ(timings["threads"], 2);
   EXPECT_GT(timings["total_seconds"].get<double>(), 0.0);
@@ -106,7 +113,7 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   const CliResult again = run_lightcone({"plan", kQingdao, "--out", dir.file("again"), "--threads", "1"});
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(replace(again.out, dir.file("again/"), "DIR/"), replace(plan.out, run + "/", "DIR/"));
-  for (const char* f : {"run.gpkg", "run.tif", "summary.json", "report.md"}) {
+  for (const char* f : {"run.gpkg", "run.tif", "summary.json", "report.md", "maps/zones.png", "maps/surface.png"}) {
     EXPECT_EQ(slurp(dir.file("again/") + f), slurp(run + "/" + f)) << f << " differs between 1 and 2 threads";
   }
 }
@@ -132,6 +139,82 @@ TEST(PlanCli, ShippedScenariosPassCheck) {
   const std::string junit = slurp(dir.file("iris.xml"));
   EXPECT_NE(junit.find("<testsuite name=\"iris\" tests=\"2\" failures=\"0\""), std::string::npos) << junit;
   EXPECT_EQ(junit.find("<failure"), std::string::npos) << junit;
+}
+
+// data/qingdao-edge.toml: plan runs the placement (MCLP p = 2, survivable, capacitated)
+// before the zones; the zones, demand and targets see the open sites only; the three
+// placement targets are evaluated from the run's layers, also from a stored run.
+TEST(PlanCli, PlacementScenarioOpensSitesAndEvaluatesPlacementTargets) {
+  ScratchDir dir;
+  const std::string run = dir.file("edge");
+  CliResult r = run_lightcone({"plan", kEdge, "--out", run, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto s = nlohmann::json::parse(r.out);
+  const auto& p = s["placement"];
+  EXPECT_EQ(p["problem"], "mclp");
+  EXPECT_EQ(p["status"], "optimal");
+  EXPECT_EQ(p["new_sites"], 2);
+  EXPECT_EQ(p["survivable"]["cuts"], "every single fibre edge");
+  EXPECT_GT(p["survivable"]["scenarios"].get<int>(), 100);
+  std::set<std::string> open;
+  for (const auto& o : p["open_sites"]) open.insert(o["site_id"].get<std::string>());
+  for (const char* existing : {"qd-ai-cc", "cu-qd-icc", "cm-qd-cloud"}) EXPECT_TRUE(open.count(existing)) << existing;
+  EXPECT_EQ(open.size(), 5u);
+  // The zones search from the open sites only.
+  EXPECT_EQ(s["budgets"][0]["sites_involved"].get<std::size_t>(), open.size());
+  ASSERT_EQ(s["targets"].size(), 4u);
+  for (const auto& t : s["targets"]) EXPECT_EQ(t["verdict"], "pass") << t.dump();
+  EXPECT_EQ(s["targets"][2]["actual"], 2.0);
+
+  // The layers the targets read: chosen sites, loads within capacity, survives_1ms.
+  auto column = [](const FeatureTable& t, const std::string& name) -> const Column& {
+    for (const Column& c : t.columns)
+      if (c.name == name) return c;
+    throw std::runtime_error("no column " + name + " in " + t.name);
+  };
+  const FeatureTable sites = read_table(run + "/run.gpkg", "sites");
+  std::size_t chosen = 0, open_sites = 0;
+  for (std::size_t i = 0; i < sites.coords.size(); ++i) {
+    if (column(sites, "open").integer[i] == 0) continue;
+    ++open_sites;
+    chosen += column(sites, "status").text[i] == "chosen";
+    EXPECT_LE(column(sites, "load").real[i], column(sites, "capacity").real[i] + 1e-9) << column(sites, "site_id").text[i];
+  }
+  EXPECT_EQ(open_sites, 5u);
+  EXPECT_EQ(chosen, 2u);
+  const FeatureTable demand = read_table(run + "/run.gpkg", "demand");
+  const Column& survives = column(demand, "survives_1ms");
+  const Column& latency = column(demand, "latency_us");
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < demand.coords.size(); ++i) {
+    if (survives.integer[i] == 0) continue;
+    ++kept;
+    EXPECT_LE(latency.real[i], 1000.0) << "a point that survives every cut is covered without cuts";
+  }
+  EXPECT_GT(kept, demand.coords.size() * 9 / 10);
+  EXPECT_GT(read_table(run + "/run.gpkg", "assignments").coords.size(), 2000u);
+  const std::string report = slurp(run + "/report.md");
+  EXPECT_NE(report.find("Problem **mclp**"), std::string::npos) << report;
+  EXPECT_NE(report.find("![Placement](maps/placement.png)"), std::string::npos) << report;
+  EXPECT_EQ(dir_entries(run + "/maps"), (std::vector<std::string>{"placement.png", "zones.png"}));
+
+  // Deterministic: the same plan on one thread writes the same bytes.
+  ASSERT_EQ(run_lightcone({"plan", kEdge, "--out", dir.file("edge1"), "--threads", "1"}).code, 0);
+  for (const char* f : {"run.gpkg", "summary.json", "report.md", "maps/placement.png"})
+    EXPECT_EQ(slurp(dir.file("edge1/") + f), slurp(run + "/" + f)) << f << " differs between 1 and all threads";
+
+  // check on the stored run gives the same verdicts; a tighter variant fails by name.
+  r = run_lightcone({"check", kEdge, "--run", run, "--json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  const auto c = nlohmann::json::parse(r.out);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(c["targets"][i]["actual"], s["targets"][i]["actual"]) << i;
+  const std::string tight = dir.file("tight.toml");
+  write_file(tight, replace(replace(slurp(kEdge), "path = \"shandong_sample.gpkg\"", "path = \"" + kData + "/shandong_sample.gpkg\""),
+                            "max_new_sites = 2", "max_new_sites = 1"));
+  r = run_lightcone({"check", tight, "--run", run, "--junit", dir.file("tight.xml")});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("new-sites"), std::string::npos) << r.out;
+  EXPECT_NE(slurp(dir.file("tight.xml")).find("name=\"new-sites\">\n      <failure type=\"target failed\""), std::string::npos);
 }
 
 TEST(PlanCli, CuttingAKeyLinkFailsTheQingdaoTargetAndDiffReportsTheLoss) {

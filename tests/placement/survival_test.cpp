@@ -8,6 +8,7 @@
 //
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "latency/point_latency.hpp"
@@ -95,6 +96,39 @@ TEST(Survival, RowsEqualBruteForceOverEverySingleCut) {
                 std::set<std::uint32_t>(rows.sites.begin() + rows.first[r], rows.sites.begin() + rows.first[r + 1]));
   EXPECT_EQ(got, expected);
   EXPECT_FALSE(expected.empty()) << "the instance must have cuts that matter";
+}
+
+TEST(Survival, SurvivableCoverageFlagsEqualBruteForceForEveryOpenSet) {
+  LatencyModel model;
+  model.max_access = Metres{3000};
+  const Instance inst = make_instance(model);
+  const double budget = 150.0;
+  Graph graph(inst.net);
+  SegmentIndex index(inst.net);
+  const CutScenarios cuts = single_edge_cuts(inst.net);
+  const auto base = covered_sets(inst.net, model, inst.candidates, inst.demand, budget);
+  std::vector<std::vector<std::set<std::uint32_t>>> after;
+  for (EdgeId e = 0; e < inst.net.edges(); ++e)
+    after.push_back(covered_sets(without_edge(inst.net, e), model, inst.candidates, inst.demand, budget));
+  int survivors = 0, losers = 0;
+  for (unsigned mask = 1; mask < (1u << inst.candidates.size()); ++mask) {
+    std::vector<Source> open(inst.candidates.size(), Source{kNone, 0.0});
+    for (std::uint32_t j = 0; j < open.size(); ++j)
+      if (mask & (1u << j)) open[j] = inst.candidates[j];
+    const std::vector<char> got = survivable_coverage(inst.net, graph, index, model, AccessFrom::edges, inst.demand,
+                                                      open, budget, cuts, 2);
+    for (std::uint32_t d = 0; d < inst.demand.size(); ++d) {
+      auto any_open = [&](const std::set<std::uint32_t>& s) {
+        return std::any_of(s.begin(), s.end(), [&](std::uint32_t j) { return (mask >> j) & 1u; });
+      };
+      bool expected = any_open(base[d]);
+      for (const auto& a : after) expected = expected && any_open(a[d]);
+      EXPECT_EQ(got[d] != 0, expected) << "open mask " << mask << ", demand " << d;
+      (expected ? survivors : losers)++;
+    }
+  }
+  EXPECT_GT(survivors, 0);
+  EXPECT_GT(losers, 0);
 }
 
 TEST(Survival, SurvivableCoverAddsTheSiteBeyondTheBridge) {

@@ -145,20 +145,100 @@ TEST(Targets, WorstLatencyFailsOnUnreachableDemand) {
   EXPECT_EQ(r[1].margin_text, "-0.500 ms");
 }
 
-TEST(Targets, PlacementTargetsAreNotEvaluatedAndFail) {
-  const Scenario s = parse_scenario(kScenario + target("name = \"n\"\nkind = \"new_sites\"\nmax_new_sites = 2") +
+const std::string kPlacementScenario = R"([network]
+path = "n.gpkg"
+[sites]
+path = "s.gpkg"
+capacity_field = "cap"
+[demand]
+path = "d.gpkg"
+[boundaries.sq]
+path = "b.gpkg"
+[boundaries.lower]
+path = "b.gpkg"
+[model]
+metric = "rtt"
+[zones]
+budgets = ["1ms", "3ms"]
+[placement]
+problem = "lscp"
+budget = "1ms"
+)";
+
+// Sites as plan writes them after a placement: two existing, one chosen, one required,
+// one candidate left closed.
+FeatureTable placed_sites(double load_of_chosen) {
+  FeatureTable t;
+  t.name = "sites";
+  t.geometry = FeatureTable::Geometry::point;
+  t.coords = {{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}};
+  t.columns.push_back(Column::texts("site_id", {"e1", "e2", "c1", "r1", "c2"}));
+  t.columns.push_back(Column::texts("status", {"existing", "existing", "chosen", "required", "candidate"}));
+  t.columns.push_back(Column::integers("open", {1, 1, 1, 1, 0}));
+  t.columns.push_back(Column::reals("load", {5, 0, load_of_chosen, 2, 0}));
+  t.columns.push_back(Column::reals("capacity", {10, std::nan(""), 8, 4, 1}));
+  return t;
+}
+
+TEST(Targets, PlacementTargetsFromTheRunsSitesAndDemand) {
+  const Scenario s = parse_scenario(kPlacementScenario + target("name = \"n\"\nkind = \"new_sites\"\nmax_new_sites = 2") +
+                                        target("name = \"n1\"\nkind = \"new_sites\"\nmax_new_sites = 1") +
+                                        target("name = \"c\"\nkind = \"capacity\"") +
+                                        target("name = \"v\"\nkind = \"survivable\"\nboundary = \"sq\"\nbudget = \"1ms\"\nmin_share = \"75%\""),
+                                    "s.toml");
+  FakeRun run = make_run(false);
+  // a (w=1) and b (w=3) survive, u (w=1) does not; c lies outside the square.
+  run.demand.columns.push_back(Column::integers(survives_field(Microseconds{1000}), {1, 1, 0, 0}));
+  for (double chosen_load : {8.0, 9.0}) {
+    const FeatureTable sites = placed_sites(chosen_load);
+    RunTables t = run.tables();
+    t.sites = &sites;
+    const auto r = evaluate_targets(s, t, run.boundaries);
+    ASSERT_EQ(r.size(), 4u);
+    EXPECT_EQ(r[0].verdict, Verdict::pass);  // chosen + required = 2
+    EXPECT_DOUBLE_EQ(*r[0].actual, 2.0);
+    EXPECT_EQ(r[0].margin_text, "+0");
+    EXPECT_EQ(r[1].verdict, Verdict::fail);
+    EXPECT_EQ(r[1].margin_text, "-1");
+    // capacity: e1 50 %, c1 100 % or 112.5 %, r1 50 %; c2 is closed.
+    EXPECT_DOUBLE_EQ(*r[2].actual, chosen_load / 8.0);
+    EXPECT_EQ(r[2].verdict, chosen_load <= 8.0 ? Verdict::pass : Verdict::fail);
+    EXPECT_EQ(r[2].message, chosen_load <= 8.0 ? "fullest site: c1" : "over capacity: c1");
+    EXPECT_DOUBLE_EQ(*r[3].actual, 4.0 / 5.0);
+    EXPECT_EQ(r[3].verdict, Verdict::pass);
+  }
+}
+
+TEST(Targets, PlacementTargetsWithoutTheirFieldsAreNotEvaluatedAndFail) {
+  const Scenario s = parse_scenario(kPlacementScenario + target("name = \"n\"\nkind = \"new_sites\"\nmax_new_sites = 2") +
                                         target("name = \"c\"\nkind = \"capacity\"") +
                                         target("name = \"v\"\nkind = \"survivable\"\nbudget = \"1ms\"\nmin_share = \"90%\""),
                                     "s.toml");
-  const FakeRun run = make_run(false);
+  const FakeRun run = make_run(false);  // a run written by `zones`: no sites fields, no cut analysis
   const auto r = evaluate_targets(s, run.tables(), run.boundaries);
   ASSERT_EQ(r.size(), 3u);
   for (const auto& t : r) {
     EXPECT_EQ(t.verdict, Verdict::not_evaluated);
     EXPECT_EQ(t.message.rfind("not evaluated: ", 0), 0u) << t.message;
   }
-  EXPECT_EQ(r[0].message, "not evaluated: no placement in this run");
+  EXPECT_EQ(r[2].message, "not evaluated: the run's demand has no field 'survives_1ms' (no cut analysis)");
   EXPECT_FALSE(all_hold(r));
+}
+
+TEST(Targets, PlacementTargetsNeedTheirInputs) {
+  auto message = [](const std::string& text) {
+    try {
+      parse_scenario(text, "s.toml");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message(kScenario + target("name = \"n\"\nkind = \"new_sites\"\nmax_new_sites = 2")),
+            "s.toml:17: target 'n' (new_sites) counts the sites a placement opens: add a [placement] table.");
+  EXPECT_EQ(message(kScenario + target("name = \"c\"\nkind = \"capacity\"")),
+            "s.toml:17: target 'c' (capacity) needs site capacities: set capacity_field in [sites] (and load_field in "
+            "[demand]; DEFAULT load 1 per demand feature).");
 }
 
 TEST(Targets, RunThatDoesNotFitTheScenarioIsBadInput) {

@@ -1,0 +1,312 @@
+#include "report/place_job.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "placement/coverage.hpp"
+#include "report/run_info.hpp"
+
+namespace lightcone {
+namespace {
+
+using Json = nlohmann::ordered_json;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+Json number(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
+
+}  // namespace
+
+SiteStatus parse_site_status(std::string s, const PointLayer& sites, std::size_t i, const std::string& field) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (s == "existing" || s == "built") return SiteStatus::existing;
+  if (s == "required") return SiteStatus::required;
+  if (s.empty() || s == "candidate" || s == "planned") return SiteStatus::candidate;
+  if (s == "excluded") return SiteStatus::excluded;
+  throw InputError("unknown site status '" + s + "' in field '" + field + "' (" + sites.info.path + ":" +
+                   sites.info.layer + ":fid=" + std::to_string(sites.fid[i]) +
+                   "). Use existing, required, candidate (or planned) or excluded.");
+}
+
+std::string site_status_name(SiteStatus s, bool open) {
+  switch (s) {
+    case SiteStatus::existing: return "existing";
+    case SiteStatus::required: return "required";
+    case SiteStatus::excluded: return "excluded";
+    case SiteStatus::candidate: return open ? "chosen" : "candidate";
+  }
+  return "candidate";
+}
+
+Problem parse_problem(const std::string& s, const std::string& option) {
+  if (s == "lscp") return Problem::lscp;
+  if (s == "mclp") return Problem::mclp;
+  if (s == "pmedian" || s == "p-median") return Problem::pmedian;
+  if (s == "pcenter" || s == "p-center") return Problem::pcenter;
+  throw InputError("unknown problem '" + s + "' for " + option + ". Use lscp, mclp, pmedian or pcenter.");
+}
+
+std::vector<char> PlaceJobResult::open(std::size_t sites) const {
+  std::vector<char> o(sites, 0);
+  for (std::uint32_t j : result.open) o[j] = 1;
+  return o;
+}
+
+std::size_t PlaceJobResult::new_sites() const {
+  std::size_t n = 0;
+  for (std::uint32_t j : result.open) n += input.status.empty() || input.status[j] != SiteStatus::existing;
+  return n;
+}
+
+PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, const PointLayer& demand,
+                             const PlaceJobOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PlaceJobResult r;
+  const double k = P.model.metric_factor();
+  const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
+  // Candidates as search sources, by site index.
+  std::vector<Source> candidates(ns, Source{kNone, 0.0});
+  for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
+  const double budget_us = o.budget_metric_us / k;
+  r.demand_budget_us.assign(nd, budget_us);
+  double largest = budget_us;
+  if (!o.demand_budget_metric_us.empty()) {
+    for (std::size_t d = 0; d < nd; ++d) {
+      r.demand_budget_us[d] = o.demand_budget_metric_us[d] / k;
+      largest = std::max(largest, r.demand_budget_us[d]);
+    }
+  }
+  const Coverage full = build_coverage(P.net, *P.graph, *P.index, P.model, o.access_from, demand.pos, candidates,
+                                       largest, o.threads);
+  const Coverage cov = o.demand_budget_metric_us.empty() ? full : restrict_coverage(full, r.demand_budget_us);
+  r.coverage_entries = cov.entries();
+  std::optional<SurvivalRows> survival;
+  if (o.survive || !o.edge_group.empty()) {
+    const CutScenarios cuts = o.edge_group.empty() ? single_edge_cuts(P.net) : grouped_cuts(P.net, o.edge_group);
+    survival = survival_rows(P.net, *P.graph, *P.index, P.model, o.access_from, demand.pos, candidates, budget_us, cov,
+                             cuts, o.threads);
+    r.cut_scenarios = cuts.size();
+    r.survival_rows = survival->rows();
+  }
+  r.coverage_s = seconds_since(t0);
+
+  const auto t1 = std::chrono::steady_clock::now();
+  PlacementInput& in = r.input;
+  in.problem = o.problem;
+  in.coverage = &cov;
+  in.weight = demand.weight;
+  if (o.use_load) {
+    in.load = demand.load;
+    for (double& x : in.load) x = std::isnan(x) ? 0.0 : x;
+  }
+  in.status = o.status.empty() ? std::vector<SiteStatus>(ns, SiteStatus::candidate) : o.status;
+  if (o.use_cost) {
+    in.cost = sites.cost;
+    for (double& x : in.cost) x = std::isnan(x) ? 1.0 : x;
+  }
+  if (o.use_capacity) {
+    in.capacity = sites.capacity;
+    for (double& x : in.capacity) x = std::isnan(x) ? kInf : x;
+  }
+  in.p = o.p;
+  in.k = o.k;
+  in.money = o.money;
+  in.time_limit_s = o.time_limit_s;
+  if (survival) in.survival = &*survival;
+  in.threads = 1;
+  r.result = solve_placement(in);
+  if (r.solved()) {
+    const std::vector<char> open = r.open(ns);
+    // p-median / p-center serve every demand wherever it is; the covering problems
+    // within each demand's budget.
+    const bool latency_problem = o.problem == Problem::pmedian || o.problem == Problem::pcenter;
+    const std::vector<double> limit = latency_problem ? std::vector<double>(nd, kInf) : r.demand_budget_us;
+    r.assignment = assign_demand(cov, open, limit, in.weight, in.load, in.capacity);
+  } else {
+    r.assignment.site.assign(nd, kNone);
+    r.assignment.latency_us.assign(nd, std::numeric_limits<double>::quiet_NaN());
+    r.assignment.served.assign(nd, 0.0);
+    r.assignment.site_load.assign(ns, 0.0);
+    r.assignment.site_weight.assign(ns, 0.0);
+  }
+  r.solve_s = seconds_since(t1);
+  in.coverage = nullptr;
+  in.survival = nullptr;
+  return r;
+}
+
+Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const LatencyModel& model, const PointLayer& sites,
+                const PointLayer& demand, std::size_t sites_off_network) {
+  const double k = model.metric_factor();
+  const PlacementResult& res = r.result;
+  Json j;
+  j["command"] = "place";
+  j["model"] = model_to_json(model);
+  j["problem"] = o.problem_name;
+  j["budget_us"] = std::isfinite(o.budget_metric_us) ? Json(o.budget_metric_us) : Json(nullptr);
+  j["metric"] = to_string(model.metric);
+  if (o.problem != Problem::lscp) j["p"] = o.p;
+  if (o.k > 1) j["k"] = o.k;
+  j["status"] = to_string(res.status);
+  // p-median / p-center objectives are latencies: reported in the run's metric.
+  const bool latency_objective = o.problem == Problem::pmedian || o.problem == Problem::pcenter;
+  j["objective"] = number(latency_objective ? res.objective * k : res.objective);
+  j["bound"] = number(latency_objective ? res.bound * k : res.bound);
+  j["gap"] = number(res.gap);
+  j["objective_is"] = o.problem == Problem::lscp      ? "total cost of new sites"
+                      : o.problem == Problem::mclp    ? "covered demand weight"
+                      : o.problem == Problem::pmedian ? "weighted mean latency (us)"
+                                                      : "worst latency (us)";
+  j["method"] = res.method;
+  if (!res.reason.empty()) j["reason"] = res.reason;
+  j["reductions"] = {{"demand_rows_before", res.rows_before},
+                     {"demand_rows_after", res.rows_after},
+                     {"candidates_before", res.columns_before},
+                     {"candidates_after", res.columns_after},
+                     {"mip_solves", res.mip_solves}};
+  j["capacity_unit"] = o.capacity_unit;
+  if (o.use_capacity) j["assignment"] = r.assignment.split ? "split (some demand served by several sites)" : "whole";
+  if (r.cut_scenarios > 0) {
+    j["survivable"] = {{"cuts", o.cuts_text}, {"scenarios", r.cut_scenarios}, {"rows", r.survival_rows}};
+  }
+  Json chosen = Json::array();
+  for (std::uint32_t s : res.open) {
+    chosen.push_back({{"site_id", sites.id[s]},
+                      {"status", site_status_name(r.input.status[s], true)},
+                      {"weight", r.assignment.site_weight[s]},
+                      {"load", r.assignment.site_load[s]}});
+  }
+  j["open_sites"] = chosen;
+  j["new_sites"] = r.new_sites();
+  Json unc = Json::array();
+  for (std::uint32_t d : res.uncoverable) unc.push_back(demand.fid[d]);
+  j["uncoverable_demand_fids"] = unc;
+  j["sites_off_network"] = sites_off_network;
+  return j;
+}
+
+FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& model, const PointLayer& sites,
+                               const PointLayer& demand) {
+  const double k = model.metric_factor();
+  FeatureTable as;
+  as.name = "assignments";
+  as.geometry = FeatureTable::Geometry::line;
+  std::vector<std::int64_t> afid;
+  std::vector<std::string> asite;
+  std::vector<double> alat, ashare;
+  for (std::size_t d = 0; d < demand.pos.size(); ++d) {
+    const std::uint32_t s = r.assignment.site[d];
+    if (s == kNone) continue;
+    as.coords.push_back(demand.pos[d]);
+    as.coords.push_back(sites.pos[s]);
+    as.first.push_back(static_cast<std::uint32_t>(as.coords.size()));
+    afid.push_back(demand.fid[d]);
+    asite.push_back(sites.id[s]);
+    alat.push_back(r.assignment.latency_us[d] * k);
+    ashare.push_back(r.assignment.served[d]);
+  }
+  as.columns.push_back(Column::integers("source_fid", afid));
+  as.columns.push_back(Column::texts("site_id", asite));
+  as.columns.push_back(Column::reals("latency_us", alat));
+  as.columns.push_back(Column::reals("served_share", ashare));
+  return as;
+}
+
+std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOptions& o, const LatencyModel& model,
+                                       const PointLayer& sites, const std::vector<NodeId>& site_node,
+                                       const PointLayer& demand) {
+  const double k = model.metric_factor();
+  const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
+  const std::vector<char> open = r.open(ns);
+  std::vector<FeatureTable> tables;
+  FeatureTable st;
+  st.name = "sites";
+  st.geometry = FeatureTable::Geometry::point;
+  st.coords = sites.pos;
+  st.fid = sites.fid;
+  std::vector<std::string> status(ns);
+  std::vector<std::int64_t> is_open(ns), attached(ns);
+  std::vector<double> cap(ns, std::nan(""));
+  for (std::size_t s = 0; s < ns; ++s) {
+    status[s] = site_status_name(r.input.status[s], open[s]);
+    is_open[s] = open[s];
+    attached[s] = site_node[s] != kNone;
+    if (!r.input.capacity.empty() && std::isfinite(r.input.capacity[s])) cap[s] = r.input.capacity[s];
+  }
+  st.columns.push_back(Column::texts("site_id", sites.id));
+  st.columns.push_back(Column::texts("status", status));
+  st.columns.push_back(Column::integers("open", is_open));
+  st.columns.push_back(Column::integers("attached", attached));
+  st.columns.push_back(Column::reals("weight_served", r.assignment.site_weight));
+  st.columns.push_back(Column::reals("load", r.assignment.site_load));
+  st.columns.push_back(Column::reals("capacity", cap));
+  tables.push_back(std::move(st));
+
+  FeatureTable dt;
+  dt.name = "demand";
+  dt.geometry = FeatureTable::Geometry::point;
+  dt.coords = demand.pos;
+  dt.fid = demand.fid;
+  std::vector<std::string> site(nd);
+  std::vector<bool> site_null(nd, true);
+  std::vector<double> lat(nd, std::nan(""));
+  std::vector<std::int64_t> covered(nd, 0);
+  FeatureTable un;
+  un.name = "uncovered";
+  un.geometry = FeatureTable::Geometry::point;
+  std::vector<std::int64_t> ufid;
+  std::vector<double> uw;
+  std::vector<std::string> ureason;
+  std::vector<char> uncoverable(nd, 0);
+  for (std::uint32_t d : r.result.uncoverable) uncoverable[d] = 1;
+  for (std::size_t d = 0; d < nd; ++d) {
+    const std::uint32_t s = r.assignment.site[d];
+    if (s != kNone) {
+      site[d] = sites.id[s];
+      site_null[d] = false;
+      lat[d] = r.assignment.latency_us[d] * k;
+      covered[d] = r.assignment.latency_us[d] <= r.demand_budget_us[d] && r.assignment.served[d] > 1.0 - 1e-9;
+    }
+    if (!covered[d]) {
+      un.coords.push_back(demand.pos[d]);
+      un.fid.push_back(demand.fid[d]);
+      ufid.push_back(demand.fid[d]);
+      uw.push_back(demand.weight[d]);
+      ureason.emplace_back(uncoverable[d]               ? "no candidate within budget"
+                           : r.assignment.served[d] > 0 ? "partly served: site capacity"
+                                                        : "not covered by the chosen sites");
+    }
+  }
+  dt.columns.push_back(Column::integers("source_fid", demand.fid));
+  dt.columns.push_back(Column::reals("weight", demand.weight));
+  dt.columns.push_back(Column::texts("site_id", site, site_null));
+  dt.columns.push_back(Column::reals("latency_us", lat));
+  dt.columns.push_back(Column::integers("covered", covered));
+  tables.push_back(std::move(dt));
+  un.columns.push_back(Column::integers("source_fid", ufid));
+  un.columns.push_back(Column::reals("weight", uw));
+  un.columns.push_back(Column::texts("budget", std::vector<std::string>(ufid.size(), o.budget_text.empty() ? "none" : o.budget_text)));
+  un.columns.push_back(Column::texts("reason", ureason));
+  tables.push_back(std::move(un));
+  tables.push_back(assignments_table(r, model, sites, demand));
+  return tables;
+}
+
+std::vector<char> survivable_demand(const PreparedNetwork& P, std::span<const LonLat> demand, std::span<const char> open,
+                                    double budget_us, AccessFrom mode, const std::vector<std::string>& edge_group,
+                                    unsigned threads) {
+  std::vector<Source> sources(open.size(), Source{kNone, 0.0});
+  for (std::size_t s = 0; s < P.sources.size(); ++s)
+    if (open[P.source_site[s]]) sources[P.source_site[s]] = P.sources[s];
+  const CutScenarios cuts = edge_group.empty() ? single_edge_cuts(P.net) : grouped_cuts(P.net, edge_group);
+  return survivable_coverage(P.net, *P.graph, *P.index, P.model, mode, demand, sources, budget_us, cuts, threads);
+}
+
+}  // namespace lightcone

@@ -1,0 +1,91 @@
+// The placement job shared by `lightcone place` and `lightcone plan`: sparse coverage
+// from budget-bounded searches, optional tiers and survivable-coverage rows, the solve
+// (placement/placement.hpp), and the demand → site assignment that respects capacities
+// (placement/assign.hpp); then the summary JSON and the output tables.
+// Latencies inside are one-way µs; summaries and tables use the model's metric.
+#pragma once
+
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/source.hpp"
+#include "io/write.hpp"
+#include "latency/prepared.hpp"
+#include "placement/assign.hpp"
+#include "placement/placement.hpp"
+#include "placement/survival.hpp"
+
+namespace lightcone {
+
+// Site status text → SiteStatus: existing (or built), required, candidate (or planned,
+// or empty), excluded; case-insensitive. InputError naming the feature otherwise.
+SiteStatus parse_site_status(std::string text, const PointLayer& sites, std::size_t i, const std::string& field);
+// "existing", "required", "excluded", and for candidates "chosen" or "candidate".
+std::string site_status_name(SiteStatus s, bool open);
+// "lscp" → Problem::lscp (also "p-median", "p-center"). InputError naming `option`.
+Problem parse_problem(const std::string& text, const std::string& option);
+
+struct PlaceJobOptions {
+  Problem problem = Problem::lscp;
+  std::string problem_name = "lscp";
+  // Budget in the model's metric; +inf = none (p-median / p-center over every pair).
+  double budget_metric_us = std::numeric_limits<double>::infinity();
+  std::string budget_text;  // as given, for outputs ("" = none)
+  // Per demand: its own budget in the metric (tiers); empty = budget_metric_us for all.
+  std::vector<double> demand_budget_metric_us;
+  int p = 0;
+  int k = 1;
+  double money = std::numeric_limits<double>::infinity();
+  double time_limit_s = 60.0;
+  bool survive = false;                 // any single fibre edge cut
+  std::vector<std::string> edge_group;  // per edge: shared-risk group (non-empty = group cuts)
+  std::string cuts_text;                // how cuts were made, for outputs
+  std::vector<SiteStatus> status;       // per site; empty = all candidates
+  bool use_cost = false, use_capacity = false, use_load = false;
+  std::string capacity_unit = "units";
+  AccessFrom access_from = AccessFrom::edges;
+  unsigned threads = 0;                 // searches; CBC always uses one
+};
+
+struct PlaceJobResult {
+  PlacementInput input;                 // as solved (coverage pointer cleared)
+  PlacementResult result;
+  Assignment assignment;                // demand → open sites (capacities respected)
+  std::vector<double> demand_budget_us; // per demand, one-way
+  std::size_t coverage_entries = 0;
+  std::size_t cut_scenarios = 0, survival_rows = 0;
+  double coverage_s = 0.0, solve_s = 0.0;
+  bool solved() const { return result.status == SolveStatus::optimal || result.status == SolveStatus::feasible; }
+  std::vector<char> open(std::size_t sites) const;
+  std::size_t new_sites() const;        // open sites that are not existing
+};
+
+PlaceJobResult run_place_job(const PreparedNetwork& prepared, const PointLayer& sites, const PointLayer& demand,
+                             const PlaceJobOptions& options);
+
+// The result as JSON (DESIGN §5 keys: objective, bound, gap, status, method, reductions,
+// open_sites, new_sites, uncoverable_demand_fids).
+nlohmann::ordered_json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const LatencyModel& model,
+                                  const PointLayer& sites, const PointLayer& demand, std::size_t sites_off_network);
+
+// Tables of `lightcone place`: sites (status, open, weight_served, load, capacity),
+// demand (site_id, latency_us, covered), uncovered (reason), assignments (lines).
+std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOptions& o, const LatencyModel& model,
+                                       const PointLayer& sites, const std::vector<NodeId>& site_node,
+                                       const PointLayer& demand);
+
+// The assignments layer alone (lines demand → main serving site).
+FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& model, const PointLayer& sites,
+                               const PointLayer& demand);
+
+// Per demand: 1 when some open site covers it within budget_us (one-way) and keeps
+// covering it under every cut scenario (single edges, or groups when edge_group is
+// given), else 0. `open` per site.
+std::vector<char> survivable_demand(const PreparedNetwork& prepared, std::span<const LonLat> demand,
+                                    std::span<const char> open, double budget_us, AccessFrom mode,
+                                    const std::vector<std::string>& edge_group, unsigned threads);
+
+}  // namespace lightcone

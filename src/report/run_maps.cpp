@@ -1,0 +1,507 @@
+#include "report/run_maps.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "io/png.hpp"
+#include "io/read_table.hpp"
+#include "network/geodesic.hpp"
+#include "render/map.hpp"
+#include "report/zones_job.hpp"
+
+namespace lightcone {
+namespace {
+
+using render::ColourRamp;
+using render::LegendEntry;
+using render::MapExtent;
+using render::MapSheet;
+using render::Marker;
+using render::Rgba;
+using render::hex;
+
+namespace fs = std::filesystem;
+
+// ---- reading -------------------------------------------------------------------------
+
+const Column* column(const FeatureTable& t, std::string_view name) {
+  for (const Column& c : t.columns)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::string text_at(const Column* c, std::size_t i) {
+  if (!c) return {};
+  const bool null = !c->null.empty() && c->null[i];
+  switch (c->type) {
+    case Column::Type::text: return null ? std::string() : c->text[i];
+    case Column::Type::integer: return null ? std::string() : std::to_string(c->integer[i]);
+    case Column::Type::real: return std::isnan(c->real[i]) ? std::string() : fmt::format("{}", c->real[i]);
+  }
+  return {};
+}
+
+double real_at(const Column* c, std::size_t i) {
+  if (!c) return std::nan("");
+  if (c->type == Column::Type::real) return c->real[i];
+  if (c->type == Column::Type::integer && (c->null.empty() || !c->null[i])) return static_cast<double>(c->integer[i]);
+  return std::nan("");
+}
+
+struct RunLayers {
+  std::string name;  // file name of the GeoPackage, for the footer
+  std::map<std::string, std::string> info;
+  std::optional<FeatureTable> zones, network, sites, demand, uncovered, assignments, boundaries;
+  std::optional<ResampledRaster> surface;
+};
+
+RunLayers read_run_layers(const std::string& gpkg) {
+  std::error_code ec;
+  if (!fs::is_regular_file(gpkg, ec)) {
+    throw InputError("no run found at " + gpkg + " (file does not exist). Give a directory written by lightcone plan, "
+                     "or a GeoPackage written by plan, zones or place.");
+  }
+  const std::vector<std::string> layers = layer_names(gpkg);
+  auto has = [&](const char* name) { return std::find(layers.begin(), layers.end(), name) != layers.end(); };
+  if (!has(kRunInfoLayer)) {
+    throw InputError(gpkg + " is not a lightcone run: it has no run_info layer. Give a directory written by lightcone "
+                     "plan, or a GeoPackage written by plan, zones or place.");
+  }
+  RunLayers r;
+  r.name = fs::path(gpkg).filename().string();
+  const FeatureTable info = read_table(gpkg, kRunInfoLayer);
+  const Column* key = column(info, "key");
+  const Column* value = column(info, "value");
+  for (std::size_t i = 0; key && value && i < info.features(); ++i) r.info[text_at(key, i)] = text_at(value, i);
+  auto read_if = [&](const char* name, std::optional<FeatureTable>& out) {
+    if (has(name)) out = read_table(gpkg, name);
+  };
+  read_if(kZonesLayer, r.zones);
+  read_if(kNetworkLayer, r.network);
+  read_if(kSitesLayer, r.sites);
+  read_if(kDemandLayer, r.demand);
+  read_if(kUncoveredLayer, r.uncovered);
+  read_if(kAssignmentsLayer, r.assignments);
+  read_if(kBoundariesLayer, r.boundaries);
+  return r;
+}
+
+std::string info_value(const RunLayers& r, const std::string& key) {
+  const auto it = r.info.find(key);
+  return it == r.info.end() ? std::string() : it->second;
+}
+
+// ---- styles (maps/*.qml, scaled from mm to pixels) ------------------------------------
+
+const Rgba kInk{33, 33, 33, 255};
+const Rgba kWhite{255, 255, 255, 255};
+
+// maps/zones.qml: graduated on budget_us, ColorBrewer Blues reversed, fill ~50 %.
+struct ZoneClass {
+  double upper_us;
+  const char* colour;
+};
+constexpr ZoneClass kZoneClasses[] = {{250, "#08306b"},  {500, "#08519c"},   {1000, "#2171b5"}, {2000, "#4292c6"},
+                                      {3000, "#6baed6"}, {5000, "#9ecae1"}, {10000, "#c6dbef"}, {1e300, "#deebf7"}};
+
+Rgba zone_colour(double budget_us, std::uint8_t alpha) {
+  for (const ZoneClass& c : kZoneClasses)
+    if (budget_us <= c.upper_us) return hex(c.colour, alpha);
+  return hex("#deebf7", alpha);
+}
+
+Rgba darker(Rgba c) {  // QColor::darker(140)
+  auto d = [](std::uint8_t v) { return static_cast<std::uint8_t>(std::lround(v / 1.4)); };
+  return {d(c.r), d(c.g), d(c.b), 255};
+}
+
+// maps/sites.qml: categorized on status; drawn in this order (chosen last, on top).
+struct SiteStyle {
+  const char* status;  // "" = any other status
+  const char* label;
+  Marker marker;
+  double size;  // px
+  const char* fill;
+  const char* stroke;
+};
+constexpr SiteStyle kSiteStyles[] = {
+    {"excluded", "excluded", Marker::cross, 5.0, "#d0d0d0", "#b0b0b0"},
+    {"candidate", "candidate", Marker::circle, 5.5, "#9e9e9e", "#616161"},
+    {"", "other status", Marker::circle, 6.5, "#ffffff", "#000000"},
+    {"planned", "planned", Marker::triangle, 10.0, "#ff7f00", "#7f3f00"},
+    {"existing", "existing", Marker::square, 9.0, "#08306b", "#ffffff"},
+    {"required", "required", Marker::diamond, 10.0, "#6a3d9a", "#2d0a4e"},
+    {"chosen", "chosen", Marker::star, 14.0, "#e31a1c", "#67000d"},
+};
+
+const SiteStyle& site_style(const std::string& status) {
+  for (const SiteStyle& s : kSiteStyles)
+    if (*s.status && status == s.status) return s;
+  return kSiteStyles[2];
+}
+
+const Rgba kNetworkGrey = hex("#8a8a8a", 255);
+const Rgba kBoundary = hex("#4d4d4d", 255);
+const Rgba kUncovered = hex("#d00000", 255);
+const Rgba kAssignment = hex("#808080", 140);
+const Rgba kDemandDot = hex("#5f6b73", 170);
+
+// Surface ramp: the latency colours of maps/network.qml (green → yellow → red), spread
+// evenly from 0 to the top of the scale.
+ColourRamp surface_ramp(double hi) {
+  const char* colours[] = {"#1a9641", "#73b22f", "#c9c20a", "#f5a623", "#e4572e", "#a50f15"};
+  ColourRamp r;
+  for (int i = 0; i < 6; ++i) r.stops.emplace_back(hi * i / 5.0, hex(colours[i]));
+  return r;
+}
+
+// ---- drawing helpers -----------------------------------------------------------------
+
+MapExtent run_extent(const RunLayers& r) {
+  MapExtent e;
+  auto points = [&](const std::optional<FeatureTable>& t) {
+    if (t) for (const LonLat& p : t->coords) e.include(p);
+  };
+  auto polys = [&](const std::optional<FeatureTable>& t) {
+    if (t) for (const MultiPolygon& m : t->polygons) for (const LonLat& p : m.coords) e.include(p);
+  };
+  polys(r.zones);
+  polys(r.boundaries);
+  points(r.network);
+  points(r.sites);
+  points(r.demand);
+  if (e.empty()) e = {-180.0, -60.0, 180.0, 75.0};
+  return e.padded(0.03, 0.01);
+}
+
+std::string model_line(const RunLayers& r) {
+  const std::string d = info_value(r, "description");
+  return d.empty() ? "Latency model: not stated in run_info." : "Latency model: " + d + ".";
+}
+
+std::string metric_name(const RunLayers& r) {
+  const std::string m = info_value(r, "metric");
+  return m == "one-way" ? "one-way" : m.empty() ? "" : "RTT";
+}
+
+std::string run_name(const RunLayers& r) {
+  const std::string s = info_value(r, "scenario");
+  return s.empty() ? r.name : s;
+}
+
+std::string ms_label(double us) {
+  const double ms = us / 1000.0;
+  return fmt::format("{:g} ms", std::round(ms * 1000.0) / 1000.0);
+}
+
+double metres_per_px(const MapSheet& s) {
+  const MapExtent& e = s.frame().extent();
+  const double mid = s.frame().mid_latitude();
+  return geodesic_distance_m({e.west, mid}, {e.east, mid}) / s.map_width();
+}
+
+std::string footer(const RunLayers& r, const MapExtent& e) {
+  const double mid = (e.south + e.north) / 2.0;
+  return fmt::format("lightcone · {} · WGS 84 lon/lat, equirectangular at {:.1f}°{} · north up", r.name, std::abs(mid),
+                     mid >= 0 ? "N" : "S");
+}
+
+constexpr double kBoundaryDash = 7.0;
+
+void draw_boundaries(MapSheet& s, const RunLayers& r, double width) {
+  if (!r.boundaries) return;
+  for (const MultiPolygon& m : r.boundaries->polygons) s.outline(m, kBoundary, width, kBoundaryDash);
+}
+
+LegendEntry boundary_entry(double width) {
+  return LegendEntry::line_row("target boundary", kBoundary, width, kBoundaryDash);
+}
+
+void label_boundaries(MapSheet& s, const RunLayers& r) {
+  if (!r.boundaries) return;
+  const Column* name = column(*r.boundaries, "name");
+  for (std::size_t i = 0; i < r.boundaries->polygons.size(); ++i) {
+    const MultiPolygon& m = r.boundaries->polygons[i];
+    // Label at the top-left-most vertex of the largest ring's bounding box corner: keeps
+    // names of nested boundaries apart better than centroids.
+    double best = -1.0;
+    MapExtent box;
+    for (std::size_t k = 0; k < m.polygons(); ++k) {
+      MapExtent b;
+      for (const LonLat& p : m.ring(m.polygon_first[k])) b.include(p);
+      const double a = (b.east - b.west) * (b.north - b.south);
+      if (a > best) best = a, box = b;
+    }
+    if (best < 0.0) continue;
+    const std::string n = text_at(name, i);
+    if (!n.empty()) s.label({(box.west + box.east) / 2.0, (box.south + box.north) / 2.0}, n, kBoundary, -3 * static_cast<int>(n.size()), 6);
+  }
+}
+
+void draw_network(MapSheet& s, const RunLayers& r, Rgba colour, double width) {
+  if (!r.network) return;
+  const FeatureTable& t = *r.network;
+  for (std::size_t i = 0; i < t.features(); ++i)
+    s.line(std::span(t.coords).subspan(t.first[i], t.first[i + 1] - t.first[i]), width);
+  s.flush_lines(colour);
+}
+
+// Sites in the style order; returns legend entries for the statuses present, with counts.
+std::vector<LegendEntry> draw_sites(MapSheet& s, const RunLayers& r, double scale = 1.0) {
+  std::vector<LegendEntry> legend;
+  if (!r.sites) return legend;
+  const FeatureTable& t = *r.sites;
+  const Column* status = column(t, "status");
+  for (const SiteStyle& st : kSiteStyles) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < t.coords.size(); ++i) {
+      const std::string v = status ? text_at(status, i) : "existing";
+      if (&site_style(v) != &st) continue;
+      s.marker(t.coords[i], st.marker, st.size * scale, hex(st.fill), hex(st.stroke), 1.0);
+      ++n;
+    }
+    if (n > 0) {
+      const LegendEntry e = LegendEntry::marker_row(fmt::format("{} site ({})", st.label, n), st.marker, st.size * scale,
+                                                    hex(st.fill), hex(st.stroke), 1.0);
+      legend.insert(legend.begin(), e);  // chosen first in the legend
+    }
+  }
+  return legend;
+}
+
+// maps/uncovered.qml: a red ringed circle with a red ×; smaller when there are many.
+double uncovered_size(const RunLayers& r) { return r.uncovered && r.uncovered->features() > 200 ? 6.5 : 9.0; }
+
+std::size_t draw_uncovered(MapSheet& s, const RunLayers& r) {
+  if (!r.uncovered) return 0;
+  const double size = uncovered_size(r);
+  for (const LonLat& p : r.uncovered->coords) {
+    s.marker(p, Marker::circle, size, hex("#ff0000", 50), kUncovered, 1.2);
+    s.marker(p, Marker::cross, size / 2.0, kUncovered, kUncovered, 0.8);
+  }
+  return r.uncovered->coords.size();
+}
+
+LegendEntry uncovered_entry(const RunLayers& r) {
+  LegendEntry e = LegendEntry::marker_row(fmt::format("uncovered demand ({})", r.uncovered->features()), Marker::circle,
+                                          9.0, hex("#ff0000", 50), kUncovered, 1.2);
+  e.cross = true;
+  return e;
+}
+
+LegendEntry heading(std::string s) { return LegendEntry::heading_row(std::move(s)); }
+
+int panel_height(std::size_t legend_rows, int extra) {
+  return MapSheet::legend_height(legend_rows) + 12 + MapSheet::scale_bar_height() + extra;
+}
+
+std::vector<std::pair<double, const MultiPolygon*>> zones_by_budget(const RunLayers& r) {
+  std::vector<std::pair<double, const MultiPolygon*>> z;
+  if (!r.zones) return z;
+  const Column* b = column(*r.zones, "budget_us");
+  for (std::size_t i = 0; i < r.zones->polygons.size(); ++i) z.emplace_back(real_at(b, i), &r.zones->polygons[i]);
+  std::stable_sort(z.begin(), z.end(), [](const auto& x, const auto& y) { return x.first > y.first; });  // largest first
+  return z;
+}
+
+// ---- the three maps ------------------------------------------------------------------
+
+render::Canvas zones_map(const RunLayers& r, const MapExtent& extent, const render::SheetOptions& so) {
+  const auto zones = zones_by_budget(r);
+  std::vector<std::string> names;
+  for (auto it = zones.rbegin(); it != zones.rend(); ++it) names.push_back(ms_label(it->first));
+  std::string budgets;
+  for (const auto& n : names) budgets += (budgets.empty() ? "" : ", ") + n;
+  const std::string metric = metric_name(r);
+  const std::string title = fmt::format("{}: latency zones{}", run_name(r),
+                                        budgets.empty() ? "" : " (" + budgets + (metric.empty() ? "" : " " + metric) + ")");
+  // Legend rows: heading, zones, boundaries, network, sites (≤ 7), uncovered.
+  const std::size_t rows = 1 + zones.size() + 1 + 1 + 1 + 7 + 1;
+  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows, 0), so);
+  std::vector<LegendEntry> legend{heading("Legend")};
+  for (const auto& [b, m] : zones) s.fill(*m, zone_colour(b, 128));
+  for (const auto& [b, m] : zones) s.outline(*m, darker(zone_colour(b, 255)), 1.0);
+  for (auto it = zones.rbegin(); it != zones.rend(); ++it) {
+    // Nested fills add up: a zone's swatch shows it over the larger zones around it.
+    Rgba shown{255, 255, 255, 255};
+    for (const auto& [b, m] : zones)
+      if (b >= it->first) {
+        const Rgba c = zone_colour(b, 128);
+        shown = render::mix(shown, Rgba{c.r, c.g, c.b, 255}, 128.0 / 255.0);
+      }
+    legend.push_back(LegendEntry::fill_row("within " + ms_label(it->first) + (metric.empty() ? "" : " " + metric), shown,
+                      darker(zone_colour(it->first, 255)), 1.0));
+  }
+  draw_boundaries(s, r, 1.2);
+  if (r.boundaries) legend.push_back(boundary_entry(1.2));
+  draw_network(s, r, kNetworkGrey, 0.8);
+  if (r.network) legend.push_back(LegendEntry::line_row("fibre", kNetworkGrey, 1.0));
+  draw_uncovered(s, r);
+  const std::vector<LegendEntry> sites = draw_sites(s, r);
+  label_boundaries(s, r);
+  legend.insert(legend.end(), sites.begin(), sites.end());
+  if (r.uncovered) legend.push_back(uncovered_entry(r));
+  int y = s.legend(0, legend);
+  s.scale_bar(y + 12, metres_per_px(s));
+  return s.finish();
+}
+
+void nice_ticks(double hi, std::vector<std::pair<double, std::string>>& ticks) {
+  const double steps[] = {100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000, 100000};
+  double step = steps[0];
+  for (const double st : steps) {
+    step = st;
+    if (hi / st <= 8.0) break;
+  }
+  for (double v = 0.0; v <= hi + 1e-9; v += step) ticks.emplace_back(v, ms_label(v));
+}
+
+render::Canvas surface_map(const RunLayers& r, const MapExtent& extent, const render::SheetOptions& so,
+                           const std::string& tif) {
+  const std::string metric = metric_name(r);
+  const std::string title = fmt::format("{}: latency surface{}", run_name(r), metric.empty() ? "" : " (" + metric + ")");
+  const std::size_t rows = 1 + 1 + 1 + 7;
+  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows, MapSheet::ramp_legend_height() + 12), so);
+  // The surface on the frame's own pixel grid (canvas pixels).
+  const MapExtent& e = s.frame().extent();
+  LonLatPixelGrid grid;
+  grid.width = s.frame_columns();
+  grid.height = s.frame_rows();
+  grid.west = e.west;
+  grid.north = e.north;
+  grid.dlon = (e.east - e.west) / s.frame().width();
+  grid.dlat = (e.north - e.south) / s.frame().height();
+  const ResampledRaster surf = read_raster_on_grid(tif, grid);
+  double vmax = 0.0;
+  for (const float v : surf.values)
+    if (std::isfinite(v)) vmax = std::max(vmax, static_cast<double>(v));
+  // Top of the scale: the next 0.5 ms above the largest value (at least 0.5 ms).
+  const double hi = std::max(500.0, std::ceil(vmax / 500.0) * 500.0);
+  const ColourRamp ramp = surface_ramp(hi);
+  s.raster([&](int col, int row) {
+    const float v = surf.values[static_cast<std::size_t>(row) * static_cast<std::size_t>(grid.width) + static_cast<std::size_t>(col)];
+    return std::isfinite(v) ? ramp.at(v) : Rgba{0, 0, 0, 0};
+  });
+  const auto zones = zones_by_budget(r);
+  for (const auto& [b, m] : zones) s.outline(*m, Rgba{20, 20, 20, 255}, 1.4);
+  draw_boundaries(s, r, 0.9);
+  const std::vector<LegendEntry> sites = draw_sites(s, r, 0.9);
+  std::vector<std::pair<double, std::string>> ticks;
+  nice_ticks(hi, ticks);
+  int y = s.ramp_legend(0, "Latency" + (metric.empty() ? std::string() : " (" + metric + ")"), ramp, 0.0, hi, ticks);
+  std::vector<LegendEntry> legend;
+  legend.push_back(LegendEntry::fill_row("unreachable / outside", kWhite, Rgba{150, 150, 150, 255}, 1.0));
+  if (!zones.empty()) {
+    std::string b;
+    for (auto it = zones.rbegin(); it != zones.rend(); ++it) b += (b.empty() ? "" : ", ") + ms_label(it->first);
+    legend.push_back(LegendEntry::line_row("zone edge (" + b + ")", Rgba{20, 20, 20, 255}, 1.4));
+  }
+  if (r.boundaries) legend.push_back(boundary_entry(0.9));
+  legend.insert(legend.end(), sites.begin(), sites.end());
+  y = s.legend(y + 6, legend);
+  s.scale_bar(y + 12, metres_per_px(s));
+  return s.finish();
+}
+
+bool has_placement(const RunLayers& r) {
+  if (r.assignments && r.assignments->features() > 0) return true;
+  if (!r.sites) return false;
+  const Column* status = column(*r.sites, "status");
+  for (std::size_t i = 0; status && i < r.sites->features(); ++i)
+    if (text_at(status, i) == "chosen") return true;
+  return false;
+}
+
+render::Canvas placement_map(const RunLayers& r, const MapExtent& extent, const render::SheetOptions& so) {
+  std::size_t chosen = 0;
+  const Column* status = r.sites ? column(*r.sites, "status") : nullptr;
+  for (std::size_t i = 0; status && i < r.sites->features(); ++i) chosen += text_at(status, i) == "chosen";
+  const std::string problem = info_value(r, "problem");
+  const std::string title = fmt::format("{}: site placement{}", run_name(r), problem.empty() ? "" : " (" + problem + ")");
+  const std::size_t rows = 1 + 1 + 1 + 1 + 1 + 7 + 1;
+  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows, 0), so);
+  std::vector<LegendEntry> legend{heading("Legend")};
+  draw_boundaries(s, r, 1.0);
+  if (r.boundaries) legend.push_back(boundary_entry(1.0));
+  draw_network(s, r, hex("#c4c4c4"), 0.7);
+  if (r.network) legend.push_back(LegendEntry::line_row("fibre", hex("#c4c4c4"), 1.0));
+  if (r.assignments) {
+    const FeatureTable& t = *r.assignments;
+    for (std::size_t i = 0; i < t.features(); ++i)
+      s.line(std::span(t.coords).subspan(t.first[i], t.first[i + 1] - t.first[i]), 0.7);
+    s.flush_lines(kAssignment);
+    legend.push_back(LegendEntry::line_row(fmt::format("assignment ({})", t.features()), kAssignment, 1.0));
+  }
+  if (r.demand) {
+    for (const LonLat& p : r.demand->coords) s.marker(p, Marker::circle, 3.0, kDemandDot, kDemandDot, 0.0);
+    legend.push_back(LegendEntry::marker_row(fmt::format("demand point ({})", r.demand->features()), Marker::circle, 3.0, kDemandDot,
+                                             kDemandDot, 0.0));
+  }
+  draw_uncovered(s, r);
+  const std::vector<LegendEntry> sites = draw_sites(s, r);
+  if (r.sites) {
+    const Column* id = column(*r.sites, "site_id");
+    for (std::size_t i = 0; status && i < r.sites->features(); ++i)
+      if (text_at(status, i) == "chosen") s.label(r.sites->coords[i], text_at(id, i), hex("#67000d"), 9, -4);
+  }
+  label_boundaries(s, r);
+  legend.insert(legend.end(), sites.begin(), sites.end());
+  if (r.uncovered) legend.push_back(uncovered_entry(r));
+  int y = s.legend(0, legend);
+  s.scale_bar(y + 12, metres_per_px(s));
+  return s.finish();
+}
+
+}  // namespace
+
+std::vector<std::string> render_run_maps(const std::string& run_gpkg, const std::string& surface_tif,
+                                         const std::string& out_dir, const RunMapOptions& options) {
+  if (options.width < kMinMapWidth || options.width > kMaxMapWidth) {
+    throw InputError(fmt::format("map width {} px is out of range. Give a width from {} to {} px.", options.width,
+                                 kMinMapWidth, kMaxMapWidth));
+  }
+  if (options.supersample < 1 || options.supersample > 4) {
+    throw InputError(fmt::format("supersampling factor {} is out of range (1 to 4).", options.supersample));
+  }
+  std::error_code ec;
+  const fs::path out(out_dir);
+  const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  if (fs::exists(out, ec) ? !fs::is_directory(out, ec) : !fs::is_directory(parent, ec)) {
+    throw InputError("cannot write maps to " + out_dir + " (not a directory, or its parent does not exist). Give an "
+                     "existing directory or a new one inside an existing directory.");
+  }
+  if (!surface_tif.empty() && !fs::is_regular_file(surface_tif, ec)) {
+    throw InputError("surface raster not found (" + surface_tif + "). Give the run's run.tif, or none.");
+  }
+  const RunLayers r = read_run_layers(run_gpkg);
+  const MapExtent extent = run_extent(r);
+  render::SheetOptions so;
+  so.width = options.width;
+  so.supersample = options.supersample;
+  so.panel_width = std::clamp(options.width / 5, 260, 420);
+  so.max_height = options.width * 3 / 2;
+
+  std::vector<std::pair<std::string, render::Canvas>> maps;
+  if (r.zones) maps.emplace_back(kZonesPng, zones_map(r, extent, so));
+  if (!surface_tif.empty()) maps.emplace_back(kSurfacePng, surface_map(r, extent, so, surface_tif));
+  if (has_placement(r)) maps.emplace_back(kPlacementPng, placement_map(r, extent, so));
+
+  fs::create_directories(out, ec);
+  if (ec) throw InputError("cannot create " + out_dir + ": " + ec.message() + ". Give a writable directory.");
+  std::vector<std::string> written;
+  for (const auto& [name, canvas] : maps) {
+    const std::string path = (out / name).string();
+    write_png(path, canvas.rgba(), canvas.width(), canvas.height());
+    written.push_back(path);
+  }
+  return written;
+}
+
+}  // namespace lightcone
