@@ -1,8 +1,12 @@
 #include "placement/placement.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cmath>
 #include <map>
+#include <queue>
+#include <unordered_map>
 #include <numeric>
 #include <set>
 
@@ -47,6 +51,86 @@ struct Prepared {
 
 double value_or(const std::vector<double>& v, std::size_t i, double def) { return v.empty() ? def : v[i]; }
 
+bool capacitated(const Reduced& r) {
+  return std::any_of(r.col_cap.begin(), r.col_cap.end(), [](double c) { return std::isfinite(c); });
+}
+
+// Row dominance for plain covering (LSCP, k = 1, no capacities, no survival rows): a row
+// whose option set contains another row's option set is implied by it and is dropped;
+// its demands are mapped to the dominating row. Rows are tried as dominators smallest
+// first; the supersets of a row all contain its rarest column, so only that column's rows
+// are checked (binary search in the sorted rows, early exit). max_work caps the checks.
+void drop_dominated_rows(Reduced& r, double max_work) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  if (nr < 2) return;
+  auto size_of = [&](std::uint32_t i) { return r.row_first[i + 1] - r.row_first[i]; };
+  std::vector<std::vector<std::uint32_t>> col_rows(nc);
+  for (std::uint32_t i = 0; i < nr; ++i)
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  std::vector<std::uint32_t> order(nr);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return size_of(a) < size_of(b); });
+  std::vector<std::uint32_t> dominator(nr, kNone);
+  double work = 0.0;
+  for (std::uint32_t j : order) {
+    if (dominator[j] != kNone || size_of(j) == 0) continue;
+    if (work > max_work) break;
+    std::uint32_t rare = r.row_col[r.row_first[j]];
+    for (std::uint32_t e = r.row_first[j]; e < r.row_first[j + 1]; ++e)
+      if (col_rows[r.row_col[e]].size() < col_rows[rare].size()) rare = r.row_col[e];
+    const auto jb = r.row_col.begin() + r.row_first[j], je = r.row_col.begin() + r.row_first[j + 1];
+    for (std::uint32_t i : col_rows[rare]) {
+      if (i == j || dominator[i] != kNone || size_of(i) < size_of(j)) continue;
+      // Equal sizes: equal sets (rows may coincide once dominated columns are gone); keep
+      // the lower index. A row of equal size ordered before j was a dominator already.
+      if (size_of(i) == size_of(j) && i < j) continue;
+      const auto ib = r.row_col.begin() + r.row_first[i], ie = r.row_col.begin() + r.row_first[i + 1];
+      bool subset = true;
+      for (auto it = jb; it != je && subset; ++it) {
+        work += 1.0;
+        subset = std::binary_search(ib, ie, *it);
+      }
+      work += 1.0;
+      if (subset) dominator[i] = j;
+    }
+  }
+  // Follow chains to a kept row (a dominator is never dropped later: dropped rows are
+  // skipped as dominators, and a kept dominator is only dropped by a smaller row, which
+  // then dominates the dropped row too; resolve transitively anyway).
+  std::vector<std::uint32_t> new_index(nr, kNone);
+  Reduced q;
+  q.col_site = r.col_site;
+  q.col_cost = r.col_cost;
+  q.col_cap = r.col_cap;
+  q.col_fixed = r.col_fixed;
+  q.col_existing = r.col_existing;
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    if (dominator[i] != kNone) continue;
+    new_index[i] = static_cast<std::uint32_t>(q.rows());
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      q.row_col.push_back(r.row_col[e]);
+      q.row_lat.push_back(r.row_lat[e]);
+    }
+    q.row_first.push_back(static_cast<std::uint32_t>(q.row_col.size()));
+    q.row_weight.push_back(r.row_weight[i]);
+    q.row_load.push_back(r.row_load[i]);
+  }
+  auto kept = [&](std::uint32_t i) {
+    while (dominator[i] != kNone) i = dominator[i];
+    return i;
+  };
+  for (std::uint32_t i = 0; i < nr; ++i)
+    if (dominator[i] != kNone) {
+      const std::uint32_t k = kept(i);
+      q.row_weight[new_index[k]] += r.row_weight[i];
+      q.row_load[new_index[k]] += r.row_load[i];
+    }
+  q.row_of_demand = r.row_of_demand;
+  for (auto& d : q.row_of_demand)
+    if (d != kNone) d = new_index[kept(d)];
+  r = std::move(q);
+}
+
 Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latency, bool drop_dominated,
                  bool ratio_key = false) {
   const Coverage& cov = *in.coverage;
@@ -66,7 +150,19 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
     r.col_existing.push_back(existing);
   }
   // Rows: merge demands with identical options (and latencies when they matter).
-  std::map<std::pair<double, std::vector<std::pair<std::uint32_t, double>>>, std::uint32_t> seen;
+  using RowKey = std::pair<double, std::vector<std::pair<std::uint32_t, double>>>;
+  struct RowKeyHash {
+    std::size_t operator()(const RowKey& k) const {
+      std::uint64_t h = std::hash<double>{}(k.first) ^ 0x9e3779b97f4a7c15ull;
+      for (const auto& [c, l] : k.second) {
+        h = (h ^ c) * 0x100000001b3ull;
+        h = (h ^ std::hash<double>{}(l)) * 0x100000001b3ull;
+      }
+      return static_cast<std::size_t>(h);
+    }
+  };
+  // Only looked up (never iterated): the row numbering is by first demand, as before.
+  std::unordered_map<RowKey, std::uint32_t, RowKeyHash> seen;
   r.row_of_demand.assign(cov.demands, kNone);
   std::vector<std::pair<std::uint32_t, double>> key;
   for (std::uint32_t d = 0; d < cov.demands; ++d) {
@@ -158,11 +254,10 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
     q.row_first.push_back(static_cast<std::uint32_t>(q.row_col.size()));
   }
   out.r = std::move(q);
+  // Dominated rows (plain covering only: k = 1, uncapacitated, no survival rows).
+  if (in.problem == Problem::lscp && in.k <= 1 && in.survival == nullptr && !capacitated(out.r))
+    drop_dominated_rows(out.r, 4e8);
   return out;
-}
-
-bool capacitated(const Reduced& r) {
-  return std::any_of(r.col_cap.begin(), r.col_cap.end(), [](double c) { return std::isfinite(c); });
 }
 
 // Greedy cover (warm start for LSCP): most newly satisfied demand per cost.
@@ -181,22 +276,32 @@ std::vector<char> greedy_cover(const Reduced& r, int k) {
   };
   for (std::size_t j = 0; j < nc; ++j)
     if (r.col_fixed[j]) take(j);
-  while (true) {
-    double best = 0.0;
-    std::size_t arg = nc;
-    for (std::size_t j = 0; j < nc; ++j) {
-      if (open[j]) continue;
-      double gain = 0.0;
-      for (std::uint32_t i : col_rows[j]) gain += need[i] > 0 ? 1.0 : 0.0;
-      if (gain <= 0) continue;
-      const double score = gain / std::max(r.col_cost[j], kEps);
-      if (score > best + kEps) {
-        best = score;
-        arg = j;
-      }
+  // Lazy greedy: a column's score only falls as rows get covered, so a stale score is an
+  // upper bound; the best column is the first whose fresh score stays on top. Ties: the
+  // lower column index.
+  auto score_of = [&](std::size_t j) {
+    double gain = 0.0;
+    for (std::uint32_t i : col_rows[j]) gain += need[i] > 0 ? 1.0 : 0.0;
+    return gain / std::max(r.col_cost[j], kEps);
+  };
+  using Entry = std::pair<double, std::size_t>;
+  auto lower = [](const Entry& a, const Entry& b) { return a.first < b.first || (a.first == b.first && a.second > b.second); };
+  std::priority_queue<Entry, std::vector<Entry>, decltype(lower)> queue(lower);
+  for (std::size_t j = 0; j < nc; ++j)
+    if (!open[j]) {
+      const double sc = score_of(j);
+      if (sc > 0) queue.emplace(sc, j);
     }
-    if (arg == nc) break;
-    take(arg);
+  while (!queue.empty()) {
+    const auto [stale, j] = queue.top();
+    queue.pop();
+    const double sc = score_of(j);
+    if (sc <= 0) continue;
+    if (sc < stale && !queue.empty() && lower(Entry{sc, j}, queue.top())) {
+      queue.emplace(sc, j);
+      continue;
+    }
+    take(j);
   }
   // Drop redundant sites, most expensive first.
   std::vector<std::size_t> order(nc);
@@ -234,22 +339,33 @@ std::vector<char> greedy_max_cover(const Reduced& r, int p, double money) {
         spent += r.col_cost[j];
       }
     }
-  while (used < p) {
-    double best = 0.0;
-    std::size_t arg = nc;
-    for (std::size_t j = 0; j < nc; ++j) {
-      if (open[j] || spent + r.col_cost[j] > money + kEps) continue;
-      double gain = 0.0;
-      for (std::uint32_t i : col_rows[j]) gain += covered[i] ? 0.0 : r.row_weight[i];
-      if (gain > best + kEps) {
-        best = gain;
-        arg = j;
-      }
+  // Lazy greedy (gains only fall): ties to the lower column index.
+  auto gain_of = [&](std::size_t j) {
+    double gain = 0.0;
+    for (std::uint32_t i : col_rows[j]) gain += covered[i] ? 0.0 : r.row_weight[i];
+    return gain;
+  };
+  using Entry = std::pair<double, std::size_t>;
+  auto lower = [](const Entry& a, const Entry& b) { return a.first < b.first || (a.first == b.first && a.second > b.second); };
+  std::priority_queue<Entry, std::vector<Entry>, decltype(lower)> queue(lower);
+  for (std::size_t j = 0; j < nc; ++j)
+    if (!open[j]) {
+      const double g = gain_of(j);
+      if (g > kEps) queue.emplace(g, j);
     }
-    if (arg == nc) break;
-    take(arg);
+  while (used < p && !queue.empty()) {
+    const auto [stale, j] = queue.top();
+    queue.pop();
+    if (spent + r.col_cost[j] > money + kEps) continue;
+    const double g = gain_of(j);
+    if (g <= kEps) continue;
+    if (g < stale && !queue.empty() && lower(Entry{g, j}, queue.top())) {
+      queue.emplace(g, j);
+      continue;
+    }
+    take(j);
     ++used;
-    spent += r.col_cost[arg];
+    spent += r.col_cost[j];
   }
   return open;
 }
@@ -263,7 +379,9 @@ double lagrangian_cover_bound(const Reduced& r, int k) {
     for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
   double best = 0.0;
   double step = 1.0;
-  for (int it = 0; it < 300; ++it) {
+  // 300 subgradient steps, fewer on big models (each step is one pass over the matrix).
+  const int iterations = static_cast<int>(std::clamp<double>(3e8 / std::max<double>(1.0, static_cast<double>(r.row_col.size())), 30.0, 300.0));
+  for (int it = 0; it < iterations; ++it) {
     double value = 0.0;
     for (std::size_t i = 0; i < nr; ++i)
       value += u[i] * std::min<double>(k, r.row_first[i + 1] - r.row_first[i]);
@@ -370,7 +488,7 @@ std::vector<char> open_from(const MipResult& m, const std::vector<int>& x) {
 // Minimum-cost cover with every row covered k times (capacities via assignment).
 // extra: further covering rows (reduced columns), each to be covered once (survival).
 Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool unit_cost,
-                     const std::vector<std::vector<std::uint32_t>>& extra = {}) {
+                     const std::vector<std::vector<std::uint32_t>>& extra = {}, const std::vector<char>* start = nullptr) {
   Mip mip;
   Reduced rc = r;
   if (unit_cost)
@@ -393,7 +511,15 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
   std::vector<int> z;
   if (capacitated(rc)) add_assignment(mip, rc, x, z, {}, {});
   Solution s;
-  const std::vector<char> greedy = greedy_cover(rc, k);
+  std::vector<char> greedy = greedy_cover(rc, k);
+  if (start && !capacitated(rc) && extra.empty()) {  // a given cover, when it is cheaper
+    double a = 0.0, b = 0.0;
+    for (std::size_t j = 0; j < rc.cols(); ++j) {
+      a += (*start)[j] ? rc.col_cost[j] : 0.0;
+      b += greedy[j] ? rc.col_cost[j] : 0.0;
+    }
+    if (a < b) greedy = *start;
+  }
   s.mip = mip.solve(in.time_limit_s, in.threads, capacitated(rc) ? std::vector<double>{} : start_vector(mip, x, greedy));
   if (s.mip.has_solution) {
     s.open = open_from(s.mip, x);
@@ -402,6 +528,133 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
     s.open = greedy;
   }
   return s;
+}
+
+// Row generation for plain covering (k = 1, uncapacitated, no extra rows): the covering
+// MIP on a subset of the rows (the ones with the fewest options first), its solution
+// checked against every row, violated rows added (fewest options first), repeated under
+// the remaining time limit. Each sub-MIP is a relaxation of the full one, so its bound
+// is a lower bound for the full problem; the answer is optimal when the last sub-MIP is
+// optimal and covers every row. When time runs out: the cheaper of the full greedy cover
+// and the last sub-solution (if it covers everything), with the best bound found.
+// mip_solves counts the sub-MIPs.
+Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, std::size_t& mip_solves, int& rounds) {
+  auto cpu_s = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  const double started = cpu_s();
+  auto remaining_s = [&] { return in.time_limit_s - (cpu_s() - started); };
+  const std::size_t nr = r.rows(), nc = r.cols();
+  auto size_of = [&](std::uint32_t i) { return r.row_first[i + 1] - r.row_first[i]; };
+  std::vector<std::uint32_t> order(nr);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return size_of(a) < size_of(b); });
+  // Rows per round (PlacementInput::rowgen_batch; tests use small batches to force rounds).
+  const std::size_t batch = in.rowgen_batch > 0 ? in.rowgen_batch
+                                                : std::max<std::size_t>(1000, std::min<std::size_t>(5000, nr / 5));
+  std::vector<std::uint32_t> chosen(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(std::min(batch, nr)));
+  auto cost_of = [&](const std::vector<char>& open) {
+    double c = 0.0;
+    for (std::size_t j = 0; j < nc; ++j) c += open[j] ? r.col_cost[j] : 0.0;
+    return c;
+  };
+  Solution best;
+  best.open = greedy_cover(r, 1);
+  double best_cost = cost_of(best.open);
+  double bound = -std::numeric_limits<double>::infinity();
+  rounds = 0;
+  std::vector<char> incumbent;  // the last sub-solution completed greedily: covers every row
+  while (true) {
+    const double left = remaining_s();
+    if (left <= 0.5) break;
+    Reduced sub;
+    sub.col_site = r.col_site;
+    sub.col_cost = r.col_cost;
+    sub.col_cap = r.col_cap;
+    sub.col_fixed = r.col_fixed;
+    sub.col_existing = r.col_existing;
+    for (std::uint32_t i : chosen) {
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+        sub.row_col.push_back(r.row_col[e]);
+        sub.row_lat.push_back(r.row_lat[e]);
+      }
+      sub.row_first.push_back(static_cast<std::uint32_t>(sub.row_col.size()));
+      sub.row_weight.push_back(r.row_weight[i]);
+      sub.row_load.push_back(r.row_load[i]);
+    }
+    PlacementInput sub_in = in;
+    sub_in.time_limit_s = left;
+    Solution s = solve_cover(sub, 1, sub_in, false, {}, incumbent.empty() ? nullptr : &incumbent);
+    ++mip_solves;
+    ++rounds;
+    if (s.from_mip) {
+      const double b = s.mip.proven_optimal ? s.mip.objective : s.mip.bound;
+      if (std::isfinite(b) && b > -1e30) bound = std::max(bound, b);
+    }
+    if (s.open.empty()) break;
+    // Rows the sub-solution leaves uncovered.
+    std::vector<std::uint32_t> violated;
+    for (std::uint32_t i : order) {
+      bool covered = false;
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1] && !covered; ++e) covered = s.open[r.row_col[e]] != 0;
+      if (!covered) violated.push_back(i);
+    }
+    if (violated.empty()) {
+      const double c = cost_of(s.open);
+      if (c <= best_cost + kEps || s.mip.proven_optimal) {
+        best.open = s.open;
+        best_cost = c;
+      }
+      if (s.from_mip && s.mip.proven_optimal) {
+        best.mip = s.mip;
+        best.from_mip = true;
+        best.mip.objective = c;
+        best.mip.bound = c;
+        return best;
+      }
+      break;  // covers everything but not proven optimal: time is up
+    }
+    {
+      // Complete the sub-solution greedily over the violated rows: a cover of every row
+      // (an upper bound, and the next round's MIP start).
+      Reduced rest;
+      rest.col_site = r.col_site;
+      rest.col_cost = r.col_cost;
+      rest.col_cap = r.col_cap;
+      rest.col_existing = r.col_existing;
+      rest.col_fixed.assign(nc, 0);
+      for (std::size_t j = 0; j < nc; ++j) rest.col_fixed[j] = r.col_fixed[j] || s.open[j];
+      for (std::uint32_t i : violated) {
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+          rest.row_col.push_back(r.row_col[e]);
+          rest.row_lat.push_back(0.0);
+        }
+        rest.row_first.push_back(static_cast<std::uint32_t>(rest.row_col.size()));
+        rest.row_weight.push_back(1.0);
+        rest.row_load.push_back(1.0);
+      }
+      incumbent = greedy_cover(rest, 1);
+      const double c = cost_of(incumbent);
+      if (c < best_cost - kEps) {
+        best.open = incumbent;
+        best_cost = c;
+      }
+    }
+    if (!s.from_mip || !s.mip.proven_optimal) break;  // time is up within the sub-MIP
+    if (std::isfinite(bound) && bound >= best_cost - 1e-6) break;  // the completed cover is optimal
+    for (std::size_t q = 0; q < violated.size() && q < batch; ++q) chosen.push_back(violated[q]);
+  }
+  // Time limit: a feasible plan (greedy or the last covering sub-solution) with the bound.
+  best.from_mip = true;  // report the bound through finish()
+  best.mip = MipResult{};
+  best.mip.has_solution = true;
+  best.mip.time_limit = true;
+  best.mip.objective = best_cost;
+  best.mip.bound = std::isfinite(bound) ? std::min(bound, best_cost) : std::numeric_limits<double>::quiet_NaN();
+  best.mip.proven_optimal = std::isfinite(bound) && bound >= best_cost - 1e-6;
+  return best;
 }
 
 // Assign each demand to its nearest open site among its options (within the limit).
@@ -510,8 +763,12 @@ PlacementResult solve_placement(const PlacementInput& in) {
                    " demand features lose every candidate site within the budget under some fibre cut";
       return out;
     }
-    Solution s = solve_cover(r, in.k, in, false, survive_cols);
-    ++out.mip_solves;
+    // Large plain covering models: row generation (a root LP over tens of millions of
+    // nonzeros ignores CBC's time limit), from PlacementInput::rowgen_min_nonzeros.
+    const bool rowgen = !cap && in.k <= 1 && survive_cols.empty() && r.row_col.size() >= in.rowgen_min_nonzeros;
+    int rounds = 0;
+    Solution s = rowgen ? solve_cover_rowgen(r, in, out.mip_solves, rounds) : solve_cover(r, in.k, in, false, survive_cols);
+    if (!rowgen) ++out.mip_solves;
     if (in.survival && !s.from_mip) s.open.clear();  // the greedy start ignores cuts
     if (s.open.empty() && r.cols() > 0) {
       out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
@@ -522,7 +779,13 @@ PlacementResult solve_placement(const PlacementInput& in) {
     double cost = 0.0;
     for (std::size_t j = 0; j < r.cols(); ++j) cost += s.open[j] ? r.col_cost[j] : 0.0;
     finish(in, r, s, false, cost, out);
-    if (!capacitated(r)) out.bound = std::max(out.bound, lagrangian_cover_bound(r, in.k));
+    if (rowgen) {
+      out.method = std::string(out.status == SolveStatus::optimal ? "cbc" : "cbc (time limit)") + ", row generation (" +
+                   std::to_string(rounds) + " rounds)";
+      if (std::isnan(out.bound)) out.bound = -std::numeric_limits<double>::infinity();
+    }
+    if (!capacitated(r) && out.status != SolveStatus::optimal)
+      out.bound = std::max(out.bound, lagrangian_cover_bound(r, in.k));
     if (out.status != SolveStatus::optimal && !std::isnan(out.bound))
       out.gap = std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
     std::vector<char> site_open(cov.sites, 0);
@@ -532,6 +795,30 @@ PlacementResult solve_placement(const PlacementInput& in) {
   }
 
   if (in.problem == Problem::mclp) {
+    // When p new sites can cover every coverable demand, that is optimal: no plan covers
+    // more than all of it. A greedy cover proves it without a MIP (uncapacitated, plain).
+    if (!cap && !in.survival && !std::isfinite(in.money)) {
+      Reduced unit = r;
+      for (std::size_t j = 0; j < unit.cols(); ++j) unit.col_cost[j] = unit.col_existing[j] ? 0.0 : 1.0;
+      const std::vector<char> cover = greedy_cover(unit, 1);
+      int count = 0;
+      for (std::size_t j = 0; j < r.cols(); ++j) count += cover[j] && !r.col_existing[j];
+      if (count <= in.p) {
+        Solution s;
+        s.open = cover;
+        double all = 0.0;
+        for (double w : r.row_weight) all += w;
+        finish(in, r, s, true, all, out);
+        out.bound = all;
+        out.gap = 0.0;
+        out.status = SolveStatus::optimal;
+        out.method = "greedy cover (every coverable demand covered)";
+        std::vector<char> site_open(cov.sites, 0);
+        for (std::uint32_t j : out.open) site_open[j] = 1;
+        assign_nearest(in, site_open, std::numeric_limits<double>::infinity(), out);
+        return out;
+      }
+    }
     Mip mip;
     const std::vector<int> x = site_columns(mip, r, false);
     std::vector<int> y(r.rows());
@@ -648,7 +935,20 @@ PlacementResult solve_placement(const PlacementInput& in) {
   }
 
   // p-center: the least threshold T among the distinct latencies such that the demand
-  // can be covered within T by at most p new sites (each step an exact covering MIP).
+  // can be covered within T by at most p new sites. A test at T: a greedy cover with at
+  // most p new sites proves "yes", a Lagrangian bound above p proves "no" (uncapacitated),
+  // otherwise an exact covering MIP decides. The lower bound max_i min_j d_ij is tried
+  // first (it is the answer whenever p is generous), then the thresholds are bisected.
+  // time_limit_s bounds the whole search; when it runs out the result is the best
+  // threshold found, with the highest threshold below which every test said "no" as bound.
+  // Process CPU time, as CBC counts its own time limit (CBC's default time mode).
+  auto cpu_s = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  const double started = cpu_s();
+  auto remaining_s = [&] { return in.time_limit_s - (cpu_s() - started); };
   std::vector<double> values(r.row_lat.begin(), r.row_lat.end());
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
@@ -660,52 +960,88 @@ PlacementResult solve_placement(const PlacementInput& in) {
   }
   std::size_t lo = static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), lower) - values.begin());
   std::size_t hi = values.size() - 1;
-  auto feasible = [&](double t, std::vector<char>* open, bool* proven) {
-    PlacementInput sub = in;
-    Prepared pt = prepare(in, t, false, !cap);
-    ++out.mip_solves;
-    if (!pt.uncoverable.empty()) {
-      *proven = true;
-      return false;
-    }
-    Solution s = solve_cover(pt.r, 1, sub, true);
-    *proven = s.from_mip && s.mip.proven_optimal;
-    if (s.open.empty()) {
-      *proven = *proven || s.mip.proven_infeasible;
-      return false;
-    }
+  enum class Verdict { yes, no, unknown };
+  auto new_sites = [&](const Reduced& rr, const std::vector<char>& open) {
     int count = 0;
-    for (std::size_t j = 0; j < pt.r.cols(); ++j) count += s.open[j] && !pt.r.col_existing[j];
-    if (count > in.p) return false;
-    if (open) {
-      open->assign(cov.sites, 0);
+    for (std::size_t j = 0; j < rr.cols(); ++j) count += open[j] && !rr.col_existing[j];
+    return count;
+  };
+  double plan_worst = kUnreached;  // worst latency of the last feasible plan (uncapacitated)
+  auto test = [&](double t, std::vector<char>& open) {
+    plan_worst = kUnreached;
+    Prepared pt = prepare(in, t, false, !cap);
+    if (!pt.uncoverable.empty()) return Verdict::no;
+    auto keep = [&](const std::vector<char>& chosen) {
+      open.assign(cov.sites, 0);
       for (std::size_t j = 0; j < pt.r.cols(); ++j)
-        if (s.open[j]) (*open)[pt.r.col_site[j]] = 1;
+        if (chosen[j]) open[pt.r.col_site[j]] = 1;
+      // The plan's own worst latency may lie below t: every threshold from it up is
+      // feasible too, so the search can skip to it.
+      double worst_open = 0.0;
+      for (std::uint32_t d = 0; d < cov.demands; ++d) {
+        double m = kUnreached;
+        for (std::uint32_t e = cov.first[d]; e < cov.first[d + 1]; ++e)
+          if (open[cov.site[e]]) m = std::min(m, cov.latency_us[e]);
+        worst_open = std::max(worst_open, m);
+      }
+      if (!cap && worst_open < t) plan_worst = worst_open;
+      return Verdict::yes;
+    };
+    if (!cap) {
+      Reduced unit = pt.r;
+      for (std::size_t j = 0; j < unit.cols(); ++j) unit.col_cost[j] = unit.col_existing[j] ? 0.0 : 1.0;
+      const std::vector<char> greedy = greedy_cover(unit, 1);
+      if (new_sites(unit, greedy) <= in.p) return keep(greedy);
+      // Unit costs (existing sites 0): the bound is on the number of new sites.
+      if (lagrangian_cover_bound(unit, 1) > in.p + 1e-6) return Verdict::no;
     }
-    return true;
+    PlacementInput sub = in;
+    sub.time_limit_s = std::max(1.0, remaining_s());
+    ++out.mip_solves;
+    Solution s = solve_cover(pt.r, 1, sub, true);
+    if (s.open.empty()) return s.mip.proven_infeasible ? Verdict::no : Verdict::unknown;
+    if (new_sites(pt.r, s.open) <= in.p) return keep(s.open);
+    return s.from_mip && s.mip.proven_optimal ? Verdict::no : Verdict::unknown;
   };
   std::vector<char> best_open;
-  bool all_proven = true;
+  bool stopped = false;  // time limit or an undecided test: lo is still a proven bound
   {
-    bool proven = false;
-    if (!feasible(values[hi], &best_open, &proven)) {
-      out.status = proven ? SolveStatus::infeasible : SolveStatus::no_solution;
-      out.reason = "p sites cannot cover every demand within the budget";
-      return out;
-    }
-    all_proven = all_proven && proven;
-  }
-  while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2;
     std::vector<char> open;
-    bool proven = false;
-    if (feasible(values[mid], &open, &proven)) {
-      hi = mid;
+    const Verdict at_lower = test(values[lo], open);
+    if (at_lower == Verdict::yes) {
+      hi = lo;
       best_open = std::move(open);
     } else {
-      lo = mid + 1;
+      if (at_lower == Verdict::no) ++lo;
+      else stopped = true;
+      const Verdict at_top = test(values[hi], best_open);
+      if (at_top == Verdict::yes && plan_worst < values[hi])
+        hi = std::max(lo, static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), plan_worst) - values.begin()));
+      if (at_top != Verdict::yes) {
+        out.status = at_top == Verdict::no ? SolveStatus::infeasible : SolveStatus::no_solution;
+        out.reason = at_top == Verdict::no ? "p sites cannot cover every demand within the budget"
+                                           : "no solution within the time limit";
+        return out;
+      }
     }
-    all_proven = all_proven && proven;
+  }
+  while (lo < hi && !stopped) {
+    if (remaining_s() <= 0) {
+      stopped = true;
+      break;
+    }
+    const std::size_t mid = lo + (hi - lo) / 2;
+    std::vector<char> open;
+    switch (test(values[mid], open)) {
+      case Verdict::yes:
+        hi = mid;
+        if (plan_worst < values[mid])
+          hi = std::max(lo, static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), plan_worst) - values.begin()));
+        best_open = std::move(open);
+        break;
+      case Verdict::no: lo = mid + 1; break;
+      case Verdict::unknown: stopped = true; break;
+    }
   }
   for (std::uint32_t j = 0; j < best_open.size(); ++j)
     if (best_open[j]) out.open.push_back(j);
@@ -716,10 +1052,12 @@ PlacementResult solve_placement(const PlacementInput& in) {
   // open one: the worst latency is the threshold whose capacitated cover succeeded.
   if (cap) worst = values[hi];
   out.objective = worst;
-  out.bound = all_proven ? worst : values[lo];
-  out.status = all_proven ? SolveStatus::optimal : SolveStatus::feasible;
-  out.gap = all_proven ? 0.0 : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
-  out.method = "cbc (threshold search)";
+  const bool optimal = lo >= hi || worst <= values[lo];
+  out.bound = optimal ? worst : values[lo];
+  out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
+  out.gap = optimal ? 0.0 : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+  out.method = "threshold search (greedy, Lagrangian bound, cbc)";
+  if (!optimal) out.reason = "time limit: the worst latency lies between the bound and the objective";
   return out;
 }
 

@@ -39,8 +39,16 @@ struct PlacementInput {
   // Survivable coverage (LSCP, MCLP): demand must stay covered under every cut
   // scenario; rows from survival_rows(). DEFAULT: none.
   const SurvivalRows* survival = nullptr;
+  // CBC's limit in CPU seconds (CBC's default clock); p-center's threshold search and
+  // LSCP row generation count their whole search against it.
   double time_limit_s = 60.0;
   int threads = 1;  // CBC threads; 1 keeps results deterministic
+  // LSCP (k = 1, uncapacitated, not survivable) with at least this many coverage
+  // nonzeros after reductions is solved by row generation: MIPs over growing subsets of
+  // the demand rows (a root LP over tens of millions of nonzeros ignores CBC's limit).
+  std::size_t rowgen_min_nonzeros = 2'000'000;
+  // Rows added per round; 0 = automatic (rows / 5 within 1,000..5,000).
+  std::size_t rowgen_batch = 0;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };

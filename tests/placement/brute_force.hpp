@@ -94,6 +94,8 @@ struct Instance {
   int p = 0;
   int k = 1;
   double money = kInfinity;
+  std::size_t rowgen_min_nonzeros = 2'000'000;  // PlacementInput defaults
+  std::size_t rowgen_batch = 0;
   bool capacitated() const {
     return std::any_of(capacity.begin(), capacity.end(), [](double c) { return std::isfinite(c); });
   }
@@ -308,6 +310,8 @@ inline void build(Built& b, const Instance& in, Problem problem, std::mt19937_64
   b.input.k = in.k;
   b.input.money = in.money;
   b.input.time_limit_s = 60.0;
+  b.input.rowgen_min_nonzeros = in.rowgen_min_nonzeros;
+  b.input.rowgen_batch = in.rowgen_batch;
 }
 
 }  // namespace lightcone::place_test

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
@@ -150,7 +151,10 @@ PlacementResult check(const Instance& in, Problem problem, std::mt19937_64& rng,
   EXPECT_LE(r.rows_after, r.rows_before);
   EXPECT_EQ(r.columns_before, in.sites);
   EXPECT_LE(r.columns_after, r.columns_before);
-  if (!cap) {
+  if (!cap && problem == Problem::lscp && in.k <= 1) {
+    // Plain covering also drops dominated rows (supersets of another row's options).
+    EXPECT_LE(r.rows_after, expected_rows(in, false));
+  } else if (!cap) {
     EXPECT_EQ(r.rows_after, expected_rows(in, problem == Problem::pmedian || problem == Problem::pcenter));
   }
 
@@ -333,6 +337,40 @@ TEST(PlacementBruteForce, DominatedColumnsNeverChangeTheOptimum) {
   }
   std::printf("[ placement ] %zu columns dropped as dominated or empty\n", dropped);
   EXPECT_GT(dropped, 0u);
+}
+
+// Row dominance (LSCP, k = 1) and row generation (LSCP on large models; forced here by
+// rowgen_min_nonzeros = 0 with batches of 1-3 rows, so that many rounds run) against
+// brute force, on instances with more demand than sites so that rows dominate others.
+TEST(PlacementBruteForce, RowDominanceAndRowGenerationKeepTheOptimum) {
+  constexpr std::uint64_t kFirstSeed = 401, kSeeds = 30;
+  std::printf("[ placement ] row dominance / generation: seeds %llu..%llu\n", static_cast<unsigned long long>(kFirstSeed),
+              static_cast<unsigned long long>(kFirstSeed + kSeeds - 1));
+  Tally tally;
+  std::size_t dropped_rows = 0, generated = 0, generated_runs = 0;
+  for (std::uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
+    std::mt19937_64 rng(seed);
+    Shape shape;
+    shape.demands = 60;
+    shape.all_coverable = seed % 5 != 0;
+    Instance in = random_instance(rng, shape);
+    const std::string s = "seed " + std::to_string(seed);
+    const PlacementResult plain = check(in, Problem::lscp, rng, tally, s + " lscp");
+    if (plain.status == SolveStatus::optimal) dropped_rows += expected_rows(in, false) - plain.rows_after;
+    in.rowgen_min_nonzeros = 0;
+    in.rowgen_batch = 1 + seed % 3;
+    const PlacementResult gen = check(in, Problem::lscp, rng, tally, s + " lscp rowgen");
+    if (gen.method.find("row generation") != std::string::npos) {
+      generated += gen.mip_solves;
+      ++generated_runs;
+    }
+    if (::testing::Test::HasFailure()) break;
+  }
+  std::printf("[ placement ] %zu solves (%zu infeasible), %zu dominated rows dropped, %zu row-generation MIPs\n",
+              tally.solves, tally.infeasible, dropped_rows, generated);
+  EXPECT_GT(dropped_rows, 0u);
+  EXPECT_GT(generated_runs, 10u);
+  EXPECT_GT(generated, generated_runs);  // more than one round per solve on average
 }
 
 }  // namespace
