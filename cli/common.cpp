@@ -30,10 +30,14 @@ void add_sites_options(CLI::App& cmd, SitesArgs& a, bool required) {
   cmd.add_option("--sites-where", a.sites_where, "OGR attribute filter on the sites layer");
   cmd.add_option("--site-id", a.fields.id, "Site id field (DEFAULT: site_id if present, else the FID)");
   cmd.add_option("--site-delay-field", a.fields.entry_delay, "Field with a per-site entry delay in us");
+  cmd.add_option("--site-exit-delay-field", a.fields.exit_delay,
+                 "Field with a per-site exit delay (site to user) in us; DEFAULT: the entry delay");
 }
 
 void add_model_options(CLI::App& cmd, ModelArgs& a) {
   cmd.add_option("--metric", a.metric, "rtt or one-way (DEFAULT: rtt)")->capture_default_str();
+  cmd.add_option("--direction", a.direction,
+                 "One-way direction: to-site (user to site, DEFAULT) or from-site; matters with --site-exit-delay-field");
   cmd.add_option("--group-index", a.group_index, "Fibre group index n (DEFAULT: 1.4682)")->capture_default_str();
   cmd.add_option("--slack", a.slack, "Route length / drawn length (DEFAULT: 1)")->capture_default_str();
   cmd.add_option("--node-delay", a.node_delay, "Delay per network node passed (DEFAULT: 0us)")->capture_default_str();
@@ -66,6 +70,13 @@ LatencyModel make_model(const ModelArgs& a) {
   m.max_access = parse_length(a.max_access, "--max-access");
   m.validate();
   parse_access_from(a.access_from);
+  if (!a.direction.empty()) {
+    m.direction = parse_direction(a.direction, "--direction");
+    if (m.metric == Metric::rtt) {
+      throw InputError("--direction applies to one-way latencies; with --metric rtt both ways are summed "
+                       "(RTT = 2 x (network + access) + entry + exit delay). Drop --direction or add --metric one-way.");
+    }
+  }
   return m;
 }
 
@@ -96,7 +107,7 @@ Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {
     L.sites = read_points(parse_layer_spec(s->sites), read_options(s->sites_where, n.assume_crs), s->fields);
   }
   SitePoints points;
-  if (L.sites) points = SitePoints{L.sites->pos, L.sites->entry_delay_us};
+  if (L.sites) points = SitePoints{L.sites->pos, L.sites->entry_delay_us, L.sites->exit_delay_us};
   static_cast<PreparedNetwork&>(L) = prepare_network(L.lines.lines, L.model, build, L.sites ? &points : nullptr);
   return L;
 }

@@ -45,6 +45,7 @@ struct ModelArgs {
   std::string max_access = "10km";
   std::string metric = "rtt";
   std::string access_from = "edges";
+  std::string direction;  // empty: to-site for one-way (RTT sums both ways)
 };
 
 void add_network_options(CLI::App& cmd, NetworkArgs& a, bool required);

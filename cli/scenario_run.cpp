@@ -175,7 +175,7 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   R.boundary_layers = read_boundaries(s, R.boundaries);
 
   progress.phase("building the network");
-  const SitePoints points{R.sites.pos, R.sites.entry_delay_us};
+  const SitePoints points{R.sites.pos, R.sites.entry_delay_us, R.sites.exit_delay_us};
   R.prepared = prepare_network(R.lines.lines, s.model, s.network.build, &points);
   if (R.prepared.sources.empty()) {
     throw InputError(scenario_where(s, SL.line) + fmt::format("no site of {} lies within {:g} km of the network. Check "

@@ -34,13 +34,25 @@ std::string LatencyModel::describe() const {
   std::snprintf(buf, sizeof buf,
                 "%s; fibre group index %.6g (%.6f us/km one-way), slack %.6g; node delay %.6g us; "
                 "site delay %.6g us; access detour %.6g x %.6f us/km + %.6g us, max %.6g km",
-                metric == Metric::rtt ? "round trip (RTT = 2 x one-way)" : "one-way", group_index,
+                metric == Metric::rtt               ? "round trip (RTT = 2 x one-way)"
+                : direction == Direction::to_site ? "one-way, user to site"
+                                                  : "one-way, site to user",
+                group_index,
                 fibre_us_per_km(), slack, node_delay.value, site_delay.value, access_detour,
                 access_rate_us_per_km(), access_fixed.value, max_access.km());
   return buf;
 }
 
 std::string_view to_string(Metric m) { return m == Metric::rtt ? "rtt" : "one-way"; }
+
+std::string_view to_string(Direction d) { return d == Direction::to_site ? "to-site" : "from-site"; }
+
+Direction parse_direction(std::string_view text, std::string_view what) {
+  if (text == "to-site") return Direction::to_site;
+  if (text == "from-site") return Direction::from_site;
+  throw InputError("unknown direction '" + std::string(text) + "' for " + std::string(what) +
+                   ". Use to-site (user to site) or from-site (site to user); with metric rtt both are summed.");
+}
 
 Metric parse_metric(std::string_view text, std::string_view what) {
   if (text == "rtt") return Metric::rtt;

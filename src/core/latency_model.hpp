@@ -10,6 +10,10 @@
 namespace lightcone {
 
 enum class Metric { rtt, one_way };
+// Which way a one-way latency runs: from the user to the site (DEFAULT) or back. Only
+// site delays can differ by direction (entry vs exit delay); fibre, node and access
+// delays are symmetric. RTT = forward + reverse, whatever the direction.
+enum class Direction { to_site, from_site };
 
 // Speed of light in vacuum, km/s (exact by definition of the metre).
 inline constexpr double kSpeedOfLightKmPerS = 299792.458;
@@ -38,6 +42,8 @@ struct LatencyModel {
   Metres max_access{10000.0};
   // What outputs report. DEFAULT: round trip.
   Metric metric = Metric::rtt;
+  // The way a one-way latency runs (ignored for RTT). DEFAULT: user to site.
+  Direction direction = Direction::to_site;
 
   double fibre_us_per_km() const { return lightcone::fibre_us_per_km(group_index); }
   double access_rate_us_per_km() const {
@@ -53,6 +59,10 @@ struct LatencyModel {
 };
 
 std::string_view to_string(Metric m);
+// "to-site" / "from-site".
+std::string_view to_string(Direction d);
+// Parses "to-site" or "from-site"; anything else is an InputError naming `what`.
+Direction parse_direction(std::string_view text, std::string_view what);
 // Parses "rtt" or "one-way"; anything else is an InputError naming `what`.
 Metric parse_metric(std::string_view text, std::string_view what);
 

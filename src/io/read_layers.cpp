@@ -290,6 +290,7 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
   const int f_w = require_field(L, fields.weight, "--weight");
   const int f_delay = require_field(L, fields.entry_delay, "--site-delay-field");
   const double delay_factor = f_delay >= 0 ? unit_factor(fields.delay_unit, "--site-delay-unit", false) : 1.0;
+  const int f_exit = require_field(L, fields.exit_delay, "--site-exit-delay-field");
   const int f_status = require_field(L, fields.status, "--status-field");
   const int f_cost = require_field(L, fields.cost, "--cost-field");
   const int f_cap = require_field(L, fields.capacity, "--capacity-field");
@@ -328,6 +329,11 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
       throw InputError("negative site delay " + number(delay) + " in field '" + fields.entry_delay + "' " +
                        where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-delay-field.");
     }
+    const double exit_delay = f_exit >= 0 ? numeric_field(L, *f, f_exit, "--site-exit-delay-field") : std::nan("");
+    if (!std::isnan(exit_delay) && exit_delay < 0) {
+      throw InputError("negative site exit delay " + number(exit_delay) + " in field '" + fields.exit_delay + "' " +
+                       where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-exit-delay-field.");
+    }
     if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
       out.info.skipped.push_back({fid, "coordinate transformation failed"});
       continue;
@@ -359,6 +365,7 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     out.id.push_back(f_id >= 0 ? std::string(f->GetFieldAsString(f_id)) : std::to_string(fid));
     out.weight.push_back(w);
     out.entry_delay_us.push_back(std::isnan(delay) ? delay : delay * delay_factor);
+    if (f_exit >= 0) out.exit_delay_us.push_back(std::isnan(exit_delay) ? exit_delay : exit_delay * delay_factor);
     if (f_status >= 0) out.status.emplace_back(f->IsFieldSetAndNotNull(f_status) ? f->GetFieldAsString(f_status) : "");
     if (f_cost >= 0) out.cost.push_back(amount(*f, f_cost, fields.cost, "--cost-field"));
     if (f_cap >= 0) out.capacity.push_back(amount(*f, f_cap, fields.capacity, "--capacity-field"));

@@ -73,6 +73,7 @@ struct PointFields {
   std::string id;            // empty: "site_id" if present, else the FID
   std::string weight;        // empty: weight 1
   std::string entry_delay;   // per-site entry delay (µs unless delay_unit says otherwise)
+  std::string exit_delay;    // per-site exit delay (site to user), same unit; empty = the entry delay
   std::string delay_unit = "us";
   // Placement columns; empty name = not read. Numeric fields must be numbers >= 0.
   std::string status;        // text: existing / required / candidate / excluded / ...
@@ -88,6 +89,7 @@ struct PointLayer {
   std::vector<std::string> id;
   std::vector<double> weight;
   std::vector<double> entry_delay_us;  // NaN where not given
+  std::vector<double> exit_delay_us;   // when fields.exit_delay is set (NaN where NULL)
   std::string id_field;                // the field ids came from, or "fid"
   std::vector<std::string> status;     // when fields.status is set
   std::vector<double> cost;            // when fields.cost is set (NaN where NULL)

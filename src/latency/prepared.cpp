@@ -28,8 +28,13 @@ PreparedNetwork prepare_network(const LineInput& lines, const LatencyModel& mode
       if (P.site_node[i] == kNone) continue;
       const double given = sites->entry_delay_us[i];
       const double entry = std::isnan(given) ? model.site_delay.value : given;
+      const double given_exit = sites->exit_delay_us.empty() ? std::nan("") : sites->exit_delay_us[i];
+      const double exit = std::isnan(given_exit) ? entry : given_exit;
+      const double delay = model.metric == Metric::rtt              ? 0.5 * (entry + exit)
+                           : model.direction == Direction::to_site ? entry
+                                                                   : exit;
       // A site's own access link counts its distance, not the fixed last-mile delay.
-      P.sources.push_back(Source{P.site_node[i], entry + access.us_per_m * P.site_attach[i].distance_m});
+      P.sources.push_back(Source{P.site_node[i], delay + access.us_per_m * P.site_attach[i].distance_m});
       P.source_site.push_back(static_cast<std::uint32_t>(i));
     }
   }

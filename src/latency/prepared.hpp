@@ -30,11 +30,15 @@ struct PreparedNetwork {
   std::unique_ptr<Graph> graph;
 };
 
-// Sites to attach: positions and per-site entry delays (NaN = the model's site delay).
-// REQUIRES: entry_delay_us.size() == pos.size().
+// Sites to attach: positions and per-site entry delays (NaN = the model's site delay),
+// optionally exit delays (site to user; empty or NaN = the entry delay). A source's
+// offset is the delay of the model's direction: entry (to-site), exit (from-site), or
+// for RTT their mean, so that RTT = 2 x (network + access) + entry + exit.
+// REQUIRES: entry_delay_us.size() == pos.size(); exit_delay_us empty or the same size.
 struct SitePoints {
   std::span<const LonLat> pos;
   std::span<const double> entry_delay_us;
+  std::span<const double> exit_delay_us = {};
 };
 
 // Builds the network (build_network), attaches every site to the nearest point of the

@@ -4,6 +4,7 @@ namespace lightcone {
 
 nlohmann::ordered_json model_to_json(const LatencyModel& m) {
   return {{"metric", to_string(m.metric)},
+          {"direction", m.metric == Metric::rtt ? "round-trip" : std::string(to_string(m.direction))},
           {"description", m.describe()},
           {"group_index", m.group_index},
           {"fibre_us_per_km", m.fibre_us_per_km()},

@@ -262,6 +262,17 @@ void read_model(const Context& ctx, const TableReader& t, Scenario& s) {
   } catch (const InputError& e) {
     t.fail("metric", e.what());
   }
+  if (const auto direction = t.string("direction")) {
+    try {
+      m.direction = parse_direction(*direction, t.what("direction"));
+    } catch (const InputError& e) {
+      t.fail("direction", e.what());
+    }
+    if (m.metric == Metric::rtt) {
+      t.fail("direction", t.what("direction") + " applies to metric = \"one-way\"; with \"rtt\" both ways are summed. "
+                          "Remove it or use metric = \"one-way\".");
+    }
+  }
   auto ranged = [&](std::string_view key, double& out, double lo, double hi, const std::string& rule) {
     if (auto v = t.number(key)) {
       if (!(*v >= lo && *v < hi)) ctx.fail(t.line(key), t.what(key) + " = " + number_text(*v) + " is out of range: " + rule + ".");
@@ -521,7 +532,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   if (!model) ctx.fail(0, "missing table [model]. Every scenario states its metric: add [model] with metric = \"rtt\" or \"one-way\".");
   read_model(ctx, TableReader(ctx, *model, "[model]",
                               {"metric", "group_index", "slack", "node_delay", "site_delay", "access_detour",
-                               "access_us_per_km", "access_delay", "max_access", "access_from"}),
+                               "access_us_per_km", "access_delay", "max_access", "access_from", "direction"}),
              s);
 
   const toml::table* net = top.table("network");
@@ -556,11 +567,13 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   if (!sites) ctx.fail(0, "missing table [sites]: the sites (path, layer, where).");
   {
     const TableReader t(ctx, *sites, "[sites]",
-                        with_layer_keys({"id_field", "delay_field", "delay_unit", "status_field", "capacity_field", "cost_field"}));
+                        with_layer_keys({"id_field", "delay_field", "exit_delay_field", "delay_unit", "status_field",
+                                         "capacity_field", "cost_field"}));
     SitesSpec& st = s.sites;
     st.source = read_layer(ctx, t, "the sites");
     st.fields.id = field_key(t, st.source, "id_field");
     st.fields.entry_delay = field_key(t, st.source, "delay_field");
+    st.fields.exit_delay = field_key(t, st.source, "exit_delay_field");
     const std::string unit = unit_key(t, "delay_unit", {"us", "ms"}, "time");
     if (!unit.empty()) st.fields.delay_unit = unit;
     st.status_field = field_key(t, st.source, "status_field");

@@ -90,6 +90,11 @@ class Fixture {
 {"type": "Feature", "id": 2, "properties": {"site_id": "B"}, "geometry": {"type": "Point", "coordinates": [121.50, 36.10]}}
 ]}
 )");
+    // Site A with a 100 us entry delay (user to site) and a 300 us exit delay.
+    write_text(file("delayed.geojson"), R"({"type": "FeatureCollection", "features": [
+{"type": "Feature", "id": 1, "properties": {"site_id": "A", "d_in": 100, "d_out": 300}, "geometry": {"type": "Point", "coordinates": [120.30, 36.101]}}
+]}
+)");
     write_text(file("far.geojson"), R"({"type": "FeatureCollection", "features": [
 {"type": "Feature", "id": 2, "properties": {"site_id": "B"}, "geometry": {"type": "Point", "coordinates": [121.50, 36.10]}}
 ]}
@@ -495,6 +500,55 @@ TEST(CliLatency, OneWayHalvesRoundTripExactly) {
   }
   const Json s = Json::parse(read_text(out.file("one_way.summary.json")));
   EXPECT_EQ(s.at("model").at("metric").get<std::string>(), "one-way");
+}
+
+// Direction: only site delays differ by direction. One-way to-site pays the entry delay,
+// from-site the exit delay, RTT both (= 2 x one-way with their mean): each equals the
+// same network with a uniform site delay of that value.
+TEST(CliLatency, DirectionPicksEntryOrExitDelayAndRoundTripSumsBoth) {
+  const TempDir out;
+  const std::string d = fixture().dir();
+  auto latency = [&](std::vector<std::string> extra, const std::string& name) {
+    std::vector<std::string> args = {"latency", "--network", d + "/net.geojson", "--to", d + "/to.geojson",
+                                     "--out", out.file(name)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = run(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return read_points_output(out.file(name));
+  };
+  const std::vector<std::string> fields = {"--sites", d + "/delayed.geojson", "--site-delay-field", "d_in",
+                                           "--site-exit-delay-field", "d_out"};
+  auto with = [&](std::vector<std::string> a, std::vector<std::string> b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  const std::vector<std::string> uniform = {"--sites", d + "/delayed.geojson"};
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> pairs = {
+      {with(fields, {"--metric", "rtt"}), with(uniform, {"--metric", "rtt", "--site-delay", "200us"})},
+      {with(fields, {"--metric", "one-way"}), with(uniform, {"--metric", "one-way", "--site-delay", "100us"})},
+      {with(fields, {"--metric", "one-way", "--direction", "to-site"}), with(uniform, {"--metric", "one-way", "--site-delay", "100us"})},
+      {with(fields, {"--metric", "one-way", "--direction", "from-site"}), with(uniform, {"--metric", "one-way", "--site-delay", "300us"})}};
+  int reached = 0;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    SCOPED_TRACE(k);
+    const auto a = latency(pairs[k].first, "a" + std::to_string(k) + ".gpkg");
+    const auto b = latency(pairs[k].second, "b" + std::to_string(k) + ".gpkg");
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      ASSERT_EQ(a[i].latency_us.has_value(), b[i].latency_us.has_value());
+      if (!a[i].latency_us) continue;
+      EXPECT_EQ(*a[i].latency_us, *b[i].latency_us);
+      ++reached;
+    }
+  }
+  EXPECT_GT(reached, 4);
+  const Json s = Json::parse(read_text(out.file("a3.summary.json")));
+  EXPECT_EQ(s.at("model").at("direction").get<std::string>(), "from-site");
+  EXPECT_NE(s.at("model").at("description").get<std::string>().find("one-way, site to user"), std::string::npos);
+  const Result bad = run(with(with({"latency", "--network", d + "/net.geojson"}, fields),
+                              {"--direction", "from-site", "--out", out.file("bad.gpkg")}));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--direction applies to one-way latencies"), std::string::npos) << bad.err;
 }
 
 TEST(CliLatency, CsvNetworkWithAssumedCrsGivesTheSameResult) {

@@ -108,6 +108,7 @@ access_us_per_km = 5.0
 access_delay = "100us"
 max_access = "5km"
 access_from = "nodes"
+direction = "from-site"
 
 [zones]
 budgets = ["500us", "1.5ms"]
@@ -186,6 +187,7 @@ kind = "capacity"
   EXPECT_EQ(s.boundaries[0].name, "zeta") << "boundaries keep the file's order";
   EXPECT_EQ(s.boundaries[1].source.where, "code = 1");
   EXPECT_EQ(s.model.metric, Metric::one_way);
+  EXPECT_EQ(s.model.direction, Direction::from_site);
   EXPECT_DOUBLE_EQ(s.model.group_index, 1.47);
   EXPECT_DOUBLE_EQ(s.model.slack, 1.2);
   EXPECT_DOUBLE_EQ(s.model.node_delay.value, 20.0);
@@ -210,7 +212,7 @@ kind = "capacity"
   ASSERT_EQ(s.targets.size(), 6u);
   EXPECT_EQ(s.targets[0].kind, TargetKind::demand_share);
   EXPECT_DOUBLE_EQ(s.targets[0].min_share, 0.995);
-  EXPECT_EQ(s.targets[0].line, 73);
+  EXPECT_EQ(s.targets[0].line, 74);
   EXPECT_DOUBLE_EQ(s.targets[1].min_share, 0.9);
   EXPECT_EQ(s.targets[2].kind, TargetKind::worst_latency);
   EXPECT_DOUBLE_EQ(s.targets[2].max_latency.value, 2000.0);
@@ -276,6 +278,9 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
        "/plans/s.toml:20: unknown time unit 'mss' in '3mss' for 'budgets' in [zones]. Use s, ms, us or ns, e.g. '1ms'."},
       {"missing duration unit", replace(kMinimal, "\"3ms\"", "\"3\""),
        "/plans/s.toml:20: missing unit in '3' for 'budgets' in [zones]. A bare number is ambiguous: write e.g. '1ms'."},
+      {"direction with rtt", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\ndirection = \"from-site\""),
+       "/plans/s.toml:18: 'direction' in [model] applies to metric = \"one-way\"; with \"rtt\" both ways are summed. "
+       "Remove it or use metric = \"one-way\"."},
       {"bad length unit", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\nmax_access = \"10 kms\""),
        "/plans/s.toml:18: unknown length unit 'kms' in '10 kms' for 'max_access' in [model]. Use km, m, cm or mm, e.g. "
        "'10km'."},
