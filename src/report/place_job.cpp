@@ -71,6 +71,14 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   PlaceJobResult r;
   const double k = P.model.metric_factor();
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
+  if (!std::isfinite(o.budget_metric_us) && o.demand_budget_metric_us.empty()) {
+    const double bytes = static_cast<double>(nd) * static_cast<double>(ns) * 16.0;
+    if (bytes > 2e9) {
+      throw InputError(fmt::format("problem {} without a budget needs every demand-site pair: {:.1f} GB for {} x {}. "
+                                   "Give a budget (e.g. 3ms) to keep only pairs within it.",
+                                   o.problem_name, bytes / 1e9, nd, ns));
+    }
+  }
   // Candidates as search sources, by site index.
   std::vector<Source> candidates(ns, Source{kNone, 0.0});
   for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
