@@ -204,7 +204,7 @@ FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& mode
                                const PointLayer& demand) {
   const double k = model.metric_factor();
   FeatureTable as;
-  as.name = "assignments";
+  as.name = kAssignmentsLayer;
   as.geometry = FeatureTable::Geometry::line;
   std::vector<std::int64_t> afid;
   std::vector<std::string> asite;

@@ -20,6 +20,9 @@
 
 namespace lightcone {
 
+// The layer of demand → site lines that place and plan write.
+inline constexpr const char* kAssignmentsLayer = "assignments";
+
 // Site status text → SiteStatus: existing (or built), required, candidate (or planned,
 // or empty), excluded; case-insensitive. InputError naming the feature otherwise.
 SiteStatus parse_site_status(std::string text, const PointLayer& sites, std::size_t i, const std::string& field);

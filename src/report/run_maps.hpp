@@ -18,11 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "report/place_job.hpp"  // kAssignmentsLayer
+
 namespace lightcone {
 
 // Layer names that only placement runs and plan write (the others are in
 // report/zones_job.hpp).
-inline constexpr const char* kAssignmentsLayer = "assignments";
 inline constexpr const char* kBoundariesLayer = "boundaries";
 
 // Files written by render_run_maps, in this order.

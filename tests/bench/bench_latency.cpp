@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "core/error.hpp"
 #include "core/latency_model.hpp"
 #include "io/source.hpp"
@@ -44,45 +45,9 @@ namespace lc = lightcone;
 
 namespace {
 
-double process_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using namespace lightcone::bench;
 
-struct Stopwatch {
-  std::chrono::steady_clock::time_point wall0 = std::chrono::steady_clock::now();
-  double cpu0 = process_cpu_s();
-  double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count(); }
-  double cpu() const { return process_cpu_s() - cpu0; }
-};
 
-void figure(const std::string& key, const std::string& value, const std::string& unit, const std::string& note = {});
-
-// /proc/loadavg: 1, 5 and 15 minute load averages.
-std::vector<std::string> load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string a = "-", b = "-", c = "-";
-  in >> a >> b >> c;
-  return {a, b, c};
-}
-void print_load(const std::string& key) {
-  const auto l = load_average();
-  figure(key, l[0], "", fmt::format("load average 1/5/15 min: {} {} {}; {} hardware threads", l[0], l[1], l[2],
-                                    std::thread::hardware_concurrency()));
-}
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is KiB on Linux
-}
-
-void figure(const std::string& key, const std::string& value, const std::string& unit, const std::string& note) {
-  if (note.empty()) fmt::print("{:<32} {:>14} {}\n", key, value, unit);
-  else fmt::print("{:<32} {:>14} {:<6} # {}\n", key, value, unit, note);
-  std::fflush(stdout);
-}
 void seconds(const std::string& key, const Stopwatch& w, const std::string& note = {}) {
   const double wall = w.wall();
   const double cpu = w.cpu();

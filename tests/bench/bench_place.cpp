@@ -26,6 +26,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "core/error.hpp"
 #include "core/latency_model.hpp"
 #include "io/source.hpp"
@@ -38,24 +39,9 @@ namespace lc = lightcone;
 
 namespace {
 
-double process_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using namespace lightcone::bench;
 
-struct Stopwatch {
-  std::chrono::steady_clock::time_point wall0 = std::chrono::steady_clock::now();
-  double cpu0 = process_cpu_s();
-  double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count(); }
-  double cpu() const { return process_cpu_s() - cpu0; }
-};
 
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;  // KiB on Linux
-}
 
 double current_rss_mib() {
   std::ifstream in("/proc/self/statm");
@@ -64,21 +50,9 @@ double current_rss_mib() {
   return resident * 4096.0 / (1024.0 * 1024.0);
 }
 
-void figure(const std::string& key, const std::string& value, const std::string& unit, const std::string& note = {}) {
-  if (note.empty()) fmt::print("{:<32} {:>14} {}\n", key, value, unit);
-  else fmt::print("{:<32} {:>14} {:<6} # {}\n", key, value, unit, note);
-  std::fflush(stdout);
-}
 void seconds(const std::string& key, const Stopwatch& w, const std::string& note = {}) {
   figure(key, fmt::format("{:.4g}", w.wall()), "s",
          fmt::format("cpu {:.3f} s; rss {:.0f} MiB{}{}", w.cpu(), current_rss_mib(), note.empty() ? "" : "; ", note));
-}
-void print_load(const std::string& key) {
-  std::ifstream in("/proc/loadavg");
-  std::string a = "-", b = "-", c = "-";
-  in >> a >> b >> c;
-  figure(key, a, "", fmt::format("load average 1/5/15 min: {} {} {}; {} hardware threads", a, b, c,
-                                 std::thread::hardware_concurrency()));
 }
 
 struct Options {

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "core/error.hpp"
 #include "core/latency_model.hpp"
 #include "io/polygons.hpp"
@@ -42,25 +43,9 @@ namespace lc = lightcone;
 
 namespace {
 
-double process_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using namespace lightcone::bench;
 
-struct Stopwatch {
-  std::chrono::steady_clock::time_point wall0 = std::chrono::steady_clock::now();
-  double cpu0 = process_cpu_s();
-  double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count(); }
-  double cpu() const { return process_cpu_s() - cpu0; }
-};
 
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string a = "-", b = "-", c = "-";
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
 // VmHWM (peak) or VmRSS (current) of this process in MiB, from /proc/self/status.
 double status_mib(const std::string& field) {
@@ -84,11 +69,6 @@ void reset_peak_rss() {
   out << "5";
 }
 
-void figure(const std::string& key, const std::string& value, const std::string& unit, const std::string& note = {}) {
-  if (note.empty()) fmt::print("{:<32} {:>14} {}\n", key, value, unit);
-  else fmt::print("{:<32} {:>14} {:<6} # {}\n", key, value, unit, note);
-  std::fflush(stdout);
-}
 void seconds(const std::string& key, double wall, double cpu, const std::string& note = {}) {
   figure(key, fmt::format("{:.4g}", wall), "s",
          fmt::format("cpu {:.2f} s; load {}{}{}", cpu, load_average(), note.empty() ? "" : "; ", note));

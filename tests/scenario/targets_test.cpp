@@ -145,25 +145,14 @@ TEST(Targets, WorstLatencyFailsOnUnreachableDemand) {
   EXPECT_EQ(r[1].margin_text, "-0.500 ms");
 }
 
-const std::string kPlacementScenario = R"([network]
-path = "n.gpkg"
-[sites]
-path = "s.gpkg"
-capacity_field = "cap"
-[demand]
-path = "d.gpkg"
-[boundaries.sq]
-path = "b.gpkg"
-[boundaries.lower]
-path = "b.gpkg"
-[model]
-metric = "rtt"
-[zones]
-budgets = ["1ms", "3ms"]
-[placement]
-problem = "lscp"
-budget = "1ms"
-)";
+// kScenario with site capacities and a placement.
+const std::string kPlacementScenario =
+    [] {
+      std::string s = kScenario;
+      s.replace(s.find("path = \"s.gpkg\"\n"), 16, "path = \"s.gpkg\"\ncapacity_field = \"cap\"\n");
+      return s;
+    }() +
+    "[placement]\nproblem = \"lscp\"\nbudget = \"1ms\"\n";
 
 // Sites as plan writes them after a placement: two existing, one chosen, one required,
 // one candidate left closed.
