@@ -36,99 +36,131 @@ void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
 
 template <class Want, class F>
 void PointLatencyQuery::for_piece(const LocalFrame& frame, LonLat p, const Piece& piece, Want&& want, F&& f) const {
+  if (far_from(frame, p, piece)) return;
+  const PieceView v = view_piece(frame, piece);
+  plane_candidates(piece, v, [&](int end, double x, NodeId via, double lower_us, double upper_us) {
+    if constexpr (std::is_invocable_v<Want, NodeId, double, double>) {
+      if (!want(via, lower_us, upper_us)) return;
+    } else {
+      if (!want(via, lower_us)) return;
+    }
+    exact_candidate(frame, p, piece, v, end, x, f);
+  });
+}
+
+bool PointLatencyQuery::far_from(const LocalFrame& frame, LonLat p, const Piece& piece) const {
+  // The plane distance from p to the piece's lon/lat box, a lower bound of its distance to
+  // the piece in p's frame (x, y are linear in lon, lat there), with a margin far above
+  // rounding: a piece rejected here is one plane_candidates would reject too.
+  const double lon0 = std::min(piece.a.lon, piece.b.lon) - p.lon, lon1 = std::max(piece.a.lon, piece.b.lon) - p.lon;
+  if (!(lon0 > -90.0 && lon1 < 90.0)) return false;  // near the antimeridian the frame wraps: no shortcut
+  const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
+  const double gy = std::max({0.0, std::min(piece.a.lat, piece.b.lat) - p.lat, p.lat - std::max(piece.a.lat, piece.b.lat)}) *
+                    frame.m_per_deg_lat();
+  const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
+  return gx * gx + gy * gy > reach * reach;
+}
+
+template <class F>
+void PointLatencyQuery::plane_candidates(const Piece& piece, const PieceView& v, F&& f) const {
   const double max_m = m_access.max_m;
   const double plane_max = plane_reach_m(max_m);
-  {
-    const PieceView v = view_piece(frame, piece);
-    if (v.h > plane_max) return;
-    const double r = std::sqrt(plane_max * plane_max - v.h * v.h);
-    const double lo = std::max(0.0, v.x0 - r);
-    const double hi = std::min(v.length, v.x0 + r);
-    if (lo > hi) return;
-    const EdgeId e = piece.edge;
-    const double geom = m_net.edge_geom_length_m[e];
-    const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;  // µs per metre along
-    const double scale = v.length > 0 ? piece.length_m / v.length : 0.0;  // along m per plane m
-    for (int end = 0; end < 2; ++end) {
-      double x = 0.0;
-      if (m_mode == AccessFrom::nodes) {
-        // Only the edge end itself, if it lies in this piece.
-        const bool at_u = end == 0 && piece.along_m == 0.0;
-        const bool at_v = end == 1 && piece.along_m + piece.length_m >= geom * (1 - 1e-12);
-        if (!at_u && !at_v) continue;
-        x = end == 0 ? 0.0 : v.length;
-        if (x < lo || x > hi) continue;
-      } else {
-        // Latency grows along the edge away from the end the path comes through.
-        const double slope = (end == 0 ? rate : -rate) * scale;
-        x = argmin_access(m_access.us_per_m, slope, v.x0, v.h, lo, hi);
-      }
-      double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
-      double fibre_us = rate * (end == 0 ? along : geom - along);
-      const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
-      // Cheap lower bound from the plane distance (plane error is far below 1 %);
-      // the exact geodesic distance is computed only for candidates that may win.
-      const double qx = v.ax + v.ux * x, qy = v.ay + v.uy * x;
-      const double plane_d = std::sqrt(qx * qx + qy * qy);  // not std::hypot: 3x slower, no overflow here
-      // Upper bound too, for candidates surely within max access (then q stays the plane
-      // point, below, and its geodesic distance is within 1e-4 of the plane one).
-      const bool surely_within =
-          plane_d * 1.01 + 0.01 <= max_m - (m_mode == AccessFrom::edges ? 1e-3 * v.length + 0.01 : 0.0);
-      const double upper_us = surely_within ? fibre_us + m_access.us_per_m * (plane_d * 1.01 + 0.01) + m_access.fixed_us
-                                            : kUnreached;
-      const double lower_us = fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us;
-      if constexpr (std::is_invocable_v<Want, NodeId, double, double>) {
-        if (!want(via, lower_us, upper_us)) continue;
-      } else {
-        if (!want(via, lower_us)) continue;
-      }
-      // q is the plane point; the plane chord strays from the piece's geodesic by at most
-      // ~1e-4 of the piece length (0.15 m for a 2 km piece at 60°N), which moves the value
-      // by < 0.01 µs. Near max access that offset decides reachability and, where the
-      // edge runs along the access circle, moves the circle's cut by metres, so there q
-      // is taken on the geodesic itself.
-      auto point = [&](double at_x) {
-        return at_x <= 0 ? piece.a : at_x >= v.length ? piece.b : geodesic_interpolate(piece.a, piece.b, at_x / v.length);
-      };
-      LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
-      double dist = geodesic_distance_m(p, q);
-      if (dist > max_m - (1e-3 * v.length + 0.01) && m_mode == AccessFrom::edges) {
-        q = point(x);
-        dist = geodesic_distance_m(p, q);
-      }
-      if (dist > max_m * (1.0 + 1e-9)) {
-        if (m_mode == AccessFrom::nodes) continue;
-        // The optimum lies beyond max access (the plane disc is slightly larger). The
-        // objective is convex along the piece and the reachable part is an interval
-        // around the foot point, so the best reachable point is where the access circle
-        // cuts the piece between x and the foot point. (The lower bound above, at the
-        // unconstrained optimum, still holds for it.)
-        double in = std::clamp(v.x0, 0.0, v.length);
-        LonLat q_in = point(in);
-        double d_in = geodesic_distance_m(p, q_in);
-        if (d_in > max_m) continue;  // no point of this piece within reach
-        double out = x;
-        while (std::abs(out - in) > 1e-3) {
-          const double mid = 0.5 * (in + out);
-          const LonLat q_mid = point(mid);
-          const double d_mid = geodesic_distance_m(p, q_mid);
-          if (d_mid <= max_m) {
-            in = mid;
-            q_in = q_mid;
-            d_in = d_mid;
-          } else {
-            out = mid;
-          }
-        }
-        x = in;
-        q = q_in;
-        dist = d_in;
-        along = std::clamp(along_edge(piece, v, x), 0.0, geom);
-        fibre_us = rate * (end == 0 ? along : geom - along);
-      }
-      f(e, via, along, q, dist, m_access.us_per_m * dist + m_access.fixed_us, fibre_us);
+  if (v.h > plane_max) return;
+  const double r = std::sqrt(plane_max * plane_max - v.h * v.h);
+  const double lo = std::max(0.0, v.x0 - r);
+  const double hi = std::min(v.length, v.x0 + r);
+  if (lo > hi) return;
+  const EdgeId e = piece.edge;
+  const double geom = m_net.edge_geom_length_m[e];
+  const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;  // µs per metre along
+  const double scale = v.length > 0 ? piece.length_m / v.length : 0.0;  // along m per plane m
+  for (int end = 0; end < 2; ++end) {
+    double x = 0.0;
+    if (m_mode == AccessFrom::nodes) {
+      // Only the edge end itself, if it lies in this piece.
+      const bool at_u = end == 0 && piece.along_m == 0.0;
+      const bool at_v = end == 1 && piece.along_m + piece.length_m >= geom * (1 - 1e-12);
+      if (!at_u && !at_v) continue;
+      x = end == 0 ? 0.0 : v.length;
+      if (x < lo || x > hi) continue;
+    } else {
+      // Latency grows along the edge away from the end the path comes through.
+      const double slope = (end == 0 ? rate : -rate) * scale;
+      x = argmin_access(m_access.us_per_m, slope, v.x0, v.h, lo, hi);
     }
+    const double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
+    const double fibre_us = rate * (end == 0 ? along : geom - along);
+    const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
+    // Cheap lower bound from the plane distance (plane error is far below 1 %);
+    // the exact geodesic distance is computed only for candidates that may win.
+    const double qx = v.ax + v.ux * x, qy = v.ay + v.uy * x;
+    const double plane_d = std::sqrt(qx * qx + qy * qy);  // not std::hypot: 3x slower, no overflow here
+    // Upper bound too, for candidates surely within max access (then q stays the plane
+    // point, in exact_candidate, and its geodesic distance is within 1e-4 of the plane one).
+    const bool surely_within =
+        plane_d * 1.01 + 0.01 <= max_m - (m_mode == AccessFrom::edges ? 1e-3 * v.length + 0.01 : 0.0);
+    const double upper_us = surely_within ? fibre_us + m_access.us_per_m * (plane_d * 1.01 + 0.01) + m_access.fixed_us
+                                          : kUnreached;
+    const double lower_us = fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us;
+    f(end, x, via, lower_us, upper_us);
   }
+}
+
+template <class F>
+void PointLatencyQuery::exact_candidate(const LocalFrame& frame, LonLat p, const Piece& piece, const PieceView& v,
+                                        int end, double x, F&& f) const {
+  const double max_m = m_access.max_m;
+  const EdgeId e = piece.edge;
+  const double geom = m_net.edge_geom_length_m[e];
+  const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;
+  double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
+  double fibre_us = rate * (end == 0 ? along : geom - along);
+  const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
+  // q is the plane point; the plane chord strays from the piece's geodesic by at most
+  // ~1e-4 of the piece length (0.15 m for a 2 km piece at 60°N), which moves the value
+  // by < 0.01 µs. Near max access that offset decides reachability and, where the
+  // edge runs along the access circle, moves the circle's cut by metres, so there q
+  // is taken on the geodesic itself.
+  auto point = [&](double at_x) {
+    return at_x <= 0 ? piece.a : at_x >= v.length ? piece.b : geodesic_interpolate(piece.a, piece.b, at_x / v.length);
+  };
+  LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
+  double dist = geodesic_distance_m(p, q);
+  if (dist > max_m - (1e-3 * v.length + 0.01) && m_mode == AccessFrom::edges) {
+    q = point(x);
+    dist = geodesic_distance_m(p, q);
+  }
+  if (dist > max_m * (1.0 + 1e-9)) {
+    if (m_mode == AccessFrom::nodes) return;
+    // The optimum lies beyond max access (the plane disc is slightly larger). The
+    // objective is convex along the piece and the reachable part is an interval
+    // around the foot point, so the best reachable point is where the access circle
+    // cuts the piece between x and the foot point. (The lower bound of
+    // plane_candidates, at the unconstrained optimum, still holds for it.)
+    double in = std::clamp(v.x0, 0.0, v.length);
+    LonLat q_in = point(in);
+    double d_in = geodesic_distance_m(p, q_in);
+    if (d_in > max_m) return;  // no point of this piece within reach
+    double out = x;
+    while (std::abs(out - in) > 1e-3) {
+      const double mid = 0.5 * (in + out);
+      const LonLat q_mid = point(mid);
+      const double d_mid = geodesic_distance_m(p, q_mid);
+      if (d_mid <= max_m) {
+        in = mid;
+        q_in = q_mid;
+        d_in = d_mid;
+      } else {
+        out = mid;
+      }
+    }
+    x = in;
+    q = q_in;
+    dist = d_in;
+    along = std::clamp(along_edge(piece, v, x), 0.0, geom);
+    fibre_us = rate * (end == 0 ? along : geom - along);
+  }
+  f(e, via, along, q, dist, m_access.us_per_m * dist + m_access.fixed_us, fibre_us);
 }
 
 double PointLatencyQuery::piece_latency(const LocalFrame& frame, LonLat p, const Piece& piece,
@@ -190,6 +222,32 @@ void PointLatencyQuery::leg_bounds(LonLat p, const std::function<void(NodeId, do
         return false;
       },
       [](EdgeId, NodeId, double, LonLat, double, double, double) {});
+}
+
+void PointLatencyQuery::leg_candidates(LonLat p, std::vector<LegCandidate>& out) {
+  out.clear();
+  const LocalFrame frame(p);
+  m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
+    const Piece& piece = m_index.piece(id);
+    if (far_from(frame, p, piece)) return;
+    plane_candidates(piece, view_piece(frame, piece), [&](int end, double x, NodeId via, double lower_us, double upper_us) {
+      // The same sums as leg_bounds and access_legs' keep make.
+      const double delay = m_net.node_delay_us[via];
+      out.push_back(LegCandidate{via, id, static_cast<std::uint32_t>(end), x, lower_us + delay, upper_us + delay});
+    });
+  });
+}
+
+bool PointLatencyQuery::exact_leg(const LocalFrame& frame, LonLat p, const LegCandidate& c, AccessLeg& out) const {
+  const Piece& piece = m_index.piece(c.piece);
+  bool found = false;
+  exact_candidate(frame, p, piece, view_piece(frame, piece), static_cast<int>(c.end), c.x,
+                  [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us, double fibre_us) {
+                    out = AccessLeg{w, access_us + fibre_us + m_net.node_delay_us[w], access_us, dist, fibre_us,
+                                    e, along, q};
+                    found = true;
+                  });
+  return found;
 }
 
 std::vector<PointLatencyQuery::AccessLeg> PointLatencyQuery::access_legs(LonLat p, bool per_edge) {

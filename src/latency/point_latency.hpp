@@ -75,6 +75,23 @@ class PointLatencyQuery {
   // access_legs(p, per_edge) computed only for the candidates keep(node, lower_us) accepts.
   std::vector<AccessLeg> access_legs(LonLat p, bool per_edge, const std::function<bool(NodeId, double)>& keep);
 
+  // leg_bounds and the exact pass of access_legs in two steps over one segment-index
+  // query: every candidate leg of p with its plane bounds (the values leg_bounds gives,
+  // in the same order), then the exact leg of any of them (the leg access_legs computes
+  // for it). For pruning many legs per point (coverage).
+  struct LegCandidate {
+    NodeId node = kNone;
+    std::uint32_t piece = 0;  // segment index piece
+    std::uint32_t end = 0;    // 0: reached via the edge's u end, 1: via its v end
+    double x = 0.0;           // plane position along the piece
+    double lower_us = 0.0;    // ≤ the exact cost_us (node delay included)
+    double upper_us = 0.0;    // ≥ the exact cost_us; kUnreached when it may lie beyond max access
+  };
+  void leg_candidates(LonLat p, std::vector<LegCandidate>& out);
+  // The exact leg of candidate c of leg_candidates(p, …); false when no point of its piece
+  // lies within max access. REQUIRES: `frame` is LocalFrame(p).
+  bool exact_leg(const LocalFrame& frame, LonLat p, const LegCandidate& c, AccessLeg& out) const;
+
   // The §3 closed form for one piece of the segment index: the lowest access + network
   // latency from p through a point of `piece`, reached via either end of its edge — the
   // term evaluate() takes the minimum of over the pieces near p (same code, same value).
@@ -97,6 +114,15 @@ class PointLatencyQuery {
   // The same for one piece (the closed form); p's frame given.
   template <class Want, class F>
   void for_piece(const LocalFrame& frame, LonLat p, const Piece& piece, Want&& want, F&& f) const;
+  // for_piece in its parts: a cheap test that no point of the piece lies in p's plane
+  // disc (then plane_candidates would find nothing); f(end, x, via, lower_us, upper_us)
+  // for each end's plane candidate; the exact value of one candidate, f as for_piece's.
+  bool far_from(const LocalFrame& frame, LonLat p, const Piece& piece) const;
+  template <class F>
+  void plane_candidates(const Piece& piece, const PieceView& v, F&& f) const;
+  template <class F>
+  void exact_candidate(const LocalFrame& frame, LonLat p, const Piece& piece, const PieceView& v, int end, double x,
+                       F&& f) const;
 
   const Network& m_net;
   const SegmentIndex& m_index;

@@ -215,6 +215,7 @@ struct Search::Impl {
   StateStore state;
   std::vector<Vertex> heap;
   std::vector<NodeId> settled;
+  std::vector<double> settled_us;  // latency of each settled node (final when settled)
   double budget = kUnreached;
   std::vector<char> cut;  // per edge, allocated on the first run with cuts
 };
@@ -244,6 +245,7 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
   s.state.next_epoch();
   s.heap.clear();
   s.settled.clear();
+  s.settled_us.clear();
   s.budget = budget_us;
 
   std::vector<Vertex> starts;
@@ -267,8 +269,10 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
     Impl* s;
     explicit Vis(Impl* impl) : s(impl) {}
     void examine_vertex(Vertex u, const CsrGraph&) {
-      if (s->state.nodes[u].dist > s->budget) throw StopSearch{};
+      const double d = s->state.nodes[u].dist;
+      if (d > s->budget) throw StopSearch{};
       s->settled.push_back((*s->node_of)[u]);
+      s->settled_us.push_back(d);
     }
     void edge_relaxed(const ArcDesc& a, const CsrGraph& g) {
       // Both ends were written this epoch (u is settled, v was just relaxed).
@@ -305,6 +309,7 @@ EdgeId Search::pred_edge(NodeId v) const {
   return latency(v) == kUnreached ? kNone : m_impl->state.nodes[(*m_impl->vertex_of)[v]].pred;
 }
 std::span<const NodeId> Search::reached() const { return m_impl->settled; }
+std::span<const double> Search::reached_latency() const { return m_impl->settled_us; }
 
 NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source> sources, double budget_us) {
   Search search(graph);

@@ -61,6 +61,8 @@ class Search {
   EdgeId pred_edge(NodeId v) const;
   // Settled nodes within the budget, in settle order (non-decreasing latency).
   std::span<const NodeId> reached() const;
+  // latency() of each node of reached(), in the same order.
+  std::span<const double> reached_latency() const;
 
  private:
   struct Impl;
