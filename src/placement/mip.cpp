@@ -149,6 +149,60 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
   return r;
 }
 
+IncrementalLp::IncrementalLp(const std::vector<double>& objective, const std::vector<double>& lower,
+                             const std::vector<double>& upper)
+    : m_columns(static_cast<int>(objective.size())) {
+  auto finite = [](std::vector<double> v) {
+    for (double& x : v) {
+      if (x == kInf) x = COIN_DBL_MAX;
+      if (x == -kInf) x = -COIN_DBL_MAX;
+    }
+    return v;
+  };
+  const std::vector<double> lo = finite(lower), up = finite(upper);
+  const std::vector<CoinBigIndex> starts(static_cast<std::size_t>(m_columns) + 1, 0);
+  Clp_Simplex* clp = Clp_newModel();
+  Clp_setLogLevel(clp, 0);
+  Clp_loadProblem(clp, m_columns, 0, starts.data(), nullptr, nullptr, lo.data(), up.data(), objective.data(), nullptr,
+                  nullptr);
+  m_clp = clp;
+}
+
+IncrementalLp::~IncrementalLp() { Clp_deleteModel(static_cast<Clp_Simplex*>(m_clp)); }
+
+void IncrementalLp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper) {
+  m_index.insert(m_index.end(), cols.begin(), cols.end());
+  m_value.insert(m_value.end(), coefs.begin(), coefs.end());
+  m_start.push_back(static_cast<int>(m_index.size()));
+  m_row_lower.push_back(lower == -kInf ? -COIN_DBL_MAX : lower);
+  m_row_upper.push_back(upper == kInf ? COIN_DBL_MAX : upper);
+}
+
+int IncrementalLp::rows() const {
+  return Clp_numberRows(static_cast<Clp_Simplex*>(m_clp)) + static_cast<int>(m_row_lower.size());
+}
+
+bool IncrementalLp::solve(double time_limit_s) {
+  Clp_Simplex* clp = static_cast<Clp_Simplex*>(m_clp);
+  if (!m_row_lower.empty()) {
+    const std::vector<CoinBigIndex> starts(m_start.begin(), m_start.end());
+    Clp_addRows(clp, static_cast<int>(m_row_lower.size()), m_row_lower.data(), m_row_upper.data(), starts.data(),
+                m_index.data(), m_value.data());
+    m_start.assign(1, 0);
+    m_index.clear();
+    m_value.clear();
+    m_row_lower.clear();
+    m_row_upper.clear();
+  }
+  Clp_setMaximumSeconds(clp, std::max(0.01, time_limit_s));
+  Clp_dual(clp, 0);
+  if (Clp_status(clp) != 0) return false;
+  const double* x = Clp_getColSolution(clp);
+  m_x.assign(x, x + m_columns);
+  m_objective = Clp_objectiveValue(clp);
+  return true;
+}
+
 bool Mip::satisfies(const std::vector<double>& x) const {
   constexpr double kTol = 1e-6;
   if (x.size() != m_obj.size()) return false;

@@ -38,4 +38,31 @@ class Mip {
   std::vector<double> m_row_lower, m_row_upper;
 };
 
+// A linear programme whose rows arrive in batches (row generation): Clp's dual simplex,
+// warm-started from the previous basis after each batch (added rows keep the basis dual
+// feasible). Minimisation.
+class IncrementalLp {
+ public:
+  static constexpr double kInf = std::numeric_limits<double>::infinity();
+  IncrementalLp(const std::vector<double>& objective, const std::vector<double>& lower, const std::vector<double>& upper);
+  ~IncrementalLp();
+  IncrementalLp(const IncrementalLp&) = delete;
+  IncrementalLp& operator=(const IncrementalLp&) = delete;
+  // Σ coef·x over (cols, coefs) in [lower, upper]; takes effect at the next solve().
+  void add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper);
+  int rows() const;
+  // True when the LP (with every row added so far) was solved to optimality.
+  bool solve(double time_limit_s);
+  double objective() const { return m_objective; }
+  const std::vector<double>& x() const { return m_x; }
+
+ private:
+  void* m_clp = nullptr;  // Clp_Simplex
+  int m_columns = 0;
+  std::vector<int> m_start{0}, m_index;
+  std::vector<double> m_value, m_row_lower, m_row_upper;
+  double m_objective = 0.0;
+  std::vector<double> m_x;
+};
+
 }  // namespace lightcone

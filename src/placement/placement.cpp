@@ -57,46 +57,50 @@ bool capacitated(const Reduced& r) {
 
 // Row dominance for plain covering (LSCP, k = 1, no capacities, no survival rows): a row
 // whose option set contains another row's option set is implied by it and is dropped;
-// its demands are mapped to the dominating row. Rows are tried as dominators smallest
-// first; the supersets of a row all contain its rarest column, so only that column's rows
-// are checked (binary search in the sorted rows, early exit). max_work caps the checks.
+// its demands are mapped to the dominating row. Rows are visited smallest first; each kept
+// row is filed under its rarest column (a superset of it must contain that column), so a
+// row only checks the kept rows filed under its own columns, against a mark of its
+// columns, stopping at the first column missing. max_work caps the checks (the rest stay).
 void drop_dominated_rows(Reduced& r, double max_work) {
   const std::size_t nr = r.rows(), nc = r.cols();
   if (nr < 2) return;
   auto size_of = [&](std::uint32_t i) { return r.row_first[i + 1] - r.row_first[i]; };
-  std::vector<std::vector<std::uint32_t>> col_rows(nc);
-  for (std::uint32_t i = 0; i < nr; ++i)
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  std::vector<std::uint32_t> frequency(nc, 0);
+  for (std::uint32_t c : r.row_col) ++frequency[c];
   std::vector<std::uint32_t> order(nr);
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return size_of(a) < size_of(b); });
   std::vector<std::uint32_t> dominator(nr, kNone);
+  std::vector<std::vector<std::uint32_t>> filed(nc);  // kept rows by their rarest column
+  std::vector<char> mark(nc, 0);
   double work = 0.0;
-  for (std::uint32_t j : order) {
-    if (dominator[j] != kNone || size_of(j) == 0) continue;
-    if (work > max_work) break;
-    std::uint32_t rare = r.row_col[r.row_first[j]];
-    for (std::uint32_t e = r.row_first[j]; e < r.row_first[j + 1]; ++e)
-      if (col_rows[r.row_col[e]].size() < col_rows[rare].size()) rare = r.row_col[e];
-    const auto jb = r.row_col.begin() + r.row_first[j], je = r.row_col.begin() + r.row_first[j + 1];
-    for (std::uint32_t i : col_rows[rare]) {
-      if (i == j || dominator[i] != kNone || size_of(i) < size_of(j)) continue;
-      // Equal sizes: equal sets (rows may coincide once dominated columns are gone); keep
-      // the lower index. A row of equal size ordered before j was a dominator already.
-      if (size_of(i) == size_of(j) && i < j) continue;
-      const auto ib = r.row_col.begin() + r.row_first[i], ie = r.row_col.begin() + r.row_first[i + 1];
-      bool subset = true;
-      for (auto it = jb; it != je && subset; ++it) {
-        work += 1.0;
-        subset = std::binary_search(ib, ie, *it);
-      }
-      work += 1.0;
-      if (subset) dominator[i] = j;
+  for (std::uint32_t i : order) {
+    if (size_of(i) == 0) continue;
+    const auto b = r.row_col.begin() + r.row_first[i], e = r.row_col.begin() + r.row_first[i + 1];
+    if (work <= max_work) {
+      for (auto it = b; it != e; ++it) mark[*it] = 1;
+      for (auto it = b; it != e && dominator[i] == kNone; ++it)
+        for (std::uint32_t k : filed[*it]) {
+          bool subset = true;
+          for (std::uint32_t q = r.row_first[k]; q < r.row_first[k + 1] && subset; ++q) {
+            work += 1.0;
+            subset = mark[r.row_col[q]] != 0;
+          }
+          work += 1.0;
+          if (subset) {
+            dominator[i] = k;
+            break;
+          }
+        }
+      for (auto it = b; it != e; ++it) mark[*it] = 0;
     }
+    if (dominator[i] != kNone) continue;
+    std::uint32_t rare = *b;
+    for (auto it = b; it != e; ++it)
+      if (frequency[*it] < frequency[rare]) rare = *it;
+    filed[rare].push_back(i);
   }
-  // Follow chains to a kept row (a dominator is never dropped later: dropped rows are
-  // skipped as dominators, and a kept dominator is only dropped by a smaller row, which
-  // then dominates the dropped row too; resolve transitively anyway).
+  // Dominators are kept rows (only kept rows are filed); resolve chains anyway.
   std::vector<std::uint32_t> new_index(nr, kNone);
   Reduced q;
   q.col_site = r.col_site;
@@ -131,8 +135,66 @@ void drop_dominated_rows(Reduced& r, double max_work) {
   r = std::move(q);
 }
 
+// Columns dominated by another with a superset of rows and no higher cost (fixed columns
+// stay). Valid where one covering site per row is enough.
+void drop_dominated_columns(Reduced& r) {
+  const std::size_t nc = r.cols();
+  std::vector<std::vector<std::uint32_t>> col_rows(nc);
+  for (std::uint32_t i = 0; i < r.rows(); ++i)
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  std::vector<char> dropped(nc, 0);
+  std::vector<std::uint32_t> mark(r.rows(), kNone);
+  for (std::uint32_t j = 0; j < nc; ++j) {
+    if (r.col_fixed[j]) continue;
+    if (col_rows[j].empty()) {
+      dropped[j] = 1;
+      continue;
+    }
+    // Candidates: columns in j's row with the fewest options.
+    std::uint32_t r0 = col_rows[j][0];
+    for (std::uint32_t i : col_rows[j])
+      if (r.row_first[i + 1] - r.row_first[i] < r.row_first[r0 + 1] - r.row_first[r0]) r0 = i;
+    for (std::uint32_t e = r.row_first[r0]; e < r.row_first[r0 + 1] && !dropped[j]; ++e) {
+      const std::uint32_t k = r.row_col[e];
+      if (k == j || dropped[k] || r.col_cost[k] > r.col_cost[j] || col_rows[k].size() < col_rows[j].size()) continue;
+      for (std::uint32_t i : col_rows[k]) mark[i] = k;
+      bool subset = true;
+      for (std::uint32_t i : col_rows[j]) subset = subset && mark[i] == k;
+      if (!subset) continue;
+      const bool strictly_better = r.col_cost[k] < r.col_cost[j] || col_rows[k].size() > col_rows[j].size() || r.col_fixed[k];
+      if (strictly_better || k < j) dropped[j] = 1;
+    }
+  }
+  // Rebuild without dropped columns.
+  std::vector<std::uint32_t> new_index(nc, kNone);
+  Reduced q;
+  for (std::uint32_t j = 0; j < nc; ++j) {
+    if (dropped[j]) continue;
+    new_index[j] = static_cast<std::uint32_t>(q.col_site.size());
+    q.col_site.push_back(r.col_site[j]);
+    q.col_cost.push_back(r.col_cost[j]);
+    q.col_cap.push_back(r.col_cap[j]);
+    q.col_fixed.push_back(r.col_fixed[j]);
+    q.col_existing.push_back(r.col_existing[j]);
+  }
+  q.row_of_demand = r.row_of_demand;
+  q.row_weight = r.row_weight;
+  q.row_load = r.row_load;
+  for (std::uint32_t i = 0; i < r.rows(); ++i) {
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      if (new_index[r.row_col[e]] == kNone) continue;
+      q.row_col.push_back(new_index[r.row_col[e]]);
+      q.row_lat.push_back(r.row_lat[e]);
+    }
+    q.row_first.push_back(static_cast<std::uint32_t>(q.row_col.size()));
+  }
+  r = std::move(q);
+}
+
+// covering_test: the rows only need covering once (p-center's threshold tests), so
+// dominated rows may go too.
 Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latency, bool drop_dominated,
-                 bool ratio_key = false) {
+                 bool ratio_key = false, bool covering_test = false) {
   const Coverage& cov = *in.coverage;
   Prepared out;
   Reduced& r = out.r;
@@ -202,61 +264,16 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
     r.row_load[it->second] += value_or(in.load, d, 1.0);
   }
   if (!drop_dominated) return out;
-  // Columns dominated by another with a superset of rows and no higher cost.
-  const std::size_t nc = r.cols();
-  std::vector<std::vector<std::uint32_t>> col_rows(nc);
-  for (std::uint32_t i = 0; i < r.rows(); ++i)
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
-  std::vector<char> dropped(nc, 0);
-  std::vector<std::uint32_t> mark(r.rows(), kNone);
-  for (std::uint32_t j = 0; j < nc; ++j) {
-    if (r.col_fixed[j]) continue;
-    if (col_rows[j].empty()) {
-      dropped[j] = 1;
-      continue;
-    }
-    // Candidates: columns in j's row with the fewest options.
-    std::uint32_t r0 = col_rows[j][0];
-    for (std::uint32_t i : col_rows[j])
-      if (r.row_first[i + 1] - r.row_first[i] < r.row_first[r0 + 1] - r.row_first[r0]) r0 = i;
-    for (std::uint32_t e = r.row_first[r0]; e < r.row_first[r0 + 1] && !dropped[j]; ++e) {
-      const std::uint32_t k = r.row_col[e];
-      if (k == j || dropped[k] || r.col_cost[k] > r.col_cost[j] || col_rows[k].size() < col_rows[j].size()) continue;
-      for (std::uint32_t i : col_rows[k]) mark[i] = k;
-      bool subset = true;
-      for (std::uint32_t i : col_rows[j]) subset = subset && mark[i] == k;
-      if (!subset) continue;
-      const bool strictly_better = r.col_cost[k] < r.col_cost[j] || col_rows[k].size() > col_rows[j].size() || r.col_fixed[k];
-      if (strictly_better || k < j) dropped[j] = 1;
-    }
+  // Dominated columns; in plain covering also dominated rows, alternately until neither
+  // finds more (dropping rows can make columns dominated, and the other way round).
+  const bool plain = !capacitated(r) && (covering_test || (in.problem == Problem::lscp && in.k <= 1 && in.survival == nullptr));
+  for (int pass = 0; pass < 8; ++pass) {
+    const std::size_t rows = r.rows(), cols = r.cols();
+    drop_dominated_columns(r);
+    if (!plain) break;
+    drop_dominated_rows(r, 4e8);
+    if (r.rows() == rows && r.cols() == cols) break;
   }
-  // Rebuild without dropped columns.
-  std::vector<std::uint32_t> new_index(nc, kNone);
-  Reduced q;
-  for (std::uint32_t j = 0; j < nc; ++j) {
-    if (dropped[j]) continue;
-    new_index[j] = static_cast<std::uint32_t>(q.col_site.size());
-    q.col_site.push_back(r.col_site[j]);
-    q.col_cost.push_back(r.col_cost[j]);
-    q.col_cap.push_back(r.col_cap[j]);
-    q.col_fixed.push_back(r.col_fixed[j]);
-    q.col_existing.push_back(r.col_existing[j]);
-  }
-  q.row_of_demand = r.row_of_demand;
-  q.row_weight = r.row_weight;
-  q.row_load = r.row_load;
-  for (std::uint32_t i = 0; i < r.rows(); ++i) {
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
-      if (new_index[r.row_col[e]] == kNone) continue;
-      q.row_col.push_back(new_index[r.row_col[e]]);
-      q.row_lat.push_back(r.row_lat[e]);
-    }
-    q.row_first.push_back(static_cast<std::uint32_t>(q.row_col.size()));
-  }
-  out.r = std::move(q);
-  // Dominated rows (plain covering only: k = 1, uncapacitated, no survival rows).
-  if (in.problem == Problem::lscp && in.k <= 1 && in.survival == nullptr && !capacitated(out.r))
-    drop_dominated_rows(out.r, 4e8);
   return out;
 }
 
@@ -406,6 +423,239 @@ double lagrangian_cover_bound(const Reduced& r, int k) {
   return best;
 }
 
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double cover_cost(const Reduced& r, const std::vector<char>& open) {
+  double c = 0.0;
+  for (std::size_t j = 0; j < r.cols(); ++j) c += open[j] ? r.col_cost[j] : 0.0;
+  return c;
+}
+
+// A lower bound b on a covering cost, rounded up to the next possible plan cost when
+// every site cost is a multiple of a common step (1, 0.1, 0.01, ...; unit costs: 1): then
+// every plan costs a multiple of it, and none less than the bound rounded up to one.
+double cost_step(const Reduced& r) {
+  for (double step = 1.0; step >= 1e-4; step /= 10.0) {
+    const bool multiple = std::all_of(r.col_cost.begin(), r.col_cost.end(), [&](double c) {
+      const double q = c / step;
+      return std::abs(q - std::round(q)) < 1e-9 * std::max(1.0, std::abs(q));
+    });
+    if (multiple) return step;
+  }
+  return 0.0;
+}
+
+double integral_bound(const Reduced& r, double b) {
+  const double step = cost_step(r);
+  return step > 0.0 ? std::ceil(b / step - 1e-6) * step : b;
+}
+
+// Local search for plain covering (k = 1) with row weights, after RWLS (Gao, Weise and
+// Li 2015, unicost set covering): from a cover, whenever every row is covered the cover
+// is recorded and its least useful site dropped; otherwise one swap per iteration drops
+// the open site losing the least (row-weighted, per cost), and opens the site gaining the
+// most in a pseudo-random uncovered row; uncovered rows then weigh one more, so rows left
+// out repeatedly pull the search towards them. Ties go to the site changed longest ago.
+// Deterministic: fixed seed and an iteration budget (max_iterations); a CPU deadline
+// stops it early only when the caller's time limit runs out. Stops at target_cost.
+// Returns the cheapest cover seen (the start if none is cheaper).
+std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& start, double target_cost,
+                                     std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  iterations = 0;
+  std::vector<std::uint32_t> col_first(nc + 1, 0), col_row(r.row_col.size());
+  for (std::uint32_t c : r.row_col) ++col_first[c + 1];
+  for (std::size_t j = 0; j < nc; ++j) col_first[j + 1] += col_first[j];
+  {
+    std::vector<std::uint32_t> fill(col_first.begin(), col_first.end() - 1);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_row[fill[r.row_col[e]]++] = i;
+  }
+  std::vector<std::int64_t> score(nc, 0), weight(nr, 1);
+  std::vector<std::uint32_t> count(nr, 0), sole(nr, 0), slot(nr, kNone), uncovered;
+  std::vector<std::size_t> stamp(nc, 0);
+  std::vector<char> open(nc, 0);
+  std::vector<std::uint32_t> members;  // open columns that may close (not fixed)
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    slot[i] = static_cast<std::uint32_t>(uncovered.size());
+    uncovered.push_back(i);
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) ++score[r.row_col[e]];
+  }
+  auto cover_row = [&](std::uint32_t i) {
+    const std::uint32_t p = slot[i];
+    uncovered[p] = uncovered.back();
+    slot[uncovered[p]] = p;
+    uncovered.pop_back();
+    slot[i] = kNone;
+  };
+  // score[j]: closed j: weight of the uncovered rows it would cover; open j: minus the
+  // weight of the rows only j covers. sole[i] (XOR of the open columns covering i) names
+  // the only one when count[i] = 1.
+  auto add = [&](std::uint32_t j) {
+    open[j] = 1;
+    score[j] = -score[j];
+    for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) {
+      const std::uint32_t i = col_row[q];
+      if (count[i] == 0) {
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+          if (r.row_col[e] != j) score[r.row_col[e]] -= weight[i];
+        cover_row(i);
+      } else if (count[i] == 1) {
+        score[sole[i]] += weight[i];
+      }
+      ++count[i];
+      sole[i] ^= j;
+    }
+    if (!r.col_fixed[j]) members.push_back(j);
+  };
+  auto remove = [&](std::uint32_t j) {
+    open[j] = 0;
+    score[j] = -score[j];
+    for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) {
+      const std::uint32_t i = col_row[q];
+      --count[i];
+      sole[i] ^= j;
+      if (count[i] == 0) {
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+          if (r.row_col[e] != j) score[r.row_col[e]] += weight[i];
+        slot[i] = static_cast<std::uint32_t>(uncovered.size());
+        uncovered.push_back(i);
+      } else if (count[i] == 1) {
+        score[sole[i]] -= weight[i];
+      }
+    }
+    members.erase(std::find(members.begin(), members.end(), j));
+  };
+  auto ratio = [&](std::uint32_t j) { return static_cast<double>(score[j]) / std::max(r.col_cost[j], kEps); };
+  auto better = [&](std::uint32_t a, std::uint32_t b) {  // a preferred over b (b may be kNone)
+    if (b == kNone) return true;
+    const double ra = ratio(a), rb = ratio(b);
+    return ra > rb || (ra == rb && (stamp[a] < stamp[b] || (stamp[a] == stamp[b] && a < b)));
+  };
+  for (std::uint32_t j = 0; j < nc; ++j)
+    if (start[j] || r.col_fixed[j]) add(j);
+  std::vector<char> best = open;
+  double cost = cover_cost(r, open);
+  double best_cost = uncovered.empty() ? cost : std::numeric_limits<double>::infinity();
+  std::uint64_t rng = 0x9e3779b97f4a7c15ull;  // xorshift64, fixed seed
+  auto next = [&] {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  std::uint32_t last_added = kNone;
+  for (std::size_t it = 1; it <= max_iterations; ++it) {
+    iterations = it;
+    while (uncovered.empty()) {
+      if (cost < best_cost - kEps) {
+        best_cost = cost;
+        best = open;
+      }
+      if (best_cost <= target_cost + kEps || members.empty()) return best;
+      std::uint32_t drop = kNone;
+      for (std::uint32_t j : members)
+        if (better(j, drop)) drop = j;
+      remove(drop);
+      cost -= r.col_cost[drop];
+      stamp[drop] = it;
+    }
+    if ((it & 255u) == 0 && cpu_seconds() > deadline_cpu_s) break;
+    std::uint32_t drop = kNone;
+    for (std::uint32_t j : members)
+      if (j != last_added && better(j, drop)) drop = j;
+    if (drop != kNone) {
+      remove(drop);
+      cost -= r.col_cost[drop];
+      stamp[drop] = it;
+    }
+    const std::uint32_t row = uncovered[next() % uncovered.size()];
+    std::uint32_t take = kNone;
+    for (std::uint32_t e = r.row_first[row]; e < r.row_first[row + 1]; ++e)
+      if (r.row_col[e] != drop && better(r.row_col[e], take)) take = r.row_col[e];
+    if (take == kNone) take = drop;  // the row's only option
+    add(take);
+    cost += r.col_cost[take];
+    stamp[take] = it;
+    last_added = take;
+    for (std::uint32_t i : uncovered) {
+      ++weight[i];
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) ++score[r.row_col[e]];
+    }
+  }
+  if (uncovered.empty() && cost < best_cost - kEps) best = open;
+  return best;
+}
+
+// Lower bound on the covering cost (rows covered k times): the LP relaxation by row
+// generation, rows with the fewest options first, then the most violated ones, Clp's dual
+// simplex warm-started between rounds. Every round's optimum is a valid bound (a
+// relaxation of the full LP); stops once the bound reaches stop_at, when no row is
+// violated (the full LP optimum), or at the deadline. NaN when no round finished.
+struct CoverLp {
+  double bound = std::numeric_limits<double>::quiet_NaN();
+  bool complete = false;  // the full LP's optimum
+  std::size_t rounds = 0, rows = 0;
+};
+
+CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_cpu_s) {
+  CoverLp out;
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<double> lower(nc), upper(nc, 1.0);
+  for (std::size_t j = 0; j < nc; ++j) lower[j] = r.col_fixed[j] ? 1.0 : 0.0;
+  IncrementalLp lp(r.col_cost, lower, upper);
+  auto size_of = [&](std::uint32_t i) { return r.row_first[i + 1] - r.row_first[i]; };
+  auto need = [&](std::uint32_t i) { return std::min<double>(k, size_of(i)); };
+  std::vector<std::uint32_t> order(nr);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return size_of(a) < size_of(b); });
+  std::vector<char> in_lp(nr, 0);
+  std::vector<int> cols;
+  auto add_row = [&](std::uint32_t i) {
+    in_lp[i] = 1;
+    cols.clear();
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) cols.push_back(static_cast<int>(r.row_col[e]));
+    lp.add_row(cols, std::vector<double>(cols.size(), 1.0), need(i), IncrementalLp::kInf);
+  };
+  if (nr == 0) {  // only fixed sites
+    out.bound = 0.0;
+    for (std::size_t j = 0; j < nc; ++j) out.bound += r.col_fixed[j] ? r.col_cost[j] : 0.0;
+    out.complete = true;
+    return out;
+  }
+  const std::size_t batch = std::clamp<std::size_t>(nr / 40, 200, 1000);
+  for (std::size_t q = 0; q < nr && q < 2 * batch; ++q) add_row(order[q]);
+  std::vector<std::pair<double, std::uint32_t>> violated;
+  while (true) {
+    const double left = deadline_cpu_s - cpu_seconds();
+    if (left <= 0.0 || !lp.solve(left)) break;
+    ++out.rounds;
+    out.bound = lp.objective();
+    out.rows = static_cast<std::size_t>(lp.rows());
+    if (out.bound >= stop_at - 1e-9) break;
+    violated.clear();
+    const std::vector<double>& x = lp.x();
+    for (std::uint32_t i : order) {
+      if (in_lp[i]) continue;
+      double a = 0.0;
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) a += x[r.row_col[e]];
+      if (a < need(i) - 1e-7) violated.emplace_back(a - need(i), i);
+    }
+    if (violated.empty()) {
+      out.complete = true;
+      break;
+    }
+    std::stable_sort(violated.begin(), violated.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t q = 0; q < violated.size() && q < batch; ++q) add_row(violated[q].second);
+  }
+  return out;
+}
+
 struct Solution {
   std::vector<char> open;  // per reduced column
   MipResult mip;
@@ -538,12 +788,9 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
 // optimal and covers every row. When time runs out: the cheaper of the full greedy cover
 // and the last sub-solution (if it covers everything), with the best bound found.
 // mip_solves counts the sub-MIPs.
-Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, std::size_t& mip_solves, int& rounds) {
-  auto cpu_s = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-  };
+Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, const std::vector<char>& start,
+                            std::size_t& mip_solves, int& rounds) {
+  auto cpu_s = cpu_seconds;
   const double started = cpu_s();
   auto remaining_s = [&] { return in.time_limit_s - (cpu_s() - started); };
   const std::size_t nr = r.rows(), nc = r.cols();
@@ -561,11 +808,11 @@ Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, std::siz
     return c;
   };
   Solution best;
-  best.open = greedy_cover(r, 1);
+  best.open = start;
   double best_cost = cost_of(best.open);
   double bound = -std::numeric_limits<double>::infinity();
   rounds = 0;
-  std::vector<char> incumbent;  // the last sub-solution completed greedily: covers every row
+  std::vector<char> incumbent = start;  // a cover of every row: the last sub-solution completed greedily
   while (true) {
     const double left = remaining_s();
     if (left <= 0.5) break;
@@ -655,6 +902,87 @@ Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, std::siz
   best.mip.bound = std::isfinite(bound) ? std::min(bound, best_cost) : std::numeric_limits<double>::quiet_NaN();
   best.mip.proven_optimal = std::isfinite(bound) && bound >= best_cost - 1e-6;
   return best;
+}
+
+// Plain covering (LSCP with k = 1, uncapacitated, no cut rows). A greedy cover, improved
+// by the local search; a lower bound from the LP relaxation (row generation), rounded up
+// when costs are integral. When the cover costs no more than the bound it is optimal
+// without a MIP (the usual case on large geographic instances, whose LP alone has
+// thousands of binding rows). Otherwise CBC decides, started from the cover: on the whole
+// model, or by row generation from PlacementInput::rowgen_min_nonzeros nonzeros (a root LP
+// over tens of millions of nonzeros ignores CBC's time limit). One CPU time limit for all.
+Solution solve_plain_cover(const Reduced& r, const PlacementInput& in, std::size_t& mip_solves, std::string& method) {
+  const double started = cpu_seconds();
+  const double deadline = started + in.time_limit_s;
+  // Search budget: about 1e9 score updates (a swap touches two columns' rows and a few
+  // rows' columns), at most 100,000 swaps; deterministic, unlike a clock.
+  const double col_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.cols()));
+  const double row_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.rows()));
+  const auto budget = static_cast<std::size_t>(std::clamp(1e9 / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, 100000.0));
+  const double step = cost_step(r);
+  const double no_bound = -std::numeric_limits<double>::infinity();
+  std::size_t iterations = 0, total_iterations = 0;
+  std::vector<char> best = greedy_cover(r, 1);
+  double best_cost = cover_cost(r, best);
+  double bound = no_bound;
+  std::string lp_note = "greedy start";
+  if (in.heuristics) {
+    // 1. A short search from the greedy cover (no target yet).
+    best = local_search_cover(r, best, no_bound, std::min<std::size_t>(budget / 4, 5000), deadline, iterations);
+    total_iterations += iterations;
+    best_cost = cover_cost(r, best);
+    // 2. The LP bound, until it proves the cover optimal (costs in steps: above cost − step).
+    const CoverLp lp = lp_cover_bound(r, 1, step > 0.0 ? best_cost - step + 1e-6 * step : best_cost,
+                                      started + 0.5 * in.time_limit_s);
+    bound = std::isnan(lp.bound) ? no_bound : integral_bound(r, lp.bound);
+    lp_note = "LP bound " + std::to_string(lp.rounds) + " rounds, " + std::to_string(lp.rows) + " rows";
+  }
+  // 3. The rest of the search, towards the bound.
+  if (in.heuristics && best_cost > bound + 1e-6) {
+    best = local_search_cover(r, best, bound, budget - total_iterations, deadline, iterations);
+    total_iterations += iterations;
+    best_cost = cover_cost(r, best);
+  }
+  Solution s;
+  s.open = best;
+  s.from_mip = true;  // the bound is reported through finish()
+  s.mip.has_solution = true;
+  s.mip.objective = best_cost;
+  s.mip.bound = bound;
+  if (best_cost <= bound + 1e-6) {
+    s.mip.proven_optimal = true;
+    method = "local search (" + std::to_string(total_iterations) + " swaps), " + lp_note;
+    return s;
+  }
+  // 4. CBC from the search's cover.
+  PlacementInput rest = in;
+  rest.time_limit_s = std::max(1.0, deadline - cpu_seconds());
+  const bool rowgen = r.row_col.size() >= in.rowgen_min_nonzeros;
+  int rounds = 0;
+  Solution m;
+  if (rowgen) {
+    m = solve_cover_rowgen(r, rest, best, mip_solves, rounds);
+  } else {
+    m = solve_cover(r, 1, rest, false, {}, &best);
+    ++mip_solves;
+  }
+  if (m.from_mip && m.mip.has_solution && !m.open.empty()) {
+    const double c = cover_cost(r, m.open);
+    if (c < best_cost - 1e-9 || (m.mip.proven_optimal && c <= best_cost + 1e-9)) {
+      s.open = m.open;
+      best_cost = c;
+    }
+    const double b = m.mip.proven_optimal ? c : m.mip.bound;
+    if (std::isfinite(b)) bound = std::max(bound, integral_bound(r, b));
+  }
+  s.mip.objective = best_cost;
+  s.mip.bound = std::min(bound, best_cost);
+  s.mip.proven_optimal = bound >= best_cost - 1e-6;
+  s.mip.time_limit = !s.mip.proven_optimal;
+  method = std::string(s.mip.proven_optimal ? "cbc" : "cbc (time limit)") +
+           (rowgen ? ", row generation (" + std::to_string(rounds) + " rounds)" : std::string()) + ", local search (" +
+           std::to_string(total_iterations) + " swaps), " + lp_note;
+  return s;
 }
 
 // Assign each demand to its nearest open site among its options (within the limit).
@@ -763,12 +1091,10 @@ PlacementResult solve_placement(const PlacementInput& in) {
                    " demand features lose every candidate site within the budget under some fibre cut";
       return out;
     }
-    // Large plain covering models: row generation (a root LP over tens of millions of
-    // nonzeros ignores CBC's time limit), from PlacementInput::rowgen_min_nonzeros.
-    const bool rowgen = !cap && in.k <= 1 && survive_cols.empty() && r.row_col.size() >= in.rowgen_min_nonzeros;
-    int rounds = 0;
-    Solution s = rowgen ? solve_cover_rowgen(r, in, out.mip_solves, rounds) : solve_cover(r, in.k, in, false, survive_cols);
-    if (!rowgen) ++out.mip_solves;
+    const bool plain = !cap && in.k <= 1 && survive_cols.empty();
+    std::string method;
+    Solution s = plain ? solve_plain_cover(r, in, out.mip_solves, method) : solve_cover(r, in.k, in, false, survive_cols);
+    if (!plain) ++out.mip_solves;
     if (in.survival && !s.from_mip) s.open.clear();  // the greedy start ignores cuts
     if (s.open.empty() && r.cols() > 0) {
       out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
@@ -779,9 +1105,8 @@ PlacementResult solve_placement(const PlacementInput& in) {
     double cost = 0.0;
     for (std::size_t j = 0; j < r.cols(); ++j) cost += s.open[j] ? r.col_cost[j] : 0.0;
     finish(in, r, s, false, cost, out);
-    if (rowgen) {
-      out.method = std::string(out.status == SolveStatus::optimal ? "cbc" : "cbc (time limit)") + ", row generation (" +
-                   std::to_string(rounds) + " rounds)";
+    if (plain) {
+      out.method = method;
       if (std::isnan(out.bound)) out.bound = -std::numeric_limits<double>::infinity();
     }
     if (!capacitated(r) && out.status != SolveStatus::optimal)
@@ -967,9 +1292,14 @@ PlacementResult solve_placement(const PlacementInput& in) {
     return count;
   };
   double plan_worst = kUnreached;  // worst latency of the last feasible plan (uncapacitated)
+  std::size_t lp_solves = 0, search_swaps = 0;
   auto test = [&](double t, std::vector<char>& open) {
     plan_worst = kUnreached;
-    Prepared pt = prepare(in, t, false, !cap);
+    // Without capacities the test is plain covering with unit costs: dominated columns
+    // (under unit costs) and dominated rows go.
+    PlacementInput unit = in;
+    if (!cap) unit.cost.clear();
+    Prepared pt = prepare(unit, t, false, !cap, false, !cap);
     if (!pt.uncoverable.empty()) return Verdict::no;
     auto keep = [&](const std::vector<char>& chosen) {
       open.assign(cov.sites, 0);
@@ -987,18 +1317,28 @@ PlacementResult solve_placement(const PlacementInput& in) {
       if (!cap && worst_open < t) plan_worst = worst_open;
       return Verdict::yes;
     };
+    std::vector<char> start;
     if (!cap) {
-      Reduced unit = pt.r;
-      for (std::size_t j = 0; j < unit.cols(); ++j) unit.col_cost[j] = unit.col_existing[j] ? 0.0 : 1.0;
-      const std::vector<char> greedy = greedy_cover(unit, 1);
-      if (new_sites(unit, greedy) <= in.p) return keep(greedy);
-      // Unit costs (existing sites 0): the bound is on the number of new sites.
-      if (lagrangian_cover_bound(unit, 1) > in.p + 1e-6) return Verdict::no;
+      // Unit costs (existing sites 0): a plan's cost is its number of new sites. A greedy
+      // cover within p says yes; an LP bound above p says no; then the local search.
+      const std::vector<char> greedy = greedy_cover(pt.r, 1);
+      if (new_sites(pt.r, greedy) <= in.p) return keep(greedy);
+      const double deadline = cpu_s() + std::max(0.0, remaining_s());
+      const CoverLp lp = lp_cover_bound(pt.r, 1, in.p + 1.0 - 1e-6, deadline);
+      ++lp_solves;
+      if (!std::isnan(lp.bound) && integral_bound(pt.r, lp.bound) > in.p + 0.5) return Verdict::no;
+      std::size_t iterations = 0;
+      const double col_len = static_cast<double>(pt.r.row_col.size()) / std::max<double>(1.0, static_cast<double>(pt.r.cols()));
+      const double row_len = static_cast<double>(pt.r.row_col.size()) / std::max<double>(1.0, static_cast<double>(pt.r.rows()));
+      const auto budget = static_cast<std::size_t>(std::clamp(2.5e8 / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, 25000.0));
+      start = local_search_cover(pt.r, greedy, in.p, budget, deadline, iterations);
+      search_swaps += iterations;
+      if (new_sites(pt.r, start) <= in.p) return keep(start);
     }
     PlacementInput sub = in;
     sub.time_limit_s = std::max(1.0, remaining_s());
     ++out.mip_solves;
-    Solution s = solve_cover(pt.r, 1, sub, true);
+    Solution s = solve_cover(pt.r, 1, sub, true, {}, start.empty() ? nullptr : &start);
     if (s.open.empty()) return s.mip.proven_infeasible ? Verdict::no : Verdict::unknown;
     if (new_sites(pt.r, s.open) <= in.p) return keep(s.open);
     return s.from_mip && s.mip.proven_optimal ? Verdict::no : Verdict::unknown;
@@ -1056,7 +1396,8 @@ PlacementResult solve_placement(const PlacementInput& in) {
   out.bound = optimal ? worst : values[lo];
   out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
   out.gap = optimal ? 0.0 : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
-  out.method = "threshold search (greedy, Lagrangian bound, cbc)";
+  out.method = "threshold search (greedy, " + std::to_string(lp_solves) + " LP bounds, " + std::to_string(search_swaps) +
+               " local-search swaps, " + std::to_string(out.mip_solves) + " cbc)";
   if (!optimal) out.reason = "time limit: the worst latency lies between the bound and the objective";
   return out;
 }

@@ -1,10 +1,14 @@
 // Facility placement on a sparse coverage (DESIGN.md §5): LSCP, MCLP, p-median,
-// p-center, backup (k-)coverage, capacities, fixed sites. Exact with COIN-OR CBC under a
-// time limit (single-threaded by default: deterministic), warm-started by a greedy
-// heuristic; LSCP also gets a Lagrangian lower bound. Reductions first: identical demand
-// rows are merged (weights and loads summed), dominated candidates dropped where that
-// cannot change the optimum. Objectives as reported: LSCP total cost, MCLP covered
-// weight, p-median weighted mean latency (µs), p-center worst latency (µs).
+// p-center, backup (k-)coverage, capacities, fixed sites. Reductions first: identical
+// demand rows are merged (weights and loads summed), dominated candidates dropped where
+// that cannot change the optimum, and in plain covering dominated rows too, alternately
+// until neither finds more. Plain covering (LSCP with k = 1, and p-center's threshold
+// tests) is decided by a row-weighting local search (upper bound) and the LP relaxation
+// by row generation (lower bound, rounded up to the next possible plan cost) when they
+// meet, else by CBC started from the search's plan. The rest is exact with COIN-OR CBC
+// under a time limit (single-threaded by default: deterministic), warm-started by a
+// greedy heuristic. Objectives as reported: LSCP total cost, MCLP covered weight,
+// p-median weighted mean latency (µs), p-center worst latency (µs).
 #pragma once
 
 #include <cstdint>
@@ -49,6 +53,9 @@ struct PlacementInput {
   std::size_t rowgen_min_nonzeros = 2'000'000;
   // Rows added per round; 0 = automatic (rows / 5 within 1,000..5,000).
   std::size_t rowgen_batch = 0;
+  // Plain covering (LSCP, k = 1, uncapacitated, not survivable): a local search and the
+  // LP bound first, CBC only when they do not meet. Tests switch it off to reach CBC.
+  bool heuristics = true;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };

@@ -18,8 +18,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -66,6 +68,7 @@ struct Options {
   double pcenter_time_limit_s = 300.0;
   std::string problems = "lscp,mclp,pcenter";
   int demand_stride = 1;         // every n-th demand point only (quick profiling)
+  std::string coverage_cache;    // load the coverage from this file if it matches, else build and save it
   bool has(const std::string& name) const { return ("," + problems + ",").find("," + name + ",") != std::string::npos; }
 };
 
@@ -81,7 +84,9 @@ struct Options {
              "  --time-limit          CBC time limit of LSCP and MCLP, s (DEFAULT: 60)\n"
              "  --pcenter-time-limit  time limit of each p-center covering MIP, s (DEFAULT: 300)\n"
              "  --problems            which problems to solve (DEFAULT: lscp,mclp,pcenter; none: coverage only)\n"
-             "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n",
+             "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n"
+             "  --coverage-cache F    solver work: read the coverage from F when F was written for the same\n"
+             "                        instance, budget and stride, else build it and write F (timings then omit the build)\n",
              argv0);
   std::exit(code);
 }
@@ -112,6 +117,7 @@ Options parse_args(int argc, char** argv) {
       else if (a == "--pcenter-time-limit" && value) o.pcenter_time_limit_s = std::stod(argv[++i]);
       else if (a == "--problems" && value) o.problems = argv[++i];
       else if (a == "--demand-stride" && value) o.demand_stride = std::max(1, std::stoi(argv[++i]));
+      else if (a == "--coverage-cache" && value) o.coverage_cache = argv[++i];
       else if (!a.empty() && a[0] != '-' && o.instance.empty()) o.instance = a;
       else usage(argv[0], 2);
     }
@@ -131,6 +137,50 @@ std::uint64_t fingerprint(const std::vector<std::uint32_t>& open) {
     }
   }
   return h;
+}
+
+// Coverage cache (solver work only): a header naming the instance, budget and stride,
+// then the flat arrays.
+std::string cache_key(const Options& o, double budget_us, std::size_t demands, std::size_t sites) {
+  // The instance by file name and size (the same file reached by another path matches).
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(o.instance, ec);
+  return fmt::format("lightcone-coverage-cache v1 {} {} {:.17g} {} {} {}",
+                     std::filesystem::path(o.instance).filename().string(), ec ? 0 : bytes, budget_us,
+                     o.demand_stride, demands, sites);
+}
+
+bool load_coverage(const std::string& path, const std::string& key, lc::Coverage& c) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line) || line != key) return false;
+  std::uint64_t nd = 0, ns = 0, ne = 0;
+  in.read(reinterpret_cast<char*>(&nd), 8);
+  in.read(reinterpret_cast<char*>(&ns), 8);
+  in.read(reinterpret_cast<char*>(&ne), 8);
+  c.demands = nd;
+  c.sites = ns;
+  c.first.resize(nd + 1);
+  c.site.resize(ne);
+  c.latency_us.resize(ne);
+  in.read(reinterpret_cast<char*>(c.first.data()), static_cast<std::streamsize>(c.first.size() * 4));
+  in.read(reinterpret_cast<char*>(c.site.data()), static_cast<std::streamsize>(ne * 4));
+  in.read(reinterpret_cast<char*>(c.latency_us.data()), static_cast<std::streamsize>(ne * 8));
+  return static_cast<bool>(in);
+}
+
+void save_coverage(const std::string& path, const std::string& key, const lc::Coverage& c) {
+  std::ofstream out(path + ".tmp", std::ios::binary | std::ios::trunc);
+  out << key << '\n';
+  const std::uint64_t nd = c.demands, ns = c.sites, ne = c.entries();
+  out.write(reinterpret_cast<const char*>(&nd), 8);
+  out.write(reinterpret_cast<const char*>(&ns), 8);
+  out.write(reinterpret_cast<const char*>(&ne), 8);
+  out.write(reinterpret_cast<const char*>(c.first.data()), static_cast<std::streamsize>(c.first.size() * 4));
+  out.write(reinterpret_cast<const char*>(c.site.data()), static_cast<std::streamsize>(ne * 4));
+  out.write(reinterpret_cast<const char*>(c.latency_us.data()), static_cast<std::streamsize>(ne * 8));
+  out.close();
+  if (out) std::rename((path + ".tmp").c_str(), path.c_str());
 }
 
 lc::PlacementResult solve(const std::string& tag, lc::PlacementInput in, double metric_factor) {
@@ -205,19 +255,23 @@ int main(int argc, char** argv) {
     for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
     const double budget_us = o.rtt_ms * 1000.0 / model.metric_factor();
     lc::Coverage cov;
-    {
+    const std::string key = cache_key(o, budget_us, demand.pos.size(), ns);
+    if (!o.coverage_cache.empty() && load_coverage(o.coverage_cache, key, cov)) {
+      figure("coverage_build", "cached", "", fmt::format("read from {} (--coverage-cache)", o.coverage_cache));
+    } else {
       Stopwatch w;
       cov = lc::build_coverage(P.net, *P.graph, *P.index, model, lc::AccessFrom::edges, demand.pos, candidates,
                                budget_us, o.threads);
+      seconds("coverage_build", w, fmt::format("{} threads; budget {:g} us one-way", o.threads, budget_us));
+      if (!o.coverage_cache.empty()) save_coverage(o.coverage_cache, key, cov);
+    }
+    {
       std::size_t covered = 0;
       for (std::size_t d = 0; d < cov.demands; ++d) covered += cov.first[d + 1] > cov.first[d];
-      seconds("coverage_build", w,
-              fmt::format("{} threads; budget {:g} us one-way; {} of {} demand points have a candidate", o.threads,
-                          budget_us, covered, cov.demands));
       figure("coverage_pairs", fmt::format("{}", cov.entries()), "",
-             fmt::format("{:.1f} per demand point, {:.0f} MiB", static_cast<double>(cov.entries()) /
-                                                                    static_cast<double>(std::max<std::size_t>(1, cov.demands)),
-                         static_cast<double>(cov.entries()) * 12.0 / (1024.0 * 1024.0)));
+             fmt::format("{:.1f} per demand point, {:.0f} MiB; {} of {} demand points have a candidate",
+                         static_cast<double>(cov.entries()) / static_cast<double>(std::max<std::size_t>(1, cov.demands)),
+                         static_cast<double>(cov.entries()) * 12.0 / (1024.0 * 1024.0), covered, cov.demands));
     }
 
     lc::PlacementInput base;

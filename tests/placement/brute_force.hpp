@@ -96,6 +96,7 @@ struct Instance {
   double money = kInfinity;
   std::size_t rowgen_min_nonzeros = 2'000'000;  // PlacementInput defaults
   std::size_t rowgen_batch = 0;
+  bool heuristics = true;  // local search + LP bound before CBC (plain LSCP)
   bool capacitated() const {
     return std::any_of(capacity.begin(), capacity.end(), [](double c) { return std::isfinite(c); });
   }
@@ -312,6 +313,7 @@ inline void build(Built& b, const Instance& in, Problem problem, std::mt19937_64
   b.input.time_limit_s = 60.0;
   b.input.rowgen_min_nonzeros = in.rowgen_min_nonzeros;
   b.input.rowgen_batch = in.rowgen_batch;
+  b.input.heuristics = in.heuristics;
 }
 
 }  // namespace lightcone::place_test

@@ -237,6 +237,9 @@ TEST(PlacementBruteForce, UncapacitatedEveryProblemOnTwelveSites) {
     Instance in = random_instance(rng, shape);
     const std::string s = "seed " + std::to_string(seed);
     check(in, Problem::lscp, rng, tally, s + " lscp");
+    in.heuristics = false;  // the same by CBC alone (the local search + LP bound skipped)
+    check(in, Problem::lscp, rng, tally, s + " lscp cbc");
+    in.heuristics = true;
     in.k = 2;
     check(in, Problem::lscp, rng, tally, s + " lscp k=2");
     in.k = 1;
@@ -340,7 +343,8 @@ TEST(PlacementBruteForce, DominatedColumnsNeverChangeTheOptimum) {
 }
 
 // Row dominance (LSCP, k = 1) and row generation (LSCP on large models; forced here by
-// rowgen_min_nonzeros = 0 with batches of 1-3 rows, so that many rounds run) against
+// rowgen_min_nonzeros = 0 with batches of 1-3 rows and no local search first, so that
+// many rounds run) against
 // brute force, on instances with more demand than sites so that rows dominate others.
 TEST(PlacementBruteForce, RowDominanceAndRowGenerationKeepTheOptimum) {
   constexpr std::uint64_t kFirstSeed = 401, kSeeds = 30;
@@ -359,6 +363,7 @@ TEST(PlacementBruteForce, RowDominanceAndRowGenerationKeepTheOptimum) {
     if (plain.status == SolveStatus::optimal) dropped_rows += expected_rows(in, false) - plain.rows_after;
     in.rowgen_min_nonzeros = 0;
     in.rowgen_batch = 1 + seed % 3;
+    in.heuristics = false;  // straight to CBC's row generation
     const PlacementResult gen = check(in, Problem::lscp, rng, tally, s + " lscp rowgen");
     if (gen.method.find("row generation") != std::string::npos) {
       generated += gen.mip_solves;
