@@ -30,7 +30,7 @@ void Mip::add_row(const std::vector<int>& cols, const std::vector<double>& coefs
   m_row_upper.push_back(upper);
 }
 
-MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>& start) const {
+MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>& start, double cutoff) const {
   const int n = columns();
   // Column-major arrays for Cbc_loadProblem.
   std::vector<std::size_t> order(m_trip_val.size());
@@ -110,6 +110,7 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
     // thread means no threads.
     if (threads > 1) Cbc_setParameter(model, "threads", std::to_string(threads).c_str());
     Cbc_setParameter(model, "randomCbcSeed", "1");
+    if (std::isfinite(cutoff)) Cbc_setCutoff(model, cutoff);
     if (!all_integer) Cbc_setParameter(model, "preprocess", "off");
     if (with_start) {
       std::vector<int> cols;

@@ -26,7 +26,10 @@ class Mip {
   int columns() const { return static_cast<int>(m_obj.size()); }
   int rows() const { return static_cast<int>(m_row_lower.size()); }
   // start: a feasible assignment of the integer columns (size columns(), may be empty).
-  MipResult solve(double time_limit_s, int threads, const std::vector<double>& start) const;
+  // cutoff: only solutions below it count; none → proven_infeasible (a feasibility
+  // question: "is there one below the cutoff?"). DEFAULT: none.
+  MipResult solve(double time_limit_s, int threads, const std::vector<double>& start,
+                  double cutoff = std::numeric_limits<double>::infinity()) const;
   // Whether x satisfies every bound, row and integrality (1e-6 tolerance).
   bool satisfies(const std::vector<double>& x) const;
 

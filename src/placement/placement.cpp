@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <queue>
 #include <unordered_map>
@@ -211,22 +212,18 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
     r.col_fixed.push_back(existing || status(j) == SiteStatus::required);
     r.col_existing.push_back(existing);
   }
-  // Rows: merge demands with identical options (and latencies when they matter).
-  using RowKey = std::pair<double, std::vector<std::pair<std::uint32_t, double>>>;
-  struct RowKeyHash {
-    std::size_t operator()(const RowKey& k) const {
-      std::uint64_t h = std::hash<double>{}(k.first) ^ 0x9e3779b97f4a7c15ull;
-      for (const auto& [c, l] : k.second) {
-        h = (h ^ c) * 0x100000001b3ull;
-        h = (h ^ std::hash<double>{}(l)) * 0x100000001b3ull;
-      }
-      return static_cast<std::size_t>(h);
-    }
-  };
-  // Only looked up (never iterated): the row numbering is by first demand, as before.
-  std::unordered_map<RowKey, std::uint32_t, RowKeyHash> seen;
+  // Rows: merge demands with identical options (and latencies when they matter). Rows
+  // are numbered by first demand; a hash of the key leads to the rows to compare with.
+  std::unordered_map<std::uint64_t, std::uint32_t> last_with_hash;  // only looked up, never iterated
+  std::vector<std::uint32_t> previous_with_hash;                     // per row
+  std::vector<double> row_ratio;                                     // per row
   r.row_of_demand.assign(cov.demands, kNone);
   std::vector<std::pair<std::uint32_t, double>> key;
+  auto bits = [](double x) {
+    std::uint64_t b = 0;
+    std::memcpy(&b, &x, sizeof b);
+    return b;
+  };
   for (std::uint32_t d = 0; d < cov.demands; ++d) {
     key.clear();
     for (std::uint32_t e = cov.first[d]; e < cov.first[d + 1]; ++e) {
@@ -234,7 +231,7 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
       if (c == kNone || cov.latency_us[e] > max_latency) continue;
       key.emplace_back(c, merge_latency ? cov.latency_us[e] : 0.0);
     }
-    std::sort(key.begin(), key.end());
+    if (!std::is_sorted(key.begin(), key.end())) std::sort(key.begin(), key.end());
     // k (backup coverage) applies to LSCP only; every other problem needs one option.
     const int need = in.problem == Problem::lscp ? std::max(1, in.k) : 1;
     if (key.size() < static_cast<std::size_t>(need)) out.uncoverable.push_back(d);
@@ -246,22 +243,39 @@ Prepared prepare(const PlacementInput& in, double max_latency, bool merge_latenc
       const double w = value_or(in.weight, d, 1.0), l = value_or(in.load, d, 1.0);
       ratio = l > 0 ? w / l : std::numeric_limits<double>::infinity();
     }
-    auto [it, inserted] = seen.emplace(std::make_pair(ratio, key), static_cast<std::uint32_t>(r.rows()));
-    if (inserted) {
+    std::uint64_t h = bits(ratio) ^ 0x9e3779b97f4a7c15ull;
+    for (const auto& [c, l] : key) {
+      h = (h ^ c) * 0x100000001b3ull;
+      if (merge_latency) h = (h ^ bits(l)) * 0x100000001b3ull;
+    }
+    auto same = [&](std::uint32_t row) {
+      if (row_ratio[row] != ratio || r.row_first[row + 1] - r.row_first[row] != key.size()) return false;
+      for (std::size_t i = 0; i < key.size(); ++i)
+        if (r.row_col[r.row_first[row] + i] != key[i].first || r.row_lat[r.row_first[row] + i] != key[i].second)
+          return false;
+      return true;
+    };
+    std::uint32_t row = kNone;
+    const auto found = last_with_hash.find(h);
+    if (found != last_with_hash.end())
+      for (std::uint32_t q = found->second; q != kNone && row == kNone; q = previous_with_hash[q])
+        if (same(q)) row = q;
+    if (row == kNone) {
+      row = static_cast<std::uint32_t>(r.rows());
       for (const auto& [c, l] : key) {
         r.row_col.push_back(c);
-        r.row_lat.push_back(l);
-      }
-      if (!merge_latency) {  // keep the real latencies of the first member for reporting
-        for (std::size_t i = 0; i < key.size(); ++i) r.row_lat[r.row_lat.size() - key.size() + i] = 0.0;
+        r.row_lat.push_back(l);  // 0 unless latencies are merged
       }
       r.row_first.push_back(static_cast<std::uint32_t>(r.row_col.size()));
       r.row_weight.push_back(0.0);
       r.row_load.push_back(0.0);
+      row_ratio.push_back(ratio);
+      previous_with_hash.push_back(found != last_with_hash.end() ? found->second : kNone);
+      last_with_hash[h] = row;
     }
-    r.row_of_demand[d] = it->second;
-    r.row_weight[it->second] += value_or(in.weight, d, 1.0);
-    r.row_load[it->second] += value_or(in.load, d, 1.0);
+    r.row_of_demand[d] = row;
+    r.row_weight[row] += value_or(in.weight, d, 1.0);
+    r.row_load[row] += value_or(in.load, d, 1.0);
   }
   if (!drop_dominated) return out;
   // Dominated columns; in plain covering also dominated rows, alternately until neither
@@ -600,6 +614,7 @@ struct CoverLp {
   double bound = std::numeric_limits<double>::quiet_NaN();
   bool complete = false;  // the full LP's optimum
   std::size_t rounds = 0, rows = 0;
+  std::vector<std::uint32_t> row_ids;  // the rows in the LP, in the order added
 };
 
 CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_cpu_s) {
@@ -617,6 +632,7 @@ CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_
   std::vector<int> cols;
   auto add_row = [&](std::uint32_t i) {
     in_lp[i] = 1;
+    out.row_ids.push_back(i);
     cols.clear();
     for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) cols.push_back(static_cast<int>(r.row_col[e]));
     lp.add_row(cols, std::vector<double>(cols.size(), 1.0), need(i), IncrementalLp::kInf);
@@ -653,6 +669,144 @@ CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t q = 0; q < violated.size() && q < batch; ++q) add_row(violated[q].second);
   }
+  return out;
+}
+
+// MCLP on large plain models (uncapacitated, no cut rows, no money limit): a greedy
+// plan improved by best single swaps (close one new site, open another) until none
+// gains, and an upper bound from the Lagrangian relaxation of "a row counts only if an
+// open site covers it" (multipliers λ ≥ 0 per row: Σ max(0, w − λ) + the p best sites by
+// Σ λ over their rows, fixed sites always), by subgradient with Polyak steps towards the
+// plan's value. Deterministic: fixed iteration counts (the deadline only cuts them short).
+struct MaxCover {
+  std::vector<char> open;
+  double value = 0.0;  // covered weight
+  double bound = 0.0;  // upper bound on any plan's covered weight
+  std::size_t swaps = 0, iterations = 0;
+};
+
+MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  MaxCover out;
+  std::vector<std::uint32_t> col_first(nc + 1, 0), col_row(r.row_col.size());
+  for (std::uint32_t c : r.row_col) ++col_first[c + 1];
+  for (std::size_t j = 0; j < nc; ++j) col_first[j + 1] += col_first[j];
+  {
+    std::vector<std::uint32_t> fill(col_first.begin(), col_first.end() - 1);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_row[fill[r.row_col[e]]++] = i;
+  }
+  // 1. Greedy, then best swaps.
+  std::vector<char> open = greedy_max_cover(r, p, std::numeric_limits<double>::infinity());
+  std::vector<std::uint32_t> count(nr, 0);
+  for (std::size_t j = 0; j < nc; ++j)
+    if (open[j])
+      for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) ++count[col_row[q]];
+  std::vector<double> gain(nc), extra(nc, 0.0);
+  std::vector<std::uint32_t> touched;
+  for (int sweep = 0; sweep < 100 && cpu_seconds() < deadline_cpu_s; ++sweep) {
+    // gain[k]: uncovered weight k would cover.
+    std::fill(gain.begin(), gain.end(), 0.0);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      if (count[i] == 0)
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) gain[r.row_col[e]] += r.row_weight[i];
+    double best_delta = 1e-9;
+    std::uint32_t best_out = kNone, best_in = kNone;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      if (!open[j] || r.col_fixed[j]) continue;
+      // Closing j loses the rows only j covers; a site k covering them wins them back.
+      double loss = 0.0;
+      touched.clear();
+      for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) {
+        const std::uint32_t i = col_row[q];
+        if (count[i] != 1) continue;
+        loss += r.row_weight[i];
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+          const std::uint32_t k = r.row_col[e];
+          if (extra[k] == 0.0) touched.push_back(k);
+          extra[k] += r.row_weight[i];
+        }
+      }
+      for (std::uint32_t k = 0; k < nc; ++k) {
+        if (open[k] || r.col_existing[k]) continue;
+        const double delta = gain[k] + extra[k] - loss;
+        if (delta > best_delta) {
+          best_delta = delta;
+          best_out = j;
+          best_in = k;
+        }
+      }
+      for (std::uint32_t k : touched) extra[k] = 0.0;
+    }
+    if (best_out == kNone) break;
+    open[best_out] = 0;
+    for (std::uint32_t q = col_first[best_out]; q < col_first[best_out + 1]; ++q) --count[col_row[q]];
+    open[best_in] = 1;
+    for (std::uint32_t q = col_first[best_in]; q < col_first[best_in + 1]; ++q) ++count[col_row[q]];
+    ++out.swaps;
+  }
+  out.open = open;
+  for (std::uint32_t i = 0; i < nr; ++i) out.value += count[i] > 0 ? r.row_weight[i] : 0.0;
+  // 2. Lagrangian upper bound.
+  int slots = p;
+  for (std::size_t j = 0; j < nc; ++j) slots -= r.col_fixed[j] && !r.col_existing[j];
+  std::vector<double> lambda(nr), column(nc), g(nr);
+  for (std::uint32_t i = 0; i < nr; ++i) lambda[i] = 0.5 * r.row_weight[i];
+  std::vector<std::uint32_t> free_cols;
+  for (std::uint32_t j = 0; j < nc; ++j)
+    if (!r.col_fixed[j] && !r.col_existing[j]) free_cols.push_back(j);
+  double theta = 1.0;
+  int since = 0;
+  out.bound = std::numeric_limits<double>::infinity();
+  const std::size_t iterations = static_cast<std::size_t>(
+      std::clamp(6e9 / std::max(1.0, static_cast<double>(r.row_col.size())), 50.0, 500.0));
+  std::vector<char> x(nc, 0);
+  for (std::size_t it = 0; it < iterations && cpu_seconds() < deadline_cpu_s; ++it) {
+    out.iterations = it + 1;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      double v = 0.0;
+      for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) v += lambda[col_row[q]];
+      column[j] = v;
+    }
+    std::fill(x.begin(), x.end(), 0);
+    for (std::uint32_t j = 0; j < nc; ++j) x[j] = r.col_fixed[j];
+    std::vector<std::uint32_t> top = free_cols;
+    const std::size_t take = std::min<std::size_t>(static_cast<std::size_t>(std::max(0, slots)), top.size());
+    std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(take), top.end(),
+                      [&](std::uint32_t a, std::uint32_t b) { return column[a] > column[b] || (column[a] == column[b] && a < b); });
+    double value = 0.0;
+    for (std::size_t q = 0; q < take; ++q)
+      if (column[top[q]] > 0.0) x[top[q]] = 1;
+    for (std::uint32_t j = 0; j < nc; ++j) value += x[j] ? column[j] : 0.0;
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      const bool y = r.row_weight[i] > lambda[i];
+      value += y ? r.row_weight[i] - lambda[i] : 0.0;
+      g[i] = y ? -1.0 : 0.0;
+    }
+    for (std::uint32_t j = 0; j < nc; ++j)
+      if (x[j])
+        for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) g[col_row[q]] += 1.0;
+    if (value < out.bound - 1e-9 * std::max(1.0, value)) {
+      out.bound = value;
+      since = 0;
+    } else if (++since >= 10) {
+      theta /= 2.0;
+      since = 0;
+    }
+    if (out.bound <= out.value * (1.0 + 1e-12)) break;
+    double norm = 0.0;
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      if (lambda[i] <= 0.0 && g[i] > 0.0) g[i] = 0.0;  // λ cannot go below 0
+      norm += g[i] * g[i];
+    }
+    if (norm <= 0.0) break;
+    const double step = theta * (value - out.value) / norm;
+    for (std::uint32_t i = 0; i < nr; ++i) lambda[i] = std::max(0.0, lambda[i] - step * g[i]);
+  }
+  // No plan covers more than every row.
+  double all = 0.0;
+  for (double w : r.row_weight) all += w;
+  out.bound = std::max(std::min(out.bound, all), out.value);
   return out;
 }
 
@@ -737,8 +891,10 @@ std::vector<char> open_from(const MipResult& m, const std::vector<int>& x) {
 
 // Minimum-cost cover with every row covered k times (capacities via assignment).
 // extra: further covering rows (reduced columns), each to be covered once (survival).
+// cutoff: only covers cheaper than it count (Mip::solve); none → proven_infeasible.
 Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool unit_cost,
-                     const std::vector<std::vector<std::uint32_t>>& extra = {}, const std::vector<char>* start = nullptr) {
+                     const std::vector<std::vector<std::uint32_t>>& extra = {}, const std::vector<char>* start = nullptr,
+                     double cutoff = std::numeric_limits<double>::infinity()) {
   Mip mip;
   Reduced rc = r;
   if (unit_cost)
@@ -770,11 +926,12 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
     }
     if (a < b) greedy = *start;
   }
-  s.mip = mip.solve(in.time_limit_s, in.threads, capacitated(rc) ? std::vector<double>{} : start_vector(mip, x, greedy));
+  s.mip = mip.solve(in.time_limit_s, in.threads, capacitated(rc) ? std::vector<double>{} : start_vector(mip, x, greedy),
+                    cutoff);
   if (s.mip.has_solution) {
     s.open = open_from(s.mip, x);
     s.from_mip = true;
-  } else if (!capacitated(rc) && !s.mip.proven_infeasible) {
+  } else if (!capacitated(rc) && !s.mip.proven_infeasible && !std::isfinite(cutoff)) {
     s.open = greedy;
   }
   return s;
@@ -1144,6 +1301,26 @@ PlacementResult solve_placement(const PlacementInput& in) {
         return out;
       }
     }
+    // Large plain models: no MIP (CBC's root LP over them ignores its time limit).
+    if (!cap && !in.survival && !std::isfinite(in.money) && r.row_col.size() >= in.rowgen_min_nonzeros) {
+      const MaxCover m = max_cover_search(r, in.p, cpu_seconds() + in.time_limit_s);
+      Solution s;
+      s.open = m.open;
+      finish(in, r, s, true, m.value, out);
+      out.bound = m.bound;
+      out.gap = (m.bound - m.value) / std::max(m.bound, kEps);
+      out.status = out.gap <= 1e-9 ? SolveStatus::optimal : SolveStatus::feasible;
+      if (out.status == SolveStatus::optimal) out.gap = 0.0;
+      out.method = "greedy + " + std::to_string(m.swaps) + " swaps, Lagrangian bound (" + std::to_string(m.iterations) +
+                   " iterations); large model: no MIP";
+      if (out.status != SolveStatus::optimal)
+        out.reason = "large model (" + std::to_string(r.row_col.size()) +
+                     " nonzeros): the covered weight lies between the objective and the bound";
+      std::vector<char> site_open(cov.sites, 0);
+      for (std::uint32_t j : out.open) site_open[j] = 1;
+      assign_nearest(in, site_open, std::numeric_limits<double>::infinity(), out);
+      return out;
+    }
     Mip mip;
     const std::vector<int> x = site_columns(mip, r, false);
     std::vector<int> y(r.rows());
@@ -1293,7 +1470,7 @@ PlacementResult solve_placement(const PlacementInput& in) {
   };
   double plan_worst = kUnreached;  // worst latency of the last feasible plan (uncapacitated)
   std::size_t lp_solves = 0, search_swaps = 0;
-  auto test = [&](double t, std::vector<char>& open) {
+  auto test = [&](double t, std::vector<char>& open, double cbc_s) {
     plan_worst = kUnreached;
     // Without capacities the test is plain covering with unit costs: dominated columns
     // (under unit costs) and dominated rows go.
@@ -1318,43 +1495,90 @@ PlacementResult solve_placement(const PlacementInput& in) {
       return Verdict::yes;
     };
     std::vector<char> start;
+    std::vector<std::uint32_t> lp_rows;
     if (!cap) {
       // Unit costs (existing sites 0): a plan's cost is its number of new sites. A greedy
       // cover within p says yes; an LP bound above p says no; then the local search.
       const std::vector<char> greedy = greedy_cover(pt.r, 1);
       if (new_sites(pt.r, greedy) <= in.p) return keep(greedy);
       const double deadline = cpu_s() + std::max(0.0, remaining_s());
-      const CoverLp lp = lp_cover_bound(pt.r, 1, in.p + 1.0 - 1e-6, deadline);
+      CoverLp lp = lp_cover_bound(pt.r, 1, in.p + 1.0 - 1e-6, deadline);
+      lp_rows = std::move(lp.row_ids);
       ++lp_solves;
-      if (!std::isnan(lp.bound) && integral_bound(pt.r, lp.bound) > in.p + 0.5) return Verdict::no;
+      // (PlacementInput::heuristics off: only CBC decides; tests reach it that way.)
+      if (in.heuristics && !std::isnan(lp.bound) && integral_bound(pt.r, lp.bound) > in.p + 0.5) return Verdict::no;
       std::size_t iterations = 0;
       const double col_len = static_cast<double>(pt.r.row_col.size()) / std::max<double>(1.0, static_cast<double>(pt.r.cols()));
       const double row_len = static_cast<double>(pt.r.row_col.size()) / std::max<double>(1.0, static_cast<double>(pt.r.rows()));
       const auto budget = static_cast<std::size_t>(std::clamp(2.5e8 / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, 25000.0));
-      start = local_search_cover(pt.r, greedy, in.p, budget, deadline, iterations);
-      search_swaps += iterations;
-      if (new_sites(pt.r, start) <= in.p) return keep(start);
+      if (in.heuristics) {
+        start = local_search_cover(pt.r, greedy, in.p, budget, deadline, iterations);
+        search_swaps += iterations;
+        if (new_sites(pt.r, start) <= in.p) return keep(start);
+      }
     }
-    PlacementInput sub = in;
-    sub.time_limit_s = std::max(1.0, remaining_s());
-    ++out.mip_solves;
-    Solution s = solve_cover(pt.r, 1, sub, true, {}, start.empty() ? nullptr : &start);
-    if (s.open.empty()) return s.mip.proven_infeasible ? Verdict::no : Verdict::unknown;
-    if (new_sites(pt.r, s.open) <= in.p) return keep(s.open);
-    return s.from_mip && s.mip.proven_optimal ? Verdict::no : Verdict::unknown;
+    // CBC: is there a plan with at most p new sites (unit costs: at most p + 0.001, so
+    // that nodes whose LP bound exceeds p are pruned at once)? Large
+    // uncapacitated models ask it of the LP's rows first (a relaxation: "no" there is
+    // "no"), adding the rows its plan leaves uncovered until the plan covers every row.
+    const double cbc_deadline = cpu_s() + std::max(1.0, cbc_s);
+    std::vector<std::uint32_t> rows;
+    if (!cap && pt.r.row_col.size() >= in.rowgen_min_nonzeros && !lp_rows.empty()) rows = lp_rows;
+    while (true) {
+      const Reduced* model = &pt.r;
+      Reduced part;
+      if (!rows.empty()) {
+        part.col_site = pt.r.col_site;
+        part.col_cost = pt.r.col_cost;
+        part.col_cap = pt.r.col_cap;
+        part.col_fixed = pt.r.col_fixed;
+        part.col_existing = pt.r.col_existing;
+        for (std::uint32_t i : rows) {
+          for (std::uint32_t e = pt.r.row_first[i]; e < pt.r.row_first[i + 1]; ++e) {
+            part.row_col.push_back(pt.r.row_col[e]);
+            part.row_lat.push_back(0.0);
+          }
+          part.row_first.push_back(static_cast<std::uint32_t>(part.row_col.size()));
+          part.row_weight.push_back(1.0);
+          part.row_load.push_back(1.0);
+        }
+        model = &part;
+      }
+      PlacementInput sub = in;
+      sub.time_limit_s = std::max(1.0, cbc_deadline - cpu_s());
+      ++out.mip_solves;
+      Solution s = solve_cover(*model, 1, sub, true, {}, start.empty() ? nullptr : &start, in.p + 1e-3);
+      if (s.open.empty()) return s.mip.proven_infeasible ? Verdict::no : Verdict::unknown;
+      if (new_sites(pt.r, s.open) > in.p) return Verdict::unknown;
+      std::vector<std::uint32_t> violated;
+      if (!rows.empty())
+        for (std::uint32_t i = 0; i < pt.r.rows(); ++i) {
+          bool covered = false;
+          for (std::uint32_t e = pt.r.row_first[i]; e < pt.r.row_first[i + 1] && !covered; ++e)
+            covered = s.open[pt.r.row_col[e]] != 0;
+          if (!covered) violated.push_back(i);
+        }
+      if (violated.empty()) return keep(s.open);
+      if (cpu_s() >= cbc_deadline) return Verdict::unknown;
+      rows.insert(rows.end(), violated.begin(), violated.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(violated.size(), 1000)));
+    }
   };
   std::vector<char> best_open;
-  bool stopped = false;  // time limit or an undecided test: lo is still a proven bound
+  // Bisection between lo (every threshold below it proven "no") and hi (proven "yes").
+  // A "no" at any threshold proves every lower one "no" too, so lo only rises; an
+  // undecided test (CBC out of its share of time) raises only the probing floor, and the
+  // search goes on above it for a better plan.
+  std::size_t floor = lo;
   {
     std::vector<char> open;
-    const Verdict at_lower = test(values[lo], open);
+    const Verdict at_lower = test(values[lo], open, remaining_s());
     if (at_lower == Verdict::yes) {
       hi = lo;
       best_open = std::move(open);
     } else {
       if (at_lower == Verdict::no) ++lo;
-      else stopped = true;
-      const Verdict at_top = test(values[hi], best_open);
+      floor = lo + (at_lower == Verdict::no ? 0 : 1);
+      const Verdict at_top = test(values[hi], best_open, remaining_s());
       if (at_top == Verdict::yes && plan_worst < values[hi])
         hi = std::max(lo, static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), plan_worst) - values.begin()));
       if (at_top != Verdict::yes) {
@@ -1365,22 +1589,21 @@ PlacementResult solve_placement(const PlacementInput& in) {
       }
     }
   }
-  while (lo < hi && !stopped) {
-    if (remaining_s() <= 0) {
-      stopped = true;
-      break;
-    }
-    const std::size_t mid = lo + (hi - lo) / 2;
+  while (std::max(lo, floor) < hi && remaining_s() > 0) {
+    const std::size_t from = std::max(lo, floor);
+    const std::size_t mid = from + (hi - from) / 2;
     std::vector<char> open;
-    switch (test(values[mid], open)) {
+    // CBC gets at most half of the limit per test, so one hard threshold cannot
+    // take the whole search.
+    switch (test(values[mid], open, std::min(remaining_s(), 0.5 * in.time_limit_s))) {
       case Verdict::yes:
         hi = mid;
         if (plan_worst < values[mid])
           hi = std::max(lo, static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), plan_worst) - values.begin()));
         best_open = std::move(open);
         break;
-      case Verdict::no: lo = mid + 1; break;
-      case Verdict::unknown: stopped = true; break;
+      case Verdict::no: lo = std::max(lo, mid + 1); break;
+      case Verdict::unknown: floor = mid + 1; break;
     }
   }
   for (std::uint32_t j = 0; j < best_open.size(); ++j)

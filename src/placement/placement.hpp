@@ -47,14 +47,19 @@ struct PlacementInput {
   // LSCP row generation count their whole search against it.
   double time_limit_s = 60.0;
   int threads = 1;  // CBC threads; 1 keeps results deterministic
-  // LSCP (k = 1, uncapacitated, not survivable) with at least this many coverage
-  // nonzeros after reductions is solved by row generation: MIPs over growing subsets of
-  // the demand rows (a root LP over tens of millions of nonzeros ignores CBC's limit).
+  // Large models: LSCP (k = 1, uncapacitated, not survivable) with at least this many
+  // coverage nonzeros after reductions goes to CBC by row generation (MIPs over growing
+  // subsets of the demand rows) when the local search and LP bound do not meet, and so do
+  // p-center's threshold tests (from the LP's rows); MCLP
+  // (uncapacitated, not survivable, no money limit) gets no MIP at all, but a greedy +
+  // swap search and a Lagrangian bound, status feasible with the gap unless they meet
+  // (a root LP over tens of millions of nonzeros ignores CBC's limit).
   std::size_t rowgen_min_nonzeros = 2'000'000;
   // Rows added per round; 0 = automatic (rows / 5 within 1,000..5,000).
   std::size_t rowgen_batch = 0;
-  // Plain covering (LSCP, k = 1, uncapacitated, not survivable): a local search and the
-  // LP bound first, CBC only when they do not meet. Tests switch it off to reach CBC.
+  // Plain covering (LSCP, k = 1, uncapacitated, not survivable; p-center's threshold
+  // tests): a local search and the LP bound first, CBC only when they do not meet.
+  // Tests switch it off to reach CBC.
   bool heuristics = true;
 };
 

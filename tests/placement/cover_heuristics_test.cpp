@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "placement/coverage.hpp"
+#include "placement/mip.hpp"
 #include "placement/placement.hpp"
 
 namespace lightcone {
@@ -104,10 +105,11 @@ TEST(PlacementCoverHeuristics, LocalSearchAndLpBoundEqualCbcAlone) {
 }
 
 // p-center = the least distinct latency value T at which p sites cover every point within
-// T (the threshold tests use the local search, the LP bound and row dominance); brute
-// force over all p-subsets on small geometric instances.
+// T (the threshold tests use the local search, the LP bound and row dominance, or CBC
+// alone with row generation); brute force over all p-subsets on small geometric instances.
 TEST(PlacementCoverHeuristics, PCenterEqualsBruteForceOnGeometricInstances) {
   constexpr std::uint64_t kFirstSeed = 601, kSeeds = 12;
+  std::size_t with_cbc = 0;  // instances where CBC decided some threshold test
   for (std::uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937_64 rng(seed);
@@ -144,7 +146,93 @@ TEST(PlacementCoverHeuristics, PCenterEqualsBruteForceOnGeometricInstances) {
     ASSERT_EQ(r.status, SolveStatus::optimal) << r.method;
     EXPECT_DOUBLE_EQ(r.objective, best) << r.method;
     EXPECT_LE(r.open.size(), static_cast<std::size_t>(p));
+    // CBC alone decides the threshold tests (no local search, the LP only chooses rows),
+    // on the LP's rows plus the ones its plans leave uncovered (forced row generation).
+    in.heuristics = false;
+    in.rowgen_min_nonzeros = 0;
+    const PlacementResult c = solve_placement(in);
+    ASSERT_EQ(c.status, SolveStatus::optimal) << c.method;
+    EXPECT_DOUBLE_EQ(c.objective, best) << c.method;
+    with_cbc += c.mip_solves > 0;
   }
+  std::printf("[ placement ] p-center: CBC decided threshold tests in %zu of %llu instances\n", with_cbc,
+              static_cast<unsigned long long>(kSeeds));
+  EXPECT_GE(with_cbc, kSeeds / 2);
+}
+
+// MCLP on models above PlacementInput::rowgen_min_nonzeros (forced here with 0) skips the
+// MIP: greedy + swaps with a Lagrangian bound. Oracle: CBC's optimum on the same model
+// (the default threshold): the search's value never exceeds it, the bound never falls
+// below it, and "optimal" is claimed only when the value equals it.
+TEST(PlacementCoverHeuristics, LargeModelMclpBracketsTheCbcOptimum) {
+  constexpr std::uint64_t kFirstSeed = 701, kSeeds = 12;
+  std::size_t exact = 0;
+  for (std::uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    const Geometric g = geometric(rng, 40, 600, 0.2, true);
+    std::uniform_real_distribution<double> w(1.0, 100.0);
+    std::vector<double> weight(g.coverage.demands);
+    for (double& x : weight) x = std::round(w(rng));
+    PlacementInput in;
+    in.problem = Problem::mclp;
+    in.coverage = &g.coverage;
+    in.weight = weight;
+    in.p = 2 + static_cast<int>(seed % 4);
+    in.time_limit_s = 120.0;
+    const PlacementResult cbc = solve_placement(in);
+    ASSERT_EQ(cbc.status, SolveStatus::optimal) << cbc.method;
+    in.rowgen_min_nonzeros = 0;
+    const PlacementResult big = solve_placement(in);
+    ASSERT_NE(big.method.find("no MIP"), std::string::npos) << big.method;
+    EXPECT_LE(big.objective, cbc.objective + 1e-6);
+    EXPECT_GE(big.bound, cbc.objective - 1e-6);
+    EXPECT_LE(big.open.size(), static_cast<std::size_t>(in.p));
+    if (big.status == SolveStatus::optimal) {
+      EXPECT_NEAR(big.objective, cbc.objective, 1e-6);
+      ++exact;
+    }
+    // The reported objective is the weight the open sites cover.
+    std::vector<char> open(g.coverage.sites, 0);
+    for (std::uint32_t j : big.open) open[j] = 1;
+    double covered = 0.0;
+    for (std::size_t d = 0; d < g.coverage.demands; ++d) {
+      bool any = false;
+      for (std::uint32_t e = g.coverage.first[d]; e < g.coverage.first[d + 1]; ++e) any = any || open[g.coverage.site[e]];
+      covered += any ? weight[d] : 0.0;
+    }
+    EXPECT_NEAR(covered, big.objective, 1e-6);
+    std::printf("[ placement ] seed %llu: MCLP p=%d cbc %g; search %g, bound %g (%s)\n",
+                static_cast<unsigned long long>(seed), in.p, cbc.objective, big.objective, big.bound, big.method.c_str());
+  }
+  std::printf("[ placement ] large-model MCLP equal to CBC's optimum and proven so in %zu of %llu\n", exact,
+              static_cast<unsigned long long>(kSeeds));
+}
+
+// Mip::solve with a cutoff answers "is there a solution below it?": the 5-cycle cover
+// (each of 5 rows covered by 2 neighbouring columns, unit costs) needs 3 columns.
+TEST(PlacementCoverHeuristics, MipCutoffDecidesFeasibilityBelowIt) {
+  Mip mip;
+  for (int j = 0; j < 5; ++j) mip.add_column(1.0, 0.0, 1.0, true);
+  for (int i = 0; i < 5; ++i) mip.add_row({i, (i + 1) % 5}, {1.0, 1.0}, 1.0, Mip::kInf);
+  const MipResult free = mip.solve(30.0, 1, {});
+  ASSERT_TRUE(free.proven_optimal);
+  EXPECT_NEAR(free.objective, 3.0, 1e-9);
+  const MipResult below = mip.solve(30.0, 1, {}, 2.5);
+  EXPECT_TRUE(below.proven_infeasible);
+  EXPECT_FALSE(below.has_solution);
+  const MipResult above = mip.solve(30.0, 1, {}, 3.5);
+  ASSERT_TRUE(above.has_solution);
+  EXPECT_NEAR(above.objective, 3.0, 1e-9);
+  // The incremental LP of the same rows: 2.5 (every column at 1/2).
+  IncrementalLp lp(std::vector<double>(5, 1.0), std::vector<double>(5, 0.0), std::vector<double>(5, 1.0));
+  for (int i = 0; i < 3; ++i) lp.add_row({i, (i + 1) % 5}, {1.0, 1.0}, 1.0, IncrementalLp::kInf);
+  ASSERT_TRUE(lp.solve(10.0));
+  EXPECT_NEAR(lp.objective(), 2.0, 1e-9);  // rows 0-2: columns 1 and 2... two columns suffice
+  for (int i = 3; i < 5; ++i) lp.add_row({i, (i + 1) % 5}, {1.0, 1.0}, 1.0, IncrementalLp::kInf);
+  ASSERT_TRUE(lp.solve(10.0));
+  EXPECT_NEAR(lp.objective(), 2.5, 1e-9);
+  EXPECT_EQ(lp.rows(), 5);
 }
 
 }  // namespace
