@@ -218,7 +218,7 @@ void register_place(CLI::App& app, Runner& run) {
                   "Tiered budget for part of the demand: FILTER:BUDGET, e.g. \"in_qingdao = 1:1ms\" (repeatable)");
   cmd->add_flag("--survive", a->survive, "Coverage must survive any single fibre edge cut (lscp, mclp)");
   cmd->add_option("--srlg-field", a->srlg_field, "Network field of shared-risk groups: coverage must survive any group's cut");
-  cmd->add_option("--time-limit", a->time_limit, "Solver time limit (DEFAULT: 60s)")->capture_default_str();
+  cmd->add_option("--time-limit", a->time_limit, "Solver time limit, CPU time of the whole solve (DEFAULT: 60s)")->capture_default_str();
   cmd->add_option("--out", a->out, "Output GeoPackage (.summary.json and .timings.json beside it)");
   cmd->add_option("--threads", a->threads, "Search threads (DEFAULT: all cores; the solver uses one)");
   cmd->add_flag("--json", a->json, "Machine-readable result on stdout");
