@@ -937,15 +937,15 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
   return s;
 }
 
-// Row generation for plain covering (k = 1, uncapacitated, no extra rows): the covering
-// MIP on a subset of the rows (the ones with the fewest options first), its solution
-// checked against every row, violated rows added (fewest options first), repeated under
-// the remaining time limit. Each sub-MIP is a relaxation of the full one, so its bound
-// is a lower bound for the full problem; the answer is optimal when the last sub-MIP is
-// optimal and covers every row. When time runs out: the cheaper of the full greedy cover
-// and the last sub-solution (if it covers everything), with the best bound found.
-// mip_solves counts the sub-MIPs.
-Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, const std::vector<char>& start,
+// Row generation for uncapacitated covering without extra rows (each row covered
+// min(k, options) times): the covering MIP on a subset of the rows (the ones with the
+// fewest options first), its solution checked against every row, violated rows added
+// (fewest options first), repeated under the remaining time limit. Each sub-MIP is a
+// relaxation of the full one, so its bound is a lower bound for the full problem; the
+// answer is optimal when the last sub-MIP is optimal and covers every row. When time
+// runs out: the cheapest full cover seen (start, or a sub-solution completed greedily),
+// with the best bound found. mip_solves counts the sub-MIPs.
+Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, const std::vector<char>& start,
                             std::size_t& mip_solves, int& rounds) {
   auto cpu_s = cpu_seconds;
   const double started = cpu_s();
@@ -990,7 +990,7 @@ Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, const st
     }
     PlacementInput sub_in = in;
     sub_in.time_limit_s = left;
-    Solution s = solve_cover(sub, 1, sub_in, false, {}, incumbent.empty() ? nullptr : &incumbent);
+    Solution s = solve_cover(sub, k, sub_in, false, {}, incumbent.empty() ? nullptr : &incumbent);
     ++mip_solves;
     ++rounds;
     if (s.from_mip) {
@@ -998,12 +998,14 @@ Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, const st
       if (std::isfinite(b) && b > -1e30) bound = std::max(bound, b);
     }
     if (s.open.empty()) break;
-    // Rows the sub-solution leaves uncovered.
+    // Rows the sub-solution leaves covered fewer than min(k, options) times.
     std::vector<std::uint32_t> violated;
     for (std::uint32_t i : order) {
-      bool covered = false;
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1] && !covered; ++e) covered = s.open[r.row_col[e]] != 0;
-      if (!covered) violated.push_back(i);
+      std::uint32_t covered = 0;
+      const std::uint32_t need = std::min<std::uint32_t>(static_cast<std::uint32_t>(k), size_of(i));
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1] && covered < need; ++e)
+        covered += s.open[r.row_col[e]] != 0;
+      if (covered < need) violated.push_back(i);
     }
     if (violated.empty()) {
       const double c = cost_of(s.open);
@@ -1039,7 +1041,7 @@ Solution solve_cover_rowgen(const Reduced& r, const PlacementInput& in, const st
         rest.row_weight.push_back(1.0);
         rest.row_load.push_back(1.0);
       }
-      incumbent = greedy_cover(rest, 1);
+      incumbent = greedy_cover(rest, k);
       const double c = cost_of(incumbent);
       if (c < best_cost - kEps) {
         best.open = incumbent;
@@ -1118,7 +1120,7 @@ Solution solve_plain_cover(const Reduced& r, const PlacementInput& in, std::size
   int rounds = 0;
   Solution m;
   if (rowgen) {
-    m = solve_cover_rowgen(r, rest, best, mip_solves, rounds);
+    m = solve_cover_rowgen(r, 1, rest, best, mip_solves, rounds);
   } else {
     m = solve_cover(r, 1, rest, false, {}, &best);
     ++mip_solves;
@@ -1250,8 +1252,14 @@ PlacementResult solve_placement(const PlacementInput& in) {
     }
     const bool plain = !cap && in.k <= 1 && survive_cols.empty();
     std::string method;
-    Solution s = plain ? solve_plain_cover(r, in, out.mip_solves, method) : solve_cover(r, in.k, in, false, survive_cols);
-    if (!plain) ++out.mip_solves;
+    // Backup coverage (k ≥ 2) on large models: row generation too (the whole model's
+    // root LP would ignore CBC's time limit).
+    const bool backup_rowgen = !plain && !cap && survive_cols.empty() && r.row_col.size() >= in.rowgen_min_nonzeros;
+    int backup_rounds = 0;
+    Solution s = plain           ? solve_plain_cover(r, in, out.mip_solves, method)
+                 : backup_rowgen ? solve_cover_rowgen(r, in.k, in, greedy_cover(r, in.k), out.mip_solves, backup_rounds)
+                                 : solve_cover(r, in.k, in, false, survive_cols);
+    if (!plain && !backup_rowgen) ++out.mip_solves;
     if (in.survival && !s.from_mip) s.open.clear();  // the greedy start ignores cuts
     if (s.open.empty() && r.cols() > 0) {
       out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
@@ -1266,8 +1274,22 @@ PlacementResult solve_placement(const PlacementInput& in) {
       out.method = method;
       if (std::isnan(out.bound)) out.bound = -std::numeric_limits<double>::infinity();
     }
+    if (backup_rowgen) {
+      out.method = std::string(out.status == SolveStatus::optimal ? "cbc" : "cbc (time limit)") + ", row generation (" +
+                   std::to_string(backup_rounds) + " rounds)";
+      if (std::isnan(out.bound)) out.bound = -std::numeric_limits<double>::infinity();
+    }
     if (!capacitated(r) && out.status != SolveStatus::optimal)
       out.bound = std::max(out.bound, lagrangian_cover_bound(r, in.k));
+    // Costs in steps (unit costs: whole sites): no plan costs less than the bound rounded up.
+    if (out.status != SolveStatus::optimal && std::isfinite(out.bound)) {
+      out.bound = std::min(out.objective, integral_bound(r, out.bound));
+      if (out.bound >= out.objective - 1e-9) {
+        out.status = SolveStatus::optimal;
+        out.gap = 0.0;
+        out.reason.clear();
+      }
+    }
     if (out.status != SolveStatus::optimal && !std::isnan(out.bound))
       out.gap = std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
     std::vector<char> site_open(cov.sites, 0);

@@ -68,6 +68,7 @@ struct Options {
   double pcenter_time_limit_s = 300.0;
   std::string problems = "lscp,mclp,pcenter";
   int demand_stride = 1;         // every n-th demand point only (quick profiling)
+  int lscp_k = 1;                // LSCP backup level (each demand covered by k sites)
   std::string coverage_cache;    // load the coverage from this file if it matches, else build and save it
   bool has(const std::string& name) const { return ("," + problems + ",").find("," + name + ",") != std::string::npos; }
 };
@@ -85,6 +86,7 @@ struct Options {
              "  --pcenter-time-limit  time limit of each p-center covering MIP, s (DEFAULT: 300)\n"
              "  --problems            which problems to solve (DEFAULT: lscp,mclp,pcenter; none: coverage only)\n"
              "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n"
+             "  --lscp-k K            LSCP backup coverage: every demand point covered by K sites (DEFAULT: 1)\n"
              "  --coverage-cache F    solver work: read the coverage from F when F was written for the same\n"
              "                        instance, budget and stride, else build it and write F (timings then omit the build)\n",
              argv0);
@@ -118,6 +120,7 @@ Options parse_args(int argc, char** argv) {
       else if (a == "--problems" && value) o.problems = argv[++i];
       else if (a == "--demand-stride" && value) o.demand_stride = std::max(1, std::stoi(argv[++i]));
       else if (a == "--coverage-cache" && value) o.coverage_cache = argv[++i];
+      else if (a == "--lscp-k" && value) o.lscp_k = std::max(1, std::stoi(argv[++i]));
       else if (!a.empty() && a[0] != '-' && o.instance.empty()) o.instance = a;
       else usage(argv[0], 2);
     }
@@ -301,6 +304,7 @@ int main(int argc, char** argv) {
     if (o.has("lscp")) {
       lc::PlacementInput in = base;
       in.problem = lc::Problem::lscp;
+      in.k = o.lscp_k;
       in.coverage = &cov_ok;
       in.weight = weight_ok;
       lscp_open = static_cast<int>(solve("lscp", in, model.metric_factor()).open.size());

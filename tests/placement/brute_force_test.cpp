@@ -351,7 +351,7 @@ TEST(PlacementBruteForce, RowDominanceAndRowGenerationKeepTheOptimum) {
   std::printf("[ placement ] row dominance / generation: seeds %llu..%llu\n", static_cast<unsigned long long>(kFirstSeed),
               static_cast<unsigned long long>(kFirstSeed + kSeeds - 1));
   Tally tally;
-  std::size_t dropped_rows = 0, generated = 0, generated_runs = 0;
+  std::size_t dropped_rows = 0, generated = 0, generated_runs = 0, backup_runs = 0;
   for (std::uint64_t seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
     std::mt19937_64 rng(seed);
     Shape shape;
@@ -369,6 +369,10 @@ TEST(PlacementBruteForce, RowDominanceAndRowGenerationKeepTheOptimum) {
       generated += gen.mip_solves;
       ++generated_runs;
     }
+    in.k = 2;  // backup coverage by row generation
+    const PlacementResult backup = check(in, Problem::lscp, rng, tally, s + " lscp k=2 rowgen");
+    if (backup.method.find("row generation") != std::string::npos) ++backup_runs;
+    in.k = 1;
     if (::testing::Test::HasFailure()) break;
   }
   std::printf("[ placement ] %zu solves (%zu infeasible), %zu dominated rows dropped, %zu row-generation MIPs\n",
@@ -376,6 +380,7 @@ TEST(PlacementBruteForce, RowDominanceAndRowGenerationKeepTheOptimum) {
   EXPECT_GT(dropped_rows, 0u);
   EXPECT_GT(generated_runs, 10u);
   EXPECT_GT(generated, generated_runs);  // more than one round per solve on average
+  EXPECT_GT(backup_runs, 10u);
 }
 
 }  // namespace
