@@ -8,6 +8,8 @@
 #include <exception>
 #include <thread>
 
+#include "core/spatial_order.hpp"
+
 namespace lightcone {
 namespace {
 
@@ -154,38 +156,9 @@ struct Graph::Impl {
 
 Graph::Graph(const Network& net) : m_impl(std::make_unique<Impl>()) {
   const std::size_t n = net.nodes();
-  {
-    double lon0 = 180.0, lon1 = -180.0, lat0 = 90.0, lat1 = -90.0;
-    for (const LonLat& p : net.node_pos) {
-      lon0 = std::min(lon0, p.lon);
-      lon1 = std::max(lon1, p.lon);
-      lat0 = std::min(lat0, p.lat);
-      lat1 = std::max(lat1, p.lat);
-    }
-    auto quantise = [](double x, double lo, double hi) {
-      const double f = hi > lo ? (x - lo) / (hi - lo) : 0.0;
-      return static_cast<std::uint32_t>(std::clamp(f, 0.0, 1.0) * 65535.0);
-    };
-    auto spread = [](std::uint32_t x) {  // 16 bits → every other of 32
-      x = (x | (x << 8)) & 0x00ff00ffu;
-      x = (x | (x << 4)) & 0x0f0f0f0fu;
-      x = (x | (x << 2)) & 0x33333333u;
-      x = (x | (x << 1)) & 0x55555555u;
-      return x;
-    };
-    std::vector<std::pair<std::uint32_t, NodeId>> keyed(n);
-    for (NodeId v = 0; v < n; ++v) {
-      const LonLat& p = net.node_pos[v];
-      keyed[v] = {spread(quantise(p.lon, lon0, lon1)) | (spread(quantise(p.lat, lat0, lat1)) << 1), v};
-    }
-    std::sort(keyed.begin(), keyed.end());
-    m_impl->vertex_of.resize(n);
-    m_impl->node_of.resize(n);
-    for (NodeId i = 0; i < n; ++i) {
-      m_impl->node_of[i] = keyed[i].second;
-      m_impl->vertex_of[keyed[i].second] = i;
-    }
-  }
+  m_impl->node_of = spatial_order(net.node_pos);
+  m_impl->vertex_of.resize(n);
+  for (NodeId i = 0; i < n; ++i) m_impl->vertex_of[m_impl->node_of[i]] = i;
   const auto& vertex_of = m_impl->vertex_of;
   std::vector<std::pair<NodeId, NodeId>> ends;
   std::vector<Arc> props;

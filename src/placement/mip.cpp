@@ -11,6 +11,18 @@
 
 namespace lightcone {
 
+namespace {
+// Bounds for COIN: ±infinity as ±COIN_DBL_MAX.
+double finite(double x) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  return x == inf ? COIN_DBL_MAX : x == -inf ? -COIN_DBL_MAX : x;
+}
+std::vector<double> finite(std::vector<double> v) {
+  for (double& x : v) x = finite(x);
+  return v;
+}
+}  // namespace
+
 int Mip::add_column(double objective, double lower, double upper, bool integer) {
   m_obj.push_back(objective);
   m_lower.push_back(lower);
@@ -47,13 +59,6 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
     ++starts[static_cast<std::size_t>(m_trip_col[order[k]]) + 1];
   }
   for (int j = 0; j < n; ++j) starts[j + 1] += starts[j];
-  auto finite = [](std::vector<double> v) {
-    for (double& x : v) {
-      if (x == kInf) x = COIN_DBL_MAX;
-      if (x == -kInf) x = -COIN_DBL_MAX;
-    }
-    return v;
-  };
   const std::vector<double> lower = finite(m_lower), upper = finite(m_upper);
   const std::vector<double> rlower = finite(m_row_lower), rupper = finite(m_row_upper);
 
@@ -153,13 +158,6 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
 IncrementalLp::IncrementalLp(const std::vector<double>& objective, const std::vector<double>& lower,
                              const std::vector<double>& upper)
     : m_columns(static_cast<int>(objective.size())) {
-  auto finite = [](std::vector<double> v) {
-    for (double& x : v) {
-      if (x == kInf) x = COIN_DBL_MAX;
-      if (x == -kInf) x = -COIN_DBL_MAX;
-    }
-    return v;
-  };
   const std::vector<double> lo = finite(lower), up = finite(upper);
   const std::vector<CoinBigIndex> starts(static_cast<std::size_t>(m_columns) + 1, 0);
   Clp_Simplex* clp = Clp_newModel();
@@ -175,8 +173,8 @@ void IncrementalLp::add_row(const std::vector<int>& cols, const std::vector<doub
   m_index.insert(m_index.end(), cols.begin(), cols.end());
   m_value.insert(m_value.end(), coefs.begin(), coefs.end());
   m_start.push_back(static_cast<int>(m_index.size()));
-  m_row_lower.push_back(lower == -kInf ? -COIN_DBL_MAX : lower);
-  m_row_upper.push_back(upper == kInf ? COIN_DBL_MAX : upper);
+  m_row_lower.push_back(finite(lower));
+  m_row_upper.push_back(finite(upper));
 }
 
 int IncrementalLp::rows() const {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <numeric>
 #include <set>
+#include <span>
 
 #include "placement/mip.hpp"
 
@@ -49,6 +50,39 @@ struct Prepared {
   Reduced r;
   std::vector<std::uint32_t> uncoverable;  // demands with fewer than k options
 };
+
+// The rows of each column (the transpose of Reduced's row lists), flat.
+struct ColumnRows {
+  std::vector<std::uint32_t> first, row;
+  explicit ColumnRows(const Reduced& r) : first(r.cols() + 1, 0), row(r.row_col.size()) {
+    for (std::uint32_t c : r.row_col) ++first[c + 1];
+    for (std::size_t j = 0; j < r.cols(); ++j) first[j + 1] += first[j];
+    std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+    for (std::uint32_t i = 0; i < r.rows(); ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) row[fill[r.row_col[e]]++] = i;
+  }
+  std::span<const std::uint32_t> operator[](std::size_t j) const { return {row.data() + first[j], row.data() + first[j + 1]}; }
+};
+
+// A model over some rows of r (in the given order), with r's columns.
+Reduced with_rows(const Reduced& r, std::span<const std::uint32_t> rows) {
+  Reduced sub;
+  sub.col_site = r.col_site;
+  sub.col_cost = r.col_cost;
+  sub.col_cap = r.col_cap;
+  sub.col_fixed = r.col_fixed;
+  sub.col_existing = r.col_existing;
+  for (std::uint32_t i : rows) {
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      sub.row_col.push_back(r.row_col[e]);
+      sub.row_lat.push_back(r.row_lat[e]);
+    }
+    sub.row_first.push_back(static_cast<std::uint32_t>(sub.row_col.size()));
+    sub.row_weight.push_back(r.row_weight[i]);
+    sub.row_load.push_back(r.row_load[i]);
+  }
+  return sub;
+}
 
 double value_or(const std::vector<double>& v, std::size_t i, double def) { return v.empty() ? def : v[i]; }
 
@@ -102,24 +136,13 @@ void drop_dominated_rows(Reduced& r, double max_work) {
     filed[rare].push_back(i);
   }
   // Dominators are kept rows (only kept rows are filed); resolve chains anyway.
-  std::vector<std::uint32_t> new_index(nr, kNone);
-  Reduced q;
-  q.col_site = r.col_site;
-  q.col_cost = r.col_cost;
-  q.col_cap = r.col_cap;
-  q.col_fixed = r.col_fixed;
-  q.col_existing = r.col_existing;
-  for (std::uint32_t i = 0; i < nr; ++i) {
-    if (dominator[i] != kNone) continue;
-    new_index[i] = static_cast<std::uint32_t>(q.rows());
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
-      q.row_col.push_back(r.row_col[e]);
-      q.row_lat.push_back(r.row_lat[e]);
+  std::vector<std::uint32_t> new_index(nr, kNone), kept_rows;
+  for (std::uint32_t i = 0; i < nr; ++i)
+    if (dominator[i] == kNone) {
+      new_index[i] = static_cast<std::uint32_t>(kept_rows.size());
+      kept_rows.push_back(i);
     }
-    q.row_first.push_back(static_cast<std::uint32_t>(q.row_col.size()));
-    q.row_weight.push_back(r.row_weight[i]);
-    q.row_load.push_back(r.row_load[i]);
-  }
+  Reduced q = with_rows(r, kept_rows);
   auto kept = [&](std::uint32_t i) {
     while (dominator[i] != kNone) i = dominator[i];
     return i;
@@ -140,9 +163,7 @@ void drop_dominated_rows(Reduced& r, double max_work) {
 // stay). Valid where one covering site per row is enough.
 void drop_dominated_columns(Reduced& r) {
   const std::size_t nc = r.cols();
-  std::vector<std::vector<std::uint32_t>> col_rows(nc);
-  for (std::uint32_t i = 0; i < r.rows(); ++i)
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  const ColumnRows col_rows(r);
   std::vector<char> dropped(nc, 0);
   std::vector<std::uint32_t> mark(r.rows(), kNone);
   for (std::uint32_t j = 0; j < nc; ++j) {
@@ -298,9 +319,7 @@ std::vector<char> greedy_cover(const Reduced& r, int k) {
   std::vector<int> need(nr);
   for (std::size_t i = 0; i < nr; ++i)
     need[i] = std::min<int>(k, static_cast<int>(r.row_first[i + 1] - r.row_first[i]));
-  std::vector<std::vector<std::uint32_t>> col_rows(nc);
-  for (std::uint32_t i = 0; i < nr; ++i)
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  const ColumnRows col_rows(r);
   auto take = [&](std::size_t j) {
     open[j] = 1;
     for (std::uint32_t i : col_rows[j]) --need[i];
@@ -353,9 +372,7 @@ std::vector<char> greedy_cover(const Reduced& r, int k) {
 std::vector<char> greedy_max_cover(const Reduced& r, int p, double money) {
   const std::size_t nr = r.rows(), nc = r.cols();
   std::vector<char> open(nc, 0), covered(nr, 0);
-  std::vector<std::vector<std::uint32_t>> col_rows(nc);
-  for (std::uint32_t i = 0; i < nr; ++i)
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  const ColumnRows col_rows(r);
   auto take = [&](std::size_t j) {
     open[j] = 1;
     for (std::uint32_t i : col_rows[j]) covered[i] = 1;
@@ -405,9 +422,7 @@ std::vector<char> greedy_max_cover(const Reduced& r, int p, double money) {
 double lagrangian_cover_bound(const Reduced& r, int k) {
   const std::size_t nr = r.rows(), nc = r.cols();
   std::vector<double> u(nr, 0.0), reduced(nc);
-  std::vector<std::vector<std::uint32_t>> col_rows(nc);
-  for (std::uint32_t i = 0; i < nr; ++i)
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_rows[r.row_col[e]].push_back(i);
+  const ColumnRows col_rows(r);
   double best = 0.0;
   double step = 1.0;
   // 300 subgradient steps, fewer on big models (each step is one pass over the matrix).
@@ -481,14 +496,7 @@ std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& 
                                      std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations) {
   const std::size_t nr = r.rows(), nc = r.cols();
   iterations = 0;
-  std::vector<std::uint32_t> col_first(nc + 1, 0), col_row(r.row_col.size());
-  for (std::uint32_t c : r.row_col) ++col_first[c + 1];
-  for (std::size_t j = 0; j < nc; ++j) col_first[j + 1] += col_first[j];
-  {
-    std::vector<std::uint32_t> fill(col_first.begin(), col_first.end() - 1);
-    for (std::uint32_t i = 0; i < nr; ++i)
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_row[fill[r.row_col[e]]++] = i;
-  }
+  const ColumnRows col_rows(r);
   std::vector<std::int64_t> score(nc, 0), weight(nr, 1);
   std::vector<std::uint32_t> count(nr, 0), sole(nr, 0), slot(nr, kNone), uncovered;
   std::vector<std::size_t> stamp(nc, 0);
@@ -512,8 +520,7 @@ std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& 
   auto add = [&](std::uint32_t j) {
     open[j] = 1;
     score[j] = -score[j];
-    for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) {
-      const std::uint32_t i = col_row[q];
+    for (const std::uint32_t i : col_rows[j]) {
       if (count[i] == 0) {
         for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
           if (r.row_col[e] != j) score[r.row_col[e]] -= weight[i];
@@ -529,8 +536,7 @@ std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& 
   auto remove = [&](std::uint32_t j) {
     open[j] = 0;
     score[j] = -score[j];
-    for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) {
-      const std::uint32_t i = col_row[q];
+    for (const std::uint32_t i : col_rows[j]) {
       --count[i];
       sole[i] ^= j;
       if (count[i] == 0) {
@@ -603,6 +609,14 @@ std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& 
   }
   if (uncovered.empty() && cost < best_cost - kEps) best = open;
   return best;
+}
+
+// A swap budget for local_search_cover worth about `work` score updates (a swap touches
+// two columns' rows and a few rows' columns), within 1,000..most swaps.
+std::size_t search_budget(const Reduced& r, double work, std::size_t most) {
+  const double col_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.cols()));
+  const double row_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.rows()));
+  return static_cast<std::size_t>(std::clamp(work / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, static_cast<double>(most)));
 }
 
 // Lower bound on the covering cost (rows covered k times): the LP relaxation by row
@@ -688,20 +702,13 @@ struct MaxCover {
 MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
   const std::size_t nr = r.rows(), nc = r.cols();
   MaxCover out;
-  std::vector<std::uint32_t> col_first(nc + 1, 0), col_row(r.row_col.size());
-  for (std::uint32_t c : r.row_col) ++col_first[c + 1];
-  for (std::size_t j = 0; j < nc; ++j) col_first[j + 1] += col_first[j];
-  {
-    std::vector<std::uint32_t> fill(col_first.begin(), col_first.end() - 1);
-    for (std::uint32_t i = 0; i < nr; ++i)
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) col_row[fill[r.row_col[e]]++] = i;
-  }
+  const ColumnRows col_rows(r);
   // 1. Greedy, then best swaps.
   std::vector<char> open = greedy_max_cover(r, p, std::numeric_limits<double>::infinity());
   std::vector<std::uint32_t> count(nr, 0);
   for (std::size_t j = 0; j < nc; ++j)
     if (open[j])
-      for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) ++count[col_row[q]];
+      for (std::uint32_t i : col_rows[j]) ++count[i];
   std::vector<double> gain(nc), extra(nc, 0.0);
   std::vector<std::uint32_t> touched;
   for (int sweep = 0; sweep < 100 && cpu_seconds() < deadline_cpu_s; ++sweep) {
@@ -717,8 +724,7 @@ MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
       // Closing j loses the rows only j covers; a site k covering them wins them back.
       double loss = 0.0;
       touched.clear();
-      for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) {
-        const std::uint32_t i = col_row[q];
+      for (const std::uint32_t i : col_rows[j]) {
         if (count[i] != 1) continue;
         loss += r.row_weight[i];
         for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
@@ -740,9 +746,9 @@ MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
     }
     if (best_out == kNone) break;
     open[best_out] = 0;
-    for (std::uint32_t q = col_first[best_out]; q < col_first[best_out + 1]; ++q) --count[col_row[q]];
+    for (std::uint32_t i : col_rows[best_out]) --count[i];
     open[best_in] = 1;
-    for (std::uint32_t q = col_first[best_in]; q < col_first[best_in + 1]; ++q) ++count[col_row[q]];
+    for (std::uint32_t i : col_rows[best_in]) ++count[i];
     ++out.swaps;
   }
   out.open = open;
@@ -765,7 +771,7 @@ MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
     out.iterations = it + 1;
     for (std::uint32_t j = 0; j < nc; ++j) {
       double v = 0.0;
-      for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) v += lambda[col_row[q]];
+      for (std::uint32_t i : col_rows[j]) v += lambda[i];
       column[j] = v;
     }
     std::fill(x.begin(), x.end(), 0);
@@ -785,7 +791,7 @@ MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
     }
     for (std::uint32_t j = 0; j < nc; ++j)
       if (x[j])
-        for (std::uint32_t q = col_first[j]; q < col_first[j + 1]; ++q) g[col_row[q]] += 1.0;
+        for (std::uint32_t i : col_rows[j]) g[i] += 1.0;
     if (value < out.bound - 1e-9 * std::max(1.0, value)) {
       out.bound = value;
       since = 0;
@@ -947,9 +953,8 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
 // with the best bound found. mip_solves counts the sub-MIPs.
 Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, const std::vector<char>& start,
                             std::size_t& mip_solves, int& rounds) {
-  auto cpu_s = cpu_seconds;
-  const double started = cpu_s();
-  auto remaining_s = [&] { return in.time_limit_s - (cpu_s() - started); };
+  const double started = cpu_seconds();
+  auto remaining_s = [&] { return in.time_limit_s - (cpu_seconds() - started); };
   const std::size_t nr = r.rows(), nc = r.cols();
   auto size_of = [&](std::uint32_t i) { return r.row_first[i + 1] - r.row_first[i]; };
   std::vector<std::uint32_t> order(nr);
@@ -959,35 +964,16 @@ Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, c
   const std::size_t batch = in.rowgen_batch > 0 ? in.rowgen_batch
                                                 : std::max<std::size_t>(1000, std::min<std::size_t>(5000, nr / 5));
   std::vector<std::uint32_t> chosen(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(std::min(batch, nr)));
-  auto cost_of = [&](const std::vector<char>& open) {
-    double c = 0.0;
-    for (std::size_t j = 0; j < nc; ++j) c += open[j] ? r.col_cost[j] : 0.0;
-    return c;
-  };
   Solution best;
   best.open = start;
-  double best_cost = cost_of(best.open);
+  double best_cost = cover_cost(r, best.open);
   double bound = -std::numeric_limits<double>::infinity();
   rounds = 0;
   std::vector<char> incumbent = start;  // a cover of every row: the last sub-solution completed greedily
   while (true) {
     const double left = remaining_s();
     if (left <= 0.5) break;
-    Reduced sub;
-    sub.col_site = r.col_site;
-    sub.col_cost = r.col_cost;
-    sub.col_cap = r.col_cap;
-    sub.col_fixed = r.col_fixed;
-    sub.col_existing = r.col_existing;
-    for (std::uint32_t i : chosen) {
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
-        sub.row_col.push_back(r.row_col[e]);
-        sub.row_lat.push_back(r.row_lat[e]);
-      }
-      sub.row_first.push_back(static_cast<std::uint32_t>(sub.row_col.size()));
-      sub.row_weight.push_back(r.row_weight[i]);
-      sub.row_load.push_back(r.row_load[i]);
-    }
+    const Reduced sub = with_rows(r, chosen);
     PlacementInput sub_in = in;
     sub_in.time_limit_s = left;
     Solution s = solve_cover(sub, k, sub_in, false, {}, incumbent.empty() ? nullptr : &incumbent);
@@ -1008,7 +994,7 @@ Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, c
       if (covered < need) violated.push_back(i);
     }
     if (violated.empty()) {
-      const double c = cost_of(s.open);
+      const double c = cover_cost(r, s.open);
       if (c <= best_cost + kEps || s.mip.proven_optimal) {
         best.open = s.open;
         best_cost = c;
@@ -1025,24 +1011,10 @@ Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, c
     {
       // Complete the sub-solution greedily over the violated rows: a cover of every row
       // (an upper bound, and the next round's MIP start).
-      Reduced rest;
-      rest.col_site = r.col_site;
-      rest.col_cost = r.col_cost;
-      rest.col_cap = r.col_cap;
-      rest.col_existing = r.col_existing;
-      rest.col_fixed.assign(nc, 0);
+      Reduced rest = with_rows(r, violated);
       for (std::size_t j = 0; j < nc; ++j) rest.col_fixed[j] = r.col_fixed[j] || s.open[j];
-      for (std::uint32_t i : violated) {
-        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
-          rest.row_col.push_back(r.row_col[e]);
-          rest.row_lat.push_back(0.0);
-        }
-        rest.row_first.push_back(static_cast<std::uint32_t>(rest.row_col.size()));
-        rest.row_weight.push_back(1.0);
-        rest.row_load.push_back(1.0);
-      }
       incumbent = greedy_cover(rest, k);
-      const double c = cost_of(incumbent);
+      const double c = cover_cost(r, incumbent);
       if (c < best_cost - kEps) {
         best.open = incumbent;
         best_cost = c;
@@ -1073,11 +1045,8 @@ Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, c
 Solution solve_plain_cover(const Reduced& r, const PlacementInput& in, std::size_t& mip_solves, std::string& method) {
   const double started = cpu_seconds();
   const double deadline = started + in.time_limit_s;
-  // Search budget: about 1e9 score updates (a swap touches two columns' rows and a few
-  // rows' columns), at most 100,000 swaps; deterministic, unlike a clock.
-  const double col_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.cols()));
-  const double row_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.rows()));
-  const auto budget = static_cast<std::size_t>(std::clamp(1e9 / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, 100000.0));
+  // Search budget: about 1e9 score updates, at most 100,000 swaps; deterministic, unlike a clock.
+  const std::size_t budget = search_budget(r, 1e9, 100000);
   const double step = cost_step(r);
   const double no_bound = -std::numeric_limits<double>::infinity();
   std::size_t iterations = 0, total_iterations = 0;
@@ -1466,13 +1435,8 @@ PlacementResult solve_placement(const PlacementInput& in) {
   // time_limit_s bounds the whole search; when it runs out the result is the best
   // threshold found, with the highest threshold below which every test said "no" as bound.
   // Process CPU time, as CBC counts its own time limit (CBC's default time mode).
-  auto cpu_s = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-  };
-  const double started = cpu_s();
-  auto remaining_s = [&] { return in.time_limit_s - (cpu_s() - started); };
+  const double started = cpu_seconds();
+  auto remaining_s = [&] { return in.time_limit_s - (cpu_seconds() - started); };
   std::vector<double> values(r.row_lat.begin(), r.row_lat.end());
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
@@ -1523,16 +1487,14 @@ PlacementResult solve_placement(const PlacementInput& in) {
       // cover within p says yes; an LP bound above p says no; then the local search.
       const std::vector<char> greedy = greedy_cover(pt.r, 1);
       if (new_sites(pt.r, greedy) <= in.p) return keep(greedy);
-      const double deadline = cpu_s() + std::max(0.0, remaining_s());
+      const double deadline = cpu_seconds() + std::max(0.0, remaining_s());
       CoverLp lp = lp_cover_bound(pt.r, 1, in.p + 1.0 - 1e-6, deadline);
       lp_rows = std::move(lp.row_ids);
       ++lp_solves;
       // (PlacementInput::heuristics off: only CBC decides; tests reach it that way.)
       if (in.heuristics && !std::isnan(lp.bound) && integral_bound(pt.r, lp.bound) > in.p + 0.5) return Verdict::no;
       std::size_t iterations = 0;
-      const double col_len = static_cast<double>(pt.r.row_col.size()) / std::max<double>(1.0, static_cast<double>(pt.r.cols()));
-      const double row_len = static_cast<double>(pt.r.row_col.size()) / std::max<double>(1.0, static_cast<double>(pt.r.rows()));
-      const auto budget = static_cast<std::size_t>(std::clamp(2.5e8 / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, 25000.0));
+      const std::size_t budget = search_budget(pt.r, 2.5e8, 25000);
       if (in.heuristics) {
         start = local_search_cover(pt.r, greedy, in.p, budget, deadline, iterations);
         search_swaps += iterations;
@@ -1543,31 +1505,15 @@ PlacementResult solve_placement(const PlacementInput& in) {
     // that nodes whose LP bound exceeds p are pruned at once)? Large
     // uncapacitated models ask it of the LP's rows first (a relaxation: "no" there is
     // "no"), adding the rows its plan leaves uncovered until the plan covers every row.
-    const double cbc_deadline = cpu_s() + std::max(1.0, cbc_s);
+    const double cbc_deadline = cpu_seconds() + std::max(1.0, cbc_s);
     std::vector<std::uint32_t> rows;
     if (!cap && pt.r.row_col.size() >= in.rowgen_min_nonzeros && !lp_rows.empty()) rows = lp_rows;
     while (true) {
-      const Reduced* model = &pt.r;
       Reduced part;
-      if (!rows.empty()) {
-        part.col_site = pt.r.col_site;
-        part.col_cost = pt.r.col_cost;
-        part.col_cap = pt.r.col_cap;
-        part.col_fixed = pt.r.col_fixed;
-        part.col_existing = pt.r.col_existing;
-        for (std::uint32_t i : rows) {
-          for (std::uint32_t e = pt.r.row_first[i]; e < pt.r.row_first[i + 1]; ++e) {
-            part.row_col.push_back(pt.r.row_col[e]);
-            part.row_lat.push_back(0.0);
-          }
-          part.row_first.push_back(static_cast<std::uint32_t>(part.row_col.size()));
-          part.row_weight.push_back(1.0);
-          part.row_load.push_back(1.0);
-        }
-        model = &part;
-      }
+      if (!rows.empty()) part = with_rows(pt.r, rows);
+      const Reduced* model = rows.empty() ? &pt.r : &part;
       PlacementInput sub = in;
-      sub.time_limit_s = std::max(1.0, cbc_deadline - cpu_s());
+      sub.time_limit_s = std::max(1.0, cbc_deadline - cpu_seconds());
       ++out.mip_solves;
       Solution s = solve_cover(*model, 1, sub, true, {}, start.empty() ? nullptr : &start, in.p + 1e-3);
       if (s.open.empty()) return s.mip.proven_infeasible ? Verdict::no : Verdict::unknown;
@@ -1581,7 +1527,7 @@ PlacementResult solve_placement(const PlacementInput& in) {
           if (!covered) violated.push_back(i);
         }
       if (violated.empty()) return keep(s.open);
-      if (cpu_s() >= cbc_deadline) return Verdict::unknown;
+      if (cpu_seconds() >= cbc_deadline) return Verdict::unknown;
       rows.insert(rows.end(), violated.begin(), violated.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(violated.size(), 1000)));
     }
   };
