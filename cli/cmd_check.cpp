@@ -7,10 +7,11 @@
 #include <filesystem>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "core/error.hpp"
 #include "io/write.hpp"
 #include "report/check_report.hpp"
-#include "scenario_run.hpp"
+#include "plan/scenario_run.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -36,7 +37,7 @@ int run_check(const CheckArgs& a) {
     }
   }
   if (!a.out.empty()) check_out_dir(a.out);
-  Progress progress("check");
+  Progress progress(progress_printer("check"));
   std::vector<TargetResult> results;
   std::string run_label;
   if (!a.run.empty()) {

@@ -6,7 +6,7 @@
 
 #include "commands.hpp"
 #include "report/diff.hpp"
-#include "scenario_run.hpp"
+#include "plan/scenario_run.hpp"
 
 namespace lightcone::cli {
 namespace {

@@ -15,7 +15,7 @@
 #include "common.hpp"
 #include "core/error.hpp"
 #include "io/write.hpp"
-#include "report/place_job.hpp"
+#include "plan/place_job.hpp"
 #include "run_info.hpp"
 
 namespace lightcone::cli {

@@ -7,9 +7,10 @@
 #include <filesystem>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "core/error.hpp"
 #include "report/check_report.hpp"
-#include "scenario_run.hpp"
+#include "plan/scenario_run.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -24,7 +25,7 @@ struct PlanArgs {
 int run_plan(const PlanArgs& a) {
   const Scenario s = load_scenario(a.scenario);
   check_out_dir(a.out);
-  Progress progress("plan");
+  Progress progress(progress_printer("plan"));
   RunOptions options;
   options.threads = a.threads;
   ScenarioRun R = run_scenario(s, options, progress);

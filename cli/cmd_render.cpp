@@ -9,7 +9,7 @@
 
 #include "commands.hpp"
 #include "report/run_maps.hpp"
-#include "scenario_run.hpp"
+#include "plan/scenario_run.hpp"
 
 namespace lightcone::cli {
 namespace {

@@ -13,7 +13,7 @@
 #include "io/polygons.hpp"
 #include "io/raster.hpp"
 #include "io/write.hpp"
-#include "report/zones_job.hpp"
+#include "plan/zones_job.hpp"
 #include "run_info.hpp"
 #include "zones/surface.hpp"
 #include "zones/zones.hpp"

@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include <fmt/core.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -110,6 +113,11 @@ Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {
   if (L.sites) points = SitePoints{L.sites->pos, L.sites->entry_delay_us, L.sites->exit_delay_us};
   static_cast<PreparedNetwork&>(L) = prepare_network(L.lines.lines, L.model, build, L.sites ? &points : nullptr);
   return L;
+}
+
+std::function<void(const std::string&)> progress_printer(const std::string& command) {
+  if (isatty(2) != 1) return {};
+  return [command](const std::string& phase) { fmt::print(stderr, "lightcone {}: {}...\n", command, phase); };
 }
 
 std::string sidecar(const std::string& out, const std::string& suffix) {

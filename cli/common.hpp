@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,10 @@ struct Loaded : PreparedNetwork {
 Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m);
 
 ReadOptions read_options(const std::string& where, const std::string& assume_crs);
+
+// Prints "lightcone COMMAND: PHASE..." on stderr for each phase of a run, only when
+// stderr is a terminal (DESIGN §8); empty otherwise.
+std::function<void(const std::string&)> progress_printer(const std::string& command);
 
 // "a.gpkg" → "a.summary.json" beside it.
 std::string sidecar(const std::string& out, const std::string& suffix);

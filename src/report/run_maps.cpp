@@ -14,7 +14,6 @@
 #include "io/read_table.hpp"
 #include "network/geodesic.hpp"
 #include "render/map.hpp"
-#include "report/zones_job.hpp"
 
 namespace lightcone {
 namespace {

@@ -18,13 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "report/place_job.hpp"  // kAssignmentsLayer
+#include "core/layers.hpp"
 
 namespace lightcone {
-
-// Layer names that only placement runs and plan write (the others are in
-// report/zones_job.hpp).
-inline constexpr const char* kBoundariesLayer = "boundaries";
 
 // Files written by render_run_maps, in this order.
 inline constexpr const char* kZonesPng = "zones.png";

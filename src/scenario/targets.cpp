@@ -283,12 +283,6 @@ std::string_view to_string(Verdict v) {
   return "?";
 }
 
-std::string survives_field(Microseconds budget) {
-  std::string s = format_duration(budget);
-  std::replace(s.begin(), s.end(), '.', 'p');
-  return "survives_" + s;
-}
-
 std::vector<TargetResult> evaluate_targets(const Scenario& scenario, const RunTables& run, const Boundaries& boundaries) {
   std::vector<TargetResult> out;
   if (scenario.targets.empty()) return out;

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/geometry.hpp"
+#include "core/layers.hpp"
 #include "io/write.hpp"
 #include "scenario/scenario.hpp"
 
@@ -74,7 +75,6 @@ std::vector<TargetResult> evaluate_targets(const Scenario& scenario, const RunTa
 MultiPolygon zone_at_budget(const FeatureTable& zones, double budget_us);
 
 // "survives_1ms": the demand field with the survivable-coverage flag at a budget.
-std::string survives_field(Microseconds budget);
 
 // True when every target holds.
 bool all_hold(const std::vector<TargetResult>& results);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/layers.hpp"
 #include "io/source.hpp"
 #include "io/write.hpp"
 #include "latency/prepared.hpp"
@@ -19,9 +20,6 @@
 #include "placement/survival.hpp"
 
 namespace lightcone {
-
-// The layer of demand → site lines that place and plan write.
-inline constexpr const char* kAssignmentsLayer = "assignments";
 
 // Site status text → SiteStatus: existing (or built), required, candidate (or planned,
 // or empty), excluded; case-insensitive. InputError naming the feature otherwise.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -14,13 +15,13 @@
 #include "io/polygons.hpp"
 #include "io/source.hpp"
 #include "latency/prepared.hpp"
-#include "report/place_job.hpp"
+#include "plan/place_job.hpp"
+#include "plan/zones_job.hpp"
 #include "report/run_maps.hpp"
-#include "report/zones_job.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/targets.hpp"
 
-namespace lightcone::cli {
+namespace lightcone {
 
 // Files of a run directory.
 inline constexpr const char* kRunGpkg = "run.gpkg";
@@ -31,17 +32,18 @@ inline constexpr const char* kRunTimings = "timings.json";
 inline constexpr const char* kRunCheck = "check.json";
 inline constexpr const char* kRunMaps = "maps";  // quick-look PNGs (report/run_maps.hpp)
 
-// Progress lines on stderr, only when stderr is a terminal; wall time per phase.
+// Wall time per phase of a run; tells `on_phase` (when given) each phase as it starts,
+// e.g. for progress lines on a terminal. The library itself prints nothing.
 class Progress {
  public:
-  explicit Progress(std::string command);
+  using Observer = std::function<void(const std::string& phase)>;
+  explicit Progress(Observer on_phase = {});
   void phase(const std::string& what);  // ends the previous phase, starts this one
   void done();
   const std::vector<std::pair<std::string, double>>& seconds() const { return m_seconds; }
 
  private:
-  std::string m_command;
-  bool m_tty = false;
+  Observer m_on_phase;
   std::string m_phase;
   std::chrono::steady_clock::time_point m_start;
   std::vector<std::pair<std::string, double>> m_seconds;
@@ -97,4 +99,4 @@ struct StoredRun {
 };
 StoredRun read_run(const std::string& dir_or_gpkg);
 
-}  // namespace lightcone::cli
+}  // namespace lightcone

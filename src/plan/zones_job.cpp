@@ -1,4 +1,4 @@
-#include "report/zones_job.hpp"
+#include "plan/zones_job.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -10,12 +10,6 @@
 #include "report/run_info.hpp"
 
 namespace lightcone {
-
-std::string budget_field_name(Microseconds budget) {
-  std::string s = format_duration(budget);
-  std::replace(s.begin(), s.end(), '.', 'p');
-  return s;
-}
 
 ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network, const PointLayer& site_layer,
                              const PointLayer* demand, const ZonesJobOptions& options) {

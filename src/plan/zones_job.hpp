@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/grid.hpp"
+#include "core/layers.hpp"
 #include "core/units.hpp"
 #include "io/source.hpp"
 #include "io/write.hpp"
@@ -23,15 +24,6 @@
 #include "zones/zones.hpp"
 
 namespace lightcone {
-
-// Output layer names (the QGIS styles in maps/ are matched by these).
-inline constexpr const char* kZonesLayer = "zones";
-inline constexpr const char* kZonesSplitLayer = "zones_split";
-inline constexpr const char* kNetworkLayer = "network";
-inline constexpr const char* kSitesLayer = "sites";
-inline constexpr const char* kDemandLayer = "demand";
-inline constexpr const char* kUncoveredLayer = "uncovered";
-inline constexpr const char* kRunInfoLayer = "run_info";
 
 struct ZonesJobOptions {
   // The summary's "command". DEFAULT: "zones".
@@ -102,8 +94,5 @@ struct ZonesJobResult {
 // the surface would be too large.
 ZonesJobResult run_zones_job(const PreparedNetwork& prepared, const LayerInfo& network, const PointLayer& sites,
                              const PointLayer* demand, const ZonesJobOptions& options);
-
-// "1.5ms" → "1p5ms": a budget name usable in field names (covered_<name>).
-std::string budget_field_name(Microseconds budget);
 
 }  // namespace lightcone

@@ -1,4 +1,4 @@
-#include "report/place_job.hpp"
+#include "plan/place_job.hpp"
 
 #include <fmt/core.h>
 

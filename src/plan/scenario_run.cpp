@@ -1,4 +1,4 @@
-#include "scenario_run.hpp"
+#include "plan/scenario_run.hpp"
 
 #include <fmt/core.h>
 #include <unistd.h>
@@ -15,11 +15,10 @@
 #include "io/write.hpp"
 #include "report/check_report.hpp"
 #include "report/markdown.hpp"
-#include "report/place_job.hpp"
 #include "report/run_info.hpp"
 #include "zones/zones.hpp"
 
-namespace lightcone::cli {
+namespace lightcone {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -115,14 +114,14 @@ Json layer_json(const ScenarioLayer& L) {
 
 }  // namespace
 
-Progress::Progress(std::string command) : m_command(std::move(command)), m_tty(isatty(2) == 1) {}
+Progress::Progress(Observer on_phase) : m_on_phase(std::move(on_phase)) {}
 
 void Progress::phase(const std::string& what) {
   const auto now = std::chrono::steady_clock::now();
   if (!m_phase.empty()) m_seconds.emplace_back(m_phase, std::chrono::duration<double>(now - m_start).count());
   m_phase = what;
   m_start = now;
-  if (m_tty && !what.empty()) fmt::print(stderr, "lightcone {}: {}...\n", m_command, what);
+  if (m_on_phase && !what.empty()) m_on_phase(what);
 }
 
 void Progress::done() { phase(""); }
@@ -583,4 +582,4 @@ StoredRun read_run(const std::string& dir_or_gpkg) {
   return r;
 }
 
-}  // namespace lightcone::cli
+}  // namespace lightcone
