@@ -54,7 +54,7 @@ int run_route(const LatencyArgs& a) {
   if (!a.out.empty()) write_tables_check_path(a.out);
   Loaded L = load(a.network, nullptr, a.model);
   const RouteBreakdown r = route_between(L.net, *L.graph, *L.index, L.model, from, to,
-                                         parse_access_from(a.model.access_from));
+                                         L.model.access_from);
   const double k = L.model.metric_factor();
   nlohmann::ordered_json j;
   j["model"] = model_to_json(L.model);
@@ -138,7 +138,7 @@ int run_latency(const LatencyArgs& a) {
     unsigned threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(n / 64, 1)));
     auto work = [&](unsigned part) {
-      PointLatencyQuery q(L.net, *L.index, L.model, parse_access_from(a.model.access_from));
+      PointLatencyQuery q(L.net, *L.index, L.model, L.model.access_from);
       for (std::size_t i = part; i < n; i += threads) {
         const PointLatency p = q.evaluate(to->pos[i], nodes.us, nodes.source);
         if (p.latency_us == kUnreached) continue;

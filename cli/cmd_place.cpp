@@ -109,7 +109,6 @@ int run_place(const PlaceArgs& a) {
   o.use_capacity = !a.capacity_field.empty();
   o.use_load = !a.load_field.empty();
   o.capacity_unit = a.capacity_unit;
-  o.access_from = parse_access_from(a.model.access_from);
   o.threads = a.threads;
   o.status.assign(ns, SiteStatus::candidate);
   if (!a.status_field.empty())

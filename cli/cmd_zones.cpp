@@ -150,7 +150,6 @@ int run_zones(const ZonesArgs& a) {
   job.split_options = split;
   job.simplify_m = simplify_m;
   job.demand_samples = std::move(samples);
-  job.zone.access_from = parse_access_from(a.model.access_from);
   job.surface = !a.no_surface;
   job.surface_options.cell_m = cell.value;
   job.surface_extent = extent_opt;

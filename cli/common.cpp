@@ -54,33 +54,20 @@ void add_model_options(CLI::App& cmd, ModelArgs& a) {
       ->capture_default_str();
 }
 
-AccessFrom parse_access_from(const std::string& s) {
-  if (s == "edges") return AccessFrom::edges;
-  if (s == "nodes") return AccessFrom::nodes;
-  throw InputError("unknown value '" + s + "' for --access-from. Use 'edges' or 'nodes'.");
-}
-
 LatencyModel make_model(const ModelArgs& a) {
-  LatencyModel m;
-  m.metric = parse_metric(a.metric, "--metric");
-  m.group_index = a.group_index;
-  m.slack = a.slack;
-  m.node_delay = parse_duration(a.node_delay, "--node-delay");
-  m.site_delay = parse_duration(a.site_delay, "--site-delay");
-  m.access_detour = a.access_detour;
-  m.access_us_per_km = a.access_us_per_km;
-  m.access_fixed = parse_duration(a.access_delay, "--access-delay");
-  m.max_access = parse_length(a.max_access, "--max-access");
-  m.validate();
-  parse_access_from(a.access_from);
-  if (!a.direction.empty()) {
-    m.direction = parse_direction(a.direction, "--direction");
-    if (m.metric == Metric::rtt) {
-      throw InputError("--direction applies to one-way latencies; with --metric rtt both ways are summed "
-                       "(RTT = 2 x (network + access) + entry + exit delay). Drop --direction or add --metric one-way.");
-    }
-  }
-  return m;
+  ModelSettings s;
+  s.metric = a.metric;
+  if (!a.direction.empty()) s.direction = a.direction;
+  s.access_from = a.access_from;
+  s.group_index = a.group_index;
+  s.slack = a.slack;
+  s.access_detour = a.access_detour;
+  if (a.access_us_per_km != 0.0) s.access_us_per_km = a.access_us_per_km;  // 0: the fibre value
+  s.node_delay = parse_duration(a.node_delay, "--node-delay");
+  s.site_delay = parse_duration(a.site_delay, "--site-delay");
+  s.access_delay = parse_duration(a.access_delay, "--access-delay");
+  s.max_access = parse_length(a.max_access, "--max-access");
+  return make_latency_model(s, CliSettingNames{});
 }
 
 ReadOptions read_options(const std::string& where, const std::string& assume_crs) {

@@ -54,7 +54,6 @@ void add_sites_options(CLI::App& cmd, SitesArgs& a, bool required);
 void add_model_options(CLI::App& cmd, ModelArgs& a);
 
 LatencyModel make_model(const ModelArgs& a);
-AccessFrom parse_access_from(const std::string& s);
 
 // A network read, built, with sites attached (edges split at the sites): the layers as
 // read plus the library's PreparedNetwork (model, net, sources, index, graph, ...).

@@ -1,32 +1,95 @@
 #include "core/latency_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 #include "core/error.hpp"
 
 namespace lightcone {
 
-void LatencyModel::validate() const {
-  auto require = [](bool ok, const char* what) {
-    if (!ok) throw InputError(what);
+namespace {
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+std::string CliSettingNames::name(std::string_view key) const {
+  std::string n = "--" + std::string(key);
+  std::replace(n.begin(), n.end(), '_', '-');
+  return n;
+}
+
+std::string CliSettingNames::assignment(std::string_view key, std::string_view value) const {
+  return name(key) + " " + std::string(value);
+}
+
+LatencyModel make_latency_model(const ModelSettings& in, const SettingNames& names) {
+  LatencyModel m;
+  auto fail = [&](std::string_view key, const std::string& message) {
+    throw InputError(names.where(key) + message);
   };
-  require(std::isfinite(group_index) && group_index >= 1.0 && group_index < 10.0,
-          "group index must be between 1 and 10 (fibre is about 1.468). Fix --group-index.");
-  require(std::isfinite(slack) && slack >= 1.0 && slack < 100.0,
-          "slack must be at least 1 (route length / drawn length). Fix --slack.");
-  require(std::isfinite(access_detour) && access_detour >= 1.0 && access_detour < 100.0,
-          "access detour must be at least 1. Fix --access-detour.");
-  require(std::isfinite(access_us_per_km) && access_us_per_km >= 0.0,
-          "access speed must be a positive number of us per km. Fix --access-us-per-km.");
-  require(std::isfinite(node_delay.value) && node_delay.value >= 0.0,
-          "node delay must not be negative. Fix --node-delay.");
-  require(std::isfinite(site_delay.value) && site_delay.value >= 0.0,
-          "site delay must not be negative. Fix --site-delay.");
-  require(std::isfinite(access_fixed.value) && access_fixed.value >= 0.0,
-          "fixed access delay must not be negative. Fix --access-delay.");
-  require(std::isfinite(max_access.value) && max_access.value > 0.0,
-          "maximum access distance must be greater than zero. Fix --max-access.");
+  if (in.metric) {
+    try {
+      m.metric = parse_metric(*in.metric, names.name("metric"));
+    } catch (const InputError& e) {
+      fail("metric", e.what());
+    }
+  }
+  if (in.direction) {
+    try {
+      m.direction = parse_direction(*in.direction, names.name("direction"));
+    } catch (const InputError& e) {
+      fail("direction", e.what());
+    }
+    if (m.metric == Metric::rtt) {
+      fail("direction", names.name("direction") + " applies to one-way latencies; with " +
+                            names.assignment("metric", "rtt") +
+                            " both ways are summed (RTT = 2 x (network + access) + entry + exit delay). Remove it "
+                            "or use " + names.assignment("metric", "one-way") + ".");
+    }
+  }
+  if (in.access_from) {
+    if (*in.access_from == "edges") m.access_from = AccessFrom::edges;
+    else if (*in.access_from == "nodes") m.access_from = AccessFrom::nodes;
+    else fail("access_from", "unknown value '" + *in.access_from + "' for " + names.name("access_from") +
+                                 ". Use 'edges' or 'nodes'.");
+  }
+  auto ranged = [&](std::string_view key, const std::optional<double>& v, double& out, double lo, double hi,
+                    const std::string& rule) {
+    if (!v) return;
+    if (!(*v >= lo && *v < hi)) fail(key, names.name(key) + " = " + number_text(*v) + " is out of range: " + rule + ".");
+    out = *v;
+  };
+  ranged("group_index", in.group_index, m.group_index, 1.0, 10.0,
+         "the fibre group index is between 1 and 10 (single-mode fibre is about 1.468)");
+  ranged("slack", in.slack, m.slack, 1.0, 100.0, "slack is route length / drawn length, at least 1");
+  ranged("access_detour", in.access_detour, m.access_detour, 1.0, 100.0, "the access detour factor is at least 1");
+  if (in.access_us_per_km) {
+    if (!(*in.access_us_per_km > 0.0 && std::isfinite(*in.access_us_per_km)))
+      fail("access_us_per_km", names.name("access_us_per_km") + " must be greater than zero (leave it out for the fibre value).");
+    m.access_us_per_km = *in.access_us_per_km;
+  }
+  auto delay = [&](std::string_view key, const std::optional<Microseconds>& v, Microseconds& out) {
+    if (!v) return;
+    if (!(v->value >= 0.0 && std::isfinite(v->value))) fail(key, names.name(key) + " must not be negative.");
+    out = *v;
+  };
+  delay("node_delay", in.node_delay, m.node_delay);
+  delay("site_delay", in.site_delay, m.site_delay);
+  delay("access_delay", in.access_delay, m.access_fixed);
+  if (in.max_access) {
+    if (!(in.max_access->value > 0.0 && std::isfinite(in.max_access->value)))
+      fail("max_access", names.name("max_access") + " must be greater than zero, e.g. " +
+                             names.assignment("max_access", "10km") + ".");
+    m.max_access = *in.max_access;
+  }
+  return m;
 }
 
 std::string LatencyModel::describe() const {
@@ -44,6 +107,8 @@ std::string LatencyModel::describe() const {
 }
 
 std::string_view to_string(Metric m) { return m == Metric::rtt ? "rtt" : "one-way"; }
+
+std::string_view to_string(AccessFrom a) { return a == AccessFrom::edges ? "edges" : "nodes"; }
 
 std::string_view to_string(Direction d) { return d == Direction::to_site ? "to-site" : "from-site"; }
 

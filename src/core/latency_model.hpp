@@ -2,6 +2,7 @@
 // the metric decides what outputs report (RTT = 2 × one-way, delays are symmetric).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,9 @@ enum class Metric { rtt, one_way };
 // site delays can differ by direction (entry vs exit delay); fibre, node and access
 // delays are symmetric. RTT = forward + reverse, whatever the direction.
 enum class Direction { to_site, from_site };
+// Where access may join the network (DESIGN §3): any point of any edge (DEFAULT), or
+// only nodes.
+enum class AccessFrom { edges, nodes };
 
 // Speed of light in vacuum, km/s (exact by definition of the metre).
 inline constexpr double kSpeedOfLightKmPerS = 299792.458;
@@ -44,6 +48,8 @@ struct LatencyModel {
   Metric metric = Metric::rtt;
   // The way a one-way latency runs (ignored for RTT). DEFAULT: user to site.
   Direction direction = Direction::to_site;
+  // Where access joins the network (point latency, zones, surface, coverage). DEFAULT: edges.
+  AccessFrom access_from = AccessFrom::edges;
 
   double fibre_us_per_km() const { return lightcone::fibre_us_per_km(group_index); }
   double access_rate_us_per_km() const {
@@ -51,14 +57,57 @@ struct LatencyModel {
   }
   // Factor from one-way to the reported metric (2 for RTT).
   double metric_factor() const { return metric == Metric::rtt ? 2.0 : 1.0; }
+  // One-way µs → the reported metric (NaN stays NaN; unreached must be mapped first).
+  double to_metric_us(double one_way_us) const { return one_way_us * metric_factor(); }
+  // A value in the reported metric → one-way µs (budgets, targets).
+  double to_one_way_us(double metric_us) const { return metric_us / metric_factor(); }
 
-  // Throws InputError naming the parameter when a value is out of range.
-  void validate() const;
   // One line stating the model, for reports: "RTT; fibre n=1.4682 (4.897 us/km) ...".
   std::string describe() const;
 };
 
+// A latency budget: as the user gave it (in the model's metric) and as the searches
+// use it (one-way). Made once, at the job boundary (LatencyModel::budget).
+struct Budget {
+  Microseconds metric;   // e.g. 1 ms RTT
+  Microseconds one_way;  // e.g. 500 µs
+  // "1ms": the budget as outputs name it (format_duration of the metric value).
+  std::string name() const { return format_duration(metric); }
+};
+inline Budget make_budget(const LatencyModel& m, Microseconds metric_value) {
+  return {metric_value, Microseconds{m.to_one_way_us(metric_value.value)}};
+}
+
+// The model's settings as the user wrote them, from the command line or a scenario's
+// [model] table: unset values keep the model's defaults. make_latency_model() applies
+// the same rules to both, so the CLI and scenarios cannot drift.
+struct ModelSettings {
+  std::optional<std::string> metric, direction, access_from;
+  std::optional<double> group_index, slack, access_detour, access_us_per_km;
+  std::optional<Microseconds> node_delay, site_delay, access_delay;
+  std::optional<Metres> max_access;
+};
+// How a setting is named in messages: "--metric" on the command line, "'metric' in
+// [model]" in a scenario (with its "<file>:<line>: " prefix), and how a value is written
+// ("--metric one-way" / "metric = \"one-way\"").
+struct SettingNames {
+  virtual ~SettingNames() = default;
+  virtual std::string name(std::string_view key) const = 0;
+  virtual std::string where(std::string_view key) const = 0;
+  virtual std::string assignment(std::string_view key, std::string_view value) const = 0;
+};
+// Command-line names: key "group_index" → "--group-index" (access_delay → --access-delay).
+struct CliSettingNames : SettingNames {
+  std::string name(std::string_view key) const override;
+  std::string where(std::string_view) const override { return {}; }
+  std::string assignment(std::string_view key, std::string_view value) const override;
+};
+// The typed model, or an InputError naming the setting (by `names`) and a fix.
+LatencyModel make_latency_model(const ModelSettings& settings, const SettingNames& names);
+
 std::string_view to_string(Metric m);
+// "edges" / "nodes".
+std::string_view to_string(AccessFrom a);
 // "to-site" / "from-site".
 std::string_view to_string(Direction d);
 // Parses "to-site" or "from-site"; anything else is an InputError naming `what`.

@@ -18,8 +18,6 @@
 
 namespace lightcone {
 
-enum class AccessFrom { edges, nodes };
-
 struct PointLatency {
   double latency_us = kUnreached;  // access + network, one-way
   double access_us = kUnreached;   // access part, one-way

@@ -91,14 +91,14 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
       largest = std::max(largest, r.demand_budget_us[d]);
     }
   }
-  const Coverage full = build_coverage(P.net, *P.graph, *P.index, P.model, o.access_from, demand.pos, candidates,
+  const Coverage full = build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates,
                                        largest, o.threads);
   const Coverage cov = o.demand_budget_metric_us.empty() ? full : restrict_coverage(full, r.demand_budget_us);
   r.coverage_entries = cov.entries();
   std::optional<SurvivalRows> survival;
   if (o.survive || !o.edge_group.empty()) {
     const CutScenarios cuts = o.edge_group.empty() ? single_edge_cuts(P.net) : grouped_cuts(P.net, o.edge_group);
-    survival = survival_rows(P.net, *P.graph, *P.index, P.model, o.access_from, demand.pos, candidates, budget_us, cov,
+    survival = survival_rows(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates, budget_us, cov,
                              cuts, o.threads);
     r.cut_scenarios = cuts.size();
     r.survival_rows = survival->rows();

@@ -47,7 +47,6 @@ struct PlaceJobOptions {
   std::vector<SiteStatus> status;       // per site; empty = all candidates
   bool use_cost = false, use_capacity = false, use_load = false;
   std::string capacity_unit = "units";
-  AccessFrom access_from = AccessFrom::edges;
   unsigned threads = 0;                 // searches; CBC always uses one
 };
 

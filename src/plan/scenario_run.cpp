@@ -219,7 +219,6 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
     o.use_capacity = !s.sites.capacity_field.empty();
     o.use_load = !s.demand->load_field.empty();
     o.capacity_unit = ps.capacity_unit;
-    o.access_from = s.zones.options.access_from;
     o.threads = options.threads;
     o.status.assign(ns, SiteStatus::candidate);
     if (!site_fields.status.empty()) {
@@ -340,7 +339,7 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
     progress.phase("fibre-cut analysis");
     for (const Microseconds& b : survival_budgets) {
       const std::vector<char> ok = survivable_demand(R.prepared, R.demand->pos, site_open,
-                                                     b.value / s.model.metric_factor(), s.zones.options.access_from,
+                                                     b.value / s.model.metric_factor(), s.model.access_from,
                                                      edge_group, options.threads);
       demand_table->columns.push_back(Column::integers(survives_field(b), std::vector<std::int64_t>(ok.begin(), ok.end())));
     }
@@ -362,7 +361,7 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   S["command"] = "plan";
   S["scenario"] = {{"name", s.name}, {"file", s.file}, {"description", s.description}};
   S["model"] = z["model"];
-  S["model"]["access_from"] = s.zones.options.access_from == AccessFrom::edges ? "edges" : "nodes";
+  S["model"]["access_from"] = to_string(s.model.access_from);
   S["network"] = layer_json(NL);
   for (const auto& [k, v] : z["network"].items())
     if (k != "path" && k != "layer") S["network"][k] = v;

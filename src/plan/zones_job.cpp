@@ -23,7 +23,9 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
   budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
   R.budgets = budgets;
   const double largest_one_way = budgets.back().value / k;
-  const AccessFrom mode = options.zone.access_from;
+  const AccessFrom mode = model.access_from;
+  ZoneOptions zone_options = options.zone;
+  zone_options.access_from = mode;
   // Unbounded, so that demand beyond every budget gets its excess and demand in
   // components without sites is told apart (one search; cheap next to the zones).
   R.nodes = nearest_source_latency(*P.graph, P.sources);
@@ -32,7 +34,7 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
 
   // Zones, smallest budget first.
   std::vector<MultiPolygon> full;
-  for (const Microseconds& b : budgets) full.push_back(zone_polygon(P.net, nodes.us, access, b.value / k, options.zone));
+  for (const Microseconds& b : budgets) full.push_back(zone_polygon(P.net, nodes.us, access, b.value / k, zone_options));
 
   // Demand evaluation.
   std::vector<PointLatency>& dl = R.demand;
@@ -136,7 +138,7 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     so.threads = options.threads;
     for (const Microseconds& b : budgets)
       split.push_back(split_zone_by_site(P.net, *P.index, model, nodes.us, nodes.source, P.sources.size(),
-                                         b.value / k, options.zone, so));
+                                         b.value / k, zone_options, so));
     // Areas of the full parts (as zones: within the budget, rings or not).
     for (const auto& parts : split) {
       split_area_km2.emplace_back();

@@ -32,7 +32,7 @@ struct ZonesJobOptions {
   std::vector<Microseconds> budgets;
   // Zones as nested rings (B2 minus B1) instead of full disks. DEFAULT: false.
   bool rings = false;
-  // Circle segments and access mode (ZoneOptions::access_from is also used for demand and surface).
+  // Circle segments (the access mode is the model's: PreparedNetwork::model.access_from).
   ZoneOptions zone;
   // Compute the latency surface. DEFAULT: true.
   bool surface = true;

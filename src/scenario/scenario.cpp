@@ -47,9 +47,8 @@ struct Context {
   std::string file;
   std::filesystem::path dir;
 
-  [[noreturn]] void fail(int line, const std::string& message) const {
-    throw InputError((line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": ") + message);
-  }
+  std::string where(int line) const { return line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": "; }
+  [[noreturn]] void fail(int line, const std::string& message) const { throw InputError(where(line) + message); }
 };
 
 // One TOML table of the scenario with its known keys. Every accessor checks the type;
@@ -252,59 +251,32 @@ bool simple_name(std::string_view s) {
 }
 
 void read_model(const Context& ctx, const TableReader& t, Scenario& s) {
-  LatencyModel& m = s.model;
-  const auto metric = t.string("metric");
-  if (!metric) {
-    t.missing("metric", "Say 'rtt' or 'one-way': budgets and targets mean different things in each.");
-  }
-  try {
-    m.metric = parse_metric(*metric, t.what("metric"));
-  } catch (const InputError& e) {
-    t.fail("metric", e.what());
-  }
-  if (const auto direction = t.string("direction")) {
-    try {
-      m.direction = parse_direction(*direction, t.what("direction"));
-    } catch (const InputError& e) {
-      t.fail("direction", e.what());
-    }
-    if (m.metric == Metric::rtt) {
-      t.fail("direction", t.what("direction") + " applies to metric = \"one-way\"; with \"rtt\" both ways are summed. "
-                          "Remove it or use metric = \"one-way\".");
-    }
-  }
-  auto ranged = [&](std::string_view key, double& out, double lo, double hi, const std::string& rule) {
-    if (auto v = t.number(key)) {
-      if (!(*v >= lo && *v < hi)) ctx.fail(t.line(key), t.what(key) + " = " + number_text(*v) + " is out of range: " + rule + ".");
-      out = *v;
+  ModelSettings m;
+  m.metric = t.string("metric");
+  if (!m.metric) t.missing("metric", "Say 'rtt' or 'one-way': budgets and targets mean different things in each.");
+  m.direction = t.string("direction");
+  m.access_from = t.string("access_from");
+  m.group_index = t.number("group_index");
+  m.slack = t.number("slack");
+  m.access_detour = t.number("access_detour");
+  m.access_us_per_km = t.number("access_us_per_km");
+  m.node_delay = t.duration("node_delay");
+  m.site_delay = t.duration("site_delay");
+  m.access_delay = t.duration("access_delay");
+  m.max_access = t.length("max_access");
+  // The same rules as the command line's, named as the scenario names them.
+  struct Names : SettingNames {
+    const Context& ctx;
+    const TableReader& t;
+    Names(const Context& c, const TableReader& r) : ctx(c), t(r) {}
+    std::string name(std::string_view key) const override { return t.what(key); }
+    std::string where(std::string_view key) const override { return ctx.where(t.line(key)); }
+    std::string assignment(std::string_view key, std::string_view value) const override {
+      return std::string(key) + " = \"" + std::string(value) + "\"";
     }
   };
-  ranged("group_index", m.group_index, 1.0, 10.0, "the fibre group index is between 1 and 10 (single-mode fibre is about 1.468)");
-  ranged("slack", m.slack, 1.0, 100.0, "slack is route length / drawn length, at least 1");
-  ranged("access_detour", m.access_detour, 1.0, 100.0, "the access detour factor is at least 1");
-  if (auto v = t.number("access_us_per_km")) {
-    if (!(*v > 0.0)) ctx.fail(t.line("access_us_per_km"), t.what("access_us_per_km") + " must be greater than zero (leave it out for the fibre value).");
-    m.access_us_per_km = *v;
-  }
-  auto delay = [&](std::string_view key, Microseconds& out) {
-    if (auto v = t.duration(key)) {
-      if (!(v->value >= 0.0)) ctx.fail(t.line(key), t.what(key) + " must not be negative.");
-      out = *v;
-    }
-  };
-  delay("node_delay", m.node_delay);
-  delay("site_delay", m.site_delay);
-  delay("access_delay", m.access_fixed);
-  if (auto v = t.length("max_access")) {
-    if (!(v->value > 0.0)) ctx.fail(t.line("max_access"), t.what("max_access") + " must be greater than zero, e.g. \"10km\".");
-    m.max_access = *v;
-  }
-  if (auto v = t.string("access_from")) {
-    if (*v == "edges") s.zones.options.access_from = AccessFrom::edges;
-    else if (*v == "nodes") s.zones.options.access_from = AccessFrom::nodes;
-    else t.fail("access_from", "unknown value '" + *v + "' for " + t.what("access_from") + ". Use 'edges' or 'nodes'.");
-  }
-  m.validate();
+  s.model = make_latency_model(m, Names(ctx, t));
+  s.zones.options.access_from = s.model.access_from;
 }
 
 std::vector<Microseconds> read_budgets(const Context& ctx, const TableReader& t, std::string_view key) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "core/latency_model.hpp"
 #include "core/units.hpp"
@@ -61,15 +63,48 @@ TEST(LatencyModel, FibreSpeedIsExact) {
   EXPECT_THROW(parse_metric("twoway", "--metric"), InputError);
 }
 
-TEST(LatencyModel, ValidateRejectsNonsense) {
+// The one set of model rules, named as the command line names its options.
+std::string model_error(const ModelSettings& s) {
+  try {
+    make_latency_model(s, CliSettingNames{});
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(LatencyModel, MakeRejectsNonsenseNamingTheSetting) {
+  ModelSettings s;
+  s.group_index = 0.5;
+  EXPECT_EQ(model_error(s), "--group-index = 0.5 is out of range: the fibre group index is between 1 and 10 "
+                            "(single-mode fibre is about 1.468).");
+  s = {};
+  s.max_access = Metres{0};
+  EXPECT_EQ(model_error(s), "--max-access must be greater than zero, e.g. --max-access 10km.");
+  s = {};
+  s.node_delay = Microseconds{std::nan("")};
+  EXPECT_EQ(model_error(s), "--node-delay must not be negative.");
+  s = {};
+  s.direction = "from-site";
+  EXPECT_EQ(model_error(s).rfind("--direction applies to one-way latencies; with --metric rtt", 0), 0u);
+  s.metric = "one-way";
+  EXPECT_EQ(model_error(s), "");
+  EXPECT_EQ(make_latency_model(s, CliSettingNames{}).direction, Direction::from_site);
+  s = {};
+  s.access_from = "ends";
+  EXPECT_EQ(model_error(s), "unknown value 'ends' for --access-from. Use 'edges' or 'nodes'.");
+  s.access_from = "nodes";
+  EXPECT_EQ(make_latency_model(s, CliSettingNames{}).access_from, AccessFrom::nodes);
+  EXPECT_EQ(model_error({}), "");
+}
+
+TEST(LatencyModel, BudgetIsMadeOnceInBothUnits) {
   LatencyModel m;
-  m.group_index = 0.5;
-  EXPECT_THROW(m.validate(), InputError);
-  m = LatencyModel{};
-  m.max_access = Metres{0};
-  EXPECT_THROW(m.validate(), InputError);
-  m = LatencyModel{};
-  EXPECT_NO_THROW(m.validate());
+  const Budget b = make_budget(m, Microseconds{1000.0});
+  EXPECT_EQ(b.one_way.value, 500.0);
+  EXPECT_EQ(b.name(), "1ms");
+  m.metric = Metric::one_way;
+  EXPECT_EQ(make_budget(m, Microseconds{1000.0}).one_way.value, 1000.0);
 }
 
 }  // namespace

@@ -279,8 +279,8 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
       {"missing duration unit", replace(kMinimal, "\"3ms\"", "\"3\""),
        "/plans/s.toml:20: missing unit in '3' for 'budgets' in [zones]. A bare number is ambiguous: write e.g. '1ms'."},
       {"direction with rtt", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\ndirection = \"from-site\""),
-       "/plans/s.toml:18: 'direction' in [model] applies to metric = \"one-way\"; with \"rtt\" both ways are summed. "
-       "Remove it or use metric = \"one-way\"."},
+       "/plans/s.toml:18: 'direction' in [model] applies to one-way latencies; with metric = \"rtt\" both ways are "
+       "summed (RTT = 2 x (network + access) + entry + exit delay). Remove it or use metric = \"one-way\"."},
       {"bad length unit", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\nmax_access = \"10 kms\""),
        "/plans/s.toml:18: unknown length unit 'kms' in '10 kms' for 'max_access' in [model]. Use km, m, cm or mm, e.g. "
        "'10km'."},
