@@ -145,10 +145,7 @@ int run_place(const PlaceArgs& a) {
   // Survivable coverage: every single edge cut, or every shared-risk group.
   o.survive = a.survive;
   if (!a.srlg_field.empty()) {
-    std::map<std::int64_t, std::string> group_of_fid;
-    for (std::size_t i = 0; i < L.lines.lines.lines(); ++i) group_of_fid[L.lines.lines.fid[i]] = L.lines.risk_group[i];
-    o.edge_group.resize(L.net.edges());
-    for (EdgeId e = 0; e < L.net.edges(); ++e) o.edge_group[e] = group_of_fid[L.net.edge_fid[e]];
+    o.edge_group = edge_risk_groups(L.lines, L.net);
     o.cuts_text = "shared-risk groups of " + a.srlg_field;
   } else if (a.survive) {
     o.cuts_text = "every single fibre edge";

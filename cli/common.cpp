@@ -77,29 +77,33 @@ ReadOptions read_options(const std::string& where, const std::string& assume_crs
   return o;
 }
 
-Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {
-  Loaded L;
-  L.model = make_model(m);
-  BuildOptions build;
-  build.snap = parse_length(n.snap, "--snap");
-  if (build.snap.value < 0) throw InputError("--snap must not be negative, e.g. '1m'.");
-  build.split_shared = !n.no_split_shared;
+NetworkInput network_input(const NetworkArgs& n) {
+  NetworkInput in;
+  in.build.snap = parse_length(n.snap, "--snap");
+  if (in.build.snap.value < 0) throw InputError("--snap must not be negative, e.g. '1m'.");
+  in.build.split_shared = !n.no_split_shared;
   if (!n.fields.length.empty() && n.fields.length_unit.empty()) {
     throw InputError("--length-field " + n.fields.length + " needs its unit: add --length-unit km or --length-unit m.");
   }
   if (!n.fields.delay.empty() && n.fields.delay_unit.empty()) {
     throw InputError("--delay-field " + n.fields.delay + " needs its unit: add --delay-unit us or --delay-unit ms.");
   }
-  const ReadOptions net_read = read_options(n.network_where, n.assume_crs);
-  // Read every input before building anything, so bad input fails fast.
-  L.lines = read_lines(parse_layer_spec(n.network), net_read, n.fields);
-  if (s && !s->sites.empty()) {
-    L.sites = read_points(parse_layer_spec(s->sites), read_options(s->sites_where, n.assume_crs), s->fields);
-  }
-  SitePoints points;
-  if (L.sites) points = SitePoints{L.sites->pos, L.sites->entry_delay_us, L.sites->exit_delay_us};
-  static_cast<PreparedNetwork&>(L) = prepare_network(L.lines.lines, L.model, build, L.sites ? &points : nullptr);
-  return L;
+  in.read = read_options(n.network_where, n.assume_crs);
+  in.layer = parse_layer_spec(n.network);
+  in.fields = n.fields;
+  return in;
+}
+
+SitesInput sites_input(const SitesArgs& s, const std::string& assume_crs) {
+  return {parse_layer_spec(s.sites), read_options(s.sites_where, assume_crs), s.fields};
+}
+
+Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {
+  const LatencyModel model = make_model(m);
+  const NetworkInput network = network_input(n);
+  if (!s || s->sites.empty()) return load_network(network, nullptr, model);
+  const SitesInput sites = sites_input(*s, n.assume_crs);
+  return load_network(network, &sites, model);
 }
 
 std::function<void(const std::string&)> progress_printer(const std::string& command) {

@@ -17,6 +17,7 @@
 #include "network/attach.hpp"
 #include "network/network.hpp"
 #include "network/segment_index.hpp"
+#include "plan/load.hpp"
 
 namespace lightcone::cli {
 
@@ -55,13 +56,12 @@ void add_model_options(CLI::App& cmd, ModelArgs& a);
 
 LatencyModel make_model(const ModelArgs& a);
 
-// A network read, built, with sites attached (edges split at the sites): the layers as
-// read plus the library's PreparedNetwork (model, net, sources, index, graph, ...).
-struct Loaded : PreparedNetwork {
-  LineLayer lines;
-  std::optional<PointLayer> sites;
-};
+// The typed inputs of plan/load.hpp from the options (units parsed, rules checked).
+NetworkInput network_input(const NetworkArgs& n);
+SitesInput sites_input(const SitesArgs& s, const std::string& assume_crs);
 
+using Loaded = LoadedNetwork;
+// Reads and builds the network with the sites (when given) attached.
 Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m);
 
 ReadOptions read_options(const std::string& where, const std::string& assume_crs);

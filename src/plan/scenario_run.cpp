@@ -1,4 +1,5 @@
 #include "plan/scenario_run.hpp"
+#include "plan/load.hpp"
 
 #include <fmt/core.h>
 #include <unistd.h>
@@ -189,10 +190,7 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   std::vector<char> site_open(ns, 1);
   std::vector<std::string> edge_group;
   if (!s.network.fields.risk_group.empty()) {
-    std::map<std::int64_t, std::string> group_of_fid;
-    for (std::size_t i = 0; i < R.lines.lines.lines(); ++i) group_of_fid[R.lines.lines.fid[i]] = R.lines.risk_group[i];
-    edge_group.resize(R.prepared.net.edges());
-    for (EdgeId e = 0; e < R.prepared.net.edges(); ++e) edge_group[e] = group_of_fid[R.prepared.net.edge_fid[e]];
+    edge_group = edge_risk_groups(R.lines, R.prepared.net);
   }
   const std::string cuts_text = edge_group.empty() ? "every single fibre edge"
                                                    : "shared-risk groups of " + s.network.fields.risk_group;
