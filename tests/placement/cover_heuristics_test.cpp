@@ -1,5 +1,5 @@
 // Plain covering (LSCP, k = 1) is solved first by a local search and the LP bound
-// (placement.cpp: solve_plain_cover); CBC runs only when they do not meet. Oracle: CBC
+// (solve_lscp.cpp: solve_plain_cover); CBC runs only when they do not meet. Oracle: CBC
 // alone on the same model (PlacementInput::heuristics = false), on random geometric
 // instances too large for brute force: sites and demand points in a square, a site covers
 // the points within a radius, unit costs (the bound rounds up) and random costs (it does

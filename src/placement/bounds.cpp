@@ -1,0 +1,183 @@
+#include "placement/bounds.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+
+#include "placement/detail.hpp"
+#include "placement/mip.hpp"
+
+namespace lightcone::placement_detail {
+
+double lagrangian_cover_bound(const Reduced& r, int k) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<double> u(nr, 0.0), reduced(nc);
+  const ColumnRows col_rows(r);
+  double best = 0.0;
+  double step = 1.0;
+  // 300 subgradient steps, fewer on big models (each step is one pass over the matrix).
+  const int iterations = static_cast<int>(std::clamp<double>(3e8 / std::max<double>(1.0, static_cast<double>(r.row_col.size())), 30.0, 300.0));
+  for (int it = 0; it < iterations; ++it) {
+    double value = 0.0;
+    for (std::size_t i = 0; i < nr; ++i)
+      value += u[i] * std::min<double>(k, r.row_first[i + 1] - r.row_first[i]);
+    std::vector<double> g(nr);
+    for (std::size_t i = 0; i < nr; ++i) g[i] = std::min<double>(k, r.row_first[i + 1] - r.row_first[i]);
+    for (std::size_t j = 0; j < nc; ++j) {
+      double rc = r.col_cost[j];
+      for (std::uint32_t i : col_rows[j]) rc -= u[i];
+      const bool take = r.col_fixed[j] || rc < 0;
+      if (take) {
+        value += rc;
+        for (std::uint32_t i : col_rows[j]) g[i] -= 1.0;
+      }
+    }
+    best = std::max(best, value);
+    double norm = 0.0;
+    for (double x : g) norm += x * x;
+    if (norm < kEps) break;
+    for (std::size_t i = 0; i < nr; ++i) u[i] = std::max(0.0, u[i] + step * g[i] / std::sqrt(norm));
+    step *= 0.98;
+  }
+  return best;
+}
+
+double cost_step(const Reduced& r) {
+  for (double step = 1.0; step >= 1e-4; step /= 10.0) {
+    const bool multiple = std::all_of(r.col_cost.begin(), r.col_cost.end(), [&](double c) {
+      const double q = c / step;
+      return std::abs(q - std::round(q)) < 1e-9 * std::max(1.0, std::abs(q));
+    });
+    if (multiple) return step;
+  }
+  return 0.0;
+}
+
+double integral_bound(const Reduced& r, double b) {
+  const double step = cost_step(r);
+  return step > 0.0 ? std::ceil(b / step - 1e-6) * step : b;
+}
+
+CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_cpu_s) {
+  CoverLp out;
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<double> lower(nc), upper(nc, 1.0);
+  for (std::size_t j = 0; j < nc; ++j) lower[j] = r.col_fixed[j] ? 1.0 : 0.0;
+  IncrementalLp lp(r.col_cost, lower, upper);
+  auto size_of = [&](std::uint32_t i) { return r.row_first[i + 1] - r.row_first[i]; };
+  auto need = [&](std::uint32_t i) { return std::min<double>(k, size_of(i)); };
+  std::vector<std::uint32_t> order(nr);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return size_of(a) < size_of(b); });
+  std::vector<char> in_lp(nr, 0);
+  std::vector<int> cols;
+  auto add_row = [&](std::uint32_t i) {
+    in_lp[i] = 1;
+    out.row_ids.push_back(i);
+    cols.clear();
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) cols.push_back(static_cast<int>(r.row_col[e]));
+    lp.add_row(cols, std::vector<double>(cols.size(), 1.0), need(i), IncrementalLp::kInf);
+  };
+  if (nr == 0) {  // only fixed sites
+    out.bound = 0.0;
+    for (std::size_t j = 0; j < nc; ++j) out.bound += r.col_fixed[j] ? r.col_cost[j] : 0.0;
+    out.complete = true;
+    return out;
+  }
+  const std::size_t batch = std::clamp<std::size_t>(nr / 40, 200, 1000);
+  for (std::size_t q = 0; q < nr && q < 2 * batch; ++q) add_row(order[q]);
+  std::vector<std::pair<double, std::uint32_t>> violated;
+  while (true) {
+    const double left = deadline_cpu_s - cpu_seconds();
+    if (left <= 0.0 || !lp.solve(left)) break;
+    ++out.rounds;
+    out.bound = lp.objective();
+    out.rows = static_cast<std::size_t>(lp.rows());
+    if (out.bound >= stop_at - 1e-9) break;
+    violated.clear();
+    const std::vector<double>& x = lp.x();
+    for (std::uint32_t i : order) {
+      if (in_lp[i]) continue;
+      double a = 0.0;
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) a += x[r.row_col[e]];
+      if (a < need(i) - 1e-7) violated.emplace_back(a - need(i), i);
+    }
+    if (violated.empty()) {
+      out.complete = true;
+      break;
+    }
+    std::stable_sort(violated.begin(), violated.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t q = 0; q < violated.size() && q < batch; ++q) add_row(violated[q].second);
+  }
+  return out;
+}
+
+double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, double plan_value, double deadline_cpu_s,
+                       std::size_t& iterations) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  int slots = p;
+  for (std::size_t j = 0; j < nc; ++j) slots -= r.col_fixed[j] && !r.col_existing[j];
+  std::vector<double> lambda(nr), column(nc), g(nr);
+  for (std::uint32_t i = 0; i < nr; ++i) lambda[i] = 0.5 * r.row_weight[i];
+  std::vector<std::uint32_t> free_cols;
+  for (std::uint32_t j = 0; j < nc; ++j)
+    if (!r.col_fixed[j] && !r.col_existing[j]) free_cols.push_back(j);
+  double theta = 1.0;
+  int since = 0;
+  double bound = std::numeric_limits<double>::infinity();
+  iterations = 0;
+  const std::size_t steps = static_cast<std::size_t>(
+      std::clamp(6e9 / std::max(1.0, static_cast<double>(r.row_col.size())), 50.0, 500.0));
+  std::vector<char> x(nc, 0);
+  for (std::size_t it = 0; it < steps && cpu_seconds() < deadline_cpu_s; ++it) {
+    iterations = it + 1;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      double v = 0.0;
+      for (std::uint32_t i : col_rows[j]) v += lambda[i];
+      column[j] = v;
+    }
+    std::fill(x.begin(), x.end(), 0);
+    for (std::uint32_t j = 0; j < nc; ++j) x[j] = r.col_fixed[j];
+    std::vector<std::uint32_t> top = free_cols;
+    const std::size_t take = std::min<std::size_t>(static_cast<std::size_t>(std::max(0, slots)), top.size());
+    std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(take), top.end(),
+                      [&](std::uint32_t a, std::uint32_t b) { return column[a] > column[b] || (column[a] == column[b] && a < b); });
+    double value = 0.0;
+    for (std::size_t q = 0; q < take; ++q)
+      if (column[top[q]] > 0.0) x[top[q]] = 1;
+    for (std::uint32_t j = 0; j < nc; ++j) value += x[j] ? column[j] : 0.0;
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      const bool y = r.row_weight[i] > lambda[i];
+      value += y ? r.row_weight[i] - lambda[i] : 0.0;
+      g[i] = y ? -1.0 : 0.0;
+    }
+    for (std::uint32_t j = 0; j < nc; ++j)
+      if (x[j])
+        for (std::uint32_t i : col_rows[j]) g[i] += 1.0;
+    if (value < bound - 1e-9 * std::max(1.0, value)) {
+      bound = value;
+      since = 0;
+    } else if (++since >= 10) {
+      theta /= 2.0;
+      since = 0;
+    }
+    if (bound <= plan_value * (1.0 + 1e-12)) break;
+    double norm = 0.0;
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      if (lambda[i] <= 0.0 && g[i] > 0.0) g[i] = 0.0;  // λ cannot go below 0
+      norm += g[i] * g[i];
+    }
+    if (norm <= 0.0) break;
+    const double step = theta * (value - plan_value) / norm;
+    for (std::uint32_t i = 0; i < nr; ++i) lambda[i] = std::max(0.0, lambda[i] - step * g[i]);
+  }
+  // No plan covers more than every row.
+  double all = 0.0;
+  for (double w : r.row_weight) all += w;
+  bound = std::max(std::min(bound, all), plan_value);
+  return bound;
+}
+
+}  // namespace lightcone::placement_detail

@@ -1,0 +1,49 @@
+// Private to src/placement: bounds on the reduced model. Lower bounds on a covering
+// cost (rows covered k times): the Lagrangian relaxation by subgradient, the LP relaxation
+// by row generation, and their rounding up to the next possible plan cost. An upper bound
+// on MCLP's covered weight by Lagrangian relaxation. CPU deadlines are process CPU seconds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "placement/reduce.hpp"
+
+namespace lightcone::placement_detail {
+
+// Lagrangian lower bound for the (uncapacitated) covering problem, by subgradient.
+double lagrangian_cover_bound(const Reduced& r, int k);
+
+// A lower bound b on a covering cost, rounded up to the next possible plan cost when
+// every site cost is a multiple of a common step (1, 0.1, 0.01, ...; unit costs: 1): then
+// every plan costs a multiple of it, and none less than the bound rounded up to one.
+// cost_step: that step (0: none); integral_bound: b rounded up to it.
+double cost_step(const Reduced& r);
+double integral_bound(const Reduced& r, double b);
+
+// Lower bound on the covering cost (rows covered k times): the LP relaxation by row
+// generation, rows with the fewest options first, then the most violated ones, Clp's dual
+// simplex warm-started between rounds. Every round's optimum is a valid bound (a
+// relaxation of the full LP); stops once the bound reaches stop_at, when no row is
+// violated (the full LP optimum), or at the deadline. NaN when no round finished.
+struct CoverLp {
+  double bound = std::numeric_limits<double>::quiet_NaN();
+  bool complete = false;  // the full LP's optimum
+  std::size_t rounds = 0, rows = 0;
+  std::vector<std::uint32_t> row_ids;  // the rows in the LP, in the order added
+};
+
+CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_cpu_s);
+
+// Upper bound on MCLP's covered weight with p new sites (uncapacitated, no cut rows, no
+// money limit): the Lagrangian relaxation of "a row counts only if an open site covers
+// it" (multipliers λ ≥ 0 per row: Σ max(0, w − λ) + the p best sites by Σ λ over their
+// rows, fixed sites always), by subgradient with Polyak steps towards plan_value (the
+// covered weight of a known plan). At least plan_value, at most the total weight.
+// iterations: the subgradient steps taken (a fixed count; the deadline cuts it short).
+double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, double plan_value, double deadline_cpu_s,
+                       std::size_t& iterations);
+
+}  // namespace lightcone::placement_detail

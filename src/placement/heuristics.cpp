@@ -1,0 +1,342 @@
+#include "placement/heuristics.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <queue>
+#include <utility>
+
+#include "placement/bounds.hpp"
+#include "placement/detail.hpp"
+
+namespace lightcone::placement_detail {
+namespace {
+
+// Lazy greedy's queue of (score, column): highest score on top, ties to the lower column.
+using Entry = std::pair<double, std::size_t>;
+struct LowerEntry {
+  bool operator()(const Entry& a, const Entry& b) const {
+    return a.first < b.first || (a.first == b.first && a.second > b.second);
+  }
+};
+using LazyQueue = std::priority_queue<Entry, std::vector<Entry>, LowerEntry>;
+
+}  // namespace
+
+std::vector<char> greedy_cover(const Reduced& r, int k) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<char> open(nc, 0);
+  std::vector<int> need(nr);
+  for (std::size_t i = 0; i < nr; ++i)
+    need[i] = std::min<int>(k, static_cast<int>(r.row_first[i + 1] - r.row_first[i]));
+  const ColumnRows col_rows(r);
+  auto take = [&](std::size_t j) {
+    open[j] = 1;
+    for (std::uint32_t i : col_rows[j]) --need[i];
+  };
+  for (std::size_t j = 0; j < nc; ++j)
+    if (r.col_fixed[j]) take(j);
+  // Lazy greedy: a column's score only falls as rows get covered, so a stale score is an
+  // upper bound; the best column is the first whose fresh score stays on top. Ties: the
+  // lower column index.
+  auto score_of = [&](std::size_t j) {
+    double gain = 0.0;
+    for (std::uint32_t i : col_rows[j]) gain += need[i] > 0 ? 1.0 : 0.0;
+    return gain / std::max(r.col_cost[j], kEps);
+  };
+  const LowerEntry lower;
+  LazyQueue queue(lower);
+  for (std::size_t j = 0; j < nc; ++j)
+    if (!open[j]) {
+      const double sc = score_of(j);
+      if (sc > 0) queue.emplace(sc, j);
+    }
+  while (!queue.empty()) {
+    const auto [stale, j] = queue.top();
+    queue.pop();
+    const double sc = score_of(j);
+    if (sc <= 0) continue;
+    if (sc < stale && !queue.empty() && lower(Entry{sc, j}, queue.top())) {
+      queue.emplace(sc, j);
+      continue;
+    }
+    take(j);
+  }
+  // Drop redundant sites, most expensive first.
+  std::vector<std::size_t> order(nc);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return r.col_cost[a] > r.col_cost[b]; });
+  for (std::size_t j : order) {
+    if (!open[j] || r.col_fixed[j]) continue;
+    bool needed = false;
+    for (std::uint32_t i : col_rows[j]) needed = needed || need[i] >= 0;
+    if (needed) continue;
+    open[j] = 0;
+    for (std::uint32_t i : col_rows[j]) ++need[i];
+  }
+  return open;
+}
+
+std::vector<char> greedy_max_cover(const Reduced& r, int p, double money) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<char> open(nc, 0), covered(nr, 0);
+  const ColumnRows col_rows(r);
+  auto take = [&](std::size_t j) {
+    open[j] = 1;
+    for (std::uint32_t i : col_rows[j]) covered[i] = 1;
+  };
+  int used = 0;
+  double spent = 0.0;
+  for (std::size_t j = 0; j < nc; ++j)
+    if (r.col_fixed[j]) {
+      take(j);
+      if (!r.col_existing[j]) {
+        ++used;
+        spent += r.col_cost[j];
+      }
+    }
+  // Lazy greedy (gains only fall): ties to the lower column index.
+  auto gain_of = [&](std::size_t j) {
+    double gain = 0.0;
+    for (std::uint32_t i : col_rows[j]) gain += covered[i] ? 0.0 : r.row_weight[i];
+    return gain;
+  };
+  const LowerEntry lower;
+  LazyQueue queue(lower);
+  for (std::size_t j = 0; j < nc; ++j)
+    if (!open[j]) {
+      const double g = gain_of(j);
+      if (g > kEps) queue.emplace(g, j);
+    }
+  while (used < p && !queue.empty()) {
+    const auto [stale, j] = queue.top();
+    queue.pop();
+    if (spent + r.col_cost[j] > money + kEps) continue;
+    const double g = gain_of(j);
+    if (g <= kEps) continue;
+    if (g < stale && !queue.empty() && lower(Entry{g, j}, queue.top())) {
+      queue.emplace(g, j);
+      continue;
+    }
+    take(j);
+    ++used;
+    spent += r.col_cost[j];
+  }
+  return open;
+}
+
+namespace {
+
+// The state of local_search_cover. m_score[j]: closed j: weight of the uncovered rows it
+// would cover; open j: minus the weight of the rows only j covers. m_sole[i] (XOR of the
+// open columns covering i) names the only one when m_count[i] = 1.
+class RowWeightingSearch {
+ public:
+  explicit RowWeightingSearch(const Reduced& r)
+      : m_r(r), m_col_rows(r), m_score(r.cols(), 0), m_weight(r.rows(), 1), m_count(r.rows(), 0),
+        m_sole(r.rows(), 0), m_slot(r.rows(), kNone), m_stamp(r.cols(), 0), m_open(r.cols(), 0) {
+    for (std::uint32_t i = 0; i < r.rows(); ++i) {
+      m_slot[i] = static_cast<std::uint32_t>(m_uncovered.size());
+      m_uncovered.push_back(i);
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) ++m_score[r.row_col[e]];
+    }
+  }
+
+  std::vector<char> run(const std::vector<char>& start, double target_cost, std::size_t max_iterations,
+                        double deadline_cpu_s, std::size_t& iterations);
+
+ private:
+  void cover_row(std::uint32_t i) {
+    const std::uint32_t p = m_slot[i];
+    m_uncovered[p] = m_uncovered.back();
+    m_slot[m_uncovered[p]] = p;
+    m_uncovered.pop_back();
+    m_slot[i] = kNone;
+  }
+
+  void add(std::uint32_t j) {
+    m_open[j] = 1;
+    m_score[j] = -m_score[j];
+    for (const std::uint32_t i : m_col_rows[j]) {
+      if (m_count[i] == 0) {
+        for (std::uint32_t e = m_r.row_first[i]; e < m_r.row_first[i + 1]; ++e)
+          if (m_r.row_col[e] != j) m_score[m_r.row_col[e]] -= m_weight[i];
+        cover_row(i);
+      } else if (m_count[i] == 1) {
+        m_score[m_sole[i]] += m_weight[i];
+      }
+      ++m_count[i];
+      m_sole[i] ^= j;
+    }
+    if (!m_r.col_fixed[j]) m_members.push_back(j);
+  }
+
+  void remove(std::uint32_t j) {
+    m_open[j] = 0;
+    m_score[j] = -m_score[j];
+    for (const std::uint32_t i : m_col_rows[j]) {
+      --m_count[i];
+      m_sole[i] ^= j;
+      if (m_count[i] == 0) {
+        for (std::uint32_t e = m_r.row_first[i]; e < m_r.row_first[i + 1]; ++e)
+          if (m_r.row_col[e] != j) m_score[m_r.row_col[e]] += m_weight[i];
+        m_slot[i] = static_cast<std::uint32_t>(m_uncovered.size());
+        m_uncovered.push_back(i);
+      } else if (m_count[i] == 1) {
+        m_score[m_sole[i]] -= m_weight[i];
+      }
+    }
+    m_members.erase(std::find(m_members.begin(), m_members.end(), j));
+  }
+
+  double ratio(std::uint32_t j) const { return static_cast<double>(m_score[j]) / std::max(m_r.col_cost[j], kEps); }
+
+  bool better(std::uint32_t a, std::uint32_t b) const {  // a preferred over b (b may be kNone)
+    if (b == kNone) return true;
+    const double ra = ratio(a), rb = ratio(b);
+    return ra > rb || (ra == rb && (m_stamp[a] < m_stamp[b] || (m_stamp[a] == m_stamp[b] && a < b)));
+  }
+
+  std::uint64_t next() {  // xorshift64, fixed seed
+    m_rng ^= m_rng << 13;
+    m_rng ^= m_rng >> 7;
+    m_rng ^= m_rng << 17;
+    return m_rng;
+  }
+
+  const Reduced& m_r;
+  const ColumnRows m_col_rows;
+  std::vector<std::int64_t> m_score, m_weight;
+  std::vector<std::uint32_t> m_count, m_sole, m_slot, m_uncovered;
+  std::vector<std::size_t> m_stamp;
+  std::vector<char> m_open;
+  std::vector<std::uint32_t> m_members;  // open columns that may close (not fixed)
+  std::uint64_t m_rng = 0x9e3779b97f4a7c15ull;
+};
+
+std::vector<char> RowWeightingSearch::run(const std::vector<char>& start, double target_cost,
+                                          std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations) {
+  for (std::uint32_t j = 0; j < m_r.cols(); ++j)
+    if (start[j] || m_r.col_fixed[j]) add(j);
+  std::vector<char> best = m_open;
+  double cost = cover_cost(m_r, m_open);
+  double best_cost = m_uncovered.empty() ? cost : std::numeric_limits<double>::infinity();
+  std::uint32_t last_added = kNone;
+  for (std::size_t it = 1; it <= max_iterations; ++it) {
+    iterations = it;
+    while (m_uncovered.empty()) {
+      if (cost < best_cost - kEps) {
+        best_cost = cost;
+        best = m_open;
+      }
+      if (best_cost <= target_cost + kEps || m_members.empty()) return best;
+      std::uint32_t drop = kNone;
+      for (std::uint32_t j : m_members)
+        if (better(j, drop)) drop = j;
+      remove(drop);
+      cost -= m_r.col_cost[drop];
+      m_stamp[drop] = it;
+    }
+    if ((it & 255u) == 0 && cpu_seconds() > deadline_cpu_s) break;
+    std::uint32_t drop = kNone;
+    for (std::uint32_t j : m_members)
+      if (j != last_added && better(j, drop)) drop = j;
+    if (drop != kNone) {
+      remove(drop);
+      cost -= m_r.col_cost[drop];
+      m_stamp[drop] = it;
+    }
+    const std::uint32_t row = m_uncovered[next() % m_uncovered.size()];
+    std::uint32_t take = kNone;
+    for (std::uint32_t e = m_r.row_first[row]; e < m_r.row_first[row + 1]; ++e)
+      if (m_r.row_col[e] != drop && better(m_r.row_col[e], take)) take = m_r.row_col[e];
+    if (take == kNone) take = drop;  // the row's only option
+    add(take);
+    cost += m_r.col_cost[take];
+    m_stamp[take] = it;
+    last_added = take;
+    for (std::uint32_t i : m_uncovered) {
+      ++m_weight[i];
+      for (std::uint32_t e = m_r.row_first[i]; e < m_r.row_first[i + 1]; ++e) ++m_score[m_r.row_col[e]];
+    }
+  }
+  if (m_uncovered.empty() && cost < best_cost - kEps) best = m_open;
+  return best;
+}
+
+}  // namespace
+
+std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& start, double target_cost,
+                                     std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations) {
+  iterations = 0;
+  RowWeightingSearch search(r);
+  return search.run(start, target_cost, max_iterations, deadline_cpu_s, iterations);
+}
+
+std::size_t search_budget(const Reduced& r, double work, std::size_t most) {
+  const double col_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.cols()));
+  const double row_len = static_cast<double>(r.row_col.size()) / std::max<double>(1.0, static_cast<double>(r.rows()));
+  return static_cast<std::size_t>(std::clamp(work / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, static_cast<double>(most)));
+}
+
+MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  MaxCover out;
+  const ColumnRows col_rows(r);
+  // 1. Greedy, then best swaps.
+  std::vector<char> open = greedy_max_cover(r, p, std::numeric_limits<double>::infinity());
+  std::vector<std::uint32_t> count(nr, 0);
+  for (std::size_t j = 0; j < nc; ++j)
+    if (open[j])
+      for (std::uint32_t i : col_rows[j]) ++count[i];
+  std::vector<double> gain(nc), extra(nc, 0.0);
+  std::vector<std::uint32_t> touched;
+  for (int sweep = 0; sweep < 100 && cpu_seconds() < deadline_cpu_s; ++sweep) {
+    // gain[k]: uncovered weight k would cover.
+    std::fill(gain.begin(), gain.end(), 0.0);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      if (count[i] == 0)
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) gain[r.row_col[e]] += r.row_weight[i];
+    double best_delta = 1e-9;
+    std::uint32_t best_out = kNone, best_in = kNone;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      if (!open[j] || r.col_fixed[j]) continue;
+      // Closing j loses the rows only j covers; a site k covering them wins them back.
+      double loss = 0.0;
+      touched.clear();
+      for (const std::uint32_t i : col_rows[j]) {
+        if (count[i] != 1) continue;
+        loss += r.row_weight[i];
+        for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+          const std::uint32_t k = r.row_col[e];
+          if (extra[k] == 0.0) touched.push_back(k);
+          extra[k] += r.row_weight[i];
+        }
+      }
+      for (std::uint32_t k = 0; k < nc; ++k) {
+        if (open[k] || r.col_existing[k]) continue;
+        const double delta = gain[k] + extra[k] - loss;
+        if (delta > best_delta) {
+          best_delta = delta;
+          best_out = j;
+          best_in = k;
+        }
+      }
+      for (std::uint32_t k : touched) extra[k] = 0.0;
+    }
+    if (best_out == kNone) break;
+    open[best_out] = 0;
+    for (std::uint32_t i : col_rows[best_out]) --count[i];
+    open[best_in] = 1;
+    for (std::uint32_t i : col_rows[best_in]) ++count[i];
+    ++out.swaps;
+  }
+  out.open = open;
+  for (std::uint32_t i = 0; i < nr; ++i) out.value += count[i] > 0 ? r.row_weight[i] : 0.0;
+  // 2. Lagrangian upper bound.
+  out.bound = max_cover_bound(r, col_rows, p, out.value, deadline_cpu_s, out.iterations);
+  return out;
+}
+
+}  // namespace lightcone::placement_detail

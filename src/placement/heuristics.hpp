@@ -1,0 +1,50 @@
+// Private to src/placement: upper-bound heuristics on the reduced model. Greedy cover
+// (LSCP warm start, k-fold), greedy max cover (MCLP warm start), a row-weighting local
+// search for plain covering, and a greedy + best-swap search for large MCLP models.
+// Deterministic: fixed seeds and iteration budgets; a CPU deadline (process CPU seconds)
+// only cuts a search short when the caller's time limit runs out.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "placement/reduce.hpp"
+
+namespace lightcone::placement_detail {
+
+// Greedy cover (warm start for LSCP): most newly satisfied demand per cost.
+std::vector<char> greedy_cover(const Reduced& r, int k);
+
+// Greedy p sites maximising covered weight (warm start for MCLP).
+std::vector<char> greedy_max_cover(const Reduced& r, int p, double money);
+
+// Local search for plain covering (k = 1) with row weights, after RWLS (Gao, Weise and
+// Li 2015, unicost set covering): from a cover, whenever every row is covered the cover
+// is recorded and its least useful site dropped; otherwise one swap per iteration drops
+// the open site losing the least (row-weighted, per cost), and opens the site gaining the
+// most in a pseudo-random uncovered row; uncovered rows then weigh one more, so rows left
+// out repeatedly pull the search towards them. Ties go to the site changed longest ago.
+// Deterministic: fixed seed and an iteration budget (max_iterations); a CPU deadline
+// stops it early only when the caller's time limit runs out. Stops at target_cost.
+// Returns the cheapest cover seen (the start if none is cheaper).
+std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& start, double target_cost,
+                                     std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations);
+
+// A swap budget for local_search_cover worth about `work` score updates (a swap touches
+// two columns' rows and a few rows' columns), within 1,000..most swaps.
+std::size_t search_budget(const Reduced& r, double work, std::size_t most);
+
+// MCLP on large plain models (uncapacitated, no cut rows, no money limit): a greedy
+// plan improved by best single swaps (close one new site, open another) until none
+// gains, and an upper bound from the Lagrangian relaxation (max_cover_bound, bounds.hpp).
+// Deterministic: fixed iteration counts (the deadline only cuts them short).
+struct MaxCover {
+  std::vector<char> open;
+  double value = 0.0;  // covered weight
+  double bound = 0.0;  // upper bound on any plan's covered weight
+  std::size_t swaps = 0, iterations = 0;
+};
+
+MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s);
+
+}  // namespace lightcone::placement_detail
