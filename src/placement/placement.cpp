@@ -2,6 +2,8 @@
 // problem (solvers.hpp), and the result fields every solver shares.
 #include "placement/placement.hpp"
 
+#include "core/error.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -10,6 +12,24 @@
 #include "placement/solvers.hpp"
 
 namespace lightcone {
+
+std::string_view to_string(Problem p) {
+  switch (p) {
+    case Problem::lscp: return "lscp";
+    case Problem::mclp: return "mclp";
+    case Problem::pmedian: return "pmedian";
+    case Problem::pcenter: return "pcenter";
+  }
+  return "lscp";
+}
+
+Problem parse_problem(const std::string& s, const std::string& option) {
+  if (s == "lscp") return Problem::lscp;
+  if (s == "mclp") return Problem::mclp;
+  if (s == "pmedian" || s == "p-median") return Problem::pmedian;
+  if (s == "pcenter" || s == "p-center") return Problem::pcenter;
+  throw InputError("unknown problem '" + s + "' for " + option + ". Use lscp, mclp, pmedian or pcenter.");
+}
 
 std::string to_string(SolveStatus s) {
   switch (s) {

@@ -24,6 +24,11 @@ namespace lightcone {
 enum class Problem { lscp, mclp, pmedian, pcenter };
 enum class SiteStatus { candidate, existing, required, excluded };
 
+// "lscp" → Problem::lscp (also "p-median", "p-center"). InputError naming `option`.
+Problem parse_problem(const std::string& text, const std::string& option);
+// "lscp", "mclp", "pmedian", "pcenter": the name outputs use.
+std::string_view to_string(Problem p);
+
 struct PlacementInput {
   Problem problem = Problem::lscp;
   // Demand → candidate latencies within the budget (one-way µs). p-median and p-center

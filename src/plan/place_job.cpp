@@ -45,12 +45,13 @@ std::string site_status_name(SiteStatus s, bool open) {
   return "candidate";
 }
 
-Problem parse_problem(const std::string& s, const std::string& option) {
-  if (s == "lscp") return Problem::lscp;
-  if (s == "mclp") return Problem::mclp;
-  if (s == "pmedian" || s == "p-median") return Problem::pmedian;
-  if (s == "pcenter" || s == "p-center") return Problem::pcenter;
-  throw InputError("unknown problem '" + s + "' for " + option + ". Use lscp, mclp, pmedian or pcenter.");
+void check_pair_memory(Problem problem, std::size_t nd, std::size_t ns) {
+  const double bytes = static_cast<double>(nd) * static_cast<double>(ns) * 16.0;
+  if (bytes > 2e9) {
+    throw InputError(fmt::format("problem {} without a budget needs every demand-site pair: {:.1f} GB for {} x {}. "
+                                 "Give a budget (e.g. 3ms) to keep only pairs within it.",
+                                 to_string(problem), bytes / 1e9, nd, ns));
+  }
 }
 
 std::vector<char> PlaceJobResult::open(std::size_t sites) const {
@@ -69,31 +70,21 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
                              const PlaceJobOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   PlaceJobResult r;
-  const double k = P.model.metric_factor();
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
-  if (!std::isfinite(o.budget_metric_us) && o.demand_budget_metric_us.empty()) {
-    const double bytes = static_cast<double>(nd) * static_cast<double>(ns) * 16.0;
-    if (bytes > 2e9) {
-      throw InputError(fmt::format("problem {} without a budget needs every demand-site pair: {:.1f} GB for {} x {}. "
-                                   "Give a budget (e.g. 3ms) to keep only pairs within it.",
-                                   o.problem_name, bytes / 1e9, nd, ns));
-    }
-  }
+  if (!o.budget && o.demand_budget_us.empty()) check_pair_memory(o.problem, nd, ns);
   // Candidates as search sources, by site index.
   std::vector<Source> candidates(ns, Source{kNone, 0.0});
   for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
-  const double budget_us = o.budget_metric_us / k;
+  const double budget_us = o.budget ? o.budget->one_way.value : kInf;
   r.demand_budget_us.assign(nd, budget_us);
   double largest = budget_us;
-  if (!o.demand_budget_metric_us.empty()) {
-    for (std::size_t d = 0; d < nd; ++d) {
-      r.demand_budget_us[d] = o.demand_budget_metric_us[d] / k;
-      largest = std::max(largest, r.demand_budget_us[d]);
-    }
+  if (!o.demand_budget_us.empty()) {
+    r.demand_budget_us = o.demand_budget_us;
+    for (double b : r.demand_budget_us) largest = std::max(largest, b);
   }
   const Coverage full = build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates,
                                        largest, o.threads);
-  const Coverage cov = o.demand_budget_metric_us.empty() ? full : restrict_coverage(full, r.demand_budget_us);
+  const Coverage cov = o.demand_budget_us.empty() ? full : restrict_coverage(full, r.demand_budget_us);
   r.coverage_entries = cov.entries();
   std::optional<SurvivalRows> survival;
   if (o.survive || !o.edge_group.empty()) {
@@ -157,8 +148,8 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
   Json j;
   j["command"] = "place";
   j["model"] = model_to_json(model);
-  j["problem"] = o.problem_name;
-  j["budget_us"] = std::isfinite(o.budget_metric_us) ? Json(o.budget_metric_us) : Json(nullptr);
+  j["problem"] = to_string(o.problem);
+  j["budget_us"] = o.budget ? Json(o.budget->metric.value) : Json(nullptr);
   j["metric"] = to_string(model.metric);
   if (o.problem != Problem::lscp) j["p"] = o.p;
   if (o.k > 1) j["k"] = o.k;
@@ -300,7 +291,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   tables.push_back(std::move(dt));
   un.columns.push_back(Column::integers("source_fid", ufid));
   un.columns.push_back(Column::reals("weight", uw));
-  un.columns.push_back(Column::texts("budget", std::vector<std::string>(ufid.size(), o.budget_text.empty() ? "none" : o.budget_text)));
+  un.columns.push_back(Column::texts("budget", std::vector<std::string>(ufid.size(), o.budget ? o.budget->name() : "none")));
   un.columns.push_back(Column::texts("reason", ureason));
   tables.push_back(std::move(un));
   tables.push_back(assignments_table(r, model, sites, demand));

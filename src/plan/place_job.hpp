@@ -26,17 +26,16 @@ namespace lightcone {
 SiteStatus parse_site_status(std::string text, const PointLayer& sites, std::size_t i, const std::string& field);
 // "existing", "required", "excluded", and for candidates "chosen" or "candidate".
 std::string site_status_name(SiteStatus s, bool open);
-// "lscp" → Problem::lscp (also "p-median", "p-center"). InputError naming `option`.
-Problem parse_problem(const std::string& text, const std::string& option);
+// p-median / p-center without a budget keep every demand–site pair: InputError when
+// that would take more than 2 GB (16 bytes a pair), suggesting a budget.
+void check_pair_memory(Problem problem, std::size_t demand, std::size_t sites);
 
 struct PlaceJobOptions {
   Problem problem = Problem::lscp;
-  std::string problem_name = "lscp";
-  // Budget in the model's metric; +inf = none (p-median / p-center over every pair).
-  double budget_metric_us = std::numeric_limits<double>::infinity();
-  std::string budget_text;  // as given, for outputs ("" = none)
-  // Per demand: its own budget in the metric (tiers); empty = budget_metric_us for all.
-  std::vector<double> demand_budget_metric_us;
+  // The budget; none: p-median / p-center over every pair (check_pair_memory).
+  std::optional<Budget> budget;
+  // Per demand: its own one-way budget in µs (tiers); empty = budget->one_way for all.
+  std::vector<double> demand_budget_us;
   int p = 0;
   int k = 1;
   double money = std::numeric_limits<double>::infinity();

@@ -198,12 +198,8 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
     progress.phase("placement");
     const PlacementSpec& ps = *s.placement;
     PlaceJobOptions& o = R.place_options;
-    o.problem = parse_problem(ps.problem, "'problem' in [placement]");
-    o.problem_name = ps.problem;
-    if (ps.budget) {
-      o.budget_metric_us = ps.budget->value;
-      o.budget_text = format_duration(*ps.budget);
-    }
+    o.problem = ps.problem;
+    if (ps.budget) o.budget = make_budget(s.model, *ps.budget);
     o.p = static_cast<int>(ps.p.value_or(0));
     o.k = ps.k;
     if (ps.money) o.money = *ps.money;

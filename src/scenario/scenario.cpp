@@ -337,9 +337,11 @@ void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s) {
 void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
   PlacementSpec p;
   p.line = t.line();
-  p.problem = t.required_string("problem", "Give the placement problem: lscp, mclp, pmedian or pcenter.");
-  if (p.problem != "lscp" && p.problem != "mclp" && p.problem != "pmedian" && p.problem != "pcenter") {
-    t.fail("problem", "unknown problem '" + p.problem + "' for " + t.what("problem") + ". Use lscp, mclp, pmedian or pcenter.");
+  const std::string problem = t.required_string("problem", "Give the placement problem: lscp, mclp, pmedian or pcenter.");
+  try {
+    p.problem = parse_problem(problem, t.what("problem"));
+  } catch (const InputError& e) {
+    t.fail("problem", e.what());
   }
   p.p = t.integer("p");
   if (p.p && *p.p < 1) ctx.fail(t.line("p"), t.what("p") + " must be at least 1 (the number of sites to open).");
@@ -347,17 +349,17 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
   if (p.budget && !(p.budget->value > 0)) ctx.fail(t.line("budget"), t.what("budget") + " must be greater than zero, e.g. \"1ms\".");
   p.time_limit = t.duration("time_limit");
   if (p.time_limit && !(p.time_limit->value > 0)) ctx.fail(t.line("time_limit"), t.what("time_limit") + " must be greater than zero, e.g. \"60s\".");
-  if ((p.problem == "lscp" || p.problem == "mclp") && !p.budget) {
-    t.missing("budget", "Problem " + p.problem + " needs a latency budget, e.g. budget = \"1ms\".");
+  if ((p.problem == Problem::lscp || p.problem == Problem::mclp) && !p.budget) {
+    t.missing("budget", "Problem " + std::string(to_string(p.problem)) + " needs a latency budget, e.g. budget = \"1ms\".");
   }
-  if (p.problem != "lscp" && !p.p) t.missing("p", "Problem " + p.problem + " needs the number of sites to open, e.g. p = 5.");
+  if (p.problem != Problem::lscp && !p.p) t.missing("p", "Problem " + std::string(to_string(p.problem)) + " needs the number of sites to open, e.g. p = 5.");
   if (auto v = t.integer("k")) {
     if (*v < 1) t.fail("k", t.what("k") + " must be at least 1 (each demand covered by at least k open sites).");
-    if (p.problem != "lscp") t.fail("k", t.what("k") + " (backup coverage) works with problem = \"lscp\" only.");
+    if (p.problem != Problem::lscp) t.fail("k", t.what("k") + " (backup coverage) works with problem = \"lscp\" only.");
     p.k = static_cast<int>(*v);
   }
   if (auto v = t.boolean("survive")) {
-    if (*v && p.problem != "lscp" && p.problem != "mclp") {
+    if (*v && p.problem != Problem::lscp && p.problem != Problem::mclp) {
       t.fail("survive", t.what("survive") + " works with problem = \"lscp\" or \"mclp\" only.");
     }
     p.survive = *v;
@@ -365,7 +367,7 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
   if (t.has("money")) {
     const double v = *t.number("money");
     if (!(v >= 0)) t.fail("money", t.what("money") + " must not be negative (the most the new sites may cost).");
-    if (p.problem != "mclp") t.fail("money", t.what("money") + " (a limit on the cost of new sites) works with problem = \"mclp\" only.");
+    if (p.problem != Problem::mclp) t.fail("money", t.what("money") + " (a limit on the cost of new sites) works with problem = \"mclp\" only.");
     p.money = v;
   }
   if (t.has("capacity_unit")) p.capacity_unit = t.required_string("capacity_unit", "");

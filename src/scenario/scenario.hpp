@@ -21,6 +21,7 @@
 #include "core/units.hpp"
 #include "io/source.hpp"
 #include "network/network.hpp"
+#include "placement/placement.hpp"
 #include "zones/surface.hpp"
 #include "zones/zones.hpp"
 
@@ -91,7 +92,7 @@ struct SurfaceSpec {
 // The placement `plan` runs before the zones: the sites it opens (existing, required and
 // chosen) are the sites the zones, demand evaluation and targets see.
 struct PlacementSpec {
-  std::string problem;                   // lscp, mclp, pmedian or pcenter
+  Problem problem = Problem::lscp;
   std::optional<std::int64_t> p;         // sites to open (all but lscp)
   std::optional<Microseconds> budget;    // lscp and mclp
   std::optional<Microseconds> time_limit;  // DEFAULT: 60 s

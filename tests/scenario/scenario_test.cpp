@@ -206,7 +206,7 @@ kind = "capacity"
   ASSERT_TRUE(s.surface.extent);
   EXPECT_DOUBLE_EQ(s.surface.extent->max.lon, 121.0);
   ASSERT_TRUE(s.placement);
-  EXPECT_EQ(s.placement->problem, "mclp");
+  EXPECT_EQ(s.placement->problem, Problem::mclp);
   EXPECT_EQ(*s.placement->p, 5);
   EXPECT_DOUBLE_EQ(s.placement->time_limit->value, 60e6);
   ASSERT_EQ(s.targets.size(), 6u);

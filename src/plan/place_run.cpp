@@ -1,0 +1,89 @@
+#include "plan/place_run.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+
+#include "core/error.hpp"
+#include "io/write.hpp"
+#include "report/run_info.hpp"
+
+namespace lightcone {
+namespace {
+
+std::vector<SiteStatus> site_statuses(const PointLayer& sites, const std::string& field) {
+  std::vector<SiteStatus> status(sites.pos.size(), SiteStatus::candidate);
+  if (!field.empty())
+    for (std::size_t i = 0; i < status.size(); ++i) status[i] = parse_site_status(sites.status[i], sites, i, field);
+  return status;
+}
+
+// Per demand: its one-way budget, the first matching tier's or the main one.
+std::vector<double> tier_budgets(const PlaceRequest& q, const PointLayer& demand) {
+  const double main = q.job.budget ? q.job.budget->one_way.value : std::numeric_limits<double>::infinity();
+  std::vector<double> budget(demand.pos.size(), main);
+  std::vector<char> tiered(demand.pos.size(), 0);
+  for (const PlaceTier& tier : q.tiers) {
+    ReadOptions read = q.demand_read;
+    read.where = q.demand_read.where.empty() ? tier.where : "(" + q.demand_read.where + ") AND (" + tier.where + ")";
+    std::set<std::int64_t> fids;
+    try {
+      const PointLayer matching = read_points(q.demand, read, PointFields{});
+      fids.insert(matching.fid.begin(), matching.fid.end());
+    } catch (const InputError& e) {
+      if (std::string(e.what()).rfind("no feature matches", 0) != 0) throw;
+    }
+    for (std::size_t d = 0; d < demand.pos.size(); ++d)
+      if (fids.count(demand.fid[d]) && !tiered[d]) {
+        budget[d] = make_budget(q.model, tier.budget).one_way.value;
+        tiered[d] = 1;
+      }
+  }
+  return budget;
+}
+
+}  // namespace
+
+PlaceRun run_place(const PlaceRequest& q) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PlaceRun r;
+  r.demand = read_points(q.demand, q.demand_read, q.demand_fields);
+  r.network = load_network(q.network, &q.sites, q.model);
+  if (!q.job.budget) check_pair_memory(q.job.problem, r.demand.pos.size(), r.network.sites->pos.size());
+  r.read_and_build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const PointLayer& sites = *r.network.sites;
+  PlaceJobOptions& o = r.options;
+  o = q.job;
+  o.status = site_statuses(sites, q.status_field);
+  if (!q.tiers.empty()) o.demand_budget_us = tier_budgets(q, r.demand);
+  // Survivable coverage: every single edge cut, or every shared-risk group.
+  if (!q.srlg_field.empty()) {
+    o.edge_group = edge_risk_groups(r.network.lines, r.network.net);
+    o.cuts_text = "shared-risk groups of " + q.srlg_field;
+  } else if (o.survive) {
+    o.cuts_text = "every single fibre edge";
+  }
+  r.result = run_place_job(r.network, sites, r.demand, o);
+  r.summary = place_json(r.result, o, r.network.model, sites, r.demand, sites.pos.size() - r.network.sources.size());
+  return r;
+}
+
+void write_place(const std::string& out, const PlaceRun& r) {
+  if (r.result.result.status == SolveStatus::no_solution) return;
+  const LoadedNetwork& L = r.network;
+  std::vector<FeatureTable> tables = place_tables(r.result, r.options, L.model, *L.sites, L.site_node, r.demand);
+  tables.push_back(run_info_table(L.model, {{"command", "place"},
+                                            {"problem", std::string(to_string(r.options.problem))},
+                                            {"budget", r.options.budget ? r.options.budget->name() : ""}}));
+  write_tables(out, tables);
+  const std::filesystem::path p(out);
+  const std::string stem = (p.parent_path() / p.stem()).string();
+  write_text_file(stem + ".summary.json", r.summary.dump(2) + "\n");
+  const nlohmann::ordered_json timings = {{"read_and_build_s", r.read_and_build_s},
+                                          {"coverage_s", r.result.coverage_s},
+                                          {"solve_s", r.result.solve_s},
+                                          {"coverage_entries", r.result.coverage_entries}};
+  write_text_file(stem + ".timings.json", timings.dump(2) + "\n");
+}
+
+}  // namespace lightcone
