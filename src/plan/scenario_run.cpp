@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "geom/polygon_ops.hpp"
 #include "io/raster.hpp"
 #include "io/read_table.hpp"
 #include "io/write.hpp"

@@ -7,6 +7,7 @@
 #include <set>
 #include <span>
 
+#include "geom/polygon_ops.hpp"
 #include "report/run_info.hpp"
 
 namespace lightcone {

@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "scenario/targets.hpp"
-#include "zones/zones.hpp"
+#include "geom/polygon_ops.hpp"
 
 namespace lightcone {
 namespace {

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "core/error.hpp"
-#include "zones/zones.hpp"
+#include "geom/polygon_ops.hpp"
 
 namespace lightcone {
 namespace {
@@ -95,11 +95,8 @@ class Evaluator {
     auto it = m_inside.find(name);
     if (it != m_inside.end()) return it->second;
     const FeatureTable& d = demand();
-    std::vector<bool> in(d.coords.size(), true);
-    if (!name.empty()) {
-      const ZoneLocator locator(boundary(name));
-      for (std::size_t i = 0; i < d.coords.size(); ++i) in[i] = locator.covers(d.coords[i]);
-    }
+    std::vector<bool> in =
+        name.empty() ? std::vector<bool>(d.coords.size(), true) : covers_points(boundary(name), d.coords);
     return m_inside.emplace(name, std::move(in)).first->second;
   }
 

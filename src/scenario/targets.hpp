@@ -3,7 +3,7 @@
 // `check SCENARIO`) and a run read back from its GeoPackage (`check --run DIR`) give
 // the same verdicts.
 //   demand_share   covered weight inside the boundary / weight inside it ≥ min_share,
-//                  covered = latency_us ≤ budget (point in polygon: GEOS, covers)
+//                  covered = latency_us ≤ budget (point in polygon: geom, covers)
 //   area_share     area(zone(budget) ∩ boundary) / area(boundary) ≥ min_share
 //                  (ellipsoidal areas; zone = union of zone features with budget_us ≤ budget)
 //   worst_latency  max latency_us of demand inside the boundary ≤ max_latency; any

@@ -6,10 +6,13 @@
 // reached partly are cut at the exact point. Circles are approximated from outside:
 // polygon vertices lie on a geodesic circle of radius r / cos(π/N) × (1 + 1e-3), so a
 // zone never falls short and exceeds the true one by < 0.25 % of each disc's radius.
-// This module is the only GEOS user. Budgets and latencies are one-way µs.
+// Polygon operations (union, difference, area, point in polygon) are geom's
+// (geom/polygon_ops.hpp); zones reaches GEOS only through geom. Budgets and latencies
+// are one-way µs.
+// Files: construct.cpp (zone_polygon; hull_collector.* and construct.hpp, internal,
+// build the union of tapered buffers), split.cpp, simplify.cpp, sample.cpp.
 #pragma once
 
-#include <memory>
 #include <span>
 #include <vector>
 
@@ -73,30 +76,5 @@ std::vector<LonLat> sample_polygon(const MultiPolygon& m, int n);
 // degrees with tolerance_m / 111 320 m per degree. The boundary moves out by at most
 // about 2 × tolerance_m. REQUIRES: tolerance_m > 0.
 MultiPolygon simplify_outward(const MultiPolygon& m, double tolerance_m);
-
-// a minus b (for nested rings: zone(3 ms) − zone(1 ms)).
-MultiPolygon difference(const MultiPolygon& a, const MultiPolygon& b);
-// a ∩ b.
-MultiPolygon intersection(const MultiPolygon& a, const MultiPolygon& b);
-// Union of several.
-MultiPolygon union_all(std::span<const MultiPolygon> parts);
-
-// Ellipsoidal area in m² (exteriors minus holes).
-double area_m2(const MultiPolygon& m);
-
-// Point-in-zone queries (prepared geometry); one object per thread.
-class ZoneLocator {
- public:
-  explicit ZoneLocator(const MultiPolygon& zone);
-  ~ZoneLocator();
-  ZoneLocator(const ZoneLocator&) = delete;
-  ZoneLocator& operator=(const ZoneLocator&) = delete;
-  // True when p lies inside or on the boundary.
-  bool covers(LonLat p) const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> m_impl;
-};
 
 }  // namespace lightcone

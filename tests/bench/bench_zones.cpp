@@ -37,6 +37,7 @@
 #include "latency/prepared.hpp"
 #include "latency/search.hpp"
 #include "zones/surface.hpp"
+#include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
 
 namespace lc = lightcone;

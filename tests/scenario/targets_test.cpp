@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/targets.hpp"
+#include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
 
 namespace lightcone {

@@ -16,6 +16,7 @@
 #include "latency/search.hpp"
 #include "network/attach.hpp"
 #include "network/geodesic.hpp"
+#include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
 
 namespace lightcone {
@@ -48,7 +49,7 @@ TEST(ZonesClosedForm, TwoSitesOnALine) {
   EXPECT_GE(area, 2 * one * (1 - 1e-4)) << "never smaller than the true zone";
   EXPECT_LE(area, 2 * one * 1.005) << "at most 0.5 % of the radius too large";
 
-  ZoneLocator in(zone);
+  PolygonLocator in(zone);
   // Along the line: the tip at D.
   EXPECT_TRUE(in.covers(geodesic_destination(A, 90.0, D * 0.999)));
   EXPECT_FALSE(in.covers(geodesic_destination(A, 90.0, D + 0.005 * R + 1.0)));

@@ -17,6 +17,7 @@
 #include "latency/search.hpp"
 #include "network/attach.hpp"
 #include "network/geodesic.hpp"
+#include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
 
 namespace lightcone {
@@ -103,7 +104,7 @@ TEST(SplitZones, TwoSitesOnALineMeetWhereTheirLatenciesAreEqual) {
   EXPECT_GE(area_m2(parts[0]) / 1e6, 2 * R * 60.0 + half_disc - 2 * R * 0.25 * std::numbers::sqrt2);
   // Points 3 km beside the line, 1 km either side of the meeting point.
   const LonLat m = geodesic_destination(a, 90, 60000.0);
-  ZoneLocator in_a(parts[0]), in_b(parts[1]);
+  PolygonLocator in_a(parts[0]), in_b(parts[1]);
   for (double side : {0.0, 180.0}) {
     const LonLat off = geodesic_destination(m, side, 3000.0);
     EXPECT_TRUE(in_a.covers(geodesic_destination(off, 270, 1000.0)));
@@ -150,8 +151,8 @@ void check_nearest_site(const Fixture& f, const LatencyModel& model, double budg
   wider.max_access = Metres{model.max_access.value * 1.005 + diag};
   PointLatencyQuery query(f.net, *f.index, model, zo.access_from);
   PointLatencyQuery wide(f.net, *f.index, wider, zo.access_from);
-  std::vector<std::unique_ptr<ZoneLocator>> loc;
-  for (const auto& p : parts) loc.push_back(std::make_unique<ZoneLocator>(p));
+  std::vector<std::unique_ptr<PolygonLocator>> loc;
+  for (const auto& p : parts) loc.push_back(std::make_unique<PolygonLocator>(p));
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> ulon(lo.lon, hi.lon), ulat(lo.lat, hi.lat);
   int checked = 0, exact = 0;
@@ -266,13 +267,13 @@ TEST(PolygonSample, SharesFollowAreaAndTheSampleIsDeterministic) {
   for (const LonLat& p : lp) arm += p.lon < 120.1;
   EXPECT_NEAR(static_cast<double>(arm) / static_cast<double>(lp.size()), 2.0 / 3.0, 0.03);
   // Every sample point lies inside.
-  ZoneLocator inside(ell);
+  PolygonLocator inside(ell);
   for (const LonLat& p : lp) EXPECT_TRUE(inside.covers(p));
   // A sliver far thinner than the grid spacing still gets points (refined grid, or one
   // interior point).
   const auto thin = sample_polygon(rectangle({120.0, 36.0}, {121.0, 36.00001}), 10);
   ASSERT_FALSE(thin.empty());
-  EXPECT_TRUE(ZoneLocator(rectangle({120.0, 36.0}, {121.0, 36.00001})).covers(thin.front()));
+  EXPECT_TRUE(PolygonLocator(rectangle({120.0, 36.0}, {121.0, 36.00001})).covers(thin.front()));
 }
 
 }  // namespace

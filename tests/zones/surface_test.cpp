@@ -7,6 +7,7 @@
 #include "network/geodesic.hpp"
 #include "network/projection.hpp"
 #include "zones/surface.hpp"
+#include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
 
 namespace lightcone {
@@ -44,7 +45,7 @@ TEST(Surface, CellsWithinBudgetLieInsideTheZone) {
   const LatencyGrid grid = latency_surface(s.net, index, model, AccessFrom::edges, s.lat.us, s.lat.source, box, opt);
   ASSERT_GT(grid.width, 50);
   EXPECT_EQ(grid.epsg, 32651);
-  ZoneLocator in(zone);
+  PolygonLocator in(zone);
   const Projection proj(grid.epsg);
   PointLatencyQuery query(s.net, index, model);
   int within = 0;

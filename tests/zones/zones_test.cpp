@@ -14,6 +14,7 @@
 #include "latency/search.hpp"
 #include "network/attach.hpp"
 #include "network/geodesic.hpp"
+#include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
 
 namespace lightcone {
@@ -56,7 +57,7 @@ void check_property(const Fixture& f, const LatencyModel& model, double budget_u
   std::printf("zone %.0f us: %zu polygons, %zu vertices, built in %.2f s\n", budget_us, zone.polygons(),
               zone.coords.size(), std::chrono::duration<double>(t1 - t0).count());
   ASSERT_FALSE(zone.empty());
-  ZoneLocator locator(zone);
+  PolygonLocator locator(zone);
   SegmentIndex index(f.net);
   PointLatencyQuery query(f.net, index, model);
   // The zone may exceed the true one by 0.5 % of each disc's radius: a point counts as

@@ -1,0 +1,50 @@
+// Internal to the zones module: the union of tapered access buffers. A tapered buffer
+// is the union of discs whose radius varies linearly from ra at a to rb at b; it is the
+// convex hull of the two end discs (the radius changes slower than the position,
+// |dr/ds| ≤ 1). Circles are approximated from outside (see zones.hpp): vertices lie
+// on a circle of radius r / cos(π/N) × (1 + kSafety) + 1 cm, N = segments.
+// Radii in metres; positions lon/lat.
+#pragma once
+
+#include <vector>
+
+#include "core/ids.hpp"
+#include "geom/geometry.hpp"
+
+namespace lightcone {
+
+// Collects tapered buffers and builds their union; the hull polygons are built when
+// union_all() runs, and only those the union needs (see hull_collector.cpp).
+class HullCollector {
+ public:
+  // REQUIRES: segments >= 8.
+  explicit HullCollector(int segments);
+
+  // Adds the tapered buffer from (a, ra) to (b, rb); nothing when both radii are ≤ 0.
+  void add_tapered(LonLat a, double ra, LonLat b, double rb);
+
+  // The union of everything added (GEOS geometry); the collector is then empty.
+  geom::Geometry union_all();
+
+ private:
+  struct DiscPair {
+    LonLat a;
+    double ra;
+    LonLat b;
+    double rb;
+  };
+
+  void add_circle_points(LonLat c, double r_m);
+  geom::Geometry hull(const DiscPair& d);
+  geom::Box box_of(const DiscPair& d) const;
+  std::vector<bool> drop_interior(std::vector<geom::Geometry>& parts) const;
+
+  int m_segments;
+  double m_inflate = 1.0;
+  std::vector<double> m_az_deg, m_cos_az, m_sin_az;
+  std::vector<DiscPair> m_discs;
+  std::vector<LonLat> m_pts;
+  std::vector<LonLat> m_ring;
+};
+
+}  // namespace lightcone
