@@ -30,6 +30,7 @@
 
 #include "io/gdal_fixture.hpp"
 #include "support/cli_runner.hpp"
+#include "support/test_data.hpp"
 
 
 namespace lightcone {
@@ -64,7 +65,7 @@ std::string fill(const std::string& s, const std::string& d, const std::string& 
   return replace_all(replace_all(s, "{d}", d), "{o}", o);
 }
 
-const std::string kZoo = std::string(LIGHTCONE_SHARED_DATA) + "/topology-zoo/topology_zoo.gpkg";
+const std::string kZoo = test::test_data("topology-zoo/topology_zoo.gpkg");
 
 // The fixture files, written once for the whole suite.
 class Fixture {

@@ -24,6 +24,7 @@
 #include "core/error.hpp"
 #include "io/gdal_fixture.hpp"
 #include "io/source.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone {
 namespace {
@@ -235,9 +236,9 @@ TEST(ReadFormats, CsvGeometryColumnNamesAndLonLatColumns) {
   ASSERT_EQ(lines.lines.lines(), 1u);
   EXPECT_DOUBLE_EQ(lines.lines.coords[1].lon, 120.4);
 
-  // The shared Qingdao sites: coordinate columns lon, lat and a site_id column.
+  // The Qingdao sites (tests/data): coordinate columns lon, lat and a site_id column.
   const PointLayer sites = read_points(
-      parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/qingdao-compute-sites/sites.csv"), assume("EPSG:4326"),
+      parse_layer_spec(test::test_data("qingdao-compute-sites/sites.csv")), assume("EPSG:4326"),
       PointFields{});
   EXPECT_EQ(sites.info.features_read, 9u);
   EXPECT_TRUE(sites.info.skipped.empty());
@@ -257,7 +258,7 @@ TEST(ReadFormats, CsvGeometryColumnNamesAndLonLatColumns) {
 }
 
 TEST(ReadFormats, OsmPbfReadsTheLinesLayerByDefault) {
-  const std::string path = std::string(LIGHTCONE_SHARED_DATA) + "/osm-monaco/monaco.osm.pbf";
+  const std::string path = test::test_data("osm-monaco/monaco.osm.pbf");
   const LineLayer got = read_lines(parse_layer_spec(path), ReadOptions{}, LineFields{});
   EXPECT_EQ(got.info.driver, "OSM");
   EXPECT_EQ(got.info.layer, "lines");
@@ -277,7 +278,7 @@ TEST(ReadFormats, OsmPbfReadsTheLinesLayerByDefault) {
     fids.push_back(f->GetFID());
   }
   ds.reset();
-  EXPECT_GT(fids.size(), 2000u);
+  EXPECT_EQ(fids.size(), 1003u);  // tests/data/README.md: the centre of Monaco, 1,003 lines
   EXPECT_EQ(got.info.features_read, fids.size());
   EXPECT_TRUE(got.info.skipped.empty());
   EXPECT_EQ(got.lines.fid, fids);  // FIDs are the OSM way ids

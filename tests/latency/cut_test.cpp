@@ -4,6 +4,7 @@
 #include "io/source.hpp"
 #include "latency/search.hpp"
 #include "support/network_edit.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone {
 namespace {
@@ -14,7 +15,7 @@ TEST(CutSearch, EqualsSearchWithoutTheCutEdges) {
   model.node_delay = Microseconds{5};
   ReadOptions ro;
   ro.where = "network = 'janos-us'";
-  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/sndlib/sndlib.gpkg:links"), ro, {});
+  const auto layer = read_lines(parse_layer_spec(test::test_data("sndlib/sndlib.gpkg:links")), ro, {});
   const Network net = build_network(layer.lines, model, {}, nullptr);
   ASSERT_GT(net.edges(), 30u);
   Graph graph(net);

@@ -1,6 +1,6 @@
 // Published numbers: Internet2 OS3E (34 nodes, 42 links) and the controller placement
 // results of B. Heller, R. Sherwood, N. McKeown, "The Controller Placement Problem",
-// HotSDN 2012 (shared data os3e-heller2012/heller2012_optimal_latency_by_k.csv).
+// HotSDN 2012 (tests/data/os3e-heller2012/heller2012_optimal_latency_by_k.csv).
 //
 // Heller's latency of a placement S is a distance along shortest paths: each node is
 // served by its nearest site; "average" is the mean over the 34 nodes (sites count 0),
@@ -34,7 +34,7 @@ struct Os3e {
 };
 
 Os3e load_os3e(const LineFields& fields) {
-  const LineLayer links = read_lines(parse_layer_spec(test::shared_data("os3e-heller2012/os3e.gpkg:links")),
+  const LineLayer links = read_lines(parse_layer_spec(test::test_data("os3e-heller2012/os3e.gpkg:links")),
                                      ReadOptions{}, fields);
   EXPECT_EQ(links.lines.lines(), 42u);
   EXPECT_TRUE(links.info.skipped.empty());
@@ -47,7 +47,7 @@ Os3e load_os3e(const LineFields& fields) {
 
   PointFields pf;
   pf.id = "name";
-  const PointLayer nodes = read_points(parse_layer_spec(test::shared_data("os3e-heller2012/os3e.gpkg:nodes")),
+  const PointLayer nodes = read_points(parse_layer_spec(test::test_data("os3e-heller2012/os3e.gpkg:nodes")),
                                        ReadOptions{}, pf);
   EXPECT_EQ(nodes.pos.size(), 34u);
   // Snap: each network node to the nearest named city; the match must be (near) exact
@@ -136,7 +136,7 @@ KResult enumerate(const Os3e& o, std::size_t k) {
 }
 
 const test::CsvRow& heller_row(std::size_t k) {
-  static const auto rows = test::read_csv(test::shared_data("os3e-heller2012/heller2012_optimal_latency_by_k.csv"));
+  static const auto rows = test::read_csv(test::test_data("os3e-heller2012/heller2012_optimal_latency_by_k.csv"));
   for (const auto& row : rows)
     if (row.at("k") == std::to_string(k)) return row;
   throw std::runtime_error("no row for k");

@@ -1,6 +1,7 @@
 // Certifies Search (bounded multi-source Dijkstra on the CSR graph) on every real
-// network of the shared data that has coordinates: all Topology Zoo networks with a
-// located link and all SNDlib instances.
+// backbone network of tests/data that has coordinates (22 Topology Zoo networks, 20 with
+// a located link, and 7 SNDlib instances) and, when the full shared data is there, on
+// all Topology Zoo networks with a located link and all SNDlib instances.
 //
 // For every run the results are checked against certificates that need no second
 // implementation (RoutingKit style: every arc satisfies dist[u] + w >= dist[v]; every
@@ -223,9 +224,14 @@ std::size_t certify_network(const Network& net, Failures& fail) {
   return runs;
 }
 
-TEST(SearchCertified, EveryZooAndSndlibNetworkWithCoordinates) {
-  const auto networks = test::shared_networks_with_coordinates();
-  ASSERT_EQ(networks.size(), 248u + 13u);  // README: 268 Zoo files, 20 without located links
+struct MaterialCounts {
+  std::size_t networks;
+  std::size_t min_with_unreachable;  // networks in several components
+  std::size_t min_nodes_total;
+};
+void certify_every_network(test::DataRoot root, MaterialCounts want) {
+  const auto networks = test::networks_with_coordinates(root);
+  ASSERT_EQ(networks.size(), want.networks);
   std::size_t runs = 0;
   std::size_t with_unreachable = 0;
   std::size_t nodes_total = 0;
@@ -254,15 +260,25 @@ TEST(SearchCertified, EveryZooAndSndlibNetworkWithCoordinates) {
     }
   }
   // The material really exercises unreachable nodes and non-trivial sizes.
-  EXPECT_GE(with_unreachable, 10u);
-  EXPECT_GT(nodes_total, 5000u);
+  EXPECT_GE(with_unreachable, want.min_with_unreachable);
+  EXPECT_GT(nodes_total, want.min_nodes_total);
   EXPECT_EQ(runs, networks.size() * 3 * 3 * 6);
+}
+
+// tests/data/README.md: 22 Zoo networks, 2 without located links; 7 SNDlib instances.
+TEST(SearchCertified, EveryZooAndSndlibNetworkWithCoordinates) {
+  certify_every_network(test::DataRoot::tests, {20u + 7u, 9, 1000});
+}
+// The Zoo's README: 268 files, 20 without located links; SNDlib's: 13 instances.
+TEST(FullSharedData, SearchCertifiedOnEveryZooAndSndlibNetworkWithCoordinates) {
+  LIGHTCONE_SKIP_WITHOUT_SHARED_DATA("topology-zoo/index.csv");
+  certify_every_network(test::DataRoot::shared, {248u + 13u, 10, 5000});
 }
 
 // A source whose offset exceeds the budget is ignored; with no source left nothing is
 // reached, and latencies are kUnreached rather than an error.
 TEST(SearchCertified, SourcesAboveTheBudgetAreIgnored) {
-  const test::SharedNetwork geant{"sndlib", "geant", {}};
+  const test::RealNetwork geant{"sndlib", "geant", {}};
   const Network net = build_network(geant.read().lines, LatencyModel{}, BuildOptions{}, nullptr);
   const Graph graph(net);
   Search search(graph);
@@ -281,7 +297,7 @@ TEST(SearchCertified, SourcesAboveTheBudgetAreIgnored) {
 TEST(SearchCertified, ForEachSourceOnTwoThreadsEqualsSequentialRuns) {
   for (const char* name : {"janos-us-ca", "brain"}) {
     SCOPED_TRACE(name);
-    const test::SharedNetwork sn{"sndlib", name, {}};
+    const test::RealNetwork sn{"sndlib", name, {}};
     LatencyModel model;
     model.node_delay = Microseconds{3.0};
     const Network net = build_network(sn.read().lines, model, BuildOptions{}, nullptr);
@@ -334,7 +350,7 @@ TEST(SearchCertified, ForEachSourceOnTwoThreadsEqualsSequentialRuns) {
 
 // An exception thrown by the visitor reaches the caller (no lost errors, no hang).
 TEST(SearchCertified, ForEachSourcePropagatesVisitorErrors) {
-  const test::SharedNetwork sn{"sndlib", "geant", {}};
+  const test::RealNetwork sn{"sndlib", "geant", {}};
   const Network net = build_network(sn.read().lines, LatencyModel{}, BuildOptions{}, nullptr);
   const Graph graph(net);
   std::vector<Source> sources;

@@ -38,7 +38,7 @@ void expect_geodesic_edges(const Network& net, std::size_t* checked) {
 }
 
 TEST(EdgeLength, SndlibGeantEdgesAreProjGeodesics) {
-  const test::SharedNetwork geant{"sndlib", "geant", {}};
+  const test::RealNetwork geant{"sndlib", "geant", {}};
   const LineLayer layer = geant.read();
   BuildReport rep;
   const Network net = build_network(layer.lines, LatencyModel{}, BuildOptions{}, &rep);
@@ -49,25 +49,31 @@ TEST(EdgeLength, SndlibGeantEdgesAreProjGeodesics) {
   EXPECT_EQ(checked, 36u);
 }
 
-TEST(EdgeLength, MonacoRoadEdgesAreProjGeodesics) {
-  const LineLayer layer = read_lines(parse_layer_spec(test::shared_data("osm-monaco/monaco_roads.gpkg:roads")),
-                                     ReadOptions{}, LineFields{});
+void expect_monaco_road_edges_are_proj_geodesics(const std::string& path, std::size_t min_edges) {
+  const LineLayer layer = read_lines(parse_layer_spec(path + ":roads"), ReadOptions{}, LineFields{});
   const Network net = build_network(layer.lines, LatencyModel{}, BuildOptions{}, nullptr);
   std::size_t checked = 0;
   expect_geodesic_edges(net, &checked);
-  EXPECT_GT(checked, 5000u);
+  EXPECT_GT(checked, min_edges);
+}
+TEST(EdgeLength, MonacoRoadEdgesAreProjGeodesics) {  // the centre of Monaco (tests/data)
+  expect_monaco_road_edges_are_proj_geodesics(test::test_data("osm-monaco/monaco_roads.gpkg"), 1600);
+}
+TEST(FullSharedData, MonacoRoadEdgesAreProjGeodesics) {
+  LIGHTCONE_SKIP_WITHOUT_SHARED_DATA("osm-monaco/monaco_roads.gpkg");
+  expect_monaco_road_edges_are_proj_geodesics(test::shared_data("osm-monaco/monaco_roads.gpkg"), 5000);
 }
 
 // SNDlib's gc_km is a haversine on a sphere (R = 6371.0088 km); WGS 84 geodesics
 // differ by well under 0.5 %. Read as a length field it becomes the route length
 // exactly, and the drawn geodesic length is kept beside it.
-TEST(EdgeLength, SndlibGeodesicsWithinHalfAPercentOfGcKm) {
+void expect_sndlib_geodesics_within_half_a_percent_of_gc_km(test::DataRoot root, std::size_t min_links) {
   LineFields fields;
   fields.length = "gc_km";
   fields.length_unit = "km";
   std::size_t links = 0;
   double worst = 0.0;
-  for (const auto& sn : test::shared_networks_with_coordinates()) {
+  for (const auto& sn : test::networks_with_coordinates(root)) {
     if (sn.collection != "sndlib") continue;
     SCOPED_TRACE(sn.name);
     const LineLayer layer = sn.read(fields);
@@ -97,8 +103,15 @@ TEST(EdgeLength, SndlibGeodesicsWithinHalfAPercentOfGcKm) {
       ++links;
     }
   }
-  EXPECT_GT(links, 600u);  // 878 links, 609 distinct segments
+  EXPECT_GT(links, min_links);
   EXPECT_GT(worst, 1e-4);  // the two really are different models of the Earth
+}
+TEST(EdgeLength, SndlibGeodesicsWithinHalfAPercentOfGcKm) {  // 7 instances: 652 links, 383 distinct segments
+  expect_sndlib_geodesics_within_half_a_percent_of_gc_km(test::DataRoot::tests, 380);
+}
+TEST(FullSharedData, SndlibGeodesicsWithinHalfAPercentOfGcKm) {  // all 13: 878 links, 609 distinct segments
+  LIGHTCONE_SKIP_WITHOUT_SHARED_DATA("sndlib/index.csv");
+  expect_sndlib_geodesics_within_half_a_percent_of_gc_km(test::DataRoot::shared, 600);
 }
 
 // 100 km of fibre drawn as a geodesic through 11 vertices (10 km apart) from Paris

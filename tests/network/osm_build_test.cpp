@@ -1,11 +1,14 @@
 // build_network on real OSM road layers (Monaco .osm.pbf `lines`, monaco_roads.gpkg,
-// andorra_roads.gpkg), whose ways are not split at junctions. Every build is compared
-// with the brute-force rules of support/build_oracle.hpp (nodes, edges, dropped
-// pieces, snapping, dangling ends, components) and with lengths summed per source
-// feature with PROJ geodesics called directly.
+// andorra_roads.gpkg), whose ways are not split at junctions: the centre of Monaco and
+// the whole of Andorra from tests/data, and all of Monaco's extract from the full shared
+// data when it is there. Every build is compared with the brute-force rules of
+// support/build_oracle.hpp (nodes, edges, dropped pieces, snapping, dangling ends,
+// components) and with lengths summed per source feature with PROJ geodesics called
+// directly.
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "io/source.hpp"
 #include "network/network.hpp"
 #include "support/build_oracle.hpp"
+#include "support/datasets.hpp"
 #include "support/network_checks.hpp"
 #include "support/oracles.hpp"
 
@@ -22,20 +26,35 @@ namespace {
 
 struct Layer {
   const char* name;
-  const char* spec;  // relative to the shared data
+  const char* file;   // relative to the data root
+  const char* layer;  // "" for the file's default layer
+  test::DataRoot root;
+  std::string path() const { return test::data_path(root, file); }
 };
 const Layer kLayers[] = {
-    {"MonacoPbfLines", "osm-monaco/monaco.osm.pbf"},  // default layer of an OSM file: lines
-    {"MonacoRoads", "osm-monaco/monaco_roads.gpkg:roads"},
-    {"AndorraRoads", "osm-andorra/andorra_roads.gpkg:roads"},
+    {"MonacoPbfLines", "osm-monaco/monaco.osm.pbf", "", test::DataRoot::tests},  // default layer of an OSM file: lines
+    {"MonacoRoads", "osm-monaco/monaco_roads.gpkg", "roads", test::DataRoot::tests},
+    {"AndorraRoads", "osm-andorra/andorra_roads.gpkg", "roads", test::DataRoot::tests},
 };
+// The whole Monaco extract (Andorra's is the same file in both roots).
+const Layer kFullLayers[] = {
+    {"MonacoPbfLines", "osm-monaco/monaco.osm.pbf", "", test::DataRoot::shared},
+    {"MonacoRoads", "osm-monaco/monaco_roads.gpkg", "roads", test::DataRoot::shared},
+};
+
+// Test names and failure messages show the layer's name and root, not its bytes.
+void PrintTo(const Layer& l, std::ostream* os) {
+  *os << l.name << (l.root == test::DataRoot::tests ? " (tests/data)" : " (full shared data)");
+}
 
 const LineLayer& layer(const Layer& l) {
   static std::map<std::string, LineLayer> cache;
-  auto it = cache.find(l.name);
-  if (it == cache.end())
-    it = cache.emplace(l.name, read_lines(parse_layer_spec(test::shared_data(l.spec)), ReadOptions{}, LineFields{}))
-             .first;
+  const std::string path = l.path();
+  auto it = cache.find(path);
+  if (it == cache.end()) {
+    const LayerSpec spec = parse_layer_spec(*l.layer ? path + ":" + l.layer : path);
+    it = cache.emplace(path, read_lines(spec, ReadOptions{}, LineFields{})).first;
+  }
   return it->second;
 }
 
@@ -44,19 +63,21 @@ struct Mode {
   double snap_m;
   bool split;
 };
+void PrintTo(const Mode& m, std::ostream* os) { *os << m.name; }
 const Mode kModes[] = {
     {"ExactSplit", 0.0, true},    // snap 0: nodes are exactly the shared-or-end coordinates
     {"DefaultSnap1m", 1.0, true},  // the CLI default
     {"NoSplitShared", 1.0, false},
 };
 
-class OsmBuild : public ::testing::TestWithParam<std::tuple<int, int>> {
+class OsmBuild : public ::testing::TestWithParam<std::tuple<Layer, Mode>> {
  protected:
-  const Layer& data() const { return kLayers[std::get<0>(GetParam())]; }
-  const Mode& mode() const { return kModes[std::get<1>(GetParam())]; }
+  const Layer& data() const { return std::get<0>(GetParam()); }
+  const Mode& mode() const { return std::get<1>(GetParam()); }
 };
 
 TEST_P(OsmBuild, MatchesTheBruteForceRules) {
+  if (data().root == test::DataRoot::shared) LIGHTCONE_SKIP_WITHOUT_SHARED_DATA(data().file);
   const LineInput& in = layer(data()).lines;
   BuildOptions options;
   options.snap = Metres{mode().snap_m};
@@ -107,10 +128,11 @@ TEST_P(OsmBuild, MatchesTheBruteForceRules) {
 // Exact build (snap 0): every line end and every coordinate shared by two lines or
 // repeated in one line is a node, except where all pieces touching it were dropped;
 // each feature's edges reproduce its geometry and its geodesic length.
-class OsmExactBuild : public ::testing::TestWithParam<int> {};
+class OsmExactBuild : public ::testing::TestWithParam<Layer> {};
 
 TEST_P(OsmExactBuild, KeepsEveryVertexAndLength) {
-  const LineInput& in = layer(kLayers[GetParam()]).lines;
+  if (GetParam().root == test::DataRoot::shared) LIGHTCONE_SKIP_WITHOUT_SHARED_DATA(GetParam().file);
+  const LineInput& in = layer(GetParam()).lines;
   BuildOptions options;
   options.snap = Metres{0.0};
   BuildReport rep;
@@ -181,43 +203,63 @@ TEST_P(OsmExactBuild, KeepsEveryVertexAndLength) {
   EXPECT_GT(checked, in.lines() * 9 / 10);
 }
 
-std::string param_name(const ::testing::TestParamInfo<std::tuple<int, int>>& info) {
-  return std::string(kLayers[std::get<0>(info.param)].name) + "_" + kModes[std::get<1>(info.param)].name;
+std::string param_name(const ::testing::TestParamInfo<std::tuple<Layer, Mode>>& info) {
+  return std::string(std::get<0>(info.param).name) + "_" + std::get<1>(info.param).name;
 }
-std::string layer_name(const ::testing::TestParamInfo<int>& info) { return kLayers[info.param].name; }
-INSTANTIATE_TEST_SUITE_P(SharedData, OsmBuild, ::testing::Combine(::testing::Range(0, 3), ::testing::Range(0, 3)),
+std::string layer_name(const ::testing::TestParamInfo<Layer>& info) { return info.param.name; }
+INSTANTIATE_TEST_SUITE_P(TestData, OsmBuild, ::testing::Combine(::testing::ValuesIn(kLayers), ::testing::ValuesIn(kModes)),
                          param_name);
-INSTANTIATE_TEST_SUITE_P(SharedData, OsmExactBuild, ::testing::Range(0, 3),
-                         layer_name);
+INSTANTIATE_TEST_SUITE_P(TestData, OsmExactBuild, ::testing::ValuesIn(kLayers), layer_name);
+INSTANTIATE_TEST_SUITE_P(FullSharedData, OsmBuild,
+                         ::testing::Combine(::testing::ValuesIn(kFullLayers), ::testing::ValuesIn(kModes)), param_name);
+INSTANTIATE_TEST_SUITE_P(FullSharedData, OsmExactBuild, ::testing::ValuesIn(kFullLayers), layer_name);
 
-// The layers are what their READMEs say, so the tests above run on the real thing.
+double total_km(const LineInput& in) {
+  double m = 0.0;
+  for (std::size_t i = 0; i < in.lines(); ++i)
+    m += test::geod_polyline_m(std::span(in.coords).subspan(in.first[i], in.first[i + 1] - in.first[i]));
+  return m / 1000.0;
+}
+
+// The layers are what tests/data/README.md says, so the tests above run on the real thing.
 TEST(OsmLayers, MatchTheirReadme) {
   const LineInput& monaco = layer(kLayers[1]).lines;
-  EXPECT_EQ(monaco.lines(), 2903u);
-  EXPECT_EQ(monaco.coords.size(), 29978u);
+  EXPECT_EQ(monaco.lines(), 931u);
+  EXPECT_EQ(monaco.coords.size(), 6449u);
   const LineInput& andorra = layer(kLayers[2]).lines;
   EXPECT_EQ(andorra.lines(), 1614u);
   EXPECT_EQ(andorra.coords.size(), 40598u);
-  auto total_km = [](const LineInput& in) {
-    double m = 0.0;
-    for (std::size_t i = 0; i < in.lines(); ++i)
-      m += test::geod_polyline_m(std::span(in.coords).subspan(in.first[i], in.first[i + 1] - in.first[i]));
-    return m / 1000.0;
-  };
-  EXPECT_NEAR(total_km(monaco), 514.7, 0.005 * 514.7);  // README: haversine sum
+  EXPECT_NEAR(total_km(monaco), 75.3, 0.005 * 75.3);  // README: haversine sum
   EXPECT_NEAR(total_km(andorra), 854.6, 0.005 * 854.6);
   EXPECT_GT(layer(kLayers[0]).lines.lines(), monaco.lines());  // pbf lines: roads and more
 }
 
 // Splitting at shared vertices turns ways into a routable graph: the largest Monaco
-// component holds most nodes; Andorra's 2013 extract has many small pieces.
+// component holds most nodes.
+void expect_monaco_mostly_one_component(const LineInput& monaco) {
+  BuildReport rep;
+  build_network(monaco, LatencyModel{}, BuildOptions{}, &rep);
+  ASSERT_FALSE(rep.components.empty());
+  std::size_t nodes = 0;
+  for (std::size_t s : rep.components) nodes += s;
+  EXPECT_GT(rep.components[0], nodes * 8 / 10);
+}
+
+// The whole Monaco extract is what the shared data's README says, and mostly one piece.
+TEST(FullSharedData, OsmMonacoMatchesItsReadme) {
+  LIGHTCONE_SKIP_WITHOUT_SHARED_DATA("osm-monaco/monaco_roads.gpkg");
+  const LineInput& monaco = layer(kFullLayers[1]).lines;
+  EXPECT_EQ(monaco.lines(), 2903u);
+  EXPECT_EQ(monaco.coords.size(), 29978u);
+  EXPECT_NEAR(total_km(monaco), 514.7, 0.005 * 514.7);  // README: haversine sum
+  EXPECT_GT(layer(kFullLayers[0]).lines.lines(), monaco.lines());  // pbf lines: roads and more
+  expect_monaco_mostly_one_component(monaco);
+}
+
+// Components are reported: the centre of Monaco is mostly one piece; Andorra's 2013
+// extract has many small pieces.
 TEST(OsmLayers, ComponentsAreReported) {
-  BuildReport monaco;
-  build_network(layer(kLayers[1]).lines, LatencyModel{}, BuildOptions{}, &monaco);
-  ASSERT_FALSE(monaco.components.empty());
-  std::size_t monaco_nodes = 0;
-  for (std::size_t s : monaco.components) monaco_nodes += s;
-  EXPECT_GT(monaco.components[0], monaco_nodes * 8 / 10);
+  expect_monaco_mostly_one_component(layer(kLayers[1]).lines);
   BuildReport andorra;
   build_network(layer(kLayers[2]).lines, LatencyModel{}, BuildOptions{}, &andorra);
   EXPECT_GT(andorra.components.size(), 20u);

@@ -1,7 +1,8 @@
 // Data problems in real networks give counted warnings and a usable result:
 // Topology Zoo links with an unlocated end have null geometry and are skipped with
 // their fid and reason; networks in several pieces report their components. Every
-// Zoo and SNDlib network is also checked against the brute-force build rules.
+// Zoo and SNDlib network is also checked against the brute-force build rules: those of
+// tests/data by default, and the whole collections when the shared data is there.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,16 +23,21 @@ namespace {
 
 // index.csv: `edges` links per network, `links_with_coords` of them located. The
 // GeoPackage stores each network's links under consecutive fids.
-TEST(ZooDataProblems, NullGeometryLinksAreSkippedWithTheirFids) {
+struct ZooCounts {
+  std::size_t networks;       // with at least one located link
+  std::size_t without_any;    // no located link at all
+  std::size_t skipped_total;  // links with an unlocated end
+};
+void expect_null_geometry_links_skipped_with_their_fids(test::DataRoot root, ZooCounts want) {
   std::size_t networks = 0;
   std::size_t skipped_total = 0;
   std::size_t without_any = 0;
-  for (const test::CsvRow& row : test::read_csv(test::shared_data("topology-zoo/index.csv"))) {
+  for (const test::CsvRow& row : test::read_csv(test::data_path(root, "topology-zoo/index.csv"))) {
     const std::string name = row.at("network");
     SCOPED_TRACE(name);
     const std::size_t edges = std::stoul(row.at("edges"));
     const std::size_t located = std::stoul(row.at("links_with_coords"));
-    const test::SharedNetwork sn{"topology-zoo", name, row};
+    const test::RealNetwork sn{"topology-zoo", name, row, root};
     if (located == 0) {
       // Nothing usable: an InputError naming the first skipped feature and why.
       ++without_any;
@@ -66,14 +72,26 @@ TEST(ZooDataProblems, NullGeometryLinksAreSkippedWithTheirFids) {
     EXPECT_GT(net.edges(), 0u);
     EXPECT_LE(net.nodes(), std::stoul(row.at("nodes_with_coords")));
   }
-  EXPECT_EQ(networks, 248u);
-  EXPECT_EQ(without_any, 20u);
-  EXPECT_EQ(skipped_total, 2589u);  // README: 2,589 links with an unlocated end
+  EXPECT_EQ(networks, want.networks);
+  EXPECT_EQ(without_any, want.without_any);
+  EXPECT_EQ(skipped_total, want.skipped_total);
+}
+
+// tests/data/README.md: 22 networks, 2 without located links (Ai3, JanetExternal), 368
+// links with an unlocated end.
+TEST(ZooDataProblems, NullGeometryLinksAreSkippedWithTheirFids) {
+  expect_null_geometry_links_skipped_with_their_fids(test::DataRoot::tests, {20, 2, 368});
+}
+// The whole Zoo (its README: 268 files, 20 without located links, 2,589 links with an
+// unlocated end).
+TEST(FullSharedData, ZooNullGeometryLinksAreSkippedWithTheirFids) {
+  LIGHTCONE_SKIP_WITHOUT_SHARED_DATA("topology-zoo/index.csv");
+  expect_null_geometry_links_skipped_with_their_fids(test::DataRoot::shared, {248, 20, 2589});
 }
 
 // DialtelecomCz: 151 links, 114 located, and its located part falls apart.
 TEST(ZooDataProblems, DialtelecomCzReportsItsComponents) {
-  const test::SharedNetwork sn{"topology-zoo", "DialtelecomCz", {}};
+  const test::RealNetwork sn{"topology-zoo", "DialtelecomCz", {}};
   const LineLayer layer = sn.read();
   EXPECT_EQ(layer.info.skipped.size(), 151u - 114u);
   BuildReport rep;
@@ -90,10 +108,13 @@ TEST(ZooDataProblems, DialtelecomCzReportsItsComponents) {
 }
 
 // The brute-force rules (support/build_oracle.hpp) on every real backbone network.
-TEST(ZooDataProblems, EveryZooAndSndlibNetworkMatchesTheBruteForceRules) {
+// `several_components` / `with_duplicates`: at least this many networks fall apart /
+// have parallel links, so the material really exercises both.
+void expect_brute_force_rules_on_every_network(test::DataRoot root, std::size_t min_several_components,
+                                               std::size_t min_with_duplicates) {
   std::size_t several_components = 0;
   std::size_t with_duplicates = 0;
-  for (const auto& sn : test::shared_networks_with_coordinates()) {
+  for (const auto& sn : test::networks_with_coordinates(root)) {
     SCOPED_TRACE(sn.collection + "/" + sn.name);
     const LineLayer layer = sn.read();
     BuildReport rep;
@@ -111,8 +132,18 @@ TEST(ZooDataProblems, EveryZooAndSndlibNetworkMatchesTheBruteForceRules) {
     if (rep.components.size() > 1) ++several_components;
     if (rep.duplicate_edges > 0) ++with_duplicates;
   }
-  EXPECT_GE(several_components, 10u);
-  EXPECT_GE(with_duplicates, 5u);
+  EXPECT_GE(several_components, min_several_components);
+  EXPECT_GE(with_duplicates, min_with_duplicates);
+}
+
+// tests/data/README.md: 9 of the networks fall apart once unlocated nodes are dropped,
+// 12 have parallel links.
+TEST(ZooDataProblems, EveryZooAndSndlibNetworkMatchesTheBruteForceRules) {
+  expect_brute_force_rules_on_every_network(test::DataRoot::tests, 9, 12);
+}
+TEST(FullSharedData, EveryZooAndSndlibNetworkMatchesTheBruteForceRules) {
+  LIGHTCONE_SKIP_WITHOUT_SHARED_DATA("topology-zoo/index.csv");
+  expect_brute_force_rules_on_every_network(test::DataRoot::shared, 10, 5);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "network/network.hpp"
 #include "network/segment_index.hpp"
 #include "placement/coverage.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone {
 namespace {
@@ -42,7 +43,7 @@ Fixture andorra(std::mt19937_64& rng) {
   f.model.site_delay = Microseconds{3.0};
   f.model.access_fixed = Microseconds{2.0};
   f.model.max_access = Metres{1500.0};
-  const std::string path = std::string(LIGHTCONE_SHARED_DATA) + "/osm-andorra/andorra_roads.gpkg";
+  const std::string path = test::test_data("osm-andorra/andorra_roads.gpkg");
   const LineLayer roads = read_lines(LayerSpec{path, "roads"}, ReadOptions{}, LineFields{});
   BuildReport report;
   f.net = build_network(roads.lines, f.model, BuildOptions{}, &report);

@@ -1,6 +1,6 @@
 // Published numbers: Internet2 OS3E (34 nodes, 42 links) with facilities on nodes and
 // demand at nodes, latency along links (B. Heller, R. Sherwood, N. McKeown, "The
-// Controller Placement Problem", HotSDN 2012; shared data os3e-heller2012).
+// Controller Placement Problem", HotSDN 2012; tests/data/os3e-heller2012).
 //
 // Coverage is built with coverage_from_triples from all-pairs shortest-path latencies of
 // lightcone's Search on the network built from os3e.gpkg `links` (default model: WGS 84
@@ -26,13 +26,12 @@
 #include "latency/search.hpp"
 #include "network/network.hpp"
 #include "placement/placement.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone {
 namespace {
 
 constexpr double kKmPerMile = 1.609344;
-
-std::string shared(const std::string& rel) { return std::string(LIGHTCONE_SHARED_DATA) + "/" + rel; }
 
 struct HellerRow {
   double avg_mi = 0.0, worst_mi = 0.0;
@@ -40,7 +39,7 @@ struct HellerRow {
 
 // k → row of heller2012_optimal_latency_by_k.csv (quoted fields may hold commas).
 std::vector<HellerRow> heller_rows() {
-  std::ifstream in(shared("os3e-heller2012/heller2012_optimal_latency_by_k.csv"));
+  std::ifstream in(test::test_data("os3e-heller2012/heller2012_optimal_latency_by_k.csv"));
   EXPECT_TRUE(in.good());
   std::vector<HellerRow> rows(13);
   std::string line;
@@ -71,7 +70,7 @@ struct Os3e {
 const Os3e& os3e() {
   static const Os3e o = [] {
     Os3e out;
-    const LineLayer links = read_lines(parse_layer_spec(shared("os3e-heller2012/os3e.gpkg:links")), ReadOptions{}, LineFields{});
+    const LineLayer links = read_lines(parse_layer_spec(test::test_data("os3e-heller2012/os3e.gpkg:links")), ReadOptions{}, LineFields{});
     BuildReport report;
     out.net = build_network(links.lines, LatencyModel{}, BuildOptions{}, &report);
     const std::size_t n = out.net.nodes();

@@ -1,6 +1,9 @@
-// The shared real networks used as test material: every Topology Zoo network with at
+// The real backbone networks used as test material: every Topology Zoo network with at
 // least one located link (index.csv `links_with_coords` > 0) and every SNDlib instance,
 // each read with the `network = '<name>'` filter from the GeoPackage's `links` layer.
+// Two roots with the same layout: tests/data (a cut of 18 Zoo networks and 7 SNDlib
+// instances, in the repository: the default) and the full shared data folder (268 and
+// 13; optional extras, see LIGHTCONE_SKIP_WITHOUT_SHARED_DATA).
 #pragma once
 
 #include <string>
@@ -11,12 +14,21 @@
 
 namespace lightcone::test {
 
-struct SharedNetwork {
+enum class DataRoot {
+  tests,   // tests/data: the cut in the repository
+  shared,  // LIGHTCONE_SHARED_DATA: the whole collections
+};
+inline std::string data_path(DataRoot root, const std::string& rel) {
+  return root == DataRoot::tests ? test_data(rel) : shared_data(rel);
+}
+
+struct RealNetwork {
   std::string collection;  // "topology-zoo" or "sndlib"
   std::string name;
   CsvRow index;            // the network's row of the collection's index.csv
+  DataRoot root = DataRoot::tests;
   std::string links_spec() const {
-    return shared_data(collection == "sndlib" ? "sndlib/sndlib.gpkg:links" : "topology-zoo/topology_zoo.gpkg:links");
+    return data_path(root, collection == "sndlib" ? "sndlib/sndlib.gpkg:links" : "topology-zoo/topology_zoo.gpkg:links");
   }
   LineLayer read(const LineFields& fields = {}) const {
     ReadOptions options;
@@ -25,11 +37,12 @@ struct SharedNetwork {
   }
 };
 
-inline std::vector<SharedNetwork> shared_networks_with_coordinates() {
-  std::vector<SharedNetwork> out;
-  for (CsvRow& row : read_csv(shared_data("topology-zoo/index.csv")))
-    if (std::stoi(row.at("links_with_coords")) > 0) out.push_back({"topology-zoo", row.at("network"), row});
-  for (CsvRow& row : read_csv(shared_data("sndlib/index.csv"))) out.push_back({"sndlib", row.at("network"), row});
+inline std::vector<RealNetwork> networks_with_coordinates(DataRoot root) {
+  std::vector<RealNetwork> out;
+  for (CsvRow& row : read_csv(data_path(root, "topology-zoo/index.csv")))
+    if (std::stoi(row.at("links_with_coords")) > 0) out.push_back({"topology-zoo", row.at("network"), row, root});
+  for (CsvRow& row : read_csv(data_path(root, "sndlib/index.csv")))
+    out.push_back({"sndlib", row.at("network"), row, root});
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Independent oracles for network and search tests: a plain Dijkstra on an adjacency
 // list, a union-find, PROJ geodesic lengths called directly (not through lightcone),
-// a small CSV reader for the shared data's index files and helpers that place points
-// at metre offsets for hand-drawn fixtures.
+// a small CSV reader for the data's index files and helpers that place points at metre
+// offsets for hand-drawn fixtures (and, from support/test_data.hpp, the data's paths).
 // Units: metres, degrees (WGS 84 lon/lat), microseconds. Nothing here uses lightcone's
 // algorithms; it only reads lightcone's plain data (Network columns, LineInput).
 #pragma once
@@ -25,10 +25,10 @@
 
 #include "core/ids.hpp"
 #include "network/network.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone::test {
 
-inline std::string shared_data(const std::string& rel) { return std::string(LIGHTCONE_SHARED_DATA) + "/" + rel; }
 
 // ---- Geodesics (PROJ directly, WGS 84) -------------------------------------------------
 inline const geod_geodesic& wgs84_geod() {
@@ -171,7 +171,7 @@ inline bool close(double a, double b, double rel = 1e-9) {
   return std::abs(a - b) <= rel * std::max({std::abs(a), std::abs(b), 1.0});
 }
 
-// ---- CSV (RFC 4180 quoting, enough for the shared data's index files) -------------------
+// ---- CSV (RFC 4180 quoting, enough for the data's index files) ---------------------------
 using CsvRow = std::map<std::string, std::string>;
 inline std::vector<std::string> split_csv_line(const std::string& line) {
   std::vector<std::string> out(1);

@@ -17,6 +17,7 @@
 #include "io/source.hpp"
 #include "network/network.hpp"
 #include "support/point_oracle.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone::point_test {
 
@@ -87,7 +88,7 @@ inline PointMap parse_point_map(std::string_view art, double cell_m, double lon0
 // OSM Andorra roads (layer roads) read once per process.
 inline const LineInput& andorra_lines() {
   static const LineInput lines = [] {
-    const std::string path = std::string(LIGHTCONE_SHARED_DATA) + "/osm-andorra/andorra_roads.gpkg";
+    const std::string path = test::test_data("osm-andorra/andorra_roads.gpkg");
     return read_lines(LayerSpec{path, "roads"}, ReadOptions{}, LineFields{}).lines;
   }();
   return lines;

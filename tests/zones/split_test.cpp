@@ -19,6 +19,7 @@
 #include "network/geodesic.hpp"
 #include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone {
 namespace {
@@ -199,7 +200,7 @@ void check_nearest_site(const Fixture& f, const LatencyModel& model, double budg
 TEST(SplitZones, NearestSiteOnAndorra) {
   LatencyModel model;
   model.max_access = Metres{3000};
-  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/osm-andorra/andorra_roads.gpkg"),
+  const auto layer = read_lines(parse_layer_spec(test::test_data("osm-andorra/andorra_roads.gpkg")),
                                 ReadOptions{}, LineFields{});
   Fixture f = with_sites(build_network(layer.lines, model, {}, nullptr),
                          {{1.5218, 42.5063}, {1.5970, 42.5430}, {1.4680, 42.5650}}, model, {0.0, 5.0, 0.0});

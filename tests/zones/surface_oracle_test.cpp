@@ -17,6 +17,7 @@
 #include "network/geodesic.hpp"
 #include "network/projection.hpp"
 #include "zones/surface.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone {
 namespace {
@@ -131,7 +132,7 @@ TEST(SurfaceOracle, StarWithDelaysOneWayAndCheapAccess) {
 TEST(SurfaceOracle, AndorraRoadsDense) {
   LatencyModel model;
   model.max_access = Metres{3000};
-  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/osm-andorra/andorra_roads.gpkg"),
+  const auto layer = read_lines(parse_layer_spec(test::test_data("osm-andorra/andorra_roads.gpkg")),
                                 ReadOptions{}, LineFields{});
   const Prepared s = with_sites(build_network(layer.lines, model, {}, nullptr),
                                 {{1.5218, 42.5063}, {1.5970, 42.5430}, {1.4680, 42.5650}}, model);
@@ -156,7 +157,7 @@ TEST(SurfaceOracle, ShandongSample) {
 TEST(SurfaceOracle, SameBytesForAnyThreadCount) {
   LatencyModel model;
   model.max_access = Metres{4000};
-  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/osm-andorra/andorra_roads.gpkg"),
+  const auto layer = read_lines(parse_layer_spec(test::test_data("osm-andorra/andorra_roads.gpkg")),
                                 ReadOptions{}, LineFields{});
   const Prepared s = with_sites(build_network(layer.lines, model, {}, nullptr), {{1.5218, 42.5063}}, model);
   const SegmentIndex index(s.net);

@@ -16,6 +16,7 @@
 #include "network/geodesic.hpp"
 #include "geom/polygon_ops.hpp"
 #include "zones/zones.hpp"
+#include "support/test_data.hpp"
 
 namespace lightcone {
 namespace {
@@ -148,7 +149,7 @@ TEST(Zones, AddingFibreOnlyGrowsTheZone) {
 TEST(Zones, PropertyOnAndorra) {
   LatencyModel model;
   model.max_access = Metres{3000};
-  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/osm-andorra/andorra_roads.gpkg"),
+  const auto layer = read_lines(parse_layer_spec(test::test_data("osm-andorra/andorra_roads.gpkg")),
                                 ReadOptions{}, LineFields{});
   Network net = build_network(layer.lines, model, {}, nullptr);
   Fixture f = with_sites(std::move(net), {{1.5218, 42.5063}, {1.5970, 42.5430}, {1.4680, 42.5650}}, model);
@@ -161,7 +162,7 @@ TEST(Zones, PropertyWithNodeDelaysAndFixedAccess) {
   model.node_delay = Microseconds{3};
   model.access_fixed = Microseconds{5};
   model.access_detour = 1.2;
-  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/osm-andorra/andorra_roads.gpkg"),
+  const auto layer = read_lines(parse_layer_spec(test::test_data("osm-andorra/andorra_roads.gpkg")),
                                 ReadOptions{}, LineFields{});
   Network net = build_network(layer.lines, model, {}, nullptr);
   Fixture f = with_sites(std::move(net), {{1.5218, 42.5063}}, model);
@@ -172,7 +173,7 @@ TEST(Zones, PropertyOnATopologyZooBackbone) {
   LatencyModel model;
   ReadOptions ro;
   ro.where = "network = 'Geant2012'";
-  const auto layer = read_lines(parse_layer_spec(std::string(LIGHTCONE_SHARED_DATA) + "/topology-zoo/topology_zoo.gpkg:links"),
+  const auto layer = read_lines(parse_layer_spec(test::test_data("topology-zoo/topology_zoo.gpkg:links")),
                                 ro, LineFields{});
   Network net = build_network(layer.lines, model, {}, nullptr);
   ASSERT_GT(net.edges(), 20u);
