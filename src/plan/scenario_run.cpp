@@ -248,32 +248,15 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   job.surface_extent = s.surface.extent;
   job.threads = options.threads;
   job.site_status = site_status;
-  // The zones job searches from the prepared network's sources: only the open sites.
-  std::vector<Source> all_sources = R.prepared.sources;
-  std::vector<std::uint32_t> all_source_site = R.prepared.source_site;
-  std::vector<Source> open_sources;
-  std::vector<std::uint32_t> open_source_site;
-  for (std::size_t i = 0; i < all_sources.size(); ++i)
-    if (site_open[all_source_site[i]]) {
-      open_sources.push_back(all_sources[i]);
-      open_source_site.push_back(all_source_site[i]);
-    }
-  if (open_sources.empty()) {
+  job.site_open = site_open;
+  bool any_open = false;
+  for (std::size_t i = 0; i < R.prepared.sources.size(); ++i) any_open = any_open || site_open[R.prepared.source_site[i]];
+  if (!any_open) {
     throw InputError(scenario_where(s, s.placement ? s.placement->line : SL.line) +
                      "no open site lies on the network: the placement found no plan and no existing or required site "
                      "is attached. Check the sites' status and the placement's budget.");
   }
-  R.prepared.sources = open_sources;
-  R.prepared.source_site = open_source_site;
-  try {
-    R.zones = run_zones_job(R.prepared, R.lines.info, R.sites, R.demand ? &*R.demand : nullptr, job);
-  } catch (...) {
-    R.prepared.sources = std::move(all_sources);
-    R.prepared.source_site = std::move(all_source_site);
-    throw;
-  }
-  R.prepared.sources = std::move(all_sources);
-  R.prepared.source_site = std::move(all_source_site);
+  R.zones = run_zones_job(R.prepared, R.lines.info, R.sites, R.demand ? &*R.demand : nullptr, job);
 
   // Site and demand fields the placement targets read: open, weight served, load and
   // capacity per site (the placement's assignment, or each demand's nearest open site
@@ -293,7 +276,7 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
       for (std::size_t d = 0; d < R.demand->pos.size(); ++d) {
         const std::uint32_t src = R.zones.demand[d].source;
         if (src == kNone) continue;
-        const std::uint32_t site = open_source_site[src];
+        const std::uint32_t site = R.zones.source_site[src];
         weight[site] += R.demand->weight[d];
         load[site] += s.demand->load_field.empty() || std::isnan(R.demand->load[d]) ? 1.0 : R.demand->load[d];
       }

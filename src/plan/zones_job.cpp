@@ -15,8 +15,16 @@ namespace lightcone {
 ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network, const PointLayer& site_layer,
                              const PointLayer* demand, const ZonesJobOptions& options) {
   assert(!options.budgets.empty());
-  assert(!P.sources.empty());
   ZonesJobResult R;
+  // The sites the zones see, as search sources: the open ones.
+  std::vector<Source> sources;
+  std::vector<std::uint32_t>& source_site = R.source_site;
+  for (std::size_t i = 0; i < P.sources.size(); ++i)
+    if (options.site_open.empty() || options.site_open[P.source_site[i]]) {
+      sources.push_back(P.sources[i]);
+      source_site.push_back(P.source_site[i]);
+    }
+  assert(!sources.empty());
   const LatencyModel& model = P.model;
   const double k = model.metric_factor();
   std::vector<Microseconds> budgets = options.budgets;
@@ -29,7 +37,7 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
   zone_options.access_from = mode;
   // Unbounded, so that demand beyond every budget gets its excess and demand in
   // components without sites is told apart (one search; cheap next to the zones).
-  R.nodes = nearest_source_latency(*P.graph, P.sources);
+  R.nodes = nearest_source_latency(*P.graph, sources);
   const NodeLatencies& nodes = R.nodes;
   const AccessCost access(model);
 
@@ -73,7 +81,7 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     for (const PointLatency& q : ps) in += q.latency_us <= b1;
     return static_cast<double>(in) / static_cast<double>(ps.size());
   };
-  auto site_id_of = [&](std::uint32_t src) { return site_layer.id[P.source_site[src]]; };
+  auto site_id_of = [&](std::uint32_t src) { return site_layer.id[source_site[src]]; };
 
   nlohmann::ordered_json& summary = R.summary;
   summary["command"] = options.command;
@@ -84,8 +92,8 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
                         {"nodes", P.net.nodes()},         {"edges", P.net.edges()},
                         {"components", P.report.components.size()}};
   summary["sites"] = {{"read", site_layer.pos.size()},
-                      {"attached", P.sources.size()},
-                      {"off_network", site_layer.pos.size() - P.sources.size()}};
+                      {"attached", sources.size()},
+                      {"off_network", site_layer.pos.size() - sources.size()}};
 
   FeatureTable zones;
   zones.name = kZonesLayer;
@@ -138,7 +146,7 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     SplitOptions so = options.split_options;
     so.threads = options.threads;
     for (const Microseconds& b : budgets)
-      split.push_back(split_zone_by_site(P.net, *P.index, model, nodes.us, nodes.source, P.sources.size(),
+      split.push_back(split_zone_by_site(P.net, *P.index, model, nodes.us, nodes.source, sources.size(),
                                          b.value / k, zone_options, so));
     // Areas of the full parts (as zones: within the budget, rings or not).
     for (const auto& parts : split) {
@@ -242,7 +250,7 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     // Demand weight per (budget, nearest source), from the point latencies.
     for (std::size_t i = budgets.size(); i-- > 0;) {
       const double b1 = budgets[i].value / k;
-      std::vector<double> weight(P.sources.size(), 0.0);
+      std::vector<double> weight(sources.size(), 0.0);
       if (demand)
         for (std::size_t d = 0; d < dl.size(); ++d) {
           const auto ps = samples_of(d);

@@ -75,10 +75,14 @@ struct ZonesJobOptions {
   // Per site (same order as the sites layer): the `status` written to the sites layer.
   // Empty: every site is "existing".
   std::vector<std::string> site_status;
+  // Per site: 1 when the zones, demand and surface see it (the open sites of a plan).
+  // Empty: every site attached to the network. REQUIRES: some open site is attached.
+  std::vector<char> site_open;
 };
 
 struct ZonesJobResult {
   std::vector<Microseconds> budgets;      // sorted ascending, unique
+  std::vector<std::uint32_t> source_site; // search source index → site index (open sites only)
   NodeLatencies nodes;                    // unbounded, one-way
   std::vector<PointLatency> demand;       // per demand point (the worst sample point), one-way
   // zones (largest budget first), network, sites, and with demand: demand, uncovered.
