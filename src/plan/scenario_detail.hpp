@@ -1,0 +1,32 @@
+// Internal to plan/: helpers shared by the scenario run's steps (reading layers with
+// messages that point at the scenario, the summary). Not for other modules.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "plan/scenario_run.hpp"
+
+namespace lightcone::plan_detail {
+
+using Json = nlohmann::ordered_json;
+
+std::string join(const std::vector<std::string>& v);
+// "path:layer" as the scenario wrote it.
+std::string layer_text(const ScenarioLayer& L);
+// "3 feature(s) skipped (fid=1: reason; ...)".
+std::string skipped_text(const LayerInfo& info);
+Json layer_json(const ScenarioLayer& L);
+
+// Checks every layer of the scenario, then reads network, sites (with the fields
+// placement needs) and demand into `R`, and the boundaries. Messages point at the
+// scenario's lines. Returns the sites' status field in force (may be empty).
+std::string read_scenario_layers(const Scenario& s, ScenarioRun& R);
+
+// The scenario run's summary.json from its parts. `survival_budgets` are the target
+// budgets analysed for fibre cuts, `cuts_text` how cuts were made.
+Json scenario_summary(const Scenario& s, const ScenarioRun& R, const std::vector<Microseconds>& survival_budgets,
+                      const std::string& cuts_text);
+
+}  // namespace lightcone::plan_detail
