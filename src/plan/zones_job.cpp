@@ -11,51 +11,117 @@
 #include "report/run_info.hpp"
 
 namespace lightcone {
+namespace {
 
-ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network, const PointLayer& site_layer,
-                             const PointLayer* demand, const ZonesJobOptions& options) {
-  assert(!options.budgets.empty());
-  ZonesJobResult R;
-  // The sites the zones see, as search sources: the open ones.
-  std::vector<Source> sources;
-  std::vector<std::uint32_t>& source_site = R.source_site;
-  for (std::size_t i = 0; i < P.sources.size(); ++i)
-    if (options.site_open.empty() || options.site_open[P.source_site[i]]) {
-      sources.push_back(P.sources[i]);
-      source_site.push_back(P.source_site[i]);
+// One run of the zones job: the inputs, the searches' results and the tables as they
+// are made, step by step (run() below lists the steps).
+class ZonesJob {
+ public:
+  ZonesJob(const PreparedNetwork& prepared, const LayerInfo& network_info, const PointLayer& sites_read,
+           const PointLayer* demand_read, const ZonesJobOptions& job_options)
+      : P(prepared), network(network_info), site_layer(sites_read), demand(demand_read), options(job_options), model(P.model),
+        k(model.metric_factor()), mode(model.access_from), access(model) {}
+
+  ZonesJobResult run() {
+    select_sources();
+    search();
+    evaluate_demand();
+    summary_head();
+    zones_table();
+    split_zones();
+    rings_and_simplify();
+    network_table();
+    sites_table();
+    R.tables.push_back(std::move(zones));
+    if (options.split) split_table();
+    R.tables.push_back(std::move(edges));
+    R.tables.push_back(std::move(sites));
+    if (demand) {
+      demand_table();
+      uncovered_table();
     }
-  assert(!sources.empty());
-  const LatencyModel& model = P.model;
-  const double k = model.metric_factor();
-  std::vector<Microseconds> budgets = options.budgets;
-  std::sort(budgets.begin(), budgets.end());
-  budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
-  R.budgets = budgets;
-  const double largest_one_way = budgets.back().value / k;
-  const AccessFrom mode = model.access_from;
-  ZoneOptions zone_options = options.zone;
-  zone_options.access_from = mode;
+    if (options.surface) surface();
+    return std::move(R);
+  }
+
+ private:
+  const PreparedNetwork& P;
+  const LayerInfo& network;
+  const PointLayer& site_layer;
+  const PointLayer* demand;
+  const ZonesJobOptions& options;
+  const LatencyModel& model;
+  const double k;
+  const AccessFrom mode;
+  const AccessCost access;
+  ZonesJobResult R;
+  std::vector<Source> sources;
+  std::vector<Microseconds> budgets;
+  double largest_one_way = 0.0;
+  ZoneOptions zone_options;
+  const ZonesJobOptions::DemandSamples* samples = nullptr;
+  std::vector<PointLatency> sl;  // sample points' latencies (polygon demand)
+  double weight_total = 0.0;
+  std::vector<MultiPolygon> full;  // zones, smallest budget first
+  LonLatBox largest_box;
+  std::vector<std::vector<MultiPolygon>> split;  // [budget][source]
+  std::vector<std::vector<double>> split_area_km2;
+  FeatureTable zones, edges, sites, dt;
+  // The zones layer's columns, smallest budget first until rings_and_simplify().
+  std::vector<double> z_budget, z_area, z_weight, z_share;
+  std::vector<std::string> z_name, z_metric;
+  std::vector<std::int64_t> z_sites;
+
+  nlohmann::ordered_json& summary = R.summary;
+
+  // Sample points of feature d (the point itself without samples).
+  std::span<const PointLatency> samples_of(std::size_t d) const {
+    if (!samples) return {&R.demand[d], 1};
+    return {sl.data() + samples->first[d], sl.data() + samples->first[d + 1]};
+  }
+  // Share of feature d within one-way budget b1 (0 or 1 without samples).
+  double share_within(std::size_t d, double b1) const {
+    const auto ps = samples_of(d);
+    std::size_t in = 0;
+    for (const PointLatency& q : ps) in += q.latency_us <= b1;
+    return static_cast<double>(in) / static_cast<double>(ps.size());
+  }
+  const std::string& site_id_of(std::uint32_t src) const { return site_layer.id[R.source_site[src]]; }
+
+  // The sites the zones see, as search sources: the open ones.
+  void select_sources() {
+    assert(!options.budgets.empty());
+    for (std::size_t i = 0; i < P.sources.size(); ++i)
+      if (options.site_open.empty() || options.site_open[P.source_site[i]]) {
+        sources.push_back(P.sources[i]);
+        R.source_site.push_back(P.source_site[i]);
+      }
+    assert(!sources.empty());
+    budgets = options.budgets;
+    std::sort(budgets.begin(), budgets.end());
+    budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
+    R.budgets = budgets;
+    largest_one_way = budgets.back().value / k;
+    zone_options = options.zone;
+    zone_options.access_from = mode;
+  }
+
   // Unbounded, so that demand beyond every budget gets its excess and demand in
   // components without sites is told apart (one search; cheap next to the zones).
-  R.nodes = nearest_source_latency(*P.graph, sources);
-  const NodeLatencies& nodes = R.nodes;
-  const AccessCost access(model);
+  // Then the zones, smallest budget first.
+  void search() {
+    R.nodes = nearest_source_latency(*P.graph, sources);
+    for (const Microseconds& b : budgets)
+      full.push_back(zone_polygon(P.net, R.nodes.us, access, b.value / k, zone_options));
+  }
 
-  // Zones, smallest budget first.
-  std::vector<MultiPolygon> full;
-  for (const Microseconds& b : budgets) full.push_back(zone_polygon(P.net, nodes.us, access, b.value / k, zone_options));
-
-  // Demand evaluation.
-  std::vector<PointLatency>& dl = R.demand;
-  double weight_total = 0.0;
-  // Sample points (one per feature unless polygons are sampled) and their latencies.
-  const ZonesJobOptions::DemandSamples* samples = demand && options.demand_samples ? &*options.demand_samples : nullptr;
-  std::vector<PointLatency> sl;
-  auto samples_of = [&](std::size_t d) -> std::span<const PointLatency> {
-    if (!samples) return {&dl[d], 1};
-    return {sl.data() + samples->first[d], sl.data() + samples->first[d + 1]};
-  };
-  if (demand) {
+  // Demand evaluation: sample points (one per feature unless polygons are sampled) and
+  // their latencies; per feature the worst sample point.
+  void evaluate_demand() {
+    if (!demand) return;
+    const NodeLatencies& nodes = R.nodes;
+    std::vector<PointLatency>& dl = R.demand;
+    samples = options.demand_samples ? &*options.demand_samples : nullptr;
     if (samples) {
       assert(samples->first.size() == demand->pos.size() + 1);
       sl = evaluate_points(P.net, *P.index, model, mode, samples->pos, nodes.us, nodes.source, options.threads);
@@ -74,16 +140,8 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     }
     for (double w : demand->weight) weight_total += w;
   }
-  // Share of feature d within one-way budget b1 (0 or 1 without samples).
-  auto share_within = [&](std::size_t d, double b1) {
-    const auto ps = samples_of(d);
-    std::size_t in = 0;
-    for (const PointLatency& q : ps) in += q.latency_us <= b1;
-    return static_cast<double>(in) / static_cast<double>(ps.size());
-  };
-  auto site_id_of = [&](std::uint32_t src) { return site_layer.id[source_site[src]]; };
 
-  nlohmann::ordered_json& summary = R.summary;
+  void summary_head() {
   summary["command"] = options.command;
   summary["model"] = model_to_json(model);
   summary["network"] = {{"path", network.path},          {"layer", network.layer},
@@ -95,12 +153,13 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
                       {"attached", sources.size()},
                       {"off_network", site_layer.pos.size() - sources.size()}};
 
-  FeatureTable zones;
+  }
+
+  void zones_table() {
+    const NodeLatencies& nodes = R.nodes;
+    const std::vector<PointLatency>& dl = R.demand;
   zones.name = kZonesLayer;
   zones.geometry = FeatureTable::Geometry::polygon;
-  std::vector<double> z_budget, z_area, z_weight, z_share;
-  std::vector<std::string> z_name, z_metric;
-  std::vector<std::int64_t> z_sites;
   summary["budgets"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < budgets.size(); ++i) {
     const double b1 = budgets[i].value / k;
@@ -136,12 +195,12 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     }
     summary["budgets"].push_back(bj);
   }
-  // The surface extent is the largest full zone's box: take it before rings are cut.
-  LonLatBox largest_box;
   for (const LonLat& p : full.back().coords) largest_box.add(p);
+  }
+
   // Per-site split of every full zone ([budget][source]), cut into rings like the zones.
-  std::vector<std::vector<MultiPolygon>> split;
-  std::vector<std::vector<double>> split_area_km2;
+  void split_zones() {
+    const NodeLatencies& nodes = R.nodes;
   if (options.split) {
     SplitOptions so = options.split_options;
     so.threads = options.threads;
@@ -158,6 +217,9 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
         for (MultiPolygon& part : split[i])
           if (!part.empty()) part = difference(part, full[i - 1]);
   }
+  }
+
+  void rings_and_simplify() {
   // Rings: each budget minus the next smaller one.
   if (options.rings)
     for (std::size_t i = budgets.size(); i-- > 1;) full[i] = difference(full[i], full[i - 1]);
@@ -176,8 +238,11 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
   zones.columns.push_back(Column::reals("weight_share", z_share));
   zones.columns.push_back(Column::integers("sites_involved", z_sites));
 
+  }
+
   // Network edges with latency at both ends.
-  FeatureTable edges;
+  void network_table() {
+    const NodeLatencies& nodes = R.nodes;
   edges.name = kNetworkLayer;
   edges.geometry = FeatureTable::Geometry::line;
   edges.coords = P.net.geom;
@@ -212,8 +277,9 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     edges.columns.push_back(Column::texts("site_id", site, site_null));
   }
 
-  // Sites.
-  FeatureTable sites;
+  }
+
+  void sites_table() {
   sites.name = kSitesLayer;
   sites.geometry = FeatureTable::Geometry::point;
   sites.coords = site_layer.pos;
@@ -239,192 +305,205 @@ ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network,
     sites.columns.push_back(Column::integers("node_id", node, node_null));
   }
 
-  std::vector<FeatureTable>& tables = R.tables;
-  tables.push_back(std::move(zones));
-  if (options.split) {
-    FeatureTable st;
-    st.name = kZonesSplitLayer;
-    st.geometry = FeatureTable::Geometry::polygon;
-    std::vector<double> s_budget, s_area, s_weight, s_share;
-    std::vector<std::string> s_name, s_metric, s_site;
-    // Demand weight per (budget, nearest source), from the point latencies.
-    for (std::size_t i = budgets.size(); i-- > 0;) {
-      const double b1 = budgets[i].value / k;
-      std::vector<double> weight(sources.size(), 0.0);
-      if (demand)
-        for (std::size_t d = 0; d < dl.size(); ++d) {
-          const auto ps = samples_of(d);
-          for (const PointLatency& q : ps)
-            if (q.latency_us <= b1 && q.source < weight.size())
-              weight[q.source] += demand->weight[d] / static_cast<double>(ps.size());
-        }
-      for (std::uint32_t src = 0; src < split[i].size(); ++src) {
-        // Sites owning nothing within the budget have no feature; with rings, a site whose
-        // part lies inside the smaller zone keeps its feature (empty geometry) and values.
-        if (split_area_km2[i][src] == 0.0 && split[i][src].empty()) continue;
-        s_budget.push_back(budgets[i].value);
-        s_name.push_back(format_duration(budgets[i]));
-        s_metric.emplace_back(to_string(model.metric));
-        s_site.push_back(site_id_of(src));
-        s_area.push_back(split_area_km2[i][src]);
-        s_weight.push_back(demand ? weight[src] : std::nan(""));
-        s_share.push_back(demand && weight_total > 0 ? weight[src] / weight_total : std::nan(""));
-        st.polygons.push_back(std::move(split[i][src]));
-      }
-    }
-    st.columns.push_back(Column::reals("budget_us", s_budget));
-    st.columns.push_back(Column::texts("budget", s_name));
-    st.columns.push_back(Column::texts("metric", s_metric));
-    st.columns.push_back(Column::texts("site_id", s_site));
-    st.columns.push_back(Column::reals("area_km2", s_area));
-    st.columns.push_back(Column::reals("weight_covered", s_weight));
-    st.columns.push_back(Column::reals("weight_share", s_share));
-    summary["split"] = {{"layer", kZonesSplitLayer},
-                        {"method", "network pieces to the site reaching them first; where site zones overlap, "
-                                   "grid cells to the nearest site of their centre"},
-                        {"cell_m", options.split_options.cell_m},
-                        {"boundary_tolerance_m", options.split_options.cell_m * std::numbers::sqrt2},
-                        {"parts", st.polygons.size()}};
-    tables.push_back(std::move(st));
   }
-  tables.push_back(std::move(edges));
-  tables.push_back(std::move(sites));
 
-  if (demand) {
-    const std::size_t n = dl.size();
-    FeatureTable dt;
-    dt.name = kDemandLayer;
-    dt.geometry = FeatureTable::Geometry::point;
-    dt.coords = demand->pos;
-    dt.fid = demand->fid;
-    std::vector<double> lat(n), acc(n), worst(n);
-    std::vector<std::int64_t> count(n);
-    std::vector<std::string> site(n);
-    std::vector<bool> site_null(n, true);
-    std::vector<std::uint32_t> votes;
-    for (std::size_t i = 0; i < n; ++i) {
-      // Mean over the reachable sample points (the point itself without samples).
-      const auto ps = samples_of(i);
-      double sum = 0.0, sum_access = 0.0;
-      std::size_t reached = 0;
-      votes.clear();
-      for (const PointLatency& q : ps) {
-        if (q.latency_us == kUnreached) continue;
-        sum += q.latency_us;
-        sum_access += q.access_us;
-        ++reached;
-        votes.push_back(q.source);
+  void split_table() {
+    const std::vector<PointLatency>& dl = R.demand;
+    std::vector<FeatureTable>& tables = R.tables;
+  FeatureTable st;
+  st.name = kZonesSplitLayer;
+  st.geometry = FeatureTable::Geometry::polygon;
+  std::vector<double> s_budget, s_area, s_weight, s_share;
+  std::vector<std::string> s_name, s_metric, s_site;
+  // Demand weight per (budget, nearest source), from the point latencies.
+  for (std::size_t i = budgets.size(); i-- > 0;) {
+    const double b1 = budgets[i].value / k;
+    std::vector<double> weight(sources.size(), 0.0);
+    if (demand)
+      for (std::size_t d = 0; d < dl.size(); ++d) {
+        const auto ps = samples_of(d);
+        for (const PointLatency& q : ps)
+          if (q.latency_us <= b1 && q.source < weight.size())
+            weight[q.source] += demand->weight[d] / static_cast<double>(ps.size());
       }
-      count[i] = static_cast<std::int64_t>(ps.size());
-      const bool ok = reached > 0;
-      lat[i] = ok ? (reached == 1 ? sum : sum / static_cast<double>(reached)) * k : std::nan("");
-      acc[i] = ok ? (reached == 1 ? sum_access : sum_access / static_cast<double>(reached)) * k : std::nan("");
-      worst[i] = dl[i].latency_us == kUnreached ? std::nan("") : dl[i].latency_us * k;
-      if (ok) {
-        // The nearest site of most reachable sample points (ties: the lowest source index).
-        std::sort(votes.begin(), votes.end());
-        std::uint32_t best = votes.front();
-        std::size_t best_n = 0;
-        for (std::size_t a = 0, b = 0; a < votes.size(); a = b) {
-          while (b < votes.size() && votes[b] == votes[a]) ++b;
-          if (b - a > best_n) {
-            best = votes[a];
-            best_n = b - a;
-          }
+    for (std::uint32_t src = 0; src < split[i].size(); ++src) {
+      // Sites owning nothing within the budget have no feature; with rings, a site whose
+      // part lies inside the smaller zone keeps its feature (empty geometry) and values.
+      if (split_area_km2[i][src] == 0.0 && split[i][src].empty()) continue;
+      s_budget.push_back(budgets[i].value);
+      s_name.push_back(format_duration(budgets[i]));
+      s_metric.emplace_back(to_string(model.metric));
+      s_site.push_back(site_id_of(src));
+      s_area.push_back(split_area_km2[i][src]);
+      s_weight.push_back(demand ? weight[src] : std::nan(""));
+      s_share.push_back(demand && weight_total > 0 ? weight[src] / weight_total : std::nan(""));
+      st.polygons.push_back(std::move(split[i][src]));
+    }
+  }
+  st.columns.push_back(Column::reals("budget_us", s_budget));
+  st.columns.push_back(Column::texts("budget", s_name));
+  st.columns.push_back(Column::texts("metric", s_metric));
+  st.columns.push_back(Column::texts("site_id", s_site));
+  st.columns.push_back(Column::reals("area_km2", s_area));
+  st.columns.push_back(Column::reals("weight_covered", s_weight));
+  st.columns.push_back(Column::reals("weight_share", s_share));
+  summary["split"] = {{"layer", kZonesSplitLayer},
+                      {"method", "network pieces to the site reaching them first; where site zones overlap, "
+                                 "grid cells to the nearest site of their centre"},
+                      {"cell_m", options.split_options.cell_m},
+                      {"boundary_tolerance_m", options.split_options.cell_m * std::numbers::sqrt2},
+                      {"parts", st.polygons.size()}};
+  tables.push_back(std::move(st));
+  }
+
+  void demand_table() {
+    const std::vector<PointLatency>& dl = R.demand;
+  const std::size_t n = dl.size();
+  dt.name = kDemandLayer;
+  dt.geometry = FeatureTable::Geometry::point;
+  dt.coords = demand->pos;
+  dt.fid = demand->fid;
+  std::vector<double> lat(n), acc(n), worst(n);
+  std::vector<std::int64_t> count(n);
+  std::vector<std::string> site(n);
+  std::vector<bool> site_null(n, true);
+  std::vector<std::uint32_t> votes;
+  for (std::size_t i = 0; i < n; ++i) {
+    // Mean over the reachable sample points (the point itself without samples).
+    const auto ps = samples_of(i);
+    double sum = 0.0, sum_access = 0.0;
+    std::size_t reached = 0;
+    votes.clear();
+    for (const PointLatency& q : ps) {
+      if (q.latency_us == kUnreached) continue;
+      sum += q.latency_us;
+      sum_access += q.access_us;
+      ++reached;
+      votes.push_back(q.source);
+    }
+    count[i] = static_cast<std::int64_t>(ps.size());
+    const bool ok = reached > 0;
+    lat[i] = ok ? (reached == 1 ? sum : sum / static_cast<double>(reached)) * k : std::nan("");
+    acc[i] = ok ? (reached == 1 ? sum_access : sum_access / static_cast<double>(reached)) * k : std::nan("");
+    worst[i] = dl[i].latency_us == kUnreached ? std::nan("") : dl[i].latency_us * k;
+    if (ok) {
+      // The nearest site of most reachable sample points (ties: the lowest source index).
+      std::sort(votes.begin(), votes.end());
+      std::uint32_t best = votes.front();
+      std::size_t best_n = 0;
+      for (std::size_t a = 0, b = 0; a < votes.size(); a = b) {
+        while (b < votes.size() && votes[b] == votes[a]) ++b;
+        if (b - a > best_n) {
+          best = votes[a];
+          best_n = b - a;
         }
-        site[i] = site_id_of(best);
-        site_null[i] = false;
       }
+      site[i] = site_id_of(best);
+      site_null[i] = false;
     }
-    dt.columns.push_back(Column::integers("source_fid", demand->fid));
-    dt.columns.push_back(Column::reals("weight", demand->weight));
-    dt.columns.push_back(Column::reals("latency_us", lat));
-    dt.columns.push_back(Column::reals("access_us", acc));
-    dt.columns.push_back(Column::texts("site_id", site, site_null));
-    if (samples) {
-      dt.columns.push_back(Column::integers("samples", count));
-      dt.columns.push_back(Column::reals("latency_worst_us", worst));
-    }
-    for (const Microseconds& b : budgets) {
-      std::vector<std::int64_t> cov(n);
-      std::vector<double> margin(n), share(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        share[i] = share_within(i, b.value / k);
-        cov[i] = share[i] == 1.0;
-        margin[i] = std::isnan(worst[i]) ? std::nan("") : b.value - worst[i];
-      }
-      const std::string name = budget_field_name(b);
-      dt.columns.push_back(Column::integers("covered_" + name, cov));
-      if (samples) dt.columns.push_back(Column::reals("covered_share_" + name, share));
-      dt.columns.push_back(Column::reals("margin_" + name + "_us", margin));
-    }
-    // Uncovered at the largest budget, with the reason.
-    FeatureTable un;
-    un.name = kUncoveredLayer;
-    un.geometry = FeatureTable::Geometry::point;
-    std::vector<std::int64_t> ufid;
-    std::vector<double> uw, uexcess;
-    std::vector<std::string> ureason, ubudget;
-    std::size_t no_access = 0, beyond = 0, disconnected = 0;
+  }
+  dt.columns.push_back(Column::integers("source_fid", demand->fid));
+  dt.columns.push_back(Column::reals("weight", demand->weight));
+  dt.columns.push_back(Column::reals("latency_us", lat));
+  dt.columns.push_back(Column::reals("access_us", acc));
+  dt.columns.push_back(Column::texts("site_id", site, site_null));
+  if (samples) {
+    dt.columns.push_back(Column::integers("samples", count));
+    dt.columns.push_back(Column::reals("latency_worst_us", worst));
+  }
+  for (const Microseconds& b : budgets) {
+    std::vector<std::int64_t> cov(n);
+    std::vector<double> margin(n), share(n);
     for (std::size_t i = 0; i < n; ++i) {
-      if (dl[i].latency_us <= largest_one_way) continue;  // the worst sample point is covered
-      un.coords.push_back(demand->pos[i]);
-      un.fid.push_back(demand->fid[i]);
-      ufid.push_back(demand->fid[i]);
-      const double share = samples ? share_within(i, largest_one_way) : 0.0;
-      uw.push_back(share == 0.0 ? demand->weight[i] : demand->weight[i] * (1.0 - share));
-      ubudget.push_back(format_duration(budgets.back()));
-      if (!dl[i].within_access) {
-        ureason.emplace_back("no network within max access");
-        uexcess.push_back(std::nan(""));
-        ++no_access;
-      } else if (dl[i].latency_us == kUnreached) {
-        ureason.emplace_back("disconnected from all sites");
-        uexcess.push_back(std::nan(""));
-        ++disconnected;
-      } else {
-        ureason.emplace_back("beyond budget");
-        uexcess.push_back(dl[i].latency_us * k - budgets.back().value);
-        ++beyond;
-      }
+      share[i] = share_within(i, b.value / k);
+      cov[i] = share[i] == 1.0;
+      margin[i] = std::isnan(worst[i]) ? std::nan("") : b.value - worst[i];
     }
-    un.columns.push_back(Column::integers("source_fid", ufid));
-    un.columns.push_back(Column::reals("weight", uw));
-    un.columns.push_back(Column::texts("budget", ubudget));
-    un.columns.push_back(Column::texts("reason", ureason));
-    un.columns.push_back(Column::reals("excess_us", uexcess));
-    summary["demand"] = {{"path", demand->info.path},
-                         {"layer", demand->info.layer},
-                         {"features", n},
-                         {"features_skipped", demand->info.skipped.size()},
-                         {"weight_total", weight_total},
-                         {"uncovered", un.coords.size()},
-                         {"uncovered_no_network_within_access", no_access},
-                         {"uncovered_beyond_budget", beyond},
-                         {"uncovered_disconnected", disconnected}};
-    if (samples) {
-      summary["demand"]["polygon_sample"] = {
-          {"per_feature", samples->per_feature},
-          {"points", samples->pos.size()},
-          {"method", "regular grid in each polygon's local frame, spacing sqrt(area / per_feature); covered share = "
-                     "share of sample points within the budget"}};
+    const std::string name = budget_field_name(b);
+    dt.columns.push_back(Column::integers("covered_" + name, cov));
+    if (samples) dt.columns.push_back(Column::reals("covered_share_" + name, share));
+    dt.columns.push_back(Column::reals("margin_" + name + "_us", margin));
+  }
+  }
+
+  // Uncovered at the largest budget, with the reason.
+  void uncovered_table() {
+    const std::vector<PointLatency>& dl = R.demand;
+    const std::size_t n = dl.size();
+  // Uncovered at the largest budget, with the reason.
+  FeatureTable un;
+  un.name = kUncoveredLayer;
+  un.geometry = FeatureTable::Geometry::point;
+  std::vector<std::int64_t> ufid;
+  std::vector<double> uw, uexcess;
+  std::vector<std::string> ureason, ubudget;
+  std::size_t no_access = 0, beyond = 0, disconnected = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (dl[i].latency_us <= largest_one_way) continue;  // the worst sample point is covered
+    un.coords.push_back(demand->pos[i]);
+    un.fid.push_back(demand->fid[i]);
+    ufid.push_back(demand->fid[i]);
+    const double share = samples ? share_within(i, largest_one_way) : 0.0;
+    uw.push_back(share == 0.0 ? demand->weight[i] : demand->weight[i] * (1.0 - share));
+    ubudget.push_back(format_duration(budgets.back()));
+    if (!dl[i].within_access) {
+      ureason.emplace_back("no network within max access");
+      uexcess.push_back(std::nan(""));
+      ++no_access;
+    } else if (dl[i].latency_us == kUnreached) {
+      ureason.emplace_back("disconnected from all sites");
+      uexcess.push_back(std::nan(""));
+      ++disconnected;
+    } else {
+      ureason.emplace_back("beyond budget");
+      uexcess.push_back(dl[i].latency_us * k - budgets.back().value);
+      ++beyond;
     }
-    tables.push_back(std::move(dt));
-    tables.push_back(std::move(un));
+  }
+  un.columns.push_back(Column::integers("source_fid", ufid));
+  un.columns.push_back(Column::reals("weight", uw));
+  un.columns.push_back(Column::texts("budget", ubudget));
+  un.columns.push_back(Column::texts("reason", ureason));
+  un.columns.push_back(Column::reals("excess_us", uexcess));
+  summary["demand"] = {{"path", demand->info.path},
+                       {"layer", demand->info.layer},
+                       {"features", n},
+                       {"features_skipped", demand->info.skipped.size()},
+                       {"weight_total", weight_total},
+                       {"uncovered", un.coords.size()},
+                       {"uncovered_no_network_within_access", no_access},
+                       {"uncovered_beyond_budget", beyond},
+                       {"uncovered_disconnected", disconnected}};
+  if (samples) {
+    summary["demand"]["polygon_sample"] = {
+        {"per_feature", samples->per_feature},
+        {"points", samples->pos.size()},
+        {"method", "regular grid in each polygon's local frame, spacing sqrt(area / per_feature); covered share = "
+                   "share of sample points within the budget"}};
+  }
+  R.tables.push_back(std::move(dt));
+  R.tables.push_back(std::move(un));
   }
 
   // Latency surface.
-  if (options.surface) {
-    const LonLatBox extent = options.surface_extent ? *options.surface_extent : largest_box;
-    SurfaceOptions sopt = options.surface_options;
-    sopt.threads = options.threads;
-    LatencyGrid grid = latency_surface(P.net, *P.index, model, mode, nodes.us, nodes.source, extent, sopt);
-    grid.metadata = {{"LIGHTCONE_MODEL", model.describe()},
-                     {"LIGHTCONE_METRIC", std::string(to_string(model.metric))},
-                     {"LIGHTCONE_UNITS", "microseconds"}};
-    if (grid.width > 0) R.surface = std::move(grid);
+  void surface() {
+    const NodeLatencies& nodes = R.nodes;
+  const LonLatBox extent = options.surface_extent ? *options.surface_extent : largest_box;
+  SurfaceOptions sopt = options.surface_options;
+  sopt.threads = options.threads;
+  LatencyGrid grid = latency_surface(P.net, *P.index, model, mode, nodes.us, nodes.source, extent, sopt);
+  grid.metadata = {{"LIGHTCONE_MODEL", model.describe()},
+                   {"LIGHTCONE_METRIC", std::string(to_string(model.metric))},
+                   {"LIGHTCONE_UNITS", "microseconds"}};
+  if (grid.width > 0) R.surface = std::move(grid);
   }
-  return R;
+};
+
+}  // namespace
+
+ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network, const PointLayer& site_layer,
+                             const PointLayer* demand, const ZonesJobOptions& options) {
+  return ZonesJob(P, network, site_layer, demand, options).run();
 }
 
 }  // namespace lightcone
