@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <tuple>
+#include <unordered_map>
 
 #include <boost/geometry/geometries/box.hpp>
 #include <boost/geometry/geometries/point.hpp>
@@ -115,10 +116,18 @@ struct SegmentIndex::Impl {
   };
   double cell_deg = 0.05;
   std::vector<std::uint32_t> orig;  // per stored piece
+  // Stored pieces by the cell of their box centre: (cx, cy) → range of ids. Stored
+  // pieces are short (≤ 2 km), so buckets are cheaper than tree nodes, and streaming
+  // them cell by cell gives query order without sorting.
+  std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> cells;
+  double half_lon = 0.0, half_lat = 0.0;  // largest half-extent of a stored piece's box, degrees
   std::vector<LongSegment> segments;
   std::vector<Chunk> chunks;
-  Tree stored;  // box of each stored piece → piece id
-  Tree spans;   // box of each chunk → chunk index
+  Tree spans;  // box of each chunk of a long segment → chunk index
+
+  static std::uint64_t cell_key(std::int64_t cx, std::int64_t cy) {
+    return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint64_t>(cy & 0xffffffff);
+  }
 
   std::int64_t cell(double deg) const { return static_cast<std::int64_t>(std::floor(deg / cell_deg)); }
   OrderKey key(const LonLatBox& b, std::uint32_t orig_rank, std::uint32_t id) const {
@@ -190,15 +199,23 @@ SegmentIndex::SegmentIndex(const Network& net, double cell_deg) : m_impl(std::ma
   std::sort(keys.begin(), keys.end());
   m_pieces.reserve(stored.size());
   I.orig.reserve(stored.size());
-  std::vector<Entry> entries;
-  entries.reserve(stored.size());
-  for (const OrderKey& k : keys) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const OrderKey& k = keys[i];
     const auto id = static_cast<std::uint32_t>(m_pieces.size());
     m_pieces.push_back(stored[k.id]);
     I.orig.push_back(k.orig);
-    entries.emplace_back(tree_box(piece_box(m_pieces.back().a, m_pieces.back().b)), id);
+    const LonLatBox b = piece_box(m_pieces.back().a, m_pieces.back().b);
+    I.half_lon = std::max(I.half_lon, 0.5 * (b.lon1 - b.lon0));
+    I.half_lat = std::max(I.half_lat, 0.5 * (b.lat1 - b.lat0));
+    if (i == 0 || k.cx != keys[i - 1].cx || k.cy != keys[i - 1].cy)
+      I.cells.emplace(Impl::cell_key(k.cx, k.cy), std::make_pair(id, id + 1));
+    else
+      I.cells[Impl::cell_key(k.cx, k.cy)].second = id + 1;
   }
-  I.stored = Tree(entries.begin(), entries.end());  // packing constructor
+  // A little margin for the rounding of the centres.
+  I.half_lon = I.half_lon * (1 + 1e-9) + 1e-12;
+  I.half_lat = I.half_lat * (1 + 1e-9) + 1e-12;
+  std::vector<Entry> entries;
 
   // Long segments: ids after the stored pieces; one box per chunk.
   auto next_id = static_cast<std::uint32_t>(m_pieces.size());
@@ -207,7 +224,6 @@ SegmentIndex::SegmentIndex(const Network& net, double cell_deg) : m_impl(std::ma
     next_id += s.parts;
   }
   m_long_pieces = next_id - m_pieces.size();
-  entries.clear();
   for (std::uint32_t c = 0; c < I.chunks.size(); ++c) {
     Impl::Chunk& chunk = I.chunks[c];
     const Impl::LongSegment& s = I.segments[chunk.segment];
@@ -238,11 +254,18 @@ void SegmentIndex::collect(LonLat p, double radius_m, std::vector<std::uint32_t>
   const Impl& I = *m_impl;
   out.clear();
   const LonLatBox q = query_box(p, radius_m);
-  const TreeBox qb = tree_box(q);
-  I.stored.query(bgi::intersects(qb),
-                 boost::make_function_output_iterator([&](const Entry& e) { out.push_back(e.second); }));
-  std::sort(out.begin(), out.end());
+  // Stored pieces: each sits in the cell of its box centre, so the cells of the query
+  // box widened by the largest half-extent hold every piece whose box meets it.
+  if (!m_pieces.empty())
+    for (std::int64_t x = I.cell(q.lon0 - I.half_lon); x <= I.cell(q.lon1 + I.half_lon); ++x)
+      for (std::int64_t y = I.cell(q.lat0 - I.half_lat); y <= I.cell(q.lat1 + I.half_lat); ++y) {
+        const auto it = I.cells.find(Impl::cell_key(x, y));
+        if (it == I.cells.end()) continue;
+        for (std::uint32_t id = it->second.first; id < it->second.second; ++id)
+          if (meets(piece_box(m_pieces[id].a, m_pieces[id].b), q)) out.push_back(id);
+      }
   if (I.spans.empty()) return;
+  const TreeBox qb = tree_box(q);
   thread_local std::vector<OrderKey> found;
   found.clear();
   I.spans.query(bgi::intersects(qb), boost::make_function_output_iterator([&](const Entry& e) {
