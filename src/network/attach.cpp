@@ -62,7 +62,6 @@ Attachment attach_point(const SegmentIndex& index, LonLat p, double max_m,
     if (radius >= max_radius || best_plane + best_plane * 5e-3 + 0.5 <= radius) break;
   }
   Attachment best;
-  std::uint32_t best_id = 0;
   const double slack_m = best_plane * 5e-3 + 0.5;
   for (const Candidate& c : candidates) {
     if (c.plane_m > best_plane + slack_m) continue;
@@ -105,8 +104,7 @@ Attachment attach_point(const SegmentIndex& index, LonLat p, double max_m,
     }
     const LonLat at = point(f);
     const double d = geodesic_distance_m(p, at);
-    if (d < best.distance_m || (d == best.distance_m && c.id < best_id)) {
-      best_id = c.id;
+    if (d < best.distance_m) {  // ties: the first in query order
       best.edge = piece.edge;
       best.along_m = piece.along_m + f * piece.length_m;
       best.at = at;

@@ -32,7 +32,7 @@ inline double along_edge(const Piece& piece, const PieceView& v, double x) {
   return piece.along_m + (v.length > 0 ? x / v.length : 0.0) * piece.length_m;
 }
 
-// Nearest network point to p within max_m (ties: lowest piece id).
+// Nearest network point to p within max_m (ties: the first piece in SegmentIndex::query order).
 Attachment attach_point(const SegmentIndex& index, LonLat p, double max_m,
                         std::vector<std::uint32_t>& scratch);
 

@@ -2,6 +2,7 @@
 
 #include <geodesic.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -44,6 +45,34 @@ LonLat geodesic_interpolate(LonLat a, LonLat b, double fraction) {
   double lon = 0.0;
   geod_position(&line, line.s13 * fraction, &lat, &lon, nullptr);
   return {lon, lat};
+}
+
+GeodesicLine::GeodesicLine(LonLat a, LonLat b) : m_line(std::make_unique<geod_geodesicline>()), m_a(a), m_b(b) {
+  // The same call as geodesic_interpolate, so positions agree with it bit for bit.
+  geod_inverseline(m_line.get(), &wgs84(), a.lat, a.lon, b.lat, b.lon, GEOD_ALL);
+}
+GeodesicLine::~GeodesicLine() = default;
+GeodesicLine::GeodesicLine(GeodesicLine&&) noexcept = default;
+GeodesicLine& GeodesicLine::operator=(GeodesicLine&&) noexcept = default;
+
+GeodesicLine::Point GeodesicLine::at(double fraction) const {
+  const double s = fraction <= 0.0 ? 0.0 : fraction >= 1.0 ? m_line->s13 : m_line->s13 * fraction;
+  double lat = 0.0;
+  double lon = 0.0;
+  double azi = 0.0;
+  geod_position(m_line.get(), s, &lat, &lon, &azi);
+  if (m_a == m_b || fraction <= 0.0) return {m_a, azi};
+  if (fraction >= 1.0) return {m_b, azi};
+  return {{lon, lat}, azi};
+}
+
+double geodesic_vertex_lat(LonLat p, double azimuth_deg) {
+  constexpr double kDeg = std::numbers::pi / 180.0;
+  const double phi = p.lat * kDeg;
+  const double beta = std::atan2((1.0 - kF) * std::sin(phi), std::cos(phi));  // reduced latitude
+  const double c = std::min(1.0, std::abs(std::sin(azimuth_deg * kDeg)) * std::cos(beta));
+  const double beta_v = std::acos(c);
+  return std::atan2(std::sin(beta_v), (1.0 - kF) * std::cos(beta_v)) / kDeg;
 }
 
 LonLat geodesic_destination(LonLat p, double azimuth_deg, double distance_m) {

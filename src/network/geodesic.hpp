@@ -3,9 +3,12 @@
 // Units: metres, degrees. This module is the only PROJ user.
 #pragma once
 
+#include <memory>
 #include <span>
 
 #include "core/ids.hpp"
+
+struct geod_geodesicline;  // PROJ's geodesic.h
 
 namespace lightcone {
 
@@ -15,6 +18,31 @@ double geodesic_distance_m(LonLat a, LonLat b);
 double geodesic_length_m(std::span<const LonLat> line);
 // Point at `distance_m` along the geodesic from a towards b.
 LonLat geodesic_interpolate(LonLat a, LonLat b, double fraction);
+
+// The geodesic from a to b solved once, for many points along it (the inverse problem
+// is the expensive part of geodesic_interpolate). Move-only.
+class GeodesicLine {
+ public:
+  GeodesicLine(LonLat a, LonLat b);
+  ~GeodesicLine();
+  GeodesicLine(GeodesicLine&&) noexcept;
+  GeodesicLine& operator=(GeodesicLine&&) noexcept;
+  struct Point {
+    LonLat at;
+    double azimuth_deg = 0.0;  // forward azimuth of the geodesic at `at`, clockwise from north
+  };
+  // The point at `fraction` of the way from a to b: bit for bit geodesic_interpolate(a, b,
+  // fraction) (a itself at fraction <= 0, b at >= 1), with the azimuth there.
+  Point at(double fraction) const;
+
+ private:
+  std::unique_ptr<geod_geodesicline> m_line;
+  LonLat m_a, m_b;
+};
+
+// The highest |latitude| (degrees, >= 0) a geodesic reaches, from any one of its points
+// and the azimuth there (Clairaut: sin(azimuth)·cos(reduced latitude) is constant).
+double geodesic_vertex_lat(LonLat p, double azimuth_deg);
 
 // The point at distance_m from p in direction azimuth_deg (clockwise from north).
 LonLat geodesic_destination(LonLat p, double azimuth_deg, double distance_m);

@@ -1,13 +1,19 @@
 // Spatial index over the network's edge geometry for "which edge points lie within r
 // of p" queries. Segments are cut into short geodesic pieces (≤ kPieceMaxM) so each
-// piece is straight in a local plane; pieces are bucketed in a lon/lat grid.
-// A piece knows its edge and its distance along the edge's geometry (metres).
+// piece is straight in a local plane. A piece knows its edge and its distance along the
+// edge's geometry (metres).
+//
+// Cost does not follow segment length. A segment of at most kStoredMaxPieces pieces
+// (≤ 32 km) stores its pieces, bucketed by the 0.05° cell of their box centre; a longer
+// one (a backbone span of thousands of km) stores no piece, only one box per
+// kSubBoxPieces pieces in a packed R-tree (Boost.Geometry, kept out of this header), and
+// a query bisects those boxes down to the pieces near p, computing them on the geodesic
+// solved once per segment. Piece ids are dense, 0 .. pieces()-1; a long segment's pieces
+// are computed again on each piece(id), bit for bit as if they had been stored.
 #pragma once
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <unordered_map>
+#include <memory>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -26,44 +32,44 @@ struct Piece {
 class SegmentIndex {
  public:
   static constexpr double kPieceMaxM = 2000.0;
+  // Segments cut into more pieces than this keep none (their pieces are computed when
+  // asked for); they are split into boxes of kSubBoxPieces pieces for the R-tree.
+  // (An R-tree over every stored piece, sorting each result into query order, cost
+  // a quarter more CPU than the cell buckets on province-scale networks.)
+  static constexpr std::uint32_t kStoredMaxPieces = 16;
+  static constexpr std::uint32_t kSubBoxPieces = 64;
+  // cell_deg: the buckets of stored pieces and the order of query results (see query).
   // REQUIRES: cell_deg > 0. DEFAULT: 0.05 degrees (about 5 km).
   explicit SegmentIndex(const Network& net, double cell_deg = 0.05);
+  ~SegmentIndex();
+  SegmentIndex(SegmentIndex&&) noexcept;
+  SegmentIndex& operator=(SegmentIndex&&) noexcept;
 
-  // Calls f(piece_id) for every piece whose bounding box comes within radius_m of p
-  // (a superset of the pieces within radius_m), each once, in a fixed order (by cell,
-  // then piece id): the same for every run. `scratch` is kept for callers' reuse.
+  // Calls f(piece_id) for every piece whose lon/lat bounding box meets the query box
+  // of p and radius_m (a lon/lat box holding every point within radius_m of p in p's
+  // local plane; so a superset of the pieces within radius_m), each once, in a fixed
+  // order: by the 0.05° cell of the piece's box centre (west to east, then south to
+  // north), then by edge and position along it — the order of the grid this index
+  // replaced, so callers that keep the first of equal candidates choose as before.
+  // `scratch` holds the ids during the calls: f must not query with the same scratch.
   template <class F>
-  void query(LonLat p, double radius_m, std::vector<std::uint32_t>& scratch, F&& f) const;
+  void query(LonLat p, double radius_m, std::vector<std::uint32_t>& scratch, F&& f) const {
+    collect(p, radius_m, scratch);
+    for (const std::uint32_t id : scratch) f(id);
+  }
+  // The same ids in the same order by scanning every piece (the test oracle; slow).
+  void query_brute_force(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const;
 
-  const Piece& piece(std::uint32_t id) const { return m_pieces[id]; }
-  std::size_t pieces() const { return m_pieces.size(); }
+  Piece piece(std::uint32_t id) const { return id < m_pieces.size() ? m_pieces[id] : long_piece(id); }
+  std::size_t pieces() const { return m_pieces.size() + m_long_pieces; }
 
  private:
-  static std::uint64_t key(std::int64_t cx, std::int64_t cy) {
-    return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint64_t>(cy & 0xffffffff);
-  }
-  std::int64_t cell(double deg) const;
-  double m_cell_deg;
-  double m_half_lon = 0.0, m_half_lat = 0.0;  // largest half-extent of a piece's bounding box, degrees
-  std::vector<Piece> m_pieces;
-  // Cell key → range of piece ids (pieces are stored cell by cell).
-  std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> m_cells;
+  struct Impl;
+  void collect(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const;
+  Piece long_piece(std::uint32_t id) const;
+  std::vector<Piece> m_pieces;  // stored pieces, ids 0 .. size-1, in query order
+  std::size_t m_long_pieces = 0;  // pieces of long segments, ids from m_pieces.size()
+  std::unique_ptr<Impl> m_impl;
 };
-
-template <class F>
-void SegmentIndex::query(LonLat p, double radius_m, std::vector<std::uint32_t>& scratch, F&& f) const {
-  const double dlat = radius_m / 110000.0 + 1e-9;
-  const double c = std::max(std::cos(std::min(std::abs(p.lat) + dlat, 90.0) * 0.017453292519943295), 1e-6);
-  const double dlon = std::min(radius_m / (111000.0 * c) + 1e-9, 180.0);
-  // Each piece sits in the one cell of its bounding-box centre, so the box is widened by
-  // the largest half-extent of a piece; no piece is seen twice (no sort, no dedupe).
-  scratch.clear();
-  for (std::int64_t x = cell(p.lon - dlon - m_half_lon); x <= cell(p.lon + dlon + m_half_lon); ++x)
-    for (std::int64_t y = cell(p.lat - dlat - m_half_lat); y <= cell(p.lat + dlat + m_half_lat); ++y) {
-      auto it = m_cells.find(key(x, y));
-      if (it == m_cells.end()) continue;
-      for (std::uint32_t k = it->second.first; k < it->second.second; ++k) f(k);
-    }
-}
 
 }  // namespace lightcone

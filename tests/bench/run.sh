@@ -4,7 +4,9 @@
 # runs it on each instance under /usr/bin/time -v and prints one table.
 #
 # usage: tests/bench/run.sh [--table-only] [--zones] [SIZE...] [-- BENCH_ARGS...]
-#   SIZE          small, medium, large (DEFAULT: all three); tiny also works
+#   SIZE          small, medium, large (DEFAULT: all three); tiny also works; longspan:
+#                 tests/bench/gen_longspan.py's backbone of 5,000 straight spans of up to
+#                 5,000 km (issue 17), plus `lightcone validate` on it under time -v
 #   --table-only  print the table from the last results of each SIZE; run nothing
 #   --zones       lightcone_bench_zones instead (polygons + 250 m surface, 100 / 500 sites)
 #   --place       lightcone_bench_place instead (coverage, reductions, LSCP / MCLP p=50 / p-center)
@@ -33,12 +35,16 @@ while (($#)); do
     --table-only) table_only=1; shift ;;
     --zones) bench_target=lightcone_bench_zones; prefix=zones_; shift ;;
     --place) bench_target=lightcone_bench_place; prefix=place_; shift ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    tiny|small|medium|large) sizes+=("$1"); shift ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    tiny|small|medium|large|longspan) sizes+=("$1"); shift ;;
     *) echo "run.sh: unknown argument '$1' (sizes: small, medium, large; see --help)" >&2; exit 2 ;;
   esac
 done
 ((${#sizes[@]})) || sizes=(small medium large)
+
+instance() {
+  if [[ $1 == longspan ]]; then echo "$instances/longspan.gpkg"; else echo "$instances/shandong_$1.gpkg"; fi
+}
 
 run_all() {
   local gen=$shared/tools/gen_instance.py
@@ -48,8 +54,12 @@ run_all() {
   # 1. Instances (deterministic, default seed), generated once.
   local size gpkg
   for size in "${sizes[@]}"; do
-    gpkg=$instances/shandong_$size.gpkg
-    if [[ ! -s $gpkg ]]; then
+    gpkg=$(instance "$size")
+    if [[ $size == longspan && ! -s $gpkg ]]; then
+      echo "== generating the long-span instance into $instances"
+      "$python" "$root/tests/bench/gen_longspan.py" --out "$instances" > "$instances/gen_longspan.log" 2>&1 ||
+        { cat "$instances/gen_longspan.log" >&2; echo "run.sh: generating longspan failed" >&2; exit 1; }
+    elif [[ ! -s $gpkg ]]; then
       echo "== generating $size instance into $instances (large takes about 2 minutes)"
       rm -f "$gpkg"
       "$python" "$gen" --size "$size" --out "$instances" --no-csv > "$instances/gen_$size.log" 2>&1 ||
@@ -61,7 +71,9 @@ run_all() {
   echo "== building $bench_target in $build"
   cmake -S "$root" -B "$build" -DLIGHTCONE_BENCHMARKS=ON -DCMAKE_BUILD_TYPE=Release > "$results/configure.log" ||
     { cat "$results/configure.log" >&2; exit 1; }
-  cmake --build "$build" --target "$bench_target" -j "$jobs" > "$results/build.log" 2>&1 ||
+  local targets=("$bench_target")
+  [[ " ${sizes[*]} " == *" longspan "* ]] && targets+=(lightcone)
+  cmake --build "$build" --target "${targets[@]}" -j "$jobs" > "$results/build.log" 2>&1 ||
     { tail -40 "$results/build.log" >&2; exit 1; }
   local bench=$build/tests/bench/$bench_target
 
@@ -71,11 +83,23 @@ run_all() {
     out=$results/$prefix$size.txt
     echo "== $size (load average $(cut -d' ' -f1-3 /proc/loadavg)); output in $out"
     if [[ -x /usr/bin/time ]]; then
-      /usr/bin/time -v -o "$results/$prefix$size.time" "$bench" "$instances/shandong_$size.gpkg" "${bench_args[@]}" | tee "$out"
+      /usr/bin/time -v -o "$results/$prefix$size.time" "$bench" "$(instance "$size")" "${bench_args[@]}" | tee "$out"
       rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$results/$prefix$size.time")
       printf '%-32s %14s %s\n' peak_rss_time_v "$rss" "MiB    # /usr/bin/time -v" | tee -a "$out"
+      if [[ $size == longspan ]]; then
+        # The whole CLI path every command pays: read, build, attach nothing, index, graph.
+        /usr/bin/time -v -o "$results/${prefix}validate_$size.time" "$build/cli/lightcone" validate \
+          --network "$(instance "$size"):fibre" > /dev/null || true  # exit 1: data problems (components) are expected
+        awk -F': ' '
+          /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+          /Maximum resident set size/ { rss = $2 / 1024 }
+          END {
+            printf "%-32s %14.3f %s\n", "validate_wall", s, "s      # lightcone validate --network, /usr/bin/time -v"
+            printf "%-32s %14.0f %s\n", "validate_peak_rss", rss, "MiB"
+          }' "$results/${prefix}validate_$size.time" | tee -a "$out"
+      fi
     else
-      "$bench" "$instances/shandong_$size.gpkg" "${bench_args[@]}" | tee "$out"
+      "$bench" "$(instance "$size")" "${bench_args[@]}" | tee "$out"
     fi
   done
 }
