@@ -81,10 +81,10 @@ void write_run(const std::string& dir, ScenarioRun& R, Progress& progress, unsig
   if (R.zones.surface) write_geotiff((d / kRunTif).string(), *R.zones.surface);
   write_tables((d / kRunGpkg).string(), tables);
   R.zones.tables = std::move(tables);  // kept for callers that evaluate again
-  // Quick-look maps for the report, drawn from the files just written.
+  // Quick-look maps for the report, drawn from the tables just written (and the GeoTIFF).
   progress.phase("maps");
   fs::remove_all(d / kRunMaps, ec);
-  const std::vector<std::string> maps = render_run_maps((d / kRunGpkg).string(),
+  const std::vector<std::string> maps = render_run_maps(kRunGpkg, R.zones.tables,
                                                         R.zones.surface ? (d / kRunTif).string() : std::string(),
                                                         (d / kRunMaps).string());
   R.summary["maps"] = Json::array();

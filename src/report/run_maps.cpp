@@ -61,6 +61,27 @@ struct RunLayers {
   std::optional<ResampledRaster> surface;
 };
 
+// The layers the maps draw, from the run's tables (in memory, or as read from its GeoPackage).
+RunLayers run_layers(std::string name, std::span<const FeatureTable> tables) {
+  RunLayers r;
+  r.name = std::move(name);
+  const FeatureTable* info = nullptr;
+  for (const FeatureTable& t : tables) {
+    if (t.name == kRunInfoLayer) info = &t;
+    const std::pair<const char*, std::optional<FeatureTable>*> slots[] = {
+        {kZonesLayer, &r.zones},         {kNetworkLayer, &r.network},         {kSitesLayer, &r.sites},
+        {kDemandLayer, &r.demand},       {kUncoveredLayer, &r.uncovered},     {kAssignmentsLayer, &r.assignments},
+        {kBoundariesLayer, &r.boundaries}};
+    for (const auto& [layer, slot] : slots)
+      if (t.name == layer) *slot = t;
+  }
+  if (!info) throw InputError("the run has no run_info layer: its maps cannot state the model.");
+  const Column* key = column(*info, "key");
+  const Column* value = column(*info, "value");
+  for (std::size_t i = 0; key && value && i < info->features(); ++i) r.info[text_at(key, i)] = text_at(value, i);
+  return r;
+}
+
 RunLayers read_run_layers(const std::string& gpkg) {
   std::error_code ec;
   if (!fs::is_regular_file(gpkg, ec)) {
@@ -73,23 +94,11 @@ RunLayers read_run_layers(const std::string& gpkg) {
     throw InputError(gpkg + " is not a lightcone run: it has no run_info layer. Give a directory written by lightcone "
                      "plan, or a GeoPackage written by plan, zones or place.");
   }
-  RunLayers r;
-  r.name = fs::path(gpkg).filename().string();
-  const FeatureTable info = read_table(gpkg, kRunInfoLayer);
-  const Column* key = column(info, "key");
-  const Column* value = column(info, "value");
-  for (std::size_t i = 0; key && value && i < info.features(); ++i) r.info[text_at(key, i)] = text_at(value, i);
-  auto read_if = [&](const char* name, std::optional<FeatureTable>& out) {
-    if (has(name)) out = read_table(gpkg, name);
-  };
-  read_if(kZonesLayer, r.zones);
-  read_if(kNetworkLayer, r.network);
-  read_if(kSitesLayer, r.sites);
-  read_if(kDemandLayer, r.demand);
-  read_if(kUncoveredLayer, r.uncovered);
-  read_if(kAssignmentsLayer, r.assignments);
-  read_if(kBoundariesLayer, r.boundaries);
-  return r;
+  std::vector<FeatureTable> tables;
+  for (const char* name : {kRunInfoLayer, kZonesLayer, kNetworkLayer, kSitesLayer, kDemandLayer, kUncoveredLayer,
+                           kAssignmentsLayer, kBoundariesLayer})
+    if (has(name)) tables.push_back(read_table(gpkg, name));
+  return run_layers(fs::path(gpkg).filename().string(), tables);
 }
 
 std::string info_value(const RunLayers& r, const std::string& key) {
@@ -460,8 +469,9 @@ render::Canvas placement_map(const RunLayers& r, const MapExtent& extent, const 
 
 }  // namespace
 
-std::vector<std::string> render_run_maps(const std::string& run_gpkg, const std::string& surface_tif,
-                                         const std::string& out_dir, const RunMapOptions& options) {
+namespace {
+
+void check_map_options(const RunMapOptions& options, const std::string& out_dir, const std::string& surface_tif) {
   if (options.width < kMinMapWidth || options.width > kMaxMapWidth) {
     throw InputError(fmt::format("map width {} px is out of range. Give a width from {} to {} px.", options.width,
                                  kMinMapWidth, kMaxMapWidth));
@@ -479,7 +489,10 @@ std::vector<std::string> render_run_maps(const std::string& run_gpkg, const std:
   if (!surface_tif.empty() && !fs::is_regular_file(surface_tif, ec)) {
     throw InputError("surface raster not found (" + surface_tif + "). Give the run's run.tif, or none.");
   }
-  const RunLayers r = read_run_layers(run_gpkg);
+}
+
+std::vector<std::string> draw_and_write(const RunLayers& r, const std::string& surface_tif, const std::string& out_dir,
+                                        const RunMapOptions& options) {
   const MapExtent extent = run_extent(r);
   render::SheetOptions so;
   so.width = options.width;
@@ -492,6 +505,8 @@ std::vector<std::string> render_run_maps(const std::string& run_gpkg, const std:
   if (!surface_tif.empty()) maps.emplace_back(kSurfacePng, surface_map(r, extent, so, surface_tif));
   if (has_placement(r)) maps.emplace_back(kPlacementPng, placement_map(r, extent, so));
 
+  std::error_code ec;
+  const fs::path out(out_dir);
   fs::create_directories(out, ec);
   if (ec) throw InputError("cannot create " + out_dir + ": " + ec.message() + ". Give a writable directory.");
   std::vector<std::string> written;
@@ -501,6 +516,21 @@ std::vector<std::string> render_run_maps(const std::string& run_gpkg, const std:
     written.push_back(path);
   }
   return written;
+}
+
+}  // namespace
+
+std::vector<std::string> render_run_maps(const std::string& run_gpkg, const std::string& surface_tif,
+                                         const std::string& out_dir, const RunMapOptions& options) {
+  check_map_options(options, out_dir, surface_tif);
+  return draw_and_write(read_run_layers(run_gpkg), surface_tif, out_dir, options);
+}
+
+std::vector<std::string> render_run_maps(const std::string& run_name, std::span<const FeatureTable> tables,
+                                         const std::string& surface_tif, const std::string& out_dir,
+                                         const RunMapOptions& options) {
+  check_map_options(options, out_dir, surface_tif);
+  return draw_and_write(run_layers(run_name, tables), surface_tif, out_dir, options);
 }
 
 }  // namespace lightcone

@@ -15,10 +15,12 @@
 // identical inputs (no dates, no paths in the pictures, fixed colours).
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/layers.hpp"
+#include "io/write.hpp"
 
 namespace lightcone {
 
@@ -44,5 +46,10 @@ inline constexpr int kMaxMapWidth = 8000;
 // unusable output directory) nothing is written.
 std::vector<std::string> render_run_maps(const std::string& run_gpkg, const std::string& surface_tif,
                                          const std::string& out_dir, const RunMapOptions& options = {});
+// The same from the run's tables in memory (as written to its GeoPackage, which the
+// footer names `run_name`), without reading the GeoPackage back.
+std::vector<std::string> render_run_maps(const std::string& run_name, std::span<const FeatureTable> tables,
+                                         const std::string& surface_tif, const std::string& out_dir,
+                                         const RunMapOptions& options = {});
 
 }  // namespace lightcone
