@@ -67,15 +67,7 @@ PlaceRequest request(const PlaceArgs& a) {
   if ((a.survive || !a.srlg_field.empty()) && o.problem != Problem::lscp && o.problem != Problem::mclp) {
     throw InputError("--survive works with --problem lscp or mclp.");
   }
-  for (const std::string& tier : a.tiers) {  // FILTER:BUDGET
-    const auto colon = tier.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-      throw InputError("invalid --tier '" + tier + "'. Write FILTER:BUDGET, e.g. --tier \"in_qingdao = 1:1ms\".");
-    }
-    const auto b = parse_budgets(tier.substr(colon + 1), "--tier");
-    if (b.size() != 1) throw InputError("--tier takes one budget after the last ':', e.g. \"in_qingdao = 1:1ms\".");
-    q.tiers.push_back({tier.substr(0, colon), b[0]});
-  }
+  for (const std::string& tier : a.tiers) q.tiers.push_back(parse_tier(tier));
   o.p = a.p;
   o.k = a.k;
   if (a.money >= 0) o.money = a.money;
@@ -103,36 +95,13 @@ PlaceRequest request(const PlaceArgs& a) {
   return q;
 }
 
-void print_place(const PlaceRun& run) {
-  const PlacementResult& res = run.result.result;
-  const nlohmann::ordered_json& j = run.summary;
-  const PointLayer& sites = *run.network.sites;
-  fmt::print("{} ({}): {}, objective {} ({}), bound {}, gap {}\n", to_string(run.options.problem),
-             run.network.model.describe(), to_string(res.status), j["objective"].dump(),
-             j["objective_is"].get<std::string>(), j["bound"].dump(), j["gap"].dump());
-  fmt::print("demand rows {} -> {}, candidates {} -> {} after reductions; method {}\n", res.rows_before, res.rows_after,
-             res.columns_before, res.columns_after, res.method);
-  std::string ids;
-  for (std::uint32_t s : res.open)
-    ids += (ids.empty() ? "" : ", ") + sites.id[s] + (run.options.status[s] == SiteStatus::existing ? " (existing)" : "");
-  fmt::print("open sites ({} new): {}\n", run.result.new_sites(), ids.empty() ? "none" : ids);
-  if (!res.reason.empty()) fmt::print("{}\n", res.reason);
-  if (!res.uncoverable.empty()) {
-    std::string fids;
-    for (std::size_t i = 0; i < res.uncoverable.size() && i < 50; ++i)
-      fids += (i ? ", " : "") + std::to_string(run.demand.fid[res.uncoverable[i]]);
-    if (res.uncoverable.size() > 50) fids += ", ...";
-    fmt::print("demand no candidate can cover ({}:{}): fid {}\n", run.demand.info.path, run.demand.info.layer, fids);
-  }
-}
-
 int run_place_command(const PlaceArgs& a) {
   const PlaceRun run = run_place(request(a));
   if (!a.out.empty()) write_place(a.out, run);
   if (a.json) {
     fmt::print("{}\n", run.summary.dump(2));
   } else {
-    print_place(run);
+    fmt::print("{}", place_text(run));
   }
   return run.result.solved() ? 0 : 1;
 }

@@ -1,5 +1,7 @@
 #include "plan/place_run.hpp"
 
+#include <fmt/core.h>
+
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -66,6 +68,41 @@ PlaceRun run_place(const PlaceRequest& q) {
   r.result = run_place_job(r.network, sites, r.demand, o);
   r.summary = place_json(r.result, o, r.network.model, sites, r.demand, sites.pos.size() - r.network.sources.size());
   return r;
+}
+
+std::string place_text(const PlaceRun& run) {
+  std::string out;
+  const PlacementResult& res = run.result.result;
+  const nlohmann::ordered_json& j = run.summary;
+  const PointLayer& sites = *run.network.sites;
+  out += fmt::format("{} ({}): {}, objective {} ({}), bound {}, gap {}\n", to_string(run.options.problem),
+             run.network.model.describe(), to_string(res.status), j["objective"].dump(),
+             j["objective_is"].get<std::string>(), j["bound"].dump(), j["gap"].dump());
+  out += fmt::format("demand rows {} -> {}, candidates {} -> {} after reductions; method {}\n", res.rows_before, res.rows_after,
+             res.columns_before, res.columns_after, res.method);
+  std::string ids;
+  for (std::uint32_t s : res.open)
+    ids += (ids.empty() ? "" : ", ") + sites.id[s] + (run.options.status[s] == SiteStatus::existing ? " (existing)" : "");
+  out += fmt::format("open sites ({} new): {}\n", run.result.new_sites(), ids.empty() ? "none" : ids);
+  if (!res.reason.empty()) out += fmt::format("{}\n", res.reason);
+  if (!res.uncoverable.empty()) {
+    std::string fids;
+    for (std::size_t i = 0; i < res.uncoverable.size() && i < 50; ++i)
+      fids += (i ? ", " : "") + std::to_string(run.demand.fid[res.uncoverable[i]]);
+    if (res.uncoverable.size() > 50) fids += ", ...";
+    out += fmt::format("demand no candidate can cover ({}:{}): fid {}\n", run.demand.info.path, run.demand.info.layer, fids);
+  }
+  return out;
+}
+
+PlaceTier parse_tier(const std::string& tier) {
+  const auto colon = tier.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw InputError("invalid --tier '" + tier + "'. Write FILTER:BUDGET, e.g. --tier \"in_qingdao = 1:1ms\".");
+  }
+  const auto b = parse_budgets(tier.substr(colon + 1), "--tier");
+  if (b.size() != 1) throw InputError("--tier takes one budget after the last ':', e.g. \"in_qingdao = 1:1ms\".");
+  return {tier.substr(0, colon), b[0]};
 }
 
 void write_place(const std::string& out, const PlaceRun& r) {

@@ -47,6 +47,12 @@ struct PlaceRun {
 
 PlaceRun run_place(const PlaceRequest& request);
 
+// The result as lines of text: problem, model, status, objective, bound and gap;
+// reductions and method; open sites; the reason; demand no candidate can cover.
+std::string place_text(const PlaceRun& run);
+// "FILTER:BUDGET" (the last ':' splits) → a tier. InputError naming --tier otherwise.
+PlaceTier parse_tier(const std::string& text);
+
 // Writes `out` (GeoPackage: sites, demand, uncovered, assignments, run_info) and its
 // sidecars <stem>.summary.json and <stem>.timings.json. Nothing when no plan was found.
 void write_place(const std::string& out, const PlaceRun& run);
