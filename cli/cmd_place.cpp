@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -30,7 +31,7 @@ struct PlaceArgs {
   std::string budget;
   int p = 0;
   int k = 1;
-  double money = -1;
+  std::optional<double> money;
   std::string time_limit = "60s";
   std::string out;
   bool survive = false;
@@ -55,6 +56,7 @@ PlaceRequest request(const PlaceArgs& a) {
   }
   const bool needs_budget = o.problem == Problem::lscp || o.problem == Problem::mclp;
   if (needs_budget && a.budget.empty()) throw InputError("--problem " + a.problem + " needs --budget, e.g. --budget 1ms.");
+  check_p(o.problem, a.p, "--p");
   if (o.problem != Problem::lscp && a.p <= 0) throw InputError("--problem " + a.problem + " needs --p N (sites to open), N >= 1.");
   if (a.k < 1) throw InputError("--k must be at least 1 (backup coverage level).");
   const Microseconds limit = parse_duration(a.time_limit, "--time-limit");
@@ -70,7 +72,10 @@ PlaceRequest request(const PlaceArgs& a) {
   for (const std::string& tier : a.tiers) q.tiers.push_back(parse_tier(tier));
   o.p = a.p;
   o.k = a.k;
-  if (a.money >= 0) o.money = a.money;
+  if (a.money) {
+    check_money(*a.money, "--money");
+    o.money = *a.money;
+  }
   o.time_limit_s = limit.value / 1e6;
   o.use_cost = !a.cost_field.empty();
   o.use_capacity = !a.capacity_field.empty();

@@ -78,6 +78,7 @@ LatencyModel make_latency_model(const ModelSettings& in, const SettingNames& nam
   auto delay = [&](std::string_view key, const std::optional<Microseconds>& v, Microseconds& out) {
     if (!v) return;
     if (!(v->value >= 0.0 && std::isfinite(v->value))) fail(key, names.name(key) + " must not be negative.");
+    if (v->value > kMaxLatency.value) fail(key, names.name(key) + " must be at most 1s.");
     out = *v;
   };
   delay("node_delay", in.node_delay, m.node_delay);

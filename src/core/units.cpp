@@ -55,6 +55,9 @@ Microseconds parse_duration(std::string_view text, std::string_view what) {
     throw InputError("unknown time unit '" + unit + "' in '" + std::string(text) + "' for " +
                      std::string(what) + ". Use s, ms, us or ns, e.g. '1ms'.");
   }
+  if (!std::isfinite(number * factor)) {
+    throw InputError("value '" + std::string(trim(text)) + "' for " + std::string(what) + " is out of range.");
+  }
   return Microseconds{number * factor};
 }
 
@@ -69,7 +72,19 @@ Metres parse_length(std::string_view text, std::string_view what) {
     throw InputError("unknown length unit '" + unit + "' in '" + std::string(text) + "' for " +
                      std::string(what) + ". Use km, m, cm or mm, e.g. '10km'.");
   }
+  if (!(std::fabs(number * factor) <= kMaxLength.value)) {
+    throw InputError("length '" + std::string(trim(text)) + "' for " + std::string(what) +
+                     " is out of range: no distance on Earth exceeds 40000 km.");
+  }
   return Metres{number * factor};
+}
+
+void check_latency(Microseconds t, const std::string& text, std::string_view what) {
+  if (!(t.value <= kMaxLatency.value)) {
+    throw InputError("latency '" + text + "' for " + std::string(what) +
+                     " is out of range: budgets, latencies and delays are at most 1s (light crosses the Earth's "
+                     "fibre in about 200 ms).");
+  }
 }
 
 std::vector<Microseconds> parse_budgets(std::string_view text, std::string_view what) {
@@ -84,6 +99,7 @@ std::vector<Microseconds> parse_budgets(std::string_view text, std::string_view 
       throw InputError("budget '" + std::string(trim(item)) + "' for " + std::string(what) +
                        " must be greater than zero, e.g. '1ms,3ms'.");
     }
+    check_latency(b, std::string(trim(item)), what);
     out.push_back(b);
     if (comma == std::string_view::npos) break;
     start = comma + 1;

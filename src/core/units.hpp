@@ -31,7 +31,14 @@ Microseconds parse_duration(std::string_view text, std::string_view what);
 // Parses a length such as "10km", "250m", "1.5 km", "30cm".
 Metres parse_length(std::string_view text, std::string_view what);
 
-// Parses a comma-separated list of durations ("1ms,3ms"); each must be > 0.
+// The sane range of units (DESIGN §3): latencies, budgets and delays at most 1 s,
+// lengths at most 40 000 km. Parsers refuse values beyond it, and any non-finite value.
+inline constexpr Microseconds kMaxLatency{1e6};
+inline constexpr Metres kMaxLength{4e7};
+// InputError "latency '<text>' for <what> is out of range ..." when t > kMaxLatency.
+void check_latency(Microseconds t, const std::string& text, std::string_view what);
+
+// Parses a comma-separated list of durations ("1ms,3ms"); each must be > 0 and <= 1 s.
 std::vector<Microseconds> parse_budgets(std::string_view text, std::string_view what);
 
 // Formats a duration for names and reports: "1ms", "500us", "1.5ms".

@@ -31,6 +31,18 @@ Problem parse_problem(const std::string& s, const std::string& option) {
   throw InputError("unknown problem '" + s + "' for " + option + ". Use lscp, mclp, pmedian or pcenter.");
 }
 
+void check_money(double money, const std::string& name) {
+  if (!(money >= 0.0 && std::isfinite(money)))
+    throw InputError(name + " must not be negative (the most the new sites may cost).");
+}
+
+void check_p(Problem problem, std::int64_t p, const std::string& name) {
+  if (problem == Problem::lscp && p != 0) {
+    throw InputError(name + " applies to mclp, pmedian and pcenter: lscp opens as many sites as the cover needs. "
+                            "Remove " + name + ".");
+  }
+}
+
 std::string to_string(SolveStatus s) {
   switch (s) {
     case SolveStatus::optimal: return "optimal";

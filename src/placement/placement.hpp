@@ -28,6 +28,10 @@ enum class SiteStatus { candidate, existing, required, excluded };
 Problem parse_problem(const std::string& text, const std::string& option);
 // "lscp", "mclp", "pmedian", "pcenter": the name outputs use.
 std::string_view to_string(Problem p);
+// The money limit (MCLP): InputError "<name> must not be negative ..." unless finite and >= 0.
+void check_money(double money, const std::string& name);
+// p for `problem`: lscp takes none (InputError naming `name`); the others at least 1.
+void check_p(Problem problem, std::int64_t p, const std::string& name);
 
 struct PlacementInput {
   Problem problem = Problem::lscp;

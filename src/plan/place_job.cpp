@@ -72,6 +72,16 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   PlaceJobResult r;
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
   if (!o.budget && o.demand_budget_us.empty()) check_pair_memory(o.problem, nd, ns);
+  if (o.problem != Problem::lscp) {
+    std::size_t could_open = 0;
+    for (std::size_t i = 0; i < ns; ++i)
+      could_open += o.status.empty() || o.status[i] == SiteStatus::candidate || o.status[i] == SiteStatus::required;
+    if (static_cast<std::size_t>(o.p) > could_open) {
+      throw InputError(fmt::format("p = {} is more than the {} site(s) that could be opened (candidate or required). "
+                                   "Lower p.",
+                                   o.p, could_open));
+    }
+  }
   // Candidates as search sources, by site index.
   std::vector<Source> candidates(ns, Source{kNone, 0.0});
   for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];

@@ -279,6 +279,16 @@ void read_model(const Context& ctx, const TableReader& t, Scenario& s) {
   s.zones.options.access_from = s.model.access_from;
 }
 
+// A budget or latency within the sane range (core/units.hpp), else the scenario's error.
+Microseconds checked_latency(const Context& ctx, const TableReader& t, std::string_view key, Microseconds v) {
+  try {
+    check_latency(v, format_duration(v), t.what(key));
+  } catch (const InputError& e) {
+    ctx.fail(t.line(key), e.what());
+  }
+  return v;
+}
+
 std::vector<Microseconds> read_budgets(const Context& ctx, const TableReader& t, std::string_view key) {
   const toml::node* n = t.node(key);
   if (!n) t.missing(key, "Give the latency budgets in the scenario's metric, e.g. budgets = [\"1ms\", \"3ms\"].");
@@ -344,9 +354,17 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
     t.fail("problem", e.what());
   }
   p.p = t.integer("p");
+  if (p.p) {
+    try {
+      check_p(p.problem, *p.p, t.what("p"));
+    } catch (const InputError& e) {
+      t.fail("p", e.what());
+    }
+  }
   if (p.p && *p.p < 1) ctx.fail(t.line("p"), t.what("p") + " must be at least 1 (the number of sites to open).");
   p.budget = t.duration("budget");
   if (p.budget && !(p.budget->value > 0)) ctx.fail(t.line("budget"), t.what("budget") + " must be greater than zero, e.g. \"1ms\".");
+  if (p.budget) checked_latency(ctx, t, "budget", *p.budget);
   p.time_limit = t.duration("time_limit");
   if (p.time_limit && !(p.time_limit->value > 0)) ctx.fail(t.line("time_limit"), t.what("time_limit") + " must be greater than zero, e.g. \"60s\".");
   if ((p.problem == Problem::lscp || p.problem == Problem::mclp) && !p.budget) {
@@ -366,7 +384,11 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
   }
   if (t.has("money")) {
     const double v = *t.number("money");
-    if (!(v >= 0)) t.fail("money", t.what("money") + " must not be negative (the most the new sites may cost).");
+    try {
+      check_money(v, t.what("money"));
+    } catch (const InputError& e) {
+      t.fail("money", e.what());
+    }
     if (p.problem != Problem::mclp) t.fail("money", t.what("money") + " (a limit on the cost of new sites) works with problem = \"mclp\" only.");
     p.money = v;
   }
@@ -434,7 +456,7 @@ Target read_target(const Context& ctx, const toml::table& tt, std::size_t index,
   if (g.kind == TargetKind::demand_share || g.kind == TargetKind::area_share || g.kind == TargetKind::survivable) {
     const auto b = t.duration("budget");
     if (!b) t.missing("budget", "Give the latency budget the share is measured at, e.g. budget = \"1ms\".");
-    g.budget = *b;
+    g.budget = checked_latency(ctx, t, "budget", *b);
     const auto& budgets = s.zones.budgets;
     if (std::find(budgets.begin(), budgets.end(), g.budget) == budgets.end()) {
       std::vector<std::string> names;
@@ -448,7 +470,7 @@ Target read_target(const Context& ctx, const toml::table& tt, std::size_t index,
     const auto v = t.duration("max_latency");
     if (!v) t.missing("max_latency", "Give the largest latency allowed, e.g. max_latency = \"3ms\".");
     if (!(v->value > 0)) t.fail("max_latency", t.what("max_latency") + " must be greater than zero.");
-    g.max_latency = *v;
+    g.max_latency = checked_latency(ctx, t, "max_latency", *v);
   }
   if (g.kind == TargetKind::new_sites && !s.placement) {
     ctx.fail(t.line("kind"), "target '" + g.name + "' (new_sites) counts the sites a placement opens: add a [placement] table.");

@@ -78,6 +78,22 @@ TEST(PlaceCli, BadOptionsExit2AndWriteNothing) {
       {{"--problem", "lscp", "--budget", "1ms", "--time-limit", "60"},
        "lightcone: error: missing unit in '60' for --time-limit. A bare number is ambiguous: write e.g. '1ms'.\n"},
       {{"--problem", "pmedian", "--p", "2", "--survive"}, "lightcone: error: --survive works with --problem lscp or mclp.\n"},
+      // Issue 12: options that were silently ignored or overflowed.
+      {{"--problem", "mclp", "--p", "2", "--budget", "1ms", "--money", "-5"},
+       "lightcone: error: --money must not be negative (the most the new sites may cost).\n"},
+      {{"--problem", "mclp", "--p", "2", "--budget", "1ms", "--money", "nan"},
+       "lightcone: error: --money must not be negative (the most the new sites may cost).\n"},
+      {{"--problem", "lscp", "--budget", "1ms", "--p", "3"},
+       "lightcone: error: --p applies to mclp, pmedian and pcenter: lscp opens as many sites as the cover needs. "
+       "Remove --p.\n"},
+      {{"--problem", "mclp", "--p", "500", "--budget", "1ms"},
+       "lightcone: error: p = 500 is more than the 36 site(s) that could be opened (candidate or required). Lower p.\n"},
+      {{"--problem", "lscp", "--budget", "1e308ms"}, "lightcone: error: value '1e308ms' for --budget is out of range.\n"},
+      {{"--problem", "lscp", "--budget", "2s"},
+       "lightcone: error: latency '2s' for --budget is out of range: budgets, latencies and delays are at most 1s "
+       "(light crosses the Earth's fibre in about 200 ms).\n"},
+      {{"--problem", "lscp", "--budget", "1ms", "--max-access", "50000km"},
+       "lightcone: error: length '50000km' for --max-access is out of range: no distance on Earth exceeds 40000 km.\n"},
   };
   for (const Case& c : cases) {
     ScratchDir dir;

@@ -276,6 +276,11 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
        "not an integer."},
       {"bad duration unit", replace(kMinimal, "\"3ms\"", "\"3mss\""),
        "/plans/s.toml:20: unknown time unit 'mss' in '3mss' for 'budgets' in [zones]. Use s, ms, us or ns, e.g. '1ms'."},
+      {"budget out of range", replace(kMinimal, "\"3ms\"", "\"3s\""),
+       "/plans/s.toml:20: latency '3s' for 'budgets' in [zones] is out of range: budgets, latencies and delays are at "
+       "most 1s (light crosses the Earth's fibre in about 200 ms)."},
+      {"overflowing budget", replace(kMinimal, "\"3ms\"", "\"1e308ms\""),
+       "/plans/s.toml:20: value '1e308ms' for 'budgets' in [zones] is out of range."},
       {"missing duration unit", replace(kMinimal, "\"3ms\"", "\"3\""),
        "/plans/s.toml:20: missing unit in '3' for 'budgets' in [zones]. A bare number is ambiguous: write e.g. '1ms'."},
       {"direction with rtt", replace(kMinimal, "metric = \"rtt\"", "metric = \"rtt\"\ndirection = \"from-site\""),
