@@ -41,7 +41,9 @@ int run_validate(const ValidateArgs& a) {
     }
   }
   const std::size_t skipped = L.lines.info.skipped.size() + (L.sites ? L.sites->info.skipped.size() : 0);
-  const bool problems = skipped > 0 || r.components.size() > 1 || r.dangling_ends > 0 || !off.empty();
+  // A network without a usable edge routes nothing: that is a problem, never "clean".
+  const bool problems =
+      L.net.edges() == 0 || skipped > 0 || r.components.size() > 1 || r.dangling_ends > 0 || !off.empty();
   nlohmann::ordered_json j;
   j["network"] = {{"path", L.lines.info.path}, {"layer", L.lines.info.layer}, {"driver", L.lines.info.driver},
                   {"crs", L.lines.info.crs}};

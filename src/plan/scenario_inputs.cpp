@@ -95,7 +95,7 @@ std::string layer_text(const ScenarioLayer& L) { return L.path_text + (L.layer.e
 std::string skipped_text(const LayerInfo& info) {
   std::string s = fmt::format("{} feature(s) skipped", info.skipped.size());
   for (std::size_t i = 0; i < info.skipped.size() && i < 3; ++i)
-    s += fmt::format("{} fid={}: {}", i == 0 ? " (" : "; ", info.skipped[i].fid, info.skipped[i].reason);
+    s += fmt::format("{}fid={}: {}", i == 0 ? " (" : "; ", info.skipped[i].fid, info.skipped[i].reason);
   if (!info.skipped.empty()) s += info.skipped.size() > 3 ? "; ...)" : ")";
   return s;
 }

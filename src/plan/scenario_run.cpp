@@ -199,6 +199,14 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   progress.phase("building the network");
   const SitePoints points{R.sites.pos, R.sites.entry_delay_us, R.sites.exit_delay_us};
   R.prepared = prepare_network(R.lines.lines, s.model, s.network.build, &points);
+  if (R.prepared.net.edges() == 0) {
+    const ScenarioLayer& NL = s.network.source;
+    throw InputError(scenario_where(s, NL.line) +
+                     fmt::format("the network {} has no usable edge ({} feature(s) read, {}). Give a layer of fibre "
+                                 "lines with at least two distinct vertices.",
+                                 plan_detail::layer_text(NL), R.lines.info.features_read,
+                                 plan_detail::skipped_text(R.lines.info)));
+  }
   if (R.prepared.sources.empty()) {
     const ScenarioLayer& SL = s.sites.source;
     throw InputError(scenario_where(s, SL.line) + fmt::format("no site of {} lies within {:g} km of the network. Check "
