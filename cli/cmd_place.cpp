@@ -134,7 +134,7 @@ int run_place(const PlaceArgs& a) {
         const PointLayer matching = read_points(parse_layer_spec(a.demand), read_options(where, a.network.assume_crs), tf);
         fids.insert(matching.fid.begin(), matching.fid.end());
       } catch (const InputError& e) {
-        if (std::string(e.what()).rfind("no feature matches", 0) != 0) throw;
+        if (e.kind() != InputErrorKind::no_feature_matches) throw;
       }
       for (std::size_t d = 0; d < demand.pos.size(); ++d)
         if (fids.count(demand.fid[d]) && !tiered[d]) {
