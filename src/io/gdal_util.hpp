@@ -5,9 +5,12 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "core/error.hpp"
 #include "io/source.hpp"
 
 namespace lightcone {
@@ -24,6 +27,15 @@ struct OpenLayer {
   std::string layer_name;
   std::unique_ptr<OGRCoordinateTransformation> transform;  // null when already WGS 84
   LayerInfo info;
+  std::string option;  // the option or table that named the source (Setting::source)
+
+  // The fields of an InputError about this layer (InputErrorFields::key says which).
+  InputErrorFields error(std::string key, std::optional<std::int64_t> fid = {}) const {
+    InputErrorFields f = about_layer(path, layer_name, std::move(key));
+    f.fid = fid;
+    f.option = option;
+    return f;
+  }
 };
 
 void ensure_gdal_registered();
@@ -56,8 +68,8 @@ class GdalErrorCollector {
 
 // Throws when GDAL failed while the features of `L` were read: an invalid filter when
 // one was given and nothing was read, else a read error.
-void check_read_errors(const OpenLayer& L, const ReadOptions& options, const std::string& option,
-                       const GdalErrorCollector& errors, std::size_t features_read);
+void check_read_errors(const OpenLayer& L, const ReadOptions& options, const GdalErrorCollector& errors,
+                       std::size_t features_read);
 // EPSG:4326 with longitude first.
 OGRSpatialReference wgs84();
 

@@ -3,12 +3,12 @@
 #include <cpl_conv.h>
 #include <gdal_priv.h>
 #include <gdal_utils.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/gdal_util.hpp"
 
 namespace lightcone {
@@ -45,17 +45,12 @@ void write_png(const std::string& path, std::span<const std::uint8_t> rgba, int 
   if (width <= 0 || height <= 0 || rgba.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
     throw InputError("cannot write PNG (" + path + "): image size does not match its pixels.");
   }
-  const std::filesystem::path target(path);
-  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
-  }
+  AtomicFile file(path);
   GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
   if (!png) throw InputError("GDAL PNG driver not available (" + path + ").");
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(getpid()))).string();
   // No .aux.xml sidecar (PAM): the PNG holds only pixels, so two writes are identical.
   const ScopedConfig no_pam("GDAL_PAM_ENABLED", "NO");
-  try {
+  {
     DatasetPtr src = mem_dataset(width, height, 4, GDT_Byte);
     if (!src) throw InputError("cannot create image in memory (" + path + "): " + last_gdal_error() + ".");
     // Pixel-interleaved source buffer: band k starts at byte k, pixel stride 4.
@@ -66,19 +61,14 @@ void write_png(const std::string& path, std::span<const std::uint8_t> rgba, int 
     for (int b = 1; b <= 4; ++b)
       src->GetRasterBand(b)->SetColorInterpretation(b == 1 ? GCI_RedBand : b == 2 ? GCI_GreenBand : b == 3 ? GCI_BlueBand : GCI_AlphaBand);
     char** options = CSLSetNameValue(nullptr, "ZLEVEL", "6");
-    DatasetPtr out(png->CreateCopy(tmp.c_str(), src.get(), FALSE, options, nullptr, nullptr));
+    DatasetPtr out(png->CreateCopy(file.temp_path().c_str(), src.get(), FALSE, options, nullptr, nullptr));
     CSLDestroy(options);
     if (!out) throw InputError("cannot write PNG (" + path + "): " + last_gdal_error() + ".");
     CPLErrorReset();
     out.reset();
     if (CPLGetLastErrorType() >= CE_Failure) throw InputError("cannot finish PNG (" + path + "): " + last_gdal_error() + ".");
-    std::filesystem::rename(tmp, target);
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    std::filesystem::remove(tmp + ".aux.xml", ec);
-    throw;
   }
+  file.commit();
 }
 
 RgbaImage read_image(const std::string& path) {

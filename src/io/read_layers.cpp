@@ -62,28 +62,42 @@ std::string type_name(OGRwkbGeometryType t) {
 std::string features_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " feature" : " features"); }
 
 // The layer read nothing: empty, or the filter matched nothing.
-[[noreturn]] void throw_nothing_read(const OpenLayer& L, const ReadOptions& options, const std::string& option,
-                                     const std::string& what) {
+[[noreturn]] void throw_nothing_read(const OpenLayer& L, const ReadOptions& options, const std::string& what) {
   if (options.where.empty()) {
-    throw InputError("layer is empty (" + L.path + ":" + L.layer_name + "). Give " + option + " a layer with " +
-                     what + ".");
+    throw InputError(L.error("layer"), {"layer is empty (" + L.path + ":" + L.layer_name + "). Give ",
+                                        Setting::source, " a layer with " + what + "."});
   }
-  throw InputError("no feature matches " + option + "-where \"" + options.where + "\" (" + L.path + ":" +
-                   L.layer_name + "). Check the values it compares with (lightcone info lists the fields) or drop it.");
+  InputErrorFields fields = L.error("where");
+  fields.kind = InputErrorKind::no_feature_matches;
+  throw InputError(std::move(fields),
+                   {"no feature matches ", Setting::where,
+                    " \"" + options.where + "\" (" + L.path + ":" + L.layer_name +
+                        "). Check the values it compares with (lightcone info lists the fields) or drop it."});
 }
 
-int require_field(const OpenLayer& L, const std::string& name, const std::string& option) {
-  if (name.empty()) return -1;
-  const int idx = L.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
-  if (idx < 0) {
-    throw InputError("field '" + name + "' not found (" + L.path + ":" + L.layer_name +
-                     "). Available fields: " + field_list(L.layer) + ". Fix " + option + ".");
+// A field named by a field mapping (LineFields, PointFields).
+struct MappedField {
+  int index = -1;    // in the layer; -1 = not mapped
+  std::string name;  // the layer's field
+  std::string key;   // the mapping's member ("weight"), the InputError key
+  std::string option;  // the CLI option that sets it ("--weight"), for messages
+  bool mapped() const { return index >= 0; }
+};
+
+MappedField map_field(const OpenLayer& L, const std::string& name, const char* key, const char* option) {
+  MappedField m{-1, name, key, option};
+  if (name.empty()) return m;
+  m.index = L.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
+  if (m.index < 0) {
+    throw InputError(L.error(key), {"field '" + name + "' not found (" + L.path + ":" + L.layer_name +
+                                    "). Available fields: " + field_list(L.layer) + ". Fix " + option + "."});
   }
-  return idx;
+  return m;
 }
 
 // Reads a numeric field strictly: NaN when null; InputError when not a number.
-double numeric_field(const OpenLayer& L, OGRFeature& f, int idx, const std::string& option) {
+double numeric_field(const OpenLayer& L, OGRFeature& f, const MappedField& m) {
+  const int idx = m.index;
   if (idx < 0 || !f.IsFieldSetAndNotNull(idx)) return std::nan("");
   const OGRFieldType t = f.GetFieldDefnRef(idx)->GetType();
   if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) return f.GetFieldAsDouble(idx);
@@ -94,22 +108,23 @@ double numeric_field(const OpenLayer& L, OGRFeature& f, int idx, const std::stri
   const double v = std::strtod(s, &end);
   while (end && *end == ' ') ++end;
   if (end == s || (end && *end != '\0') || !std::isfinite(v)) {
-    throw InputError("non-numeric value '" + std::string(s) + "' in field '" +
-                     f.GetFieldDefnRef(idx)->GetNameRef() + "' " + where(L, f.GetFID()) +
-                     ". Fix the data or choose another field with " + option + ".");
+    throw InputError(L.error(m.key, f.GetFID()),
+                     {"non-numeric value '" + std::string(s) + "' in field '" + f.GetFieldDefnRef(idx)->GetNameRef() +
+                      "' " + where(L, f.GetFID()) + ". Fix the data or choose another field with " + m.option + "."});
   }
   return v;
 }
 
-double unit_factor(const std::string& unit, const std::string& option, bool length) {
+// The factor from `unit` (mapping key `key`, set with `option`) to metres or microseconds.
+double unit_factor(const OpenLayer& L, const std::string& unit, const char* key, const char* option, bool length) {
   if (length) {
     if (unit == "m") return 1.0;
     if (unit == "km") return 1000.0;
-    throw InputError("unknown length unit '" + unit + "' for " + option + ". Use 'm' or 'km'.");
+    throw InputError(L.error(key), {"unknown length unit '" + unit + "' for " + option + ". Use 'm' or 'km'."});
   }
   if (unit == "us") return 1.0;
   if (unit == "ms") return 1000.0;
-  throw InputError("unknown time unit '" + unit + "' for " + option + ". Use 'us' or 'ms'.");
+  throw InputError(L.error(key), {"unknown time unit '" + unit + "' for " + option + ". Use 'us' or 'ms'."});
 }
 
 // Checks transformed coordinates; returns a skip reason or empty.
@@ -159,16 +174,20 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
   OpenLayer L = open_layer(spec, options, option);
   const OGRwkbGeometryType declared = L.layer->GetGeomType();
   if (is_point_like_type(declared)) {
-    throw InputError("layer has " + type_name(declared) + " geometry but fibre lines are expected (" + L.path +
-                     ":" + L.layer_name + "). Give a LineString layer with " + option + " PATH:LAYER.");
+    throw InputError(L.error("layer"),
+                     {"layer has " + type_name(declared) + " geometry but fibre lines are expected (" + L.path + ":" +
+                          L.layer_name + "). Give a LineString layer with ",
+                      Setting::path_and_layer, "."});
   }
-  const int f_len = require_field(L, fields.length, "--length-field");
-  const int f_n = require_field(L, fields.group_index, "--group-index-field");
-  const int f_slack = require_field(L, fields.slack, "--slack-field");
-  const int f_delay = require_field(L, fields.delay, "--delay-field");
-  const int f_group = require_field(L, fields.risk_group, "--srlg-field");
-  const double len_factor = f_len >= 0 ? unit_factor(fields.length_unit, "--length-unit", true) : 1.0;
-  const double delay_factor = f_delay >= 0 ? unit_factor(fields.delay_unit, "--delay-unit", false) : 1.0;
+  const MappedField f_len = map_field(L, fields.length, "length", "--length-field");
+  const MappedField f_n = map_field(L, fields.group_index, "group_index", "--group-index-field");
+  const MappedField f_slack = map_field(L, fields.slack, "slack", "--slack-field");
+  const MappedField f_delay = map_field(L, fields.delay, "delay", "--delay-field");
+  const MappedField f_group = map_field(L, fields.risk_group, "risk_group", "--srlg-field");
+  const double len_factor =
+      f_len.mapped() ? unit_factor(L, fields.length_unit, "length_unit", "--length-unit", true) : 1.0;
+  const double delay_factor =
+      f_delay.mapped() ? unit_factor(L, fields.delay_unit, "delay_unit", "--delay-unit", false) : 1.0;
 
   LineLayer out;
   out.info = L.info;
@@ -193,27 +212,30 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
       out.info.skipped.push_back({fid, "not a line: " + type_name(g->getGeometryType())});
       continue;
     }
-    const double len = numeric_field(L, *f, f_len, "--length-field");
-    if (f_len >= 0 && !std::isnan(len) && len < 0) {
-      throw InputError("negative length " + number(len) + " in field '" + fields.length + "' " +
-                       where(L, fid) + ". Lengths must be >= 0; fix the data or drop --length-field.");
+    const double len = numeric_field(L, *f, f_len);
+    if (f_len.mapped() && !std::isnan(len) && len < 0) {
+      throw InputError(L.error(f_len.key, fid), {"negative length " + number(len) + " in field '" + fields.length +
+                                                 "' " + where(L, fid) +
+                                                 ". Lengths must be >= 0; fix the data or drop --length-field."});
     }
-    const double n = numeric_field(L, *f, f_n, "--group-index-field");
+    const double n = numeric_field(L, *f, f_n);
     if (!std::isnan(n) && (n < 1.0 || n > 10.0)) {
-      throw InputError("group index " + number(n) + " out of range [1, 10] in field '" +
-                       fields.group_index + "' " + where(L, fid) +
-                       ". Fix the data or drop --group-index-field (single-mode fibre is about 1.468).");
+      throw InputError(L.error(f_n.key, fid),
+                       {"group index " + number(n) + " out of range [1, 10] in field '" + fields.group_index + "' " +
+                        where(L, fid) +
+                        ". Fix the data or drop --group-index-field (single-mode fibre is about 1.468)."});
     }
-    const double slack = numeric_field(L, *f, f_slack, "--slack-field");
+    const double slack = numeric_field(L, *f, f_slack);
     if (!std::isnan(slack) && slack < 1.0) {
-      throw InputError("slack " + number(slack) + " below 1 in field '" + fields.slack + "' " +
-                       where(L, fid) + ". Slack is route length / drawn length, at least 1: fix the data or drop "
-                       "--slack-field.");
+      throw InputError(L.error(f_slack.key, fid),
+                       {"slack " + number(slack) + " below 1 in field '" + fields.slack + "' " + where(L, fid) +
+                        ". Slack is route length / drawn length, at least 1: fix the data or drop --slack-field."});
     }
-    const double delay = numeric_field(L, *f, f_delay, "--delay-field");
+    const double delay = numeric_field(L, *f, f_delay);
     if (!std::isnan(delay) && delay < 0) {
-      throw InputError("negative delay " + number(delay) + " in field '" + fields.delay + "' " + where(L, fid) +
-                       ". Delays must be >= 0; fix the data or drop --delay-field.");
+      throw InputError(L.error(f_delay.key, fid), {"negative delay " + number(delay) + " in field '" + fields.delay +
+                                                   "' " + where(L, fid) +
+                                                   ". Delays must be >= 0; fix the data or drop --delay-field."});
     }
     if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
       out.info.skipped.push_back({fid, "coordinate transformation failed"});
@@ -248,22 +270,29 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
         part_len = total > 0 ? part_len * approx_length(*ls) / total : part_len / static_cast<double>(parts.size());
       }
       out.lines.add_line(pts, fid, part_len, n, slack, std::isnan(delay) ? delay : delay * delay_factor);
-      if (f_group >= 0) out.risk_group.emplace_back(f->IsFieldSetAndNotNull(f_group) ? f->GetFieldAsString(f_group) : "");
+      if (f_group.mapped()) {
+        out.risk_group.emplace_back(f->IsFieldSetAndNotNull(f_group.index) ? f->GetFieldAsString(f_group.index) : "");
+      }
     }
   }
-  check_read_errors(L, options, option, *errors, out.info.features_read);
+  check_read_errors(L, options, *errors, out.info.features_read);
   errors.reset();
-  if (out.info.features_read == 0) throw_nothing_read(L, options, option, "fibre lines");
+  if (out.info.features_read == 0) throw_nothing_read(L, options, "fibre lines");
   if (out.lines.lines() == 0) {
-    const std::string at = out.info.skipped.empty() ? "(" + L.path + ":" + L.layer_name + ")"
-                                                    : where(L, out.info.skipped.front().fid);
+    std::optional<std::int64_t> first_fid;
+    if (!out.info.skipped.empty()) first_fid = out.info.skipped.front().fid;
+    const std::string at = first_fid ? where(L, *first_fid) : "(" + L.path + ":" + L.layer_name + ")";
     if (non_line == out.info.features_read) {
-      throw InputError("layer has " + first_non_line + " features but fibre lines are expected " + at +
-                       ". Give a LineString layer with " + option + " PATH:LAYER.");
+      throw InputError(L.error("layer", first_fid),
+                       {"layer has " + first_non_line + " features but fibre lines are expected " + at +
+                            ". Give a LineString layer with ",
+                        Setting::path_and_layer, "."});
     }
-    throw InputError("no usable line in " + features_text(out.info.features_read) + " " + at + ": " +
-                     (out.info.skipped.empty() ? std::string("no vertices") : out.info.skipped.front().reason) +
-                     ". Fix the geometries or give another layer with " + option + " PATH:LAYER.");
+    throw InputError(L.error("", first_fid),
+                     {"no usable line in " + features_text(out.info.features_read) + " " + at + ": " +
+                          (first_fid ? out.info.skipped.front().reason : std::string("no vertices")) +
+                          ". Fix the geometries or give another layer with ",
+                      Setting::path_and_layer, "."});
   }
   return out;
 }
@@ -273,34 +302,36 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
   OpenLayer L = open_layer(spec, options, option);
   const OGRwkbGeometryType declared = L.layer->GetGeomType();
   if (is_line_type(declared)) {
-    throw InputError("layer has " + type_name(declared) + " geometry but points are expected (" + L.path + ":" +
-                     L.layer_name + "). Give a Point or Polygon layer with " + option + " PATH:LAYER.");
+    throw InputError(L.error("layer"), {"layer has " + type_name(declared) + " geometry but points are expected (" +
+                                            L.path + ":" + L.layer_name + "). Give a Point or Polygon layer with ",
+                                        Setting::path_and_layer, "."});
   }
   PointLayer out;
   out.info = L.info;
   int f_id = -1;
   if (!fields.id.empty()) {
-    f_id = require_field(L, fields.id, "--site-id");
+    f_id = map_field(L, fields.id, "id", "--site-id").index;
     out.id_field = fields.id;
   } else if ((f_id = L.layer->GetLayerDefn()->GetFieldIndex("site_id")) >= 0) {
     out.id_field = "site_id";
   } else {
     out.id_field = "fid";
   }
-  const int f_w = require_field(L, fields.weight, "--weight");
-  const int f_delay = require_field(L, fields.entry_delay, "--site-delay-field");
-  const double delay_factor = f_delay >= 0 ? unit_factor(fields.delay_unit, "--site-delay-unit", false) : 1.0;
-  const int f_exit = require_field(L, fields.exit_delay, "--site-exit-delay-field");
-  const int f_status = require_field(L, fields.status, "--status-field");
-  const int f_cost = require_field(L, fields.cost, "--cost-field");
-  const int f_cap = require_field(L, fields.capacity, "--capacity-field");
-  const int f_load = require_field(L, fields.load, "--load-field");
+  const MappedField f_w = map_field(L, fields.weight, "weight", "--weight");
+  const MappedField f_delay = map_field(L, fields.entry_delay, "entry_delay", "--site-delay-field");
+  const double delay_factor =
+      f_delay.mapped() ? unit_factor(L, fields.delay_unit, "delay_unit", "--site-delay-unit", false) : 1.0;
+  const MappedField f_exit = map_field(L, fields.exit_delay, "exit_delay", "--site-exit-delay-field");
+  const MappedField f_status = map_field(L, fields.status, "status", "--status-field");
+  const MappedField f_cost = map_field(L, fields.cost, "cost", "--cost-field");
+  const MappedField f_cap = map_field(L, fields.capacity, "capacity", "--capacity-field");
+  const MappedField f_load = map_field(L, fields.load, "load", "--load-field");
   // A non-negative number or NULL (NaN) from a placement field.
-  auto amount = [&](OGRFeature& f, int idx, const std::string& name, const std::string& hint) {
-    const double v = numeric_field(L, f, idx, hint);
+  auto amount = [&](OGRFeature& f, const MappedField& m) {
+    const double v = numeric_field(L, f, m);
     if (!std::isnan(v) && v < 0) {
-      throw InputError("negative value in field '" + name + "' " + where(L, f.GetFID()) + ". Fix the data or " +
-                       hint + ".");
+      throw InputError(L.error(m.key, f.GetFID()), {"negative value in field '" + m.name + "' " +
+                                                    where(L, f.GetFID()) + ". Fix the data or " + m.option + "."});
     }
     return v;
   };
@@ -319,20 +350,23 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
       out.info.skipped.push_back({fid, "a line where a point is expected"});
       continue;
     }
-    const double w = f_w >= 0 ? numeric_field(L, *f, f_w, "--weight") : 1.0;
-    if (f_w >= 0 && (std::isnan(w) || w < 0)) {
-      throw InputError("weight must be a number >= 0, got '" + std::string(f->GetFieldAsString(f_w)) +
-                       "' in field '" + fields.weight + "' " + where(L, fid) + ". Fix the data or --weight.");
+    const double w = f_w.mapped() ? numeric_field(L, *f, f_w) : 1.0;
+    if (f_w.mapped() && (std::isnan(w) || w < 0)) {
+      throw InputError(L.error(f_w.key, fid),
+                       {"weight must be a number >= 0, got '" + std::string(f->GetFieldAsString(f_w.index)) +
+                        "' in field '" + fields.weight + "' " + where(L, fid) + ". Fix the data or --weight."});
     }
-    const double delay = numeric_field(L, *f, f_delay, "--site-delay-field");
+    const double delay = numeric_field(L, *f, f_delay);
     if (!std::isnan(delay) && delay < 0) {
-      throw InputError("negative site delay " + number(delay) + " in field '" + fields.entry_delay + "' " +
-                       where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-delay-field.");
+      throw InputError(L.error(f_delay.key, fid),
+                       {"negative site delay " + number(delay) + " in field '" + fields.entry_delay + "' " +
+                        where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-delay-field."});
     }
-    const double exit_delay = f_exit >= 0 ? numeric_field(L, *f, f_exit, "--site-exit-delay-field") : std::nan("");
+    const double exit_delay = f_exit.mapped() ? numeric_field(L, *f, f_exit) : std::nan("");
     if (!std::isnan(exit_delay) && exit_delay < 0) {
-      throw InputError("negative site exit delay " + number(exit_delay) + " in field '" + fields.exit_delay + "' " +
-                       where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-exit-delay-field.");
+      throw InputError(L.error(f_exit.key, fid),
+                       {"negative site exit delay " + number(exit_delay) + " in field '" + fields.exit_delay + "' " +
+                        where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-exit-delay-field."});
     }
     if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
       out.info.skipped.push_back({fid, "coordinate transformation failed"});
@@ -365,24 +399,29 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     out.id.push_back(f_id >= 0 ? std::string(f->GetFieldAsString(f_id)) : std::to_string(fid));
     out.weight.push_back(w);
     out.entry_delay_us.push_back(std::isnan(delay) ? delay : delay * delay_factor);
-    if (f_exit >= 0) out.exit_delay_us.push_back(std::isnan(exit_delay) ? exit_delay : exit_delay * delay_factor);
-    if (f_status >= 0) out.status.emplace_back(f->IsFieldSetAndNotNull(f_status) ? f->GetFieldAsString(f_status) : "");
-    if (f_cost >= 0) out.cost.push_back(amount(*f, f_cost, fields.cost, "--cost-field"));
-    if (f_cap >= 0) out.capacity.push_back(amount(*f, f_cap, fields.capacity, "--capacity-field"));
-    if (f_load >= 0) out.load.push_back(amount(*f, f_load, fields.load, "--load-field"));
+    if (f_exit.mapped()) out.exit_delay_us.push_back(std::isnan(exit_delay) ? exit_delay : exit_delay * delay_factor);
+    if (f_status.mapped()) {
+      out.status.emplace_back(f->IsFieldSetAndNotNull(f_status.index) ? f->GetFieldAsString(f_status.index) : "");
+    }
+    if (f_cost.mapped()) out.cost.push_back(amount(*f, f_cost));
+    if (f_cap.mapped()) out.capacity.push_back(amount(*f, f_cap));
+    if (f_load.mapped()) out.load.push_back(amount(*f, f_load));
   }
-  check_read_errors(L, options, option, *errors, out.info.features_read);
+  check_read_errors(L, options, *errors, out.info.features_read);
   errors.reset();
-  if (out.info.features_read == 0) throw_nothing_read(L, options, option, "points");
+  if (out.info.features_read == 0) throw_nothing_read(L, options, "points");
   if (out.pos.empty()) {
     const SkippedFeature& first = out.info.skipped.front();
     if (lines_seen == out.info.features_read) {
-      throw InputError("layer has line features but points are expected " + where(L, first.fid) +
-                       ". Give a Point or Polygon layer with " + option + " PATH:LAYER.");
+      throw InputError(L.error("layer", first.fid),
+                       {"layer has line features but points are expected " + where(L, first.fid) +
+                            ". Give a Point or Polygon layer with ",
+                        Setting::path_and_layer, "."});
     }
-    throw InputError("no usable point in " + features_text(out.info.features_read) + " " + where(L, first.fid) +
-                     ": " + first.reason + ". Fix the geometries or give another layer with " + option +
-                     " PATH:LAYER.");
+    throw InputError(L.error("", first.fid),
+                     {"no usable point in " + features_text(out.info.features_read) + " " + where(L, first.fid) +
+                          ": " + first.reason + ". Fix the geometries or give another layer with ",
+                      Setting::path_and_layer, "."});
   }
   return out;
 }

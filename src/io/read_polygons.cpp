@@ -54,8 +54,10 @@ PolygonLayer read_polygons(const LayerSpec& spec, const ReadOptions& options) {
   OpenLayer L = open_layer(spec, options, option);
   const std::string at = "(" + L.path + ":" + L.layer_name + ")";
   if (is_point_or_line(L.layer->GetGeomType())) {
-    throw InputError(std::string("layer has ") + OGRGeometryTypeToName(L.layer->GetGeomType()) +
-                     " geometry but polygons are expected " + at + ". Give a Polygon layer with " + option + ".");
+    throw InputError(L.error("layer"), {std::string("layer has ") + OGRGeometryTypeToName(L.layer->GetGeomType()) +
+                                            " geometry but polygons are expected " + at +
+                                            ". Give a Polygon layer with ",
+                                        Setting::source, "."});
   }
   PolygonLayer out;
   out.info = L.info;
@@ -100,17 +102,25 @@ PolygonLayer read_polygons(const LayerSpec& spec, const ReadOptions& options) {
     out.polygons.push_back(std::move(m));
     out.fid.push_back(fid);
   }
-  check_read_errors(L, options, option, *errors, out.info.features_read);
+  check_read_errors(L, options, *errors, out.info.features_read);
   errors.reset();
   if (out.info.features_read == 0) {
-    if (options.where.empty()) throw InputError("layer is empty " + at + ". Give " + option + " a layer with polygons.");
-    throw InputError("no feature matches the filter \"" + options.where + "\" " + at +
-                     ". Check the values it compares with (lightcone info lists the fields).");
+    if (options.where.empty()) {
+      throw InputError(L.error("layer"),
+                       {"layer is empty " + at + ". Give ", Setting::source, " a layer with polygons."});
+    }
+    // This message does not name the filter's setting (a scenario points at the table).
+    InputErrorFields fields = L.error("where");
+    fields.kind = InputErrorKind::no_feature_matches;
+    throw InputError(std::move(fields), {"no feature matches the filter \"" + options.where + "\" " + at +
+                                         ". Check the values it compares with (lightcone info lists the fields)."});
   }
   if (out.polygons.empty()) {
-    throw InputError("no usable polygon in " + std::to_string(out.info.features_read) + " feature(s) (" + L.path + ":" +
-                     L.layer_name + ":fid=" + std::to_string(out.info.skipped.front().fid) +
-                     "): " + out.info.skipped.front().reason + ". Give " + option + " a Polygon layer.");
+    const SkippedFeature& first = out.info.skipped.front();
+    throw InputError(L.error("", first.fid),
+                     {"no usable polygon in " + std::to_string(out.info.features_read) + " feature(s) (" + L.path +
+                          ":" + L.layer_name + ":fid=" + std::to_string(first.fid) + "): " + first.reason + ". Give ",
+                      Setting::source, " a Polygon layer."});
   }
   return out;
 }

@@ -41,14 +41,18 @@ std::vector<std::string> layer_names(const std::string& path) {
 
 FeatureTable read_table(const std::string& path, const std::string& layer_name, const std::string& where) {
   ensure_gdal_registered();
-  if (!std::filesystem::exists(path)) throw InputError("file not found (" + path + ").");
+  if (!std::filesystem::exists(path)) throw InputError(about_file(path), {"file not found (" + path + ")."});
   DatasetPtr ds = open_vector(path);
-  if (!ds) throw InputError("cannot open as a vector dataset (" + path + "): " + last_gdal_error() + ".");
+  if (!ds) {
+    throw InputError(about_file(path),
+                     {"cannot open as a vector dataset (" + path + "): " + last_gdal_error() + "."});
+  }
   OGRLayer* layer = ds->GetLayerByName(layer_name.c_str());
   if (!layer) {
     std::string names;
     for (int i = 0; i < ds->GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds->GetLayer(i)->GetName());
-    throw InputError("layer '" + layer_name + "' not found (" + path + "). Layers: " + names + ".");
+    throw InputError(about_layer(path, layer_name, "layer"),
+                     {"layer '" + layer_name + "' not found (" + path + "). Layers: " + names + "."});
   }
   FeatureTable t;
   t.name = layer_name;
@@ -61,16 +65,15 @@ FeatureTable read_table(const std::string& path, const std::string& layer_name, 
   const int nf = defn->GetFieldCount();
   for (int k = 0; k < nf; ++k) {
     const OGRFieldDefn* fd = defn->GetFieldDefn(k);
-    Column c;
-    c.name = fd->GetNameRef();
     const OGRFieldType ft = fd->GetType();
-    c.type = ft == OFTReal                               ? Column::Type::real
-             : ft == OFTInteger || ft == OFTInteger64    ? Column::Type::integer
-                                                         : Column::Type::text;
-    t.columns.push_back(std::move(c));
+    t.columns.push_back(ft == OFTReal                              ? Column::reals(fd->GetNameRef(), {})
+                        : ft == OFTInteger || ft == OFTInteger64   ? Column::integers(fd->GetNameRef(), {})
+                                                                   : Column::texts(fd->GetNameRef(), {}));
   }
   if (!where.empty() && layer->SetAttributeFilter(where.c_str()) != OGRERR_NONE) {
-    throw InputError("invalid filter \"" + where + "\" (" + path + ":" + layer_name + "): " + last_gdal_error() + ".");
+    throw InputError(about_layer(path, layer_name, "where"),
+                     {"invalid filter \"" + where + "\" (" + path + ":" + layer_name + "): " + last_gdal_error() +
+                      "."});
   }
   layer->ResetReading();
   for (auto& f : *layer) {
@@ -101,17 +104,14 @@ FeatureTable read_table(const std::string& path, const std::string& layer_name, 
     }
     for (int k = 0; k < nf; ++k) {
       Column& c = t.columns[static_cast<std::size_t>(k)];
-      const bool null = !f->IsFieldSetAndNotNull(k);
-      switch (c.type) {
-        case Column::Type::real: c.real.push_back(null ? std::nan("") : f->GetFieldAsDouble(k)); break;
-        case Column::Type::integer:
-          c.integer.push_back(null ? 0 : f->GetFieldAsInteger64(k));
-          c.null.push_back(null);
-          break;
-        case Column::Type::text:
-          c.text.emplace_back(null ? "" : f->GetFieldAsString(k));
-          c.null.push_back(null);
-          break;
+      if (!f->IsFieldSetAndNotNull(k)) {
+        c.push_null();
+        continue;
+      }
+      switch (c.type()) {
+        case Column::Type::real: c.reals().push_back(f->GetFieldAsDouble(k)); break;
+        case Column::Type::integer: c.integers().push_back(f->GetFieldAsInteger64(k)); break;
+        case Column::Type::text: c.texts().emplace_back(f->GetFieldAsString(k)); break;
       }
     }
   }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "io/write.hpp"
+#include "core/table.hpp"
 
 namespace lightcone {
 

@@ -87,16 +87,17 @@ std::string field_list(OGRLayer* layer) {
 namespace {
 constexpr const char* kNotRecognised = "not a format GDAL recognises";
 
-[[noreturn]] void throw_invalid_filter(const OpenLayer& L, const std::string& where, const std::string& option,
-                                       std::string why) {
+[[noreturn]] void throw_invalid_filter(const OpenLayer& L, const std::string& where, std::string why) {
   // Database drivers report the whole generated statement; say it in a word instead.
   if (why.find("SQL") != std::string::npos) why = "the data source rejected it";
-  const std::string hint = L.layer->GetLayerDefn()->GetFieldCount() == 0
-                               ? "The layer has no attribute fields; drop " + option + "-where."
-                               : "Write an OGR SQL WHERE clause on the fields " + field_list(L.layer) +
-                                     ", e.g. \"kind = 'trunk'\".";
-  throw InputError("invalid " + option + "-where \"" + where + "\" (" + L.path + ":" + L.layer_name + "): " + why +
-                   ". " + hint);
+  InputMessage message{"invalid ", Setting::where,
+                       " \"" + where + "\" (" + L.path + ":" + L.layer_name + "): " + why + ". "};
+  if (L.layer->GetLayerDefn()->GetFieldCount() == 0) {
+    message += {"The layer has no attribute fields; drop ", Setting::where, "."};
+  } else {
+    message += {"Write an OGR SQL WHERE clause on the fields " + field_list(L.layer) + ", e.g. \"kind = 'trunk'\"."};
+  }
+  throw InputError(L.error("where"), std::move(message));
 }
 
 std::string layer_names(GDALDataset& ds) {
@@ -123,67 +124,80 @@ void CPL_STDCALL GdalErrorCollector::handle(CPLErr type, CPLErrorNum, const char
     self->m_message.pop_back();
 }
 
-void check_read_errors(const OpenLayer& L, const ReadOptions& options, const std::string& option,
-                       const GdalErrorCollector& errors, std::size_t features_read) {
+void check_read_errors(const OpenLayer& L, const ReadOptions& options, const GdalErrorCollector& errors,
+                       std::size_t features_read) {
   if (!errors.failed()) return;
-  if (!options.where.empty() && features_read == 0) throw_invalid_filter(L, options.where, option, errors.message());
-  throw InputError("cannot read the features (" + L.path + ":" + L.layer_name + "): " + errors.message() +
-                   ". Check that the file is complete and not corrupt.");
+  if (!options.where.empty() && features_read == 0) throw_invalid_filter(L, options.where, errors.message());
+  throw InputError(L.error("path"), {"cannot read the features (" + L.path + ":" + L.layer_name + "): " +
+                                         errors.message() + ". Check that the file is complete and not corrupt."});
 }
 
 OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option) {
   ensure_gdal_registered();
   OpenLayer L;
   L.path = spec.path;
+  L.option = option;
   const bool is_file_path = spec.path.rfind("PG:", 0) != 0;
   if (is_file_path && !path_exists(spec.path)) {
-    throw InputError("file not found (" + spec.path + "). Check the path given to " + option + ".");
+    throw InputError(L.error("path"),
+                     {"file not found (" + spec.path + "). Check the path given to ", Setting::source, "."});
   }
   L.dataset = open_vector(spec.path);
   if (!L.dataset) {
-    throw InputError("cannot open as a vector dataset (" + spec.path + "): " + last_gdal_error(kNotRecognised) +
-                     ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file to " + option + ".");
+    throw InputError(L.error("path"),
+                     {"cannot open as a vector dataset (" + spec.path + "): " + last_gdal_error(kNotRecognised) +
+                          ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file to ",
+                      Setting::source, "."});
   }
   GDALDataset& ds = *L.dataset;
   L.info.driver = ds.GetDriverName();
   if (!spec.layer.empty()) {
     L.layer = ds.GetLayerByName(spec.layer.c_str());
     if (!L.layer) {
-      throw InputError("layer '" + spec.layer + "' not found (" + spec.path + "). Layers: " + layer_names(ds) +
-                       ". Use " + option + " PATH:LAYER.");
+      InputErrorFields fields = L.error("layer");
+      fields.layer = spec.layer;
+      throw InputError(std::move(fields), {"layer '" + spec.layer + "' not found (" + spec.path +
+                                               "). Layers: " + layer_names(ds) + ". Use ",
+                                           Setting::path_and_layer, "."});
     }
   } else if (L.info.driver == "OSM") {
     L.layer = ds.GetLayerByName("lines");
   } else if (ds.GetLayerCount() == 1) {
     L.layer = ds.GetLayer(0);
   } else {
-    throw InputError("dataset has " + std::to_string(ds.GetLayerCount()) + " layers (" + spec.path +
-                     "); say which one: " + layer_names(ds) + ". Use " + option + " PATH:LAYER.");
+    throw InputError(L.error("layer"), {"dataset has " + std::to_string(ds.GetLayerCount()) + " layers (" +
+                                            spec.path + "); say which one: " + layer_names(ds) + ". Use ",
+                                        Setting::path_and_layer, "."});
   }
-  if (!L.layer) throw InputError("dataset has no layer (" + spec.path + "). Check " + option + ".");
+  if (!L.layer) {
+    throw InputError(L.error("path"), {"dataset has no layer (" + spec.path + "). Check ", Setting::source, "."});
+  }
   L.layer_name = L.layer->GetName();
   L.info.path = L.path;
   L.info.layer = L.layer_name;
   if (L.layer->GetLayerDefn()->GetGeomFieldCount() == 0) {
-    throw InputError("layer has no geometry (" + spec.path + ":" + L.layer_name + "). Give " + option +
-                     " a layer with geometries; in a CSV, name the geometry column WKT or the coordinate "
-                     "columns lon and lat.");
+    throw InputError(L.error("layer"), {"layer has no geometry (" + spec.path + ":" + L.layer_name + "). Give ",
+                                        Setting::source,
+                                        " a layer with geometries; in a CSV, name the geometry column WKT or the "
+                                        "coordinate columns lon and lat."});
   }
   if (!options.where.empty()) {
     CPLErrorReset();
     if (L.layer->SetAttributeFilter(options.where.c_str()) != OGRERR_NONE) {
-      throw_invalid_filter(L, options.where, option, last_gdal_error());
+      throw_invalid_filter(L, options.where, last_gdal_error());
     }
   }
   const OGRSpatialReference* src = L.layer->GetSpatialRef();
   OGRSpatialReference assumed;
   if (src == nullptr) {
     if (!options.assume_crs) {
-      throw InputError("layer has no CRS (" + spec.path + ":" + L.layer_name +
-                       "). Say which one it uses, e.g. --assume-crs EPSG:4326.");
+      // The layer is at fault (no CRS); --assume-crs, not given, is the remedy.
+      throw InputError(L.error("layer"), {"layer has no CRS (" + spec.path + ":" + L.layer_name +
+                                          "). Say which one it uses, e.g. --assume-crs EPSG:4326."});
     }
     if (assumed.SetFromUserInput(options.assume_crs->c_str()) != OGRERR_NONE) {
-      throw InputError("unknown CRS '" + *options.assume_crs + "' for --assume-crs. Use e.g. EPSG:4326.");
+      throw InputError(L.error("assume_crs"),
+                       {"unknown CRS '" + *options.assume_crs + "' for --assume-crs. Use e.g. EPSG:4326."});
     }
     src = &assumed;
     L.info.crs = "assumed " + *options.assume_crs;
@@ -203,8 +217,9 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
   if (!is_wgs84 && !source_srs.IsSame(&target)) {
     L.transform.reset(OGRCreateCoordinateTransformation(&source_srs, &target));
     if (!L.transform) {
-      throw InputError("cannot transform from the layer's CRS to WGS 84 (" + spec.path + ":" + L.layer_name +
-                       "): " + last_gdal_error() + ".");
+      throw InputError(L.error(options.assume_crs ? "assume_crs" : ""),
+                       {"cannot transform from the layer's CRS to WGS 84 (" + spec.path + ":" + L.layer_name +
+                        "): " + last_gdal_error() + "."});
     }
   }
   return L;
@@ -213,12 +228,13 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
 std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver) {
   ensure_gdal_registered();
   if (path.rfind("PG:", 0) != 0 && !path_exists(path)) {
-    throw InputError("file not found (" + path + "). Check the path.");
+    throw InputError(about_file(path), {"file not found (" + path + "). Check the path."});
   }
   DatasetPtr ds = open_vector(path);
   if (!ds) {
-    throw InputError("cannot open as a vector dataset (" + path + "): " + last_gdal_error(kNotRecognised) +
-                     ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file.");
+    throw InputError(about_file(path),
+                     {"cannot open as a vector dataset (" + path + "): " + last_gdal_error(kNotRecognised) +
+                      ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file."});
   }
   if (driver) *driver = ds->GetDriverName();
   std::vector<DatasetLayerSummary> out;

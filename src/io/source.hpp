@@ -1,7 +1,9 @@
 // Reading GIS layers through GDAL (this module is the only GDAL user).
 // Sources are given as PATH[:LAYER]; every geometry is transformed to WGS 84 lon/lat
 // (traditional GIS axis order). Unusable input throws InputError naming file, layer and
-// feature id; features that can be skipped are listed in `skipped` with their reason.
+// feature id, also as typed fields (core/error.hpp) with the key of the setting at fault
+// and the kind of failure; features that can be skipped are listed in `skipped` with
+// their reason.
 // CSV files are read with a geometry column named WKT (or wkt_geom, geometry, geom) or
 // coordinate columns lon/lat (longitude/latitude, x/y); a CSV has no CRS, so reading one
 // needs ReadOptions::assume_crs.

@@ -1,11 +1,10 @@
 #include <cpl_conv.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cmath>
+#include <cctype>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/gdal_util.hpp"
 #include "io/write.hpp"
 
@@ -28,12 +27,12 @@ DriverChoice driver_for(const std::string& path) {
   if (ext == ".gpkg") return {"GPKG", true};
   if (ext == ".csv") return {"CSV", false};
   if (ext == ".geojson" || ext == ".json") return {"GeoJSON", false};
-  throw InputError("unsupported output format '" + ext + "' (" + path +
-                   "). Use a .gpkg, .csv or .geojson file name for --out.");
+  throw InputError(about_file(path), {"unsupported output format '" + ext + "' (" + path +
+                                      "). Use a .gpkg, .csv or .geojson file name for --out."});
 }
 
 void check(bool ok, const std::string& what, const std::string& path) {
-  if (!ok) throw InputError(what + " (" + path + "): " + last_gdal_error() + ".");
+  if (!ok) throw InputError(about_file(path), {what + " (" + path + "): " + last_gdal_error() + "."});
 }
 
 // Sets a GDAL config option for the lifetime of the object.
@@ -92,33 +91,21 @@ void write_layer_styles(GDALDataset& ds, std::span<const FeatureTable> tables, c
 
 }  // namespace
 
-std::size_t FeatureTable::features() const {
-  if (geometry == Geometry::point) return coords.size();
-  if (geometry == Geometry::line) return first.size() - 1;
-  if (geometry == Geometry::polygon) return polygons.size();
-  return columns.empty() ? 0 : std::max({columns[0].real.size(), columns[0].integer.size(), columns[0].text.size()});
-}
-
 void write_tables(const std::string& path, std::span<const FeatureTable> tables) {
   ensure_gdal_registered();
   const DriverChoice choice = driver_for(path);
   if (!choice.multi_layer && tables.size() != 1) {
-    throw InputError("a " + extension_of(path) + " file holds one layer (" + path + "). Use a .gpkg file for --out.");
+    throw InputError(about_file(path),
+                     {"a " + extension_of(path) + " file holds one layer (" + path + "). Use a .gpkg file for --out."});
   }
-  const std::filesystem::path target(path);
-  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
-  }
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(getpid()) +
-                                  target.extension().string())).string();
-  std::filesystem::remove(tmp);
+  // The temporary name keeps the extension: the CSV driver writes a directory otherwise.
+  AtomicFile file(path, /*keep_extension=*/true);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(choice.driver);
   check(drv != nullptr, std::string("GDAL driver ") + choice.driver + " not available", path);
   // Fixed timestamps so identical runs give identical files.
   ScopedConfig date("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-  try {
-    DatasetPtr ds(drv->Create(tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  {
+    DatasetPtr ds(drv->Create(file.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     check(ds != nullptr, "cannot create output", path);
     OGRSpatialReference srs = wgs84();
     for (const FeatureTable& t : tables) {
@@ -137,9 +124,9 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
       CSLDestroy(lco);
       check(layer != nullptr, "cannot create layer " + t.name, path);
       for (const Column& c : t.columns) {
-        const OGRFieldType ft = c.type == Column::Type::real      ? OFTReal
-                                : c.type == Column::Type::integer ? OFTInteger64
-                                                                  : OFTString;
+        const OGRFieldType ft = c.type() == Column::Type::real      ? OFTReal
+                                : c.type() == Column::Type::integer ? OFTInteger64
+                                                                    : OFTString;
         OGRFieldDefn fd(c.name.c_str(), ft);
         check(layer->CreateField(&fd) == OGRERR_NONE, "cannot create field " + c.name, path);
       }
@@ -170,15 +157,14 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
         }
         for (int k = 0; k < static_cast<int>(t.columns.size()); ++k) {
           const Column& c = t.columns[static_cast<std::size_t>(k)];
-          const bool is_null = (!c.null.empty() && c.null[i]) || (c.type == Column::Type::real && std::isnan(c.real[i]));
-          if (is_null) {
+          if (c.is_null(i)) {
             f.SetFieldNull(k);
             continue;
           }
-          switch (c.type) {
-            case Column::Type::real: f.SetField(k, c.real[i]); break;
-            case Column::Type::integer: f.SetField(k, static_cast<GIntBig>(c.integer[i])); break;
-            case Column::Type::text: f.SetField(k, c.text[i].c_str()); break;
+          switch (c.type()) {
+            case Column::Type::real: f.SetField(k, c.reals()[i]); break;
+            case Column::Type::integer: f.SetField(k, static_cast<GIntBig>(c.integers()[i])); break;
+            case Column::Type::text: f.SetField(k, c.texts()[i].c_str()); break;
           }
         }
         check(layer->CreateFeature(&f) == OGRERR_NONE, "cannot write feature to " + t.name, path);
@@ -187,12 +173,8 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
     }
     if (choice.multi_layer) write_layer_styles(*ds, tables, path);
     ds.reset();  // flush and close before renaming
-    std::filesystem::rename(tmp, target);
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    throw;
   }
+  file.commit();
 }
 
 }  // namespace lightcone
@@ -202,23 +184,14 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
 namespace lightcone {
 
 void write_text_file(const std::string& path, const std::string& content) {
-  const std::filesystem::path target(path);
-  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
-  }
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(getpid()))).string();
+  AtomicFile file(path);
   {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    std::ofstream out(file.temp_path(), std::ios::binary | std::ios::trunc);
     out << content;
     out.close();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw InputError("cannot write (" + path + "). Check the directory is writable.");
-    }
+    if (!out) throw InputError(about_file(path), {"cannot write (" + path + "). Check the directory is writable."});
   }
-  std::filesystem::rename(tmp, target);
+  file.commit();
 }
 
 }  // namespace lightcone
@@ -227,11 +200,7 @@ namespace lightcone {
 
 void write_tables_check_path(const std::string& path) {
   driver_for(path);
-  const std::filesystem::path target(path);
-  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
-  }
+  check_output_directory(path);
 }
 
 }  // namespace lightcone

@@ -1,10 +1,8 @@
 #include <cpl_conv.h>
 #include <gdal_priv.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/gdal_util.hpp"
 #include "io/raster.hpp"
 
@@ -12,12 +10,7 @@ namespace lightcone {
 
 void write_geotiff(const std::string& path, const LatencyGrid& grid) {
   ensure_gdal_registered();
-  const std::filesystem::path target(path);
-  const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
-  if (!std::filesystem::is_directory(dir)) {
-    throw InputError("output directory does not exist (" + dir.string() + "). Create it or change --out.");
-  }
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(getpid()))).string();
+  AtomicFile file(path);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
   if (!drv) throw InputError("GDAL GTiff driver not available (" + path + ").");
   char** options = nullptr;
@@ -26,7 +19,7 @@ void write_geotiff(const std::string& path, const LatencyGrid& grid) {
   options = CSLSetNameValue(options, "TILED", "YES");
   options = CSLSetNameValue(options, "BIGTIFF", "IF_SAFER");
   try {
-    DatasetPtr ds(drv->Create(tmp.c_str(), grid.width, grid.height, 1, GDT_Float32, options));
+    DatasetPtr ds(drv->Create(file.temp_path().c_str(), grid.width, grid.height, 1, GDT_Float32, options));
     CSLDestroy(options);
     options = nullptr;
     if (!ds) throw InputError("cannot create GeoTIFF (" + path + "): " + last_gdal_error() + ".");
@@ -50,13 +43,11 @@ void write_geotiff(const std::string& path, const LatencyGrid& grid) {
     if (CPLGetLastErrorType() >= CE_Failure) {
       throw InputError("cannot finish GeoTIFF (" + path + "): " + last_gdal_error() + ".");
     }
-    std::filesystem::rename(tmp, target);
   } catch (...) {
     CSLDestroy(options);
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
     throw;
   }
+  file.commit();
 }
 
 }  // namespace lightcone

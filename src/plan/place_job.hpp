@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/layers.hpp"
+#include "core/table.hpp"
 #include "io/source.hpp"
-#include "io/write.hpp"
 #include "latency/prepared.hpp"
 #include "placement/assign.hpp"
 #include "placement/placement.hpp"

@@ -33,7 +33,7 @@ std::vector<double> tier_budgets(const PlaceRequest& q, const PointLayer& demand
       const PointLayer matching = read_points(q.demand, read, PointFields{});
       fids.insert(matching.fid.begin(), matching.fid.end());
     } catch (const InputError& e) {
-      if (std::string(e.what()).rfind("no feature matches", 0) != 0) throw;
+      if (e.kind() != InputErrorKind::no_feature_matches) throw;
     }
     for (std::size_t d = 0; d < demand.pos.size(); ++d)
       if (fids.count(demand.fid[d]) && !tiered[d]) {

@@ -130,9 +130,9 @@ StoredRun read_run(const std::string& dir_or_gpkg) {
     if (key.name != "key") continue;
     for (const Column& value : info.columns) {
       if (value.name != "value") continue;
-      for (std::size_t i = 0; i < key.text.size(); ++i) {
-        if (key.text[i] != "metric") continue;
-        r.metric = parse_metric(value.text[i], "run_info metric of " + r.gpkg);
+      for (std::size_t i = 0; i < key.texts().size(); ++i) {
+        if (key.texts()[i] != "metric") continue;
+        r.metric = parse_metric(value.texts()[i], "run_info metric of " + r.gpkg);
         found = true;
       }
     }

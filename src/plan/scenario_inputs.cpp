@@ -62,23 +62,19 @@ ReadOptions read_options_for(const ScenarioLayer& L) {
   return o;
 }
 
-// Runs a read, turning io's messages (written for the command line) into messages
-// that point at the scenario.
+// Runs a read, rewording io's errors for the scenario: its settings are keys of the
+// layer's table, and the message points at the line of the key it names ('where'),
+// else of 'layer' when the layer is at fault, else at the table.
 template <class F>
 auto read_layer(const Scenario& s, const ScenarioLayer& L, F&& read) {
   try {
     return read();
   } catch (const InputError& e) {
-    std::string m = e.what();
-    const bool about_where = m.find(L.table + "-where") != std::string::npos;
-    for (std::size_t at; (at = m.find(L.table + "-where")) != std::string::npos;)
-      m.replace(at, L.table.size() + 6, "'where' in " + L.table);
-    for (std::size_t at; (at = m.find(L.table + " PATH:LAYER")) != std::string::npos;)
-      m.replace(at, L.table.size() + 11, "'path' and 'layer' in " + L.table);
+    const SourceNames names{L.table, "'where' in " + L.table, "'path' and 'layer' in " + L.table};
     int line = L.line;
-    if (about_where && L.where_line) line = L.where_line;
-    else if (m.rfind("layer ", 0) == 0 && L.layer_line) line = L.layer_line;
-    throw InputError(scenario_where(s, line) + m);
+    if (e.message().names(Setting::where) && L.where_line) line = L.where_line;
+    else if (e.key() == "layer" && L.layer_line) line = L.layer_line;
+    throw InputError(e.fields(), {scenario_where(s, line) + e.text(names)});
   }
 }
 

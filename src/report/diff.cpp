@@ -18,7 +18,7 @@ using Json = nlohmann::ordered_json;
 
 const Column& column(const RunForDiff& r, const FeatureTable& t, std::string_view name, Column::Type type) {
   for (const Column& c : t.columns)
-    if (c.name == name && c.type == type) return c;
+    if (c.name == name && c.type() == type) return c;
   throw InputError("layer '" + t.name + "' of " + r.label + " has no field '" + std::string(name) +
                    "'. Give runs written by lightcone plan or zones.");
 }
@@ -27,7 +27,7 @@ const Column& column(const RunForDiff& r, const FeatureTable& t, std::string_vie
 std::map<double, std::string> budgets_of(const RunForDiff& r) {
   const Column& us = column(r, *r.zones, "budget_us", Column::Type::real);
   std::map<double, std::string> out;
-  for (double b : us.real) out[b] = format_duration(Microseconds{b});
+  for (double b : us.reals()) out[b] = format_duration(Microseconds{b});
   return out;
 }
 
@@ -60,7 +60,7 @@ Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
     d.fid = &column(r, *r.demand, "source_fid", Column::Type::integer);
     d.weight = &column(r, *r.demand, "weight", Column::Type::real);
     d.latency = &column(r, *r.demand, "latency_us", Column::Type::real);
-    for (std::size_t i = 0; i < d.fid->integer.size(); ++i) d.index[d.fid->integer[i]] = i;
+    for (std::size_t i = 0; i < d.fid->integers().size(); ++i) d.index[d.fid->integers()[i]] = i;
     return d;
   };
   const DemandCols da = demand_cols(a);
@@ -106,15 +106,15 @@ Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
       std::size_t n_gained = 0, n_lost = 0;
       double w_gained = 0, w_lost = 0, w_total_a = 0, w_total_b = 0, w_cov_a = 0, w_cov_b = 0;
       auto covered = [&](const DemandCols& d, std::size_t i) {
-        return !std::isnan(d.latency->real[i]) && d.latency->real[i] <= us;
+        return !std::isnan(d.latency->reals()[i]) && d.latency->reals()[i] <= us;
       };
-      for (std::size_t i = 0; i < da.fid->integer.size(); ++i) {
-        w_total_a += da.weight->real[i];
-        if (covered(da, i)) w_cov_a += da.weight->real[i];
+      for (std::size_t i = 0; i < da.fid->integers().size(); ++i) {
+        w_total_a += da.weight->reals()[i];
+        if (covered(da, i)) w_cov_a += da.weight->reals()[i];
       }
-      for (std::size_t i = 0; i < db.fid->integer.size(); ++i) {
-        w_total_b += db.weight->real[i];
-        if (covered(db, i)) w_cov_b += db.weight->real[i];
+      for (std::size_t i = 0; i < db.fid->integers().size(); ++i) {
+        w_total_b += db.weight->reals()[i];
+        if (covered(db, i)) w_cov_b += db.weight->reals()[i];
       }
       for (const auto& [fid, i] : da.index) {
         const auto it = db.index.find(fid);
@@ -122,20 +122,20 @@ Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
         const bool ca = covered(da, i);
         const bool cb = covered(db, it->second);
         if (ca == cb) continue;
-        const double w = db.weight->real[it->second];
+        const double w = db.weight->reals()[it->second];
         if (ca) {
           ++n_lost;
-          w_lost += da.weight->real[i];
+          w_lost += da.weight->reals()[i];
         } else {
           ++n_gained;
           w_gained += w;
         }
-        const double la = da.latency->real[i];
-        const double lb = db.latency->real[it->second];
+        const double la = da.latency->reals()[i];
+        const double lb = db.latency->reals()[it->second];
         changes.push_back({{"budget", name},
                            {"source_fid", fid},
                            {"change", ca ? "lost" : "gained"},
-                           {"weight", ca ? da.weight->real[i] : w},
+                           {"weight", ca ? da.weight->reals()[i] : w},
                            {"latency_a_us", std::isnan(la) ? Json(nullptr) : Json(la)},
                            {"latency_b_us", std::isnan(lb) ? Json(nullptr) : Json(lb)}});
       }
@@ -160,11 +160,11 @@ Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
   std::set<std::string> sa, sb;
   if (a.sites) {
     const Column& id = column(a, *a.sites, "site_id", Column::Type::text);
-    sa.insert(id.text.begin(), id.text.end());
+    sa.insert(id.texts().begin(), id.texts().end());
   }
   if (b.sites) {
     const Column& id = column(b, *b.sites, "site_id", Column::Type::text);
-    sb.insert(id.text.begin(), id.text.end());
+    sb.insert(id.texts().begin(), id.texts().end());
   }
   Json added = Json::array(), removed = Json::array();
   for (const auto& s : sb)

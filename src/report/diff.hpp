@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/latency_model.hpp"
-#include "io/write.hpp"
+#include "core/table.hpp"
 
 namespace lightcone {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/latency_model.hpp"
-#include "io/write.hpp"
+#include "core/table.hpp"
 
 namespace lightcone {
 

@@ -38,19 +38,19 @@ const Column* column(const FeatureTable& t, std::string_view name) {
 
 std::string text_at(const Column* c, std::size_t i) {
   if (!c) return {};
-  const bool null = !c->null.empty() && c->null[i];
-  switch (c->type) {
-    case Column::Type::text: return null ? std::string() : c->text[i];
-    case Column::Type::integer: return null ? std::string() : std::to_string(c->integer[i]);
-    case Column::Type::real: return std::isnan(c->real[i]) ? std::string() : fmt::format("{}", c->real[i]);
+  if (c->is_null(i)) return {};
+  switch (c->type()) {
+    case Column::Type::text: return c->texts()[i];
+    case Column::Type::integer: return std::to_string(c->integers()[i]);
+    case Column::Type::real: return fmt::format("{}", c->reals()[i]);
   }
   return {};
 }
 
 double real_at(const Column* c, std::size_t i) {
   if (!c) return std::nan("");
-  if (c->type == Column::Type::real) return c->real[i];
-  if (c->type == Column::Type::integer && (c->null.empty() || !c->null[i])) return static_cast<double>(c->integer[i]);
+  if (c->type() == Column::Type::real) return c->reals()[i];
+  if (c->type() == Column::Type::integer && !c->is_null(i)) return static_cast<double>(c->integers()[i]);
   return std::nan("");
 }
 

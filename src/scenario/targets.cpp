@@ -21,7 +21,7 @@ const Column* find_column(const FeatureTable& t, std::string_view name) {
 
 const Column& require_column(const FeatureTable& t, std::string_view name, Column::Type type) {
   const Column* c = find_column(t, name);
-  if (!c || c->type != type) {
+  if (!c || c->type() != type) {
     throw InputError("the run's layer '" + t.name + "' has no " + (type == Column::Type::real ? "numeric " : "") +
                      "field '" + std::string(name) + "'. Was it written by lightcone plan or zones?");
   }
@@ -119,8 +119,8 @@ class Evaluator {
     double covered = 0.0;
     for (std::size_t i = 0; i < d.coords.size(); ++i) {
       if (!in[i]) continue;
-      total += w.real[i];
-      if (!std::isnan(lat.real[i]) && lat.real[i] <= t.budget.value) covered += w.real[i];
+      total += w.reals()[i];
+      if (!std::isnan(lat.reals()[i]) && lat.reals()[i] <= t.budget.value) covered += w.reals()[i];
     }
     if (!(total > 0.0)) {
       r.verdict = Verdict::fail;
@@ -162,8 +162,8 @@ class Evaluator {
     for (std::size_t i = 0; i < d.coords.size(); ++i) {
       if (!in[i]) continue;
       ++n;
-      if (std::isnan(lat.real[i])) ++unreachable;
-      else worst = std::max(worst, lat.real[i]);
+      if (std::isnan(lat.reals()[i])) ++unreachable;
+      else worst = std::max(worst, lat.reals()[i]);
     }
     if (n == 0) {
       r.verdict = Verdict::fail;
@@ -198,8 +198,8 @@ class Evaluator {
     if (!open) return not_evaluated(r, "not evaluated: no placement in this run (the sites layer has no 'open' field)");
     const Column& status = require_column(*m_run.sites, "status", Column::Type::text);
     std::size_t n = 0;
-    for (std::size_t i = 0; i < status.text.size(); ++i)
-      n += open->integer[i] != 0 && (status.text[i] == "chosen" || status.text[i] == "required");
+    for (std::size_t i = 0; i < status.texts().size(); ++i)
+      n += open->integers()[i] != 0 && (status.texts()[i] == "chosen" || status.texts()[i] == "required");
     r.actual = static_cast<double>(n);
     r.margin = r.required - static_cast<double>(n);
     r.actual_text = std::to_string(n);
@@ -221,8 +221,8 @@ class Evaluator {
     double total = 0.0, kept = 0.0;
     for (std::size_t i = 0; i < d.coords.size(); ++i) {
       if (!in[i]) continue;
-      total += w.real[i];
-      if (ok->integer[i] != 0) kept += w.real[i];
+      total += w.reals()[i];
+      if (ok->integers()[i] != 0) kept += w.reals()[i];
     }
     if (!(total > 0.0)) {
       r.verdict = Verdict::fail;
@@ -246,13 +246,13 @@ class Evaluator {
     const Column& id = require_column(*m_run.sites, "site_id", Column::Type::text);
     double worst = 0.0;
     std::string worst_site;
-    for (std::size_t i = 0; i < load->real.size(); ++i) {
-      const double c = cap->real[i], l = load->real[i];
+    for (std::size_t i = 0; i < load->reals().size(); ++i) {
+      const double c = cap->reals()[i], l = load->reals()[i];
       if (std::isnan(c) || std::isnan(l) || l <= 0.0) continue;
       const double u = c > 0.0 ? l / c : std::numeric_limits<double>::infinity();
       if (u > worst) {
         worst = u;
-        worst_site = id.text[i];
+        worst_site = id.texts()[i];
       }
     }
     r.actual = worst;
@@ -297,20 +297,20 @@ MultiPolygon zone_at_budget(const FeatureTable& z, double budget_us) {
   const Column* area = find_column(z, "area_km2");
   std::size_t exact = z.polygons.size();
   for (std::size_t i = 0; i < z.polygons.size(); ++i)
-    if (b.real[i] == budget_us) exact = i;
+    if (b.reals()[i] == budget_us) exact = i;
   if (exact == z.polygons.size()) {
     throw InputError("the run has no zone for budget " + format_duration(Microseconds{budget_us}) +
                      ". Run the scenario again (its [zones] budgets must include every target budget).");
   }
   // area_km2 states the full zone's area: when the feature has it, it is the full zone;
   // otherwise it is a ring, and the full zone is the union of the rings up to it.
-  if (area && area->type == Column::Type::real) {
-    const double stated = area->real[exact];
+  if (area && area->type() == Column::Type::real) {
+    const double stated = area->reals()[exact];
     if (std::abs(area_m2(z.polygons[exact]) / 1e6 - stated) <= 1e-9 * std::max(1.0, stated)) return z.polygons[exact];
   }
   std::vector<MultiPolygon> parts;
   for (std::size_t i = 0; i < z.polygons.size(); ++i)
-    if (b.real[i] <= budget_us) parts.push_back(z.polygons[i]);
+    if (b.reals()[i] <= budget_us) parts.push_back(z.polygons[i]);
   return parts.size() == 1 ? std::move(parts.front()) : union_all(parts);
 }
 

@@ -28,7 +28,7 @@
 
 #include "core/geometry.hpp"
 #include "core/layers.hpp"
-#include "io/write.hpp"
+#include "core/table.hpp"
 #include "scenario/scenario.hpp"
 
 namespace lightcone {

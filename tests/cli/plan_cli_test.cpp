@@ -175,10 +175,11 @@ TEST(PlanCli, PlacementScenarioOpensSitesAndEvaluatesPlacementTargets) {
   const FeatureTable sites = read_table(run + "/run.gpkg", "sites");
   std::size_t chosen = 0, open_sites = 0;
   for (std::size_t i = 0; i < sites.coords.size(); ++i) {
-    if (column(sites, "open").integer[i] == 0) continue;
+    if (column(sites, "open").integers()[i] == 0) continue;
     ++open_sites;
-    chosen += column(sites, "status").text[i] == "chosen";
-    EXPECT_LE(column(sites, "load").real[i], column(sites, "capacity").real[i] + 1e-9) << column(sites, "site_id").text[i];
+    chosen += column(sites, "status").texts()[i] == "chosen";
+    EXPECT_LE(column(sites, "load").reals()[i], column(sites, "capacity").reals()[i] + 1e-9)
+        << column(sites, "site_id").texts()[i];
   }
   EXPECT_EQ(open_sites, 5u);
   EXPECT_EQ(chosen, 2u);
@@ -187,9 +188,9 @@ TEST(PlanCli, PlacementScenarioOpensSitesAndEvaluatesPlacementTargets) {
   const Column& latency = column(demand, "latency_us");
   std::size_t kept = 0;
   for (std::size_t i = 0; i < demand.coords.size(); ++i) {
-    if (survives.integer[i] == 0) continue;
+    if (survives.integers()[i] == 0) continue;
     ++kept;
-    EXPECT_LE(latency.real[i], 1000.0) << "a point that survives every cut is covered without cuts";
+    EXPECT_LE(latency.reals()[i], 1000.0) << "a point that survives every cut is covered without cuts";
   }
   EXPECT_GT(kept, demand.coords.size() * 9 / 10);
   EXPECT_GT(read_table(run + "/run.gpkg", "assignments").coords.size(), 2000u);

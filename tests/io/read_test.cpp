@@ -18,11 +18,13 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "io/gdal_fixture.hpp"
+#include "io/polygons.hpp"
 #include "io/source.hpp"
 #include "support/test_data.hpp"
 
@@ -591,16 +593,21 @@ TEST(ReadFields, NumbersInTextFieldsAreAccepted) {
   EXPECT_TRUE(std::isnan(got.lines.length_m[2]));
 }
 
-TEST(ReadFields, BadFieldValuesAreErrorsNamingTheFeature) {
-  const VsiDir dir("/vsimem/lightcone-io-badfields");
-  const std::string path = dir.file("net.gpkg");
+// The three lines with two more fields, bad at fid 12: len_text "6 km", neg -1.5.
+LayerFixture qingdao_lines_with_bad_values() {
   LayerFixture L = qingdao_lines();
   L.fields.push_back({"len_text", OFTString});
   L.fields.push_back({"neg", OFTReal});
   L.features[0].values.insert(L.features[0].values.end(), {"6", "1"});
   L.features[1].values.insert(L.features[1].values.end(), {"6 km", "-1.5"});
   L.features[2].values.insert(L.features[2].values.end(), {"7", "0.5"});
-  write_fixture(path, "GPKG", {L});
+  return L;
+}
+
+TEST(ReadFields, BadFieldValuesAreErrorsNamingTheFeature) {
+  const VsiDir dir("/vsimem/lightcone-io-badfields");
+  const std::string path = dir.file("net.gpkg");
+  write_fixture(path, "GPKG", {qingdao_lines_with_bad_values()});
   const auto read = [&](const LineFields& f) {
     return error_of([&] { read_lines(parse_layer_spec(path), ReadOptions{}, f); });
   };
@@ -860,6 +867,140 @@ TEST(DescribeDataset, LayersCountsTypesCrsFields) {
   EXPECT_EQ(layers[1].crs, "WGS 84 / UTM zone 50N");
   const std::string missing = dir.file("missing.gpkg");
   EXPECT_EQ(error_of([&] { describe_dataset(missing, &driver); }), "file not found (" + missing + "). Check the path.");
+}
+
+// ---------------------------------------------------------------------------------------
+// Typed errors: callers read file, layer, fid, key and kind, not the message
+
+// Runs `f` and returns the InputError it threw (nullopt when nothing was thrown).
+template <class F>
+std::optional<InputError> input_error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+TEST(ReadErrors, FieldsNameFileLayerFeatureAndKey) {
+  const VsiDir dir("/vsimem/lightcone-io-typed");
+  const std::string path = dir.file("net.gpkg");
+  write_fixture(path, "GPKG", {qingdao_lines_with_bad_values()});
+  const LayerSpec spec = parse_layer_spec(path);
+
+  const std::string missing = dir.file("missing.gpkg");
+  auto e = input_error_of([&] { read_lines(parse_layer_spec(missing), ReadOptions{}, LineFields{}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->file(), missing);
+  EXPECT_EQ(e->layer(), "");
+  EXPECT_EQ(e->key(), "path");
+  EXPECT_FALSE(e->fid());
+
+  e = input_error_of([&] { read_lines(parse_layer_spec(path + ":nope"), ReadOptions{}, LineFields{}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->file(), path);
+  EXPECT_EQ(e->layer(), "nope");  // the layer asked for
+  EXPECT_EQ(e->key(), "layer");
+
+  LineFields f;
+  f.length = "neg";
+  f.length_unit = "km";
+  e = input_error_of([&] { read_lines(spec, ReadOptions{}, f); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->file(), path);
+  EXPECT_EQ(e->layer(), "net");
+  EXPECT_EQ(e->fid(), std::optional<std::int64_t>(12));
+  EXPECT_EQ(e->key(), "length");
+  EXPECT_EQ(e->kind(), InputErrorKind::other);
+  f.length_unit = "miles";
+  f.length = "len_km";
+  e = input_error_of([&] { read_lines(spec, ReadOptions{}, f); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->key(), "length_unit");
+  EXPECT_FALSE(e->fid());
+
+  PointFields w;
+  w.weight = "neg";
+  ReadOptions as_sites;
+  as_sites.option = "--demand";
+  e = input_error_of([&] { read_points(spec, as_sites, w); });
+  ASSERT_TRUE(e);  // a line layer read as points: the layer is at fault, before any weight
+  EXPECT_EQ(e->key(), "layer");
+  EXPECT_EQ(e->fields().option, "--demand");
+  EXPECT_EQ(std::string(e->what()), e->text(SourceNames::command_line("--demand")));
+  LineFields slack;
+  slack.slack = "nope";
+  e = input_error_of([&] { read_lines(spec, ReadOptions{}, slack); });
+  ASSERT_TRUE(e);  // field not found
+  EXPECT_EQ(e->key(), "slack");
+  EXPECT_EQ(e->layer(), "net");
+
+  const std::string sites = dir.file("sites.gpkg");
+  write_fixture(sites, "GPKG", {qingdao_sites(false)});
+  w.weight = "name";
+  e = input_error_of([&] { read_points(parse_layer_spec(sites), ReadOptions{}, w); });
+  ASSERT_TRUE(e);  // non-numeric 'dc'
+  EXPECT_EQ(e->file(), sites);
+  EXPECT_EQ(e->layer(), "sites");
+  EXPECT_EQ(e->fid(), std::optional<std::int64_t>(3));
+  EXPECT_EQ(e->key(), "weight");
+}
+
+TEST(ReadErrors, FilterErrorsAreTypedAndWordedByTheCaller) {
+  const VsiDir dir("/vsimem/lightcone-io-typed-filter");
+  const std::string path = dir.file("net.gpkg");
+  write_fixture(path, "GPKG", {qingdao_lines()});
+  const LayerSpec spec = parse_layer_spec(path);
+  const SourceNames scenario{"[network]", "'where' in [network]", "'path' and 'layer' in [network]"};
+  ReadOptions o;
+  o.where = "name = 'M-B'";
+  auto e = input_error_of([&] { read_lines(spec, o, LineFields{}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind(), InputErrorKind::no_feature_matches);
+  EXPECT_EQ(e->key(), "where");
+  EXPECT_EQ(e->layer(), "net");
+  EXPECT_TRUE(e->message().names(Setting::where));
+  EXPECT_EQ(e->text(scenario), "no feature matches 'where' in [network] \"name = 'M-B'\" (" + path +
+                                   ":net). Check the values it compares with (lightcone info lists the fields) or "
+                                   "drop it.");
+  o.where = "kind = 'trunk'";
+  e = input_error_of([&] { read_lines(spec, o, LineFields{}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind(), InputErrorKind::other);
+  EXPECT_EQ(e->key(), "where");
+  EXPECT_EQ(e->text(scenario).rfind("invalid 'where' in [network] \"kind = 'trunk'\" (", 0), 0u) << e->text(scenario);
+
+  // Polygons: the message says "the filter" and names no setting.
+  LayerFixture P;
+  P.name = "zones";
+  P.type = wkbPolygon;
+  P.fields = {{"code", OFTInteger}};
+  P.features = {{1, "POLYGON ((120.0 36.0,120.2 36.0,120.2 36.2,120.0 36.2,120.0 36.0))", {"1"}, nullptr}};
+  const std::string polys = dir.file("zones.gpkg");
+  write_fixture(polys, "GPKG", {P});
+  o.where = "code = 2";
+  e = input_error_of([&] { read_polygons(parse_layer_spec(polys), o); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->kind(), InputErrorKind::no_feature_matches);
+  EXPECT_EQ(e->key(), "where");
+  EXPECT_FALSE(e->message().names(Setting::where));
+  EXPECT_EQ(e->text(scenario), e->what());
+}
+
+TEST(ReadErrors, UnknownAssumedCrsNamesTheSetting) {
+  const TempDir dir;
+  const std::string path = dir.file("net.csv");
+  test::write_text(path, "id,WKT\n1,\"LINESTRING (120.30 36.10,120.35 36.10)\"\n");
+  auto e = input_error_of([&] { read_lines(parse_layer_spec(path), assume("EPSG:nope"), LineFields{}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->key(), "assume_crs");
+  EXPECT_EQ(e->file(), path);
+  EXPECT_EQ(e->layer(), "net");
+  // No CRS and none assumed: the layer is at fault.
+  e = input_error_of([&] { read_lines(parse_layer_spec(path), ReadOptions{}, LineFields{}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->key(), "layer");
 }
 
 }  // namespace

@@ -4,11 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/gdal_fixture.hpp"
 #include "io/write.hpp"
 
@@ -215,6 +219,59 @@ TEST(WriteTables, TextFilesAreWrittenWhole) {
   write_text_file(path, "{\"metric\": \"one-way\"}\n");
   EXPECT_EQ(test::read_text(path), "{\"metric\": \"one-way\"}\n");
   EXPECT_EQ(dir.list(), std::vector<std::string>{"run.summary.json"});
+}
+
+TEST(AtomicFile, TemporaryNamesAreUniqueAndBesideTheTarget) {
+  const TempDir dir;
+  const std::string target = dir.file("out.csv");
+  const AtomicFile a(target, /*keep_extension=*/true);
+  const AtomicFile b(target);
+  EXPECT_NE(a.temp_path(), b.temp_path());
+  EXPECT_EQ(std::filesystem::path(a.temp_path()).parent_path(), std::filesystem::path(target).parent_path());
+  EXPECT_EQ(std::filesystem::path(a.temp_path()).extension(), ".csv");
+  EXPECT_EQ(std::filesystem::path(b.temp_path()).filename().string().rfind(".out.csv.tmp", 0), 0u);
+}
+
+TEST(AtomicFile, AFailedWriteLeavesNoTemporaryFileAndTheTargetUntouched) {
+  const TempDir dir;
+  const std::string target = dir.file("out.txt");
+  test::write_text(target, "old");
+  // An exception before commit: the written temporary file goes away.
+  try {
+    AtomicFile file(target);
+    test::write_text(file.temp_path(), "half");
+    throw std::runtime_error("interrupted");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(dir.list(), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(test::read_text(target), "old");
+
+  // The rename fails (the target is a non-empty directory): an InputError naming the
+  // path, and no temporary file left.
+  const std::string busy = dir.file("busy");
+  std::filesystem::create_directory(busy);
+  test::write_text(busy + "/keep", "x");
+  std::optional<InputError> e;
+  try {
+    write_text_file(busy, "new");
+  } catch (const InputError& caught) {
+    e = caught;
+  }
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->file(), busy);
+  EXPECT_EQ(e->key(), "path");
+  EXPECT_EQ(std::string(e->what()).rfind("cannot write (" + busy + "): ", 0), 0u) << e->what();
+  EXPECT_EQ(dir.list(), (std::vector<std::string>{"busy", "out.txt"}));
+  EXPECT_EQ(test::read_text(busy + "/keep"), "x");
+
+  // Committed: the target has the new content, nothing else is left.
+  {
+    AtomicFile file(target);
+    test::write_text(file.temp_path(), "new");
+    file.commit();
+  }
+  EXPECT_EQ(test::read_text(target), "new");
+  EXPECT_EQ(dir.list(), (std::vector<std::string>{"busy", "out.txt"}));
 }
 
 }  // namespace

@@ -56,23 +56,23 @@ TEST(ScenarioRun, OpenSitesAreWhatTheSitesLayerZonesAndDemandSee) {
   const Column& open_col = column(sites, "open");
   std::set<std::string> open_ids;
   for (std::size_t i = 0; i < open.size(); ++i) {
-    EXPECT_EQ(open_col.integer[i], open[i]) << R.sites.id[i];
+    EXPECT_EQ(open_col.integers()[i], open[i]) << R.sites.id[i];
     if (open[i]) open_ids.insert(R.sites.id[i]);
   }
   // Every search source of the zones job is an open site.
   for (std::uint32_t site : R.zones.source_site) EXPECT_TRUE(open[site]) << R.sites.id[site];
   // Every demand point's nearest site is an open one; loads within capacity.
   const Column& site_id = column(table(R.zones.tables, kDemandLayer), "site_id");
-  for (std::size_t d = 0; d < site_id.text.size(); ++d) {
-    if (site_id.null.empty() || !site_id.null[d]) {
-      EXPECT_TRUE(open_ids.count(site_id.text[d])) << site_id.text[d];
+  for (std::size_t d = 0; d < site_id.texts().size(); ++d) {
+    if (!site_id.is_null(d)) {
+      EXPECT_TRUE(open_ids.count(site_id.texts()[d])) << site_id.texts()[d];
     }
   }
   const Column& load = column(sites, "load");
   const Column& cap = column(sites, "capacity");
   for (std::size_t i = 0; i < open.size(); ++i) {
-    if (open[i] && !std::isnan(cap.real[i])) {
-      EXPECT_LE(load.real[i], cap.real[i] + 1e-9) << R.sites.id[i];
+    if (open[i] && !std::isnan(cap.reals()[i])) {
+      EXPECT_LE(load.reals()[i], cap.reals()[i] + 1e-9) << R.sites.id[i];
     }
   }
 }
@@ -130,9 +130,9 @@ TEST(ScenarioRun, WrittenRunReadsBackToTheTablesInMemory) {
   ASSERT_EQ(stored.zones.features(), zones.features());
   const Column& a = column(zones, "area_km2");
   const Column& b = column(stored.zones, "area_km2");
-  for (std::size_t i = 0; i < a.real.size(); ++i) EXPECT_EQ(a.real[i], b.real[i]);
+  for (std::size_t i = 0; i < a.reals().size(); ++i) EXPECT_EQ(a.reals()[i], b.reals()[i]);
   ASSERT_TRUE(stored.sites);
-  EXPECT_EQ(column(*stored.sites, "open").integer, column(table(R.zones.tables, kSitesLayer), "open").integer);
+  EXPECT_EQ(column(*stored.sites, "open").integers(), column(table(R.zones.tables, kSitesLayer), "open").integers());
   EXPECT_TRUE(std::filesystem::exists(dir.file("run/summary.json")));
   EXPECT_TRUE(std::filesystem::exists(dir.file("run/maps/zones.png")));
 }

@@ -243,7 +243,7 @@ TEST(Targets, RunThatDoesNotFitTheScenarioIsBadInput) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "the run reports one-way latencies but the scenario's metric is rtt. Run the scenario again.");
   }
-  run.zones.columns[0].real = {3000, 2000};  // no 1 ms zone
+  run.zones.columns[0].reals() = {3000, 2000};  // no 1 ms zone
   try {
     evaluate_targets(s, run.tables(), run.boundaries);
     FAIL() << "no error";
