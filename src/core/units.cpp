@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include "core/error.hpp"
@@ -105,6 +106,24 @@ std::vector<Microseconds> parse_budgets(std::string_view text, std::string_view 
     start = comma + 1;
   }
   return out;
+}
+
+LonLat parse_lonlat(std::string_view text, std::string_view what) {
+  const std::string s(text);
+  const auto comma = s.find(',');
+  try {
+    if (comma == std::string::npos) throw std::invalid_argument(s);
+    std::size_t used = 0;
+    const double lon = std::stod(s.substr(0, comma), &used);
+    const double lat = std::stod(s.substr(comma + 1), &used);
+    if (used != s.size() - comma - 1 || !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) {
+      throw std::invalid_argument(s);
+    }
+    return {lon, lat};
+  } catch (const std::exception&) {
+    throw InputError("invalid point '" + s + "' for " + std::string(what) +
+                     ". Write LON,LAT in degrees, e.g. 120.38,36.07.");
+  }
 }
 
 std::string format_duration(Microseconds t) {

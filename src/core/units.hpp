@@ -1,12 +1,15 @@
 // Units as types at API boundaries: Microseconds (time), Metres (length).
 // Parsing is strict: a number must carry a unit ("1ms", "500us", "0.5 ms", "10km",
 // "250m"); a bare number, an unknown unit, NaN or infinity is an InputError.
+// Points are "LON,LAT" in degrees.
 #pragma once
 
 #include <compare>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/ids.hpp"
 
 namespace lightcone {
 
@@ -40,6 +43,9 @@ void check_latency(Microseconds t, const std::string& text, std::string_view wha
 
 // Parses a comma-separated list of durations ("1ms,3ms"); each must be > 0 and <= 1 s.
 std::vector<Microseconds> parse_budgets(std::string_view text, std::string_view what);
+
+// Parses a point "LON,LAT" in degrees (lon in [-180, 180], lat in [-90, 90]).
+LonLat parse_lonlat(std::string_view text, std::string_view what);
 
 // Formats a duration for names and reports: "1ms", "500us", "1.5ms".
 std::string format_duration(Microseconds t);

@@ -183,6 +183,11 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
 
 namespace lightcone {
 
+std::string sidecar_path(const std::string& out, const std::string& suffix) {
+  const std::filesystem::path p(out);
+  return (p.parent_path() / (p.stem().string() + suffix)).string();
+}
+
 void write_text_file(const std::string& path, const std::string& content) {
   AtomicFile file(path);
   {

@@ -27,6 +27,9 @@ std::string_view qgis_style(std::string_view layer);
 namespace lightcone {
 // Writes text to `path` atomically (temporary name, then rename).
 void write_text_file(const std::string& path, const std::string& content);
+// The name of a file written beside `out`: "dir/a.gpkg" + ".summary.json" →
+// "dir/a.summary.json".
+std::string sidecar_path(const std::string& out, const std::string& suffix);
 }  // namespace lightcone
 
 namespace lightcone {

@@ -1,6 +1,10 @@
 #include "plan/load.hpp"
 
+#include <fmt/core.h>
+
 #include <map>
+
+#include "core/error.hpp"
 
 namespace lightcone {
 
@@ -12,6 +16,12 @@ LoadedNetwork load_network(const NetworkInput& n, const SitesInput* s, const Lat
   if (L.sites) points = SitePoints{L.sites->pos, L.sites->entry_delay_us, L.sites->exit_delay_us};
   static_cast<PreparedNetwork&>(L) = prepare_network(L.lines.lines, model, n.build, L.sites ? &points : nullptr);
   return L;
+}
+
+void require_attached_sites(const LoadedNetwork& L, const std::string& sites_name) {
+  if (!L.sources.empty()) return;
+  throw InputError("no site lies within " + fmt::format("{:g}", L.model.max_access.km()) + " km of the network (" +
+                   sites_name + "). Check the layers overlap, or raise --max-access.");
 }
 
 std::vector<std::string> edge_risk_groups(const LineLayer& lines, const Network& net) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/latency_model.hpp"
 #include "io/source.hpp"
@@ -36,6 +38,10 @@ struct LoadedNetwork : PreparedNetwork {
 // Reads every layer before building anything, so bad input fails fast. `sites` may be
 // null (no sites attached).
 LoadedNetwork load_network(const NetworkInput& network, const SitesInput* sites, const LatencyModel& model);
+
+// Throws InputError when no site of `loaded` is attached to the network (none within
+// the model's max access); `sites_name` is the sites source as the user named it.
+void require_attached_sites(const LoadedNetwork& loaded, const std::string& sites_name);
 
 // Per network edge: the shared-risk group of the line it came from (`risk_group` as
 // read with LineFields::risk_group).

@@ -257,6 +257,19 @@ void rasterise(const Network& net, const SegmentIndex& index, const LatencyModel
 
 }  // namespace
 
+LonLatBox parse_lonlat_box(const std::string& text, std::string_view what) {
+  LonLatBox box;
+  double v[4];
+  if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3]) != 4 || !(v[0] < v[2]) ||
+      !(v[1] < v[3]) || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
+    throw InputError("invalid " + std::string(what) + " '" + text +
+                     "'. Write WEST,SOUTH,EAST,NORTH in degrees, e.g. 119.5,35.5,121.0,36.9.");
+  }
+  box.add({v[0], v[1]});
+  box.add({v[2], v[3]});
+  return box;
+}
+
 LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const LatencyModel& model,
                             AccessFrom mode, std::span<const double> node_us,
                             std::span<const std::uint32_t> /*node_source: values only*/,

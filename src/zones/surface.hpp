@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "core/grid.hpp"
 #include "latency/point_latency.hpp"
@@ -39,6 +41,10 @@ struct LonLatBox {
     max.lat = std::max(max.lat, p.lat);
   }
 };
+
+// Parses an extent "WEST,SOUTH,EAST,NORTH" in degrees (west < east, south < north,
+// within [-180, 180] × [-90, 90]). `what` names the option for the error message.
+LonLatBox parse_lonlat_box(const std::string& text, std::string_view what);
 
 // Grid covering `extent`; values = metric_factor × one-way point latency, nodata when
 // unreachable. Throws InputError when the grid would need more than max_bytes.

@@ -107,5 +107,20 @@ TEST(LatencyModel, BudgetIsMadeOnceInBothUnits) {
   EXPECT_EQ(make_budget(m, Microseconds{1000.0}).one_way.value, 1000.0);
 }
 
+TEST(Units, ParseLonLatIsStrictAndNamesTheOption) {
+  const LonLat p = parse_lonlat("120.38,36.07", "--route");
+  EXPECT_EQ(p.lon, 120.38);
+  EXPECT_EQ(p.lat, 36.07);
+  for (const char* bad : {"120.38", "120.38,36.07x", "200,10", "10,95", "a,b", ""}) {
+    try {
+      parse_lonlat(bad, "--route");
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "invalid point '" + std::string(bad) + "' for --route. Write LON,LAT in degrees, e.g. 120.38,36.07.");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lightcone
