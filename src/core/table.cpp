@@ -50,4 +50,13 @@ std::size_t FeatureTable::features() const {
   return columns.empty() ? 0 : columns[0].size();
 }
 
+FeatureTable FeatureTable::points(std::string name, std::vector<LonLat> coords, std::vector<std::int64_t> fid) {
+  FeatureTable t;
+  t.name = std::move(name);
+  t.geometry = Geometry::point;
+  t.coords = std::move(coords);
+  t.fid = std::move(fid);
+  return t;
+}
+
 }  // namespace lightcone

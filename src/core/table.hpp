@@ -59,6 +59,8 @@ struct FeatureTable {
   std::vector<std::int64_t> fid;               // output FIDs (GPKG), empty = 1..n
   std::vector<Column> columns;
   std::size_t features() const;
+  // A point table named `name` with these points and output FIDs, no columns yet.
+  static FeatureTable points(std::string name, std::vector<LonLat> coords, std::vector<std::int64_t> fid);
 };
 
 }  // namespace lightcone

@@ -49,11 +49,7 @@ LatencyColumns evaluate_points(const LoadedNetwork& L, const NodeLatencies& node
 }
 
 FeatureTable point_table(const PointLayer& to, LatencyColumns c) {
-  FeatureTable t;
-  t.name = "latency";
-  t.geometry = FeatureTable::Geometry::point;
-  t.coords = to.pos;
-  t.fid = to.fid;
+  FeatureTable t = FeatureTable::points("latency", to.pos, to.fid);
   t.columns.push_back(Column::integers("source_fid", to.fid));
   t.columns.push_back(Column::reals("latency_us", std::move(c.latency)));
   t.columns.push_back(Column::reals("access_us", std::move(c.access)));

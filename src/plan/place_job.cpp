@@ -235,11 +235,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
   const std::vector<char> open = r.open(ns);
   std::vector<FeatureTable> tables;
-  FeatureTable st;
-  st.name = "sites";
-  st.geometry = FeatureTable::Geometry::point;
-  st.coords = sites.pos;
-  st.fid = sites.fid;
+  FeatureTable st = FeatureTable::points(kSitesLayer, sites.pos, sites.fid);
   std::vector<std::string> status(ns);
   std::vector<std::int64_t> is_open(ns), attached(ns);
   std::vector<double> cap(ns, std::nan(""));
@@ -258,18 +254,12 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   st.columns.push_back(Column::reals("capacity", cap));
   tables.push_back(std::move(st));
 
-  FeatureTable dt;
-  dt.name = "demand";
-  dt.geometry = FeatureTable::Geometry::point;
-  dt.coords = demand.pos;
-  dt.fid = demand.fid;
+  FeatureTable dt = FeatureTable::points(kDemandLayer, demand.pos, demand.fid);
   std::vector<std::string> site(nd);
   std::vector<bool> site_null(nd, true);
   std::vector<double> lat(nd, std::nan(""));
   std::vector<std::int64_t> covered(nd, 0);
-  FeatureTable un;
-  un.name = "uncovered";
-  un.geometry = FeatureTable::Geometry::point;
+  FeatureTable un = FeatureTable::points(kUncoveredLayer, {}, {});
   std::vector<std::int64_t> ufid;
   std::vector<double> uw;
   std::vector<std::string> ureason;

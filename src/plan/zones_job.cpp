@@ -19,8 +19,15 @@ class ZonesJob {
  public:
   ZonesJob(const PreparedNetwork& prepared, const LayerInfo& network_info, const PointLayer& sites_read,
            const PointLayer* demand_read, const ZonesJobOptions& job_options)
-      : P(prepared), network(network_info), site_layer(sites_read), demand(demand_read), options(job_options), model(P.model),
-        k(model.metric_factor()), mode(model.access_from), access(model) {}
+      : P(prepared),
+        network(network_info),
+        site_layer(sites_read),
+        demand(demand_read),
+        options(job_options),
+        model(P.model),
+        k(model.metric_factor()),
+        mode(model.access_from),
+        access(model) {}
 
   ZonesJobResult run() {
     select_sources();
@@ -142,360 +149,353 @@ class ZonesJob {
   }
 
   void summary_head() {
-  summary["command"] = options.command;
-  summary["model"] = model_to_json(model);
-  summary["network"] = {{"path", network.path},          {"layer", network.layer},
-                        {"features_read", network.features_read},
-                        {"features_skipped", network.skipped.size()},
-                        {"nodes", P.net.nodes()},         {"edges", P.net.edges()},
-                        {"components", P.report.components.size()}};
-  summary["sites"] = {{"read", site_layer.pos.size()},
-                      {"attached", sources.size()},
-                      {"off_network", site_layer.pos.size() - sources.size()}};
-
+    summary["command"] = options.command;
+    summary["model"] = model_to_json(model);
+    summary["network"] = {{"path", network.path},
+                          {"layer", network.layer},
+                          {"features_read", network.features_read},
+                          {"features_skipped", network.skipped.size()},
+                          {"nodes", P.net.nodes()},
+                          {"edges", P.net.edges()},
+                          {"components", P.report.components.size()}};
+    summary["sites"] = {{"read", site_layer.pos.size()},
+                        {"attached", sources.size()},
+                        {"off_network", site_layer.pos.size() - sources.size()}};
   }
 
   void zones_table() {
     const NodeLatencies& nodes = R.nodes;
     const std::vector<PointLatency>& dl = R.demand;
-  zones.name = kZonesLayer;
-  zones.geometry = FeatureTable::Geometry::polygon;
-  summary["budgets"] = nlohmann::ordered_json::array();
-  for (std::size_t i = 0; i < budgets.size(); ++i) {
-    const double b1 = budgets[i].value / k;
-    const double area_km2 = area_m2(full[i]) / 1e6;
-    double covered = 0.0;
-    std::size_t covered_n = 0;
-    if (demand)
-      for (std::size_t d = 0; d < dl.size(); ++d) {
-        const double share = share_within(d, b1);
-        covered += demand->weight[d] * share;
-        covered_n += share == 1.0;
+    zones.name = kZonesLayer;
+    zones.geometry = FeatureTable::Geometry::polygon;
+    summary["budgets"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < budgets.size(); ++i) {
+      const double b1 = budgets[i].value / k;
+      const double area_km2 = area_m2(full[i]) / 1e6;
+      double covered = 0.0;
+      std::size_t covered_n = 0;
+      if (demand)
+        for (std::size_t d = 0; d < dl.size(); ++d) {
+          const double share = share_within(d, b1);
+          covered += demand->weight[d] * share;
+          covered_n += share == 1.0;
+        }
+      std::set<std::uint32_t> involved;
+      for (NodeId v = 0; v < P.net.nodes(); ++v)
+        if (nodes.us[v] + access.fixed_us <= b1) involved.insert(nodes.source[v]);
+      const std::string name = format_duration(budgets[i]);
+      z_budget.push_back(budgets[i].value);
+      z_name.push_back(name);
+      z_metric.emplace_back(to_string(model.metric));
+      z_area.push_back(area_km2);
+      z_weight.push_back(demand ? covered : std::nan(""));
+      z_share.push_back(demand && weight_total > 0 ? covered / weight_total : std::nan(""));
+      z_sites.push_back(static_cast<std::int64_t>(involved.size()));
+      nlohmann::ordered_json bj = {{"budget", name},
+                                   {"budget_us", budgets[i].value},
+                                   {"metric", to_string(model.metric)},
+                                   {"area_km2", area_km2},
+                                   {"sites_involved", involved.size()}};
+      if (demand) {
+        bj["demand_covered"] = covered_n;
+        bj["weight_covered"] = covered;
+        bj["weight_share"] = weight_total > 0 ? covered / weight_total : 0.0;
       }
-    std::set<std::uint32_t> involved;
-    for (NodeId v = 0; v < P.net.nodes(); ++v)
-      if (nodes.us[v] + access.fixed_us <= b1) involved.insert(nodes.source[v]);
-    const std::string name = format_duration(budgets[i]);
-    z_budget.push_back(budgets[i].value);
-    z_name.push_back(name);
-    z_metric.emplace_back(to_string(model.metric));
-    z_area.push_back(area_km2);
-    z_weight.push_back(demand ? covered : std::nan(""));
-    z_share.push_back(demand && weight_total > 0 ? covered / weight_total : std::nan(""));
-    z_sites.push_back(static_cast<std::int64_t>(involved.size()));
-    nlohmann::ordered_json bj = {{"budget", name},
-                                 {"budget_us", budgets[i].value},
-                                 {"metric", to_string(model.metric)},
-                                 {"area_km2", area_km2},
-                                 {"sites_involved", involved.size()}};
-    if (demand) {
-      bj["demand_covered"] = covered_n;
-      bj["weight_covered"] = covered;
-      bj["weight_share"] = weight_total > 0 ? covered / weight_total : 0.0;
+      summary["budgets"].push_back(bj);
     }
-    summary["budgets"].push_back(bj);
-  }
-  for (const LonLat& p : full.back().coords) largest_box.add(p);
+    for (const LonLat& p : full.back().coords) largest_box.add(p);
   }
 
   // Per-site split of every full zone ([budget][source]), cut into rings like the zones.
   void split_zones() {
     const NodeLatencies& nodes = R.nodes;
-  if (options.split) {
-    SplitOptions so = options.split_options;
-    so.threads = options.threads;
-    for (const Microseconds& b : budgets)
-      split.push_back(split_zone_by_site(P.net, *P.index, model, nodes.us, nodes.source, sources.size(),
-                                         b.value / k, zone_options, so));
-    // Areas of the full parts (as zones: within the budget, rings or not).
-    for (const auto& parts : split) {
-      split_area_km2.emplace_back();
-      for (const MultiPolygon& part : parts) split_area_km2.back().push_back(area_m2(part) / 1e6);
+    if (options.split) {
+      SplitOptions so = options.split_options;
+      so.threads = options.threads;
+      for (const Microseconds& b : budgets)
+        split.push_back(split_zone_by_site(P.net, *P.index, model, nodes.us, nodes.source, sources.size(), b.value / k,
+                                           zone_options, so));
+      // Areas of the full parts (as zones: within the budget, rings or not).
+      for (const auto& parts : split) {
+        split_area_km2.emplace_back();
+        for (const MultiPolygon& part : parts) split_area_km2.back().push_back(area_m2(part) / 1e6);
+      }
+      if (options.rings)
+        for (std::size_t i = budgets.size(); i-- > 1;)
+          for (MultiPolygon& part : split[i])
+            if (!part.empty()) part = difference(part, full[i - 1]);
     }
-    if (options.rings)
-      for (std::size_t i = budgets.size(); i-- > 1;)
-        for (MultiPolygon& part : split[i])
-          if (!part.empty()) part = difference(part, full[i - 1]);
-  }
   }
 
   void rings_and_simplify() {
-  // Rings: each budget minus the next smaller one.
-  if (options.rings)
-    for (std::size_t i = budgets.size(); i-- > 1;) full[i] = difference(full[i], full[i - 1]);
-  // Largest budget first, so smaller zones are drawn on top.
-  for (std::size_t i = budgets.size(); i-- > 0;)
-    zones.polygons.push_back(options.simplify_m > 0 ? simplify_outward(full[i], options.simplify_m) : std::move(full[i]));
-  if (options.simplify_m > 0) summary["simplify_m"] = options.simplify_m;
-  for (auto* v : {&z_budget, &z_area, &z_weight, &z_share}) std::reverse(v->begin(), v->end());
-  std::reverse(z_name.begin(), z_name.end());
-  std::reverse(z_sites.begin(), z_sites.end());
-  zones.columns.push_back(Column::reals("budget_us", z_budget));
-  zones.columns.push_back(Column::texts("budget", z_name));
-  zones.columns.push_back(Column::texts("metric", z_metric));
-  zones.columns.push_back(Column::reals("area_km2", z_area));
-  zones.columns.push_back(Column::reals("weight_covered", z_weight));
-  zones.columns.push_back(Column::reals("weight_share", z_share));
-  zones.columns.push_back(Column::integers("sites_involved", z_sites));
-
+    // Rings: each budget minus the next smaller one.
+    if (options.rings)
+      for (std::size_t i = budgets.size(); i-- > 1;) full[i] = difference(full[i], full[i - 1]);
+    // Largest budget first, so smaller zones are drawn on top.
+    for (std::size_t i = budgets.size(); i-- > 0;)
+      zones.polygons.push_back(options.simplify_m > 0 ? simplify_outward(full[i], options.simplify_m)
+                                                      : std::move(full[i]));
+    if (options.simplify_m > 0) summary["simplify_m"] = options.simplify_m;
+    for (auto* v : {&z_budget, &z_area, &z_weight, &z_share}) std::reverse(v->begin(), v->end());
+    std::reverse(z_name.begin(), z_name.end());
+    std::reverse(z_sites.begin(), z_sites.end());
+    zones.columns.push_back(Column::reals("budget_us", z_budget));
+    zones.columns.push_back(Column::texts("budget", z_name));
+    zones.columns.push_back(Column::texts("metric", z_metric));
+    zones.columns.push_back(Column::reals("area_km2", z_area));
+    zones.columns.push_back(Column::reals("weight_covered", z_weight));
+    zones.columns.push_back(Column::reals("weight_share", z_share));
+    zones.columns.push_back(Column::integers("sites_involved", z_sites));
   }
 
   // Network edges with latency at both ends.
   void network_table() {
     const NodeLatencies& nodes = R.nodes;
-  edges.name = kNetworkLayer;
-  edges.geometry = FeatureTable::Geometry::line;
-  edges.coords = P.net.geom;
-  edges.first = P.net.edge_geom_first;
-  {
-    const std::size_t m = P.net.edges();
-    std::vector<std::int64_t> id(m), fid(m);
-    std::vector<double> lu(m), lv(m), len(m), delay(m);
-    std::vector<std::string> site(m);
-    std::vector<bool> site_null(m, true);
-    for (EdgeId e = 0; e < m; ++e) {
-      id[e] = e;
-      fid[e] = P.net.edge_fid[e];
-      const double du = nodes.us[P.net.edge_u[e]];
-      const double dv = nodes.us[P.net.edge_v[e]];
-      lu[e] = du == kUnreached ? std::nan("") : du * k;
-      lv[e] = dv == kUnreached ? std::nan("") : dv * k;
-      len[e] = P.net.edge_length_m[e] / 1000.0;
-      delay[e] = P.net.edge_delay_us[e] * k;
-      const NodeId near = du <= dv ? P.net.edge_u[e] : P.net.edge_v[e];
-      if (nodes.source[near] != kNone) {
-        site[e] = site_id_of(nodes.source[near]);
-        site_null[e] = false;
+    edges.name = kNetworkLayer;
+    edges.geometry = FeatureTable::Geometry::line;
+    edges.coords = P.net.geom;
+    edges.first = P.net.edge_geom_first;
+    {
+      const std::size_t m = P.net.edges();
+      std::vector<std::int64_t> id(m), fid(m);
+      std::vector<double> lu(m), lv(m), len(m), delay(m);
+      std::vector<std::string> site(m);
+      std::vector<bool> site_null(m, true);
+      for (EdgeId e = 0; e < m; ++e) {
+        id[e] = e;
+        fid[e] = P.net.edge_fid[e];
+        const double du = nodes.us[P.net.edge_u[e]];
+        const double dv = nodes.us[P.net.edge_v[e]];
+        lu[e] = du == kUnreached ? std::nan("") : du * k;
+        lv[e] = dv == kUnreached ? std::nan("") : dv * k;
+        len[e] = P.net.edge_length_m[e] / 1000.0;
+        delay[e] = P.net.edge_delay_us[e] * k;
+        const NodeId near = du <= dv ? P.net.edge_u[e] : P.net.edge_v[e];
+        if (nodes.source[near] != kNone) {
+          site[e] = site_id_of(nodes.source[near]);
+          site_null[e] = false;
+        }
       }
+      edges.columns.push_back(Column::integers("edge_id", id));
+      edges.columns.push_back(Column::integers("source_fid", fid));
+      edges.columns.push_back(Column::reals("latency_u_us", lu));
+      edges.columns.push_back(Column::reals("latency_v_us", lv));
+      edges.columns.push_back(Column::reals("length_km", len));
+      edges.columns.push_back(Column::reals("delay_us", delay));
+      edges.columns.push_back(Column::texts("site_id", site, site_null));
     }
-    edges.columns.push_back(Column::integers("edge_id", id));
-    edges.columns.push_back(Column::integers("source_fid", fid));
-    edges.columns.push_back(Column::reals("latency_u_us", lu));
-    edges.columns.push_back(Column::reals("latency_v_us", lv));
-    edges.columns.push_back(Column::reals("length_km", len));
-    edges.columns.push_back(Column::reals("delay_us", delay));
-    edges.columns.push_back(Column::texts("site_id", site, site_null));
-  }
-
   }
 
   void sites_table() {
-  sites.name = kSitesLayer;
-  sites.geometry = FeatureTable::Geometry::point;
-  sites.coords = site_layer.pos;
-  sites.fid = site_layer.fid;
-  {
-    const std::size_t n = site_layer.pos.size();
-    std::vector<std::int64_t> attached(n), node(n);
-    std::vector<bool> node_null(n);
-    std::vector<double> access_m(n);
-    std::vector<std::string> status = options.site_status;
-    if (status.empty()) status.assign(n, "existing");
-    assert(status.size() == n);
-    for (std::size_t i = 0; i < n; ++i) {
-      attached[i] = P.site_node[i] != kNone;
-      node[i] = P.site_node[i] == kNone ? 0 : P.site_node[i];
-      node_null[i] = P.site_node[i] == kNone;
-      access_m[i] = P.site_attach[i].edge == kNone ? std::nan("") : P.site_attach[i].distance_m;
+    sites = FeatureTable::points(kSitesLayer, site_layer.pos, site_layer.fid);
+    {
+      const std::size_t n = site_layer.pos.size();
+      std::vector<std::int64_t> attached(n), node(n);
+      std::vector<bool> node_null(n);
+      std::vector<double> access_m(n);
+      std::vector<std::string> status = options.site_status;
+      if (status.empty()) status.assign(n, "existing");
+      assert(status.size() == n);
+      for (std::size_t i = 0; i < n; ++i) {
+        attached[i] = P.site_node[i] != kNone;
+        node[i] = P.site_node[i] == kNone ? 0 : P.site_node[i];
+        node_null[i] = P.site_node[i] == kNone;
+        access_m[i] = P.site_attach[i].edge == kNone ? std::nan("") : P.site_attach[i].distance_m;
+      }
+      sites.columns.push_back(Column::texts("site_id", site_layer.id));
+      sites.columns.push_back(Column::texts("status", status));
+      sites.columns.push_back(Column::integers("attached", attached));
+      sites.columns.push_back(Column::reals("access_m", access_m));
+      sites.columns.push_back(Column::integers("node_id", node, node_null));
     }
-    sites.columns.push_back(Column::texts("site_id", site_layer.id));
-    sites.columns.push_back(Column::texts("status", status));
-    sites.columns.push_back(Column::integers("attached", attached));
-    sites.columns.push_back(Column::reals("access_m", access_m));
-    sites.columns.push_back(Column::integers("node_id", node, node_null));
-  }
-
   }
 
   void split_table() {
     const std::vector<PointLatency>& dl = R.demand;
     std::vector<FeatureTable>& tables = R.tables;
-  FeatureTable st;
-  st.name = kZonesSplitLayer;
-  st.geometry = FeatureTable::Geometry::polygon;
-  std::vector<double> s_budget, s_area, s_weight, s_share;
-  std::vector<std::string> s_name, s_metric, s_site;
-  // Demand weight per (budget, nearest source), from the point latencies.
-  for (std::size_t i = budgets.size(); i-- > 0;) {
-    const double b1 = budgets[i].value / k;
-    std::vector<double> weight(sources.size(), 0.0);
-    if (demand)
-      for (std::size_t d = 0; d < dl.size(); ++d) {
-        const auto ps = samples_of(d);
-        for (const PointLatency& q : ps)
-          if (q.latency_us <= b1 && q.source < weight.size())
-            weight[q.source] += demand->weight[d] / static_cast<double>(ps.size());
+    FeatureTable st;
+    st.name = kZonesSplitLayer;
+    st.geometry = FeatureTable::Geometry::polygon;
+    std::vector<double> s_budget, s_area, s_weight, s_share;
+    std::vector<std::string> s_name, s_metric, s_site;
+    // Demand weight per (budget, nearest source), from the point latencies.
+    for (std::size_t i = budgets.size(); i-- > 0;) {
+      const double b1 = budgets[i].value / k;
+      std::vector<double> weight(sources.size(), 0.0);
+      if (demand)
+        for (std::size_t d = 0; d < dl.size(); ++d) {
+          const auto ps = samples_of(d);
+          for (const PointLatency& q : ps)
+            if (q.latency_us <= b1 && q.source < weight.size())
+              weight[q.source] += demand->weight[d] / static_cast<double>(ps.size());
+        }
+      for (std::uint32_t src = 0; src < split[i].size(); ++src) {
+        // Sites owning nothing within the budget have no feature; with rings, a site whose
+        // part lies inside the smaller zone keeps its feature (empty geometry) and values.
+        if (split_area_km2[i][src] == 0.0 && split[i][src].empty()) continue;
+        s_budget.push_back(budgets[i].value);
+        s_name.push_back(format_duration(budgets[i]));
+        s_metric.emplace_back(to_string(model.metric));
+        s_site.push_back(site_id_of(src));
+        s_area.push_back(split_area_km2[i][src]);
+        s_weight.push_back(demand ? weight[src] : std::nan(""));
+        s_share.push_back(demand && weight_total > 0 ? weight[src] / weight_total : std::nan(""));
+        st.polygons.push_back(std::move(split[i][src]));
       }
-    for (std::uint32_t src = 0; src < split[i].size(); ++src) {
-      // Sites owning nothing within the budget have no feature; with rings, a site whose
-      // part lies inside the smaller zone keeps its feature (empty geometry) and values.
-      if (split_area_km2[i][src] == 0.0 && split[i][src].empty()) continue;
-      s_budget.push_back(budgets[i].value);
-      s_name.push_back(format_duration(budgets[i]));
-      s_metric.emplace_back(to_string(model.metric));
-      s_site.push_back(site_id_of(src));
-      s_area.push_back(split_area_km2[i][src]);
-      s_weight.push_back(demand ? weight[src] : std::nan(""));
-      s_share.push_back(demand && weight_total > 0 ? weight[src] / weight_total : std::nan(""));
-      st.polygons.push_back(std::move(split[i][src]));
     }
-  }
-  st.columns.push_back(Column::reals("budget_us", s_budget));
-  st.columns.push_back(Column::texts("budget", s_name));
-  st.columns.push_back(Column::texts("metric", s_metric));
-  st.columns.push_back(Column::texts("site_id", s_site));
-  st.columns.push_back(Column::reals("area_km2", s_area));
-  st.columns.push_back(Column::reals("weight_covered", s_weight));
-  st.columns.push_back(Column::reals("weight_share", s_share));
-  summary["split"] = {{"layer", kZonesSplitLayer},
-                      {"method", "network pieces to the site reaching them first; where site zones overlap, "
-                                 "grid cells to the nearest site of their centre"},
-                      {"cell_m", options.split_options.cell_m},
-                      {"boundary_tolerance_m", options.split_options.cell_m * std::numbers::sqrt2},
-                      {"parts", st.polygons.size()}};
-  tables.push_back(std::move(st));
+    st.columns.push_back(Column::reals("budget_us", s_budget));
+    st.columns.push_back(Column::texts("budget", s_name));
+    st.columns.push_back(Column::texts("metric", s_metric));
+    st.columns.push_back(Column::texts("site_id", s_site));
+    st.columns.push_back(Column::reals("area_km2", s_area));
+    st.columns.push_back(Column::reals("weight_covered", s_weight));
+    st.columns.push_back(Column::reals("weight_share", s_share));
+    summary["split"] = {{"layer", kZonesSplitLayer},
+                        {"method",
+                         "network pieces to the site reaching them first; where site zones overlap, "
+                         "grid cells to the nearest site of their centre"},
+                        {"cell_m", options.split_options.cell_m},
+                        {"boundary_tolerance_m", options.split_options.cell_m * std::numbers::sqrt2},
+                        {"parts", st.polygons.size()}};
+    tables.push_back(std::move(st));
   }
 
   void demand_table() {
     const std::vector<PointLatency>& dl = R.demand;
-  const std::size_t n = dl.size();
-  dt.name = kDemandLayer;
-  dt.geometry = FeatureTable::Geometry::point;
-  dt.coords = demand->pos;
-  dt.fid = demand->fid;
-  std::vector<double> lat(n), acc(n), worst(n);
-  std::vector<std::int64_t> count(n);
-  std::vector<std::string> site(n);
-  std::vector<bool> site_null(n, true);
-  std::vector<std::uint32_t> votes;
-  for (std::size_t i = 0; i < n; ++i) {
-    // Mean over the reachable sample points (the point itself without samples).
-    const auto ps = samples_of(i);
-    double sum = 0.0, sum_access = 0.0;
-    std::size_t reached = 0;
-    votes.clear();
-    for (const PointLatency& q : ps) {
-      if (q.latency_us == kUnreached) continue;
-      sum += q.latency_us;
-      sum_access += q.access_us;
-      ++reached;
-      votes.push_back(q.source);
-    }
-    count[i] = static_cast<std::int64_t>(ps.size());
-    const bool ok = reached > 0;
-    lat[i] = ok ? (reached == 1 ? sum : sum / static_cast<double>(reached)) * k : std::nan("");
-    acc[i] = ok ? (reached == 1 ? sum_access : sum_access / static_cast<double>(reached)) * k : std::nan("");
-    worst[i] = dl[i].latency_us == kUnreached ? std::nan("") : dl[i].latency_us * k;
-    if (ok) {
-      // The nearest site of most reachable sample points (ties: the lowest source index).
-      std::sort(votes.begin(), votes.end());
-      std::uint32_t best = votes.front();
-      std::size_t best_n = 0;
-      for (std::size_t a = 0, b = 0; a < votes.size(); a = b) {
-        while (b < votes.size() && votes[b] == votes[a]) ++b;
-        if (b - a > best_n) {
-          best = votes[a];
-          best_n = b - a;
-        }
-      }
-      site[i] = site_id_of(best);
-      site_null[i] = false;
-    }
-  }
-  dt.columns.push_back(Column::integers("source_fid", demand->fid));
-  dt.columns.push_back(Column::reals("weight", demand->weight));
-  dt.columns.push_back(Column::reals("latency_us", lat));
-  dt.columns.push_back(Column::reals("access_us", acc));
-  dt.columns.push_back(Column::texts("site_id", site, site_null));
-  if (samples) {
-    dt.columns.push_back(Column::integers("samples", count));
-    dt.columns.push_back(Column::reals("latency_worst_us", worst));
-  }
-  for (const Microseconds& b : budgets) {
-    std::vector<std::int64_t> cov(n);
-    std::vector<double> margin(n), share(n);
+    const std::size_t n = dl.size();
+    dt = FeatureTable::points(kDemandLayer, demand->pos, demand->fid);
+    std::vector<double> lat(n), acc(n), worst(n);
+    std::vector<std::int64_t> count(n);
+    std::vector<std::string> site(n);
+    std::vector<bool> site_null(n, true);
+    std::vector<std::uint32_t> votes;
     for (std::size_t i = 0; i < n; ++i) {
-      share[i] = share_within(i, b.value / k);
-      cov[i] = share[i] == 1.0;
-      margin[i] = std::isnan(worst[i]) ? std::nan("") : b.value - worst[i];
+      // Mean over the reachable sample points (the point itself without samples).
+      const auto ps = samples_of(i);
+      double sum = 0.0, sum_access = 0.0;
+      std::size_t reached = 0;
+      votes.clear();
+      for (const PointLatency& q : ps) {
+        if (q.latency_us == kUnreached) continue;
+        sum += q.latency_us;
+        sum_access += q.access_us;
+        ++reached;
+        votes.push_back(q.source);
+      }
+      count[i] = static_cast<std::int64_t>(ps.size());
+      const bool ok = reached > 0;
+      lat[i] = ok ? (reached == 1 ? sum : sum / static_cast<double>(reached)) * k : std::nan("");
+      acc[i] = ok ? (reached == 1 ? sum_access : sum_access / static_cast<double>(reached)) * k : std::nan("");
+      worst[i] = dl[i].latency_us == kUnreached ? std::nan("") : dl[i].latency_us * k;
+      if (ok) {
+        // The nearest site of most reachable sample points (ties: the lowest source index).
+        std::sort(votes.begin(), votes.end());
+        std::uint32_t best = votes.front();
+        std::size_t best_n = 0;
+        for (std::size_t a = 0, b = 0; a < votes.size(); a = b) {
+          while (b < votes.size() && votes[b] == votes[a]) ++b;
+          if (b - a > best_n) {
+            best = votes[a];
+            best_n = b - a;
+          }
+        }
+        site[i] = site_id_of(best);
+        site_null[i] = false;
+      }
     }
-    const std::string name = budget_field_name(b);
-    dt.columns.push_back(Column::integers("covered_" + name, cov));
-    if (samples) dt.columns.push_back(Column::reals("covered_share_" + name, share));
-    dt.columns.push_back(Column::reals("margin_" + name + "_us", margin));
-  }
+    dt.columns.push_back(Column::integers("source_fid", demand->fid));
+    dt.columns.push_back(Column::reals("weight", demand->weight));
+    dt.columns.push_back(Column::reals("latency_us", lat));
+    dt.columns.push_back(Column::reals("access_us", acc));
+    dt.columns.push_back(Column::texts("site_id", site, site_null));
+    if (samples) {
+      dt.columns.push_back(Column::integers("samples", count));
+      dt.columns.push_back(Column::reals("latency_worst_us", worst));
+    }
+    for (const Microseconds& b : budgets) {
+      std::vector<std::int64_t> cov(n);
+      std::vector<double> margin(n), share(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        share[i] = share_within(i, b.value / k);
+        cov[i] = share[i] == 1.0;
+        margin[i] = std::isnan(worst[i]) ? std::nan("") : b.value - worst[i];
+      }
+      const std::string name = budget_field_name(b);
+      dt.columns.push_back(Column::integers("covered_" + name, cov));
+      if (samples) dt.columns.push_back(Column::reals("covered_share_" + name, share));
+      dt.columns.push_back(Column::reals("margin_" + name + "_us", margin));
+    }
   }
 
   // Uncovered at the largest budget, with the reason.
   void uncovered_table() {
     const std::vector<PointLatency>& dl = R.demand;
     const std::size_t n = dl.size();
-  // Uncovered at the largest budget, with the reason.
-  FeatureTable un;
-  un.name = kUncoveredLayer;
-  un.geometry = FeatureTable::Geometry::point;
-  std::vector<std::int64_t> ufid;
-  std::vector<double> uw, uexcess;
-  std::vector<std::string> ureason, ubudget;
-  std::size_t no_access = 0, beyond = 0, disconnected = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (dl[i].latency_us <= largest_one_way) continue;  // the worst sample point is covered
-    un.coords.push_back(demand->pos[i]);
-    un.fid.push_back(demand->fid[i]);
-    ufid.push_back(demand->fid[i]);
-    const double share = samples ? share_within(i, largest_one_way) : 0.0;
-    uw.push_back(share == 0.0 ? demand->weight[i] : demand->weight[i] * (1.0 - share));
-    ubudget.push_back(format_duration(budgets.back()));
-    if (!dl[i].within_access) {
-      ureason.emplace_back("no network within max access");
-      uexcess.push_back(std::nan(""));
-      ++no_access;
-    } else if (dl[i].latency_us == kUnreached) {
-      ureason.emplace_back("disconnected from all sites");
-      uexcess.push_back(std::nan(""));
-      ++disconnected;
-    } else {
-      ureason.emplace_back("beyond budget");
-      uexcess.push_back(dl[i].latency_us * k - budgets.back().value);
-      ++beyond;
+    // Uncovered at the largest budget, with the reason.
+    FeatureTable un = FeatureTable::points(kUncoveredLayer, {}, {});
+    std::vector<std::int64_t> ufid;
+    std::vector<double> uw, uexcess;
+    std::vector<std::string> ureason, ubudget;
+    std::size_t no_access = 0, beyond = 0, disconnected = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (dl[i].latency_us <= largest_one_way) continue;  // the worst sample point is covered
+      un.coords.push_back(demand->pos[i]);
+      un.fid.push_back(demand->fid[i]);
+      ufid.push_back(demand->fid[i]);
+      const double share = samples ? share_within(i, largest_one_way) : 0.0;
+      uw.push_back(share == 0.0 ? demand->weight[i] : demand->weight[i] * (1.0 - share));
+      ubudget.push_back(format_duration(budgets.back()));
+      if (!dl[i].within_access) {
+        ureason.emplace_back("no network within max access");
+        uexcess.push_back(std::nan(""));
+        ++no_access;
+      } else if (dl[i].latency_us == kUnreached) {
+        ureason.emplace_back("disconnected from all sites");
+        uexcess.push_back(std::nan(""));
+        ++disconnected;
+      } else {
+        ureason.emplace_back("beyond budget");
+        uexcess.push_back(dl[i].latency_us * k - budgets.back().value);
+        ++beyond;
+      }
     }
-  }
-  un.columns.push_back(Column::integers("source_fid", ufid));
-  un.columns.push_back(Column::reals("weight", uw));
-  un.columns.push_back(Column::texts("budget", ubudget));
-  un.columns.push_back(Column::texts("reason", ureason));
-  un.columns.push_back(Column::reals("excess_us", uexcess));
-  summary["demand"] = {{"path", demand->info.path},
-                       {"layer", demand->info.layer},
-                       {"features", n},
-                       {"features_skipped", demand->info.skipped.size()},
-                       {"weight_total", weight_total},
-                       {"uncovered", un.coords.size()},
-                       {"uncovered_no_network_within_access", no_access},
-                       {"uncovered_beyond_budget", beyond},
-                       {"uncovered_disconnected", disconnected}};
-  if (samples) {
-    summary["demand"]["polygon_sample"] = {
-        {"per_feature", samples->per_feature},
-        {"points", samples->pos.size()},
-        {"method", "regular grid in each polygon's local frame, spacing sqrt(area / per_feature); covered share = "
-                   "share of sample points within the budget"}};
-  }
-  R.tables.push_back(std::move(dt));
-  R.tables.push_back(std::move(un));
+    un.columns.push_back(Column::integers("source_fid", ufid));
+    un.columns.push_back(Column::reals("weight", uw));
+    un.columns.push_back(Column::texts("budget", ubudget));
+    un.columns.push_back(Column::texts("reason", ureason));
+    un.columns.push_back(Column::reals("excess_us", uexcess));
+    summary["demand"] = {{"path", demand->info.path},
+                         {"layer", demand->info.layer},
+                         {"features", n},
+                         {"features_skipped", demand->info.skipped.size()},
+                         {"weight_total", weight_total},
+                         {"uncovered", un.coords.size()},
+                         {"uncovered_no_network_within_access", no_access},
+                         {"uncovered_beyond_budget", beyond},
+                         {"uncovered_disconnected", disconnected}};
+    if (samples) {
+      summary["demand"]["polygon_sample"] = {
+          {"per_feature", samples->per_feature},
+          {"points", samples->pos.size()},
+          {"method",
+           "regular grid in each polygon's local frame, spacing sqrt(area / per_feature); covered share = "
+           "share of sample points within the budget"}};
+    }
+    R.tables.push_back(std::move(dt));
+    R.tables.push_back(std::move(un));
   }
 
   // Latency surface.
   void surface() {
     const NodeLatencies& nodes = R.nodes;
-  const LonLatBox extent = options.surface_extent ? *options.surface_extent : largest_box;
-  SurfaceOptions sopt = options.surface_options;
-  sopt.threads = options.threads;
-  LatencyGrid grid = latency_surface(P.net, *P.index, model, mode, nodes.us, nodes.source, extent, sopt);
-  grid.metadata = {{"LIGHTCONE_MODEL", model.describe()},
-                   {"LIGHTCONE_METRIC", std::string(to_string(model.metric))},
-                   {"LIGHTCONE_UNITS", "microseconds"}};
-  if (grid.width > 0) R.surface = std::move(grid);
+    const LonLatBox extent = options.surface_extent ? *options.surface_extent : largest_box;
+    SurfaceOptions sopt = options.surface_options;
+    sopt.threads = options.threads;
+    LatencyGrid grid = latency_surface(P.net, *P.index, model, mode, nodes.us, nodes.source, extent, sopt);
+    grid.metadata = {{"LIGHTCONE_MODEL", model.describe()},
+                     {"LIGHTCONE_METRIC", std::string(to_string(model.metric))},
+                     {"LIGHTCONE_UNITS", "microseconds"}};
+    if (grid.width > 0) R.surface = std::move(grid);
   }
 };
 

@@ -321,6 +321,18 @@ std::vector<std::pair<double, const MultiPolygon*>> zones_by_budget(const RunLay
 
 // ---- the three maps ------------------------------------------------------------------
 
+// The common end of a map: boundary labels, the sites' and uncovered demand's legend
+// rows after `legend`, the legend panel and the scale bar.
+render::Canvas finish_sheet(MapSheet& s, const RunLayers& r, std::vector<LegendEntry>& legend,
+                            const std::vector<LegendEntry>& sites) {
+  label_boundaries(s, r);
+  legend.insert(legend.end(), sites.begin(), sites.end());
+  if (r.uncovered) legend.push_back(uncovered_entry(r));
+  int y = s.legend(0, legend);
+  s.scale_bar(y + 12, metres_per_px(s));
+  return s.finish();
+}
+
 render::Canvas zones_map(const RunLayers& r, const MapExtent& extent, const render::SheetOptions& so) {
   const auto zones = zones_by_budget(r);
   std::vector<std::string> names;
@@ -353,12 +365,7 @@ render::Canvas zones_map(const RunLayers& r, const MapExtent& extent, const rend
   if (r.network) legend.push_back(LegendEntry::line_row("fibre", kNetworkGrey, 1.0));
   draw_uncovered(s, r);
   const std::vector<LegendEntry> sites = draw_sites(s, r);
-  label_boundaries(s, r);
-  legend.insert(legend.end(), sites.begin(), sites.end());
-  if (r.uncovered) legend.push_back(uncovered_entry(r));
-  int y = s.legend(0, legend);
-  s.scale_bar(y + 12, metres_per_px(s));
-  return s.finish();
+  return finish_sheet(s, r, legend, sites);
 }
 
 void nice_ticks(double hi, std::vector<std::pair<double, std::string>>& ticks) {
@@ -459,12 +466,7 @@ render::Canvas placement_map(const RunLayers& r, const MapExtent& extent, const 
     for (std::size_t i = 0; status && i < r.sites->features(); ++i)
       if (text_at(status, i) == "chosen") s.label(r.sites->coords[i], text_at(id, i), hex("#67000d"), 9, -4);
   }
-  label_boundaries(s, r);
-  legend.insert(legend.end(), sites.begin(), sites.end());
-  if (r.uncovered) legend.push_back(uncovered_entry(r));
-  int y = s.legend(0, legend);
-  s.scale_bar(y + 12, metres_per_px(s));
-  return s.finish();
+  return finish_sheet(s, r, legend, sites);
 }
 
 }  // namespace
