@@ -73,6 +73,190 @@ class EndGrid {
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> m_cells;
 };
 
+// Whether each vertex is the first or last of its line.
+std::vector<bool> line_ends(const LineInput& lines) {
+  std::vector<bool> is_end(lines.coords.size(), false);
+  for (std::size_t i = 0; i < lines.lines(); ++i) {
+    if (lines.first[i + 1] == lines.first[i]) continue;
+    is_end[lines.first[i]] = true;
+    is_end[lines.first[i + 1] - 1] = true;
+  }
+  return is_end;
+}
+
+// 1. Vertices with identical coordinates: always joined when one is a line end;
+//    joined between interior vertices only when splitting at shared vertices.
+void join_identical(const LineInput& lines, const std::vector<bool>& is_end, const BuildOptions& options,
+                    UnionFind& uf) {
+  const std::size_t nv = lines.coords.size();
+  std::unordered_map<std::uint64_t, std::uint32_t> first_seen;
+  first_seen.reserve(nv);
+  for (std::uint32_t v = 0; v < nv; ++v) {
+    if (!options.split_shared && !is_end[v]) continue;
+    auto [it, inserted] = first_seen.emplace(coord_bits_key(lines.coords[v]), v);
+    if (!inserted && lines.coords[it->second] == lines.coords[v]) uf.unite(it->second, v);
+  }
+}
+
+// 2. Snap line ends to other lines' ends (and, when splitting at shared vertices,
+//    their interior vertices) within the tolerance. A line's own vertices are never
+//    snapped together: a short first segment is not a gap, and a nearly closed line
+//    must not collapse into a self-loop.
+void snap_ends(const LineInput& lines, const std::vector<bool>& is_end, const BuildOptions& options, UnionFind& uf,
+               BuildReport& rep) {
+  const std::size_t nv = lines.coords.size();
+  const double snap_m = options.snap.value;
+  if (snap_m > 0.0) {
+    std::vector<std::uint32_t> line_of(nv);
+    for (std::uint32_t i = 0; i < lines.lines(); ++i)
+      for (std::uint32_t v = lines.first[i]; v < lines.first[i + 1]; ++v) line_of[v] = i;
+    EndGrid grid(std::max(snap_m / 110000.0, 1e-7) * 4.0);
+    for (std::uint32_t v = 0; v < nv; ++v)
+      if (is_end[v]) grid.add(lines.coords[v], v);
+    for (std::uint32_t v = 0; v < nv; ++v) {
+      if (!is_end[v] && !options.split_shared) continue;
+      grid.near(lines.coords[v], snap_m, [&](std::uint32_t end) {
+        if (line_of[end] == line_of[v]) return;
+        if (uf.find(end) == uf.find(v)) return;
+        if (geodesic_distance_m(lines.coords[end], lines.coords[v]) <= snap_m) {
+          uf.unite(end, v);
+          ++rep.snapped_ends;
+        }
+      });
+    }
+  }
+}
+
+// 3. Cuts the lines into edges of `net` at the vertices that are nodes: ends, and (when
+//    splitting) vertices whose cluster has more than one member. Drops self-loops and
+//    duplicates (same ends, geometry and length), counting them in the report.
+class EdgeMaker {
+ public:
+  EdgeMaker(const LineInput& lines, const LatencyModel& model, const BuildOptions& options,
+            const std::vector<bool>& is_end, UnionFind& uf, Network& net, BuildReport& rep)
+      : m_lines(lines), m_model(model), m_options(options), m_is_end(is_end), m_net(net), m_rep(rep) {
+    const std::size_t nv = lines.coords.size();
+    m_cluster_size.assign(nv, 0);
+    m_root.resize(nv);
+    for (std::uint32_t v = 0; v < nv; ++v) {
+      m_root[v] = uf.find(v);
+      ++m_cluster_size[m_root[v]];
+    }
+    m_cluster_has_end.assign(nv, false);
+    for (std::uint32_t v = 0; v < nv; ++v)
+      if (is_end[v]) m_cluster_has_end[m_root[v]] = true;
+    m_node_of_root.assign(nv, kNone);
+  }
+
+  // The edges of line i.
+  void add_line(std::size_t i) {
+    const LineInput& lines = m_lines;
+    const std::vector<std::uint32_t>& root = m_root;
+    BuildReport& rep = m_rep;
+    Network& net = m_net;
+    const std::uint32_t b = lines.first[i];
+    const std::uint32_t e = lines.first[i + 1];
+    if (e - b < 2) {
+      ++rep.zero_length_edges;
+      return;
+    }
+    const std::span<const LonLat> line(lines.coords.data() + b, e - b);
+    const double line_geom_m = geodesic_length_m(line);
+    const double n = std::isnan(lines.group_index[i]) ? m_model.group_index : lines.group_index[i];
+    const double slack = std::isnan(lines.slack[i]) ? m_model.slack : lines.slack[i];
+    const double extra_us = std::isnan(lines.delay_us[i]) ? 0.0 : lines.delay_us[i];
+    const bool has_len = !std::isnan(lines.length_m[i]);
+    std::vector<LonLat>& piece = m_piece;
+    std::uint32_t start = b;
+    for (std::uint32_t v = b + 1; v < e; ++v) {
+      if (v != e - 1 && !is_node(v)) continue;
+      const std::uint32_t piece_start = start;
+      piece.assign(lines.coords.begin() + start, lines.coords.begin() + v + 1);
+      piece.front() = lines.coords[root[start]];
+      piece.back() = lines.coords[root[v]];
+      const double geom_m = geodesic_length_m(piece);
+      const double share = line_geom_m > 0.0 ? geom_m / line_geom_m
+                                             : 1.0 / static_cast<double>(e - b - 1);
+      const double length_m = has_len ? lines.length_m[i] * share : geom_m * slack;
+      const bool loop = root[start] == root[v];
+      start = v;
+      if (loop) {
+        if (geom_m == 0.0) ++rep.zero_length_edges;
+        else ++rep.self_loops;
+        continue;
+      }
+      const NodeId nu = node_at(piece_start);
+      const NodeId nw = node_at(v);
+      const std::uint64_t key = (static_cast<std::uint64_t>(std::min(nu, nw)) << 32) | std::max(nu, nw);
+      auto& same_ends = m_by_ends[key];
+      bool duplicate = false;
+      for (EdgeId other : same_ends)
+        if (same_geometry(other, piece) && net.edge_length_m[other] == length_m) duplicate = true;
+      if (duplicate) {
+        ++rep.duplicate_edges;
+        continue;
+      }
+      const EdgeId id = static_cast<EdgeId>(net.edges());
+      same_ends.push_back(id);
+      net.edge_u.push_back(nu);
+      net.edge_v.push_back(nw);
+      net.edge_length_m.push_back(length_m);
+      net.edge_geom_length_m.push_back(geom_m);
+      net.edge_delay_us.push_back(length_m / 1000.0 * fibre_us_per_km(n) + extra_us * share);
+      net.edge_fid.push_back(lines.fid[i]);
+      net.geom.insert(net.geom.end(), piece.begin(), piece.end());
+      net.edge_geom_first.push_back(static_cast<std::uint32_t>(net.geom.size()));
+    }
+  }
+
+ private:
+  NodeId node_at(std::uint32_t v) {
+    const std::uint32_t r = m_root[v];
+    if (m_node_of_root[r] == kNone) {
+      m_node_of_root[r] = static_cast<NodeId>(m_net.node_pos.size());
+      m_net.node_pos.push_back(m_lines.coords[r]);  // the cluster's first vertex
+      m_net.node_delay_us.push_back(m_model.node_delay.value);
+    }
+    return m_node_of_root[r];
+  }
+
+  bool is_node(std::uint32_t v) const {
+    if (m_is_end[v]) return true;
+    const std::uint32_t r = m_root[v];
+    return m_cluster_has_end[r] || (m_options.split_shared && m_cluster_size[r] > 1);
+  }
+
+  bool same_geometry(EdgeId e, const std::vector<LonLat>& g) const {
+    auto eg = m_net.edge_geometry(e);
+    if (eg.size() != g.size()) return false;
+    if (std::equal(eg.begin(), eg.end(), g.begin())) return true;
+    return std::equal(eg.begin(), eg.end(), g.rbegin());
+  }
+
+  const LineInput& m_lines;
+  const LatencyModel& m_model;
+  const BuildOptions& m_options;
+  const std::vector<bool>& m_is_end;
+  Network& m_net;
+  BuildReport& m_rep;
+  std::vector<std::uint32_t> m_cluster_size;
+  std::vector<std::uint32_t> m_root;
+  std::vector<bool> m_cluster_has_end;
+  std::vector<NodeId> m_node_of_root;
+  // Duplicate detection: (u, v) pair → edges already made.
+  std::unordered_map<std::uint64_t, std::vector<EdgeId>> m_by_ends;
+  std::vector<LonLat> m_piece;
+};
+
+std::size_t dangling_ends(const Network& net) {
+  std::vector<std::uint32_t> degree(net.nodes(), 0);
+  for (std::size_t k = 0; k < net.edges(); ++k) {
+    ++degree[net.edge_u[k]];
+    ++degree[net.edge_v[k]];
+  }
+  return static_cast<std::size_t>(std::count(degree.begin(), degree.end(), 1u));
+}
+
 }  // namespace
 
 std::vector<std::uint32_t> connected_components(const Network& net, std::vector<std::size_t>* sizes) {
@@ -110,150 +294,17 @@ Network build_network(const LineInput& lines, const LatencyModel& model,
   const std::size_t nv = lines.coords.size();
   assert(lines.first.size() == lines.lines() + 1);
 
-  std::vector<bool> is_end(nv, false);
-  for (std::size_t i = 0; i < lines.lines(); ++i) {
-    if (lines.first[i + 1] == lines.first[i]) continue;
-    is_end[lines.first[i]] = true;
-    is_end[lines.first[i + 1] - 1] = true;
-  }
-
+  const std::vector<bool> is_end = line_ends(lines);
   UnionFind uf(nv);
-  // 1. Vertices with identical coordinates: always joined when one is a line end;
-  //    joined between interior vertices only when splitting at shared vertices.
-  {
-    std::unordered_map<std::uint64_t, std::uint32_t> first_seen;
-    first_seen.reserve(nv);
-    for (std::uint32_t v = 0; v < nv; ++v) {
-      if (!options.split_shared && !is_end[v]) continue;
-      auto [it, inserted] = first_seen.emplace(coord_bits_key(lines.coords[v]), v);
-      if (!inserted && lines.coords[it->second] == lines.coords[v]) uf.unite(it->second, v);
-    }
-  }
-  // 2. Snap line ends to other lines' ends (and, when splitting at shared vertices,
-  //    their interior vertices) within the tolerance. A line's own vertices are never
-  //    snapped together: a short first segment is not a gap, and a nearly closed line
-  //    must not collapse into a self-loop.
-  const double snap_m = options.snap.value;
-  if (snap_m > 0.0) {
-    std::vector<std::uint32_t> line_of(nv);
-    for (std::uint32_t i = 0; i < lines.lines(); ++i)
-      for (std::uint32_t v = lines.first[i]; v < lines.first[i + 1]; ++v) line_of[v] = i;
-    EndGrid grid(std::max(snap_m / 110000.0, 1e-7) * 4.0);
-    for (std::uint32_t v = 0; v < nv; ++v)
-      if (is_end[v]) grid.add(lines.coords[v], v);
-    for (std::uint32_t v = 0; v < nv; ++v) {
-      if (!is_end[v] && !options.split_shared) continue;
-      grid.near(lines.coords[v], snap_m, [&](std::uint32_t end) {
-        if (line_of[end] == line_of[v]) return;
-        if (uf.find(end) == uf.find(v)) return;
-        if (geodesic_distance_m(lines.coords[end], lines.coords[v]) <= snap_m) {
-          uf.unite(end, v);
-          ++rep.snapped_ends;
-        }
-      });
-    }
-  }
-
-  // 3. Which vertices are nodes: ends, and (when splitting) vertices whose cluster has
-  //    more than one member.
-  std::vector<std::uint32_t> cluster_size(nv, 0);
-  std::vector<std::uint32_t> root(nv);
-  for (std::uint32_t v = 0; v < nv; ++v) {
-    root[v] = uf.find(v);
-    ++cluster_size[root[v]];
-  }
-  std::vector<bool> cluster_has_end(nv, false);
-  for (std::uint32_t v = 0; v < nv; ++v)
-    if (is_end[v]) cluster_has_end[root[v]] = true;
+  join_identical(lines, is_end, options, uf);
+  snap_ends(lines, is_end, options, uf, rep);
 
   Network net;
-  std::vector<NodeId> node_of_root(nv, kNone);
-  auto node_at = [&](std::uint32_t v) -> NodeId {
-    const std::uint32_t r = root[v];
-    if (node_of_root[r] == kNone) {
-      node_of_root[r] = static_cast<NodeId>(net.node_pos.size());
-      net.node_pos.push_back(lines.coords[r]);  // the cluster's first vertex
-      net.node_delay_us.push_back(model.node_delay.value);
-    }
-    return node_of_root[r];
-  };
-  auto is_node = [&](std::uint32_t v) {
-    if (is_end[v]) return true;
-    const std::uint32_t r = root[v];
-    return cluster_has_end[r] || (options.split_shared && cluster_size[r] > 1);
-  };
-
-  // Duplicate detection: (u, v) pair → edges already made.
-  std::unordered_map<std::uint64_t, std::vector<EdgeId>> by_ends;
-  auto same_geometry = [&](EdgeId e, const std::vector<LonLat>& g) {
-    auto eg = net.edge_geometry(e);
-    if (eg.size() != g.size()) return false;
-    if (std::equal(eg.begin(), eg.end(), g.begin())) return true;
-    return std::equal(eg.begin(), eg.end(), g.rbegin());
-  };
-
-  std::vector<LonLat> piece;
-  for (std::size_t i = 0; i < lines.lines(); ++i) {
-    const std::uint32_t b = lines.first[i];
-    const std::uint32_t e = lines.first[i + 1];
-    if (e - b < 2) {
-      ++rep.zero_length_edges;
-      continue;
-    }
-    const std::span<const LonLat> line(lines.coords.data() + b, e - b);
-    const double line_geom_m = geodesic_length_m(line);
-    const double n = std::isnan(lines.group_index[i]) ? model.group_index : lines.group_index[i];
-    const double slack = std::isnan(lines.slack[i]) ? model.slack : lines.slack[i];
-    const double extra_us = std::isnan(lines.delay_us[i]) ? 0.0 : lines.delay_us[i];
-    const bool has_len = !std::isnan(lines.length_m[i]);
-    std::uint32_t start = b;
-    for (std::uint32_t v = b + 1; v < e; ++v) {
-      if (v != e - 1 && !is_node(v)) continue;
-      const std::uint32_t piece_start = start;
-      piece.assign(lines.coords.begin() + start, lines.coords.begin() + v + 1);
-      piece.front() = lines.coords[root[start]];
-      piece.back() = lines.coords[root[v]];
-      const double geom_m = geodesic_length_m(piece);
-      const double share = line_geom_m > 0.0 ? geom_m / line_geom_m
-                                             : 1.0 / static_cast<double>(e - b - 1);
-      const double length_m = has_len ? lines.length_m[i] * share : geom_m * slack;
-      const bool loop = root[start] == root[v];
-      start = v;
-      if (loop) {
-        if (geom_m == 0.0) ++rep.zero_length_edges;
-        else ++rep.self_loops;
-        continue;
-      }
-      const NodeId nu = node_at(piece_start);
-      const NodeId nw = node_at(v);
-      const std::uint64_t key = (static_cast<std::uint64_t>(std::min(nu, nw)) << 32) | std::max(nu, nw);
-      auto& same_ends = by_ends[key];
-      bool duplicate = false;
-      for (EdgeId other : same_ends)
-        if (same_geometry(other, piece) && net.edge_length_m[other] == length_m) duplicate = true;
-      if (duplicate) {
-        ++rep.duplicate_edges;
-        continue;
-      }
-      const EdgeId id = static_cast<EdgeId>(net.edges());
-      same_ends.push_back(id);
-      net.edge_u.push_back(nu);
-      net.edge_v.push_back(nw);
-      net.edge_length_m.push_back(length_m);
-      net.edge_geom_length_m.push_back(geom_m);
-      net.edge_delay_us.push_back(length_m / 1000.0 * fibre_us_per_km(n) + extra_us * share);
-      net.edge_fid.push_back(lines.fid[i]);
-      net.geom.insert(net.geom.end(), piece.begin(), piece.end());
-      net.edge_geom_first.push_back(static_cast<std::uint32_t>(net.geom.size()));
-    }
+  {
+    EdgeMaker maker(lines, model, options, is_end, uf, net, rep);
+    for (std::size_t i = 0; i < lines.lines(); ++i) maker.add_line(i);
   }
-
-  std::vector<std::uint32_t> degree(net.nodes(), 0);
-  for (std::size_t k = 0; k < net.edges(); ++k) {
-    ++degree[net.edge_u[k]];
-    ++degree[net.edge_v[k]];
-  }
-  rep.dangling_ends = static_cast<std::size_t>(std::count(degree.begin(), degree.end(), 1u));
+  rep.dangling_ends = dangling_ends(net);
   rep.node_component = connected_components(net, &rep.components);
   return net;
 }

@@ -33,6 +33,111 @@ std::map<double, std::string> budgets_of(const RunForDiff& r) {
 
 double share(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
 
+// A run's demand table, matched by source_fid.
+struct DemandCols {
+  const Column* fid = nullptr;
+  const Column* weight = nullptr;
+  const Column* latency = nullptr;
+  std::map<std::int64_t, std::size_t> index;
+};
+
+DemandCols demand_cols(const RunForDiff& r) {
+  DemandCols d;
+  if (!r.demand) return d;
+  d.fid = &column(r, *r.demand, "source_fid", Column::Type::integer);
+  d.weight = &column(r, *r.demand, "weight", Column::Type::real);
+  d.latency = &column(r, *r.demand, "latency_us", Column::Type::real);
+  for (std::size_t i = 0; i < d.fid->integers().size(); ++i) d.index[d.fid->integers()[i]] = i;
+  return d;
+}
+
+// The demand whose coverage changed at budget `us` (named `name`): counts and weights
+// into `bj`, one entry per changed point into `changes`; `lost` when any point lost it.
+void diff_demand_at(const DemandCols& da, const DemandCols& db, double us, const std::string& name, Json& bj,
+                    Json& changes, bool& lost) {
+  std::size_t n_gained = 0, n_lost = 0;
+  double w_gained = 0, w_lost = 0, w_total_a = 0, w_total_b = 0, w_cov_a = 0, w_cov_b = 0;
+  auto covered = [&](const DemandCols& d, std::size_t i) {
+    return !std::isnan(d.latency->reals()[i]) && d.latency->reals()[i] <= us;
+  };
+  for (std::size_t i = 0; i < da.fid->integers().size(); ++i) {
+    w_total_a += da.weight->reals()[i];
+    if (covered(da, i)) w_cov_a += da.weight->reals()[i];
+  }
+  for (std::size_t i = 0; i < db.fid->integers().size(); ++i) {
+    w_total_b += db.weight->reals()[i];
+    if (covered(db, i)) w_cov_b += db.weight->reals()[i];
+  }
+  for (const auto& [fid, i] : da.index) {
+    const auto it = db.index.find(fid);
+    if (it == db.index.end()) continue;
+    const bool ca = covered(da, i);
+    const bool cb = covered(db, it->second);
+    if (ca == cb) continue;
+    const double w = db.weight->reals()[it->second];
+    if (ca) {
+      ++n_lost;
+      w_lost += da.weight->reals()[i];
+    } else {
+      ++n_gained;
+      w_gained += w;
+    }
+    const double la = da.latency->reals()[i];
+    const double lb = db.latency->reals()[it->second];
+    changes.push_back({{"budget", name},
+                       {"source_fid", fid},
+                       {"change", ca ? "lost" : "gained"},
+                       {"weight", ca ? da.weight->reals()[i] : w},
+                       {"latency_a_us", std::isnan(la) ? Json(nullptr) : Json(la)},
+                       {"latency_b_us", std::isnan(lb) ? Json(nullptr) : Json(lb)}});
+  }
+  bj["demand_gained"] = n_gained;
+  bj["demand_lost"] = n_lost;
+  bj["weight_gained"] = w_gained;
+  bj["weight_lost"] = w_lost;
+  bj["weight_share_a"] = share(w_cov_a, w_total_a);
+  bj["weight_share_b"] = share(w_cov_b, w_total_b);
+  if (n_lost > 0) lost = true;
+}
+
+// Zone areas at a budget present in both runs into `bj`; `lost` when the zone lost area.
+void diff_zones_at(const RunForDiff& a, const RunForDiff& b, double us, Json& bj, bool& lost) {
+  const MultiPolygon za = zone_at_budget(*a.zones, us);
+  const MultiPolygon zb = zone_at_budget(*b.zones, us);
+  const double area_a = area_m2(za) / 1e6;
+  const double area_b = area_m2(zb) / 1e6;
+  const double gained = area_m2(difference(zb, za)) / 1e6;
+  const double lost_km2 = area_m2(difference(za, zb)) / 1e6;
+  bj["area_a_km2"] = area_a;
+  bj["area_b_km2"] = area_b;
+  bj["area_gained_km2"] = gained;
+  bj["area_lost_km2"] = lost_km2;
+  if (lost_km2 > kAreaLossKm2) lost = true;
+}
+
+// site_id values of a run's sites table (none without one).
+std::set<std::string> site_ids(const RunForDiff& r) {
+  std::set<std::string> out;
+  if (r.sites) {
+    const Column& id = column(r, *r.sites, "site_id", Column::Type::text);
+    out.insert(id.texts().begin(), id.texts().end());
+  }
+  return out;
+}
+
+// "sites_added" and "sites_removed" from A to B.
+void diff_sites(const RunForDiff& a, const RunForDiff& b, Json& j) {
+  const std::set<std::string> sa = site_ids(a);
+  const std::set<std::string> sb = site_ids(b);
+  Json added = Json::array(), removed = Json::array();
+  for (const auto& s : sb)
+    if (!sa.count(s)) added.push_back(s);
+  for (const auto& s : sa)
+    if (!sb.count(s)) removed.push_back(s);
+  j["sites_added"] = added;
+  j["sites_removed"] = removed;
+}
+
 }  // namespace
 
 Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
@@ -47,22 +152,6 @@ Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
   const auto ba = budgets_of(a);
   const auto bb = budgets_of(b);
 
-  // Demand matched by source_fid.
-  struct DemandCols {
-    const Column* fid = nullptr;
-    const Column* weight = nullptr;
-    const Column* latency = nullptr;
-    std::map<std::int64_t, std::size_t> index;
-  };
-  auto demand_cols = [](const RunForDiff& r) {
-    DemandCols d;
-    if (!r.demand) return d;
-    d.fid = &column(r, *r.demand, "source_fid", Column::Type::integer);
-    d.weight = &column(r, *r.demand, "weight", Column::Type::real);
-    d.latency = &column(r, *r.demand, "latency_us", Column::Type::real);
-    for (std::size_t i = 0; i < d.fid->integers().size(); ++i) d.index[d.fid->integers()[i]] = i;
-    return d;
-  };
   const DemandCols da = demand_cols(a);
   const DemandCols db = demand_cols(b);
   const bool both_demand = a.demand && b.demand;
@@ -91,62 +180,8 @@ Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
       continue;
     }
     bj["in"] = "both";
-    const MultiPolygon za = zone_at_budget(*a.zones, us);
-    const MultiPolygon zb = zone_at_budget(*b.zones, us);
-    const double area_a = area_m2(za) / 1e6;
-    const double area_b = area_m2(zb) / 1e6;
-    const double gained = area_m2(difference(zb, za)) / 1e6;
-    const double lost_km2 = area_m2(difference(za, zb)) / 1e6;
-    bj["area_a_km2"] = area_a;
-    bj["area_b_km2"] = area_b;
-    bj["area_gained_km2"] = gained;
-    bj["area_lost_km2"] = lost_km2;
-    if (lost_km2 > kAreaLossKm2) lost = true;
-    if (both_demand) {
-      std::size_t n_gained = 0, n_lost = 0;
-      double w_gained = 0, w_lost = 0, w_total_a = 0, w_total_b = 0, w_cov_a = 0, w_cov_b = 0;
-      auto covered = [&](const DemandCols& d, std::size_t i) {
-        return !std::isnan(d.latency->reals()[i]) && d.latency->reals()[i] <= us;
-      };
-      for (std::size_t i = 0; i < da.fid->integers().size(); ++i) {
-        w_total_a += da.weight->reals()[i];
-        if (covered(da, i)) w_cov_a += da.weight->reals()[i];
-      }
-      for (std::size_t i = 0; i < db.fid->integers().size(); ++i) {
-        w_total_b += db.weight->reals()[i];
-        if (covered(db, i)) w_cov_b += db.weight->reals()[i];
-      }
-      for (const auto& [fid, i] : da.index) {
-        const auto it = db.index.find(fid);
-        if (it == db.index.end()) continue;
-        const bool ca = covered(da, i);
-        const bool cb = covered(db, it->second);
-        if (ca == cb) continue;
-        const double w = db.weight->reals()[it->second];
-        if (ca) {
-          ++n_lost;
-          w_lost += da.weight->reals()[i];
-        } else {
-          ++n_gained;
-          w_gained += w;
-        }
-        const double la = da.latency->reals()[i];
-        const double lb = db.latency->reals()[it->second];
-        changes.push_back({{"budget", name},
-                           {"source_fid", fid},
-                           {"change", ca ? "lost" : "gained"},
-                           {"weight", ca ? da.weight->reals()[i] : w},
-                           {"latency_a_us", std::isnan(la) ? Json(nullptr) : Json(la)},
-                           {"latency_b_us", std::isnan(lb) ? Json(nullptr) : Json(lb)}});
-      }
-      bj["demand_gained"] = n_gained;
-      bj["demand_lost"] = n_lost;
-      bj["weight_gained"] = w_gained;
-      bj["weight_lost"] = w_lost;
-      bj["weight_share_a"] = share(w_cov_a, w_total_a);
-      bj["weight_share_b"] = share(w_cov_b, w_total_b);
-      if (n_lost > 0) lost = true;
-    }
+    diff_zones_at(a, b, us, bj, lost);
+    if (both_demand) diff_demand_at(da, db, us, name, bj, changes, lost);
     j["budgets"].push_back(bj);
   }
   if (both_demand) {
@@ -157,22 +192,7 @@ Json diff_runs(const RunForDiff& a, const RunForDiff& b) {
   }
   j["demand_changes"] = changes;
 
-  std::set<std::string> sa, sb;
-  if (a.sites) {
-    const Column& id = column(a, *a.sites, "site_id", Column::Type::text);
-    sa.insert(id.texts().begin(), id.texts().end());
-  }
-  if (b.sites) {
-    const Column& id = column(b, *b.sites, "site_id", Column::Type::text);
-    sb.insert(id.texts().begin(), id.texts().end());
-  }
-  Json added = Json::array(), removed = Json::array();
-  for (const auto& s : sb)
-    if (!sa.count(s)) added.push_back(s);
-  for (const auto& s : sa)
-    if (!sb.count(s)) removed.push_back(s);
-  j["sites_added"] = added;
-  j["sites_removed"] = removed;
+  diff_sites(a, b, j);
   j["coverage_lost"] = lost;
   return j;
 }

@@ -45,18 +45,18 @@ std::string source_text(const Json& j) {
   return s;
 }
 
-}  // namespace
-
-std::string plan_report_markdown(const Json& s) {
-  std::string md;
+// The title, the scenario's description and the latency model.
+void append_header(std::string& md, const Json& s, const std::string& metric) {
   const Json& sc = s["scenario"];
   const Json& model = s["model"];
-  const std::string metric = model["metric"].get<std::string>() == "rtt" ? "RTT" : "one-way";
   md += "# lightcone plan: " + str(sc, "name") + "\n\n";
   if (!str(sc, "description", "").empty()) md += str(sc, "description") + "\n\n";
   md += "Scenario `" + str(sc, "file") + "`. Latencies and budgets are **" + metric + "**.\n\n";
   md += "Latency model: " + str(model, "description") + ".\n\n";
+}
 
+// Table of the input layers.
+void append_inputs(std::string& md, const Json& s) {
   md += "## Inputs\n\n| layer | source | features | notes |\n|---|---|---:|---|\n";
   const Json& net = s["network"];
   md += fmt::format("| network | {} | {} | {} skipped; {} nodes, {} edges, {} component(s) |\n", source_text(net),
@@ -79,7 +79,10 @@ std::string plan_report_markdown(const Json& s) {
     }
   }
   md += "\n";
+}
 
+// The quick-look maps, when the run drew them.
+void append_maps(std::string& md, const Json& s) {
   if (s.contains("maps") && !s["maps"].empty()) {
     md += "## Maps\n\n";
     for (const Json& m : s["maps"]) {
@@ -89,7 +92,10 @@ std::string plan_report_markdown(const Json& s) {
       md += "![" + title + "](" + file + ")\n\n";
     }
   }
+}
 
+// Zone area, sites and demand covered per budget, and what stays uncovered.
+void append_coverage(std::string& md, const Json& s, const std::string& metric) {
   md += "## Coverage per budget\n\n";
   const bool has_demand = s.contains("demand");
   md += "| budget (" + metric + ") | zone area (km²) | sites involved |";
@@ -113,7 +119,10 @@ std::string plan_report_markdown(const Json& s) {
                       d["uncovered"].get<std::size_t>(), d["uncovered_no_network_within_access"].get<std::size_t>(),
                       d["uncovered_beyond_budget"].get<std::size_t>(), d["uncovered_disconnected"].get<std::size_t>());
   }
+}
 
+// The targets with their verdicts.
+void append_targets(std::string& md, const Json& s) {
   md += "## Targets\n\n";
   if (!s.contains("targets") || s["targets"].empty()) {
     md += "The scenario names no targets.\n\n";
@@ -137,7 +146,10 @@ std::string plan_report_markdown(const Json& s) {
     md += fmt::format("{} of {} targets hold{}.\n\n", ts["passed"].get<std::size_t>(), s["targets"].size(),
                       ts["all_hold"].get<bool>() ? "" : " — `lightcone check` would exit 1");
   }
+}
 
+// The placement's problem, result and open sites, and the fibre-cut analysis.
+void append_placement(std::string& md, const Json& s, const std::string& metric) {
   md += "## Placement\n\n";
   const Json& pl = s["placement"];
   if (!pl.contains("problem")) {
@@ -177,12 +189,17 @@ std::string plan_report_markdown(const Json& s) {
     }
     md += " say whether coverage survives every cut.\n\n";
   }
+}
 
+void append_warnings(std::string& md, const Json& s) {
   md += "## Warnings\n\n";
   if (s["warnings"].empty()) md += "None.\n\n";
   for (const Json& w : s["warnings"]) md += "- " + w.get<std::string>() + "\n";
   if (!s["warnings"].empty()) md += "\n";
+}
 
+// The files the run wrote.
+void append_outputs(std::string& md, const Json& s, const std::string& metric) {
   md += "## Outputs\n\n";
   md += "- `run.gpkg`: layers " ;
   bool first = true;
@@ -199,6 +216,21 @@ std::string plan_report_markdown(const Json& s) {
   if (s.contains("maps") && !s["maps"].empty())
     md += "- `maps/`: the quick-look PNG maps above, drawn by lightcone (`lightcone render` draws them again).\n";
   md += "- `summary.json`: everything above as JSON; `timings.json`: wall times (the only file that differs between identical runs).\n";
+}
+
+}  // namespace
+
+std::string plan_report_markdown(const Json& s) {
+  std::string md;
+  const std::string metric = s["model"]["metric"].get<std::string>() == "rtt" ? "RTT" : "one-way";
+  append_header(md, s, metric);
+  append_inputs(md, s);
+  append_maps(md, s);
+  append_coverage(md, s, metric);
+  append_targets(md, s);
+  append_placement(md, s, metric);
+  append_warnings(md, s);
+  append_outputs(md, s, metric);
   return md;
 }
 

@@ -66,6 +66,247 @@ double segment_distance(double px, double py, const LocalFrame::Xy& a, const Loc
   return std::sqrt(ex * ex + ey * ey);
 }
 
+// Per piece: lowest network latency of any of its points, and the latency at its
+// ends via either end of its edge (see Candidate), + the access fixed delay.
+struct PieceLatency {
+  double floor_us, at_a_us, at_b_us, rise;
+};
+
+std::vector<PieceLatency> piece_latencies(const Network& net, const SegmentIndex& index, const LatencyModel& model,
+                                          AccessFrom mode, std::span<const double> node_us, const AccessCost& access) {
+  std::vector<PieceLatency> pieces(index.pieces());
+  const PointLatencyQuery query(net, index, model, mode);
+  // Same rounding margin as piece_floor_us.
+  auto margin = [](double v) { return v == kUnreached ? v : v - 1e-9 * (std::abs(v) + 1.0); };
+  for (std::uint32_t id = 0; id < pieces.size(); ++id) {
+    const Piece& piece = index.piece(id);
+    const EdgeId e = piece.edge;
+    const double geom = net.edge_geom_length_m[e];
+    const double rate = geom > 0 ? net.edge_delay_us[e] / geom : 0.0;
+    const double nu = node_us[net.edge_u[e]], nv = node_us[net.edge_v[e]];
+    pieces[id] = {query.piece_floor_us(piece, node_us) + access.fixed_us,
+                  margin(nu + rate * std::max(0.0, piece.along_m)) + access.fixed_us,
+                  margin(nv + rate * std::max(0.0, geom - piece.along_m - piece.length_m)) + access.fixed_us,
+                  rate * piece.length_m};
+  }
+  return pieces;
+}
+
+// A lower bound of the candidate's latency at a cell at `q` in the tile's plane: the
+// closed form in the tile's plane with every distance shrunk to a lower bound (2 m:
+// chord vs geodesic and plane vs plane), per end. `acc` is access µs per plane metre.
+double cell_lower_us(const Candidate& cand, const LocalFrame::Xy& q, double acc, double us_per_m) {
+  const double dx = cand.b.x - cand.a.x, dy = cand.b.y - cand.a.y;
+  const double len = std::sqrt(dx * dx + dy * dy);
+  const double ux = len > 0 ? dx / len : 0.0, uy = len > 0 ? dy / len : 0.0;
+  const double px = q.x - cand.a.x, py = q.y - cand.a.y;
+  const double x0 = px * ux + py * uy;
+  const double h = len > 0 ? std::abs(px * uy - py * ux) : std::sqrt(px * px + py * py);
+  const double slack = us_per_m * 2.0;
+  double lower = kUnreached;
+  if (cand.at_a_us != kUnreached)
+    lower = cand.at_a_us + min_access(acc, len > 0 ? cand.rise / len : 0.0, x0, h, len) - slack;
+  if (cand.at_b_us != kUnreached)
+    lower = std::min(lower, cand.at_b_us + cand.rise +
+                                min_access(acc, len > 0 ? -cand.rise / len : 0.0, x0, h, len) - slack);
+  return lower;
+}
+
+// What every thread of rasterise shares: the inputs, the tiling and the piece latencies.
+struct SurfaceJob {
+  const Network& net;
+  const SegmentIndex& index;
+  const LatencyModel& model;
+  AccessFrom mode;
+  std::span<const double> node_us;
+  LatencyGrid& grid;
+  const AccessCost& access;
+  double k;        // one-way µs → the model's metric
+  int side;        // of a tile, cells
+  int tiles_x;
+  double reach_m;  // see rasterise
+  const std::vector<PieceLatency>& pieces;
+};
+
+// One tile: cells [r0, r1) × [c0, c1), the plane of its centre, its radius in that plane
+// and the radius of the query for its pieces.
+struct Tile {
+  int c0, r0, c1, r1;
+  LonLat centre;
+  LocalFrame frame;
+  double radius;
+  double span_m;
+  double shrink;
+  // A lower bound of the geodesic distance for a distance in the tile's plane.
+  double lower_m(double plane_m) const { return shrink * plane_m - 1.0; }
+};
+
+// One thread's share of rasterise: takes tiles from `next` until none are left, with
+// its own projection, query and scratch (allocated once, reused for every tile).
+class TileWorker {
+ public:
+  explicit TileWorker(const SurfaceJob& job)
+      : m_job(job), m_proj(job.grid.epsg), m_query(job.net, job.index, job.model, job.mode) {}
+
+  void run(std::atomic<std::size_t>& next, std::size_t tiles) {
+    for (std::size_t t = next++; t < tiles; t = next++) {
+      const Tile tile = tile_at(t);
+      gather_candidates(tile);
+      if (m_candidates.empty()) continue;
+      rasterise_tile(tile);
+      write_tile(tile);
+    }
+  }
+
+ private:
+  Tile tile_at(std::size_t t) const {
+    const LatencyGrid& grid = m_job.grid;
+    const int side = m_job.side;
+    const int c0 = static_cast<int>(t % static_cast<std::size_t>(m_job.tiles_x)) * side;
+    const int r0 = static_cast<int>(t / static_cast<std::size_t>(m_job.tiles_x)) * side;
+    const int c1 = std::min(grid.width, c0 + side);
+    const int r1 = std::min(grid.height, r0 + side);
+    const LonLat centre = m_proj.inverse({(grid.centre_x(c0) + grid.centre_x(c1 - 1)) / 2,
+                                          (grid.centre_y(r0) + grid.centre_y(r1 - 1)) / 2});
+    const LocalFrame frame(centre);
+    // Tile radius in the tile's plane, from its corner cells (the projection is smooth
+    // and the tile small: 2 % and 2 m cover the bend).
+    double radius = 0.0;
+    for (int r : {r0, r1 - 1})
+      for (int c : {c0, c1 - 1}) {
+        const auto q = frame.to_xy(m_proj.inverse({grid.centre_x(c), grid.centre_y(r)}));
+        radius = std::max(radius, std::sqrt(q.x * q.x + q.y * q.y));
+      }
+    radius = radius * 1.02 + 2.0;
+    // The plane of the tile's centre stretches distances away from its latitude by
+    // about tan(lat)·Δlat; `shrink` turns plane distances into lower bounds of
+    // geodesic ones within the query radius (1 m covers chord vs geodesic).
+    const double span_m = radius + m_job.reach_m * 1.05 + 10.0;
+    const double span_rad = span_m / 6.3e6;
+    const double lat_rad = std::min(std::abs(centre.lat) * std::numbers::pi / 180.0 + span_rad, 1.5);
+    const double shrink = std::max(0.5, 1.0 - 1e-3 - 2.0 * std::tan(lat_rad) * span_rad);
+    return {c0, r0, c1, r1, centre, frame, radius, span_m, shrink};
+  }
+
+  // The pieces within max access of the tile, by their lower bound for the whole tile.
+  void gather_candidates(const Tile& tile) {
+    const AccessCost& access = m_job.access;
+    m_candidates.clear();
+    m_job.index.query(tile.centre, tile.span_m, m_scratch, [&](std::uint32_t id) {
+      const PieceLatency& pl = m_job.pieces[id];
+      if (pl.floor_us == kUnreached) return;
+      const Piece& piece = m_job.index.piece(id);
+      const auto a = tile.frame.to_xy(piece.a);
+      const auto b = tile.frame.to_xy(piece.b);
+      const double d = tile.lower_m(segment_distance(0, 0, a, b) - tile.radius);
+      if (d > m_job.reach_m) return;
+      m_candidates.push_back(
+          {pl.floor_us + access.us_per_m * std::max(0.0, d), pl.floor_us, a, b, pl.at_a_us, pl.at_b_us, pl.rise, id});
+    });
+    std::sort(m_candidates.begin(), m_candidates.end(), [](const Candidate& a, const Candidate& b) {
+      return a.lower_us != b.lower_us ? a.lower_us < b.lower_us : a.id < b.id;
+    });
+  }
+
+  // Sub-blocks of about 1 km: the piece that won the previous cell is tried first at
+  // every cell of the block, which bounds the block's values; the candidates that can
+  // beat that bound anywhere in the block are sorted by their bound for the block;
+  // then cell by cell, in that order, until the bound reaches the cell's best.
+  void rasterise_tile(const Tile& tile) {
+    m_best.assign(static_cast<std::size_t>(tile.r1 - tile.r0) * static_cast<std::size_t>(tile.c1 - tile.c0),
+                  kUnreached);
+    m_seed = 0;  // the cheapest candidate of the tile to begin with
+    const int sub = std::clamp(static_cast<int>(std::lround(kBlockM / m_job.grid.cell)), 1, m_job.side);
+    for (int sr0 = tile.r0; sr0 < tile.r1; sr0 += sub)
+      for (int sc0 = tile.c0; sc0 < tile.c1; sc0 += sub) rasterise_block(tile, sr0, sc0, sub);
+  }
+
+  void rasterise_block(const Tile& tile, int sr0, int sc0, int sub) {
+    const LatencyGrid& grid = m_job.grid;
+    const AccessCost& access = m_job.access;
+    const int sr1 = std::min(tile.r1, sr0 + sub);
+    const int sc1 = std::min(tile.c1, sc0 + sub);
+    m_cells.clear();
+    double cx = 0.0, cy = 0.0;
+    for (int r = sr0; r < sr1; ++r)
+      for (int c = sc0; c < sc1; ++c) {
+        const LonLat p = m_proj.inverse({grid.centre_x(c), grid.centre_y(r)});
+        const auto q = tile.frame.to_xy(p);
+        m_cells.push_back({p, LocalFrame(p), q, kUnreached, (r - tile.r0) * (tile.c1 - tile.c0) + (c - tile.c0)});
+        cx += q.x;
+        cy += q.y;
+      }
+    cx /= static_cast<double>(m_cells.size());
+    cy /= static_cast<double>(m_cells.size());
+    double sub_radius = 0.0;
+    for (const Cell& cell : m_cells)
+      sub_radius = std::max(sub_radius, std::sqrt((cell.q.x - cx) * (cell.q.x - cx) + (cell.q.y - cy) * (cell.q.y - cy)));
+    double bound = m_seed == kNone ? kUnreached : 0.0;
+    for (Cell& cell : m_cells) {
+      if (m_seed != kNone) {
+        cell.best = m_query.piece_latency(cell.frame, cell.p, m_job.index.piece(m_candidates[m_seed].id), m_job.node_us);
+      }
+      bound = std::max(bound, cell.best);
+    }
+    m_near.clear();
+    for (std::uint32_t j = 0; j < m_candidates.size(); ++j) {
+      const Candidate& cand = m_candidates[j];
+      if (cand.lower_us >= bound) break;
+      const double d = tile.lower_m(segment_distance(cx, cy, cand.a, cand.b) - sub_radius);
+      if (d > m_job.reach_m) continue;
+      const double lower = cand.floor_us + access.us_per_m * std::max(0.0, d);
+      if (lower < bound && j != m_seed) m_near.push_back({lower, j});
+    }
+    std::sort(m_near.begin(), m_near.end(), [](const Near& a, const Near& b) {
+      return a.lower_us != b.lower_us ? a.lower_us < b.lower_us : a.at < b.at;
+    });
+    const double acc = access.us_per_m * tile.shrink;
+    for (const Cell& cell : m_cells) rasterise_cell(tile, cell, acc);
+  }
+
+  // The cell's best: the seed's value, improved by the block's candidates in order
+  // until their bound reaches it; the winner becomes the seed.
+  void rasterise_cell(const Tile& tile, const Cell& cell, double acc) {
+    double b = cell.best;
+    std::uint32_t won = b != kUnreached ? m_seed : kNone;
+    for (const Near& n : m_near) {
+      if (n.lower_us >= b) break;
+      const Candidate& cand = m_candidates[n.at];
+      const double lower = cell_lower_us(cand, cell.q, acc, m_job.access.us_per_m);
+      if (lower >= b) continue;
+      const double dmin = tile.lower_m(segment_distance(cell.q.x, cell.q.y, cand.a, cand.b));
+      if (dmin > m_job.reach_m) continue;
+      const double l = m_query.piece_latency(cell.frame, cell.p, m_job.index.piece(cand.id), m_job.node_us, b);
+      if (l < b) {
+        b = l;
+        won = n.at;
+      }
+    }
+    m_best[static_cast<std::size_t>(cell.at)] = b;
+    if (won != kNone) m_seed = won;
+  }
+
+  void write_tile(const Tile& tile) {
+    LatencyGrid& grid = m_job.grid;
+    std::size_t i = 0;
+    for (int r = tile.r0; r < tile.r1; ++r)
+      for (int c = tile.c0; c < tile.c1; ++c, ++i)
+        if (m_best[i] != kUnreached)
+          grid.values[static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) +
+                      static_cast<std::size_t>(c)] = static_cast<float>(m_best[i] * m_job.k);
+  }
+
+  const SurfaceJob& m_job;
+  const Projection m_proj;
+  const PointLatencyQuery m_query;
+  std::vector<std::uint32_t> m_scratch;
+  std::vector<Candidate> m_candidates;
+  std::vector<double> m_best;
+  std::vector<Cell> m_cells;
+  std::vector<Near> m_near;
+  std::uint32_t m_seed = kNone;  // the last winning candidate of this tile (index into m_candidates)
+};
+
 // Every cell value is min over pieces of PointLatencyQuery::piece_latency at the cell
 // centre, i.e. exactly what evaluate() returns there. Each tile (about kTileM) gathers
 // the pieces within max access of it once, ordered by a lower bound for the whole tile;
@@ -89,167 +330,10 @@ void rasterise(const Network& net, const SegmentIndex& index, const LatencyModel
   const double reach_m = access.max_m * (1.0 + 1e-6) + 0.01;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(tiles, 1)));
-  // Per piece: lowest network latency of any of its points, and the latency at its
-  // ends via either end of its edge (see Candidate), + the access fixed delay.
-  struct PieceLatency {
-    double floor_us, at_a_us, at_b_us, rise;
-  };
-  std::vector<PieceLatency> pieces(index.pieces());
-  {
-    const PointLatencyQuery query(net, index, model, mode);
-    // Same rounding margin as piece_floor_us.
-    auto margin = [](double v) { return v == kUnreached ? v : v - 1e-9 * (std::abs(v) + 1.0); };
-    for (std::uint32_t id = 0; id < pieces.size(); ++id) {
-      const Piece& piece = index.piece(id);
-      const EdgeId e = piece.edge;
-      const double geom = net.edge_geom_length_m[e];
-      const double rate = geom > 0 ? net.edge_delay_us[e] / geom : 0.0;
-      const double nu = node_us[net.edge_u[e]], nv = node_us[net.edge_v[e]];
-      pieces[id] = {query.piece_floor_us(piece, node_us) + access.fixed_us,
-                    margin(nu + rate * std::max(0.0, piece.along_m)) + access.fixed_us,
-                    margin(nv + rate * std::max(0.0, geom - piece.along_m - piece.length_m)) + access.fixed_us,
-                    rate * piece.length_m};
-    }
-  }
+  const std::vector<PieceLatency> pieces = piece_latencies(net, index, model, mode, node_us, access);
+  const SurfaceJob job{net, index, model, mode, node_us, grid, access, k, side, tiles_x, reach_m, pieces};
   std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    const Projection proj(grid.epsg);
-    const PointLatencyQuery query(net, index, model, mode);
-    std::vector<std::uint32_t> scratch;
-    std::vector<Candidate> candidates;
-    std::vector<double> best;
-    std::vector<Cell> cells;
-    std::vector<Near> near;
-    std::uint32_t seed = kNone;  // the last winning candidate of this tile (index into candidates)
-    for (std::size_t t = next++; t < tiles; t = next++) {
-      const int c0 = static_cast<int>(t % static_cast<std::size_t>(tiles_x)) * side;
-      const int r0 = static_cast<int>(t / static_cast<std::size_t>(tiles_x)) * side;
-      const int c1 = std::min(grid.width, c0 + side);
-      const int r1 = std::min(grid.height, r0 + side);
-      const LonLat centre = proj.inverse({(grid.centre_x(c0) + grid.centre_x(c1 - 1)) / 2,
-                                          (grid.centre_y(r0) + grid.centre_y(r1 - 1)) / 2});
-      const LocalFrame frame(centre);
-      // Tile radius in the tile's plane, from its corner cells (the projection is smooth
-      // and the tile small: 2 % and 2 m cover the bend).
-      double radius = 0.0;
-      for (int r : {r0, r1 - 1})
-        for (int c : {c0, c1 - 1}) {
-          const auto q = frame.to_xy(proj.inverse({grid.centre_x(c), grid.centre_y(r)}));
-          radius = std::max(radius, std::sqrt(q.x * q.x + q.y * q.y));
-        }
-      radius = radius * 1.02 + 2.0;
-      // The plane of the tile's centre stretches distances away from its latitude by
-      // about tan(lat)·Δlat; `shrink` turns plane distances into lower bounds of
-      // geodesic ones within the query radius (1 m covers chord vs geodesic).
-      const double span_m = radius + reach_m * 1.05 + 10.0;
-      const double span_rad = span_m / 6.3e6;
-      const double lat_rad = std::min(std::abs(centre.lat) * std::numbers::pi / 180.0 + span_rad, 1.5);
-      const double shrink = std::max(0.5, 1.0 - 1e-3 - 2.0 * std::tan(lat_rad) * span_rad);
-      auto lower_m = [&](double plane_m) { return shrink * plane_m - 1.0; };
-      candidates.clear();
-      index.query(centre, span_m, scratch, [&](std::uint32_t id) {
-        const PieceLatency& pl = pieces[id];
-        if (pl.floor_us == kUnreached) return;
-        const Piece& piece = index.piece(id);
-        const auto a = frame.to_xy(piece.a);
-        const auto b = frame.to_xy(piece.b);
-        const double d = lower_m(segment_distance(0, 0, a, b) - radius);
-        if (d > reach_m) return;
-        candidates.push_back(
-            {pl.floor_us + access.us_per_m * std::max(0.0, d), pl.floor_us, a, b, pl.at_a_us, pl.at_b_us, pl.rise, id});
-      });
-      if (candidates.empty()) continue;
-      std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-        return a.lower_us != b.lower_us ? a.lower_us < b.lower_us : a.id < b.id;
-      });
-      // Sub-blocks of about 1 km: the piece that won the previous cell is tried first at
-      // every cell of the block, which bounds the block's values; the candidates that can
-      // beat that bound anywhere in the block are sorted by their bound for the block;
-      // then cell by cell, in that order, until the bound reaches the cell's best.
-      best.assign(static_cast<std::size_t>(r1 - r0) * static_cast<std::size_t>(c1 - c0), kUnreached);
-      seed = 0;  // the cheapest candidate of the tile to begin with
-      const int sub = std::clamp(static_cast<int>(std::lround(kBlockM / grid.cell)), 1, side);
-      for (int sr0 = r0; sr0 < r1; sr0 += sub)
-        for (int sc0 = c0; sc0 < c1; sc0 += sub) {
-          const int sr1 = std::min(r1, sr0 + sub);
-          const int sc1 = std::min(c1, sc0 + sub);
-          cells.clear();
-          double cx = 0.0, cy = 0.0;
-          for (int r = sr0; r < sr1; ++r)
-            for (int c = sc0; c < sc1; ++c) {
-              const LonLat p = proj.inverse({grid.centre_x(c), grid.centre_y(r)});
-              const auto q = frame.to_xy(p);
-              cells.push_back({p, LocalFrame(p), q, kUnreached, (r - r0) * (c1 - c0) + (c - c0)});
-              cx += q.x;
-              cy += q.y;
-            }
-          cx /= static_cast<double>(cells.size());
-          cy /= static_cast<double>(cells.size());
-          double sub_radius = 0.0;
-          for (const Cell& cell : cells)
-            sub_radius = std::max(sub_radius, std::sqrt((cell.q.x - cx) * (cell.q.x - cx) + (cell.q.y - cy) * (cell.q.y - cy)));
-          double bound = seed == kNone ? kUnreached : 0.0;
-          for (Cell& cell : cells) {
-            if (seed != kNone) {
-              cell.best = query.piece_latency(cell.frame, cell.p, index.piece(candidates[seed].id), node_us);
-            }
-            bound = std::max(bound, cell.best);
-          }
-          near.clear();
-          for (std::uint32_t j = 0; j < candidates.size(); ++j) {
-            const Candidate& cand = candidates[j];
-            if (cand.lower_us >= bound) break;
-            const double d = lower_m(segment_distance(cx, cy, cand.a, cand.b) - sub_radius);
-            if (d > reach_m) continue;
-            const double lower = cand.floor_us + access.us_per_m * std::max(0.0, d);
-            if (lower < bound && j != seed) near.push_back({lower, j});
-          }
-          std::sort(near.begin(), near.end(), [](const Near& a, const Near& b) {
-            return a.lower_us != b.lower_us ? a.lower_us < b.lower_us : a.at < b.at;
-          });
-          const double acc = access.us_per_m * shrink;
-          for (Cell& cell : cells) {
-            double b = cell.best;
-            std::uint32_t won = b != kUnreached ? seed : kNone;
-            for (const Near& n : near) {
-              if (n.lower_us >= b) break;
-              const Candidate& cand = candidates[n.at];
-              // The closed form in the tile's plane with every distance shrunk to a lower
-              // bound (2 m: chord vs geodesic and plane vs plane), per end.
-              const double dx = cand.b.x - cand.a.x, dy = cand.b.y - cand.a.y;
-              const double len = std::sqrt(dx * dx + dy * dy);
-              const double ux = len > 0 ? dx / len : 0.0, uy = len > 0 ? dy / len : 0.0;
-              const double px = cell.q.x - cand.a.x, py = cell.q.y - cand.a.y;
-              const double x0 = px * ux + py * uy;
-              const double h = len > 0 ? std::abs(px * uy - py * ux) : std::sqrt(px * px + py * py);
-              const double slack = access.us_per_m * 2.0;
-              double lower = kUnreached;
-              if (cand.at_a_us != kUnreached)
-                lower = cand.at_a_us + min_access(acc, len > 0 ? cand.rise / len : 0.0, x0, h, len) - slack;
-              if (cand.at_b_us != kUnreached)
-                lower = std::min(lower, cand.at_b_us + cand.rise +
-                                            min_access(acc, len > 0 ? -cand.rise / len : 0.0, x0, h, len) - slack);
-              if (lower >= b) continue;
-              const double dmin = lower_m(segment_distance(cell.q.x, cell.q.y, cand.a, cand.b));
-              if (dmin > reach_m) continue;
-              const double l = query.piece_latency(cell.frame, cell.p, index.piece(cand.id), node_us, b);
-              if (l < b) {
-                b = l;
-                won = n.at;
-              }
-            }
-            best[static_cast<std::size_t>(cell.at)] = b;
-            if (won != kNone) seed = won;
-          }
-        }
-      std::size_t i = 0;
-      for (int r = r0; r < r1; ++r)
-        for (int c = c0; c < c1; ++c, ++i)
-          if (best[i] != kUnreached)
-            grid.values[static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) +
-                        static_cast<std::size_t>(c)] = static_cast<float>(best[i] * k);
-    }
-  };
+  auto work = [&] { TileWorker(job).run(next, tiles); };
   std::vector<std::jthread> pool;  // joined when it goes out of scope
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
