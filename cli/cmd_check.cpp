@@ -37,6 +37,8 @@ int run_check(const CheckArgs& a) {
     }
   }
   if (!a.out.empty()) check_out_dir(a.out);
+  const std::vector<NamedPath> junit{{"--junit", a.junit}};
+  check_run_outputs(s, a.out, a.junit.empty() ? std::span<const NamedPath>() : std::span<const NamedPath>(junit));
   Progress progress(progress_printer("check"));
   std::vector<TargetResult> results;
   std::string run_label;

@@ -69,6 +69,10 @@ int run_command(const LatencyArgs& a) {
   rq.sites = sites_input(a.sites, a.network.assume_crs);
   rq.sites_name = a.sites.sites;
   rq.threads = a.threads;
+  check_out_not_input(a.out, {".summary.json"},
+                      {{"--network", rq.network.layer.path},
+                       {"--sites", rq.sites.layer.path},
+                       {"--to", rq.points ? rq.points->layer.path : std::string()}});
   const LatencyRun run = run_latency(rq);
   if (!a.out.empty()) write_latency(a.out, run);
   const nlohmann::ordered_json& j = run.summary;

@@ -97,6 +97,8 @@ PlaceRequest request(const PlaceArgs& a) {
   q.demand_fields.load = a.load_field;
   q.status_field = a.status_field;
   q.srlg_field = a.srlg_field;
+  check_out_not_input(a.out, {".summary.json", ".timings.json"},
+                      {{"--network", q.network.layer.path}, {"--sites", q.sites.layer.path}, {"--demand", q.demand.path}});
   return q;
 }
 

@@ -25,6 +25,7 @@ struct PlanArgs {
 int run_plan(const PlanArgs& a) {
   const Scenario s = load_scenario(a.scenario);
   check_out_dir(a.out);
+  check_run_outputs(s, a.out);
   Progress progress(progress_printer("plan"));
   RunOptions options;
   options.threads = a.threads;

@@ -76,6 +76,10 @@ ZonesRequest zones_request(const ZonesArgs& a) {
   rq.network = network_input(a.network);
   rq.sites = sites_input(a.sites, a.network.assume_crs);
   rq.sites_name = a.sites.sites;
+  check_out_not_input(a.out, {".tif", ".summary.json"},
+                      {{"--network", rq.network.layer.path},
+                       {"--sites", rq.sites.layer.path},
+                       {"--demand", rq.demand ? rq.demand->layer.path : std::string()}});
   return rq;
 }
 

@@ -111,6 +111,14 @@ std::function<void(const std::string&)> progress_printer(const std::string& comm
   return [command](const std::string& phase) { fmt::print(stderr, "lightcone {}: {}...\n", command, phase); };
 }
 
+void check_out_not_input(const std::string& out, std::initializer_list<const char*> suffixes,
+                         std::initializer_list<NamedPath> inputs) {
+  if (out.empty()) return;
+  std::vector<NamedPath> outputs{{"--out", out}};
+  for (const char* s : suffixes) outputs.push_back({"--out", sidecar(out, s)});
+  check_outputs_are_not_inputs(outputs, std::vector<NamedPath>(inputs));
+}
+
 std::string sidecar(const std::string& out, const std::string& suffix) {
   std::filesystem::path p(out);
   return (p.parent_path() / (p.stem().string() + suffix)).string();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/latency_model.hpp"
+#include "io/paths.hpp"
 #include "io/source.hpp"
 #include "latency/point_latency.hpp"
 #include "latency/prepared.hpp"
@@ -69,6 +70,11 @@ ReadOptions read_options(const std::string& where, const std::string& assume_crs
 // Prints "lightcone COMMAND: PHASE..." on stderr for each phase of a run, only when
 // stderr is a terminal (DESIGN §8); empty otherwise.
 std::function<void(const std::string&)> progress_printer(const std::string& command);
+
+// Refuses (exit 2) a command whose output file `out` or one of its sidecars (`suffixes`,
+// e.g. ".summary.json") is one of the inputs: io/paths.hpp.
+void check_out_not_input(const std::string& out, std::initializer_list<const char*> suffixes,
+                         std::initializer_list<NamedPath> inputs);
 
 // "a.gpkg" → "a.summary.json" beside it.
 std::string sidecar(const std::string& out, const std::string& suffix);

@@ -31,6 +31,29 @@ void Progress::phase(const std::string& what) {
 
 void Progress::done() { phase(""); }
 
+std::vector<NamedPath> scenario_input_paths(const Scenario& s) {
+  std::vector<NamedPath> in{{"the scenario", s.file}};
+  auto add = [&](const ScenarioLayer& L) { in.push_back({"'path' in " + L.table, L.path}); };
+  add(s.network.source);
+  add(s.sites.source);
+  if (s.demand) add(s.demand->source);
+  for (const BoundarySpec& b : s.boundaries) add(b.source);
+  return in;
+}
+
+void check_run_outputs(const Scenario& s, const std::string& dir, std::span<const NamedPath> extra) {
+  namespace fs = std::filesystem;
+  std::vector<NamedPath> outputs(extra.begin(), extra.end());
+  if (!dir.empty()) {
+    const fs::path d(dir);
+    for (const char* f : {kRunGpkg, kRunTif, kRunSummary, kRunReport, kRunTimings, kRunCheck})
+      outputs.push_back({"--out", (d / f).string()});
+    for (const char* f : {kZonesPng, kSurfacePng, kPlacementPng})
+      outputs.push_back({"--out", (d / kRunMaps / f).string()});
+  }
+  check_outputs_are_not_inputs(outputs, scenario_input_paths(s));
+}
+
 void check_out_dir(const std::string& dir) {
   namespace fs = std::filesystem;
   if (dir.empty()) throw InputError("--out needs a directory name.");

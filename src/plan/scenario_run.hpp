@@ -8,10 +8,12 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "io/paths.hpp"
 #include "io/polygons.hpp"
 #include "io/source.hpp"
 #include "latency/prepared.hpp"
@@ -84,6 +86,13 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
 // Checks, before any work, that `dir` can be the output directory: an existing
 // directory, or a new one whose parent exists. InputError otherwise.
 void check_out_dir(const std::string& dir);
+// The files a scenario reads: the scenario itself and every layer's file.
+std::vector<NamedPath> scenario_input_paths(const Scenario& s);
+// Refuses (InputError) a run directory `dir` whose files (run.gpkg, run.tif, summary.json,
+// report.md, timings.json, check.json, maps/*.png) would overwrite one of the scenario's
+// inputs, or `extra` outputs (e.g. --junit) that are inputs.
+void check_run_outputs(const Scenario& s, const std::string& dir, std::span<const NamedPath> extra = {});
+
 // Creates `dir` if needed, then writes run.gpkg (+ run.tif), summary.json and report.md
 // into it, ends the progress and writes timings.json.
 void write_run(const std::string& dir, ScenarioRun& run, Progress& progress, unsigned threads);
