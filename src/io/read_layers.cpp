@@ -4,6 +4,7 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -255,6 +256,12 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
       if (bad.empty()) bad = check_coords(*ls);
     if (!bad.empty()) {
       out.info.skipped.push_back({fid, bad});
+      continue;
+    }
+    // A line needs two vertices to carry fibre: without a part that has them, the
+    // feature is skipped with its reason (issue 12, item 14), never dropped unsaid.
+    if (std::none_of(parts.begin(), parts.end(), [](const OGRLineString* ls) { return ls->getNumPoints() >= 2; })) {
+      out.info.skipped.push_back({fid, "fewer than two vertices"});
       continue;
     }
     // A length field on a multi-part line is shared by the parts in proportion to

@@ -779,14 +779,19 @@ TEST(ReadProblems, BadGeometriesAreSkippedWithReasons) {
       {4, "", {}, nan_line()},
       {5, "LINESTRING (120.30 36.10,200 36.10)", {}, nullptr},
       {6, "LINESTRING (120.35 36.10,120.40 36.10)", {}, nullptr},
+      {7, "LINESTRING (120.35 36.10)", {}, nullptr},
   };
   write_fixture(path, "GPKG", {L});
   const LineLayer got = read_lines(parse_layer_spec(path), ReadOptions{}, LineFields{});
-  EXPECT_EQ(got.info.features_read, 6u);
+  EXPECT_EQ(got.info.features_read, 7u);
   EXPECT_EQ(got.lines.fid, (std::vector<std::int64_t>{1, 6}));
-  ASSERT_EQ(got.info.skipped.size(), 4u);
-  const std::vector<std::pair<std::int64_t, std::string>> expected = {
-      {2, "null geometry"}, {3, "empty geometry"}, {4, "NaN or infinite coordinate"}, {5, "coordinate out of range"}};
+  ASSERT_EQ(got.info.skipped.size(), 5u);
+  // A one-vertex line is a skipped feature with its fid and reason (issue 12, item 14).
+  const std::vector<std::pair<std::int64_t, std::string>> expected = {{2, "null geometry"},
+                                                                      {3, "empty geometry"},
+                                                                      {4, "NaN or infinite coordinate"},
+                                                                      {5, "coordinate out of range"},
+                                                                      {7, "fewer than two vertices"}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(got.info.skipped[i].fid, expected[i].first);
     EXPECT_EQ(got.info.skipped[i].reason, expected[i].second);
