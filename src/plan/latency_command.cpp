@@ -39,12 +39,17 @@ LatencyColumns evaluate_points(const LoadedNetwork& L, const NodeLatencies& node
       c.latency[i] = p.latency_us * k;
       c.access[i] = p.access_us * k;
       c.site[i] = L.sites->id[L.source_site[p.source]];
-      c.site_null[i] = false;
     }
   };
-  std::vector<std::jthread> pool;
-  for (unsigned part = 1; part < threads; ++part) pool.emplace_back(work, part);
-  work(0);
+  {
+    std::vector<std::jthread> pool;  // joined at the end of this block
+    for (unsigned part = 1; part < threads; ++part) pool.emplace_back(work, part);
+    work(0);
+  }
+  // Null flags are bits of one std::vector<bool>: neighbours belong to different threads,
+  // so they are set here, after the join, never inside the workers (a data race that lost
+  // site ids).
+  for (std::size_t i = 0; i < n; ++i) c.site_null[i] = std::isnan(c.latency[i]);
   return c;
 }
 
