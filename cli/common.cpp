@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "io/write.hpp"
 #include "network/geodesic.hpp"
 
 namespace lightcone::cli {
@@ -119,9 +120,6 @@ void check_out_not_input(const std::string& out, std::initializer_list<const cha
   check_outputs_are_not_inputs(outputs, std::vector<NamedPath>(inputs));
 }
 
-std::string sidecar(const std::string& out, const std::string& suffix) {
-  std::filesystem::path p(out);
-  return (p.parent_path() / (p.stem().string() + suffix)).string();
-}
+std::string sidecar(const std::string& out, const std::string& suffix) { return sidecar_path(out, suffix); }
 
 }  // namespace lightcone::cli

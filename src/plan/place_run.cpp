@@ -113,14 +113,12 @@ void write_place(const std::string& out, const PlaceRun& r) {
                                             {"problem", std::string(to_string(r.options.problem))},
                                             {"budget", r.options.budget ? r.options.budget->name() : ""}}));
   write_tables(out, tables);
-  const std::filesystem::path p(out);
-  const std::string stem = (p.parent_path() / p.stem()).string();
-  write_text_file(stem + ".summary.json", r.summary.dump(2) + "\n");
+  write_text_file(sidecar_path(out, ".summary.json"), r.summary.dump(2) + "\n");
   const nlohmann::ordered_json timings = {{"read_and_build_s", r.read_and_build_s},
                                           {"coverage_s", r.result.coverage_s},
                                           {"solve_s", r.result.solve_s},
                                           {"coverage_entries", r.result.coverage_entries}};
-  write_text_file(stem + ".timings.json", timings.dump(2) + "\n");
+  write_text_file(sidecar_path(out, ".timings.json"), timings.dump(2) + "\n");
 }
 
 }  // namespace lightcone
