@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -36,15 +37,18 @@ int run_check(const CheckArgs& a) {
       throw InputError("the directory of --junit does not exist (" + parent.string() + "). Create it or change --junit.");
     }
   }
-  if (!a.out.empty()) check_out_dir(a.out);
   const std::vector<NamedPath> junit{{"--junit", a.junit}};
   check_run_outputs(s, a.out, a.junit.empty() ? std::span<const NamedPath>() : std::span<const NamedPath>(junit));
+  std::optional<RunDirectory> out;
+  if (!a.out.empty()) out.emplace(a.out, run_files_of_earlier_versions(), std::vector<std::string>{kRunTimings});
   Progress progress(progress_printer("check"));
   std::vector<TargetResult> results;
   std::string run_label;
+  std::string digest;
   if (!a.run.empty()) {
     progress.phase("reading the run");
     const StoredRun stored = read_run(a.run);
+    check_run_is_of(stored, a.run, s);
     Boundaries boundaries;
     read_boundaries(s, boundaries);
     progress.phase("targets");
@@ -63,13 +67,17 @@ int run_check(const CheckArgs& a) {
     results = std::move(R.targets);
     if (!a.out.empty()) {
       progress.phase("writing outputs");
-      write_run(a.out, R, progress, a.threads);
+      digest = scenario_digest(s);
+      write_run(*out, R, progress, a.threads, digest);
       run_label = a.out;
     }
   }
   progress.done();
   const nlohmann::ordered_json j = check_json(s.name, s.file, run_label, results);
-  if (!a.out.empty()) write_text_file((std::filesystem::path(a.out) / kRunCheck).string(), j.dump(2) + "\n");
+  if (out) {
+    write_text_file(out->staged(kRunCheck), j.dump(2) + "\n");
+    out->commit(digest);
+  }
   if (!a.junit.empty()) write_text_file(a.junit, junit_xml(s.name, results));
   const bool hold = all_hold(results);
   if (a.json) {

@@ -24,14 +24,16 @@ struct PlanArgs {
 
 int run_plan(const PlanArgs& a) {
   const Scenario s = load_scenario(a.scenario);
-  check_out_dir(a.out);
   check_run_outputs(s, a.out);
+  RunDirectory out = open_run_directory(a.out);
+  const std::string digest = scenario_digest(s);
   Progress progress(progress_printer("plan"));
   RunOptions options;
   options.threads = a.threads;
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");
-  write_run(a.out, R, progress, a.threads);
+  write_run(out, R, progress, a.threads, digest);
+  out.commit(digest);
   if (a.json) {
     fmt::print("{}\n", R.summary.dump(2));
     return 0;

@@ -105,6 +105,9 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
   // Fixed timestamps so identical runs give identical files.
   ScopedConfig date("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
   {
+    // Any GDAL failure, also one that only surfaces when the file is closed (a full disk
+    // while the GeoPackage builds its R-tree indexes), fails the write.
+    GdalErrorCollector errors;
     DatasetPtr ds(drv->Create(file.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     check(ds != nullptr, "cannot create output", path);
     OGRSpatialReference srs = wgs84();
@@ -173,6 +176,7 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
     }
     if (choice.multi_layer) write_layer_styles(*ds, tables, path);
     ds.reset();  // flush and close before renaming
+    if (errors.failed()) throw InputError(about_file(path), {"cannot write (" + path + "): " + errors.message() + "."});
   }
   file.commit();
 }

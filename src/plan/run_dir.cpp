@@ -11,6 +11,8 @@
 #include "io/raster.hpp"
 #include "io/read_table.hpp"
 #include "io/write.hpp"
+#include "core/sha256.hpp"
+#include "plan/run_directory.hpp"
 #include "plan/scenario_run.hpp"
 #include "report/markdown.hpp"
 #include "report/run_info.hpp"
@@ -54,27 +56,73 @@ void check_run_outputs(const Scenario& s, const std::string& dir, std::span<cons
   check_outputs_are_not_inputs(outputs, scenario_input_paths(s));
 }
 
-void check_out_dir(const std::string& dir) {
+namespace {
+
+// SHA-256 of what GDAL reads for `path`: a file's bytes (a shapefile's with its .shx,
+// .dbf, .prj and .cpg), a directory's files in name order (FileGDB, a shapefile folder),
+// or the path itself when it is not on the local file system (/vsicurl/, PG:).
+std::string input_sha256(const std::string& path) {
   namespace fs = std::filesystem;
-  if (dir.empty()) throw InputError("--out needs a directory name.");
   std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) throw InputError("--out names a file, not a directory (" + dir + ").");
-    return;
+  const fs::path p(path);
+  if (fs::is_regular_file(p, ec)) {
+    std::string h = file_sha256(path);
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext != ".shp") return h;
+    Sha256 all;
+    all.update(h);
+    for (const char* side : {".shx", ".dbf", ".prj", ".cpg"}) {
+      fs::path q = p;
+      q.replace_extension(side);
+      if (fs::is_regular_file(q, ec)) all.update(std::string(side) + ":" + file_sha256(q.string()));
+    }
+    return all.hex();
   }
-  const fs::path parent = fs::path(dir).parent_path();
-  if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    throw InputError("the parent of --out does not exist (" + parent.string() + "). Create it or change --out.");
+  Sha256 all;
+  if (fs::is_directory(p, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(p, ec))
+      if (e.is_regular_file()) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) all.update(fs::relative(f, p).generic_string() + ":" + file_sha256(f.string()) + "\n");
+    return all.hex();
   }
+  all.update("path:" + path);
+  return all.hex();
 }
 
-void write_run(const std::string& dir, ScenarioRun& R, Progress& progress, unsigned threads) {
+}  // namespace
+
+std::string scenario_digest(const Scenario& s) {
+  // Roles and contents, not paths: the same files give the same digest wherever they lie.
+  Sha256 all;
+  for (const NamedPath& in : scenario_input_paths(s)) all.update(in.role + "\t" + input_sha256(in.path) + "\n");
+  return "sha256:" + all.hex();
+}
+
+std::vector<std::string> run_files_of_earlier_versions() {
+  return {kRunGpkg,
+          kRunTif,
+          kRunSummary,
+          kRunReport,
+          kRunTimings,
+          kRunCheck,
+          std::string(kRunMaps) + "/" + kZonesPng,
+          std::string(kRunMaps) + "/" + kSurfacePng,
+          std::string(kRunMaps) + "/" + kPlacementPng};
+}
+
+RunDirectory open_run_directory(const std::string& dir) {
+  return RunDirectory(dir, run_files_of_earlier_versions(), {kRunTimings});
+}
+
+namespace {
+
+void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest) {
   namespace fs = std::filesystem;
-  const fs::path d(dir);
-  std::error_code ec;
-  if (!fs::is_directory(d, ec) && !fs::create_directory(d, ec)) {
-    throw InputError("cannot create the output directory (" + dir + "): " + ec.message() + ".");
-  }
+  const fs::path d(out.staging());
+  R.summary["scenario"]["digest"] = digest;
   std::vector<FeatureTable> tables = std::move(R.zones.tables);
   if (!R.boundaries.empty()) {
     FeatureTable b;
@@ -96,17 +144,13 @@ void write_run(const std::string& dir, ScenarioRun& R, Progress& progress, unsig
   tables.push_back(run_info_table(R.prepared.model, {{"command", "plan"},
                                                      {"scenario", R.summary["scenario"]["name"].get<std::string>()},
                                                      {"scenario_file", R.summary["scenario"]["file"].get<std::string>()},
-                                                     {"budgets", budgets}}));
-  // A run directory holds one run: files of an earlier run that this one does not
-  // write would describe something else.
-  if (!R.zones.surface) fs::remove(d / kRunTif, ec);
-  fs::remove(d / kRunCheck, ec);
+                                                     {"budgets", budgets},
+                                                     {"scenario_digest", digest}}));
   if (R.zones.surface) write_geotiff((d / kRunTif).string(), *R.zones.surface);
   write_tables((d / kRunGpkg).string(), tables);
   R.zones.tables = std::move(tables);  // kept for callers that evaluate again
   // Quick-look maps for the report, drawn from the tables just written (and the GeoTIFF).
   progress.phase("maps");
-  fs::remove_all(d / kRunMaps, ec);
   const std::vector<std::string> maps = render_run_maps(kRunGpkg, R.zones.tables,
                                                         R.zones.surface ? (d / kRunTif).string() : std::string(),
                                                         (d / kRunMaps).string());
@@ -130,6 +174,19 @@ void write_run(const std::string& dir, ScenarioRun& R, Progress& progress, unsig
   }
   t["total_seconds"] = total;
   write_text_file((d / kRunTimings).string(), t.dump(2) + "\n");
+}
+
+}  // namespace
+
+void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest) {
+  try {
+    write_run_files(out, R, progress, threads, digest);
+  } catch (const InputError& e) {
+    // Name the file where it would have gone, not its staging copy.
+    std::string m = e.what();
+    for (std::size_t at; (at = m.find(out.staging())) != std::string::npos;) m.replace(at, out.staging().size(), out.dir());
+    throw InputError(m + " " + out.dir() + " keeps its previous run, if it had one.");
+  }
 }
 
 StoredRun read_run(const std::string& dir_or_gpkg) {
@@ -158,6 +215,9 @@ StoredRun read_run(const std::string& dir_or_gpkg) {
         r.metric = parse_metric(value.texts()[i], "run_info metric of " + r.gpkg);
         found = true;
       }
+      for (std::size_t i = 0; i < key.texts().size(); ++i) {
+        if (key.texts()[i] == "scenario_digest") r.scenario_digest = value.texts()[i];
+      }
     }
   }
   if (!found) throw InputError(r.gpkg + ": run_info does not state the metric. Run it again with this version.");
@@ -165,6 +225,21 @@ StoredRun read_run(const std::string& dir_or_gpkg) {
   if (has(kDemandLayer)) r.demand = read_table(r.gpkg, kDemandLayer);
   if (has(kSitesLayer)) r.sites = read_table(r.gpkg, kSitesLayer);
   return r;
+}
+
+void check_run_is_of(const StoredRun& run, const std::string& label, const Scenario& s) {
+  if (run.scenario_digest.empty()) {
+    throw InputError(label + " does not say which scenario it was made from (it was written by lightcone zones, or by "
+                     "an older version). Run lightcone plan " + s.file + " --out DIR and give that DIR to --run.");
+  }
+  const std::string now = scenario_digest(s);
+  if (run.scenario_digest != now) {
+    auto shorten = [](const std::string& d) { return d.substr(0, std::min<std::size_t>(d.size(), 19)); };
+    throw InputError(label + " was not made from " + s.file + " and its inputs as they are now (the run's digest " +
+                     shorten(run.scenario_digest) + "... differs from " + shorten(now) +
+                     "...): the scenario or one of its layers changed since, or the run is another scenario's. Run "
+                     "lightcone plan " + s.file + " --out " + label + " again, or give the run made from it.");
+  }
 }
 
 }  // namespace lightcone

@@ -18,6 +18,7 @@
 #include "io/source.hpp"
 #include "latency/prepared.hpp"
 #include "plan/place_job.hpp"
+#include "plan/run_directory.hpp"
 #include "plan/zones_job.hpp"
 #include "report/run_maps.hpp"
 #include "scenario/scenario.hpp"
@@ -83,9 +84,6 @@ struct ScenarioRun {
 // Reads, builds, runs the zones job and evaluates the targets.
 ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress& progress);
 
-// Checks, before any work, that `dir` can be the output directory: an existing
-// directory, or a new one whose parent exists. InputError otherwise.
-void check_out_dir(const std::string& dir);
 // The files a scenario reads: the scenario itself and every layer's file.
 std::vector<NamedPath> scenario_input_paths(const Scenario& s);
 // Refuses (InputError) a run directory `dir` whose files (run.gpkg, run.tif, summary.json,
@@ -93,9 +91,22 @@ std::vector<NamedPath> scenario_input_paths(const Scenario& s);
 // inputs, or `extra` outputs (e.g. --junit) that are inputs.
 void check_run_outputs(const Scenario& s, const std::string& dir, std::span<const NamedPath> extra = {});
 
-// Creates `dir` if needed, then writes run.gpkg (+ run.tif), summary.json and report.md
-// into it, ends the progress and writes timings.json.
-void write_run(const std::string& dir, ScenarioRun& run, Progress& progress, unsigned threads);
+// "sha256:..." of the scenario file and every layer it reads (their bytes, not their
+// paths), stored in a run (run_info, summary.json, manifest.json) so that `check --run`
+// can tell whether a run was made from this scenario and these inputs.
+std::string scenario_digest(const Scenario& s);
+
+// Opens `dir` as the run directory of a new run (plan/run_directory.hpp: created when
+// missing, locked, staged beside it). Call before any work, so that a second run into the
+// same directory is refused at once.
+RunDirectory open_run_directory(const std::string& dir);
+// The files an earlier version wrote into a run directory (lightcone's, when it has no manifest).
+std::vector<std::string> run_files_of_earlier_versions();
+
+// Writes run.gpkg (+ run.tif), maps/*.png, summary.json and report.md into the staging
+// directory of `out`, ends the progress and writes timings.json. The caller may add files
+// (check.json) and then calls out.commit(digest) to swap the run in.
+void write_run(RunDirectory& out, ScenarioRun& run, Progress& progress, unsigned threads, const std::string& digest);
 
 // A run read back from disk: a run directory (its run.gpkg) or a GeoPackage written
 // by plan or zones.
@@ -105,7 +116,11 @@ struct StoredRun {
   FeatureTable zones;
   std::optional<FeatureTable> demand;
   std::optional<FeatureTable> sites;
+  std::string scenario_digest;  // empty when the run does not state one (zones, older versions)
 };
 StoredRun read_run(const std::string& dir_or_gpkg);
+// Refuses (InputError) a stored run that was not made from `s` and its inputs as they
+// are now (its scenario digest differs, or it states none); `label` names the run.
+void check_run_is_of(const StoredRun& run, const std::string& label, const Scenario& s);
 
 }  // namespace lightcone

@@ -83,7 +83,8 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   EXPECT_EQ(plan.err, "") << "progress only when stderr is a terminal";
   EXPECT_NE(plan.out.find("targets: 5 of 5 hold"), std::string::npos) << plan.out;
   EXPECT_EQ(dir_entries(run),
-            (std::vector<std::string>{"maps", "report.md", "run.gpkg", "run.tif", "summary.json", "timings.json"}));
+            (std::vector<std::string>{"manifest.json", "maps", "report.md", "run.gpkg", "run.tif", "summary.json",
+                                      "timings.json"}));
   EXPECT_EQ(dir_entries(run + "/maps"), (std::vector<std::string>{"surface.png", "zones.png"}));
   const auto s = nlohmann::json::parse(slurp(run + "/summary.json"));
   EXPECT_EQ(s["command"], "plan");
@@ -113,7 +114,8 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   const CliResult again = run_lightcone({"plan", kQingdao, "--out", dir.file("again"), "--threads", "1"});
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(replace(again.out, dir.file("again/"), "DIR/"), replace(plan.out, run + "/", "DIR/"));
-  for (const char* f : {"run.gpkg", "run.tif", "summary.json", "report.md", "maps/zones.png", "maps/surface.png"}) {
+  for (const char* f :
+       {"run.gpkg", "run.tif", "summary.json", "report.md", "maps/zones.png", "maps/surface.png", "manifest.json"}) {
     EXPECT_EQ(slurp(dir.file("again/") + f), slurp(run + "/" + f)) << f << " differs between 1 and 2 threads";
   }
 }
@@ -126,8 +128,8 @@ TEST(PlanCli, ShippedScenariosPassCheck) {
 
   // The same verdicts from a stored run.
   ScratchDir dir;
-  plan_without_surface(dir, "base");
-  r = run_lightcone({"check", kQingdao, "--run", dir.file("base"), "--json"});
+  const std::string base = plan_without_surface(dir, "base");
+  r = run_lightcone({"check", base, "--run", dir.file("base"), "--json"});
   EXPECT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["all_hold"].get<bool>());
@@ -212,7 +214,11 @@ TEST(PlanCli, PlacementScenarioOpensSitesAndEvaluatesPlacementTargets) {
   const std::string tight = dir.file("tight.toml");
   write_file(tight, replace(replace(slurp(kEdge), "path = \"shandong_sample.gpkg\"", "path = \"" + kData + "/shandong_sample.gpkg\""),
                             "max_new_sites = 2", "max_new_sites = 1"));
-  r = run_lightcone({"check", tight, "--run", run, "--junit", dir.file("tight.xml")});
+  // The stored run was made from another scenario: --run refuses it (exit 2, by digest).
+  r = run_lightcone({"check", tight, "--run", run});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("was not made from " + tight), std::string::npos) << r.err;
+  r = run_lightcone({"check", tight, "--junit", dir.file("tight.xml")});
   EXPECT_EQ(r.code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("new-sites"), std::string::npos) << r.out;
   EXPECT_NE(slurp(dir.file("tight.xml")).find("name=\"new-sites\">\n      <failure type=\"target failed\""), std::string::npos);
@@ -389,6 +395,35 @@ TEST(ScenarioErrors, RunsThatCannotBeReadAreBadInput) {
   r = run_lightcone({"check", kIris, "--run", dir.path(), "--out", dir.file("x")});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "lightcone: error: --run reads an existing run and --out writes a new one: give one of them.\n");
+}
+
+// check --run judges a run only when it was made from this scenario and its inputs as they
+// are now: a zones output, or the run of an edited input, is refused (exit 2).
+TEST(ScenarioErrors, CheckRefusesARunNotMadeFromTheScenario) {
+  ScratchDir dir;
+  const std::string sample = kData + "/shandong_sample.gpkg";
+  ASSERT_EQ(run_lightcone({"zones", "--network", sample + ":fibre", "--sites", sample + ":sites", "--budget", "1ms,3ms",
+                           "--out", dir.file("zones.gpkg")})
+                .code,
+            0);
+  CliResult r = run_lightcone({"check", kQingdao, "--run", dir.file("zones.gpkg")});
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.err.find("does not say which scenario it was made from"), std::string::npos) << r.err;
+
+  // A copy of the iris data with the scenario: planned, then one input edited.
+  std::filesystem::copy_file(kData + "/iris.gpkg", dir.file("iris.gpkg"));
+  write_file(dir.file("iris.toml"), slurp(kIris));
+  ASSERT_EQ(run_lightcone({"plan", dir.file("iris.toml"), "--out", dir.file("run")}).code, 0);
+  EXPECT_EQ(run_lightcone({"check", dir.file("iris.toml"), "--run", dir.file("run")}).code, 0);
+  {
+    std::ofstream touch(dir.file("iris.gpkg"), std::ios::binary | std::ios::app);
+    touch << '\0';  // one byte more: SQLite ignores it, the digest does not
+  }
+  r = run_lightcone({"check", dir.file("iris.toml"), "--run", dir.file("run")});
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.err.find("was not made from " + dir.file("iris.toml") + " and its inputs as they are now"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -122,9 +122,14 @@ TEST(ScenarioRun, WrittenRunReadsBackToTheTablesInMemory) {
   options.surface = false;
   ScenarioRun R = run_scenario(e.scenario, options, progress);  // write_run moves its tables
   test::ScratchDir dir;
-  check_out_dir(dir.file("run"));
-  write_run(dir.file("run"), R, progress, 1);
+  {
+    RunDirectory out = open_run_directory(dir.file("run"));
+    write_run(out, R, progress, 1, scenario_digest(e.scenario));
+    out.commit(scenario_digest(e.scenario));
+  }
   const StoredRun stored = read_run(dir.file("run"));
+  EXPECT_EQ(stored.scenario_digest, scenario_digest(e.scenario));
+  EXPECT_NO_THROW(check_run_is_of(stored, "run", e.scenario));
   EXPECT_EQ(stored.metric, e.scenario.model.metric);
   const FeatureTable& zones = table(R.zones.tables, kZonesLayer);
   ASSERT_EQ(stored.zones.features(), zones.features());
