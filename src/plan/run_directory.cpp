@@ -215,32 +215,46 @@ void RunDirectory::commit(const std::string& scenario_digest) {
   }
   previous.insert(kRunManifest);
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(target, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    const fs::path rel = fs::relative(it->path(), target);
-    const fs::path to = staging / rel;
-    if (it->is_directory() && !it->is_symlink()) {
-      if (fs::is_empty(it->path())) fs::create_directories(to);
-      continue;
+  auto in_the_way = [&](const fs::path& rel, const char* what) {
+    return InputError((fs::path(m_dir) / rel).string() + " is " + what +
+                      " that lightcone did not write (the run's manifest does not list it), and this run writes a "
+                      "file of that name. Move it away and run again; the directory keeps its previous run.");
+  };
+  // A path of D whose name is also a file of the new run, or lies below one.
+  auto collides = [&](const fs::path& rel) {
+    for (fs::path p = rel; !p.empty(); p = p.parent_path())
+      if (written.count(p.generic_string())) return true;
+    return false;
+  };
+  try {
+    for (auto it = fs::recursive_directory_iterator(target, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      const fs::path rel = fs::relative(it->path(), target);
+      const fs::path to = staging / rel;
+      if (it->is_directory() && !it->is_symlink()) {
+        if (!fs::is_empty(it->path())) continue;
+        if (collides(rel)) throw in_the_way(rel, "a directory");
+        fs::create_directories(to);
+        continue;
+      }
+      if (previous.count(rel.generic_string()) || is_temp_leftover(rel)) continue;
+      if (collides(rel)) throw in_the_way(rel, "a file");
+      fs::create_directories(to.parent_path());
+      std::error_code lec;
+      if (it->is_symlink()) {
+        fs::copy_symlink(it->path(), to, lec);
+      } else {
+        fs::create_hard_link(it->path(), to, lec);
+        if (lec) fs::copy_file(it->path(), to, lec);
+      }
+      if (lec) {
+        throw InputError("cannot keep " + (fs::path(m_dir) / rel).string() + " in the new run: " + lec.message() +
+                         ". The directory keeps its previous run.");
+      }
     }
-    if (previous.count(rel.generic_string()) || is_temp_leftover(rel)) continue;
-    if (written.count(rel.generic_string())) {
-      throw InputError((fs::path(m_dir) / rel).string() +
-                       " was not written by lightcone (the run's manifest does not list it), and this run writes a "
-                       "file of that name. Move it away and run again; the directory keeps its previous run.");
-    }
-    fs::create_directories(to.parent_path());
-    std::error_code lec;
-    if (it->is_symlink()) {
-      fs::copy_symlink(it->path(), to, lec);
-    } else {
-      fs::create_hard_link(it->path(), to, lec);
-      if (lec) fs::copy_file(it->path(), to, lec);
-    }
-    if (lec) {
-      throw InputError("cannot keep " + (fs::path(m_dir) / rel).string() + " in the new run: " + lec.message() +
-                       ". The directory keeps its previous run.");
-    }
+  } catch (const fs::filesystem_error& e) {
+    throw InputError("cannot keep the files of " + m_dir + " that lightcone did not write (" + e.path1().string() +
+                     "): " + e.code().message() + ". The directory keeps its previous run.");
   }
   if (ec) throw InputError("cannot read the output directory (" + m_dir + "): " + ec.message() + ".");
   for (const auto& e : fs::recursive_directory_iterator(staging))

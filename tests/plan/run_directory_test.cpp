@@ -216,6 +216,31 @@ TEST(RunDirectory, AUsersFileInTheWayOfTheRunIsRefusedBeforeTheSwap) {
   EXPECT_EQ(siblings(tmp.path()), std::vector<std::string>{"run"});
 }
 
+TEST(RunDirectory, ADirectoryInTheWayOfAFileOfTheRunIsRefused) {
+  ScratchDir tmp;
+  const std::string D = tmp.file("run");
+  for (const char* blocker : {"summary.json/notes.txt", "summary.json/"}) {
+    fs::remove_all(D);
+    put(D + "/run.gpkg", "an old run's");  // no manifest: a run of an earlier version
+    fs::create_directories(D + "/" + std::string(blocker).substr(0, std::string(blocker).rfind('/')));
+    if (std::string(blocker).back() != '/') put(D + "/" + blocker, "notes");
+    const std::vector<std::string> before = tree(D);
+    {
+      RunDirectory d(D, kKnown, {});
+      write_text_file(d.staged("summary.json"), "new");
+      try {
+        d.commit("sha256:1");
+        FAIL() << blocker;
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find(D + "/summary.json"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("Move it away"), std::string::npos) << e.what();
+      }
+    }
+    EXPECT_EQ(tree(D), before) << blocker;
+    EXPECT_EQ(siblings(tmp.path()), std::vector<std::string>{"run"});
+  }
+}
+
 TEST(RunDirectory, ASymlinkedRunDirectoryStaysALink) {
   ScratchDir tmp;
   fs::create_directory(tmp.file("real"));
