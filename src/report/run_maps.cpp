@@ -14,6 +14,7 @@
 #include "io/read_table.hpp"
 #include "network/geodesic.hpp"
 #include "render/map.hpp"
+#include "report/palette.hpp"
 
 namespace lightcone {
 namespace {
@@ -111,18 +112,13 @@ std::string info_value(const RunLayers& r, const std::string& key) {
 const Rgba kInk{33, 33, 33, 255};
 const Rgba kWhite{255, 255, 255, 255};
 
-// maps/zones.qml: graduated on budget_us, ColorBrewer Blues reversed, fill ~50 %.
-struct ZoneClass {
-  double upper_us;
-  const char* colour;
-};
-constexpr ZoneClass kZoneClasses[] = {{250, "#08306b"},  {500, "#08519c"},   {1000, "#2171b5"}, {2000, "#4292c6"},
-                                      {3000, "#6baed6"}, {5000, "#9ecae1"}, {10000, "#c6dbef"}, {1e300, "#deebf7"}};
+Rgba hex(std::string_view rrggbb, std::uint8_t alpha = 255) { return lightcone::hex(std::string(rrggbb).c_str(), alpha); }
 
+// Styles of report/palette.hpp (the QGIS styles' colours).
 Rgba zone_colour(double budget_us, std::uint8_t alpha) {
-  for (const ZoneClass& c : kZoneClasses)
+  for (const palette::LatencyClass& c : palette::kZoneClasses)
     if (budget_us <= c.upper_us) return hex(c.colour, alpha);
-  return hex("#deebf7", alpha);
+  return hex(std::end(palette::kZoneClasses)[-1].colour, alpha);
 }
 
 Rgba darker(Rgba c) {  // QColor::darker(140)
@@ -130,43 +126,27 @@ Rgba darker(Rgba c) {  // QColor::darker(140)
   return {d(c.r), d(c.g), d(c.b), 255};
 }
 
-// maps/sites.qml: categorized on status; drawn in this order (chosen last, on top).
-struct SiteStyle {
-  const char* status;  // "" = any other status
-  const char* label;
-  Marker marker;
-  double size;  // px
-  const char* fill;
-  const char* stroke;
-};
-constexpr SiteStyle kSiteStyles[] = {
-    {"excluded", "excluded", Marker::cross, 5.0, "#d0d0d0", "#b0b0b0"},
-    {"candidate", "candidate", Marker::circle, 5.5, "#9e9e9e", "#616161"},
-    {"", "other status", Marker::circle, 6.5, "#ffffff", "#000000"},
-    {"planned", "planned", Marker::triangle, 10.0, "#ff7f00", "#7f3f00"},
-    {"existing", "existing", Marker::square, 9.0, "#08306b", "#ffffff"},
-    {"required", "required", Marker::diamond, 10.0, "#6a3d9a", "#2d0a4e"},
-    {"chosen", "chosen", Marker::star, 14.0, "#e31a1c", "#67000d"},
-};
-
-const SiteStyle& site_style(const std::string& status) {
-  for (const SiteStyle& s : kSiteStyles)
-    if (*s.status && status == s.status) return s;
-  return kSiteStyles[2];
+Marker marker_of(std::string_view name) {
+  if (name == "square") return Marker::square;
+  if (name == "diamond") return Marker::diamond;
+  if (name == "triangle") return Marker::triangle;
+  if (name == "star") return Marker::star;
+  if (name == "cross") return Marker::cross;
+  return Marker::circle;
 }
 
-const Rgba kNetworkGrey = hex("#8a8a8a", 255);
-const Rgba kBoundary = hex("#4d4d4d", 255);
-const Rgba kUncovered = hex("#d00000", 255);
-const Rgba kAssignment = hex("#808080", 140);
-const Rgba kDemandDot = hex("#5f6b73", 170);
+const Rgba kNetworkGrey = hex(palette::kNetworkGrey, 255);
+const Rgba kBoundary = hex(palette::kBoundary, 255);
+const Rgba kUncovered = hex(palette::kUncovered, 255);
+const Rgba kAssignment = hex(palette::kAssignment, 140);
+const Rgba kDemandDot = hex(palette::kDemandDot, 170);
 
-// Surface ramp: the latency colours of maps/network.qml (green → yellow → red), spread
-// evenly from 0 to the top of the scale.
+// Surface ramp: the latency colours (green → yellow → red), spread evenly from 0 to the
+// top of the scale.
 ColourRamp surface_ramp(double hi) {
-  const char* colours[] = {"#1a9641", "#73b22f", "#c9c20a", "#f5a623", "#e4572e", "#a50f15"};
   ColourRamp r;
-  for (int i = 0; i < 6; ++i) r.stops.emplace_back(hi * i / 5.0, hex(colours[i]));
+  const int n = static_cast<int>(std::size(palette::kLatencyClasses));
+  for (int i = 0; i < n; ++i) r.stops.emplace_back(hi * i / (n - 1.0), hex(palette::kLatencyClasses[i].colour));
   return r;
 }
 
@@ -267,16 +247,16 @@ std::vector<LegendEntry> draw_sites(MapSheet& s, const RunLayers& r, double scal
   if (!r.sites) return legend;
   const FeatureTable& t = *r.sites;
   const Column* status = column(t, "status");
-  for (const SiteStyle& st : kSiteStyles) {
+  for (const palette::SiteStyle& st : palette::kSiteStyles) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < t.coords.size(); ++i) {
       const std::string v = status ? text_at(status, i) : "existing";
-      if (&site_style(v) != &st) continue;
-      s.marker(t.coords[i], st.marker, st.size * scale, hex(st.fill), hex(st.stroke), 1.0);
+      if (&palette::site_style(v) != &st) continue;
+      s.marker(t.coords[i], marker_of(st.marker), st.size * scale, hex(st.fill), hex(st.stroke), 1.0);
       ++n;
     }
     if (n > 0) {
-      const LegendEntry e = LegendEntry::marker_row(fmt::format("{} site ({})", st.label, n), st.marker, st.size * scale,
+      const LegendEntry e = LegendEntry::marker_row(fmt::format("{} site ({})", st.label, n), marker_of(st.marker), st.size * scale,
                                                     hex(st.fill), hex(st.stroke), 1.0);
       legend.insert(legend.begin(), e);  // chosen first in the legend
     }
@@ -291,7 +271,7 @@ std::size_t draw_uncovered(MapSheet& s, const RunLayers& r) {
   if (!r.uncovered) return 0;
   const double size = uncovered_size(r);
   for (const LonLat& p : r.uncovered->coords) {
-    s.marker(p, Marker::circle, size, hex("#ff0000", 50), kUncovered, 1.2);
+    s.marker(p, Marker::circle, size, hex(palette::kUncoveredFill, 50), kUncovered, 1.2);
     s.marker(p, Marker::cross, size / 2.0, kUncovered, kUncovered, 0.8);
   }
   return r.uncovered->coords.size();
@@ -299,7 +279,7 @@ std::size_t draw_uncovered(MapSheet& s, const RunLayers& r) {
 
 LegendEntry uncovered_entry(const RunLayers& r) {
   LegendEntry e = LegendEntry::marker_row(fmt::format("uncovered demand ({})", r.uncovered->features()), Marker::circle,
-                                          9.0, hex("#ff0000", 50), kUncovered, 1.2);
+                                          9.0, hex(palette::kUncoveredFill, 50), kUncovered, 1.2);
   e.cross = true;
   return e;
 }
