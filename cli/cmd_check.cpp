@@ -40,7 +40,11 @@ int run_check(const CheckArgs& a) {
   const std::vector<NamedPath> junit{{"--junit", a.junit}};
   check_run_outputs(s, a.out, a.junit.empty() ? std::span<const NamedPath>() : std::span<const NamedPath>(junit));
   std::optional<RunDirectory> out;
-  if (!a.out.empty()) out.emplace(a.out, run_files_of_earlier_versions(), std::vector<std::string>{kRunTimings});
+  LeafletAssets leaflet;
+  if (!a.out.empty()) {
+    out.emplace(a.out, run_files_of_earlier_versions(), std::vector<std::string>{kRunTimings});
+    leaflet = read_leaflet();
+  }
   Progress progress(progress_printer("check"));
   std::vector<TargetResult> results;
   std::string run_label;
@@ -68,7 +72,7 @@ int run_check(const CheckArgs& a) {
     if (!a.out.empty()) {
       progress.phase("writing outputs");
       digest = scenario_digest(s);
-      write_run(*out, R, progress, a.threads, digest);
+      write_run(*out, R, progress, a.threads, digest, leaflet);
       run_label = a.out;
     }
   }

@@ -26,13 +26,14 @@ int run_plan(const PlanArgs& a) {
   const Scenario s = load_scenario(a.scenario);
   check_run_outputs(s, a.out);
   RunDirectory out = open_run_directory(a.out);
+  const LeafletAssets leaflet = read_leaflet();
   const std::string digest = scenario_digest(s);
   Progress progress(progress_printer("plan"));
   RunOptions options;
   options.threads = a.threads;
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");
-  write_run(out, R, progress, a.threads, digest);
+  write_run(out, R, progress, a.threads, digest, leaflet);
   out.commit(digest);
   if (a.json) {
     fmt::print("{}\n", R.summary.dump(2));
@@ -51,7 +52,7 @@ int run_plan(const PlanArgs& a) {
     fmt::print("{}", targets_table(R.targets));
   }
   for (const auto& w : R.summary["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
-  fmt::print("wrote {}/ (run.gpkg{}, summary.json, report.md{})\n", a.out, R.zones.surface ? ", run.tif" : "",
+  fmt::print("wrote {}/ (run.gpkg{}, summary.json, report.md, report.html{})\n", a.out, R.zones.surface ? ", run.tif" : "",
              R.summary["maps"].empty() ? "" : ", maps/");
   return 0;
 }

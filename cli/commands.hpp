@@ -19,5 +19,6 @@ void register_check(CLI::App& app, Runner& run);
 void register_diff(CLI::App& app, Runner& run);
 void register_place(CLI::App& app, Runner& run);
 void register_render(CLI::App& app, Runner& run);
+void register_report(CLI::App& app, Runner& run);
 
 }  // namespace lightcone::cli

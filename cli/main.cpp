@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   lightcone::cli::register_diff(app, run);
   lightcone::cli::register_place(app, run);
   lightcone::cli::register_render(app, run);
+  lightcone::cli::register_report(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

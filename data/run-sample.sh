@@ -12,4 +12,4 @@ LIGHTCONE_TARGETS=(lightcone)
 configure_build build
 out=${1:-out-sample}
 build/cli/lightcone plan data/qingdao.toml --out "$out"
-echo "open $out/run.gpkg in QGIS (or maps/lightcone.qgs); read $out/report.md" >&2
+echo "open $out/run.gpkg in QGIS (or maps/lightcone.qgs); read $out/report.md, or open $out/report.html in a browser" >&2

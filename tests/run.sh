@@ -5,6 +5,8 @@
 #   --with-qgis       also install QGIS and Jupyter (Debian packages), so the real-QGIS test
 #                     (tests/qgis) and the notebooks run instead of being skipped
 #   --with-notebooks  only the Jupyter packages (the notebooks run, the QGIS test is skipped)
+#   --with-browser    also install Chromium, so report.html is tested in a real browser
+#                     (tests/browser) instead of being skipped
 set -euo pipefail
 LIGHTCONE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$LIGHTCONE_ROOT/tests/setup.sh"
@@ -15,7 +17,8 @@ for arg in "$@"; do
   case "$arg" in
     --with-qgis) extra_packages+=(qgis python3-qgis "${NOTEBOOK_PACKAGES[@]}") ;;
     --with-notebooks) extra_packages+=("${NOTEBOOK_PACKAGES[@]}") ;;
-    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks]" >&2; exit 2 ;;
+    --with-browser) extra_packages+=(chromium) ;;
+    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser]" >&2; exit 2 ;;
   esac
 done
 install_deps "${extra_packages[@]}"

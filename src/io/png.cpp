@@ -1,10 +1,12 @@
 #include "io/png.hpp"
 
 #include <cpl_conv.h>
+#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 
 #include <cmath>
+#include <atomic>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -40,35 +42,59 @@ DatasetPtr mem_dataset(int width, int height, int bands, GDALDataType type) {
 
 }  // namespace
 
-void write_png(const std::string& path, std::span<const std::uint8_t> rgba, int width, int height) {
-  ensure_gdal_registered();
-  if (width <= 0 || height <= 0 || rgba.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
-    throw InputError("cannot write PNG (" + path + "): image size does not match its pixels.");
-  }
-  AtomicFile file(path);
+namespace {
+
+// Encodes `rgba` as a PNG into `path` (a file or a /vsimem/ name); the error names `label`.
+void png_to(const std::string& path, const std::string& label, std::span<const std::uint8_t> rgba, int width, int height) {
   GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
-  if (!png) throw InputError("GDAL PNG driver not available (" + path + ").");
+  if (!png) throw InputError("GDAL PNG driver not available (" + label + ").");
   // No .aux.xml sidecar (PAM): the PNG holds only pixels, so two writes are identical.
   const ScopedConfig no_pam("GDAL_PAM_ENABLED", "NO");
-  {
-    DatasetPtr src = mem_dataset(width, height, 4, GDT_Byte);
-    if (!src) throw InputError("cannot create image in memory (" + path + "): " + last_gdal_error() + ".");
-    // Pixel-interleaved source buffer: band k starts at byte k, pixel stride 4.
-    if (src->RasterIO(GF_Write, 0, 0, width, height, const_cast<std::uint8_t*>(rgba.data()), width, height, GDT_Byte, 4,
-                      nullptr, 4, static_cast<GSpacing>(width) * 4, 1) != CE_None) {
-      throw InputError("cannot fill image (" + path + "): " + last_gdal_error() + ".");
-    }
-    for (int b = 1; b <= 4; ++b)
-      src->GetRasterBand(b)->SetColorInterpretation(b == 1 ? GCI_RedBand : b == 2 ? GCI_GreenBand : b == 3 ? GCI_BlueBand : GCI_AlphaBand);
-    char** options = CSLSetNameValue(nullptr, "ZLEVEL", "6");
-    DatasetPtr out(png->CreateCopy(file.temp_path().c_str(), src.get(), FALSE, options, nullptr, nullptr));
-    CSLDestroy(options);
-    if (!out) throw InputError("cannot write PNG (" + path + "): " + last_gdal_error() + ".");
-    CPLErrorReset();
-    out.reset();
-    if (CPLGetLastErrorType() >= CE_Failure) throw InputError("cannot finish PNG (" + path + "): " + last_gdal_error() + ".");
+  DatasetPtr src = mem_dataset(width, height, 4, GDT_Byte);
+  if (!src) throw InputError("cannot create image in memory (" + label + "): " + last_gdal_error() + ".");
+  // Pixel-interleaved source buffer: band k starts at byte k, pixel stride 4.
+  if (src->RasterIO(GF_Write, 0, 0, width, height, const_cast<std::uint8_t*>(rgba.data()), width, height, GDT_Byte, 4,
+                    nullptr, 4, static_cast<GSpacing>(width) * 4, 1) != CE_None) {
+    throw InputError("cannot fill image (" + label + "): " + last_gdal_error() + ".");
   }
+  for (int b = 1; b <= 4; ++b)
+    src->GetRasterBand(b)->SetColorInterpretation(b == 1 ? GCI_RedBand : b == 2 ? GCI_GreenBand : b == 3 ? GCI_BlueBand : GCI_AlphaBand);
+  char** options = CSLSetNameValue(nullptr, "ZLEVEL", "6");
+  DatasetPtr out(png->CreateCopy(path.c_str(), src.get(), FALSE, options, nullptr, nullptr));
+  CSLDestroy(options);
+  if (!out) throw InputError("cannot write PNG (" + label + "): " + last_gdal_error() + ".");
+  CPLErrorReset();
+  out.reset();
+  if (CPLGetLastErrorType() >= CE_Failure) throw InputError("cannot finish PNG (" + label + "): " + last_gdal_error() + ".");
+}
+
+void check_size(const std::string& label, std::span<const std::uint8_t> rgba, int width, int height) {
+  if (width <= 0 || height <= 0 || rgba.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
+    throw InputError("cannot write PNG (" + label + "): image size does not match its pixels.");
+  }
+}
+
+}  // namespace
+
+void write_png(const std::string& path, std::span<const std::uint8_t> rgba, int width, int height) {
+  ensure_gdal_registered();
+  check_size(path, rgba, width, height);
+  AtomicFile file(path);
+  png_to(file.temp_path(), path, rgba, width, height);
   file.commit();
+}
+
+std::vector<std::uint8_t> encode_png(std::span<const std::uint8_t> rgba, int width, int height) {
+  ensure_gdal_registered();
+  check_size("in memory", rgba, width, height);
+  static std::atomic<unsigned> counter{0};
+  const std::string name = "/vsimem/lightcone_png_" + std::to_string(counter.fetch_add(1)) + ".png";
+  png_to(name, "in memory", rgba, width, height);
+  vsi_l_offset size = 0;
+  GByte* data = VSIGetMemFileBuffer(name.c_str(), &size, /*bUnlinkAndSeize=*/TRUE);
+  std::vector<std::uint8_t> out(data, data + size);
+  CPLFree(data);
+  return out;
 }
 
 RgbaImage read_image(const std::string& path) {

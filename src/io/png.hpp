@@ -16,6 +16,9 @@ namespace lightcone {
 // exist or GDAL fails. REQUIRES: rgba.size() == width · height · 4.
 void write_png(const std::string& path, std::span<const std::uint8_t> rgba, int width, int height);
 
+// The same PNG bytes in memory (for embedding, e.g. as a data: URI).
+std::vector<std::uint8_t> encode_png(std::span<const std::uint8_t> rgba, int width, int height);
+
 struct RgbaImage {
   int width = 0;
   int height = 0;

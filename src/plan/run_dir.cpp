@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/error.hpp"
@@ -14,6 +15,7 @@
 #include "core/sha256.hpp"
 #include "plan/run_directory.hpp"
 #include "plan/scenario_run.hpp"
+#include "report/html_report.hpp"
 #include "report/markdown.hpp"
 #include "report/run_info.hpp"
 
@@ -119,7 +121,8 @@ RunDirectory open_run_directory(const std::string& dir) {
 
 namespace {
 
-void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest) {
+void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest,
+                     const LeafletAssets& leaflet) {
   namespace fs = std::filesystem;
   const fs::path d(out.staging());
   R.summary["scenario"]["digest"] = digest;
@@ -159,6 +162,9 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
     R.summary["maps"].push_back((fs::path(kRunMaps) / fs::path(m).filename()).generic_string());
   write_text_file((d / kRunSummary).string(), R.summary.dump(2) + "\n");
   write_text_file((d / kRunReport).string(), plan_report_markdown(R.summary));
+  progress.phase("report.html");
+  write_text_file((d / kRunHtml).string(),
+                  html_report(R.summary, R.zones.tables, R.zones.surface ? (d / kRunTif).string() : std::string(), leaflet));
   progress.done();
   Json t;
   t["command"] = "plan";
@@ -178,9 +184,10 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
 
 }  // namespace
 
-void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest) {
+void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest,
+               const LeafletAssets& leaflet) {
   try {
-    write_run_files(out, R, progress, threads, digest);
+    write_run_files(out, R, progress, threads, digest, leaflet);
   } catch (const InputError& e) {
     // Name the file where it would have gone, not its staging copy.
     std::string m = e.what();
@@ -240,6 +247,50 @@ void check_run_is_of(const StoredRun& run, const std::string& label, const Scena
                      "...): the scenario or one of its layers changed since, or the run is another scenario's. Run "
                      "lightcone plan " + s.file + " --out " + label + " again, or give the run made from it.");
   }
+}
+
+std::string write_report_html(const std::string& run, const std::string& out, const LeafletAssets& leaflet) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool is_dir = fs::is_directory(run, ec);
+  const fs::path gpkg = is_dir ? fs::path(run) / kRunGpkg : fs::path(run);
+  if (!fs::is_regular_file(gpkg, ec)) {
+    throw InputError("no run found at " + run + " (" + gpkg.string() +
+                     " does not exist). Give a directory written by lightcone plan, or a run GeoPackage.");
+  }
+  const fs::path tif = is_dir ? fs::path(run) / kRunTif : fs::path(gpkg).replace_extension(".tif");
+  const fs::path summary_file = is_dir ? fs::path(run) / kRunSummary : fs::path(sidecar_path(gpkg.string(), ".summary.json"));
+  if (is_dir && out.empty()) {
+    throw InputError(run + " is a plan directory: plan wrote its report.html already. Give --out FILE.html for "
+                     "another copy.");
+  }
+  const std::string target = out.empty() ? fs::path(gpkg).replace_extension(".html").string() : out;
+  check_outputs_are_not_inputs(std::vector<NamedPath>{{"--out", target}},
+                               std::vector<NamedPath>{{"the run", gpkg.string()}, {"its summary", summary_file.string()}});
+  const std::vector<std::string> layers = layer_names(gpkg.string());
+  if (std::find(layers.begin(), layers.end(), kRunInfoLayer) == layers.end()) {
+    throw InputError(gpkg.string() + " is not a lightcone run: it has no run_info layer. Give a directory written by "
+                     "lightcone plan, or a GeoPackage written by plan, zones or place.");
+  }
+  std::vector<FeatureTable> tables;
+  for (const char* name : {kZonesLayer, kZonesSplitLayer, kNetworkLayer, kSitesLayer, kUncoveredLayer, kBoundariesLayer,
+                           kRunInfoLayer})
+    if (std::find(layers.begin(), layers.end(), name) != layers.end()) tables.push_back(read_table(gpkg.string(), name));
+  Json summary;
+  if (fs::is_regular_file(summary_file, ec)) {
+    std::ifstream in(summary_file);
+    summary = Json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (summary.is_discarded()) throw InputError(summary_file.string() + " is not valid JSON. Write the run again.");
+  } else {
+    // A run without its summary: the model from run_info.
+    summary["scenario"]["name"] = gpkg.stem().string();
+    summary["model"] = Json::object();
+    const FeatureTable& info = tables.back();
+    for (std::size_t i = 0; i < info.features() && info.columns.size() >= 2; ++i)
+      summary["model"][info.columns[0].texts()[i]] = info.columns[1].texts()[i];
+  }
+  write_text_file(target, html_report(summary, tables, fs::is_regular_file(tif, ec) ? tif.string() : std::string(), leaflet));
+  return target;
 }
 
 }  // namespace lightcone

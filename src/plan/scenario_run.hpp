@@ -20,6 +20,7 @@
 #include "plan/place_job.hpp"
 #include "plan/run_directory.hpp"
 #include "plan/zones_job.hpp"
+#include "report/html_report.hpp"
 #include "report/run_maps.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/targets.hpp"
@@ -103,10 +104,13 @@ RunDirectory open_run_directory(const std::string& dir);
 // The files an earlier version wrote into a run directory (lightcone's, when it has no manifest).
 std::vector<std::string> run_files_of_earlier_versions();
 
-// Writes run.gpkg (+ run.tif), maps/*.png, summary.json and report.md into the staging
+// Writes run.gpkg (+ run.tif), maps/*.png, summary.json, report.md and report.html into the staging
 // directory of `out`, ends the progress and writes timings.json. The caller may add files
 // (check.json) and then calls out.commit(digest) to swap the run in.
-void write_run(RunDirectory& out, ScenarioRun& run, Progress& progress, unsigned threads, const std::string& digest);
+// `leaflet` (report/html_report.hpp: read_leaflet) goes into report.html; read it before
+// the run, so that a missing package fails at once.
+void write_run(RunDirectory& out, ScenarioRun& run, Progress& progress, unsigned threads, const std::string& digest,
+               const LeafletAssets& leaflet);
 
 // A run read back from disk: a run directory (its run.gpkg) or a GeoPackage written
 // by plan or zones.
@@ -119,6 +123,12 @@ struct StoredRun {
   std::string scenario_digest;  // empty when the run does not state one (zones, older versions)
 };
 StoredRun read_run(const std::string& dir_or_gpkg);
+// `lightcone report RUN`: writes report.html for a plan directory or a run GeoPackage
+// (plan, zones or place; its summary from <stem>.summary.json when present, its surface
+// from <stem>.tif). `out` DEFAULT: <stem>.html beside a GeoPackage; a plan directory has
+// report.html already, so another copy needs `out`. Returns the path written.
+std::string write_report_html(const std::string& run, const std::string& out, const LeafletAssets& leaflet);
+
 // Refuses (InputError) a stored run that was not made from `s` and its inputs as they
 // are now (its scenario digest differs, or it states none); `label` names the run.
 void check_run_is_of(const StoredRun& run, const std::string& label, const Scenario& s);

@@ -83,8 +83,8 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   EXPECT_EQ(plan.err, "") << "progress only when stderr is a terminal";
   EXPECT_NE(plan.out.find("targets: 5 of 5 hold"), std::string::npos) << plan.out;
   EXPECT_EQ(dir_entries(run),
-            (std::vector<std::string>{"manifest.json", "maps", "report.md", "run.gpkg", "run.tif", "summary.json",
-                                      "timings.json"}));
+            (std::vector<std::string>{"manifest.json", "maps", "report.html", "report.md", "run.gpkg", "run.tif",
+                                      "summary.json", "timings.json"}));
   EXPECT_EQ(dir_entries(run + "/maps"), (std::vector<std::string>{"surface.png", "zones.png"}));
   const auto s = nlohmann::json::parse(slurp(run + "/summary.json"));
   EXPECT_EQ(s["command"], "plan");
@@ -115,7 +115,8 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(replace(again.out, dir.file("again/"), "DIR/"), replace(plan.out, run + "/", "DIR/"));
   for (const char* f :
-       {"run.gpkg", "run.tif", "summary.json", "report.md", "maps/zones.png", "maps/surface.png", "manifest.json"}) {
+       {"run.gpkg", "run.tif", "summary.json", "report.md", "maps/zones.png", "maps/surface.png", "manifest.json",
+        "report.html"}) {
     EXPECT_EQ(slurp(dir.file("again/") + f), slurp(run + "/" + f)) << f << " differs between 1 and 2 threads";
   }
 }

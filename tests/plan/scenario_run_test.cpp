@@ -124,7 +124,7 @@ TEST(ScenarioRun, WrittenRunReadsBackToTheTablesInMemory) {
   test::ScratchDir dir;
   {
     RunDirectory out = open_run_directory(dir.file("run"));
-    write_run(out, R, progress, 1, scenario_digest(e.scenario));
+    write_run(out, R, progress, 1, scenario_digest(e.scenario), read_leaflet());
     out.commit(scenario_digest(e.scenario));
   }
   const StoredRun stored = read_run(dir.file("run"));
