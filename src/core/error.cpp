@@ -5,7 +5,7 @@
 namespace lightcone {
 
 SourceNames SourceNames::command_line(const std::string& option) {
-  return {option, option + "-where", option + " PATH:LAYER"};
+  return {option, option + "-where", option + " PATH:LAYER", "--site-id"};
 }
 
 InputErrorFields about_layer(std::string file, std::string layer, std::string key) {
@@ -36,6 +36,7 @@ std::string InputMessage::render(const SourceNames& names) const {
       case Setting::source: out += names.source; break;
       case Setting::where: out += names.where; break;
       case Setting::path_and_layer: out += names.path_and_layer; break;
+      case Setting::id_field: out += names.id_field; break;
     }
   }
   return out;

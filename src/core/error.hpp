@@ -24,6 +24,7 @@ enum class Setting {
   source,          // the option or table that named the source: "--sites", "[sites]"
   where,           // its attribute filter: "--sites-where", "'where' in [sites]"
   path_and_layer,  // its path and layer: "--sites PATH:LAYER", "'path' and 'layer' in [sites]"
+  id_field,        // the sites' id field: "--site-id", "'id_field' in [sites]"
 };
 
 // How a front end words each Setting.
@@ -31,6 +32,7 @@ struct SourceNames {
   std::string source;
   std::string where;
   std::string path_and_layer;
+  std::string id_field;
   // The command line's wording for the source given with `option` ("--sites").
   static SourceNames command_line(const std::string& option);
 };

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "io/gdal_util.hpp"
@@ -168,6 +169,47 @@ double approx_length(const OGRLineString& ls) {
   return total;
 }
 
+bool blank(std::string_view s) { return s.find_first_not_of(" \t") == std::string_view::npos; }
+
+// Ids from a field name the sites in every output (zones, assignments, nearest site), so
+// a repeated id is an InputError: it names the repeated ids (the first five, with up to
+// five fids each) and points at the first feature that repeats one. `fid_would_do`: the
+// FID is what the reader falls back to without --site-id, so the hint can offer it.
+void check_unique_ids(const OpenLayer& L, const PointLayer& points, bool fid_would_do) {
+  std::unordered_map<std::string_view, std::size_t> group_of;  // id → index into `fids`
+  std::vector<std::string_view> ids;                           // in order of first use
+  std::vector<std::vector<std::int64_t>> fids;
+  std::optional<std::int64_t> first_repeat;
+  for (std::size_t i = 0; i < points.id.size(); ++i) {
+    const auto [it, added] = group_of.emplace(points.id[i], ids.size());
+    if (added) {
+      ids.push_back(points.id[i]);
+      fids.emplace_back();
+    } else if (!first_repeat) {
+      first_repeat = points.fid[i];
+    }
+    fids[it->second].push_back(points.fid[i]);
+  }
+  if (!first_repeat) return;
+  constexpr std::size_t kShown = 5;
+  std::string list;
+  std::size_t repeated = 0;
+  for (std::size_t g = 0; g < ids.size(); ++g) {
+    if (fids[g].size() < 2 || ++repeated > kShown) continue;
+    list += (list.empty() ? "'" : "; '") + std::string(ids[g]) + "' at fid=";
+    for (std::size_t k = 0; k < fids[g].size() && k < kShown; ++k)
+      list += (k ? ", " : "") + std::to_string(fids[g][k]);
+    if (fids[g].size() > kShown) list += " and " + std::to_string(fids[g].size() - kShown) + " more";
+  }
+  if (repeated > kShown) list += "; and " + std::to_string(repeated - kShown) + " more ids";
+  throw InputError(L.error("id", *first_repeat),
+                   {"site ids in field '" + points.id_field + "' are not unique: " + list + " " +
+                        where(L, *first_repeat) + ". Give ",
+                    Setting::id_field,
+                    fid_would_do ? " a field with unique values, or leave it out to use the FID."
+                                 : " a field with unique values, or make the ids unique in the data."});
+}
+
 }  // namespace
 
 LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const LineFields& fields) {
@@ -316,10 +358,14 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
   PointLayer out;
   out.info = L.info;
   int f_id = -1;
-  if (!fields.id.empty()) {
+  const bool has_site_id = L.layer->GetLayerDefn()->GetFieldIndex("site_id") >= 0;
+  if (fields.fid_ids) {
+    out.id_field = "fid";
+  } else if (!fields.id.empty()) {
     f_id = map_field(L, fields.id, "id", "--site-id").index;
     out.id_field = fields.id;
-  } else if ((f_id = L.layer->GetLayerDefn()->GetFieldIndex("site_id")) >= 0) {
+  } else if (has_site_id) {
+    f_id = L.layer->GetLayerDefn()->GetFieldIndex("site_id");
     out.id_field = "site_id";
   } else {
     out.id_field = "fid";
@@ -355,6 +401,15 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     if (is_line_type(g->getGeometryType())) {
       ++lines_seen;
       out.info.skipped.push_back({fid, "a line where a point is expected"});
+      continue;
+    }
+    // A site without an id cannot be named in any output: skipped, never called "".
+    if (f_id >= 0 && !f->IsFieldSetAndNotNull(f_id)) {
+      out.info.skipped.push_back({fid, "NULL site id in field '" + out.id_field + "'"});
+      continue;
+    }
+    if (f_id >= 0 && blank(f->GetFieldAsString(f_id))) {
+      out.info.skipped.push_back({fid, "empty site id in field '" + out.id_field + "'"});
       continue;
     }
     const double w = f_w.mapped() ? numeric_field(L, *f, f_w) : 1.0;
@@ -430,6 +485,9 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
                           ": " + first.reason + ". Fix the geometries or give another layer with ",
                       Setting::path_and_layer, "."});
   }
+  // FIDs are unique; ids from a field are checked. Leaving --site-id out gives FIDs only
+  // on a layer without site_id.
+  if (f_id >= 0) check_unique_ids(L, out, !fields.id.empty() && !has_site_id);
   return out;
 }
 

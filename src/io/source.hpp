@@ -72,7 +72,13 @@ struct LineLayer {
 LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const LineFields& fields);
 
 struct PointFields {
-  std::string id;            // empty: "site_id" if present, else the FID
+  // Sites: the field their ids come from; empty: "site_id" if present, else the FID.
+  // Ids from a field must be unique (else InputError naming the repeats and their fids);
+  // a site with a NULL or blank id is skipped with its reason, never named "".
+  std::string id;
+  // Demand points (--demand, --to) are named by their FID in every output (source_fid):
+  // then no id field is read and `id` is ignored. DEFAULT: false (sites).
+  bool fid_ids = false;
   std::string weight;        // empty: weight 1
   std::string entry_delay;   // per-site entry delay (µs unless delay_unit says otherwise)
   std::string exit_delay;    // per-site exit delay (site to user), same unit; empty = the entry delay
@@ -83,6 +89,12 @@ struct PointFields {
   std::string capacity;      // NULL = uncapacitated
   std::string load;          // demand load; NULL = 0
 };
+
+// `fields` for demand points: named by their FID (PointFields::fid_ids).
+inline PointFields demand_fields(PointFields fields) {
+  fields.fid_ids = true;
+  return fields;
+}
 
 struct PointLayer {
   LayerInfo info;

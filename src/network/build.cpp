@@ -128,8 +128,14 @@ void snap_ends(const LineInput& lines, const std::vector<bool>& is_end, const Bu
 }
 
 // 3. Cuts the lines into edges of `net` at the vertices that are nodes: ends, and (when
-//    splitting) vertices whose cluster has more than one member. Drops self-loops and
-//    duplicates (same ends, geometry and length), counting them in the report.
+//    splitting) vertices whose cluster has more than one member. A piece that comes back
+//    to the node it started from (a closed ring, an OSM loop road, the loop of a
+//    lollipop) is cut once more, at the middle one of its own vertices (positions no
+//    other vertex has), so that its geometry stays routable; the extra node is not a hop
+//    (no node delay).
+//    Drops pieces without length, loops without a vertex of their own to cut at
+//    (self-loops) and duplicates (same ends, geometry and length), counting them in the
+//    report.
 class EdgeMaker {
  public:
   EdgeMaker(const LineInput& lines, const LatencyModel& model, const BuildOptions& options,
@@ -151,71 +157,124 @@ class EdgeMaker {
   // The edges of line i.
   void add_line(std::size_t i) {
     const LineInput& lines = m_lines;
-    const std::vector<std::uint32_t>& root = m_root;
-    BuildReport& rep = m_rep;
-    Network& net = m_net;
     const std::uint32_t b = lines.first[i];
     const std::uint32_t e = lines.first[i + 1];
     if (e - b < 2) {
-      ++rep.zero_length_edges;
+      ++m_rep.zero_length_edges;
       return;
     }
-    const std::span<const LonLat> line(lines.coords.data() + b, e - b);
-    const double line_geom_m = geodesic_length_m(line);
-    const double n = std::isnan(lines.group_index[i]) ? m_model.group_index : lines.group_index[i];
-    const double slack = std::isnan(lines.slack[i]) ? m_model.slack : lines.slack[i];
-    const double extra_us = std::isnan(lines.delay_us[i]) ? 0.0 : lines.delay_us[i];
-    const bool has_len = !std::isnan(lines.length_m[i]);
-    std::vector<LonLat>& piece = m_piece;
+    Line line;
+    line.index = i;
+    line.geom_m = geodesic_length_m(std::span<const LonLat>(lines.coords.data() + b, e - b));
+    line.segments = e - b - 1;
+    line.n = std::isnan(lines.group_index[i]) ? m_model.group_index : lines.group_index[i];
+    line.slack = std::isnan(lines.slack[i]) ? m_model.slack : lines.slack[i];
+    line.extra_us = std::isnan(lines.delay_us[i]) ? 0.0 : lines.delay_us[i];
     std::uint32_t start = b;
     for (std::uint32_t v = b + 1; v < e; ++v) {
       if (v != e - 1 && !is_node(v)) continue;
-      const std::uint32_t piece_start = start;
-      piece.assign(lines.coords.begin() + start, lines.coords.begin() + v + 1);
-      piece.front() = lines.coords[root[start]];
-      piece.back() = lines.coords[root[v]];
-      const double geom_m = geodesic_length_m(piece);
-      const double share = line_geom_m > 0.0 ? geom_m / line_geom_m
-                                             : 1.0 / static_cast<double>(e - b - 1);
-      const double length_m = has_len ? lines.length_m[i] * share : geom_m * slack;
-      const bool loop = root[start] == root[v];
+      const std::uint32_t from = start;
       start = v;
-      if (loop) {
-        if (geom_m == 0.0) ++rep.zero_length_edges;
-        else ++rep.self_loops;
+      const std::uint32_t cut = m_root[from] == m_root[v] ? loop_cut(from, v) : kNoCut;
+      if (cut == kNoCut) {
+        add_piece(line, from, v);
         continue;
       }
-      const NodeId nu = node_at(piece_start);
-      const NodeId nw = node_at(v);
-      const std::uint64_t key = (static_cast<std::uint64_t>(std::min(nu, nw)) << 32) | std::max(nu, nw);
-      auto& same_ends = m_by_ends[key];
-      bool duplicate = false;
-      for (EdgeId other : same_ends)
-        if (same_geometry(other, piece) && net.edge_length_m[other] == length_m) duplicate = true;
-      if (duplicate) {
-        ++rep.duplicate_edges;
-        continue;
-      }
-      const EdgeId id = static_cast<EdgeId>(net.edges());
-      same_ends.push_back(id);
-      net.edge_u.push_back(nu);
-      net.edge_v.push_back(nw);
-      net.edge_length_m.push_back(length_m);
-      net.edge_geom_length_m.push_back(geom_m);
-      net.edge_delay_us.push_back(length_m / 1000.0 * fibre_us_per_km(n) + extra_us * share);
-      net.edge_fid.push_back(lines.fid[i]);
-      net.geom.insert(net.geom.end(), piece.begin(), piece.end());
-      net.edge_geom_first.push_back(static_cast<std::uint32_t>(net.geom.size()));
+      ++m_rep.loops_cut;
+      add_piece(line, from, cut);
+      add_piece(line, cut, v);
     }
   }
 
  private:
+  static constexpr std::uint32_t kNoCut = ~std::uint32_t{0};
+
+  // Per line: what every piece of it shares.
+  struct Line {
+    std::size_t index = 0;
+    double geom_m = 0.0;  // geodesic length of the whole line
+    std::uint32_t segments = 0;
+    double n = 0.0;
+    double slack = 0.0;
+    double extra_us = 0.0;
+  };
+
+  // The vertex to cut the loop from..to (both ends in one node) at: the middle one of
+  // its interior vertices whose position no other vertex of the layer has, so that both
+  // halves have length and the new node sits where no other node can (without
+  // split_shared, other lines' ends may lie on the loop's vertices unjoined); kNoCut when
+  // there is none.
+  std::uint32_t loop_cut(std::uint32_t from, std::uint32_t to) {
+    m_loop_vertices.clear();
+    for (std::uint32_t v = from + 1; v < to; ++v)
+      if (position_is_unique(v)) m_loop_vertices.push_back(v);
+    return m_loop_vertices.empty() ? kNoCut : m_loop_vertices[m_loop_vertices.size() / 2];
+  }
+
+  bool position_is_unique(std::uint32_t v) {
+    // With split_shared, vertices at one position are always joined.
+    if (m_options.split_shared) return m_cluster_size[m_root[v]] == 1;
+    if (m_sorted_coords.empty()) {  // sorted once, when the first loop needs it
+      m_sorted_coords = m_lines.coords;
+      std::sort(m_sorted_coords.begin(), m_sorted_coords.end(), by_lon_lat);
+    }
+    const auto [lo, hi] =
+        std::equal_range(m_sorted_coords.begin(), m_sorted_coords.end(), m_lines.coords[v], by_lon_lat);
+    return hi - lo == 1;
+  }
+  static bool by_lon_lat(LonLat a, LonLat b) { return a.lon < b.lon || (a.lon == b.lon && a.lat < b.lat); }
+
+  // The edge from vertex `from` to vertex `to` of `line`, unless it has no length, is a
+  // self-loop or duplicates an edge already made.
+  void add_piece(const Line& line, std::uint32_t from, std::uint32_t to) {
+    const LineInput& lines = m_lines;
+    const std::vector<std::uint32_t>& root = m_root;
+    BuildReport& rep = m_rep;
+    Network& net = m_net;
+    const std::size_t i = line.index;
+    std::vector<LonLat>& piece = m_piece;
+    piece.assign(lines.coords.begin() + from, lines.coords.begin() + to + 1);
+    piece.front() = lines.coords[root[from]];
+    piece.back() = lines.coords[root[to]];
+    const double geom_m = geodesic_length_m(piece);
+    const double share = line.geom_m > 0.0 ? geom_m / line.geom_m : 1.0 / static_cast<double>(line.segments);
+    const double length_m = !std::isnan(lines.length_m[i]) ? lines.length_m[i] * share : geom_m * line.slack;
+    if (root[from] == root[to]) {
+      if (geom_m == 0.0) ++rep.zero_length_edges;
+      else ++rep.self_loops;
+      return;
+    }
+    const NodeId nu = node_at(from);
+    const NodeId nw = node_at(to);
+    const std::uint64_t key = (static_cast<std::uint64_t>(std::min(nu, nw)) << 32) | std::max(nu, nw);
+    auto& same_ends = m_by_ends[key];
+    bool duplicate = false;
+    for (EdgeId other : same_ends)
+      if (same_geometry(other, piece) && net.edge_length_m[other] == length_m) duplicate = true;
+    if (duplicate) {
+      ++rep.duplicate_edges;
+      return;
+    }
+    const EdgeId id = static_cast<EdgeId>(net.edges());
+    same_ends.push_back(id);
+    net.edge_u.push_back(nu);
+    net.edge_v.push_back(nw);
+    net.edge_length_m.push_back(length_m);
+    net.edge_geom_length_m.push_back(geom_m);
+    net.edge_delay_us.push_back(length_m / 1000.0 * fibre_us_per_km(line.n) + line.extra_us * share);
+    net.edge_fid.push_back(lines.fid[i]);
+    net.geom.insert(net.geom.end(), piece.begin(), piece.end());
+    net.edge_geom_first.push_back(static_cast<std::uint32_t>(net.geom.size()));
+  }
+
+  // The node of vertex v's cluster. A vertex that is no node of the line layer (where a
+  // loop is cut) passes traffic straight on: no node delay.
   NodeId node_at(std::uint32_t v) {
     const std::uint32_t r = m_root[v];
     if (m_node_of_root[r] == kNone) {
       m_node_of_root[r] = static_cast<NodeId>(m_net.node_pos.size());
       m_net.node_pos.push_back(m_lines.coords[r]);  // the cluster's first vertex
-      m_net.node_delay_us.push_back(m_model.node_delay.value);
+      m_net.node_delay_us.push_back(is_node(v) ? m_model.node_delay.value : 0.0);
     }
     return m_node_of_root[r];
   }
@@ -246,6 +305,8 @@ class EdgeMaker {
   // Duplicate detection: (u, v) pair → edges already made.
   std::unordered_map<std::uint64_t, std::vector<EdgeId>> m_by_ends;
   std::vector<LonLat> m_piece;
+  std::vector<std::uint32_t> m_loop_vertices;
+  std::vector<LonLat> m_sorted_coords;  // without split_shared: every vertex, by lon then lat
 };
 
 std::size_t dangling_ends(const Network& net) {

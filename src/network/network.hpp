@@ -72,7 +72,10 @@ struct BuildReport {
   std::size_t lines_in = 0;
   std::size_t snapped_ends = 0;          // line ends moved onto another end/vertex
   std::size_t zero_length_edges = 0;     // dropped
-  std::size_t self_loops = 0;            // dropped (closed rings with a single node)
+  std::size_t loops_cut = 0;             // pieces that close on their start node (rings, loop
+                                         // roads), kept as two edges cut at an extra node
+  std::size_t self_loops = 0;            // dropped: loops with no vertex of their own to cut
+                                         // at (all shared with other lines, no split_shared)
   std::size_t duplicate_edges = 0;       // dropped: same ends and same geometry
   std::size_t dangling_ends = 0;         // degree-1 nodes
   std::vector<std::size_t> components;   // node counts, largest first
@@ -80,7 +83,9 @@ struct BuildReport {
 };
 
 // Builds the routable network: nodes at line ends (snapped within options.snap) and at
-// vertices shared by several lines; lines that merely cross are never joined.
+// vertices shared by several lines; lines that merely cross are never joined. A line
+// that comes back to one of its nodes (a closed ring, a loop road) keeps its geometry:
+// the loop is cut at one more node (with no node delay: it is not a hop).
 // Delays use the model's group index and slack unless the line gives its own.
 Network build_network(const LineInput& lines, const LatencyModel& model,
                       const BuildOptions& options, BuildReport* report);

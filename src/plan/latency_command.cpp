@@ -106,7 +106,7 @@ nlohmann::ordered_json latency_summary(const LoadedNetwork& L, bool points, cons
 
 LatencyRun run_latency(const LatencyRequest& rq) {
   std::optional<PointLayer> to;
-  if (rq.points) to = read_points(rq.points->layer, rq.points->read, PointFields{});
+  if (rq.points) to = read_points(rq.points->layer, rq.points->read, demand_fields({}));
   const LoadedNetwork L = load_network(rq.network, &rq.sites, rq.model);
   require_attached_sites(L, rq.sites_name);
   const NodeLatencies nodes = nearest_source_latency(*L.graph, L.sources);

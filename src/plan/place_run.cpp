@@ -30,7 +30,7 @@ std::vector<double> tier_budgets(const PlaceRequest& q, const PointLayer& demand
     read.where = q.demand_read.where.empty() ? tier.where : "(" + q.demand_read.where + ") AND (" + tier.where + ")";
     std::set<std::int64_t> fids;
     try {
-      const PointLayer matching = read_points(q.demand, read, PointFields{});
+      const PointLayer matching = read_points(q.demand, read, demand_fields({}));
       fids.insert(matching.fid.begin(), matching.fid.end());
     } catch (const InputError& e) {
       if (e.kind() != InputErrorKind::no_feature_matches) throw;
@@ -49,7 +49,7 @@ std::vector<double> tier_budgets(const PlaceRequest& q, const PointLayer& demand
 PlaceRun run_place(const PlaceRequest& q) {
   const auto t0 = std::chrono::steady_clock::now();
   PlaceRun r;
-  r.demand = read_points(q.demand, q.demand_read, q.demand_fields);
+  r.demand = read_points(q.demand, q.demand_read, demand_fields(q.demand_fields));
   r.network = load_network(q.network, &q.sites, q.model);
   if (!q.job.budget) check_pair_memory(q.job.problem, r.demand.pos.size(), r.network.sites->pos.size());
   r.read_and_build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

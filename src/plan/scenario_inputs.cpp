@@ -64,16 +64,21 @@ ReadOptions read_options_for(const ScenarioLayer& L) {
 
 // Runs a read, rewording io's errors for the scenario: its settings are keys of the
 // layer's table, and the message points at the line of the key it names ('where'),
-// else of 'layer' when the layer is at fault, else at the table.
+// else of 'layer' when the layer is at fault, else of 'id_field' (when given) when the
+// ids are, else at the table.
 template <class F>
 auto read_layer(const Scenario& s, const ScenarioLayer& L, F&& read) {
   try {
     return read();
   } catch (const InputError& e) {
-    const SourceNames names{L.table, "'where' in " + L.table, "'path' and 'layer' in " + L.table};
+    const SourceNames names{L.table, "'where' in " + L.table, "'path' and 'layer' in " + L.table,
+                            "'id_field' in " + L.table};
     int line = L.line;
     if (e.message().names(Setting::where) && L.where_line) line = L.where_line;
     else if (e.key() == "layer" && L.layer_line) line = L.layer_line;
+    else if (e.key() == "id")
+      for (const ScenarioField& f : L.fields)
+        if (f.key == "id_field") line = f.line;
     throw InputError(e.fields(), {scenario_where(s, line) + e.text(names)});
   }
 }
@@ -128,7 +133,7 @@ std::string read_scenario_layers(const Scenario& s, ScenarioRun& R) {
     PointFields f;
     f.weight = s.demand->weight_field;
     f.load = s.demand->load_field;
-    R.demand = read_layer(s, DL, [&] { return read_points(DL.spec(), read_options_for(DL), f); });
+    R.demand = read_layer(s, DL, [&] { return read_points(DL.spec(), read_options_for(DL), demand_fields(f)); });
     R.demand->info.path = DL.path_text;
   }
   R.boundary_layers = read_boundaries(s, R.boundaries);

@@ -54,7 +54,7 @@ ZonesRun run_zones(const ZonesRequest& rq) {
   ZonesRun run;
   ZonesJobOptions job = rq.job;
   if (rq.demand) {
-    run.demand = read_points(rq.demand->layer, rq.demand->read, rq.demand->fields);
+    run.demand = read_points(rq.demand->layer, rq.demand->read, demand_fields(rq.demand->fields));
     if (rq.demand->sample_per_polygon > 0) {
       job.demand_samples =
           sample_demand_polygons(rq.demand->layer, rq.demand->read, *run.demand, rq.demand->sample_per_polygon);

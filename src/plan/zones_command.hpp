@@ -18,7 +18,7 @@ namespace lightcone {
 struct DemandInput {
   LayerSpec layer;
   ReadOptions read;
-  PointFields fields;  // weight (empty: 1 per feature); id is not used
+  PointFields fields;  // weight (empty: 1 per feature); read with demand_fields (FID ids)
   // Evaluate each polygon at this many area-weighted sample points
   // (ZonesJobOptions::demand_samples). DEFAULT: 0 = at its point / centroid.
   // REQUIRES: >= 0; > 0 needs a polygon layer.

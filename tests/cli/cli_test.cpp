@@ -100,6 +100,21 @@ class Fixture {
 {"type": "Feature", "id": 2, "properties": {"site_id": "B"}, "geometry": {"type": "Point", "coordinates": [121.50, 36.10]}}
 ]}
 )");
+    // Sites as `zones --split` writes them back: one site_id for three features (fids 1-3),
+    // and a fourth with a NULL id. The same ids in a field `code` of a layer without site_id.
+    write_text(file("repeated.geojson"), R"({"type": "FeatureCollection", "features": [
+{"type": "Feature", "id": 1, "properties": {"site_id": "s1"}, "geometry": {"type": "Point", "coordinates": [120.30, 36.101]}},
+{"type": "Feature", "id": 2, "properties": {"site_id": "s1"}, "geometry": {"type": "Point", "coordinates": [120.35, 36.101]}},
+{"type": "Feature", "id": 3, "properties": {"site_id": "s1"}, "geometry": {"type": "Point", "coordinates": [120.40, 36.101]}},
+{"type": "Feature", "id": 4, "properties": {"site_id": null}, "geometry": {"type": "Point", "coordinates": [120.35, 36.149]}}
+]}
+)");
+    write_text(file("coded.geojson"), R"({"type": "FeatureCollection", "features": [
+{"type": "Feature", "id": 1, "properties": {"code": "s1"}, "geometry": {"type": "Point", "coordinates": [120.30, 36.101]}},
+{"type": "Feature", "id": 2, "properties": {"code": "s1"}, "geometry": {"type": "Point", "coordinates": [120.35, 36.101]}},
+{"type": "Feature", "id": 3, "properties": {"code": "s1"}, "geometry": {"type": "Point", "coordinates": [120.40, 36.101]}}
+]}
+)");
     // Points to evaluate: near b, exactly at c, and far from everything (FIDs 3, 7, 12).
     write_text(file("to.geojson"), R"({"type": "FeatureCollection", "features": [
 {"type": "Feature", "id": 3, "properties": {}, "geometry": {"type": "Point", "coordinates": [120.40, 36.101]}},
@@ -235,6 +250,12 @@ const std::vector<BadInput>& bad_inputs() {
       {"no_site_near_network", latency_with({"--sites", "{d}/far.geojson"}),
        "no site lies within 10 km of the network ({d}/far.geojson). Check the layers overlap, or raise "
        "--max-access."},
+      {"repeated_site_ids", latency_with({"--sites", "{d}/repeated.geojson"}),
+       "site ids in field 'site_id' are not unique: 's1' at fid=1, 2, 3 ({d}/repeated.geojson:repeated:fid=2). Give "
+       "--site-id a field with unique values, or make the ids unique in the data."},
+      {"repeated_site_ids_in_named_field", latency_with({"--sites", "{d}/coded.geojson", "--site-id", "code"}),
+       "site ids in field 'code' are not unique: 's1' at fid=1, 2, 3 ({d}/coded.geojson:coded:fid=2). Give "
+       "--site-id a field with unique values, or leave it out to use the FID."},
       {"validate_missing_layer", {"validate", "--network", "{d}/multi.gpkg:nope"},
        "layer 'nope' not found ({d}/multi.gpkg). Layers: fibre, sites, empty. Use --network PATH:LAYER."},
       {"validate_sites_missing", {"validate", "--network", "{d}/net.geojson", "--sites", "{d}/missing.geojson"},
@@ -381,6 +402,29 @@ TEST(CliValidate, SitesBeyondMaxAccessAreListedWithTheirDistance) {
   EXPECT_EQ(off[0].at("fid").get<int>(), 2);
   // B to b (120.40, 36.10) along the parallel: 1.1 degrees of longitude at 36.1 N.
   EXPECT_NEAR(off[0].at("distance_m").get<double>(), 99054.16, 0.5);
+}
+
+// A site without an id is skipped with its fid and reason (never named ""); ids from
+// the FID need no check; --to points are named by their FID, whatever fields they have.
+TEST(CliValidate, SiteWithoutAnIdIsASkippedSite) {
+  const std::string d = fixture().dir();
+  const Result r = run({"validate", "--network", d + "/net.geojson", "--sites", d + "/repeated.geojson:repeated",
+                        "--sites-where", "fid IN (1, 4)"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("sites     " + d + "/repeated.geojson:repeated: 2 read, 1 skipped, 0 beyond 10 km of the "
+                       "network\n  skipped fid=4: NULL site id in field 'site_id'\n"),
+            std::string::npos)
+      << r.out;
+
+  const TempDir out;
+  const Result by_fid = run({"latency", "--network", d + "/net.geojson", "--sites", d + "/coded.geojson", "--to",
+                             d + "/repeated.geojson", "--out", out.file("lat.csv")});
+  EXPECT_EQ(by_fid.code, 0) << by_fid.err;
+  EXPECT_EQ(by_fid.err, "");
+  const std::string csv = read_text(out.file("lat.csv"));
+  // A header and all four points, also the one with a NULL site_id.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5) << csv;
 }
 
 TEST(CliValidate, CleanNetworkExitsZero) {

@@ -350,6 +350,10 @@ TEST(ScenarioErrors, Exit2NamingFileLineAndKeyAndWriteNothing) {
       {"boundary filter matching nothing", "where = \"adcode = 370100\"", "where = \"adcode = 999\"", "[boundaries.jinan]",
        "no feature matches the filter \"adcode = 999\" (" + sample + ":prefectures). Check the values it compares with "
        "(lightcone info lists the fields)."},
+      {"repeated site ids", "id_field = \"site_id\"", "id_field = \"operator\"", "id_field",
+       "site ids in field 'operator' are not unique: 'China Unicom' at fid=2, 8; 'China Mobile' at fid=3, 9; "
+       "'illustrative' at fid=10, 14, 20, 24, 43 (" + sample + ":sites:fid=8). Give 'id_field' in [sites] a field "
+       "with unique values, or make the ids unique in the data."},
       {"invalid filter", "where = \"adcode = 370100\"", "where = \"adcod = 370100\"", "where = \"adcod",
        "invalid 'where' in [boundaries.jinan] \"adcod = 370100\" (" + sample + ":prefectures): the data source rejected "
        "it. Write an OGR SQL WHERE clause on the fields adcode, name, name_en, area_km2, e.g. \"kind = 'trunk'\"."},

@@ -17,7 +17,7 @@ TEST(InputError, PlainMessagesHaveNoFields) {
   EXPECT_EQ(e.key(), "");
   EXPECT_FALSE(e.fid());
   EXPECT_EQ(e.kind(), InputErrorKind::other);
-  EXPECT_EQ(e.text(SourceNames{"a", "b", "c"}), "bad input.");
+  EXPECT_EQ(e.text(SourceNames{"a", "b", "c", "d"}), "bad input.");
 }
 
 TEST(InputError, SettingsAreWordedByTheFrontEnd) {
@@ -26,13 +26,14 @@ TEST(InputError, SettingsAreWordedByTheFrontEnd) {
   f.option = "--network";
   InputMessage m{"no match for ", Setting::where, " (net.gpkg:fibre). Drop ", Setting::where, "."};
   m += {" Use ", Setting::path_and_layer, " or fix ", Setting::source, "."};
+  m += {" Or give ", Setting::id_field, " a field."};
   const InputError e(f, m);
   EXPECT_STREQ(e.what(),
                "no match for --network-where (net.gpkg:fibre). Drop --network-where. Use --network PATH:LAYER or fix "
-               "--network.");
-  EXPECT_EQ(e.text({"[network]", "'where' in [network]", "'path' and 'layer' in [network]"}),
+               "--network. Or give --site-id a field.");
+  EXPECT_EQ(e.text({"[network]", "'where' in [network]", "'path' and 'layer' in [network]", "'id_field' in [sites]"}),
             "no match for 'where' in [network] (net.gpkg:fibre). Drop 'where' in [network]. Use 'path' and 'layer' "
-            "in [network] or fix [network].");
+            "in [network] or fix [network]. Or give 'id_field' in [sites] a field.");
   EXPECT_TRUE(e.message().names(Setting::where));
   EXPECT_EQ(e.file(), "net.gpkg");
   EXPECT_EQ(e.layer(), "fibre");

@@ -90,6 +90,17 @@ std::string error_of(F&& f) {
   return "";
 }
 
+// Runs `f` and returns the InputError it threw (nullopt when nothing was thrown).
+template <class F>
+std::optional<InputError> input_error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
 ReadOptions assume(const std::string& crs) {
   ReadOptions o;
   o.assume_crs = crs;
@@ -744,6 +755,114 @@ TEST(ReadPoints, LinesInAPointLayerOfUnknownType) {
                 ":mixed:fid=5). Give a LineString layer with --network PATH:LAYER.");
 }
 
+// Site ids name the sites in every output (zones, assignments, nearest site), so ids from
+// a field must be unique and present (issue 12, item 15). Seven points as `zones_split`
+// gives them back, with the id in field `id_name`:
+//   fid  1   2   3   4   5   6     7
+//   id   s1  s1  s2  s1  s2  NULL  "  "
+LayerFixture repeated_ids(const std::string& id_name) {
+  LayerFixture L;
+  L.name = "zones_split";
+  L.type = wkbPoint;
+  L.fields = {{id_name, OFTString}};
+  const std::vector<std::optional<std::string>> ids = {"s1", "s1", "s2", "s1", "s2", std::nullopt, "  "};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    char wkt[64];
+    std::snprintf(wkt, sizeof wkt, "POINT (%.2f 36.10)", 120.30 + 0.01 * static_cast<double>(i));
+    L.features.push_back({static_cast<std::int64_t>(i + 1), wkt, {ids[i]}, nullptr});
+  }
+  return L;
+}
+
+TEST(ReadPoints, RepeatedSiteIdsAreAnErrorNamingThemAndTheirFids) {
+  const VsiDir dir("/vsimem/lightcone-io-repeated-ids");
+  const std::string path = dir.file("split.gpkg");
+  write_fixture(path, "GPKG", {repeated_ids("site_id")});
+  const LayerSpec spec = parse_layer_spec(path);
+  // The default id field (site_id, because the layer has it): leaving --site-id out
+  // would give the same ids, so the hint does not suggest it.
+  auto e = input_error_of([&] { read_points(spec, ReadOptions{}, PointFields{}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(std::string(e->what()), "site ids in field 'site_id' are not unique: 's1' at fid=1, 2, 4; 's2' at fid=3, "
+                                    "5 (" + path + ":zones_split:fid=2). Give --site-id a field with unique values, "
+                                    "or make the ids unique in the data.");
+  EXPECT_EQ(e->key(), "id");
+  EXPECT_EQ(e->fid(), std::optional<std::int64_t>(2));  // the first feature that repeats an id
+  EXPECT_EQ(e->layer(), "zones_split");
+  EXPECT_TRUE(e->message().names(Setting::id_field));
+  const SourceNames scenario{"[sites]", "'where' in [sites]", "'path' and 'layer' in [sites]",
+                             "'id_field' in [sites]"};
+  EXPECT_EQ(e->text(scenario).substr(e->text(scenario).find(" Give ")),
+            " Give 'id_field' in [sites] a field with unique values, or make the ids unique in the data.");
+
+  // A field named with --site-id on a layer without site_id: leaving it out gives FIDs.
+  const std::string coded = dir.file("coded.gpkg");
+  write_fixture(coded, "GPKG", {repeated_ids("code")});
+  PointFields by_code;
+  by_code.id = "code";
+  EXPECT_EQ(error_of([&] { read_points(parse_layer_spec(coded), ReadOptions{}, by_code); }),
+            "site ids in field 'code' are not unique: 's1' at fid=1, 2, 4; 's2' at fid=3, 5 (" + coded +
+                ":zones_split:fid=2). Give --site-id a field with unique values, or leave it out to use the FID.");
+  // Ids from the FID are unique; the code field is not read at all.
+  const PointLayer by_fid = read_points(parse_layer_spec(coded), ReadOptions{}, PointFields{});
+  EXPECT_EQ(by_fid.id_field, "fid");
+  EXPECT_EQ(by_fid.id, (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"}));
+  EXPECT_TRUE(by_fid.info.skipped.empty());
+
+  // Many repeated ids: the first five are named, with at most five fids each.
+  LayerFixture many;
+  many.name = "many";
+  many.type = wkbPoint;
+  many.fields = {{"site_id", OFTString}};
+  for (int i = 0; i < 28; ++i)
+    many.features.push_back({i + 1, "POINT (120.30 36.10)", {i < 7 ? std::string("x") : "y" + std::to_string(i % 7)},
+                             nullptr});
+  const std::string many_path = dir.file("many.gpkg");
+  write_fixture(many_path, "GPKG", {many});
+  EXPECT_EQ(error_of([&] { read_points(parse_layer_spec(many_path), ReadOptions{}, PointFields{}); }),
+            "site ids in field 'site_id' are not unique: 'x' at fid=1, 2, 3, 4, 5 and 2 more; 'y0' at fid=8, 15, 22; "
+            "'y1' at fid=9, 16, 23; 'y2' at fid=10, 17, 24; 'y3' at fid=11, 18, 25; and 3 more ids (" + many_path +
+                ":many:fid=2). Give --site-id a field with unique values, or make the ids unique in the data.");
+}
+
+TEST(ReadPoints, NullOrBlankSiteIdsAreSkippedSites) {
+  const VsiDir dir("/vsimem/lightcone-io-null-ids");
+  const std::string path = dir.file("split.gpkg");
+  write_fixture(path, "GPKG", {repeated_ids("site_id")});
+  ReadOptions o;
+  o.where = "fid IN (1, 3, 6, 7)";  // unique ids, a NULL and a blank one
+  const PointLayer got = read_points(parse_layer_spec(path), o, PointFields{});
+  EXPECT_EQ(got.id, (std::vector<std::string>{"s1", "s2"}));
+  EXPECT_EQ(got.fid, (std::vector<std::int64_t>{1, 3}));
+  EXPECT_EQ(got.info.features_read, 4u);
+  ASSERT_EQ(got.info.skipped.size(), 2u);
+  EXPECT_EQ(got.info.skipped[0].fid, 6);
+  EXPECT_EQ(got.info.skipped[0].reason, "NULL site id in field 'site_id'");
+  EXPECT_EQ(got.info.skipped[1].fid, 7);
+  EXPECT_EQ(got.info.skipped[1].reason, "empty site id in field 'site_id'");
+  // Only sites without an id: the layer has no usable site.
+  o.where = "fid IN (6, 7)";
+  EXPECT_EQ(error_of([&] { read_points(parse_layer_spec(path), o, PointFields{}); }),
+            "no usable point in 2 features (" + path +
+                ":zones_split:fid=6): NULL site id in field 'site_id'. Fix the geometries or give another layer with "
+                "--sites PATH:LAYER.");
+}
+
+// Demand points (--demand, --to) are named by their FID in every output (source_fid):
+// no id field is read for them, so a site_id column with repeats or NULLs is no problem.
+TEST(ReadPoints, DemandPointsAreNamedByTheirFid) {
+  const VsiDir dir("/vsimem/lightcone-io-demand-ids");
+  const std::string path = dir.file("split.gpkg");
+  write_fixture(path, "GPKG", {repeated_ids("site_id")});
+  PointFields demand;
+  demand.fid_ids = true;
+  const PointLayer got = read_points(parse_layer_spec(path), ReadOptions{}, demand);
+  EXPECT_EQ(got.id_field, "fid");
+  EXPECT_EQ(got.fid, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(got.id, (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"}));
+  EXPECT_TRUE(got.info.skipped.empty());
+}
+
 // ---------------------------------------------------------------------------------------
 // Data problems: skipped with fid and reason, the rest is read.
 
@@ -877,17 +996,6 @@ TEST(DescribeDataset, LayersCountsTypesCrsFields) {
 // ---------------------------------------------------------------------------------------
 // Typed errors: callers read file, layer, fid, key and kind, not the message
 
-// Runs `f` and returns the InputError it threw (nullopt when nothing was thrown).
-template <class F>
-std::optional<InputError> input_error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e;
-  }
-  return std::nullopt;
-}
-
 TEST(ReadErrors, FieldsNameFileLayerFeatureAndKey) {
   const VsiDir dir("/vsimem/lightcone-io-typed");
   const std::string path = dir.file("net.gpkg");
@@ -957,7 +1065,8 @@ TEST(ReadErrors, FilterErrorsAreTypedAndWordedByTheCaller) {
   const std::string path = dir.file("net.gpkg");
   write_fixture(path, "GPKG", {qingdao_lines()});
   const LayerSpec spec = parse_layer_spec(path);
-  const SourceNames scenario{"[network]", "'where' in [network]", "'path' and 'layer' in [network]"};
+  const SourceNames scenario{"[network]", "'where' in [network]", "'path' and 'layer' in [network]",
+                             "'id_field' in [network]"};
   ReadOptions o;
   o.where = "name = 'M-B'";
   auto e = input_error_of([&] { read_lines(spec, o, LineFields{}); });

@@ -1,5 +1,5 @@
 // build_network on small hand-drawn fixtures (support/ascii_map.hpp): snapping,
-// dropped pieces (zero-length, self-loops, duplicates), splitting at shared vertices,
+// dropped pieces (zero-length, duplicates), loops cut, splitting at shared vertices,
 // --no-split-shared, dangling ends, components, and the length/slack/group-index rules.
 #include <gtest/gtest.h>
 
@@ -125,19 +125,89 @@ TEST(BuildFixture, DuplicateEdgesAreDroppedAndCountedParallelRoutesKept) {
   EXPECT_EQ(net.edge_fid[map.edge(net, "a-b")], 100);
 }
 
-TEST(BuildFixture, ClosedRingWithOneNodeIsASelfLoopAndDropped) {
-  // 10 m per character. The ring a-b-d-c-a touches nothing: one node, a loop.
+// A line that comes back to its own node keeps its geometry (issue 12, item 16): the
+// loop is cut at the middle of its vertices away from that node, into two edges; the
+// extra node is not a hop. Before, the whole ring was dropped as a self-loop.
+TEST(BuildFixture, ClosedRingIsCutIntoTwoEdgesAtAnExtraNodeWithoutHopDelay) {
+  // 10 m per character. The ring a-b-d-c-a touches nothing; its vertices away from a are
+  // b, d, c: it is cut at d.
   const test::AsciiMap map(R"(
       c-----d
       |     |      x-----y
       a-----b
   )", 10.0);
+  LatencyModel model;
+  model.node_delay = Microseconds{20.0};
   BuildReport rep;
-  const Network net = build_network(map.lines({"abdca", "xy"}), LatencyModel{}, BuildOptions{}, &rep);
+  const Network net = build_network(map.lines({"abdca", "xy"}), model, BuildOptions{}, &rep);
   test::expect_network_invariants(net);
-  EXPECT_EQ(rep.self_loops, 1u);
-  EXPECT_EQ(map.nodes(net), "xy");
-  EXPECT_EQ(map.edges(net), Strings{"x-y"});
+  EXPECT_EQ(rep.self_loops, 0u);
+  EXPECT_EQ(rep.loops_cut, 1u);
+  EXPECT_EQ(rep.zero_length_edges, 0u);
+  EXPECT_EQ(map.nodes(net), "adxy");
+  EXPECT_EQ(map.edges(net), (Strings{"a-b-d", "a-c-d", "x-y"}));
+  EXPECT_EQ(rep.components, (Sizes{2, 2}));
+  EXPECT_EQ(rep.dangling_ends, 2u);  // x, y: a ring has no dangling end
+  // The whole ring's length is kept, 160 m, half on each edge.
+  EXPECT_NEAR(net.edge_geom_length_m[map.edge(net, "a-b-d")], 80.0, 1e-3);
+  EXPECT_NEAR(net.edge_geom_length_m[map.edge(net, "a-c-d")], 80.0, 1e-3);
+  for (NodeId v = 0; v < net.nodes(); ++v)
+    EXPECT_EQ(net.node_delay_us[v], map.label_of(net.node_pos[v]) == 'd' ? 0.0 : 20.0) << map.label_of(net.node_pos[v]);
+  EXPECT_EQ(net.edge_fid[map.edge(net, "a-b-d")], 100);
+  EXPECT_EQ(net.edge_fid[map.edge(net, "a-c-d")], 100);
+}
+
+TEST(BuildFixture, LollipopLoopIsCutWhereItCloses) {
+  // 10 m per character. s-m-p-q-m: out along the stick to m, round the triangle and back
+  // to m, the line's own middle vertex (a node: the line's end is there). The loop
+  // m-p-q-m is cut at q (vertices away from m: p, q).
+  const test::AsciiMap map(R"(
+                q
+               /|
+      s-----m---p
+  )", 10.0);
+  for (bool split : {true, false}) {
+    SCOPED_TRACE(split);
+    BuildReport rep;
+    const Network net = build_network(map.lines({"smpqm"}), LatencyModel{}, with_snap(1.0, split), &rep);
+    test::expect_network_invariants(net);
+    if (split) {
+      EXPECT_EQ(rep.loops_cut, 1u);
+      EXPECT_EQ(map.nodes(net), "mqs");
+      EXPECT_EQ(map.edges(net), (Strings{"m-p-q", "m-q", "m-s"}));
+      EXPECT_EQ(rep.dangling_ends, 1u);
+    } else {
+      // Without splitting, m in the middle of the line is no node: one edge s..m whose
+      // geometry runs round the loop (the line as drawn, no self-loop).
+      EXPECT_EQ(rep.loops_cut, 0u);
+      EXPECT_EQ(map.nodes(net), "ms");
+      EXPECT_EQ(map.edges(net), Strings{"m-q-p-m-s"});
+    }
+    EXPECT_EQ(rep.self_loops, 0u);
+    double total = 0.0;
+    for (EdgeId e = 0; e < net.edges(); ++e) total += net.edge_geom_length_m[e];
+    EXPECT_NEAR(total, test::geod_polyline_m(map.line("smpqm")), 1e-6);
+  }
+}
+
+TEST(BuildFixture, FigureOfEightAndOutAndBack) {
+  // 10 m per character. a-b-x-c-d-x-e crosses itself at x (a vertex it has twice, so a
+  // node): the loop x-c-d-x is cut at d. f-g-h-g-f goes out and back: g is a node the
+  // same way, the loop g-h-g is cut at h, and the way back (h-g, g-f) duplicates the
+  // way out.
+  const test::AsciiMap map(R"(
+          c---d
+           \ /
+      a--b--x--e      f---g---h
+  )", 10.0);
+  BuildReport rep;
+  const Network net = build_network(map.lines({"abxcdxe", "fghgf"}), LatencyModel{}, BuildOptions{}, &rep);
+  test::expect_network_invariants(net);
+  EXPECT_EQ(rep.loops_cut, 2u);
+  EXPECT_EQ(rep.duplicate_edges, 2u);
+  EXPECT_EQ(rep.self_loops, 0u);
+  EXPECT_EQ(map.nodes(net), "adefghx");
+  EXPECT_EQ(map.edges(net), (Strings{"a-b-x", "d-c-x", "d-x", "e-x", "f-g", "g-h"}));
 }
 
 TEST(BuildFixture, RingTouchedByAnotherLineIsSplitIntoTwoEdges) {

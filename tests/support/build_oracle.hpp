@@ -5,9 +5,12 @@
 //  - a line end joins every vertex of another line within `snap` metres (only other
 //    lines' ends without splitting); found here by a latitude sweep with exact geodesics;
 //  - nodes are line ends and (when splitting) vertices joined with any other vertex;
-//  - lines are cut at nodes; a piece whose two ends are one point is dropped (zero
-//    length when its geometry has no length, else a self-loop); a piece with the same
-//    ends and the same geometry (either direction) as an earlier one is a duplicate;
+//  - lines are cut at nodes; a piece whose two ends are one point (a loop) is cut again
+//    at the middle one (index size / 2) of its interior vertices whose coordinates occur
+//    only once in the layer, which becomes a node of its own; a loop without such a
+//    vertex is dropped (zero length when its geometry has no length, else a self-loop);
+//    a piece with the same ends and the same geometry (either direction) as an earlier
+//    one is a duplicate;
 //  - a snapped node sits at the first vertex (in input order) of its group.
 // Units: metres, degrees.
 #pragma once
@@ -39,6 +42,8 @@ struct OracleBuild {
   std::size_t edges = 0;
   std::size_t zero_length = 0;
   std::size_t self_loops = 0;
+  std::size_t loops_cut = 0;
+  std::set<Coord> loop_cuts;                // positions of the vertices loops were cut at
   std::size_t duplicates = 0;
   std::size_t snapped = 0;
   std::size_t dangling = 0;
@@ -126,30 +131,22 @@ inline OracleBuild oracle_build(const LineInput& in, double snap_m, bool split_s
       ++out.zero_length;
       continue;
     }
-    std::size_t start = b;
-    for (std::size_t v = b + 1; v < e; ++v) {
-      if (v != e - 1 && !is_node(v)) continue;
-      const std::size_t gs = groups.find(start);
-      const std::size_t gv = groups.find(v);
-      piece.assign(in.coords.begin() + static_cast<std::ptrdiff_t>(start),
-                   in.coords.begin() + static_cast<std::ptrdiff_t>(v) + 1);
+    // The piece from vertex `from` to vertex `to`: kept, or dropped as a duplicate.
+    auto keep = [&](std::size_t from, std::size_t to) {
+      const std::size_t gs = groups.find(from);
+      const std::size_t gv = groups.find(to);
+      piece.assign(in.coords.begin() + static_cast<std::ptrdiff_t>(from),
+                   in.coords.begin() + static_cast<std::ptrdiff_t>(to) + 1);
       piece.front() = in.coords[first_vertex[gs]];
       piece.back() = in.coords[first_vertex[gv]];
-      start = v;
       const double len = geod_polyline_m(piece);
-      if (gs == gv) {
-        if (len == 0.0) ++out.zero_length;
-        else ++out.self_loops;
-        out.fids_with_drops.insert(fid);
-        continue;
-      }
       std::vector<Coord> fwd;
       for (LonLat p : piece) fwd.push_back(coord(p));
       std::vector<Coord> rev(fwd.rbegin(), fwd.rend());
       if (!kept.insert({std::min(gs, gv), std::min(fwd, rev)}).second) {
         ++out.duplicates;
         out.fids_with_drops.insert(fid);
-        continue;
+        return;
       }
       ++out.edges;
       ++degree[gs];
@@ -158,6 +155,34 @@ inline OracleBuild oracle_build(const LineInput& in, double snap_m, bool split_s
       out.kept_m[fid] += len;
       out.node_coords.insert(coord(in.coords[first_vertex[gs]]));
       out.node_coords.insert(coord(in.coords[first_vertex[gv]]));
+    };
+    std::size_t start = b;
+    for (std::size_t v = b + 1; v < e; ++v) {
+      if (v != e - 1 && !is_node(v)) continue;
+      const std::size_t from = start;
+      start = v;
+      const std::size_t g = groups.find(from);
+      if (g != groups.find(v)) {
+        keep(from, v);
+        continue;
+      }
+      std::vector<std::size_t> own;
+      for (std::size_t k = from + 1; k < v; ++k)
+        if (seen[coord(in.coords[k])] == 1) own.push_back(k);
+      if (own.empty()) {
+        piece.assign(in.coords.begin() + static_cast<std::ptrdiff_t>(from),
+                     in.coords.begin() + static_cast<std::ptrdiff_t>(v) + 1);
+        piece.front() = piece.back() = in.coords[first_vertex[g]];
+        if (geod_polyline_m(piece) == 0.0) ++out.zero_length;
+        else ++out.self_loops;
+        out.fids_with_drops.insert(fid);
+        continue;
+      }
+      const std::size_t cut = own[own.size() / 2];
+      ++out.loops_cut;
+      out.loop_cuts.insert(coord(in.coords[cut]));
+      keep(from, cut);
+      keep(cut, v);
     }
   }
   out.nodes = degree.size();
