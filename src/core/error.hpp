@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lightcone {
@@ -80,9 +81,17 @@ struct InputErrorFields {
 InputErrorFields about_layer(std::string file, std::string layer, std::string key);
 InputErrorFields about_file(std::string file, std::string key = "path");
 
+// `text` with its control characters written as escapes, so that a message stays one
+// line that a terminal shows as it is and nothing after a NUL is lost: "\n", "\r",
+// "\t", "\0", "\x1b" (any other byte below 0x20, and 0x7f). Everything else,
+// backslashes and UTF-8 included, is kept, so escaping twice changes nothing.
+std::string escape_control(std::string_view text);
+
+// Messages are escaped (escape_control) where they are made: what() and text() are
+// one line of printable text whatever the data (a field name, a value, a path) held.
 class InputError : public std::runtime_error {
  public:
-  // A plain message, no fields (what() is `message`).
+  // A plain message, no fields (what() is `message`, escaped).
   explicit InputError(const std::string& message);
   // A typed error; what() is the message in the command line's wording.
   InputError(InputErrorFields fields, InputMessage message);
@@ -96,7 +105,7 @@ class InputError : public std::runtime_error {
   const InputMessage& message() const { return m_data->message; }
   // The message with the settings worded by `names` (what() is
   // text(SourceNames::command_line(fields().option))).
-  std::string text(const SourceNames& names) const { return m_data->message.render(names); }
+  std::string text(const SourceNames& names) const { return escape_control(m_data->message.render(names)); }
 
  private:
   // Shared, so that copying the exception cannot throw.
