@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/write.hpp"
 #include "network/geodesic.hpp"
 
@@ -118,6 +119,7 @@ void check_out_not_input(const std::string& out, std::initializer_list<const cha
   std::vector<NamedPath> outputs{{"--out", out}};
   for (const char* s : suffixes) outputs.push_back({"--out", sidecar(out, s)});
   check_outputs_are_not_inputs(outputs, std::vector<NamedPath>(inputs));
+  for (const NamedPath& o : outputs) check_output_directory(o.path);
 }
 
 std::string sidecar(const std::string& out, const std::string& suffix) { return sidecar_path(out, suffix); }

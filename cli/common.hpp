@@ -72,7 +72,8 @@ ReadOptions read_options(const std::string& where, const std::string& assume_crs
 std::function<void(const std::string&)> progress_printer(const std::string& command);
 
 // Refuses (exit 2) a command whose output file `out` or one of its sidecars (`suffixes`,
-// e.g. ".summary.json") is one of the inputs: io/paths.hpp.
+// e.g. ".summary.json") is one of the inputs (io/paths.hpp), or a directory, FIFO or
+// device (io/atomic_file.hpp).
 void check_out_not_input(const std::string& out, std::initializer_list<const char*> suffixes,
                          std::initializer_list<NamedPath> inputs);
 

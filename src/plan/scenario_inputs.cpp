@@ -3,24 +3,27 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "core/error.hpp"
 #include "geom/polygon_ops.hpp"
+#include "io/paths.hpp"
 #include "plan/scenario_detail.hpp"
 
 namespace lightcone {
 namespace plan_detail {
 namespace {
 
-bool is_file_path(const std::string& path) { return path.rfind("PG:", 0) != 0 && path.rfind("/vsi", 0) != 0; }
-
 // Checks, before anything is read, that the layer's file, layer and mapped fields
 // exist, with messages that point at the scenario's lines. Returns the layer's summary.
 DatasetLayerSummary preflight(const Scenario& s, const ScenarioLayer& L) {
-  if (is_file_path(L.path) && !std::filesystem::exists(L.path)) {
+  const InputPathStatus status = input_path_status(L.path);
+  if (status.state == InputPathStatus::State::not_found) {
     throw InputError(scenario_where(s, L.path_line) + "file not found: " + L.path + " ('path' in " + L.table +
                      "; paths are relative to the scenario file).");
+  }
+  if (status.state == InputPathStatus::State::unusable) {
+    throw InputError(scenario_where(s, L.path_line) + "cannot read " + L.path + " ('path' in " + L.table +
+                     "): " + status.reason + ". Give a data file or a dataset directory.");
   }
   std::vector<DatasetLayerSummary> layers;
   try {
