@@ -72,8 +72,9 @@ LatencyModel make_model(const ModelArgs& a) {
   return make_latency_model(s, CliSettingNames{});
 }
 
-ReadOptions read_options(const std::string& where, const std::string& assume_crs) {
+ReadOptions read_options(const std::string& option, const std::string& where, const std::string& assume_crs) {
   ReadOptions o;
+  o.option = option;
   o.where = where;
   if (!assume_crs.empty()) o.assume_crs = assume_crs;
   return o;
@@ -90,14 +91,14 @@ NetworkInput network_input(const NetworkArgs& n) {
   if (!n.fields.delay.empty() && n.fields.delay_unit.empty()) {
     throw InputError("--delay-field " + n.fields.delay + " needs its unit: add --delay-unit us or --delay-unit ms.");
   }
-  in.read = read_options(n.network_where, n.assume_crs);
+  in.read = read_options("--network", n.network_where, n.assume_crs);
   in.layer = parse_layer_spec(n.network);
   in.fields = n.fields;
   return in;
 }
 
 SitesInput sites_input(const SitesArgs& s, const std::string& assume_crs) {
-  return {parse_layer_spec(s.sites), read_options(s.sites_where, assume_crs), s.fields};
+  return {parse_layer_spec(s.sites), read_options("--sites", s.sites_where, assume_crs), s.fields};
 }
 
 Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {

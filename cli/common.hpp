@@ -65,7 +65,9 @@ using Loaded = LoadedNetwork;
 // Reads and builds the network with the sites (when given) attached.
 Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m);
 
-ReadOptions read_options(const std::string& where, const std::string& assume_crs);
+// The read options of the source given with `option` ("--demand"): its messages name
+// that option and its filter option ("--demand-where").
+ReadOptions read_options(const std::string& option, const std::string& where, const std::string& assume_crs);
 
 // Prints "lightcone COMMAND: PHASE..." on stderr for each phase of a run, only when
 // stderr is a terminal (DESIGN §8); empty otherwise.

@@ -1,5 +1,6 @@
-// Issue 12, item 19: control characters in data and paths come out escaped, and a NUL
-// does not cut a message short.
+// Issue 12, items 17 and 19: messages about the demand (or --to) name the options the
+// user gave, not --sites; control characters in data and paths come out escaped, and a
+// NUL does not cut a message short.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -17,6 +18,7 @@ using test::ScratchDir;
 const std::string kSample = std::string(LIGHTCONE_SOURCE_DIR) + "/data/shandong_sample.gpkg";
 const std::string kFibre = kSample + ":fibre";
 const std::string kSites = kSample + ":sites";
+const std::string kDemand = kSample + ":demand";
 constexpr int kTimeoutS = 120;
 
 CliResult run(const std::vector<std::string>& args) { return test::run_lightcone(args, kTimeoutS); }
@@ -31,6 +33,38 @@ void expect_error(const CliResult& r, const std::string& message) {
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(r.err, "lightcone: error: " + message + "\n");
   EXPECT_EQ(r.out, "");
+}
+
+TEST(MessagesCli, DemandAndToMessagesNameTheirOwnOptions) {
+  ScratchDir dir;
+  const std::string empty = dir.file("empty.geojson");
+  write(empty, R"({"type": "FeatureCollection", "features": []})");
+  expect_error(run({"place", "--network", kFibre, "--sites", kSites, "--demand", empty, "--budget", "3ms"}),
+               "layer is empty (" + empty + ":empty). Give --demand a layer with points.");
+  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--demand", empty, "--budget", "1ms", "--out",
+                    dir.file("z.gpkg")}),
+               "layer is empty (" + empty + ":empty). Give --demand a layer with points.");
+  expect_error(run({"latency", "--network", kFibre, "--sites", kSites, "--to", empty}),
+               "layer is empty (" + empty + ":empty). Give --to a layer with points.");
+
+  auto first_line = [](const std::string& err) { return err.substr(0, err.find(" (")); };
+  const CliResult where = run({"place", "--network", kFibre, "--sites", kSites, "--demand", kDemand, "--budget", "3ms",
+                               "--demand-where", "no_such_field = 1"});
+  EXPECT_EQ(where.code, 2) << where.err;
+  EXPECT_EQ(first_line(where.err), "lightcone: error: invalid --demand-where \"no_such_field = 1\"") << where.err;
+  const CliResult none = run({"zones", "--network", kFibre, "--sites", kSites, "--demand", kDemand, "--demand-where",
+                              "pop < 0", "--budget", "1ms", "--out", dir.file("z.gpkg")});
+  EXPECT_EQ(none.code, 2) << none.err;
+  EXPECT_EQ(first_line(none.err), "lightcone: error: no feature matches --demand-where \"pop < 0\"") << none.err;
+  const CliResult to = run({"latency", "--network", kFibre, "--sites", kSites, "--to", kDemand, "--to-where", "nope = 1"});
+  EXPECT_EQ(to.code, 2) << to.err;
+  EXPECT_EQ(first_line(to.err), "lightcone: error: invalid --to-where \"nope = 1\"") << to.err;
+  // A tier's filter is the tier's: the message shows it as written, under --tier.
+  const CliResult tier = run({"place", "--network", kFibre, "--sites", kSites, "--demand", kDemand, "--demand-where",
+                              "in_qingdao = 1", "--budget", "3ms", "--tier", "in_qingdo = 1:1ms"});
+  EXPECT_EQ(tier.code, 2) << tier.err;
+  EXPECT_EQ(first_line(tier.err), "lightcone: error: invalid --tier \"in_qingdo = 1\"") << tier.err;
+  EXPECT_EQ(tier.err.find("--sites"), std::string::npos) << tier.err;
 }
 
 TEST(MessagesCli, ControlCharactersInDataAndPathsAreEscaped) {

@@ -161,6 +161,9 @@ TEST(PathsCli, AFifoDeviceOrSocketAsADataPathIsRefusedNotWaitedOn) {
   expect_error(run({"validate", "--network", fifo}), "cannot read " + fifo + is_fifo + "--network" + fix);
   expect_error(run({"validate", "--network", fifo + ":fibre"}), "cannot read " + fifo + is_fifo + "--network" + fix);
   expect_error(run({"validate", "--network", kFibre, "--sites", fifo}), "cannot read " + fifo + is_fifo + "--sites" + fix);
+  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--demand", fifo, "--budget", "1ms", "--out",
+                    dir.file("z.gpkg")}),
+               "cannot read " + fifo + is_fifo + "--demand" + fix);
   expect_error(run({"latency", "--network", kFibre, "--sites", kSites, "--to", fifo}),
                "cannot read " + fifo + is_fifo + "--to" + fix);
   expect_error(run({"info", fifo}), "cannot read " + fifo + ": it is a FIFO (named pipe), not a file. Give a data file "
