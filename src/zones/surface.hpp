@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/grid.hpp"
+#include "core/latency_model.hpp"
 #include "latency/point_latency.hpp"
 
 namespace lightcone {
@@ -28,6 +29,10 @@ struct SurfaceOptions {
   double max_bytes = 4.0 * 1024 * 1024 * 1024;
   // Worker threads; 0 = all cores.
   unsigned threads = 0;
+  // How messages name the settings "cell_size" and "surface_extent" (and where they
+  // are). DEFAULT (null): the command line's, --cell-size and --surface-extent.
+  // REQUIRES: outlives the latency_surface call.
+  const SettingNames* names = nullptr;
 };
 
 struct LonLatBox {

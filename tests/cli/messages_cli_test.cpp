@@ -3,6 +3,7 @@
 // NUL does not cut a message short.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -89,6 +90,51 @@ TEST(MessagesCli, ControlCharactersInDataAndPathsAreEscaped) {
                "\"\nlayer = \"sites\"\n[model]\nmetric = \"rtt\"\n[zones]\nbudgets = [\"1ms\"]\n");
   expect_error(run({"check", s}), s + ":2: file not found: " + dir.path() +
                                       "/net\\0x.gpkg ('path' in [network]; paths are relative to the scenario file).");
+}
+
+// Issue 12, items 8, 12 and 18: scenario values that only show as wrong while the run
+// goes (the surface's size at its cell size, the extent against the CRS's area of use,
+// p against the sites that could open) are errors at the scenario's line, naming the
+// key; the command line keeps naming its options.
+TEST(MessagesCli, ScenarioValuesFoundWrongWhileRunningNameFileLineAndKey) {
+  ScratchDir dir;
+  const std::string base = "[network]\npath = \"" + kSample + "\"\nlayer = \"fibre\"\n[sites]\npath = \"" + kSample +
+                           "\"\nlayer = \"sites\"\n[model]\nmetric = \"rtt\"\n[zones]\nbudgets = [\"1ms\"]\n";
+  const std::string s = dir.file("s.toml");
+  write(s, base + "[surface]\ncell_size = \"1m\"\n");
+  expect_error(run({"plan", s, "--out", dir.file("run")}),
+               s + ":12: latency surface of 721068 x 435273 cells would need 1169.2 GiB of memory. Use a larger "
+                   "'cell_size' in [surface] or a smaller extent.");
+  write(s, base + "[surface]\nepsg = 32617\n");
+  expect_error(run({"plan", s, "--out", dir.file("run")}),
+               s + ":12: the surface extent (the largest zone's bounding box) [114.79, 34.3682, 122.629, 38.1572] lies "
+                   "outside the area of use of EPSG:32617 (WGS 84 / UTM zone 17N: 84W to 78W, 0N to 84N), 'epsg' in "
+                   "[surface]. Choose a projected CRS in metres such as EPSG:32650, or leave epsg out to let lightcone "
+                   "choose.");
+  write(s, base + "[surface]\nepsg = 4326\n");
+  expect_error(run({"plan", s, "--out", dir.file("run")}),
+               s + ":12: 'epsg' in [surface] = 4326 (WGS 84) is not a projected CRS (its unit is the degree): the "
+                   "surface's cells are squares in metres. Choose a projected CRS in metres such as EPSG:32650, or "
+                   "leave epsg out to let lightcone choose.");
+  write(s, base + "[demand]\npath = \"" + kSample + "\"\nlayer = \"demand\"\n[placement]\nproblem = \"pmedian\"\n"
+                  "p = 100\nbudget = \"3ms\"\n");
+  expect_error(run({"check", s}),
+               s + ":14: p = 100 is more than the 36 site(s) that could be opened (candidate or required). Lower p.");
+  // A world-wide extent in the UTM zone of its centre (was a 335 x 39370 km strip).
+  write(s, base + "[surface]\nextent = [-180, -90, 180, 90]\n");
+  expect_error(run({"plan", s, "--out", dir.file("run")}),
+               s + ":12: the surface extent [-180, -90, 180, 90] is too wide to map in EPSG:32631, the UTM zone of its "
+                   "centre: lengths in it would be off by more than 10 %. Give a smaller 'extent' in [surface].");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run/run.tif")));
+  // The command line's wording is the options'.
+  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--budget", "1ms", "--surface-extent=90,20,150,50",
+                    "--out", dir.file("z.gpkg")}),
+               "the surface extent [90, 20, 150, 50] is too wide to map in EPSG:32651, the UTM zone of its centre: "
+               "lengths in it would be off by more than 10 %. Give a smaller --surface-extent.");
+  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--budget", "1ms", "--cell-size", "1m", "--out",
+                    dir.file("z.gpkg")}),
+               "latency surface of 721068 x 435273 cells would need 1169.2 GiB of memory. Use a larger --cell-size or "
+               "a smaller extent.");
 }
 
 }  // namespace
