@@ -36,6 +36,7 @@ std::string InputMessage::render(const SourceNames& names) const {
       case Setting::source: out += names.source; break;
       case Setting::where: out += names.where; break;
       case Setting::path_and_layer: out += names.path_and_layer; break;
+      case Setting::field: out += names.field ? names.field(p.key) : p.text; break;
     }
   }
   return out;

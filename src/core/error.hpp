@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@ enum class Setting {
   source,          // the option or table that named the source: "--sites", "[sites]"
   where,           // its attribute filter: "--sites-where", "'where' in [sites]"
   path_and_layer,  // its path and layer: "--sites PATH:LAYER", "'path' and 'layer' in [sites]"
+  field,           // a field-mapping setting, by its key: "--weight", "'weight_field' in [demand]"
 };
 
 // How a front end words each Setting.
@@ -32,6 +34,9 @@ struct SourceNames {
   std::string source;
   std::string where;
   std::string path_and_layer;
+  // A field-mapping setting by its key ("weight", "length_unit"); empty: the command
+  // line's option, which the message carries.
+  std::function<std::string(std::string_view key)> field = nullptr;
   // The command line's wording for the source given with `option` ("--sites").
   static SourceNames command_line(const std::string& option);
 };
@@ -44,8 +49,12 @@ class InputMessage {
     Part(std::string t) : text(std::move(t)) {}
     Part(const char* t) : text(t) {}
     Part(Setting s) : setting(s) {}
+    // A field-mapping setting: its key and the command line's option ("weight", "--weight").
+    Part(Setting s, std::string mapping_key, std::string option)
+        : text(std::move(option)), setting(s), key(std::move(mapping_key)) {}
     std::string text;
     std::optional<Setting> setting;
+    std::string key;
   };
   InputMessage() = default;
   InputMessage(std::initializer_list<Part> parts) : m_parts(parts) {}

@@ -68,6 +68,25 @@ TEST(MessagesCli, DemandAndToMessagesNameTheirOwnOptions) {
   EXPECT_EQ(tier.err.find("--sites"), std::string::npos) << tier.err;
 }
 
+// A field mapping is named as the user set it: --weight on the command line,
+// 'weight_field' in [demand] (at its line) in a scenario.
+TEST(MessagesCli, FieldMappingsAreNamedAsTheUserSetThem) {
+  ScratchDir dir;
+  const std::string csv = dir.file("d.csv");
+  write(csv, "WKT,pop\n\"POINT (120.38 36.07)\",abc\n");
+  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--demand", csv, "--assume-crs", "EPSG:4326",
+                    "--weight", "pop", "--budget", "1ms", "--out", dir.file("z.gpkg")}),
+               "non-numeric value 'abc' in field 'pop' (" + csv + ":d:fid=1). Fix the data or choose another field "
+               "with --weight.");
+  const std::string s = dir.file("s.toml");
+  write(s, "[network]\npath = \"" + kSample + "\"\nlayer = \"fibre\"\n[sites]\npath = \"" + kSample +
+               "\"\nlayer = \"sites\"\n[model]\nmetric = \"rtt\"\n[zones]\nbudgets = [\"1ms\"]\n[demand]\npath = "
+               "\"d.csv\"\nassume_crs = \"EPSG:4326\"\nweight_field = \"pop\"\n");
+  expect_error(run({"check", s}), s + ":14: non-numeric value 'abc' in field 'pop' (" + csv +
+                                      ":d:fid=1). Fix the data or choose another field with 'weight_field' in "
+                                      "[demand].");
+}
+
 TEST(MessagesCli, ControlCharactersInDataAndPathsAreEscaped) {
   ScratchDir dir;
   // A property name with an escape character in it, and a layer name with a newline.

@@ -41,6 +41,14 @@ TEST(InputError, SettingsAreWordedByTheFrontEnd) {
   EXPECT_EQ(copy.key(), "where");
   EXPECT_STREQ(copy.what(), e.what());
   EXPECT_FALSE(InputMessage{"plain"}.names(Setting::where));
+
+  // A field mapping: the command line's option, or the front end's name for its key.
+  const InputError field(f, {"non-numeric value. Fix ", {Setting::field, "weight", "--weight"}, "."});
+  EXPECT_STREQ(field.what(), "non-numeric value. Fix --weight.");
+  SourceNames scenario{"[demand]", "'where' in [demand]", "'path' and 'layer' in [demand]"};
+  scenario.field = [](std::string_view key) { return "'" + std::string(key) + "_field' in [demand]"; };
+  EXPECT_EQ(field.text(scenario), "non-numeric value. Fix 'weight_field' in [demand].");
+  EXPECT_TRUE(field.message().names(Setting::field));
 }
 
 // Issue 12, item 19: a message is one line of printable text whatever the data held;
