@@ -52,7 +52,9 @@ struct LonLatBox {
 LonLatBox parse_lonlat_box(const std::string& text, std::string_view what);
 
 // Grid covering `extent`; values = metric_factor × one-way point latency, nodata when
-// unreachable. Throws InputError when the grid would need more than max_bytes.
+// unreachable. Throws InputError (naming settings by options.names) when the grid would
+// need more than max_bytes, when a point of the extent does not project, or when the
+// UTM zone chosen for it (epsg 0) would make lengths more than 10 % off.
 LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const LatencyModel& model,
                             AccessFrom mode, std::span<const double> node_us,
                             std::span<const std::uint32_t> node_source, const LonLatBox& extent,
