@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/write.hpp"
 #include "report/check_report.hpp"
 #include "plan/scenario_run.hpp"
@@ -33,9 +34,11 @@ int run_check(const CheckArgs& a) {
   const Scenario s = load_scenario(a.scenario);
   if (!a.junit.empty()) {
     const std::filesystem::path parent = std::filesystem::path(a.junit).parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
       throw InputError("the directory of --junit does not exist (" + parent.string() + "). Create it or change --junit.");
     }
+    check_output_directory(a.junit);  // not a directory, FIFO or device: refused before the run
   }
   const std::vector<NamedPath> junit{{"--junit", a.junit}};
   check_run_outputs(s, a.out, a.junit.empty() ? std::span<const NamedPath>() : std::span<const NamedPath>(junit));

@@ -62,8 +62,7 @@ int run_command(const LatencyArgs& a) {
   rq.model = make_model(a.model);
   if (!a.out.empty()) write_tables_check_path(a.out);
   if (!a.to.empty()) {
-    rq.points = PointsInput{parse_layer_spec(a.to), read_options(a.to_where, a.network.assume_crs)};
-    rq.points->read.option = "--to";
+    rq.points = PointsInput{parse_layer_spec(a.to), read_options("--to", a.to_where, a.network.assume_crs)};
   }
   rq.network = network_input(a.network);
   rq.sites = sites_input(a.sites, a.network.assume_crs);

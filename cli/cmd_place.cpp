@@ -92,7 +92,7 @@ PlaceRequest request(const PlaceArgs& a) {
   sa.fields.capacity = a.capacity_field;
   q.sites = sites_input(sa, a.network.assume_crs);
   q.demand = parse_layer_spec(a.demand);
-  q.demand_read = read_options(a.demand_where, a.network.assume_crs);
+  q.demand_read = read_options("--demand", a.demand_where, a.network.assume_crs);
   q.demand_fields.weight = a.weight;
   q.demand_fields.load = a.load_field;
   q.status_field = a.status_field;

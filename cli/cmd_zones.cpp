@@ -66,7 +66,7 @@ ZonesRequest zones_request(const ZonesArgs& a) {
   if (!a.demand.empty()) {
     PointFields fields;
     fields.weight = a.weight;
-    rq.demand = DemandInput{parse_layer_spec(a.demand), read_options(a.demand_where, a.network.assume_crs), fields,
+    rq.demand = DemandInput{parse_layer_spec(a.demand), read_options("--demand", a.demand_where, a.network.assume_crs), fields,
                             per_polygon};
   } else if (!a.weight.empty()) {
     throw InputError("--weight needs --demand PATH[:LAYER].");

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/write.hpp"
 #include "network/geodesic.hpp"
 
@@ -71,8 +72,9 @@ LatencyModel make_model(const ModelArgs& a) {
   return make_latency_model(s, CliSettingNames{});
 }
 
-ReadOptions read_options(const std::string& where, const std::string& assume_crs) {
+ReadOptions read_options(const std::string& option, const std::string& where, const std::string& assume_crs) {
   ReadOptions o;
+  o.option = option;
   o.where = where;
   if (!assume_crs.empty()) o.assume_crs = assume_crs;
   return o;
@@ -89,14 +91,14 @@ NetworkInput network_input(const NetworkArgs& n) {
   if (!n.fields.delay.empty() && n.fields.delay_unit.empty()) {
     throw InputError("--delay-field " + n.fields.delay + " needs its unit: add --delay-unit us or --delay-unit ms.");
   }
-  in.read = read_options(n.network_where, n.assume_crs);
+  in.read = read_options("--network", n.network_where, n.assume_crs);
   in.layer = parse_layer_spec(n.network);
   in.fields = n.fields;
   return in;
 }
 
 SitesInput sites_input(const SitesArgs& s, const std::string& assume_crs) {
-  return {parse_layer_spec(s.sites), read_options(s.sites_where, assume_crs), s.fields};
+  return {parse_layer_spec(s.sites), read_options("--sites", s.sites_where, assume_crs), s.fields};
 }
 
 Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m) {
@@ -118,6 +120,7 @@ void check_out_not_input(const std::string& out, std::initializer_list<const cha
   std::vector<NamedPath> outputs{{"--out", out}};
   for (const char* s : suffixes) outputs.push_back({"--out", sidecar(out, s)});
   check_outputs_are_not_inputs(outputs, std::vector<NamedPath>(inputs));
+  for (const NamedPath& o : outputs) check_output_directory(o.path);
 }
 
 std::string sidecar(const std::string& out, const std::string& suffix) { return sidecar_path(out, suffix); }

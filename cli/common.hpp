@@ -65,14 +65,17 @@ using Loaded = LoadedNetwork;
 // Reads and builds the network with the sites (when given) attached.
 Loaded load(const NetworkArgs& n, const SitesArgs* s, const ModelArgs& m);
 
-ReadOptions read_options(const std::string& where, const std::string& assume_crs);
+// The read options of the source given with `option` ("--demand"): its messages name
+// that option and its filter option ("--demand-where").
+ReadOptions read_options(const std::string& option, const std::string& where, const std::string& assume_crs);
 
 // Prints "lightcone COMMAND: PHASE..." on stderr for each phase of a run, only when
 // stderr is a terminal (DESIGN §8); empty otherwise.
 std::function<void(const std::string&)> progress_printer(const std::string& command);
 
 // Refuses (exit 2) a command whose output file `out` or one of its sidecars (`suffixes`,
-// e.g. ".summary.json") is one of the inputs: io/paths.hpp.
+// e.g. ".summary.json") is one of the inputs (io/paths.hpp), or a directory, FIFO or
+// device (io/atomic_file.hpp).
 void check_out_not_input(const std::string& out, std::initializer_list<const char*> suffixes,
                          std::initializer_list<NamedPath> inputs);
 

@@ -33,20 +33,22 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Usage errors are bad input too: one line, exit 2.
-    fmt::print(stderr, "lightcone: error: {}. Run 'lightcone {}--help' for the options.\n", e.what(),
+    fmt::print(stderr, "lightcone: error: {}. Run 'lightcone {}--help' for the options.\n",
+               lightcone::escape_control(e.what()),
                app.get_subcommands().empty() ? "" : app.get_subcommands().front()->get_name() + " ");
     return 2;
   }
   try {
     return run();
   } catch (const lightcone::InputError& e) {
+    // Escaped when it was made (core/error.hpp); the other messages are escaped here.
     fmt::print(stderr, "lightcone: error: {}\n", e.what());
     return 2;
   } catch (const std::bad_alloc&) {
     fmt::print(stderr, "lightcone: error: out of memory. Try a smaller extent or budget.\n");
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "lightcone: internal error: {}\n", e.what());
+    fmt::print(stderr, "lightcone: internal error: {}\n", lightcone::escape_control(e.what()));
     return 3;
   }
 }

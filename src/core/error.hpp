@@ -10,11 +10,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lightcone {
@@ -25,6 +27,7 @@ enum class Setting {
   where,           // its attribute filter: "--sites-where", "'where' in [sites]"
   path_and_layer,  // its path and layer: "--sites PATH:LAYER", "'path' and 'layer' in [sites]"
   id_field,        // the sites' id field: "--site-id", "'id_field' in [sites]"
+  field,           // a field-mapping setting, by its key: "--weight", "'weight_field' in [demand]"
 };
 
 // How a front end words each Setting.
@@ -33,6 +36,9 @@ struct SourceNames {
   std::string where;
   std::string path_and_layer;
   std::string id_field;
+  // A field-mapping setting by its key ("weight", "length_unit"); empty: the command
+  // line's option, which the message carries.
+  std::function<std::string(std::string_view key)> field = nullptr;
   // The command line's wording for the source given with `option` ("--sites").
   static SourceNames command_line(const std::string& option);
 };
@@ -45,8 +51,12 @@ class InputMessage {
     Part(std::string t) : text(std::move(t)) {}
     Part(const char* t) : text(t) {}
     Part(Setting s) : setting(s) {}
+    // A field-mapping setting: its key and the command line's option ("weight", "--weight").
+    Part(Setting s, std::string mapping_key, std::string option)
+        : text(std::move(option)), setting(s), key(std::move(mapping_key)) {}
     std::string text;
     std::optional<Setting> setting;
+    std::string key;
   };
   InputMessage() = default;
   InputMessage(std::initializer_list<Part> parts) : m_parts(parts) {}
@@ -82,9 +92,17 @@ struct InputErrorFields {
 InputErrorFields about_layer(std::string file, std::string layer, std::string key);
 InputErrorFields about_file(std::string file, std::string key = "path");
 
+// `text` with its control characters written as escapes, so that a message stays one
+// line that a terminal shows as it is and nothing after a NUL is lost: "\n", "\r",
+// "\t", "\0", "\x1b" (any other byte below 0x20, and 0x7f). Everything else,
+// backslashes and UTF-8 included, is kept, so escaping twice changes nothing.
+std::string escape_control(std::string_view text);
+
+// Messages are escaped (escape_control) where they are made: what() and text() are
+// one line of printable text whatever the data (a field name, a value, a path) held.
 class InputError : public std::runtime_error {
  public:
-  // A plain message, no fields (what() is `message`).
+  // A plain message, no fields (what() is `message`, escaped).
   explicit InputError(const std::string& message);
   // A typed error; what() is the message in the command line's wording.
   InputError(InputErrorFields fields, InputMessage message);
@@ -98,7 +116,7 @@ class InputError : public std::runtime_error {
   const InputMessage& message() const { return m_data->message; }
   // The message with the settings worded by `names` (what() is
   // text(SourceNames::command_line(fields().option))).
-  std::string text(const SourceNames& names) const { return m_data->message.render(names); }
+  std::string text(const SourceNames& names) const { return escape_control(m_data->message.render(names)); }
 
  private:
   // Shared, so that copying the exception cannot throw.

@@ -40,9 +40,22 @@ void remove_quietly(const std::string& path) {
 void check_output_directory(const std::string& target) {
   const fs::path t(target);
   const fs::path dir = t.parent_path().empty() ? "." : t.parent_path();
-  if (!fs::is_directory(dir)) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
     throw InputError(about_file(target),
                      {"output directory does not exist (" + dir.string() + "). Create it or change --out."});
+  }
+  // The rename would fail on a directory only after all the work, and would replace a
+  // FIFO or a device (/dev/null) with a file.
+  const fs::file_status st = fs::status(t, ec);
+  if (fs::is_directory(st)) {
+    throw InputError(about_file(target),
+                     {"cannot write " + target + ": it is a directory. Give the name of a file to write."});
+  }
+  if (fs::exists(st) && !fs::is_regular_file(st)) {
+    throw InputError(about_file(target), {"cannot write " + target +
+                                          ": it is not a regular file (a FIFO, socket or device). Give the name of a "
+                                          "file to write."});
   }
 }
 

@@ -8,15 +8,16 @@
 
 namespace lightcone {
 
-// Throws InputError when the directory `target` would be written to does not exist.
+// Throws InputError when the directory `target` would be written to does not exist, or
+// `target` is a directory, FIFO, socket or device.
 void check_output_directory(const std::string& target);
 
 class AtomicFile {
  public:
   // Picks the temporary name ".NAME.tmpPID-N[.EXT]" beside `target`, unique within the
   // process; `keep_extension` appends the target's extension, for writers that choose
-  // their format by it (GDAL's CSV driver). Throws InputError when the target's
-  // directory does not exist.
+  // their format by it (GDAL's CSV driver). Throws InputError as
+  // check_output_directory does.
   explicit AtomicFile(const std::string& target, bool keep_extension = false);
   // Removes the temporary file (and GDAL's .aux.xml sidecar) unless committed.
   ~AtomicFile();

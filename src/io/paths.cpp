@@ -1,6 +1,10 @@
 #include "io/paths.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <filesystem>
+#include <system_error>
 
 #include "core/error.hpp"
 
@@ -22,6 +26,24 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+InputPathStatus input_path_status(const std::string& path) {
+  using State = InputPathStatus::State;
+  if (!is_plain_path(path)) return {};
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return {State::not_found, ""};
+    if (err == ELOOP) return {State::unusable, "it is a loop of symbolic links"};
+    return {State::unusable, std::error_code(err, std::generic_category()).message()};
+  }
+  if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return {};
+  if (S_ISFIFO(st.st_mode)) return {State::unusable, "it is a FIFO (named pipe), not a file"};
+  if (S_ISSOCK(st.st_mode)) return {State::unusable, "it is a socket, not a file"};
+  if (S_ISCHR(st.st_mode)) return {State::unusable, "it is a character device, not a file"};
+  if (S_ISBLK(st.st_mode)) return {State::unusable, "it is a block device, not a file"};
+  return {State::unusable, "it is not a file or a directory"};
+}
 
 void check_outputs_are_not_inputs(std::span<const NamedPath> outputs, std::span<const NamedPath> inputs) {
   for (const NamedPath& out : outputs) {

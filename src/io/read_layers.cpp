@@ -92,7 +92,8 @@ MappedField map_field(const OpenLayer& L, const std::string& name, const char* k
   m.index = L.layer->GetLayerDefn()->GetFieldIndex(name.c_str());
   if (m.index < 0) {
     throw InputError(L.error(key), {"field '" + name + "' not found (" + L.path + ":" + L.layer_name +
-                                    "). Available fields: " + field_list(L.layer) + ". Fix " + option + "."});
+                                        "). Available fields: " + field_list(L.layer) + ". Fix ",
+                                    {Setting::field, key, option}, "."});
   }
   return m;
 }
@@ -112,7 +113,8 @@ double numeric_field(const OpenLayer& L, OGRFeature& f, const MappedField& m) {
   if (end == s || (end && *end != '\0') || !std::isfinite(v)) {
     throw InputError(L.error(m.key, f.GetFID()),
                      {"non-numeric value '" + std::string(s) + "' in field '" + f.GetFieldDefnRef(idx)->GetNameRef() +
-                      "' " + where(L, f.GetFID()) + ". Fix the data or choose another field with " + m.option + "."});
+                      "' " + where(L, f.GetFID()) + ". Fix the data or choose another field with ",
+                      {Setting::field, m.key, m.option}, "."});
   }
   return v;
 }
@@ -122,11 +124,13 @@ double unit_factor(const OpenLayer& L, const std::string& unit, const char* key,
   if (length) {
     if (unit == "m") return 1.0;
     if (unit == "km") return 1000.0;
-    throw InputError(L.error(key), {"unknown length unit '" + unit + "' for " + option + ". Use 'm' or 'km'."});
+    throw InputError(L.error(key), {"unknown length unit '" + unit + "' for ", {Setting::field, key, option},
+                                    ". Use 'm' or 'km'."});
   }
   if (unit == "us") return 1.0;
   if (unit == "ms") return 1000.0;
-  throw InputError(L.error(key), {"unknown time unit '" + unit + "' for " + option + ". Use 'us' or 'ms'."});
+  throw InputError(L.error(key), {"unknown time unit '" + unit + "' for ", {Setting::field, key, option},
+                                  ". Use 'us' or 'ms'."});
 }
 
 // Checks transformed coordinates; returns a skip reason or empty.
@@ -384,7 +388,8 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     const double v = numeric_field(L, f, m);
     if (!std::isnan(v) && v < 0) {
       throw InputError(L.error(m.key, f.GetFID()), {"negative value in field '" + m.name + "' " +
-                                                    where(L, f.GetFID()) + ". Fix the data or " + m.option + "."});
+                                                    where(L, f.GetFID()) + ". Fix the data or ",
+                                                {Setting::field, m.key, m.option}, "."});
     }
     return v;
   };

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/paths.hpp"
 #include "io/read_table.hpp"
 
 namespace lightcone {
@@ -41,7 +42,13 @@ std::vector<std::string> layer_names(const std::string& path) {
 
 FeatureTable read_table(const std::string& path, const std::string& layer_name, const std::string& where) {
   ensure_gdal_registered();
-  if (!std::filesystem::exists(path)) throw InputError(about_file(path), {"file not found (" + path + ")."});
+  const InputPathStatus status = input_path_status(path);
+  if (status.state == InputPathStatus::State::not_found) {
+    throw InputError(about_file(path), {"file not found (" + path + ")."});
+  }
+  if (status.state == InputPathStatus::State::unusable) {
+    throw InputError(about_file(path), {"cannot read " + path + ": " + status.reason + "."});
+  }
   DatasetPtr ds = open_vector(path);
   if (!ds) {
     throw InputError(about_file(path),

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/paths.hpp"
 #include "io/source.hpp"
 
 namespace lightcone {
@@ -33,6 +34,11 @@ DatasetPtr open_vector(const std::string& path) {
   ensure_gdal_registered();
   constexpr unsigned kFlags = GDAL_OF_VECTOR | GDAL_OF_READONLY;
   CPLErrorReset();
+  // Opening a FIFO or a device would block or never end.
+  if (const InputPathStatus status = input_path_status(path); status.state == InputPathStatus::State::unusable) {
+    CPLError(CE_Failure, CPLE_OpenFailed, "%s", status.reason.c_str());
+    return nullptr;
+  }
   DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), kFlags, nullptr, nullptr, nullptr)));
   if (ds && std::string(ds->GetDriverName()) == "CSV") {
     // The CSV driver only takes a column named WKT as geometry by default; also accept
@@ -62,13 +68,19 @@ bool path_exists(const std::string& path) {
   VSIStatBufL st;
   return VSIStatL(path.c_str(), &st) == 0;
 }
+
+// True when `path` names something, usable or not (a FIFO, a loop of links), so that
+// "PATH:LAYER" is split where the user meant and the message names PATH.
+bool names_something(const std::string& path) {
+  return path_exists(path) || input_path_status(path).state == InputPathStatus::State::unusable;
+}
 }  // namespace
 
 LayerSpec parse_layer_spec(std::string_view text) {
   std::string s(text);
-  if (s.rfind("PG:", 0) == 0 || path_exists(s)) return {s, ""};
+  if (s.rfind("PG:", 0) == 0 || names_something(s)) return {s, ""};
   const auto colon = s.rfind(':');
-  if (colon != std::string::npos && colon > 0 && path_exists(s.substr(0, colon))) {
+  if (colon != std::string::npos && colon > 0 && names_something(s.substr(0, colon))) {
     return {s.substr(0, colon), s.substr(colon + 1)};
   }
   return {s, ""};
@@ -138,6 +150,11 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
   L.path = spec.path;
   L.option = option;
   const bool is_file_path = spec.path.rfind("PG:", 0) != 0;
+  // A FIFO or a device exists, but opening it would block or never end.
+  if (const InputPathStatus status = input_path_status(spec.path); status.state == InputPathStatus::State::unusable) {
+    throw InputError(L.error("path"), {"cannot read " + spec.path + ": " + status.reason + ". Give ", Setting::source,
+                                       " a data file or a dataset directory."});
+  }
   if (is_file_path && !path_exists(spec.path)) {
     throw InputError(L.error("path"),
                      {"file not found (" + spec.path + "). Check the path given to ", Setting::source, "."});
@@ -227,6 +244,10 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
 
 std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver) {
   ensure_gdal_registered();
+  if (const InputPathStatus status = input_path_status(path); status.state == InputPathStatus::State::unusable) {
+    throw InputError(about_file(path), {"cannot read " + path + ": " + status.reason +
+                                        ". Give a data file or a dataset directory."});
+  }
   if (path.rfind("PG:", 0) != 0 && !path_exists(path)) {
     throw InputError(about_file(path), {"file not found (" + path + "). Check the path."});
   }

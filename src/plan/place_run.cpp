@@ -26,14 +26,19 @@ std::vector<double> tier_budgets(const PlaceRequest& q, const PointLayer& demand
   std::vector<double> budget(demand.pos.size(), main);
   std::vector<char> tiered(demand.pos.size(), 0);
   for (const PlaceTier& tier : q.tiers) {
+    // The tier's filter alone, so that its messages show the filter the user wrote;
+    // `demand` holds only the features the demand's own filter kept.
     ReadOptions read = q.demand_read;
-    read.where = q.demand_read.where.empty() ? tier.where : "(" + q.demand_read.where + ") AND (" + tier.where + ")";
+    read.where = tier.where;
     std::set<std::int64_t> fids;
     try {
       const PointLayer matching = read_points(q.demand, read, demand_fields({}));
       fids.insert(matching.fid.begin(), matching.fid.end());
     } catch (const InputError& e) {
-      if (e.kind() != InputErrorKind::no_feature_matches) throw;
+      if (e.kind() == InputErrorKind::no_feature_matches) continue;
+      if (!e.message().names(Setting::where)) throw;
+      const std::string source = q.demand_read.option.empty() ? "--demand" : q.demand_read.option;
+      throw InputError(e.fields(), {e.text({source, "--tier", source + " PATH:LAYER", "--site-id"})});
     }
     for (std::size_t d = 0; d < demand.pos.size(); ++d)
       if (fids.count(demand.fid[d]) && !tiered[d]) {

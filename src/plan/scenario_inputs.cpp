@@ -3,24 +3,27 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "core/error.hpp"
 #include "geom/polygon_ops.hpp"
+#include "io/paths.hpp"
 #include "plan/scenario_detail.hpp"
 
 namespace lightcone {
 namespace plan_detail {
 namespace {
 
-bool is_file_path(const std::string& path) { return path.rfind("PG:", 0) != 0 && path.rfind("/vsi", 0) != 0; }
-
 // Checks, before anything is read, that the layer's file, layer and mapped fields
 // exist, with messages that point at the scenario's lines. Returns the layer's summary.
 DatasetLayerSummary preflight(const Scenario& s, const ScenarioLayer& L) {
-  if (is_file_path(L.path) && !std::filesystem::exists(L.path)) {
+  const InputPathStatus status = input_path_status(L.path);
+  if (status.state == InputPathStatus::State::not_found) {
     throw InputError(scenario_where(s, L.path_line) + "file not found: " + L.path + " ('path' in " + L.table +
                      "; paths are relative to the scenario file).");
+  }
+  if (status.state == InputPathStatus::State::unusable) {
+    throw InputError(scenario_where(s, L.path_line) + "cannot read " + L.path + " ('path' in " + L.table +
+                     "): " + status.reason + ". Give a data file or a dataset directory.");
   }
   std::vector<DatasetLayerSummary> layers;
   try {
@@ -62,23 +65,35 @@ ReadOptions read_options_for(const ScenarioLayer& L) {
   return o;
 }
 
+// The scenario key of io's field-mapping key: "weight" → "weight_field", "entry_delay"
+// → "delay_field"; units keep their names ("length_unit").
+std::string scenario_field_key(std::string_view key) {
+  if (key.size() > 5 && key.substr(key.size() - 5) == "_unit") return std::string(key);
+  if (key == "entry_delay") return "delay_field";
+  if (key == "exit_delay") return "exit_delay_field";
+  return std::string(key) + "_field";
+}
+
 // Runs a read, rewording io's errors for the scenario: its settings are keys of the
-// layer's table, and the message points at the line of the key it names ('where'),
-// else of 'layer' when the layer is at fault, else of 'id_field' (when given) when the
-// ids are, else at the table.
+// layer's table, and the message points at the line of the key it names ('where', a field
+// mapping such as 'id_field'), else of 'layer' when the layer is at fault, else at the table.
 template <class F>
 auto read_layer(const Scenario& s, const ScenarioLayer& L, F&& read) {
   try {
     return read();
   } catch (const InputError& e) {
-    const SourceNames names{L.table, "'where' in " + L.table, "'path' and 'layer' in " + L.table,
-                            "'id_field' in " + L.table};
+    SourceNames names{L.table, "'where' in " + L.table, "'path' and 'layer' in " + L.table, "'id_field' in " + L.table};
+    names.field = [&L](std::string_view key) { return "'" + scenario_field_key(key) + "' in " + L.table; };
     int line = L.line;
     if (e.message().names(Setting::where) && L.where_line) line = L.where_line;
     else if (e.key() == "layer" && L.layer_line) line = L.layer_line;
-    else if (e.key() == "id")
+    else if (e.key() == "id") {
       for (const ScenarioField& f : L.fields)
         if (f.key == "id_field") line = f.line;
+    } else if (e.message().names(Setting::field)) {
+      for (const ScenarioField& f : L.fields)
+        if (f.key == scenario_field_key(e.key())) line = f.line;
+    }
     throw InputError(e.fields(), {scenario_where(s, line) + e.text(names)});
   }
 }

@@ -63,7 +63,11 @@ OpenSites place(const Scenario& s, ScenarioRun& R, const RunOptions& options, co
       }
     }
   }
-  R.placed = run_place_job(R.prepared, R.sites, *R.demand, o);
+  try {
+    R.placed = run_place_job(R.prepared, R.sites, *R.demand, o);
+  } catch (const InputError& e) {  // p beyond the sites that could open, every pair too large
+    throw InputError(scenario_where(s, ps.line) + e.what());
+  }
   const PlaceJobResult& pr = *R.placed;
   if (pr.solved()) {
     out.open = pr.open(ns);
@@ -76,7 +80,26 @@ OpenSites place(const Scenario& s, ScenarioRun& R, const RunOptions& options, co
   return out;
 }
 
+// How the surface's messages name its settings: keys of [surface] at their lines.
+struct SurfaceNames : SettingNames {
+  const Scenario& s;
+  explicit SurfaceNames(const Scenario& scenario) : s(scenario) {}
+  static std::string key_of(std::string_view key) { return key == "surface_extent" ? "extent" : std::string(key); }
+  std::string name(std::string_view key) const override { return "'" + key_of(key) + "' in [surface]"; }
+  std::string where(std::string_view key) const override {
+    const SurfaceSpec& f = s.surface;
+    const int line = key == "cell_size" && f.cell_size_line ? f.cell_size_line
+                     : key == "surface_extent" && f.extent_line ? f.extent_line
+                                                                : f.line;
+    return scenario_where(s, line);
+  }
+  std::string assignment(std::string_view key, std::string_view value) const override {
+    return key_of(key) + " = \"" + std::string(value) + "\"";
+  }
+};
+
 void run_zones(const Scenario& s, ScenarioRun& R, const RunOptions& options, const OpenSites& sites) {
+  const SurfaceNames surface_names(s);
   ZonesJobOptions job;
   job.command = "plan";
   job.budgets = s.zones.budgets;
@@ -84,7 +107,9 @@ void run_zones(const Scenario& s, ScenarioRun& R, const RunOptions& options, con
   job.zone = s.zones.options;
   job.surface = s.surface.enabled && options.surface;
   job.surface_options = s.surface.options;
+  job.surface_options.names = &surface_names;
   job.surface_extent = s.surface.extent;
+  if (s.surface.crs) job.check_surface_extent = [&s](const LonLatBox& extent) { check_surface_extent(s, extent); };
   job.threads = options.threads;
   job.site_status = sites.status;
   job.site_open = sites.open;

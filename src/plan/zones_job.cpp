@@ -489,6 +489,7 @@ class ZonesJob {
   void surface() {
     const NodeLatencies& nodes = R.nodes;
     const LonLatBox extent = options.surface_extent ? *options.surface_extent : largest_box;
+    if (options.check_surface_extent && !extent.empty()) options.check_surface_extent(extent);
     SurfaceOptions sopt = options.surface_options;
     sopt.threads = options.threads;
     LatencyGrid grid = latency_surface(P.net, *P.index, model, mode, nodes.us, nodes.source, extent, sopt);

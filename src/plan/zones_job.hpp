@@ -8,6 +8,7 @@
 // tables, grid and summary whatever the number of threads.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct ZonesJobOptions {
   SurfaceOptions surface_options;
   // Surface extent; DEFAULT: the bounding box of the largest zone.
   std::optional<LonLatBox> surface_extent;
+  // Called with the surface's extent before the surface is made; throws InputError to
+  // refuse it (a scenario's surface CRS whose area of use does not cover the largest
+  // zone). DEFAULT: none.
+  std::function<void(const LonLatBox&)> check_surface_extent;
   // Worker threads for demand and surface; 0 = all cores.
   unsigned threads = 0;
   // Per-site split (DESIGN §4): also a `zones_split` layer, every zone (or ring) cut by

@@ -166,6 +166,13 @@ std::string scenario_where(const Scenario& s, int line) {
   return line > 0 ? s.file + ":" + std::to_string(line) + ": " : s.file + ": ";
 }
 
+void check_surface_extent(const Scenario& s, const LonLatBox& extent) {
+  const std::string outside = scenario_detail::outside_area_of_use(s.surface, extent);
+  if (outside.empty()) return;
+  throw InputError(scenario_where(s, s.surface.epsg_line) + "the surface extent (the largest zone's bounding box) " +
+                   outside + ", 'epsg' in [surface]. " + scenario_detail::surface_crs_fix(extent));
+}
+
 Scenario parse_scenario(std::string_view text, const std::string& path) {
   Context ctx{path, std::filesystem::path(path).parent_path()};
   const toml::table root = parse_toml(ctx, text, path);

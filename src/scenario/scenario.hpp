@@ -19,6 +19,7 @@
 
 #include "core/latency_model.hpp"
 #include "core/units.hpp"
+#include "io/crs.hpp"
 #include "io/source.hpp"
 #include "network/network.hpp"
 #include "placement/placement.hpp"
@@ -87,6 +88,13 @@ struct SurfaceSpec {
   bool enabled = true;
   SurfaceOptions options;             // cell_m (DEFAULT 1 km), epsg (DEFAULT 0 = UTM)
   std::optional<LonLatBox> extent;    // DEFAULT: the largest zone's bounding box
+  // options.epsg when given: a projected CRS in metres (checked), with its area of use.
+  std::optional<CrsFacts> crs;
+  // Where the table and its keys are (0: not given), for messages about the surface.
+  int line = 0;
+  int cell_size_line = 0;
+  int epsg_line = 0;
+  int extent_line = 0;
 };
 
 // The placement `plan` runs before the zones: the sites it opens (existing, required and
@@ -149,5 +157,16 @@ Scenario parse_scenario(std::string_view text, const std::string& path);
 
 // "<file>:<line>: " (or "<file>: " when line is 0), the prefix of every scenario message.
 std::string scenario_where(const Scenario& s, int line);
+
+// How far (degrees) a surface extent may reach beyond the area of use of the [surface]
+// epsg: a projected CRS stays usable a little past it (the README's example reaches 1°
+// past UTM zone 50N), but not across the world.
+inline constexpr double kSurfaceAreaMarginDeg = 3.0;
+
+// Throws InputError naming 'epsg' in [surface] when `extent`, the surface's extent by
+// default (the largest zone's bounding box), lies outside the area of use of the
+// scenario's surface CRS (with kSurfaceAreaMarginDeg to spare). Nothing when the
+// scenario leaves epsg to lightcone.
+void check_surface_extent(const Scenario& s, const LonLatBox& extent);
 
 }  // namespace lightcone

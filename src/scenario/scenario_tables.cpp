@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "network/projection.hpp"
+
 namespace lightcone::scenario_detail {
 namespace {
 
@@ -236,15 +238,43 @@ void read_zones(const Context& ctx, const TableReader& t, Scenario& s) {
   }
 }
 
+std::string outside_area_of_use(const SurfaceSpec& s, const LonLatBox& e) {
+  if (!s.crs || s.crs->covers(e.min.lon, e.min.lat, e.max.lon, e.max.lat, kSurfaceAreaMarginDeg)) return {};
+  return "[" + number_text(e.min.lon) + ", " + number_text(e.min.lat) + ", " + number_text(e.max.lon) + ", " +
+         number_text(e.max.lat) + "] lies outside the area of use of EPSG:" + std::to_string(s.options.epsg) + " (" +
+         s.crs->name + ": " + s.crs->area_text() + ")";
+}
+
+std::string surface_crs_fix(const std::optional<LonLatBox>& extent) {
+  const int example =
+      extent ? utm_epsg_for({(extent->min.lon + extent->max.lon) / 2, (extent->min.lat + extent->max.lat) / 2}) : 32650;
+  return "Choose a projected CRS in metres such as EPSG:" + std::to_string(example) +
+         ", or leave epsg out to let lightcone choose.";
+}
+
 void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s) {
+  s.line = t.line();
   if (auto v = t.boolean("enabled")) s.enabled = *v;
   if (auto v = t.length("cell_size")) {
     if (!(v->value > 0.0)) ctx.fail(t.line("cell_size"), t.what("cell_size") + " must be greater than zero, e.g. \"1km\".");
     s.options.cell_m = v->value;
+    s.cell_size_line = t.line("cell_size");
   }
   if (auto v = t.integer("epsg")) {
     if (*v < 1024 || *v > 999999) ctx.fail(t.line("epsg"), t.what("epsg") + " = " + std::to_string(*v) + " is not an EPSG code, e.g. 32650.");
     s.options.epsg = static_cast<int>(*v);
+    s.epsg_line = t.line("epsg");
+    // The cells are squares in metres: a geographic CRS gave one cell of 2000 degrees.
+    const CrsFacts crs = describe_epsg(s.options.epsg);
+    const std::string what = t.what("epsg") + " = " + std::to_string(*v);
+    if (!crs.known) ctx.fail(s.epsg_line, what + " is not a CRS in the EPSG database. " + surface_crs_fix({}));
+    if (!crs.metres) {
+      ctx.fail(s.epsg_line, what + " (" + crs.name + ") is " +
+                                (crs.projected ? "projected in " + crs.unit + ", not in metres"
+                                               : "not a projected CRS (its unit is the " + crs.unit + ")") +
+                                ": the surface's cells are squares in metres. " + surface_crs_fix({}));
+    }
+    s.crs = crs;
   }
   if (const toml::node* n = t.node("extent")) {
     const toml::array* a = n->as_array();
@@ -263,6 +293,11 @@ void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s) {
     box.add({v[0], v[1]});
     box.add({v[2], v[3]});
     s.extent = box;
+    s.extent_line = line_of(*n);
+    if (const std::string outside = outside_area_of_use(s, box); !outside.empty()) {
+      ctx.fail(s.extent_line, t.what("extent") + " " + outside + ", 'epsg' in [surface] (line " +
+                                  std::to_string(s.epsg_line) + "). " + surface_crs_fix(box));
+    }
   }
 }
 

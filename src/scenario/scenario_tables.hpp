@@ -151,8 +151,15 @@ class TableReader {
 void read_model(const Context& ctx, const TableReader& t, Scenario& s);
 // [zones]: budgets, rings and circle segments.
 void read_zones(const Context& ctx, const TableReader& t, Scenario& s);
-// [surface]: the latency surface's options.
+// [surface]: the latency surface's options; epsg must name a projected CRS in metres
+// whose area of use covers the extent (io/crs.hpp).
 void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s);
+// "[W, S, E, N] lies outside the area of use of EPSG:n (NAME: AREA)" when `extent` lies
+// outside the area of use of s.crs (kSurfaceAreaMarginDeg to spare), else empty.
+std::string outside_area_of_use(const SurfaceSpec& s, const LonLatBox& extent);
+// The advice that ends every message about the surface CRS, with a UTM zone that holds
+// `extent` as the example when there is one.
+std::string surface_crs_fix(const std::optional<LonLatBox>& extent);
 // [placement]: the problem and its options; needs s.demand read first.
 void read_placement(const Context& ctx, const TableReader& t, Scenario& s);
 // The [[target]] array; needs the layers, budgets and placement read first.

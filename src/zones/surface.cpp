@@ -364,8 +364,17 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
   const LonLat centre{(extent.min.lon + extent.max.lon) / 2, (extent.min.lat + extent.max.lat) / 2};
   grid.epsg = options.epsg ? options.epsg : utm_epsg_for(centre);
   grid.cell = options.cell_m;
+  const CliSettingNames cli;
+  const SettingNames& names = options.names ? *options.names : cli;
   // Projected bounding box of the extent (edges sampled, since UTM bends meridians).
   double x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
+  // The UTM zone lightcone chooses must map the extent with lengths true within 10 %
+  // (about 25 degrees from its central meridian): a world-wide extent folded over into
+  // a thin strip of nonsense. A CRS the user chose is checked against its area of use
+  // by whoever read it; here only that every point projects.
+  constexpr double kMaxScaleError = 0.1;
+  double worst_scale_error = 0.0;
+  bool finite = true;
   {
     const Projection proj(grid.epsg);
     constexpr int kSteps = 32;
@@ -373,15 +382,38 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
       const double f = static_cast<double>(i) / kSteps;
       const double lon = extent.min.lon + f * (extent.max.lon - extent.min.lon);
       const double lat = extent.min.lat + f * (extent.max.lat - extent.min.lat);
-      for (LonLat p : {LonLat{lon, extent.min.lat}, LonLat{lon, extent.max.lat}, LonLat{extent.min.lon, lat},
-                       LonLat{extent.max.lon, lat}}) {
+      const LonLat samples[] = {LonLat{lon, extent.min.lat}, LonLat{lon, extent.max.lat}, LonLat{extent.min.lon, lat},
+                                LonLat{extent.max.lon, lat}};
+      for (int e = 0; e < 4; ++e) {
+        const LonLat p = samples[e];
         const auto xy = proj.forward(p);
+        if (!std::isfinite(xy.x) || !std::isfinite(xy.y)) finite = false;
+        if (i > 0) {  // the step along this edge from the previous sample
+          const double f0 = static_cast<double>(i - 1) / kSteps;
+          const LonLat q = e < 2 ? LonLat{extent.min.lon + f0 * (extent.max.lon - extent.min.lon), p.lat}
+                                 : LonLat{p.lon, extent.min.lat + f0 * (extent.max.lat - extent.min.lat)};
+          const auto qxy = proj.forward(q);
+          const double ground = geodesic_distance_m(p, q);
+          if (ground > 1.0) {
+            const double scale = std::hypot(xy.x - qxy.x, xy.y - qxy.y) / ground;
+            worst_scale_error = std::max(worst_scale_error, std::isfinite(scale) ? std::abs(scale - 1.0) : INFINITY);
+          }
+        }
         x_min = std::min(x_min, xy.x);
         x_max = std::max(x_max, xy.x);
         y_min = std::min(y_min, xy.y);
         y_max = std::max(y_max, xy.y);
       }
     }
+  }
+  if (!finite || (options.epsg == 0 && !(worst_scale_error <= kMaxScaleError))) {
+    char box[160];
+    std::snprintf(box, sizeof box, "[%g, %g, %g, %g]", extent.min.lon, extent.min.lat, extent.max.lon, extent.max.lat);
+    throw InputError(names.where("surface_extent") + "the surface extent " + box + " is too wide to map in EPSG:" +
+                     std::to_string(grid.epsg) +
+                     (options.epsg ? ": some of its points do not project"
+                                   : ", the UTM zone of its centre: lengths in it would be off by more than 10 %") +
+                     ". Give a smaller " + names.name("surface_extent") + ".");
   }
   // Snap to whole cells so grids of different runs line up.
   grid.x0 = std::floor(x_min / grid.cell) * grid.cell;
@@ -392,9 +424,9 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
   if (bytes > options.max_bytes || w > 2e9 || h > 2e9) {
     char need[64];
     std::snprintf(need, sizeof need, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
-    throw InputError("latency surface of " + std::to_string(static_cast<long long>(w)) + " x " +
-                     std::to_string(static_cast<long long>(h)) + " cells would need " + need +
-                     " of memory. Use a larger --cell-size or a smaller extent.");
+    throw InputError(names.where("cell_size") + "latency surface of " + std::to_string(static_cast<long long>(w)) +
+                     " x " + std::to_string(static_cast<long long>(h)) + " cells would need " + need +
+                     " of memory. Use a larger " + names.name("cell_size") + " or a smaller extent.");
   }
   grid.width = static_cast<int>(std::max(w, 1.0));
   grid.height = static_cast<int>(std::max(h, 1.0));

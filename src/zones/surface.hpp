@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/grid.hpp"
+#include "core/latency_model.hpp"
 #include "latency/point_latency.hpp"
 
 namespace lightcone {
@@ -28,6 +29,10 @@ struct SurfaceOptions {
   double max_bytes = 4.0 * 1024 * 1024 * 1024;
   // Worker threads; 0 = all cores.
   unsigned threads = 0;
+  // How messages name the settings "cell_size" and "surface_extent" (and where they
+  // are). DEFAULT (null): the command line's, --cell-size and --surface-extent.
+  // REQUIRES: outlives the latency_surface call.
+  const SettingNames* names = nullptr;
 };
 
 struct LonLatBox {
@@ -47,7 +52,9 @@ struct LonLatBox {
 LonLatBox parse_lonlat_box(const std::string& text, std::string_view what);
 
 // Grid covering `extent`; values = metric_factor × one-way point latency, nodata when
-// unreachable. Throws InputError when the grid would need more than max_bytes.
+// unreachable. Throws InputError (naming settings by options.names) when the grid would
+// need more than max_bytes, when a point of the extent does not project, or when the
+// UTM zone chosen for it (epsg 0) would make lengths more than 10 % off.
 LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const LatencyModel& model,
                             AccessFrom mode, std::span<const double> node_us,
                             std::span<const std::uint32_t> node_source, const LonLatBox& extent,

@@ -42,6 +42,34 @@ TEST(InputError, SettingsAreWordedByTheFrontEnd) {
   EXPECT_EQ(copy.key(), "where");
   EXPECT_STREQ(copy.what(), e.what());
   EXPECT_FALSE(InputMessage{"plain"}.names(Setting::where));
+
+  // A field mapping: the command line's option, or the front end's name for its key.
+  const InputError field(f, {"non-numeric value. Fix ", {Setting::field, "weight", "--weight"}, "."});
+  EXPECT_STREQ(field.what(), "non-numeric value. Fix --weight.");
+  SourceNames scenario{"[demand]", "'where' in [demand]", "'path' and 'layer' in [demand]", "'id_field' in [demand]"};
+  scenario.field = [](std::string_view key) { return "'" + std::string(key) + "_field' in [demand]"; };
+  EXPECT_EQ(field.text(scenario), "non-numeric value. Fix 'weight_field' in [demand].");
+  EXPECT_TRUE(field.message().names(Setting::field));
+}
+
+// Issue 12, item 19: a message is one line of printable text whatever the data held;
+// nothing after a NUL is lost, and escaping twice changes nothing.
+TEST(InputError, ControlCharactersAreEscaped) {
+  using namespace std::string_literals;
+  EXPECT_EQ(escape_control("a\nb\rc\td\x1b[31me\x7f"s), "a\\nb\\rc\\td\\x1b[31me\\x7f");
+  EXPECT_EQ(escape_control("net\0.gpkg"s), "net\\0.gpkg");
+  EXPECT_EQ(escape_control("C:\\data\\n.gpkg, Qingdao \u9752\u5c9b"), "C:\\data\\n.gpkg, Qingdao \u9752\u5c9b");
+  EXPECT_EQ(escape_control(escape_control("x\ny\x01"s)), "x\\ny\\x01");
+
+  const InputError plain("file not found (a\nb\0c.gpkg)."s);
+  EXPECT_STREQ(plain.what(), "file not found (a\\nb\\0c.gpkg).");
+  EXPECT_EQ(plain.text(SourceNames{}), "file not found (a\\nb\\0c.gpkg).");
+  InputErrorFields f = about_layer("x\x1b.gpkg", "fibre", "weight");
+  f.option = "--network";
+  const InputError typed(f, {"field 'w' not found (x\x1b.gpkg:fibre). Fix ", Setting::source, "."});
+  EXPECT_STREQ(typed.what(), "field 'w' not found (x\\x1b.gpkg:fibre). Fix --network.");
+  EXPECT_EQ(typed.text({"[network]", "", "", ""}), "field 'w' not found (x\\x1b.gpkg:fibre). Fix [network].");
+  EXPECT_EQ(typed.file(), "x\x1b.gpkg");  // the fields keep the data as it is
 }
 
 }  // namespace

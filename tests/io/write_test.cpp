@@ -246,8 +246,7 @@ TEST(AtomicFile, AFailedWriteLeavesNoTemporaryFileAndTheTargetUntouched) {
   EXPECT_EQ(dir.list(), std::vector<std::string>{"out.txt"});
   EXPECT_EQ(test::read_text(target), "old");
 
-  // The rename fails (the target is a non-empty directory): an InputError naming the
-  // path, and no temporary file left.
+  // The target is a directory: refused before anything is written (issue 12, item 7).
   const std::string busy = dir.file("busy");
   std::filesystem::create_directory(busy);
   test::write_text(busy + "/keep", "x");
@@ -260,9 +259,28 @@ TEST(AtomicFile, AFailedWriteLeavesNoTemporaryFileAndTheTargetUntouched) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->file(), busy);
   EXPECT_EQ(e->key(), "path");
-  EXPECT_EQ(std::string(e->what()).rfind("cannot write (" + busy + "): ", 0), 0u) << e->what();
+  EXPECT_STREQ(e->what(), ("cannot write " + busy + ": it is a directory. Give the name of a file to write.").c_str());
   EXPECT_EQ(dir.list(), (std::vector<std::string>{"busy", "out.txt"}));
   EXPECT_EQ(test::read_text(busy + "/keep"), "x");
+
+  // The rename fails (the target became a non-empty directory while the file was
+  // written): an InputError naming the path, and no temporary file left.
+  const std::string late = dir.file("late");
+  e.reset();
+  try {
+    AtomicFile file(late);
+    test::write_text(file.temp_path(), "new");
+    std::filesystem::create_directory(late);
+    test::write_text(late + "/keep", "x");
+    file.commit();
+  } catch (const InputError& caught) {
+    e = caught;
+  }
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->file(), late);
+  EXPECT_EQ(std::string(e->what()).rfind("cannot write (" + late + "): ", 0), 0u) << e->what();
+  EXPECT_EQ(dir.list(), (std::vector<std::string>{"busy", "late", "out.txt"}));
+  EXPECT_EQ(test::read_text(late + "/keep"), "x");
 
   // Committed: the target has the new content, nothing else is left.
   {
@@ -271,7 +289,7 @@ TEST(AtomicFile, AFailedWriteLeavesNoTemporaryFileAndTheTargetUntouched) {
     file.commit();
   }
   EXPECT_EQ(test::read_text(target), "new");
-  EXPECT_EQ(dir.list(), (std::vector<std::string>{"busy", "out.txt"}));
+  EXPECT_EQ(dir.list(), (std::vector<std::string>{"busy", "late", "out.txt"}));
 }
 
 }  // namespace

@@ -372,6 +372,99 @@ TEST(Scenario, ReadmeExampleParses) {
   EXPECT_EQ(s.targets[2].kind, TargetKind::worst_latency);
 }
 
+// Issue 12, item 18: every bad value, in every table, is an error at the value's line
+// that names its key and table (durations, lengths, numbers, shares).
+TEST(Scenario, EveryBadValueNamesFileLineAndKey) {
+  struct Case {
+    std::string table;  // appended, or the line it replaces in kMinimal
+    std::string key;
+    std::string value;
+  };
+  const std::vector<Case> cases = {
+      {"[network]", "snap", "\"-1m\""},           {"[network]", "snap", "\"1 parsec\""},
+      {"[network]", "snap", "5"},                  {"[network]", "split_shared", "\"no\""},
+      {"[model]", "group_index", "0.5"},           {"[model]", "group_index", "nan"},
+      {"[model]", "slack", "\"1.2\""},             {"[model]", "access_detour", "0.2"},
+      {"[model]", "access_us_per_km", "-1"},       {"[model]", "node_delay", "\"-5us\""},
+      {"[model]", "site_delay", "\"2s\""},         {"[model]", "access_delay", "\"1 fortnight\""},
+      {"[model]", "max_access", "\"1e9km\""},      {"[model]", "max_access", "\"10\""},
+      {"[zones]", "circle_segments", "3"},         {"[zones]", "circle_segments", "1.5"},
+      {"[surface]", "cell_size", "\"0m\""},        {"[surface]", "cell_size", "\"1\""},
+      {"[surface]", "cell_size", "1000"},          {"[surface]", "epsg", "12"},
+      {"[surface]", "epsg", "99999"},              {"[surface]", "epsg", "4326"},
+      {"[surface]", "epsg", "2263"},               {"[surface]", "epsg", "\"32650\""},
+      {"[surface]", "enabled", "1"},               {"[surface]", "extent", "[1, 2, 3]"},
+      {"[placement]", "time_limit", "\"0s\""},     {"[placement]", "time_limit", "\"60\""},
+      {"[placement]", "budget", "\"2s\""},         {"[placement]", "budget", "\"0ms\""},
+      {"[placement]", "p", "0"},                   {"[placement]", "p", "2.5"},
+      {"[placement]", "money", "-3"},              {"[placement]", "money", "\"lots\""},
+      {"[placement]", "k", "0"},                   {"[placement]", "survive", "\"yes\""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.table + " " + c.key + " = " + c.value);
+    std::string text = kMinimal;
+    const std::string assignment = c.key + " = " + c.value;
+    int line = 0;
+    if (c.table == "[placement]") {
+      // mclp takes every key tested here but k (an lscp key, tested on its own value).
+      text += c.key == "k" ? "[placement]\nproblem = \"lscp\"\nbudget = \"1ms\"\n" + assignment + "\n"
+                           : "[placement]\nproblem = \"mclp\"\n" +
+                                 std::string(c.key == "budget" ? "" : "budget = \"1ms\"\n") +
+                                 std::string(c.key == "p" ? "" : "p = 2\n") + assignment + "\n";
+    } else if (c.table == "[surface]") {
+      text += "[surface]\n" + assignment + "\n";
+    } else {
+      text = replace(text, c.table + "\n", c.table + "\n" + assignment + "\n");
+    }
+    std::istringstream lines(text);
+    std::string l;
+    for (int n = 1; std::getline(lines, l); ++n)
+      if (l == assignment) line = n;
+    ASSERT_GT(line, 0);
+    const std::string message = error_of(text);
+    EXPECT_EQ(message.rfind("/plans/s.toml:" + std::to_string(line) + ": ", 0), 0u) << message;
+    EXPECT_NE(message.find("'" + c.key + "' in " + c.table), std::string::npos) << message;
+  }
+}
+
+// Issue 12, items 8 and 12: the surface CRS is a projected CRS in metres that GDAL
+// knows, and an extent it is given lies in its area of use.
+TEST(Scenario, SurfaceCrsIsProjectedInMetresAndCoversTheExtent) {
+  const std::string fix = "Choose a projected CRS in metres such as EPSG:32650, or leave epsg out to let lightcone choose.";
+  EXPECT_EQ(error_of(kMinimal + "[surface]\nepsg = 99999\n"),
+            "/plans/s.toml:22: 'epsg' in [surface] = 99999 is not a CRS in the EPSG database. " + fix);
+  EXPECT_EQ(error_of(kMinimal + "[surface]\nepsg = 4326\n"),
+            "/plans/s.toml:22: 'epsg' in [surface] = 4326 (WGS 84) is not a projected CRS (its unit is the degree): "
+            "the surface's cells are squares in metres. " + fix);
+  EXPECT_EQ(error_of(kMinimal + "[surface]\nepsg = 2263\n"),
+            "/plans/s.toml:22: 'epsg' in [surface] = 2263 (NAD83 / New York Long Island (ftUS)) is projected in US "
+            "survey foot, not in metres: the surface's cells are squares in metres. " + fix);
+  EXPECT_EQ(error_of(kMinimal + "[surface]\nepsg = 32650\nextent = [-180, -80, 180, 80]\n"),
+            "/plans/s.toml:23: 'extent' in [surface] [-180, -80, 180, 80] lies outside the area of use of EPSG:32650 "
+            "(WGS 84 / UTM zone 50N: 114E to 120E, 0N to 84N), 'epsg' in [surface] (line 22). Choose a projected CRS "
+            "in metres such as EPSG:32631, or leave epsg out to let lightcone choose.");
+  // A little past the area of use is fine (the README's example reaches 1 degree past it).
+  const Scenario s = parse_scenario(kMinimal + "[surface]\nepsg = 32650\nextent = [119.5, 35.5, 121.0, 36.9]\n",
+                                    "/plans/s.toml");
+  ASSERT_TRUE(s.surface.crs);
+  EXPECT_TRUE(s.surface.crs->metres);
+  EXPECT_EQ(s.surface.epsg_line, 22);
+  EXPECT_EQ(s.surface.extent_line, 23);
+  // The default extent is checked when the run knows it.
+  try {
+    check_surface_extent(s, LonLatBox{{-80, 30}, {-70, 40}});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "/plans/s.toml:22: the surface extent (the largest zone's bounding box) [-80, 30, -70, 40] "
+                           "lies outside the area of use of EPSG:32650 (WGS 84 / UTM zone 50N: 114E to 120E, 0N to "
+                           "84N), 'epsg' in [surface]. Choose a projected CRS in metres such as EPSG:32618, or leave "
+                           "epsg out to let lightcone choose.");
+  }
+  EXPECT_NO_THROW(check_surface_extent(s, LonLatBox{{119, 35}, {121, 37}}));
+  const Scenario any = parse_scenario(kMinimal, "/plans/s.toml");
+  EXPECT_NO_THROW(check_surface_extent(any, LonLatBox{{-180, -80}, {180, 80}}));  // lightcone chooses
+}
+
 TEST(Scenario, MissingFileIsAnInputError) {
   try {
     load_scenario("/nonexistent/s.toml");

@@ -7,11 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -51,7 +54,9 @@ class ScratchDir {
   std::string m_path;
 };
 
-inline CliResult run_lightcone(const std::vector<std::string>& args) {
+// `timeout_s` > 0: the process is killed after that many seconds (exit code 128 + 9 and
+// "timed out" in err), so that a test of something that used to hang fails instead.
+inline CliResult run_lightcone(const std::vector<std::string>& args, int timeout_s = 0) {
   static const ScratchDir capture;
   const std::string out_path = capture.file("stdout");
   const std::string err_path = capture.file("stderr");
@@ -74,10 +79,24 @@ inline CliResult run_lightcone(const std::vector<std::string>& args) {
     return r;
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  bool timed_out = false;
+  if (timeout_s > 0) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        timed_out = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  } else {
+    waitpid(pid, &status, 0);
+  }
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.err = slurp(err_path) + (timed_out ? "timed out" : "");
   return r;
 }
 
