@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "report/check_report.hpp"
 #include "plan/scenario_run.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -33,7 +34,7 @@ int run_plan(const PlanArgs& a) {
   progress.phase("writing outputs");
   write_run(a.out, R, progress, a.threads);
   if (a.json) {
-    fmt::print("{}\n", R.summary.dump(2));
+    fmt::print("{}\n", json_text(R.summary));
     return 0;
   }
   fmt::print("plan {} ({}): {}\n", s.name, s.file, s.model.describe());

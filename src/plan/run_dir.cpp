@@ -14,6 +14,7 @@
 #include "plan/scenario_run.hpp"
 #include "report/markdown.hpp"
 #include "report/run_info.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone {
 
@@ -113,7 +114,7 @@ void write_run(const std::string& dir, ScenarioRun& R, Progress& progress, unsig
   R.summary["maps"] = Json::array();
   for (const std::string& m : maps)
     R.summary["maps"].push_back((fs::path(kRunMaps) / fs::path(m).filename()).generic_string());
-  write_text_file((d / kRunSummary).string(), R.summary.dump(2) + "\n");
+  write_text_file((d / kRunSummary).string(), json_text(R.summary) + "\n");
   write_text_file((d / kRunReport).string(), plan_report_markdown(R.summary));
   progress.done();
   Json t;
@@ -129,7 +130,7 @@ void write_run(const std::string& dir, ScenarioRun& R, Progress& progress, unsig
     total += sec;
   }
   t["total_seconds"] = total;
-  write_text_file((d / kRunTimings).string(), t.dump(2) + "\n");
+  write_text_file((d / kRunTimings).string(), json_text(t) + "\n");
 }
 
 StoredRun read_run(const std::string& dir_or_gpkg) {
