@@ -14,6 +14,7 @@
 #include "io/write.hpp"
 #include "report/check_report.hpp"
 #include "plan/scenario_run.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -82,13 +83,13 @@ int run_check(const CheckArgs& a) {
   progress.done();
   const nlohmann::ordered_json j = check_json(s.name, s.file, run_label, results);
   if (out) {
-    write_text_file(out->staged(kRunCheck), j.dump(2) + "\n");
+    write_text_file(out->staged(kRunCheck), json_text(j) + "\n");
     out->commit(digest);
   }
   if (!a.junit.empty()) write_text_file(a.junit, junit_xml(s.name, results));
   const bool hold = all_hold(results);
   if (a.json) {
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", json_text(j));
   } else if (results.empty()) {
     fmt::print("check {} ({}): the scenario names no targets\n", s.name, s.file);
   } else {

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "report/diff.hpp"
 #include "plan/scenario_run.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -31,7 +32,7 @@ int run_diff(const DiffArgs& args) {
     return v;
   };
   const nlohmann::ordered_json d = diff_runs(view(a, args.a), view(b, args.b));
-  if (args.json) fmt::print("{}\n", d.dump(2));
+  if (args.json) fmt::print("{}\n", json_text(d));
   else fmt::print("{}", diff_text(d));
   return args.fail_on_loss && d["coverage_lost"].get<bool>() ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -25,7 +26,7 @@ int run_info(const InfoArgs& a) {
     for (const auto& l : layers)
       j["layers"].push_back({{"name", l.name}, {"geometry_type", l.geometry_type}, {"features", l.features},
                              {"crs", l.crs}, {"fields", l.fields}});
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", json_text(j));
     return 0;
   }
   fmt::print("{} ({})\n", a.path, driver);

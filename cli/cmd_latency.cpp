@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "io/write.hpp"
 #include "plan/latency_command.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -40,7 +41,7 @@ int run_route_command(const LatencyArgs& a) {
   if (!a.out.empty() && r.found) write_route(a.out, run);
   const double k = run.model.metric_factor();
   if (a.json) {
-    fmt::print("{}\n", run.summary.dump(2));
+    fmt::print("{}\n", json_text(run.summary));
   } else if (r.found) {
     fmt::print("route {:.6f},{:.6f} -> {:.6f},{:.6f} ({})\n", run.from.lon, run.from.lat, run.to.lon, run.to.lat,
                run.model.describe());
@@ -76,7 +77,7 @@ int run_command(const LatencyArgs& a) {
   if (!a.out.empty()) write_latency(a.out, run);
   const nlohmann::ordered_json& j = run.summary;
   if (a.json) {
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", json_text(j));
     return 0;
   }
   fmt::print("{} {}: {} reached, {} unreached ({})\n", j["features"].get<std::size_t>(), run.points ? "points" : "nodes",

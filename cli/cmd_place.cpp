@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "io/write.hpp"
 #include "plan/place_run.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -106,7 +107,7 @@ int run_place_command(const PlaceArgs& a) {
   const PlaceRun run = run_place(request(a));
   if (!a.out.empty()) write_place(a.out, run);
   if (a.json) {
-    fmt::print("{}\n", run.summary.dump(2));
+    fmt::print("{}\n", json_text(run.summary));
   } else {
     fmt::print("{}", place_text(run));
   }

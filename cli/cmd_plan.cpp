@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "report/check_report.hpp"
 #include "plan/scenario_run.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -36,7 +37,7 @@ int run_plan(const PlanArgs& a) {
   write_run(out, R, progress, a.threads, digest, leaflet);
   out.commit(digest);
   if (a.json) {
-    fmt::print("{}\n", R.summary.dump(2));
+    fmt::print("{}\n", json_text(R.summary));
     return 0;
   }
   fmt::print("plan {} ({}): {}\n", s.name, s.file, s.model.describe());

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -66,7 +67,7 @@ int run_validate(const ValidateArgs& a) {
   j["max_access_m"] = L.model.max_access.value;
   j["problems"] = problems;
   if (a.json) {
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", json_text(j));
     return problems ? 1 : 0;
   }
   fmt::print("network   {}:{} ({}, CRS {})\n", L.lines.info.path, L.lines.info.layer, L.lines.info.driver,

@@ -10,6 +10,7 @@
 #include "common.hpp"
 #include "core/error.hpp"
 #include "plan/zones_command.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -88,7 +89,7 @@ int run_command(const ZonesArgs& a) {
   write_zones(a.out, run);
   const nlohmann::ordered_json& summary = run.result.summary;
   if (a.json) {
-    fmt::print("{}\n", summary.dump(2));
+    fmt::print("{}\n", json_text(summary));
     return 0;
   }
   fmt::print("zones ({}):\n", run.network.model.describe());

@@ -7,18 +7,23 @@
 #   --with-notebooks  only the Jupyter packages (the notebooks run, the QGIS test is skipped)
 #   --with-browser    also install Chromium, so report.html is tested in a real browser
 #                     (tests/browser) instead of being skipped
+#   --with-fuzz       also install clang and libFuzzer (Debian packages), build the libFuzzer
+#                     targets (tests/fuzz/fuzz_*.cpp, ASan + UBSan) in build-fuzz and run each
+#                     for LIGHTCONE_FUZZ_SECONDS (DEFAULT: 60) seconds; any crash fails
 set -euo pipefail
 LIGHTCONE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$LIGHTCONE_ROOT/tests/setup.sh"
 cd "$LIGHTCONE_ROOT"
 NOTEBOOK_PACKAGES=(jupyter-nbconvert python3-nbclient python3-ipykernel python3-geopandas python3-matplotlib)
 extra_packages=()
+with_fuzz=0
 for arg in "$@"; do
   case "$arg" in
     --with-qgis) extra_packages+=(qgis python3-qgis "${NOTEBOOK_PACKAGES[@]}") ;;
     --with-notebooks) extra_packages+=("${NOTEBOOK_PACKAGES[@]}") ;;
     --with-browser) extra_packages+=(chromium) ;;
-    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser]" >&2; exit 2 ;;
+    --with-fuzz) extra_packages+=(clang libclang-rt-dev); with_fuzz=1 ;;
+    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done
 install_deps "${extra_packages[@]}"
@@ -36,5 +41,18 @@ if [ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions="$LIGHTCONE_ROOT/tests/lsan.supp" \
     ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
+fi
+if [ "$with_fuzz" = 1 ]; then
+  libfuzzer=$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a
+  if [ ! -f "$libfuzzer" ]; then
+    echo "tests/run.sh: no libFuzzer runtime ($libfuzzer); install the Debian package libclang-rt-dev" >&2
+    exit 1
+  fi
+  echo "== build (clang, libFuzzer + ASan + UBSan: the fuzz targets only)" >&2
+  LIGHTCONE_TARGETS=(fuzz_scenario fuzz_layers)
+  CC=clang CXX=clang++ configure_build build-fuzz -DLIGHTCONE_LIBFUZZER=ON \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only"
+  echo "== libFuzzer (${LIGHTCONE_FUZZ_SECONDS:-60} s per target)" >&2
+  tests/fuzz/run_libfuzzer.sh build-fuzz "${LIGHTCONE_FUZZ_SECONDS:-60}"
 fi
 echo "all tests passed" >&2

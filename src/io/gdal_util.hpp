@@ -72,5 +72,10 @@ void check_read_errors(const OpenLayer& L, const ReadOptions& options, const Gda
                        std::size_t features_read);
 // EPSG:4326 with longitude first.
 OGRSpatialReference wgs84();
+// Transforms `g` with L.transform (nothing to do when null): empty on success, else the
+// reason to skip the feature. Coordinates that no CRS maps to the Earth (not finite, or
+// beyond 1e12 in the layer's unit) are refused before GDAL sees them: its transformation
+// wraps longitudes 360 degrees a step, so -1e308 never returns (found by tests/fuzz).
+std::string transform_to_wgs84(const OpenLayer& L, OGRGeometry& g);
 
 }  // namespace lightcone

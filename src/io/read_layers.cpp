@@ -284,8 +284,8 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
                                                    "' " + where(L, fid) +
                                                    ". Delays must be >= 0; fix the data or drop --delay-field."});
     }
-    if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
-      out.info.skipped.push_back({fid, "coordinate transformation failed"});
+    if (std::string why = transform_to_wgs84(L, *g); !why.empty()) {
+      out.info.skipped.push_back({fid, std::move(why)});
       continue;
     }
     std::unique_ptr<OGRGeometry> linear(g->getLinearGeometry());
@@ -435,8 +435,8 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
                        {"negative site exit delay " + number(exit_delay) + " in field '" + fields.exit_delay + "' " +
                         where(L, fid) + ". Delays must be >= 0; fix the data or drop --site-exit-delay-field."});
     }
-    if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
-      out.info.skipped.push_back({fid, "coordinate transformation failed"});
+    if (std::string why = transform_to_wgs84(L, *g); !why.empty()) {
+      out.info.skipped.push_back({fid, std::move(why)});
       continue;
     }
     CoordinateCheck coords;

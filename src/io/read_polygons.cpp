@@ -75,8 +75,8 @@ PolygonLayer read_polygons(const LayerSpec& spec, const ReadOptions& options) {
       out.info.skipped.push_back({fid, std::string("not a polygon: ") + OGRGeometryTypeToName(g->getGeometryType())});
       continue;
     }
-    if (L.transform && g->transform(L.transform.get()) != OGRERR_NONE) {
-      out.info.skipped.push_back({fid, "coordinate transformation failed"});
+    if (std::string why = transform_to_wgs84(L, *g); !why.empty()) {
+      out.info.skipped.push_back({fid, std::move(why)});
       continue;
     }
     std::unique_ptr<OGRGeometry> linear(g->getLinearGeometry());

@@ -2,6 +2,7 @@
 #include <cpl_error.h>
 #include <cpl_vsi.h>
 
+#include <cmath>
 #include <mutex>
 
 #include "core/error.hpp"
@@ -240,6 +241,33 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
     }
   }
   return L;
+}
+
+namespace {
+// The first vertex no CRS can mean, as a skip reason (empty when all are usable).
+class SourceCoordinateCheck : public OGRDefaultConstGeometryVisitor {
+ public:
+  using OGRDefaultConstGeometryVisitor::visit;
+  void visit(const OGRPoint* p) override {
+    constexpr double kMaxSourceCoordinate = 1e12;
+    if (!problem.empty()) return;
+    const double x = p->getX();
+    const double y = p->getY();
+    if (!std::isfinite(x) || !std::isfinite(y)) problem = "NaN or infinite coordinate";
+    else if (std::fabs(x) > kMaxSourceCoordinate || std::fabs(y) > kMaxSourceCoordinate)
+      problem = "coordinate out of range";
+  }
+  std::string problem;
+};
+}  // namespace
+
+std::string transform_to_wgs84(const OpenLayer& L, OGRGeometry& g) {
+  if (!L.transform) return {};
+  SourceCoordinateCheck check;
+  g.accept(&check);
+  if (!check.problem.empty()) return check.problem;
+  if (g.transform(L.transform.get()) != OGRERR_NONE) return "coordinate transformation failed";
+  return {};
 }
 
 std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver) {

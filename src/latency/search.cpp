@@ -123,7 +123,8 @@ struct NullPredMap {
   using reference = Vertex;
   using category = boost::read_write_property_map_tag;
 };
-inline Vertex get(const NullPredMap&, Vertex v) { return v; }
+// Part of the property-map concept; Boost never reads it here (clang: unused).
+[[maybe_unused]] inline Vertex get(const NullPredMap&, Vertex v) { return v; }
 inline void put(const NullPredMap&, Vertex, Vertex) {}
 
 struct StopSearch {};

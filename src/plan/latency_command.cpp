@@ -7,6 +7,7 @@
 
 #include "latency/point_latency.hpp"
 #include "report/run_info.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone {
 namespace {
@@ -122,7 +123,7 @@ LatencyRun run_latency(const LatencyRequest& rq) {
 
 void write_latency(const std::string& out, const LatencyRun& run) {
   write_tables(out, std::span(&run.table, 1));
-  write_text_file(sidecar_path(out, ".summary.json"), run.summary.dump(2) + "\n");
+  write_text_file(sidecar_path(out, ".summary.json"), json_text(run.summary) + "\n");
 }
 
 RouteRun run_route(const RouteRequest& rq) {

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "io/write.hpp"
 #include "report/run_info.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone {
 namespace {
@@ -118,12 +119,12 @@ void write_place(const std::string& out, const PlaceRun& r) {
                                             {"problem", std::string(to_string(r.options.problem))},
                                             {"budget", r.options.budget ? r.options.budget->name() : ""}}));
   write_tables(out, tables);
-  write_text_file(sidecar_path(out, ".summary.json"), r.summary.dump(2) + "\n");
+  write_text_file(sidecar_path(out, ".summary.json"), json_text(r.summary) + "\n");
   const nlohmann::ordered_json timings = {{"read_and_build_s", r.read_and_build_s},
                                           {"coverage_s", r.result.coverage_s},
                                           {"solve_s", r.result.solve_s},
                                           {"coverage_entries", r.result.coverage_entries}};
-  write_text_file(sidecar_path(out, ".timings.json"), timings.dump(2) + "\n");
+  write_text_file(sidecar_path(out, ".timings.json"), json_text(timings) + "\n");
 }
 
 }  // namespace lightcone

@@ -18,6 +18,7 @@
 #include "report/html_report.hpp"
 #include "report/markdown.hpp"
 #include "report/run_info.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone {
 
@@ -160,7 +161,7 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
   R.summary["maps"] = Json::array();
   for (const std::string& m : maps)
     R.summary["maps"].push_back((fs::path(kRunMaps) / fs::path(m).filename()).generic_string());
-  write_text_file((d / kRunSummary).string(), R.summary.dump(2) + "\n");
+  write_text_file((d / kRunSummary).string(), json_text(R.summary) + "\n");
   write_text_file((d / kRunReport).string(), plan_report_markdown(R.summary));
   progress.phase("report.html");
   write_text_file((d / kRunHtml).string(),
@@ -179,7 +180,7 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
     total += sec;
   }
   t["total_seconds"] = total;
-  write_text_file((d / kRunTimings).string(), t.dump(2) + "\n");
+  write_text_file((d / kRunTimings).string(), json_text(t) + "\n");
 }
 
 }  // namespace

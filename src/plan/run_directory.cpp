@@ -204,7 +204,7 @@ void RunDirectory::commit(const std::string& scenario_digest) {
     }
     j["files"].push_back(std::move(f));
   }
-  write_text_file((staging / kRunManifest).string(), j.dump(2) + "\n");
+  write_text_file((staging / kRunManifest).string(), j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   written.insert(kRunManifest);
 
   // The files of D that lightcone did not write stay: hard links into the new run.

@@ -12,6 +12,7 @@
 #include "io/write.hpp"
 #include "report/run_info.hpp"
 #include "zones/zones.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone {
 
@@ -85,7 +86,7 @@ void write_zones(const std::string& out, ZonesRun& run) {
                             {"height", grid.height}};
   }
   write_tables(out, R.tables);
-  write_text_file(sidecar_path(out, ".summary.json"), R.summary.dump(2) + "\n");
+  write_text_file(sidecar_path(out, ".summary.json"), json_text(R.summary) + "\n");
 }
 
 }  // namespace lightcone

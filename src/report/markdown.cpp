@@ -1,4 +1,5 @@
 #include "report/markdown.hpp"
+#include "report/json_text.hpp"
 
 #include <fmt/core.h>
 
@@ -9,7 +10,7 @@ using Json = nlohmann::ordered_json;
 
 std::string str(const Json& j, const char* key, const std::string& fallback = "-") {
   if (!j.contains(key) || j[key].is_null()) return fallback;
-  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+  return j[key].is_string() ? j[key].get<std::string>() : json_text(j[key], -1);
 }
 
 // Pipes would break a table cell.

@@ -1,4 +1,5 @@
 #include "report/run_info.hpp"
+#include "report/json_text.hpp"
 
 namespace lightcone {
 
@@ -23,7 +24,7 @@ FeatureTable run_info_table(const LatencyModel& m, const std::vector<std::pair<s
   const nlohmann::ordered_json model = model_to_json(m);
   for (const auto& [k, v] : model.items()) {
     keys.push_back(k);
-    values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    values.push_back(v.is_string() ? v.get<std::string>() : json_text(v, -1));
   }
   for (const auto& [k, v] : extra) {
     keys.push_back(k);

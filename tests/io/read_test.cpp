@@ -963,6 +963,52 @@ TEST(ReadProblems, BadPointsAreSkippedWithReasons) {
                 ":sites:fid=2): null geometry. Fix the geometries or give another layer with --sites PATH:LAYER.");
 }
 
+// A projected layer with a coordinate near the largest double: GDAL's transformation
+// wraps longitudes 360 degrees a step and never returned (found by tests/fuzz, mutant
+// geojson-80). Such a feature is skipped with its reason, in all three readers.
+TEST(ReadProblems, HugeProjectedCoordinatesAreSkippedNotTransformed) {
+  const VsiDir dir("/vsimem/lightcone-io-huge");
+  const LonLat a = to_web_mercator({120.30, 36.10});
+  const LonLat b = to_web_mercator({120.35, 36.10});
+  auto xy = [](double x, double y) { return std::to_string(x) + " " + std::to_string(y); };
+  LayerFixture lines;
+  lines.name = "net";
+  lines.epsg = 3857;
+  lines.creation_options = {"SPATIAL_INDEX=NO"};
+  lines.features = {{1, "LINESTRING (" + xy(a.lon, a.lat) + "," + xy(b.lon, b.lat) + ")", {}, nullptr},
+                    {2, "LINESTRING (" + xy(a.lon, a.lat) + ",-1e308 " + std::to_string(a.lat) + ")", {}, nullptr},
+                    {3, "LINESTRING (" + xy(a.lon, a.lat) + "," + std::to_string(a.lon) + " 1e13)", {}, nullptr}};
+  LayerFixture points = lines;
+  points.name = "sites";
+  points.type = wkbPoint;
+  points.features = {{1, "POINT (" + xy(a.lon, a.lat) + ")", {}, nullptr},
+                     {2, "POINT (-1e308 " + std::to_string(a.lat) + ")", {}, nullptr}};
+  LayerFixture polygons = lines;
+  polygons.name = "area";
+  polygons.type = wkbPolygon;
+  polygons.features = {
+      {1, "POLYGON ((" + xy(a.lon, a.lat) + "," + xy(b.lon, a.lat) + "," + xy(b.lon, b.lat + 5000) + "," +
+              xy(a.lon, a.lat) + "))", {}, nullptr},
+      {2, "POLYGON ((" + xy(a.lon, a.lat) + ",1e308 " + std::to_string(a.lat) + "," + xy(b.lon, b.lat + 5000) + "," +
+              xy(a.lon, a.lat) + "))", {}, nullptr}};
+  const std::string path = dir.file("huge.gpkg");
+  write_fixture(path, "GPKG", {lines, points, polygons});
+
+  const LineLayer got = read_lines(parse_layer_spec(path + ":net"), ReadOptions{}, LineFields{});
+  EXPECT_EQ(got.lines.fid, (std::vector<std::int64_t>{1}));
+  ASSERT_EQ(got.info.skipped.size(), 2u);
+  EXPECT_EQ(got.info.skipped[0].reason, "coordinate out of range");
+  EXPECT_EQ(got.info.skipped[1].reason, "coordinate out of range");
+  const PointLayer pts = read_points(parse_layer_spec(path + ":sites"), ReadOptions{}, PointFields{});
+  EXPECT_EQ(pts.fid, (std::vector<std::int64_t>{1}));
+  ASSERT_EQ(pts.info.skipped.size(), 1u);
+  EXPECT_EQ(pts.info.skipped[0].reason, "coordinate out of range");
+  const PolygonLayer polys = read_polygons(parse_layer_spec(path + ":area"), ReadOptions{});
+  EXPECT_EQ(polys.fid, (std::vector<std::int64_t>{1}));
+  ASSERT_EQ(polys.info.skipped.size(), 1u);
+  EXPECT_EQ(polys.info.skipped[0].reason, "coordinate out of range");
+}
+
 // ---------------------------------------------------------------------------------------
 // Dataset summary
 
