@@ -181,6 +181,20 @@ Graph::Graph(Graph&&) noexcept = default;
 Graph& Graph::operator=(Graph&&) noexcept = default;
 std::size_t Graph::nodes() const { return boost::num_vertices(m_impl->g); }
 std::size_t Graph::arcs() const { return boost::num_edges(m_impl->g); }
+Graph::ArcList Graph::arc_list() const {
+  ArcList out;
+  const CsrGraph& g = m_impl->g;
+  for (Vertex u = 0; u < boost::num_vertices(g); ++u) {
+    auto [a, end] = boost::out_edges(u, g);
+    for (; a != end; ++a) {
+      out.tail.push_back(m_impl->node_of[u]);
+      out.head.push_back(m_impl->node_of[boost::target(*a, g)]);
+      out.weight_us.push_back(g[*a].weight_us);
+      out.edge.push_back(g[*a].edge);
+    }
+  }
+  return out;
+}
 
 struct Search::Impl {
   const CsrGraph* g = nullptr;

@@ -29,6 +29,16 @@ class Graph {
   std::size_t nodes() const;
   std::size_t arcs() const;
 
+  // Every arc as the searches see it (network node ids), in the order a search relaxes
+  // them: grouped by tail, each tail's arcs in the graph's order. For benchmarks and
+  // tests that run another implementation on exactly this graph.
+  struct ArcList {
+    std::vector<NodeId> tail, head;
+    std::vector<double> weight_us;  // one-way µs: edge delay + delay of the head node
+    std::vector<EdgeId> edge;
+  };
+  ArcList arc_list() const;
+
  private:
   friend class Search;
   struct Impl;

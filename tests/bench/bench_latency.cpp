@@ -10,6 +10,13 @@
 // cpu / wall shows how many cores were busy. The load average is printed at start and
 // end because the machine may be shared.
 //
+// Each timed section also prints its peak resident memory (`key wall s rss MiB`): VmHWM,
+// reset at the start of the section (bench_util.hpp). Per-site searches are timed best of
+// --repeat runs. With --dump FILE the graph the searches ran on (every arc with its
+// weight), the sources, the budgets, lightcone's settled count per site and its best
+// times are written for tests/bench/networkx_baseline.py, which runs NetworkX on the same
+// instance in the same run and prints the ratios (tests/bench/README.md).
+//
 // With --gbench, Google Benchmark then runs per-query microbenchmarks on the loaded
 // instance (one bounded search, one point evaluation, one all-node search); any
 // --benchmark_* flags after it are passed to Google Benchmark.
@@ -22,13 +29,17 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <exception>
 #include <fstream>
 #include <memory>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "bench_util.hpp"
@@ -51,7 +62,7 @@ using namespace lightcone::bench;
 void seconds(const std::string& key, const Stopwatch& w, const std::string& note = {}) {
   const double wall = w.wall();
   const double cpu = w.cpu();
-  figure(key, fmt::format("{:.4g}", wall), "s", fmt::format("cpu {:.3f} s{}{}", cpu, note.empty() ? "" : "; ", note));
+  timed_figure(key, wall, fmt::format("cpu {:.3f} s{}{}", cpu, note.empty() ? "" : "; ", note));
 }
 void count(const std::string& key, std::size_t n, const std::string& note = {}) {
   figure(key, fmt::format("{}", n), "", note);
@@ -62,6 +73,8 @@ struct Options {
   std::vector<unsigned> threads{1, 2};
   std::vector<double> rtt_ms{1.0, 3.0};
   std::string sections = "nearest,fixed,per_site,points";
+  unsigned repeat = 3;  // per-site searches: best of this many runs
+  std::string dump;     // --dump FILE: graph, sources, budgets, counts, times for networkx_baseline.py
   bool has(const std::string& section) const { return ("," + sections + ",").find("," + section + ",") != std::string::npos; }
   bool gbench = false;
   std::vector<char*> gbench_args;  // argv[0] + flags for Google Benchmark
@@ -80,11 +93,15 @@ std::vector<double> parse_list(const std::string& s) {
 
 [[noreturn]] void usage(const char* argv0, int code) {
   fmt::print(code ? stderr : stdout,
-             "usage: {} INSTANCE.gpkg [--threads 1,2] [--rtt-ms 1,3] [--sections LIST] [--gbench [--benchmark_...]]\n"
+             "usage: {} INSTANCE.gpkg [--threads 1,2] [--rtt-ms 1,3] [--sections LIST] [--repeat N] [--dump FILE]\n"
+             "       [--gbench [--benchmark_...]]\n"
              "  INSTANCE.gpkg  gen_instance.py output (layers fibre, sites, demand)\n"
              "  --threads      thread counts for per-site searches and point latency (DEFAULT: 1,2)\n"
              "  --rtt-ms       RTT budgets of the per-site searches, ms (DEFAULT: 1,3)\n"
              "  --sections     what to time after loading: nearest,fixed,per_site,points (DEFAULT: all)\n"
+             "  --repeat       per-site searches: best of N runs (DEFAULT: 3)\n"
+             "  --dump         write the searched graph, sources, budgets, settled counts and times to FILE\n"
+             "                 for tests/bench/networkx_baseline.py (needs the per_site section)\n"
              "  --gbench       afterwards run Google Benchmark microbenchmarks on the instance\n",
              argv0);
   std::exit(code);
@@ -111,6 +128,14 @@ Options parse_args(int argc, char** argv) {
       } catch (const std::exception&) {
         usage(argv[0], 2);
       }
+    } else if (a == "--repeat" && i + 1 < argc) {
+      try {
+        o.repeat = static_cast<unsigned>(std::max(1, std::stoi(argv[++i])));
+      } catch (const std::exception&) {
+        usage(argv[0], 2);
+      }
+    } else if (a == "--dump" && i + 1 < argc) {
+      o.dump = argv[++i];
     } else if (a == "--sections" && i + 1 < argc) {
       o.sections = argv[++i];
     } else if (a == "--gbench") {
@@ -207,6 +232,7 @@ void run_nearest(const Instance& I, lc::NodeLatencies& out) {
   Stopwatch w;
   out = lc::nearest_source_latency(*I.graph, I.sources);
   const double wall = w.wall();
+  const double cpu = w.cpu();
   std::size_t reached = 0;
   double max_us = 0;
   for (double v : out.us)
@@ -214,8 +240,8 @@ void run_nearest(const Instance& I, lc::NodeLatencies& out) {
       ++reached;
       max_us = std::max(max_us, v);
     }
-  figure("nearest_site_all_nodes", fmt::format("{:.4g}", wall), "s",
-         fmt::format("cpu {:.3f} s; one search from {} sites; {} of {} nodes reached, max {:.1f} us RTT", w.cpu(),
+  timed_figure("nearest_site_all_nodes", wall,
+         fmt::format("cpu {:.3f} s; one search from {} sites; {} of {} nodes reached, max {:.1f} us RTT", cpu,
                      I.sources.size(), reached, out.us.size(), max_us * I.model.metric_factor()));
 }
 
@@ -235,36 +261,87 @@ void run_fixed_cost(const Instance& I) {
                            settled.load()));
 }
 
-void run_per_site(const Instance& I, const Options& o, double rtt_ms) {
+// What one budget's per-site searches found and took (for --dump).
+struct PerSiteResult {
+  double rtt_ms = 0;
+  double budget_us = 0;
+  std::vector<std::uint64_t> settled;             // per source, reached().size()
+  std::vector<std::tuple<unsigned, double, double>> best;  // threads, best wall s, least cpu s
+};
+
+PerSiteResult run_per_site(const Instance& I, const Options& o, double rtt_ms) {
   const double budget_us = rtt_ms * 1000.0 / I.model.metric_factor();
   const std::string tag = fmt::format("{:g}ms", rtt_ms);
   const std::size_t ns = I.sources.size();
-  std::vector<std::uint64_t> first;
+  PerSiteResult result{rtt_ms, budget_us, {}, {}};
+  std::vector<std::uint64_t>& first = result.settled;
   for (unsigned threads : o.threads) {
-    std::vector<std::uint64_t> settled(ns, 0);  // one writer per index: no sync needed
-    Stopwatch w;
-    lc::for_each_source(*I.graph, I.sources, budget_us, threads,
-                        [&](std::size_t i, const lc::Search& s) { settled[i] = s.reached().size(); });
-    const double wall = w.wall();
-    const double cpu = w.cpu();
-    const std::uint64_t total = std::accumulate(settled.begin(), settled.end(), std::uint64_t{0});
-    figure(fmt::format("per_site_{}_rtt_{}t", tag, threads), fmt::format("{:.4g}", wall), "s",
-           fmt::format("cpu {:.3f} s; {} searches, budget {:g} us one-way; {:.2f} M settled/s, {:.0f} ns cpu/settled",
-                       cpu, ns, budget_us, static_cast<double>(total) / wall * 1e-6,
-                       cpu / static_cast<double>(std::max<std::uint64_t>(total, 1)) * 1e9));
-    if (first.empty()) {
-      first = settled;
-      const std::uint64_t max = ns ? *std::max_element(settled.begin(), settled.end()) : 0;
+    double best_wall = 0, best_cpu = 0, worst_wall = 0, least_cpu = 0;
+    std::uint64_t total = 0;
+    bool mismatch = false;
+    for (unsigned rep = 0; rep < o.repeat; ++rep) {
+      std::vector<std::uint64_t> settled(ns, 0);  // one writer per index: no sync needed
+      Stopwatch w;
+      lc::for_each_source(*I.graph, I.sources, budget_us, threads,
+                          [&](std::size_t i, const lc::Search& s) { settled[i] = s.reached().size(); });
+      const double wall = w.wall();
+      const double cpu = w.cpu();
+      if (rep == 0 || wall < best_wall) {
+        best_wall = wall;
+        best_cpu = cpu;
+      }
+      worst_wall = std::max(worst_wall, wall);
+      least_cpu = rep == 0 ? cpu : std::min(least_cpu, cpu);
+      total = std::accumulate(settled.begin(), settled.end(), std::uint64_t{0});
+      if (first.empty()) first = settled;
+      else if (settled != first) mismatch = true;
+    }
+    timed_figure(fmt::format("per_site_{}_rtt_{}t", tag, threads), best_wall,
+                 fmt::format("best of {} (worst {:.4g} s); cpu {:.3f} s; {} searches, budget {:g} us one-way; "
+                             "{:.2f} M settled/s, {:.0f} ns cpu/settled",
+                             o.repeat, worst_wall, best_cpu, ns, budget_us, static_cast<double>(total) / best_wall * 1e-6,
+                             best_cpu / static_cast<double>(std::max<std::uint64_t>(total, 1)) * 1e9));
+    result.best.emplace_back(threads, best_wall, least_cpu);
+    if (threads == o.threads.front()) {
+      const std::uint64_t max = ns ? *std::max_element(first.begin(), first.end()) : 0;
       count(fmt::format("per_site_{}_settled_total", tag), total);
       figure(fmt::format("per_site_{}_settled_mean", tag),
              fmt::format("{:.0f}", ns ? static_cast<double>(total) / static_cast<double>(ns) : 0.0), "nodes",
              fmt::format("per site; max {} = {:.1f}% of the graph", max,
                          100.0 * static_cast<double>(max) / static_cast<double>(I.graph->nodes())));
-    } else if (settled != first) {
+    }
+    if (mismatch) {
       figure(fmt::format("per_site_{}_rtt_{}t_check", tag, threads), "MISMATCH", "",
-             "settled counts differ from the first thread count");
+             "settled counts differ between runs or thread counts");
     }
   }
+  return result;
+}
+
+// The searched graph and lightcone's results, as text for networkx_baseline.py. Numbers
+// are written in the shortest form that reads back to the same double.
+//   lightcone-graph-dump 1
+//   nodes N / arcs M / sources S
+//   a TAIL HEAD WEIGHT_US      (M lines, network node ids, in search order)
+//   s NODE OFFSET_US           (S lines; the per-site searches run from each alone)
+//   budget RTT_MS BUDGET_US    then `settled C0 C1 ...` (per source) and
+//   time THREADS BEST_WALL_S LEAST_CPU_S   (one per thread count; CPU: the process's)
+void write_dump(const std::string& path, const Instance& I, const std::vector<PerSiteResult>& results) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw std::runtime_error("cannot write " + path);
+  const lc::Graph::ArcList arcs = I.graph->arc_list();
+  fmt::print(f, "lightcone-graph-dump 1\nnodes {}\narcs {}\nsources {}\n", I.graph->nodes(), arcs.tail.size(),
+             I.sources.size());
+  for (std::size_t a = 0; a < arcs.tail.size(); ++a) fmt::print(f, "a {} {} {}\n", arcs.tail[a], arcs.head[a], arcs.weight_us[a]);
+  for (const lc::Source& src : I.sources) fmt::print(f, "s {} {}\n", src.node, src.offset_us);
+  for (const PerSiteResult& r : results) {
+    fmt::print(f, "budget {} {}\nsettled", r.rtt_ms, r.budget_us);
+    for (std::uint64_t c : r.settled) fmt::print(f, " {}", c);
+    fmt::print(f, "\n");
+    for (const auto& [threads, wall, cpu] : r.best) fmt::print(f, "time {} {} {}\n", threads, wall, cpu);
+  }
+  const bool ok = std::ferror(f) == 0;
+  if (std::fclose(f) != 0 || !ok) throw std::runtime_error("cannot write " + path);
 }
 
 void run_points(const Instance& I, const Options& o, const lc::NodeLatencies& nodes) {
@@ -283,10 +360,11 @@ void run_points(const Instance& I, const Options& o, const lc::NodeLatencies& no
       work(0);
     }
     const double wall = w.wall();
+    const double cpu = w.cpu();
     const std::size_t reached = static_cast<std::size_t>(
         std::count_if(latency.begin(), latency.end(), [](double v) { return v != lc::kUnreached; }));
-    figure(fmt::format("point_latency_{}t", threads), fmt::format("{:.4g}", wall), "s",
-           fmt::format("cpu {:.3f} s; {} demand points ({:.1f} us each), {} reached", w.cpu(), n,
+    timed_figure(fmt::format("point_latency_{}t", threads), wall,
+           fmt::format("cpu {:.3f} s; {} demand points ({:.1f} us each), {} reached", cpu, n,
                        n ? wall / static_cast<double>(n) * 1e6 : 0.0, reached));
   }
 }
@@ -331,6 +409,7 @@ int main(int argc, char** argv) {
     Instance I;
     fmt::print("# instance {}\n# model {}\n", o.instance, I.model.describe());
     print_load("load_start");
+    reset_peak_rss();
     load(o, I);
     count("nodes", I.net.nodes(), "after splitting at sites");
     count("edges", I.net.edges(), "after splitting at sites");
@@ -341,8 +420,13 @@ int main(int argc, char** argv) {
     lc::NodeLatencies nodes;
     run_nearest(I, nodes);  // always: point latency needs it
     if (o.has("fixed")) run_fixed_cost(I);
+    std::vector<PerSiteResult> per_site;
     if (o.has("per_site"))
-      for (double rtt : o.rtt_ms) run_per_site(I, o, rtt);
+      for (double rtt : o.rtt_ms) per_site.push_back(run_per_site(I, o, rtt));
+    if (!o.dump.empty()) {
+      if (per_site.empty()) throw std::runtime_error("--dump needs the per_site section");
+      write_dump(o.dump, I, per_site);
+    }
     if (o.has("points")) run_points(I, o, nodes);
     figure("peak_rss", fmt::format("{:.0f}", peak_rss_mib()), "MiB", "getrusage ru_maxrss");
     print_load("load_end");

@@ -34,6 +34,25 @@ inline double peak_rss_mib() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
+// Peak resident memory since the last reset_peak_rss(), MiB: VmHWM of /proc/self/status
+// (the process's peak if the reset is not supported); getrusage's peak as a fallback.
+inline double section_peak_rss_mib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:  1234 kB"
+  return peak_rss_mib();
+}
+
+// Resets VmHWM to the current resident size (Linux >= 4.0: "5" > /proc/self/clear_refs),
+// so section_peak_rss_mib() after a section is that section's peak. False if refused.
+inline bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
 // "1.02 0.95 0.80": the 1, 5 and 15 minute load averages from /proc/loadavg.
 inline std::string load_average() {
   std::ifstream in("/proc/loadavg");
@@ -47,6 +66,16 @@ inline void figure(const std::string& key, const std::string& value, const std::
   if (note.empty()) fmt::print("{:<32} {:>14} {}\n", key, value, unit);
   else fmt::print("{:<32} {:>14} {:<6} # {}\n", key, value, unit, note);
   std::fflush(stdout);
+}
+
+// A timed section: `key wall s rss MiB # note`, rss the section's peak resident memory
+// (section_peak_rss_mib, then reset for the next section). run.sh shows both in its table.
+inline void timed_figure(const std::string& key, double wall_s, const std::string& note = {}) {
+  const double rss = section_peak_rss_mib();
+  fmt::print("{:<32} {:>14} s {:>6.0f} MiB{}{}\n", key, fmt::format("{:.4g}", wall_s), rss, note.empty() ? "" : " # ",
+             note);
+  std::fflush(stdout);
+  reset_peak_rss();
 }
 
 // The 1-minute load as the value, all three and the hardware threads in the note.

@@ -64,11 +64,6 @@ double status_mib(const std::string& field) {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
-// Resets VmHWM to the current RSS (Linux ≥ 4.0); silently does nothing elsewhere.
-void reset_peak_rss() {
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-}
 
 void seconds(const std::string& key, double wall, double cpu, const std::string& note = {}) {
   figure(key, fmt::format("{:.4g}", wall), "s",
@@ -134,7 +129,7 @@ std::size_t vertices(const lc::MultiPolygon& m) { return m.coords.size(); }
 
 void run_sites(const Options& o, const lc::LineLayer& lines, const lc::PointLayer& sites, const lc::PointLayer& demand,
                const lc::LonLatBox& extent, std::size_t n_sites) {
-  reset_peak_rss();
+  reset_peak_rss();  // bench_util.hpp
   const std::string tag = fmt::format("s{}", n_sites);
   const lc::LatencyModel model;
   const double k = model.metric_factor();

@@ -2,6 +2,11 @@
 # Benchmarks on gen_instance.py instances: generates the instances once (cached in
 # build-bench/instances, outside git), builds lightcone_bench in Release in build-bench,
 # runs it on each instance under /usr/bin/time -v and prints one table.
+# The latency benchmark (no --zones / --place) also runs the NetworkX baseline in the same
+# run on the same graph (tests/bench/networkx_baseline.py on lightcone_bench --dump) and
+# prints networkx_per_site_<rtt>ms and ratio_vs_networkx_<rtt>ms_<t>t (NetworkX time /
+# lightcone time on t threads; lightcone best of 3, NetworkX best of NX_REPEAT). Timed rows
+# show `time s  peak MiB` (the section's peak resident memory). tests/bench/README.md.
 #
 # usage: tests/bench/run.sh [--table-only] [--zones] [SIZE...] [-- BENCH_ARGS...]
 #   SIZE          small, medium, large (DEFAULT: all three); tiny also works; longspan:
@@ -12,7 +17,9 @@
 #   --place       lightcone_bench_place instead (coverage, reductions, LSCP / MCLP p=50 / p-center)
 #   BENCH_ARGS    passed to lightcone_bench, e.g. -- --threads 2 --sections nearest,per_site
 # Environment: LIGHTCONE_SHARED (DEFAULT: <repo>/../shared), BUILD_DIR (DEFAULT: <repo>/build-bench),
-#              JOBS (DEFAULT: 2), PYTHON (DEFAULT: /usr/bin/python3).
+#              JOBS (DEFAULT: 2), PYTHON (DEFAULT: /usr/bin/python3),
+#              NX_SAMPLE (NetworkX from every k-th site, N in all; DEFAULT: all, 200 on large),
+#              NX_REPEAT (NetworkX best of N; DEFAULT: 1), NO_NETWORKX=1 (skip the baseline).
 # Timings are wall clock; the machine's load average is printed with them.
 set -euo pipefail
 
@@ -35,7 +42,7 @@ while (($#)); do
     --table-only) table_only=1; shift ;;
     --zones) bench_target=lightcone_bench_zones; prefix=zones_; shift ;;
     --place) bench_target=lightcone_bench_place; prefix=place_; shift ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     tiny|small|medium|large|longspan) sizes+=("$1"); shift ;;
     *) echo "run.sh: unknown argument '$1' (sizes: small, medium, large; see --help)" >&2; exit 2 ;;
   esac
@@ -67,6 +74,22 @@ run_all() {
     fi
   done
 
+  # NetworkX for the baseline (Debian's python3-networkx, for $python).
+  local networkx=0
+  if [[ -z $prefix && ${NO_NETWORKX:-0} != 1 ]]; then
+    networkx=1
+    if ! "$python" -c 'import networkx' 2> /dev/null; then
+      if [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null; then
+        echo "== installing python3-networkx (the NetworkX baseline)"
+        apt-get install -y --no-install-recommends python3-networkx > "$results/apt-networkx.log" 2>&1 ||
+          { tail -5 "$results/apt-networkx.log" >&2; echo "run.sh: installing python3-networkx failed" >&2; exit 1; }
+      else
+        echo "run.sh: $python cannot import networkx: apt-get install python3-networkx, or NO_NETWORKX=1" >&2
+        exit 2
+      fi
+    fi
+  fi
+
   # 2. Release build of the benchmark only.
   echo "== building $bench_target in $build"
   cmake -S "$root" -B "$build" -DLIGHTCONE_BENCHMARKS=ON -DCMAKE_BUILD_TYPE=Release > "$results/configure.log" ||
@@ -78,12 +101,17 @@ run_all() {
   local bench=$build/tests/bench/$bench_target
 
   # 3. Run each instance; keep the full output per size.
-  local out rss
+  local out rss dump extra
   for size in "${sizes[@]}"; do
     out=$results/$prefix$size.txt
+    dump=$results/graph_$size.txt
+    extra=()
+    ((networkx)) && extra=(--dump "$dump")
+    rm -f "$dump"
     echo "== $size (load average $(cut -d' ' -f1-3 /proc/loadavg)); output in $out"
     if [[ -x /usr/bin/time ]]; then
-      /usr/bin/time -v -o "$results/$prefix$size.time" "$bench" "$(instance "$size")" "${bench_args[@]}" | tee "$out"
+      /usr/bin/time -v -o "$results/$prefix$size.time" "$bench" "$(instance "$size")" "${bench_args[@]}" "${extra[@]}" |
+        tee "$out"
       rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$results/$prefix$size.time")
       printf '%-32s %14s %s\n' peak_rss_time_v "$rss" "MiB    # /usr/bin/time -v" | tee -a "$out"
       if [[ $size == longspan ]]; then
@@ -99,7 +127,14 @@ run_all() {
           }' "$results/${prefix}validate_$size.time" | tee -a "$out"
       fi
     else
-      "$bench" "$(instance "$size")" "${bench_args[@]}" | tee "$out"
+      "$bench" "$(instance "$size")" "${bench_args[@]}" "${extra[@]}" | tee "$out"
+    fi
+    if ((networkx)) && [[ -s $dump ]]; then
+      local sample=${NX_SAMPLE:-}
+      [[ -z $sample && $size == large ]] && sample=200
+      echo "== NetworkX baseline on the same graph ($dump; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+      "$python" "$root/tests/bench/networkx_baseline.py" "$dump" --sample "${sample:-0}" --repeat "${NX_REPEAT:-1}" |
+        tee -a "$out" || { echo "run.sh: the NetworkX baseline failed or disagrees with lightcone ($size)" >&2; exit 1; }
     fi
   done
 }
@@ -122,12 +157,13 @@ print_table() {
       key = $1; val = $2; unit = ($3 != "" && $3 != "#") ? $3 : ""
       if (!(key in seen)) { seen[key] = 1; order[++nrow] = key }
       cell[key, f] = val (unit != "" ? " " unit : "")
+      if ($4 ~ /^[0-9.]+$/ && $5 == "MiB") cell[key, f] = cell[key, f] " " $4 "M"  # timed: + section peak
     }
     END {
-      printf "%-30s", "figure"; for (c = 1; c <= ncol; c++) printf " %16s", col[c]; printf "\n"
+      printf "%-30s", "figure"; for (c = 1; c <= ncol; c++) printf " %18s", col[c]; printf "\n"
       for (r = 1; r <= nrow; r++) {
         k = order[r]; printf "%-30s", k
-        for (c = 1; c <= ncol; c++) printf " %16s", ((k, c) in cell) ? cell[k, c] : "-"
+        for (c = 1; c <= ncol; c++) printf " %18s", ((k, c) in cell) ? cell[k, c] : "-"
         printf "\n"
       }
     }' "${files[@]}"
