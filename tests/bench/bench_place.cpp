@@ -84,7 +84,8 @@ struct Options {
              "  --pcenter-p           sites to open for p-center (DEFAULT: as many as LSCP opened, else --p)\n"
              "  --time-limit          CBC time limit of LSCP and MCLP, s (DEFAULT: 60)\n"
              "  --pcenter-time-limit  time limit of each p-center covering MIP, s (DEFAULT: 300)\n"
-             "  --problems            which problems to solve (DEFAULT: lscp,mclp,pcenter; none: coverage only)\n"
+             "  --problems            which problems to solve (DEFAULT: lscp,mclp,pcenter; also pmedian (p = --p);\n"
+             "                        none: coverage only); each prints <problem>_peak_rss and _bytes_per_pair\n"
              "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n"
              "  --lscp-k K            LSCP backup coverage: every demand point covered by K sites (DEFAULT: 1)\n"
              "  --coverage-cache F    solver work: read the coverage from F when F was written for the same\n"
@@ -187,10 +188,24 @@ void save_coverage(const std::string& path, const std::string& key, const lc::Co
 }
 
 lc::PlacementResult solve(const std::string& tag, lc::PlacementInput in, double metric_factor) {
+  const double rss_before = current_rss_mib();
+  reset_peak_rss();
   Stopwatch w;
   const lc::PlacementResult r = lc::solve_placement(in);
   const double wall = w.wall();
   const double cpu = w.cpu();
+  // Memory of the solve per demand-site pair it was given (issue 17 item 4: <= 64 bytes
+  // per pair kept is the goal): the solve's peak resident memory above what the process
+  // held before it (the coverage, the network), over the coverage entries.
+  const double peak = section_peak_rss_mib();
+  const std::size_t pairs = in.coverage->entries();
+  figure(tag + "_peak_rss", fmt::format("{:.0f}", peak), "MiB",
+         fmt::format("{:.0f} MiB above the {:.0f} MiB before the solve, over {} coverage pairs: {:.0f} bytes per pair",
+                     peak - rss_before, rss_before, pairs,
+                     pairs ? (peak - rss_before) * 1048576.0 / static_cast<double>(pairs) : 0.0));
+  figure(tag + "_bytes_per_pair",
+         fmt::format("{:.0f}", pairs ? (peak - rss_before) * 1048576.0 / static_cast<double>(pairs) : 0.0), "B",
+         "solve peak above the RSS before it, per coverage pair given");
   // Latency objectives (p-center) are reported in the run's metric, like the CLI.
   const double k = in.problem == lc::Problem::pcenter || in.problem == lc::Problem::pmedian ? metric_factor : 1.0;
   figure(tag + "_rows", fmt::format("{}->{}", r.rows_before, r.rows_after), "", "demand rows before -> after reductions");
@@ -204,7 +219,8 @@ lc::PlacementResult solve(const std::string& tag, lc::PlacementInput in, double 
   figure(tag + "_objective", fmt::format("{:.6g}", r.objective * k), "",
          in.problem == lc::Problem::lscp   ? "sites (unit costs)"
          : in.problem == lc::Problem::mclp ? "covered weight (pop)"
-                                           : "worst latency, us RTT");
+                                           : in.problem == lc::Problem::pmedian ? "weighted mean latency, us RTT"
+                                                                                : "worst latency, us RTT");
   figure(tag + "_bound", fmt::format("{:.6g}", r.bound * k), "");
   figure(tag + "_gap", std::isnan(r.gap) ? "nan" : fmt::format("{:.4f}", r.gap * 100.0), "%");
   figure(tag + "_open", fmt::format("{}", r.open.size()), "sites");
@@ -329,6 +345,14 @@ int main(int argc, char** argv) {
       figure("pcenter_p", fmt::format("{}", in.p), "sites", o.pcenter_p > 0 ? "--pcenter-p" : lscp_open > 0 ? "as many as LSCP opened" : "--p");
       in.time_limit_s = o.pcenter_time_limit_s;
       solve("pcenter", in, model.metric_factor());
+    }
+    if (o.has("pmedian")) {
+      lc::PlacementInput in = base;
+      in.problem = lc::Problem::pmedian;
+      in.coverage = &cov_ok;
+      in.weight = weight_ok;
+      in.p = o.p;
+      solve("pmedian", in, model.metric_factor());
     }
     seconds("total", total);
     figure("peak_rss", fmt::format("{:.0f}", peak_rss_mib()), "MiB", "getrusage ru_maxrss");
