@@ -3,10 +3,10 @@
 // labels, order) in the same colours.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -22,27 +22,41 @@ struct Qml {
   explicit Qml(const std::string& name) {
     std::ifstream in(std::string(LIGHTCONE_SOURCE_DIR) + "/maps/" + name, std::ios::binary);
     text.assign(std::istreambuf_iterator<char>(in), {});
-    const std::regex symbol(R"re(<symbol [^>]*name="(\d+)")re");
-    const std::regex colour(R"re(name="(?:line_)?color" type="QString" value="(\d+),(\d+),(\d+),\d+")re");
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), symbol); it != std::sregex_iterator(); ++it) {
-      const std::string n = (*it)[1];
-      if (symbol_colour.count(n)) continue;
-      std::smatch c;
-      const std::string::const_iterator from = text.cbegin() + (it->position(0) + it->length(0));
-      if (std::regex_search(from, text.cend(), c, colour)) symbol_colour[n] = c[1].str() + "," + c[2].str() + "," + c[3].str();
+    // Each top-level symbol (<symbol ... name="N" ...>) and the first colour after it.
+    for (std::size_t at = 0; (at = text.find("<symbol ", at)) != std::string::npos; ++at) {
+      const std::size_t end = text.find('>', at);
+      const std::string tag = text.substr(at, end - at);
+      const std::size_t n = tag.find(" name=\"");
+      if (n == std::string::npos) continue;
+      const std::string symbol = tag.substr(n + 7, tag.find('"', n + 7) - (n + 7));
+      if (symbol.empty() || symbol.find_first_not_of("0123456789") != std::string::npos || symbol_colour.count(symbol))
+        continue;
+      std::size_t c = std::string::npos;
+      for (const char* key : {"name=\"color\" type=\"QString\" value=\"", "name=\"line_color\" type=\"QString\" value=\""}) {
+        const std::size_t k = text.find(key, end);
+        if (k != std::string::npos && (c == std::string::npos || k < c)) c = k + std::string(key).size();
+      }
+      if (c == std::string::npos) continue;
+      const std::string rgba = text.substr(c, text.find('"', c) - c);  // "r,g,b,a"
+      symbol_colour[symbol] = rgba.substr(0, rgba.rfind(','));
     }
   }
 
-  // Attributes of every <TAG .../> element, in order.
+  // Attributes of every <TAG .../> element, in order (attribute values hold no '"').
   std::vector<std::map<std::string, std::string>> elements(const std::string& tag) const {
     std::vector<std::map<std::string, std::string>> out;
-    const std::regex element("<" + tag + R"(\b([\s\S]*?)/>)");
-    const std::regex attribute(R"re(([A-Za-z_]+)="([^"]*)")re");
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), element); it != std::sregex_iterator(); ++it) {
+    const std::string open = "<" + tag + " ";
+    for (std::size_t at = 0; (at = text.find(open, at)) != std::string::npos; ++at) {
+      const std::size_t end = text.find("/>", at);
+      const std::string body = text.substr(at + open.size(), end - at - open.size());
       std::map<std::string, std::string> a;
-      const std::string body = (*it)[1];
-      for (auto at = std::sregex_iterator(body.begin(), body.end(), attribute); at != std::sregex_iterator(); ++at)
-        a[(*at)[1]] = (*at)[2];
+      for (std::size_t p = 0; (p = body.find("=\"", p)) != std::string::npos;) {
+        std::size_t k = p;
+        while (k > 0 && (std::isalnum(static_cast<unsigned char>(body[k - 1])) || body[k - 1] == '_')) --k;
+        const std::size_t v = body.find('"', p + 2);
+        a[body.substr(k, p - k)] = body.substr(p + 2, v - p - 2);
+        p = v + 1;
+      }
       out.push_back(std::move(a));
     }
     return out;
