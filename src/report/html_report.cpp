@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/layers.hpp"
 #include "io/png.hpp"
+#include "report/json_text.hpp"
 #include "report/palette.hpp"
 
 namespace lightcone {
@@ -60,7 +61,8 @@ std::string num(double v, int decimals) {
   return s;
 }
 
-std::string json_text(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
+// A JSON string literal of `s` (bytes that are not UTF-8 become U+FFFD).
+std::string json_string(const std::string& s) { return lightcone::json_text(Json(s), -1); }
 
 std::string html_escape(const std::string& s) {
   std::string out;
@@ -100,7 +102,7 @@ std::string value_json(const Column& c, std::size_t i) {
   switch (c.type()) {
     case Column::Type::real: return std::isfinite(c.reals()[i]) ? num(c.reals()[i], 6) : "null";
     case Column::Type::integer: return std::to_string(c.integers()[i]);
-    case Column::Type::text: return json_text(c.texts()[i]);
+    case Column::Type::text: return json_string(c.texts()[i]);
   }
   return "null";
 }
@@ -184,11 +186,11 @@ class GeoJson {
       out += "{\"type\":\"Feature\",\"geometry\":" + geometry + ",\"properties\":{";
       bool firstp = true;
       for (const Column* c : cols) {
-        out += (firstp ? "" : ",") + json_text(c->name) + ":" + value_json(*c, i);
+        out += (firstp ? "" : ",") + json_string(c->name) + ":" + value_json(*c, i);
         firstp = false;
       }
       for (const auto& [key, v] : extra(i)) {
-        out += (firstp ? "" : ",") + json_text(key) + ":" + v;
+        out += (firstp ? "" : ",") + json_string(key) + ":" + v;
         firstp = false;
       }
       out += "}}";
@@ -515,7 +517,7 @@ std::string html_report(const Json& summary, std::span<const FeatureTable> table
   auto all = [](std::size_t) { return true; };
   auto none = [](std::size_t) { return Extras{}; };
   std::string layers;
-  auto add = [&](const char* key, const std::string& fc) { layers += (layers.empty() ? "" : ",") + json_text(key) + ":" + fc; };
+  auto add = [&](const char* key, const std::string& fc) { layers += (layers.empty() ? "" : ",") + json_string(key) + ":" + fc; };
 
   Extent zone_extent;
   if (const FeatureTable* z = find_table(tables, kZonesLayer)) {
@@ -563,9 +565,9 @@ std::string html_report(const Json& summary, std::span<const FeatureTable> table
   for (const auto& s : palette::kSiteStyles)
     pal["sites"].push_back({{"status", s.status}, {"fill", s.fill}, {"stroke", s.stroke}, {"size", s.size}});
 
-  std::string run = "{\"palette\":" + pal.dump() + ",\"legend\":" + json_text(legend_html(tables, metric, surface));
+  std::string run = "{\"palette\":" + pal.dump() + ",\"legend\":" + json_string(legend_html(tables, metric, surface));
   if (surface) {
-    run += ",\"surface\":{\"png\":" + json_text(surface->data_uri) + ",\"bounds\":[[" + num(surface->bounds.south, 5) + "," +
+    run += ",\"surface\":{\"png\":" + json_string(surface->data_uri) + ",\"bounds\":[[" + num(surface->bounds.south, 5) + "," +
            num(surface->bounds.west, 5) + "],[" + num(surface->bounds.north, 5) + "," + num(surface->bounds.east, 5) + "]]}";
   }
   run += ",\"layers\":{" + layers + "}}";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "io/gdal_fixture.hpp"
 #include "support/cli_runner.hpp"
 
 namespace lightcone {
@@ -24,17 +25,8 @@ constexpr int kTimeoutS = 120;
 
 CliResult run(const std::vector<std::string>& args) { return test::run_lightcone(args, kTimeoutS); }
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-}
-
-// Exit 2, exactly `message` on stderr, nothing on stdout.
-void expect_error(const CliResult& r, const std::string& message) {
-  EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_EQ(r.err, "lightcone: error: " + message + "\n");
-  EXPECT_EQ(r.out, "");
-}
+void write(const std::string& path, const std::string& text) { test::write_text(path, text); }
+void expect_error(const CliResult& r, const std::string& message) { test::expect_input_error(r, message); }
 
 TEST(MessagesCli, DemandAndToMessagesNameTheirOwnOptions) {
   ScratchDir dir;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "io/gdal_fixture.hpp"
 #include "support/cli_runner.hpp"
 
 namespace lightcone {
@@ -35,17 +36,8 @@ constexpr int kTimeoutS = 120;
 
 CliResult run(const std::vector<std::string>& args) { return test::run_lightcone(args, kTimeoutS); }
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-}
-
-// Exit 2, exactly `message` on stderr, nothing on stdout.
-void expect_error(const CliResult& r, const std::string& message) {
-  EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_EQ(r.err, "lightcone: error: " + message + "\n");
-  EXPECT_EQ(r.out, "");
-}
+void write(const std::string& path, const std::string& text) { test::write_text(path, text); }
+void expect_error(const CliResult& r, const std::string& message) { test::expect_input_error(r, message); }
 
 // A scenario on the sample whose [network] path is `network` (as written in the file).
 std::string scenario_with_network(const ScratchDir& dir, const std::string& network) {

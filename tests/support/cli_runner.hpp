@@ -10,6 +10,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -101,6 +103,13 @@ inline CliResult run_lightcone(const std::vector<std::string>& args, int timeout
 }
 
 // Names of the entries of a directory, sorted.
+// Exit 2, exactly `message` on stderr, nothing on stdout.
+inline void expect_input_error(const CliResult& r, const std::string& message) {
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(r.err, "lightcone: error: " + message + "\n");
+  EXPECT_EQ(r.out, "");
+}
+
 inline std::vector<std::string> dir_entries(const std::string& dir) {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename().string());
