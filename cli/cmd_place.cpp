@@ -3,6 +3,7 @@
 // status, bound and gap stated.
 #include <fmt/core.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -77,6 +78,8 @@ PlaceRequest request(const PlaceArgs& a) {
     o.money = *a.money;
   }
   o.time_limit_s = limit.value / 1e6;
+  // Tests only (undocumented): p-median's assignment MIP even when heuristics prove the plan.
+  if (const char* force = std::getenv("LIGHTCONE_FORCE_MIP"); force && std::string(force) == "1") o.force_mip = true;
   o.use_cost = !a.cost_field.empty();
   o.use_capacity = !a.capacity_field.empty();
   o.use_load = !a.load_field.empty();
@@ -138,7 +141,7 @@ void register_place(CLI::App& app, Runner& run) {
                   "Tiered budget for part of the demand: FILTER:BUDGET, e.g. \"in_qingdao = 1:1ms\" (repeatable)");
   cmd->add_flag("--survive", a->survive, "Coverage must survive any single fibre edge cut (lscp, mclp)");
   cmd->add_option("--srlg-field", a->srlg_field, "Network field of shared-risk groups: coverage must survive any group's cut");
-  cmd->add_option("--time-limit", a->time_limit, "Solver time limit, CPU time of the whole solve (DEFAULT: 60s)")->capture_default_str();
+  cmd->add_option("--time-limit", a->time_limit, "Solver time limit, wall-clock time of the whole solve: when it runs out, the best plan found with its bound (status feasible) (DEFAULT: 60s)")->capture_default_str();
   cmd->add_option("--out", a->out, "Output GeoPackage (.summary.json and .timings.json beside it)");
   cmd->add_option("--threads", a->threads, "Search threads (DEFAULT: all cores; the solver uses one)");
   cmd->add_flag("--json", a->json, "Machine-readable result on stdout");

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -106,8 +107,11 @@ void assign_to_open_sites(const PlacementInput& in, PlacementResult& out) {
 
 }  // namespace placement_detail
 
-PlacementResult solve_placement(const PlacementInput& in) {
+PlacementResult solve_placement(const PlacementInput& input) {
   using namespace placement_detail;
+  // One deadline for every phase: the solvers read in.deadline.
+  PlacementInput in = input;
+  if (in.deadline.none()) in.deadline = Deadline::after(in.time_limit_s);
   PlacementResult out;
   const Coverage& cov = *in.coverage;
   const bool pm = in.problem == Problem::pmedian;
@@ -126,9 +130,14 @@ PlacementResult solve_placement(const PlacementInput& in) {
   out.columns_before = cov.sites;
   out.columns_after = r.cols();
   out.uncoverable = prep.uncoverable;
+  // A plan that is not proven optimal: time ran out before the bound met it.
+  auto say_why = [&out] {
+    if (out.status == SolveStatus::feasible && out.reason.empty())
+      out.reason = "time limit: the optimum lies between the bound and the objective";
+  };
   switch (in.problem) {
-    case Problem::lscp: solve_lscp(in, prep, survival_model(in, r), out); return out;
-    case Problem::mclp: solve_mclp(in, r, survival_model(in, r), out); return out;
+    case Problem::lscp: solve_lscp(in, prep, survival_model(in, r), out); say_why(); return out;
+    case Problem::mclp: solve_mclp(in, r, survival_model(in, r), out); say_why(); return out;
     case Problem::pmedian:
     case Problem::pcenter: break;
   }
@@ -142,6 +151,7 @@ PlacementResult solve_placement(const PlacementInput& in) {
     solve_pmedian(in, r, out);
   else
     solve_pcenter(in, r, out);
+  say_why();
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "placement/coverage.hpp"
+#include "placement/deadline.hpp"
 #include "placement/survival.hpp"
 
 namespace lightcone {
@@ -52,9 +53,13 @@ struct PlacementInput {
   // Survivable coverage (LSCP, MCLP): demand must stay covered under every cut
   // scenario; rows from survival_rows(). DEFAULT: none.
   const SurvivalRows* survival = nullptr;
-  // CBC's limit in CPU seconds (CBC's default clock); p-center's threshold search and
-  // LSCP row generation count their whole search against it.
+  // Wall-clock seconds for the whole solve (reductions, heuristics, bounds, LPs, CBC),
+  // counted from the start of solve_placement unless `deadline` is given. When time runs
+  // out the best plan found is returned, status feasible, with the best bound found.
   double time_limit_s = 60.0;
+  // The end of the solve, when the caller started the clock earlier. DEFAULT: none
+  // (time_limit_s from the start of solve_placement).
+  Deadline deadline;
   int threads = 1;  // CBC threads; 1 keeps results deterministic
   // Large models: LSCP (k = 1, uncapacitated, not survivable) with at least this many
   // coverage nonzeros after reductions goes to CBC by row generation (MIPs over growing
@@ -70,6 +75,10 @@ struct PlacementInput {
   // tests): a local search and the LP bound first, CBC only when they do not meet.
   // Tests switch it off to reach CBC.
   bool heuristics = true;
+  // p-median: solve the assignment MIP (root LP by Clp, then CBC) even when the greedy +
+  // swap plan and the Lagrangian bound already meet. Tests use it to reach the MIP on
+  // models whose root LP cannot finish in time. DEFAULT: false.
+  bool force_mip = false;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };

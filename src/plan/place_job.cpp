@@ -69,6 +69,8 @@ std::size_t PlaceJobResult::new_sites() const {
 PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, const PointLayer& demand,
                              const PlaceJobOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
+  // --time-limit is wall time of the whole job: coverage, cut rows, solve, assignment.
+  const Deadline deadline = Deadline::after(o.time_limit_s);
   PlaceJobResult r;
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
   if (!o.budget && o.demand_budget_us.empty()) check_pair_memory(o.problem, nd, ns);
@@ -128,6 +130,8 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   in.k = o.k;
   in.money = o.money;
   in.time_limit_s = o.time_limit_s;
+  in.deadline = deadline;
+  in.force_mip = o.force_mip;
   if (survival) in.survival = &*survival;
   in.threads = 1;
   r.result = solve_placement(in);

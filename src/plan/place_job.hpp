@@ -39,7 +39,10 @@ struct PlaceJobOptions {
   int p = 0;
   int k = 1;
   double money = std::numeric_limits<double>::infinity();
+  // Wall seconds for the whole job, from the coverage build to the assignment; the solve
+  // gets what the coverage build leaves (PlacementInput::deadline).
   double time_limit_s = 60.0;
+  bool force_mip = false;               // PlacementInput::force_mip (tests)
   bool survive = false;                 // any single fibre edge cut
   std::vector<std::string> edge_group;  // per edge: shared-risk group (non-empty = group cuts)
   std::string cuts_text;                // how cuts were made, for outputs
