@@ -34,6 +34,7 @@ struct PlaceArgs {
   int k = 1;
   std::optional<double> money;
   std::string time_limit = "60s";
+  std::string uncoverable = "fail";
   std::string out;
   bool survive = false;
   std::string srlg_field;
@@ -78,6 +79,7 @@ PlaceRequest request(const PlaceArgs& a) {
     o.money = *a.money;
   }
   o.time_limit_s = limit.value / 1e6;
+  o.uncoverable = parse_uncoverable(a.uncoverable, "--uncoverable");
   // Tests only (undocumented): p-median's assignment MIP even when heuristics prove the plan.
   if (const char* force = std::getenv("LIGHTCONE_FORCE_MIP"); force && std::string(force) == "1") o.force_mip = true;
   o.use_cost = !a.cost_field.empty();
@@ -142,6 +144,10 @@ void register_place(CLI::App& app, Runner& run) {
   cmd->add_flag("--survive", a->survive, "Coverage must survive any single fibre edge cut (lscp, mclp)");
   cmd->add_option("--srlg-field", a->srlg_field, "Network field of shared-risk groups: coverage must survive any group's cut");
   cmd->add_option("--time-limit", a->time_limit, "Solver time limit, wall-clock time of the whole solve: when it runs out, the best plan found with its bound (status feasible) (DEFAULT: 60s)")->capture_default_str();
+  cmd->add_option("--uncoverable", a->uncoverable,
+                  "Demand no candidate can serve (within the budget; p-median/p-center: at all): fail (infeasible) "
+                  "or skip (listed in the uncovered layer, the problem solved for the rest) (DEFAULT: fail)")
+      ->capture_default_str();
   cmd->add_option("--out", a->out, "Output GeoPackage (.summary.json and .timings.json beside it)");
   cmd->add_option("--threads", a->threads, "Search threads (DEFAULT: all cores; the solver uses one)");
   cmd->add_flag("--json", a->json, "Machine-readable result on stdout");

@@ -44,6 +44,12 @@ void check_p(Problem problem, std::int64_t p, const std::string& name) {
   }
 }
 
+Uncoverable parse_uncoverable(const std::string& s, const std::string& option) {
+  if (s == "fail") return Uncoverable::fail;
+  if (s == "skip") return Uncoverable::skip;
+  throw InputError("unknown value '" + s + "' for " + option + ". Use fail or skip.");
+}
+
 std::string to_string(SolveStatus s) {
   switch (s) {
     case SolveStatus::optimal: return "optimal";
@@ -105,6 +111,59 @@ void assign_to_open_sites(const PlacementInput& in, PlacementResult& out) {
   assign_nearest(in, site_open, std::numeric_limits<double>::infinity(), out);
 }
 
+// The input without the demands in `drop` (ascending): coverage, weights, loads and
+// survival rows renumbered over the kept demands (kept[new] = old).
+struct Filtered {
+  Coverage coverage;
+  SurvivalRows survival;
+  PlacementInput input;
+  std::vector<std::uint32_t> kept;
+};
+
+void filter_demand(const PlacementInput& in, const std::vector<std::uint32_t>& drop, Filtered& f) {
+  const Coverage& cov = *in.coverage;
+  std::vector<std::uint32_t> new_index(cov.demands, kNone);
+  std::size_t q = 0;
+  for (std::uint32_t d = 0; d < cov.demands; ++d) {
+    if (q < drop.size() && drop[q] == d) {
+      ++q;
+      continue;
+    }
+    new_index[d] = static_cast<std::uint32_t>(f.kept.size());
+    f.kept.push_back(d);
+  }
+  f.coverage.demands = f.kept.size();
+  f.coverage.sites = cov.sites;
+  for (std::uint32_t d : f.kept) {
+    f.coverage.site.insert(f.coverage.site.end(), cov.site.begin() + cov.first[d], cov.site.begin() + cov.first[d + 1]);
+    f.coverage.latency_us.insert(f.coverage.latency_us.end(), cov.latency_us.begin() + cov.first[d],
+                                 cov.latency_us.begin() + cov.first[d + 1]);
+    f.coverage.first.push_back(static_cast<std::uint32_t>(f.coverage.site.size()));
+  }
+  f.input = in;
+  f.input.coverage = &f.coverage;
+  f.input.uncoverable = Uncoverable::fail;
+  auto pick = [&](const std::vector<double>& v) {
+    std::vector<double> out;
+    if (v.empty()) return out;
+    for (std::uint32_t d : f.kept) out.push_back(v[d]);
+    return out;
+  };
+  f.input.weight = pick(in.weight);
+  f.input.load = pick(in.load);
+  if (in.survival) {
+    const SurvivalRows& s = *in.survival;
+    for (std::size_t row = 0; row < s.rows(); ++row) {
+      if (new_index[s.demand[row]] == kNone) continue;
+      f.survival.demand.push_back(new_index[s.demand[row]]);
+      f.survival.scenario.push_back(s.scenario[row]);
+      f.survival.sites.insert(f.survival.sites.end(), s.sites.begin() + s.first[row], s.sites.begin() + s.first[row + 1]);
+      f.survival.first.push_back(static_cast<std::uint32_t>(f.survival.sites.size()));
+    }
+    f.input.survival = &f.survival;
+  }
+}
+
 }  // namespace placement_detail
 
 PlacementResult solve_placement(const PlacementInput& input) {
@@ -130,6 +189,28 @@ PlacementResult solve_placement(const PlacementInput& input) {
   out.columns_before = cov.sites;
   out.columns_after = r.cols();
   out.uncoverable = prep.uncoverable;
+  // Uncoverable::skip: solve for the rest, exactly as if the data held only the rest.
+  if (in.uncoverable == Uncoverable::skip && !prep.uncoverable.empty() && in.problem != Problem::mclp) {
+    Filtered f;
+    filter_demand(in, prep.uncoverable, f);
+    PlacementResult rest = solve_placement(f.input);
+    rest.rows_before = cov.demands;
+    rest.skipped_uncoverable = true;
+    for (std::uint32_t d : prep.uncoverable) rest.skipped_weight += value_or(in.weight, d, 1.0);
+    std::vector<std::uint32_t> uncoverable = prep.uncoverable;
+    for (std::uint32_t d : rest.uncoverable) uncoverable.push_back(f.kept[d]);
+    std::sort(uncoverable.begin(), uncoverable.end());
+    rest.uncoverable = std::move(uncoverable);
+    std::vector<std::uint32_t> assigned(cov.demands, kNone);
+    std::vector<double> latency(cov.demands, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t q = 0; q < f.kept.size() && q < rest.assigned.size(); ++q) {
+      assigned[f.kept[q]] = rest.assigned[q];
+      latency[f.kept[q]] = rest.assigned_latency_us[q];
+    }
+    rest.assigned = std::move(assigned);
+    rest.assigned_latency_us = std::move(latency);
+    return rest;
+  }
   // A plan that is not proven optimal: time ran out before the bound met it.
   auto say_why = [&out] {
     if (out.status == SolveStatus::feasible && out.reason.empty())

@@ -23,6 +23,13 @@
 namespace lightcone {
 
 enum class Problem { lscp, mclp, pmedian, pcenter };
+// Demand no candidate can serve (within the budget; for p-median / p-center at all, e.g.
+// on another component of the network; LSCP with k: fewer than k candidates): fail makes
+// the problem infeasible (LSCP, p-median, p-center), skip leaves it out and solves for
+// the rest. MCLP never needs it covered.
+enum class Uncoverable { fail, skip };
+// "fail" / "skip" → Uncoverable; InputError naming `option` otherwise.
+Uncoverable parse_uncoverable(const std::string& text, const std::string& option);
 enum class SiteStatus { candidate, existing, required, excluded };
 
 // "lscp" → Problem::lscp (also "p-median", "p-center"). InputError naming `option`.
@@ -46,6 +53,8 @@ struct PlacementInput {
   std::vector<SiteStatus> status;  // per site; DEFAULT (empty): all candidates
   // New sites to open (MCLP, p-median, p-center); existing sites do not count.
   int p = 0;
+  // What to do with demand no candidate can serve. DEFAULT: fail.
+  Uncoverable uncoverable = Uncoverable::fail;
   // Each demand covered by at least k open sites (LSCP backup coverage). REQUIRES: >= 1.
   int k = 1;
   // Upper limit on the total cost of new sites (MCLP). DEFAULT: none.
@@ -93,6 +102,10 @@ struct PlacementResult {
   std::vector<std::uint32_t> assigned;         // per demand: serving site or kNone
   std::vector<double> assigned_latency_us;     // per demand (one-way), NaN if unassigned
   std::vector<std::uint32_t> uncoverable;      // demands no allowed candidate can cover (k times)
+  // Uncoverable::skip: the uncoverable demands were left out (solved for the rest), their
+  // total weight. False: the list above made the problem infeasible (or MCLP left it).
+  bool skipped_uncoverable = false;
+  double skipped_weight = 0.0;
   std::string reason;                          // why infeasible / not optimal
   std::string method;                          // "cbc", "cbc (time limit)", "greedy"
   std::size_t rows_before = 0, rows_after = 0, columns_before = 0, columns_after = 0;

@@ -132,6 +132,7 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   in.time_limit_s = o.time_limit_s;
   in.deadline = deadline;
   in.force_mip = o.force_mip;
+  in.uncoverable = o.uncoverable;
   if (survival) in.survival = &*survival;
   in.threads = 1;
   r.result = solve_placement(in);
@@ -201,6 +202,11 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
   Json unc = Json::array();
   for (std::uint32_t d : res.uncoverable) unc.push_back(demand.fid[d]);
   j["uncoverable_demand_fids"] = unc;
+  if (res.skipped_uncoverable) {
+    j["uncoverable"] = {{"mode", "skip"},
+                        {"demand_features_left_out", res.uncoverable.size()},
+                        {"weight_left_out", res.skipped_weight}};
+  }
   j["sites_off_network"] = sites_off_network;
   return j;
 }
@@ -269,6 +275,13 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   std::vector<std::string> ureason;
   std::vector<char> uncoverable(nd, 0);
   for (std::uint32_t d : r.result.uncoverable) uncoverable[d] = 1;
+  // Without a budget (p-median, p-center) a demand without a candidate is on a part of
+  // the network no candidate reaches.
+  const bool any_budget = o.budget || !o.demand_budget_us.empty();
+  const std::string uncoverable_reason =
+      !any_budget ? "no candidate reachable (another network component)"
+      : o.k > 1   ? fmt::format("fewer than {} candidates within budget", o.k)
+                  : "no candidate within budget";
   for (std::size_t d = 0; d < nd; ++d) {
     const std::uint32_t s = r.assignment.site[d];
     if (s != kNone) {
@@ -282,7 +295,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
       un.fid.push_back(demand.fid[d]);
       ufid.push_back(demand.fid[d]);
       uw.push_back(demand.weight[d]);
-      ureason.emplace_back(uncoverable[d]               ? "no candidate within budget"
+      ureason.emplace_back(uncoverable[d]               ? uncoverable_reason
                            : r.assignment.served[d] > 0 ? "partly served: site capacity"
                                                         : "not covered by the chosen sites");
     }

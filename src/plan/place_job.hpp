@@ -43,6 +43,7 @@ struct PlaceJobOptions {
   // gets what the coverage build leaves (PlacementInput::deadline).
   double time_limit_s = 60.0;
   bool force_mip = false;               // PlacementInput::force_mip (tests)
+  Uncoverable uncoverable = Uncoverable::fail;  // DEFAULT: fail (PlacementInput::uncoverable)
   bool survive = false;                 // any single fibre edge cut
   std::vector<std::string> edge_group;  // per edge: shared-risk group (non-empty = group cuts)
   std::string cuts_text;                // how cuts were made, for outputs

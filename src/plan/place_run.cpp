@@ -91,6 +91,9 @@ std::string place_text(const PlaceRun& run) {
       fids += (i ? ", " : "") + std::to_string(run.demand.fid[res.uncoverable[i]]);
     if (res.uncoverable.size() > 50) fids += ", ...";
     out += fmt::format("demand no candidate can cover ({}:{}): fid {}\n", run.demand.info.path, run.demand.info.layer, fids);
+    if (res.skipped_uncoverable)
+      out += fmt::format("left out (--uncoverable skip): {} demand features, weight {}; the plan is for the rest\n",
+                         res.uncoverable.size(), res.skipped_weight);
   }
   return out;
 }
