@@ -135,7 +135,9 @@ void register_place(CLI::App& app, Runner& run) {
   cmd->add_option("--capacity-field", a->capacity_field, "Site capacity field (NULL: uncapacitated)");
   cmd->add_option("--capacity-unit", a->capacity_unit, "Name of the capacity/load unit for outputs (e.g. racks)");
   cmd->add_option("--problem", a->problem, "lscp, mclp, pmedian or pcenter (DEFAULT: lscp)")->capture_default_str();
-  cmd->add_option("--budget", a->budget, "Latency budget in the run's metric, e.g. 1ms");
+  cmd->add_option("--budget", a->budget,
+                  "Latency budget in the run's metric, e.g. 1ms (pmedian, pcenter: a hard constraint, every demand "
+                  "served within it; pmedian warns when it removed pairs an unbudgeted solve uses)");
   cmd->add_option("--p", a->p, "Number of new sites to open (mclp, pmedian, pcenter)");
   cmd->add_option("--k", a->k, "Backup coverage: each demand covered by at least k open sites (lscp)");
   cmd->add_option("--money", a->money, "Upper limit on the total cost of new sites (mclp)");

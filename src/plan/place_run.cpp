@@ -85,6 +85,8 @@ std::string place_text(const PlaceRun& run) {
     ids += (ids.empty() ? "" : ", ") + sites.id[s] + (run.options.status[s] == SiteStatus::existing ? " (existing)" : "");
   out += fmt::format("open sites ({} new): {}\n", run.result.new_sites(), ids.empty() ? "none" : ids);
   if (!res.reason.empty()) out += fmt::format("{}\n", res.reason);
+  if (j.contains("warnings"))
+    for (const auto& w : j["warnings"]) out += fmt::format("warning: {}\n", w.get<std::string>());
   if (!res.uncoverable.empty()) {
     std::string fids;
     for (std::size_t i = 0; i < res.uncoverable.size() && i < 50; ++i)
