@@ -132,6 +132,7 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
   }
   // The root LP first on all but small models: CBC's own root LP ignores its time limit.
   double lp_bound = -std::numeric_limits<double>::infinity();
+  double lp_s = 0.0;  // what the root LP took: CBC solves it again before its clock starts
   if (m_trip_val.size() >= kProbeNonzeros || deadline.expired()) {
     MipResult lp;
     solve_lp(lp);
@@ -142,6 +143,7 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
       return lp;
     }
     lp_bound = lp.lp_bound;
+    lp_s = lp.lp_s;
     if (std::isfinite(cutoff) && lp_bound > cutoff + 1e-9 * std::max(1.0, std::abs(cutoff))) {
       lp.proven_infeasible = true;  // nothing below the cutoff
       return lp;
@@ -170,10 +172,11 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
       if (m_integer[static_cast<std::size_t>(j)]) Cbc_setInteger(model, j);
     Cbc_setObjSense(model, 1.0);
     Cbc_setLogLevel(model, 0);
-    // Wall time ("elapsed"), counted by CBC from its own start: what is left now, less
-    // a margin for the preprocessing and the answer.
+    // Wall time ("elapsed"), counted by CBC from the start of its branch and bound, after
+    // its own root LP: what is left now, less that LP again and a margin for the answer.
     Cbc_setParameter(model, "timeMode", "elapsed");
-    Cbc_setMaximumSeconds(model, std::max(0.05, std::min(0.95 * deadline.remaining_s(), deadline.remaining_s() - 0.2)));
+    const double left = deadline.remaining_s() - 1.2 * lp_s;
+    Cbc_setMaximumSeconds(model, std::max(0.05, std::min(0.95 * left, left - 0.2)));
     Cbc_setAllowableGap(model, 1e-9);
     Cbc_setAllowableFractionGap(model, 1e-9);
     // "threads 1" still runs CBC's threaded code (a worker thread per solve, handing
