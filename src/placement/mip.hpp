@@ -45,7 +45,7 @@ class Mip {
   MipResult solve(const Deadline& deadline, int threads, const std::vector<double>& start,
                   double cutoff = std::numeric_limits<double>::infinity()) const;
   static constexpr std::size_t kProbeNonzeros = 20'000;
-  static constexpr double kRootLpRepeats = 3.0;
+  static constexpr double kRootLpRepeats = 1.5;
   // Whether x satisfies every bound, row and integrality (1e-6 tolerance).
   bool satisfies(const std::vector<double>& x) const;
 
