@@ -164,6 +164,7 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
   // (seen: "Illegal index <columns> in ClpModel::getColumnName" on MCLP models whose
   // objective lies on continuous columns); Cbc_solve then returns with status −1 and a
   // meaningless "best solution". Such a run is repeated without the start.
+  double cbc_limit_s = 0.0;
   auto run = [&](bool with_start) {
     Cbc_Model* model = Cbc_newModel();
     Cbc_loadProblem(model, n, rows(), starts.data(), index.data(), value.data(), lower.data(), upper.data(),
@@ -176,7 +177,8 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
     // its own root LP: what is left now, less that LP again and a margin for the answer.
     Cbc_setParameter(model, "timeMode", "elapsed");
     const double left = deadline.remaining_s() - 1.2 * lp_s;
-    Cbc_setMaximumSeconds(model, std::max(0.05, std::min(0.95 * left, left - 0.2)));
+    cbc_limit_s = std::max(0.05, std::min(0.95 * left, left - 0.2));
+    Cbc_setMaximumSeconds(model, cbc_limit_s);
     Cbc_setAllowableGap(model, 1e-9);
     Cbc_setAllowableFractionGap(model, 1e-9);
     // "threads 1" still runs CBC's threaded code (a worker thread per solve, handing
@@ -199,6 +201,7 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
     Cbc_solve(model);
     return model;
   };
+  const auto cbc_started = std::chrono::steady_clock::now();
   Cbc_Model* model = run(!start.empty());
   if (Cbc_status(model) < 0 && !start.empty() && !deadline.expired()) {
     Cbc_deleteModel(model);
@@ -207,8 +210,13 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
   MipResult r;
   const bool ran = Cbc_status(model) >= 0;
   r.proven_optimal = ran && Cbc_isProvenOptimal(model) != 0;
-  r.proven_infeasible = ran && Cbc_isProvenInfeasible(model) != 0;
-  r.time_limit = ran && Cbc_isSecondsLimitReached(model) != 0;
+  // Stopped by its time limit, CBC 2.10 may call a model infeasible (seen under load: a
+  // feasible survivable cover "proven infeasible"): only a run that ended well within its
+  // limit proves infeasibility.
+  const bool out_of_time = Cbc_isSecondsLimitReached(model) != 0 || deadline.expired() ||
+                           seconds_since(cbc_started) >= 0.9 * cbc_limit_s;
+  r.proven_infeasible = ran && Cbc_isProvenInfeasible(model) != 0 && !out_of_time;
+  r.time_limit = ran && out_of_time;
   const double* x = Cbc_bestSolution(model);
   if (ran && x && !r.proven_infeasible) {
     r.x.assign(x, x + n);
