@@ -3,6 +3,7 @@
 // status, bound and gap stated.
 #include <fmt/core.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -34,6 +35,7 @@ struct PlaceArgs {
   int k = 1;
   std::optional<double> money;
   std::string time_limit = "60s";
+  std::string uncoverable = "fail";
   std::string out;
   bool survive = false;
   std::string srlg_field;
@@ -78,6 +80,9 @@ PlaceRequest request(const PlaceArgs& a) {
     o.money = *a.money;
   }
   o.time_limit_s = limit.value / 1e6;
+  o.uncoverable = parse_uncoverable(a.uncoverable, "--uncoverable");
+  // Tests only (undocumented): p-median's assignment MIP even when heuristics prove the plan.
+  if (const char* force = std::getenv("LIGHTCONE_FORCE_MIP"); force && std::string(force) == "1") o.force_mip = true;
   o.use_cost = !a.cost_field.empty();
   o.use_capacity = !a.capacity_field.empty();
   o.use_load = !a.load_field.empty();
@@ -131,7 +136,9 @@ void register_place(CLI::App& app, Runner& run) {
   cmd->add_option("--capacity-field", a->capacity_field, "Site capacity field (NULL: uncapacitated)");
   cmd->add_option("--capacity-unit", a->capacity_unit, "Name of the capacity/load unit for outputs (e.g. racks)");
   cmd->add_option("--problem", a->problem, "lscp, mclp, pmedian or pcenter (DEFAULT: lscp)")->capture_default_str();
-  cmd->add_option("--budget", a->budget, "Latency budget in the run's metric, e.g. 1ms");
+  cmd->add_option("--budget", a->budget,
+                  "Latency budget in the run's metric, e.g. 1ms (pmedian, pcenter: a hard constraint, every demand "
+                  "served within it; pmedian warns when it removed pairs an unbudgeted solve uses)");
   cmd->add_option("--p", a->p, "Number of new sites to open (mclp, pmedian, pcenter)");
   cmd->add_option("--k", a->k, "Backup coverage: each demand covered by at least k open sites (lscp)");
   cmd->add_option("--money", a->money, "Upper limit on the total cost of new sites (mclp)");
@@ -139,7 +146,11 @@ void register_place(CLI::App& app, Runner& run) {
                   "Tiered budget for part of the demand: FILTER:BUDGET, e.g. \"in_qingdao = 1:1ms\" (repeatable)");
   cmd->add_flag("--survive", a->survive, "Coverage must survive any single fibre edge cut (lscp, mclp)");
   cmd->add_option("--srlg-field", a->srlg_field, "Network field of shared-risk groups: coverage must survive any group's cut");
-  cmd->add_option("--time-limit", a->time_limit, "Solver time limit, CPU time of the whole solve (DEFAULT: 60s)")->capture_default_str();
+  cmd->add_option("--time-limit", a->time_limit, "Solver time limit, wall-clock time of the whole solve: when it runs out, the best plan found with its bound (status feasible) (DEFAULT: 60s)")->capture_default_str();
+  cmd->add_option("--uncoverable", a->uncoverable,
+                  "Demand no candidate can serve (within the budget; p-median/p-center: at all): fail (infeasible) "
+                  "or skip (listed in the uncovered layer, the problem solved for the rest) (DEFAULT: fail)")
+      ->capture_default_str();
   cmd->add_option("--out", a->out, "Output GeoPackage (.summary.json and .timings.json beside it)");
   cmd->add_option("--threads", a->threads, "Search threads (DEFAULT: all cores; the solver uses one)");
   cmd->add_flag("--json", a->json, "Machine-readable result on stdout");

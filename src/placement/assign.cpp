@@ -83,7 +83,8 @@ Assignment assign_demand(const Coverage& cov, std::span<const char> open, std::s
   for (std::size_t j = 0; j < ns; ++j)
     if (!site_cols[j].empty() && std::isfinite(at(capacity, j, Mip::kInf)))
       lp.add_row(site_cols[j], site_coef[j], -Mip::kInf, capacity[j]);
-  const MipResult r = lp.solve(600.0, 1, {});
+  // Its own limit (wall): the plan is chosen by now, and its assignment is needed whole.
+  const MipResult r = lp.solve(Deadline::after(600.0), 1, {});
   if (!r.has_solution) return a;  // nothing served: the caller reports it
   for (std::uint32_t d = 0; d < nd; ++d) {
     double best = 0.0;

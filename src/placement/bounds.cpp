@@ -59,7 +59,7 @@ double integral_bound(const Reduced& r, double b) {
   return step > 0.0 ? std::ceil(b / step - 1e-6) * step : b;
 }
 
-CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_cpu_s) {
+CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, const Deadline& deadline) {
   CoverLp out;
   const std::size_t nr = r.rows(), nc = r.cols();
   std::vector<double> lower(nc), upper(nc, 1.0);
@@ -89,8 +89,7 @@ CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_
   for (std::size_t q = 0; q < nr && q < 2 * batch; ++q) add_row(order[q]);
   std::vector<std::pair<double, std::uint32_t>> violated;
   while (true) {
-    const double left = deadline_cpu_s - cpu_seconds();
-    if (left <= 0.0 || !lp.solve(left)) break;
+    if (deadline.expired() || !lp.solve(deadline)) break;
     ++out.rounds;
     out.bound = lp.objective();
     out.rows = static_cast<std::size_t>(lp.rows());
@@ -114,7 +113,7 @@ CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_
   return out;
 }
 
-double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, double plan_value, double deadline_cpu_s,
+double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, double plan_value, const Deadline& deadline,
                        std::size_t& iterations) {
   const std::size_t nr = r.rows(), nc = r.cols();
   int slots = p;
@@ -131,7 +130,7 @@ double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, doub
   const std::size_t steps = static_cast<std::size_t>(
       std::clamp(6e9 / std::max(1.0, static_cast<double>(r.row_col.size())), 50.0, 500.0));
   std::vector<char> x(nc, 0);
-  for (std::size_t it = 0; it < steps && cpu_seconds() < deadline_cpu_s; ++it) {
+  for (std::size_t it = 0; it < steps && !deadline.expired(); ++it) {
     iterations = it + 1;
     for (std::uint32_t j = 0; j < nc; ++j) {
       double v = 0.0;
@@ -178,6 +177,82 @@ double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, doub
   for (double w : r.row_weight) all += w;
   bound = std::max(std::min(bound, all), plan_value);
   return bound;
+}
+
+}  // namespace lightcone::placement_detail
+
+namespace lightcone::placement_detail {
+
+double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_t max_iterations,
+                               const Deadline& deadline, std::size_t& iterations) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  std::vector<double> cost(r.row_col.size()), u(nr, 0.0), g(nr), rho(nc);
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    double m = std::numeric_limits<double>::infinity();
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      cost[e] = r.row_weight[i] * r.row_lat[e];
+      m = std::min(m, cost[e]);
+    }
+    u[i] = std::isfinite(m) ? m : 0.0;
+  }
+  int new_cols = 0, fixed_new = 0;
+  std::vector<std::uint32_t> free_cols;
+  for (std::uint32_t j = 0; j < nc; ++j) {
+    new_cols += !r.col_existing[j];
+    fixed_new += r.col_fixed[j] && !r.col_existing[j];
+    if (!r.col_fixed[j] && !r.col_existing[j]) free_cols.push_back(j);
+  }
+  const std::size_t slots =
+      std::min(free_cols.size(), static_cast<std::size_t>(std::max(0, std::min(p, new_cols) - fixed_new)));
+  std::vector<char> chosen(nc, 0);
+  double best = -std::numeric_limits<double>::infinity();
+  double theta = 2.0;
+  int since = 0;
+  iterations = 0;
+  std::vector<std::uint32_t> order;
+  for (std::size_t it = 0; it < max_iterations && !deadline.expired(); ++it) {
+    iterations = it + 1;
+    std::fill(rho.begin(), rho.end(), 0.0);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+        if (cost[e] < u[i]) rho[r.row_col[e]] += cost[e] - u[i];
+    double value = 0.0;
+    for (double x : u) value += x;
+    std::fill(chosen.begin(), chosen.end(), 0);
+    for (std::uint32_t j = 0; j < nc; ++j)
+      if (r.col_fixed[j]) {
+        chosen[j] = 1;
+        value += rho[j];
+      }
+    order = free_cols;
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(slots), order.end(),
+                      [&](std::uint32_t a, std::uint32_t b) { return rho[a] < rho[b] || (rho[a] == rho[b] && a < b); });
+    for (std::size_t q = 0; q < slots; ++q) {
+      chosen[order[q]] = 1;
+      value += rho[order[q]];
+    }
+    if (!std::isfinite(best) || value > best + 1e-12 * std::max(1.0, std::abs(best))) {
+      best = value;
+      since = 0;
+    } else if (++since >= 20) {
+      theta /= 2.0;
+      since = 0;
+      if (theta < 1e-4) break;
+    }
+    if (std::isfinite(upper) && best >= upper - 1e-9 * std::max(1.0, upper)) break;
+    double norm = 0.0;
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      g[i] = 1.0;
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+        if (chosen[r.row_col[e]] && cost[e] < u[i]) g[i] -= 1.0;
+      norm += g[i] * g[i];
+    }
+    if (norm <= 0.0) break;  // the relaxed plan assigns every row once: it is optimal
+    const double target = std::isfinite(upper) ? upper : 1.05 * std::abs(value) + 1.0;
+    const double step = theta * std::max(target - value, 1e-9 * std::max(1.0, std::abs(value))) / norm;
+    for (std::uint32_t i = 0; i < nr; ++i) u[i] += step * g[i];
+  }
+  return best;
 }
 
 }  // namespace lightcone::placement_detail

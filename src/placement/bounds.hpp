@@ -1,7 +1,7 @@
 // Private to src/placement: bounds on the reduced model. Lower bounds on a covering
 // cost (rows covered k times): the Lagrangian relaxation by subgradient, the LP relaxation
 // by row generation, and their rounding up to the next possible plan cost. An upper bound
-// on MCLP's covered weight by Lagrangian relaxation. CPU deadlines are process CPU seconds.
+// on MCLP's covered weight by Lagrangian relaxation. Deadlines are wall time.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +9,7 @@
 #include <limits>
 #include <vector>
 
+#include "placement/deadline.hpp"
 #include "placement/reduce.hpp"
 
 namespace lightcone::placement_detail {
@@ -35,7 +36,7 @@ struct CoverLp {
   std::vector<std::uint32_t> row_ids;  // the rows in the LP, in the order added
 };
 
-CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_cpu_s);
+CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, const Deadline& deadline);
 
 // Upper bound on MCLP's covered weight with p new sites (uncapacitated, no cut rows, no
 // money limit): the Lagrangian relaxation of "a row counts only if an open site covers
@@ -43,7 +44,21 @@ CoverLp lp_cover_bound(const Reduced& r, int k, double stop_at, double deadline_
 // rows, fixed sites always), by subgradient with Polyak steps towards plan_value (the
 // covered weight of a known plan). At least plan_value, at most the total weight.
 // iterations: the subgradient steps taken (a fixed count; the deadline cuts it short).
-double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, double plan_value, double deadline_cpu_s,
+double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, double plan_value, const Deadline& deadline,
                        std::size_t& iterations);
+
+}  // namespace lightcone::placement_detail
+
+namespace lightcone::placement_detail {
+
+// Lower bound on p-median's Σ weight × latency (exactly min(p, new columns) new sites,
+// fixed columns open): the Lagrangian relaxation of "each row assigned once" with
+// multipliers u_i: Σ u_i + Σ over the open columns of Σ_i min(0, w_i·d_ij − u_i), the
+// free columns the most negative ones; subgradient with Polyak steps towards `upper` (a
+// known plan's cost; +inf: none). Starts at u_i = the row's nearest option (the bound
+// Σ_i w_i·min_j d_ij). Valid with capacities too (they are relaxed). Stops at the
+// deadline, after `max_iterations`, or once it reaches upper.
+double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_t max_iterations,
+                               const Deadline& deadline, std::size_t& iterations);
 
 }  // namespace lightcone::placement_detail

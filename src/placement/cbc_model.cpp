@@ -8,6 +8,22 @@
 #include "placement/heuristics.hpp"
 
 namespace lightcone::placement_detail {
+namespace {
+
+// r with further rows over its columns (zero weight and latency).
+Reduced with_extra_rows(const Reduced& r, const std::vector<std::vector<std::uint32_t>>& extra) {
+  Reduced out = r;
+  for (const auto& row : extra) {
+    out.row_col.insert(out.row_col.end(), row.begin(), row.end());
+    out.row_lat.insert(out.row_lat.end(), row.size(), 0.0);
+    out.row_first.push_back(static_cast<std::uint32_t>(out.row_col.size()));
+    out.row_weight.push_back(0.0);
+    out.row_load.push_back(0.0);
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<int> site_columns(Mip& mip, const Reduced& r, bool cost_in_objective) {
   std::vector<int> x(r.cols());
@@ -106,7 +122,9 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
   std::vector<int> z;
   if (capacitated(rc)) add_assignment(mip, rc, x, z, {}, {});
   Solution s;
-  std::vector<char> greedy = greedy_cover(rc, k);
+  // The greedy start covers the cut rows too (rows of their own), so that it is a
+  // feasible start, and a plan when CBC has none in time.
+  std::vector<char> greedy = extra.empty() ? greedy_cover(rc, k) : greedy_cover(with_extra_rows(rc, extra), k);
   if (start && !capacitated(rc) && extra.empty()) {  // a given cover, when it is cheaper
     double a = 0.0, b = 0.0;
     for (std::size_t j = 0; j < rc.cols(); ++j) {
@@ -115,7 +133,7 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
     }
     if (a < b) greedy = *start;
   }
-  s.mip = mip.solve(in.time_limit_s, in.threads, capacitated(rc) ? std::vector<double>{} : start_vector(mip, x, greedy),
+  s.mip = mip.solve(in.deadline, in.threads, capacitated(rc) ? std::vector<double>{} : start_vector(mip, x, greedy),
                     cutoff);
   if (s.mip.has_solution) {
     s.open = open_from(s.mip, x);
@@ -128,8 +146,6 @@ Solution solve_cover(const Reduced& r, int k, const PlacementInput& in, bool uni
 
 Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, const std::vector<char>& start,
                             std::size_t& mip_solves, int& rounds) {
-  const double started = cpu_seconds();
-  auto remaining_s = [&] { return in.time_limit_s - (cpu_seconds() - started); };
   const std::size_t nr = r.rows(), nc = r.cols();
   auto size_of = [&](std::uint32_t i) { return r.row_first[i + 1] - r.row_first[i]; };
   std::vector<std::uint32_t> order(nr);
@@ -146,12 +162,9 @@ Solution solve_cover_rowgen(const Reduced& r, int k, const PlacementInput& in, c
   rounds = 0;
   std::vector<char> incumbent = start;  // a cover of every row: the last sub-solution completed greedily
   while (true) {
-    const double left = remaining_s();
-    if (left <= 0.5) break;
+    if (in.deadline.remaining_s() <= 0.5) break;
     const Reduced sub = with_rows(r, chosen);
-    PlacementInput sub_in = in;
-    sub_in.time_limit_s = left;
-    Solution s = solve_cover(sub, k, sub_in, false, {}, incumbent.empty() ? nullptr : &incumbent);
+    Solution s = solve_cover(sub, k, in, false, {}, incumbent.empty() ? nullptr : &incumbent);
     ++mip_solves;
     ++rounds;
     if (s.from_mip) {

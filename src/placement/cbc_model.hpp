@@ -1,7 +1,7 @@
 // Private to src/placement: CBC models over the reduced model (mip.hpp is the CBC
 // wrapper). One binary column x_j per kept site (fixed sites at 1), count and assignment
 // rows, MIP starts from heuristic plans, and the minimum-cost covering MIP, whole or by
-// row generation over growing subsets of the rows. Time limits are CPU seconds.
+// row generation over growing subsets of the rows. Time: PlacementInput::deadline (wall).
 #pragma once
 
 #include <cstddef>

@@ -1,11 +1,10 @@
 // Private to src/placement (no other module includes it): the small pieces every stage
-// of the placement solver shares. kEps is the tolerance of scores and costs; CPU time
-// is process CPU seconds, the clock CBC counts its own time limit in (CBC's default).
+// of the placement solver shares. kEps is the tolerance of scores and costs. Time is a
+// wall-clock Deadline (deadline.hpp), PlacementInput::deadline inside the solvers.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <vector>
 
 #include "placement/placement.hpp"
@@ -13,12 +12,6 @@
 namespace lightcone::placement_detail {
 
 inline constexpr double kEps = 1e-9;
-
-inline double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // v[i], or def when the column was not given (empty).
 inline double value_or(const std::vector<double>& v, std::size_t i, double def) { return v.empty() ? def : v[i]; }

@@ -144,7 +144,7 @@ class RowWeightingSearch {
   }
 
   std::vector<char> run(const std::vector<char>& start, double target_cost, std::size_t max_iterations,
-                        double deadline_cpu_s, std::size_t& iterations);
+                        const Deadline& deadline, std::size_t& iterations);
 
  private:
   void cover_row(std::uint32_t i) {
@@ -216,7 +216,7 @@ class RowWeightingSearch {
 };
 
 std::vector<char> RowWeightingSearch::run(const std::vector<char>& start, double target_cost,
-                                          std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations) {
+                                          std::size_t max_iterations, const Deadline& deadline, std::size_t& iterations) {
   for (std::uint32_t j = 0; j < m_r.cols(); ++j)
     if (start[j] || m_r.col_fixed[j]) add(j);
   std::vector<char> best = m_open;
@@ -238,7 +238,7 @@ std::vector<char> RowWeightingSearch::run(const std::vector<char>& start, double
       cost -= m_r.col_cost[drop];
       m_stamp[drop] = it;
     }
-    if ((it & 255u) == 0 && cpu_seconds() > deadline_cpu_s) break;
+    if ((it & 255u) == 0 && deadline.expired()) break;
     std::uint32_t drop = kNone;
     for (std::uint32_t j : m_members)
       if (j != last_added && better(j, drop)) drop = j;
@@ -268,10 +268,10 @@ std::vector<char> RowWeightingSearch::run(const std::vector<char>& start, double
 }  // namespace
 
 std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& start, double target_cost,
-                                     std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations) {
+                                     std::size_t max_iterations, const Deadline& deadline, std::size_t& iterations) {
   iterations = 0;
   RowWeightingSearch search(r);
-  return search.run(start, target_cost, max_iterations, deadline_cpu_s, iterations);
+  return search.run(start, target_cost, max_iterations, deadline, iterations);
 }
 
 std::size_t search_budget(const Reduced& r, double work, std::size_t most) {
@@ -280,7 +280,7 @@ std::size_t search_budget(const Reduced& r, double work, std::size_t most) {
   return static_cast<std::size_t>(std::clamp(work / (2.0 * col_len + 10.0 * row_len + 1.0), 1000.0, static_cast<double>(most)));
 }
 
-MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
+MaxCover max_cover_search(const Reduced& r, int p, const Deadline& deadline) {
   const std::size_t nr = r.rows(), nc = r.cols();
   MaxCover out;
   const ColumnRows col_rows(r);
@@ -292,7 +292,7 @@ MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
       for (std::uint32_t i : col_rows[j]) ++count[i];
   std::vector<double> gain(nc), extra(nc, 0.0);
   std::vector<std::uint32_t> touched;
-  for (int sweep = 0; sweep < 100 && cpu_seconds() < deadline_cpu_s; ++sweep) {
+  for (int sweep = 0; sweep < 100 && !deadline.expired(); ++sweep) {
     // gain[k]: uncovered weight k would cover.
     std::fill(gain.begin(), gain.end(), 0.0);
     for (std::uint32_t i = 0; i < nr; ++i)
@@ -335,7 +335,136 @@ MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s) {
   out.open = open;
   for (std::uint32_t i = 0; i < nr; ++i) out.value += count[i] > 0 ? r.row_weight[i] : 0.0;
   // 2. Lagrangian upper bound.
-  out.bound = max_cover_bound(r, col_rows, p, out.value, deadline_cpu_s, out.iterations);
+  out.bound = max_cover_bound(r, col_rows, p, out.value, deadline, out.iterations);
+  return out;
+}
+
+}  // namespace lightcone::placement_detail
+
+namespace lightcone::placement_detail {
+
+MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  // Per column: its (row, weighted latency) pairs.
+  std::vector<std::uint32_t> first(nc + 1, 0), row(r.row_col.size());
+  std::vector<double> cost(r.row_col.size());
+  for (std::uint32_t e = 0; e < r.row_col.size(); ++e) ++first[r.row_col[e] + 1];
+  for (std::size_t j = 0; j < nc; ++j) first[j + 1] += first[j];
+  std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+  double unserved = 1.0;  // above any plan that serves every row
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    double worst = 0.0;
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+      const std::uint32_t q = fill[r.row_col[e]]++;
+      row[q] = i;
+      cost[q] = r.row_weight[i] * r.row_lat[e];
+      worst = std::max(worst, cost[q]);
+    }
+    unserved += worst;
+  }
+  unserved *= 2.0;
+  MedianPlan out;
+  out.open.assign(nc, 0);
+  std::vector<char>& open = out.open;
+  // Exactly min(p, new columns) new sites, required ones (fixed, not existing) among them.
+  int new_cols = 0, fixed_new = 0;
+  for (std::size_t j = 0; j < nc; ++j) {
+    new_cols += !r.col_existing[j];
+    fixed_new += r.col_fixed[j] && !r.col_existing[j];
+    if (r.col_fixed[j]) open[j] = 1;
+  }
+  const int slots = std::max(0, std::min(p, new_cols) - fixed_new);
+
+  std::vector<double> d1(nr, unserved), d2(nr, unserved);
+  std::vector<std::uint32_t> f1(nr, kNone);
+  auto nearest_two = [&] {
+    std::fill(d1.begin(), d1.end(), unserved);
+    std::fill(d2.begin(), d2.end(), unserved);
+    std::fill(f1.begin(), f1.end(), kNone);
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      if (!open[j]) continue;
+      for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) {
+        const std::uint32_t i = row[q];
+        if (cost[q] < d1[i] || (cost[q] == d1[i] && f1[i] == kNone)) {
+          d2[i] = d1[i];
+          d1[i] = cost[q];
+          f1[i] = j;
+        } else if (cost[q] < d2[i]) {
+          d2[i] = cost[q];
+        }
+      }
+    }
+  };
+  nearest_two();
+  // 1. Greedy: the column saving the most, slots times.
+  for (int s = 0; s < slots; ++s) {
+    double best_gain = -1.0;
+    std::uint32_t best = kNone;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      if (open[j] || r.col_existing[j]) continue;
+      double gain = 0.0;
+      for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) gain += std::max(0.0, d1[row[q]] - cost[q]);
+      if (gain > best_gain) {
+        best_gain = gain;
+        best = j;
+      }
+    }
+    if (best == kNone) break;
+    open[best] = 1;
+    for (std::uint32_t q = first[best]; q < first[best + 1]; ++q)
+      if (cost[q] < d1[row[q]]) {
+        d1[row[q]] = cost[q];
+        f1[row[q]] = best;
+      }
+  }
+  // 2. Fast interchange: best swap per pass.
+  std::vector<double> loss(nc, 0.0), extra(nc, 0.0);
+  std::vector<std::uint32_t> touched, members;
+  while (!deadline.expired()) {
+    nearest_two();
+    members.clear();
+    for (std::uint32_t k = 0; k < nc; ++k)
+      if (open[k] && !r.col_fixed[k]) members.push_back(k);
+    std::fill(loss.begin(), loss.end(), 0.0);
+    double total = 0.0;
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      total += d1[i];
+      if (f1[i] != kNone) loss[f1[i]] += d2[i] - d1[i];
+    }
+    double best_delta = -1e-9 * std::max(1.0, total);
+    std::uint32_t best_in = kNone, best_out = kNone;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      if (open[j] || r.col_existing[j]) continue;
+      double gain = 0.0;
+      touched.clear();
+      for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) {
+        const std::uint32_t i = row[q];
+        gain += std::max(0.0, d1[i] - cost[q]);
+        if (f1[i] == kNone) continue;
+        const double c = d2[i] - std::max(d1[i], std::min(d2[i], cost[q]));
+        if (c <= 0.0) continue;
+        if (extra[f1[i]] == 0.0) touched.push_back(f1[i]);
+        extra[f1[i]] += c;
+      }
+      for (const std::uint32_t k : members) {
+        const double delta = loss[k] - gain - extra[k];
+        if (delta < best_delta) {
+          best_delta = delta;
+          best_in = j;
+          best_out = k;
+        }
+      }
+      for (std::uint32_t k : touched) extra[k] = 0.0;
+    }
+    if (best_in == kNone) break;
+    open[best_out] = 0;
+    open[best_in] = 1;
+    ++out.swaps;
+  }
+  nearest_two();
+  out.serves_all = std::none_of(f1.begin(), f1.end(), [](std::uint32_t j) { return j == kNone; });
+  out.cost = 0.0;
+  for (double d : d1) out.cost += d;
   return out;
 }
 

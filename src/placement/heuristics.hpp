@@ -1,13 +1,14 @@
 // Private to src/placement: upper-bound heuristics on the reduced model. Greedy cover
 // (LSCP warm start, k-fold), greedy max cover (MCLP warm start), a row-weighting local
 // search for plain covering, and a greedy + best-swap search for large MCLP models.
-// Deterministic: fixed seeds and iteration budgets; a CPU deadline (process CPU seconds)
-// only cuts a search short when the caller's time limit runs out.
+// Deterministic: fixed seeds and iteration budgets; a wall-clock Deadline only cuts a
+// search short when the caller's time limit runs out.
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
+#include "placement/deadline.hpp"
 #include "placement/reduce.hpp"
 
 namespace lightcone::placement_detail {
@@ -24,11 +25,11 @@ std::vector<char> greedy_max_cover(const Reduced& r, int p, double money);
 // the open site losing the least (row-weighted, per cost), and opens the site gaining the
 // most in a pseudo-random uncovered row; uncovered rows then weigh one more, so rows left
 // out repeatedly pull the search towards them. Ties go to the site changed longest ago.
-// Deterministic: fixed seed and an iteration budget (max_iterations); a CPU deadline
+// Deterministic: fixed seed and an iteration budget (max_iterations); a deadline
 // stops it early only when the caller's time limit runs out. Stops at target_cost.
 // Returns the cheapest cover seen (the start if none is cheaper).
 std::vector<char> local_search_cover(const Reduced& r, const std::vector<char>& start, double target_cost,
-                                     std::size_t max_iterations, double deadline_cpu_s, std::size_t& iterations);
+                                     std::size_t max_iterations, const Deadline& deadline, std::size_t& iterations);
 
 // A swap budget for local_search_cover worth about `work` score updates (a swap touches
 // two columns' rows and a few rows' columns), within 1,000..most swaps.
@@ -45,6 +46,26 @@ struct MaxCover {
   std::size_t swaps = 0, iterations = 0;
 };
 
-MaxCover max_cover_search(const Reduced& r, int p, double deadline_cpu_s);
+MaxCover max_cover_search(const Reduced& r, int p, const Deadline& deadline);
+
+}  // namespace lightcone::placement_detail
+
+namespace lightcone::placement_detail {
+
+// p-median on the reduced model: exactly min(p, new columns) new sites (fixed ones open)
+// minimising Σ weight × latency, every row served by its nearest open option. A greedy
+// plan (most cost saved per site; a row without an open option costs more than any plan
+// serving every row), improved by the fast interchange of Whitaker (1983) as in Resende
+// and Werneck (2007): each pass finds the best swap (close one new site, open another)
+// from each row's nearest and second-nearest open option, until no swap saves or the
+// deadline. Deterministic (ties to the lower column); the deadline only cuts it short.
+struct MedianPlan {
+  std::vector<char> open;  // per reduced column
+  double cost = 0.0;       // Σ weight × latency when serves_all
+  bool serves_all = false;
+  std::size_t swaps = 0;
+};
+
+MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline);
 
 }  // namespace lightcone::placement_detail

@@ -1,17 +1,48 @@
 #include "placement/mip.hpp"
 
 #include <Cbc_C_Interface.h>
-#include <Clp_C_Interface.h>
+#include <ClpEventHandler.hpp>
+#include <ClpSimplex.hpp>
 #include <CoinFinite.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <string>
 
 namespace lightcone {
 
 namespace {
+// Stops Clp at the deadline: checked after every iteration and factorization (Clp then
+// returns with status 5, "stopped by event").
+class DeadlineHandler : public ClpEventHandler {
+ public:
+  explicit DeadlineHandler(const Deadline& deadline) : m_deadline(deadline) {}
+  int event(Event which) override {
+    if ((which == endOfIteration || which == endOfFactorization) && m_deadline.expired()) return 0;
+    return -1;
+  }
+  ClpEventHandler* clone() const override { return new DeadlineHandler(*this); }
+
+ private:
+  Deadline m_deadline;
+};
+
+// A Clp model that stops at the deadline, without log output.
+std::unique_ptr<ClpSimplex> new_clp(const Deadline& deadline) {
+  auto clp = std::make_unique<ClpSimplex>();
+  clp->setLogLevel(0);
+  const DeadlineHandler handler(deadline);
+  clp->passInEventHandler(&handler);
+  return clp;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 // Bounds for COIN: ±infinity as ±COIN_DBL_MAX.
 double finite(double x) {
   constexpr double inf = std::numeric_limits<double>::infinity();
@@ -42,7 +73,7 @@ void Mip::add_row(const std::vector<int>& cols, const std::vector<double>& coefs
   m_row_upper.push_back(upper);
 }
 
-MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>& start, double cutoff) const {
+MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<double>& start, double cutoff) const {
   const int n = columns();
   // Column-major arrays for Cbc_loadProblem.
   std::vector<std::size_t> order(m_trip_val.size());
@@ -65,28 +96,62 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
   // Pure LPs go to Clp's dual simplex directly: CBC's LP path (through CbcMain1 and
   // ClpPresolve) crashed on small transportation LPs (seen: SIGSEGV in
   // ClpPresolve::gutsOfPresolvedModel), and Clp without presolve is deterministic.
-  if (std::none_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; })) {
-    Clp_Simplex* clp = Clp_newModel();
-    Clp_setLogLevel(clp, 0);
-    Clp_loadProblem(clp, n, rows(), starts.data(), index.data(), value.data(), lower.data(), upper.data(), m_obj.data(),
-                    rlower.data(), rupper.data());
-    Clp_setMaximumSeconds(clp, time_limit_s);
-    Clp_dual(clp, 0);
-    MipResult r;
-    const int status = Clp_status(clp);  // 0 optimal, 1 primal infeasible, 3 stopped on limits
+  // The same call solves a MIP's root LP (integrality dropped) before CBC sees it.
+  auto solve_lp = [&](MipResult& r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::unique_ptr<ClpSimplex> clp = new_clp(deadline);
+    clp->loadProblem(n, rows(), starts.data(), index.data(), value.data(), lower.data(), upper.data(), m_obj.data(),
+                     rlower.data(), rupper.data());
+    int status = -1;  // not started: no time left
+    if (!deadline.expired()) {
+      clp->dual(0);
+      status = clp->status();  // 0 optimal, 1 primal infeasible, 3 limits, 5 stopped by the deadline
+    }
+    r.lp_s = seconds_since(t0);
     r.proven_infeasible = status == 1;
-    r.time_limit = status == 3;
+    r.time_limit = status != 0 && status != 1 && status != 2;
     if (status == 0) {
-      const double* x = Clp_getColSolution(clp);
+      r.lp_solved = true;
+      r.lp_bound = clp->objectiveValue();
+      const double* x = clp->getColSolution();
       r.x.assign(x, x + n);
-      r.objective = Clp_objectiveValue(clp);
+      r.objective = r.lp_bound;
       r.bound = r.objective;
+    }
+  };
+  const bool all_continuous = std::none_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; });
+  if (all_continuous) {
+    MipResult r;
+    solve_lp(r);
+    if (r.lp_solved) {
       r.has_solution = satisfies(r.x);
       r.proven_optimal = r.has_solution;
       if (!r.has_solution) r.x.clear();
     }
-    Clp_deleteModel(clp);
     return r;
+  }
+  // The root LP first on all but small models: CBC's own root LP ignores its time limit.
+  double lp_bound = -std::numeric_limits<double>::infinity();
+  double lp_s = 0.0;  // what the root LP took: CBC solves it again before its clock starts
+  if (m_trip_val.size() >= kProbeNonzeros || deadline.expired()) {
+    MipResult lp;
+    solve_lp(lp);
+    lp.x.clear();
+    lp.objective = 0.0;
+    if (!lp.lp_solved) {  // infeasible LP: infeasible MIP; else out of time, CBC never runs
+      lp.bound = std::numeric_limits<double>::quiet_NaN();
+      return lp;
+    }
+    lp_bound = lp.lp_bound;
+    lp_s = lp.lp_s;
+    if (std::isfinite(cutoff) && lp_bound > cutoff + 1e-9 * std::max(1.0, std::abs(cutoff))) {
+      lp.proven_infeasible = true;  // nothing below the cutoff
+      return lp;
+    }
+    if (deadline.remaining_s() < kRootLpRepeats * lp.lp_s + 0.5) {
+      lp.time_limit = true;  // CBC would solve the LP again and run past the deadline
+      return lp;
+    }
   }
 
   // CBC 2.10's preprocessing (CglPreProcess) returned "proven optimal" answers that are
@@ -99,6 +164,7 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
   // (seen: "Illegal index <columns> in ClpModel::getColumnName" on MCLP models whose
   // objective lies on continuous columns); Cbc_solve then returns with status −1 and a
   // meaningless "best solution". Such a run is repeated without the start.
+  double cbc_limit_s = 0.0;
   auto run = [&](bool with_start) {
     Cbc_Model* model = Cbc_newModel();
     Cbc_loadProblem(model, n, rows(), starts.data(), index.data(), value.data(), lower.data(), upper.data(),
@@ -107,7 +173,12 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
       if (m_integer[static_cast<std::size_t>(j)]) Cbc_setInteger(model, j);
     Cbc_setObjSense(model, 1.0);
     Cbc_setLogLevel(model, 0);
-    Cbc_setMaximumSeconds(model, time_limit_s);
+    // Wall time ("elapsed"), counted by CBC from the start of its branch and bound, after
+    // its own root LP: what is left now, less that LP again and a margin for the answer.
+    Cbc_setParameter(model, "timeMode", "elapsed");
+    const double left = deadline.remaining_s() - 1.2 * lp_s;
+    cbc_limit_s = std::max(0.05, std::min(0.95 * left, left - 0.2));
+    Cbc_setMaximumSeconds(model, cbc_limit_s);
     Cbc_setAllowableGap(model, 1e-9);
     Cbc_setAllowableFractionGap(model, 1e-9);
     // "threads 1" still runs CBC's threaded code (a worker thread per solve, handing
@@ -130,16 +201,22 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
     Cbc_solve(model);
     return model;
   };
+  const auto cbc_started = std::chrono::steady_clock::now();
   Cbc_Model* model = run(!start.empty());
-  if (Cbc_status(model) < 0 && !start.empty()) {
+  if (Cbc_status(model) < 0 && !start.empty() && !deadline.expired()) {
     Cbc_deleteModel(model);
     model = run(false);
   }
   MipResult r;
   const bool ran = Cbc_status(model) >= 0;
   r.proven_optimal = ran && Cbc_isProvenOptimal(model) != 0;
-  r.proven_infeasible = ran && Cbc_isProvenInfeasible(model) != 0;
-  r.time_limit = ran && Cbc_isSecondsLimitReached(model) != 0;
+  // Stopped by its time limit, CBC 2.10 may call a model infeasible (seen under load: a
+  // feasible survivable cover "proven infeasible"): only a run that ended well within its
+  // limit proves infeasibility.
+  const bool out_of_time = Cbc_isSecondsLimitReached(model) != 0 || deadline.expired() ||
+                           seconds_since(cbc_started) >= 0.9 * cbc_limit_s;
+  r.proven_infeasible = ran && Cbc_isProvenInfeasible(model) != 0 && !out_of_time;
+  r.time_limit = ran && out_of_time;
   const double* x = Cbc_bestSolution(model);
   if (ran && x && !r.proven_infeasible) {
     r.x.assign(x, x + n);
@@ -151,6 +228,11 @@ MipResult Mip::solve(double time_limit_s, int threads, const std::vector<double>
     r.proven_optimal = false;
   }
   r.bound = Cbc_getBestPossibleObjValue(model);
+  if (std::isfinite(lp_bound)) {
+    r.lp_solved = true;
+    r.lp_bound = lp_bound;
+    if (!(r.bound >= lp_bound)) r.bound = lp_bound;  // CBC stopped before its own root
+  }
   Cbc_deleteModel(model);
   return r;
 }
@@ -160,14 +242,14 @@ IncrementalLp::IncrementalLp(const std::vector<double>& objective, const std::ve
     : m_columns(static_cast<int>(objective.size())) {
   const std::vector<double> lo = finite(lower), up = finite(upper);
   const std::vector<CoinBigIndex> starts(static_cast<std::size_t>(m_columns) + 1, 0);
-  Clp_Simplex* clp = Clp_newModel();
-  Clp_setLogLevel(clp, 0);
-  Clp_loadProblem(clp, m_columns, 0, starts.data(), nullptr, nullptr, lo.data(), up.data(), objective.data(), nullptr,
-                  nullptr);
+  auto* clp = new ClpSimplex();
+  clp->setLogLevel(0);
+  clp->loadProblem(m_columns, 0, starts.data(), nullptr, nullptr, lo.data(), up.data(), objective.data(), nullptr,
+                   nullptr);
   m_clp = clp;
 }
 
-IncrementalLp::~IncrementalLp() { Clp_deleteModel(static_cast<Clp_Simplex*>(m_clp)); }
+IncrementalLp::~IncrementalLp() { delete static_cast<ClpSimplex*>(m_clp); }
 
 void IncrementalLp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper) {
   m_index.insert(m_index.end(), cols.begin(), cols.end());
@@ -178,27 +260,29 @@ void IncrementalLp::add_row(const std::vector<int>& cols, const std::vector<doub
 }
 
 int IncrementalLp::rows() const {
-  return Clp_numberRows(static_cast<Clp_Simplex*>(m_clp)) + static_cast<int>(m_row_lower.size());
+  return static_cast<ClpSimplex*>(m_clp)->numberRows() + static_cast<int>(m_row_lower.size());
 }
 
-bool IncrementalLp::solve(double time_limit_s) {
-  Clp_Simplex* clp = static_cast<Clp_Simplex*>(m_clp);
+bool IncrementalLp::solve(const Deadline& deadline) {
+  auto* clp = static_cast<ClpSimplex*>(m_clp);
   if (!m_row_lower.empty()) {
     const std::vector<CoinBigIndex> starts(m_start.begin(), m_start.end());
-    Clp_addRows(clp, static_cast<int>(m_row_lower.size()), m_row_lower.data(), m_row_upper.data(), starts.data(),
-                m_index.data(), m_value.data());
+    clp->addRows(static_cast<int>(m_row_lower.size()), m_row_lower.data(), m_row_upper.data(), starts.data(),
+                 m_index.data(), m_value.data());
     m_start.assign(1, 0);
     m_index.clear();
     m_value.clear();
     m_row_lower.clear();
     m_row_upper.clear();
   }
-  Clp_setMaximumSeconds(clp, std::max(0.01, time_limit_s));
-  Clp_dual(clp, 0);
-  if (Clp_status(clp) != 0) return false;
-  const double* x = Clp_getColSolution(clp);
+  if (deadline.expired()) return false;
+  const DeadlineHandler handler(deadline);
+  clp->passInEventHandler(&handler);
+  clp->dual(0);
+  if (clp->status() != 0) return false;
+  const double* x = clp->getColSolution();
   m_x.assign(x, x + m_columns);
-  m_objective = Clp_objectiveValue(clp);
+  m_objective = clp->objectiveValue();
   return true;
 }
 

@@ -1,9 +1,15 @@
 // A small MIP builder over COIN-OR CBC's C interface (this module is the only CBC user).
 // Minimisation only; rows as lower/upper bounds; integer or continuous columns.
+// Time is wall time (Deadline): Clp stops at the deadline from an event handler checked
+// every iteration; CBC counts elapsed time ("timeMode elapsed") and is only handed a
+// model whose root LP Clp solved first, with time to spare (CBC's root LP ignores its
+// time limit).
 #pragma once
 
 #include <limits>
 #include <vector>
+
+#include "placement/deadline.hpp"
 
 namespace lightcone {
 
@@ -12,6 +18,11 @@ struct MipResult {
   bool proven_optimal = false;
   bool proven_infeasible = false;
   bool time_limit = false;
+  // The root LP (solved by Clp before CBC): whether it finished, its value (a lower
+  // bound on the MIP) and wall seconds. lp_solved false with time_limit: CBC never ran.
+  bool lp_solved = false;
+  double lp_bound = std::numeric_limits<double>::quiet_NaN();
+  double lp_s = 0.0;
   double objective = 0.0;
   double bound = 0.0;
   std::vector<double> x;
@@ -28,8 +39,13 @@ class Mip {
   // start: a feasible assignment of the integer columns (size columns(), may be empty).
   // cutoff: only solutions below it count; none → proven_infeasible (a feasibility
   // question: "is there one below the cutoff?"). DEFAULT: none.
-  MipResult solve(double time_limit_s, int threads, const std::vector<double>& start,
+  // Models of at least kProbeNonzeros nonzeros get their root LP from Clp first (until
+  // `deadline`); CBC runs only when it finished and the time left is at least
+  // kRootLpRepeats times what it took (CBC solves it again).
+  MipResult solve(const Deadline& deadline, int threads, const std::vector<double>& start,
                   double cutoff = std::numeric_limits<double>::infinity()) const;
+  static constexpr std::size_t kProbeNonzeros = 20'000;
+  static constexpr double kRootLpRepeats = 1.5;
   // Whether x satisfies every bound, row and integrality (1e-6 tolerance).
   bool satisfies(const std::vector<double>& x) const;
 
@@ -54,13 +70,13 @@ class IncrementalLp {
   // Σ coef·x over (cols, coefs) in [lower, upper]; takes effect at the next solve().
   void add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper);
   int rows() const;
-  // True when the LP (with every row added so far) was solved to optimality.
-  bool solve(double time_limit_s);
+  // True when the LP (with every row added so far) was solved to optimality by the deadline.
+  bool solve(const Deadline& deadline);
   double objective() const { return m_objective; }
   const std::vector<double>& x() const { return m_x; }
 
  private:
-  void* m_clp = nullptr;  // Clp_Simplex
+  void* m_clp = nullptr;  // ClpSimplex
   int m_columns = 0;
   std::vector<int> m_start{0}, m_index;
   std::vector<double> m_value, m_row_lower, m_row_upper;

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -41,6 +42,12 @@ void check_p(Problem problem, std::int64_t p, const std::string& name) {
     throw InputError(name + " applies to mclp, pmedian and pcenter: lscp opens as many sites as the cover needs. "
                             "Remove " + name + ".");
   }
+}
+
+Uncoverable parse_uncoverable(const std::string& s, const std::string& option) {
+  if (s == "fail") return Uncoverable::fail;
+  if (s == "skip") return Uncoverable::skip;
+  throw InputError("unknown value '" + s + "' for " + option + ". Use fail or skip.");
 }
 
 std::string to_string(SolveStatus s) {
@@ -104,10 +111,66 @@ void assign_to_open_sites(const PlacementInput& in, PlacementResult& out) {
   assign_nearest(in, site_open, std::numeric_limits<double>::infinity(), out);
 }
 
+// The input without the demands in `drop` (ascending): coverage, weights, loads and
+// survival rows renumbered over the kept demands (kept[new] = old).
+struct Filtered {
+  Coverage coverage;
+  SurvivalRows survival;
+  PlacementInput input;
+  std::vector<std::uint32_t> kept;
+};
+
+void filter_demand(const PlacementInput& in, const std::vector<std::uint32_t>& drop, Filtered& f) {
+  const Coverage& cov = *in.coverage;
+  std::vector<std::uint32_t> new_index(cov.demands, kNone);
+  std::size_t q = 0;
+  for (std::uint32_t d = 0; d < cov.demands; ++d) {
+    if (q < drop.size() && drop[q] == d) {
+      ++q;
+      continue;
+    }
+    new_index[d] = static_cast<std::uint32_t>(f.kept.size());
+    f.kept.push_back(d);
+  }
+  f.coverage.demands = f.kept.size();
+  f.coverage.sites = cov.sites;
+  for (std::uint32_t d : f.kept) {
+    f.coverage.site.insert(f.coverage.site.end(), cov.site.begin() + cov.first[d], cov.site.begin() + cov.first[d + 1]);
+    f.coverage.latency_us.insert(f.coverage.latency_us.end(), cov.latency_us.begin() + cov.first[d],
+                                 cov.latency_us.begin() + cov.first[d + 1]);
+    f.coverage.first.push_back(static_cast<std::uint32_t>(f.coverage.site.size()));
+  }
+  f.input = in;
+  f.input.coverage = &f.coverage;
+  f.input.uncoverable = Uncoverable::fail;
+  auto pick = [&](const std::vector<double>& v) {
+    std::vector<double> out;
+    if (v.empty()) return out;
+    for (std::uint32_t d : f.kept) out.push_back(v[d]);
+    return out;
+  };
+  f.input.weight = pick(in.weight);
+  f.input.load = pick(in.load);
+  if (in.survival) {
+    const SurvivalRows& s = *in.survival;
+    for (std::size_t row = 0; row < s.rows(); ++row) {
+      if (new_index[s.demand[row]] == kNone) continue;
+      f.survival.demand.push_back(new_index[s.demand[row]]);
+      f.survival.scenario.push_back(s.scenario[row]);
+      f.survival.sites.insert(f.survival.sites.end(), s.sites.begin() + s.first[row], s.sites.begin() + s.first[row + 1]);
+      f.survival.first.push_back(static_cast<std::uint32_t>(f.survival.sites.size()));
+    }
+    f.input.survival = &f.survival;
+  }
+}
+
 }  // namespace placement_detail
 
-PlacementResult solve_placement(const PlacementInput& in) {
+PlacementResult solve_placement(const PlacementInput& input) {
   using namespace placement_detail;
+  // One deadline for every phase: the solvers read in.deadline.
+  PlacementInput in = input;
+  if (in.deadline.none()) in.deadline = Deadline::after(in.time_limit_s);
   PlacementResult out;
   const Coverage& cov = *in.coverage;
   const bool pm = in.problem == Problem::pmedian;
@@ -126,9 +189,36 @@ PlacementResult solve_placement(const PlacementInput& in) {
   out.columns_before = cov.sites;
   out.columns_after = r.cols();
   out.uncoverable = prep.uncoverable;
+  // Uncoverable::skip: solve for the rest, exactly as if the data held only the rest.
+  if (in.uncoverable == Uncoverable::skip && !prep.uncoverable.empty() && in.problem != Problem::mclp) {
+    Filtered f;
+    filter_demand(in, prep.uncoverable, f);
+    PlacementResult rest = solve_placement(f.input);
+    rest.rows_before = cov.demands;
+    rest.skipped_uncoverable = true;
+    for (std::uint32_t d : prep.uncoverable) rest.skipped_weight += value_or(in.weight, d, 1.0);
+    std::vector<std::uint32_t> uncoverable = prep.uncoverable;
+    for (std::uint32_t d : rest.uncoverable) uncoverable.push_back(f.kept[d]);
+    std::sort(uncoverable.begin(), uncoverable.end());
+    rest.uncoverable = std::move(uncoverable);
+    std::vector<std::uint32_t> assigned(cov.demands, kNone);
+    std::vector<double> latency(cov.demands, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t q = 0; q < f.kept.size() && q < rest.assigned.size(); ++q) {
+      assigned[f.kept[q]] = rest.assigned[q];
+      latency[f.kept[q]] = rest.assigned_latency_us[q];
+    }
+    rest.assigned = std::move(assigned);
+    rest.assigned_latency_us = std::move(latency);
+    return rest;
+  }
+  // A plan that is not proven optimal: time ran out before the bound met it.
+  auto say_why = [&out] {
+    if (out.status == SolveStatus::feasible && out.reason.empty())
+      out.reason = "time limit: the optimum lies between the bound and the objective";
+  };
   switch (in.problem) {
-    case Problem::lscp: solve_lscp(in, prep, survival_model(in, r), out); return out;
-    case Problem::mclp: solve_mclp(in, r, survival_model(in, r), out); return out;
+    case Problem::lscp: solve_lscp(in, prep, survival_model(in, r), out); say_why(); return out;
+    case Problem::mclp: solve_mclp(in, r, survival_model(in, r), out); say_why(); return out;
     case Problem::pmedian:
     case Problem::pcenter: break;
   }
@@ -142,6 +232,7 @@ PlacementResult solve_placement(const PlacementInput& in) {
     solve_pmedian(in, r, out);
   else
     solve_pcenter(in, r, out);
+  say_why();
   return out;
 }
 

@@ -17,11 +17,19 @@
 #include <vector>
 
 #include "placement/coverage.hpp"
+#include "placement/deadline.hpp"
 #include "placement/survival.hpp"
 
 namespace lightcone {
 
 enum class Problem { lscp, mclp, pmedian, pcenter };
+// Demand no candidate can serve (within the budget; for p-median / p-center at all, e.g.
+// on another component of the network; LSCP with k: fewer than k candidates): fail makes
+// the problem infeasible (LSCP, p-median, p-center), skip leaves it out and solves for
+// the rest. MCLP never needs it covered.
+enum class Uncoverable { fail, skip };
+// "fail" / "skip" → Uncoverable; InputError naming `option` otherwise.
+Uncoverable parse_uncoverable(const std::string& text, const std::string& option);
 enum class SiteStatus { candidate, existing, required, excluded };
 
 // "lscp" → Problem::lscp (also "p-median", "p-center"). InputError naming `option`.
@@ -45,6 +53,8 @@ struct PlacementInput {
   std::vector<SiteStatus> status;  // per site; DEFAULT (empty): all candidates
   // New sites to open (MCLP, p-median, p-center); existing sites do not count.
   int p = 0;
+  // What to do with demand no candidate can serve. DEFAULT: fail.
+  Uncoverable uncoverable = Uncoverable::fail;
   // Each demand covered by at least k open sites (LSCP backup coverage). REQUIRES: >= 1.
   int k = 1;
   // Upper limit on the total cost of new sites (MCLP). DEFAULT: none.
@@ -52,9 +62,13 @@ struct PlacementInput {
   // Survivable coverage (LSCP, MCLP): demand must stay covered under every cut
   // scenario; rows from survival_rows(). DEFAULT: none.
   const SurvivalRows* survival = nullptr;
-  // CBC's limit in CPU seconds (CBC's default clock); p-center's threshold search and
-  // LSCP row generation count their whole search against it.
+  // Wall-clock seconds for the whole solve (reductions, heuristics, bounds, LPs, CBC),
+  // counted from the start of solve_placement unless `deadline` is given. When time runs
+  // out the best plan found is returned, status feasible, with the best bound found.
   double time_limit_s = 60.0;
+  // The end of the solve, when the caller started the clock earlier. DEFAULT: none
+  // (time_limit_s from the start of solve_placement).
+  Deadline deadline;
   int threads = 1;  // CBC threads; 1 keeps results deterministic
   // Large models: LSCP (k = 1, uncapacitated, not survivable) with at least this many
   // coverage nonzeros after reductions goes to CBC by row generation (MIPs over growing
@@ -70,6 +84,10 @@ struct PlacementInput {
   // tests): a local search and the LP bound first, CBC only when they do not meet.
   // Tests switch it off to reach CBC.
   bool heuristics = true;
+  // p-median: solve the assignment MIP (root LP by Clp, then CBC) even when the greedy +
+  // swap plan and the Lagrangian bound already meet. Tests use it to reach the MIP on
+  // models whose root LP cannot finish in time. DEFAULT: false.
+  bool force_mip = false;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };
@@ -84,6 +102,10 @@ struct PlacementResult {
   std::vector<std::uint32_t> assigned;         // per demand: serving site or kNone
   std::vector<double> assigned_latency_us;     // per demand (one-way), NaN if unassigned
   std::vector<std::uint32_t> uncoverable;      // demands no allowed candidate can cover (k times)
+  // Uncoverable::skip: the uncoverable demands were left out (solved for the rest), their
+  // total weight. False: the list above made the problem infeasible (or MCLP left it).
+  bool skipped_uncoverable = false;
+  double skipped_weight = 0.0;
   std::string reason;                          // why infeasible / not optimal
   std::string method;                          // "cbc", "cbc (time limit)", "greedy"
   std::size_t rows_before = 0, rows_after = 0, columns_before = 0, columns_after = 0;

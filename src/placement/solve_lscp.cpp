@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "placement/assign.hpp"
 #include "placement/bounds.hpp"
 #include "placement/detail.hpp"
 #include "placement/heuristics.hpp"
@@ -21,8 +22,7 @@ namespace {
 // model, or by row generation from PlacementInput::rowgen_min_nonzeros nonzeros (a root LP
 // over tens of millions of nonzeros ignores CBC's time limit). One CPU time limit for all.
 Solution solve_plain_cover(const Reduced& r, const PlacementInput& in, std::size_t& mip_solves, std::string& method) {
-  const double started = cpu_seconds();
-  const double deadline = started + in.time_limit_s;
+  const Deadline& deadline = in.deadline;
   // Search budget: about 1e9 score updates, at most 100,000 swaps; deterministic, unlike a clock.
   const std::size_t budget = search_budget(r, 1e9, 100000);
   const double step = cost_step(r);
@@ -39,7 +39,7 @@ Solution solve_plain_cover(const Reduced& r, const PlacementInput& in, std::size
     best_cost = cover_cost(r, best);
     // 2. The LP bound, until it proves the cover optimal (costs in steps: above cost − step).
     const CoverLp lp = lp_cover_bound(r, 1, step > 0.0 ? best_cost - step + 1e-6 * step : best_cost,
-                                      started + 0.5 * in.time_limit_s);
+                                      deadline.share(0.5));
     bound = std::isnan(lp.bound) ? no_bound : integral_bound(r, lp.bound);
     lp_note = "LP bound " + std::to_string(lp.rounds) + " rounds, " + std::to_string(lp.rows) + " rows";
   }
@@ -61,8 +61,7 @@ Solution solve_plain_cover(const Reduced& r, const PlacementInput& in, std::size
     return s;
   }
   // 4. CBC from the search's cover.
-  PlacementInput rest = in;
-  rest.time_limit_s = std::max(1.0, deadline - cpu_seconds());
+  const PlacementInput& rest = in;
   const bool rowgen = r.row_col.size() >= in.rowgen_min_nonzeros;
   int rounds = 0;
   Solution m;
@@ -109,6 +108,24 @@ void tighten_cover_bound(const PlacementInput& in, const Reduced& r, PlacementRe
     out.gap = std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
 }
 
+// Capacitated covering without a MIP plan in time: the greedy cover when a
+// transportation LP (assign_demand) serves every demand's whole load from it, else every
+// allowed site (a plan whenever there is one: opening more never hurts).
+std::vector<char> capacitated_fallback(const PlacementInput& in, const Reduced& r) {
+  const Coverage& cov = *in.coverage;
+  std::vector<char> greedy = greedy_cover(r, in.k);
+  std::vector<char> site_open(cov.sites, 0);
+  for (std::size_t j = 0; j < r.cols(); ++j)
+    if (greedy[j]) site_open[r.col_site[j]] = 1;
+  const std::vector<double> no_limit(cov.demands, std::numeric_limits<double>::infinity());
+  const Assignment a = assign_demand(cov, site_open, no_limit, in.weight, in.load, in.capacity);
+  bool all = true;
+  for (std::size_t d = 0; d < cov.demands && all; ++d)
+    all = cov.first[d] == cov.first[d + 1] || a.served[d] > 1.0 - 1e-9;
+  if (all && in.k <= 1) return greedy;
+  return std::vector<char>(r.cols(), 1);
+}
+
 }  // namespace
 
 void solve_lscp(const PlacementInput& in, const Prepared& prep, const SurvivalModel& survival, PlacementResult& out) {
@@ -137,7 +154,8 @@ void solve_lscp(const PlacementInput& in, const Prepared& prep, const SurvivalMo
                : backup_rowgen ? solve_cover_rowgen(r, in.k, in, greedy_cover(r, in.k), out.mip_solves, backup_rounds)
                                : solve_cover(r, in.k, in, false, survival.cols);
   if (!plain && !backup_rowgen) ++out.mip_solves;
-  if (in.survival && !s.from_mip) s.open.clear();  // the greedy start ignores cuts
+  if (cap && s.open.empty() && !s.mip.proven_infeasible) s.open = capacitated_fallback(in, r);
+  const bool fallback = !s.from_mip && !s.open.empty();
   if (s.open.empty() && r.cols() > 0) {
     out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
     out.reason = s.mip.proven_infeasible ? "capacities cannot hold every demand's load" : "no solution within the time limit";
@@ -156,7 +174,16 @@ void solve_lscp(const PlacementInput& in, const Prepared& prep, const SurvivalMo
                  std::to_string(backup_rounds) + " rounds)";
     if (std::isnan(out.bound)) out.bound = -std::numeric_limits<double>::infinity();
   }
+  if (fallback) {  // CBC had no plan in time: the heuristic one, with the LP bound if there is one
+    out.method = cap ? "greedy cover checked against capacities (cbc: time limit)" : "greedy cover (cbc: time limit)";
+    if (s.mip.lp_solved && std::isfinite(s.mip.lp_bound)) out.bound = s.mip.lp_bound;
+    if (std::isnan(out.bound)) out.bound = -std::numeric_limits<double>::infinity();
+    // Capacities relaxed: the uncapacitated Lagrangian bound holds too.
+    if (cap) out.bound = std::max(out.bound, lagrangian_cover_bound(r, in.k));
+    out.reason = "time limit: the cost lies between the bound and the objective";
+  }
   tighten_cover_bound(in, r, out);
+  if (fallback && out.status == SolveStatus::optimal) out.reason.clear();
   assign_to_open_sites(in, out);
 }
 

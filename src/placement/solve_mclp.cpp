@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "placement/assign.hpp"
+#include "placement/bounds.hpp"
 #include "placement/detail.hpp"
 #include "placement/heuristics.hpp"
 #include "placement/solvers.hpp"
@@ -37,7 +39,7 @@ bool cover_everything(const PlacementInput& in, const Reduced& r, PlacementResul
 
 // Large plain models: no MIP (CBC's root LP over them ignores its time limit).
 void solve_large_max_cover(const PlacementInput& in, const Reduced& r, PlacementResult& out) {
-  const MaxCover m = max_cover_search(r, in.p, cpu_seconds() + in.time_limit_s);
+  const MaxCover m = max_cover_search(r, in.p, in.deadline);
   Solution s;
   s.open = m.open;
   finish(in, r, s, true, m.value, out);
@@ -113,13 +115,13 @@ void solve_max_cover_mip(const PlacementInput& in, const Reduced& r, const Survi
   const std::vector<char> greedy = greedy_max_cover(r, in.p, in.money);
   std::vector<double> start;
   if (!cap) start = start_vector(mip, x, greedy);
-  s.mip = mip.solve(in.time_limit_s, in.threads, start);
+  s.mip = mip.solve(in.deadline, in.threads, start);
   ++out.mip_solves;
   if (s.mip.has_solution) {
     s.open = open_from(s.mip, x);
     s.from_mip = true;
-  } else if (!s.mip.proven_infeasible && !cap && !in.survival) {
-    s.open = greedy;
+  } else if (!s.mip.proven_infeasible) {
+    s.open = greedy;  // any p sites within the money limit are a plan: the greedy one
   } else {
     out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
     out.reason = s.mip.proven_infeasible ? "fixed sites exceed p or the money budget" : "no solution within the time limit";
@@ -127,16 +129,48 @@ void solve_max_cover_mip(const PlacementInput& in, const Reduced& r, const Survi
   }
   // Covered weight of the chosen sites (uncapacitated: any open option; capacitated: y).
   double covered = 0.0;
-  for (std::uint32_t i = 0; i < r.rows(); ++i) {
-    if ((cap || in.survival) && s.from_mip) {
-      covered += r.row_weight[i] * std::round(s.mip.x[static_cast<std::size_t>(y[i])] * 1e9) / 1e9;
-      continue;
+  if (cap && !s.from_mip) {
+    // The greedy plan under capacities: the weight a transportation LP serves from it.
+    std::vector<char> site_open(in.coverage->sites, 0);
+    for (std::size_t j = 0; j < r.cols(); ++j)
+      if (s.open[j]) site_open[r.col_site[j]] = 1;
+    const std::vector<double> no_limit(in.coverage->demands, std::numeric_limits<double>::infinity());
+    const Assignment a = assign_demand(*in.coverage, site_open, no_limit, in.weight, in.load, in.capacity);
+    for (double w : a.site_weight) covered += w;
+  } else {
+    // Survivable: a row counts only when every cut leaves it an open site.
+    std::vector<char> cut_off(r.rows(), 0);
+    if (!s.from_mip)
+      for (std::size_t q = 0; q < survival.cols.size(); ++q) {
+        bool any = false;
+        for (std::uint32_t c : survival.cols[q]) any = any || s.open[c];
+        if (!any) cut_off[survival.row[q]] = 1;
+      }
+    for (std::uint32_t i = 0; i < r.rows(); ++i) {
+      if ((cap || in.survival) && s.from_mip) {
+        covered += r.row_weight[i] * std::round(s.mip.x[static_cast<std::size_t>(y[i])] * 1e9) / 1e9;
+        continue;
+      }
+      bool any = false;
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) any = any || s.open[r.row_col[e]];
+      covered += any && !cut_off[i] ? r.row_weight[i] : 0.0;
     }
-    bool any = false;
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) any = any || s.open[r.row_col[e]];
-    covered += any ? r.row_weight[i] : 0.0;
   }
   finish(in, r, s, true, covered, out);
+  if (!s.from_mip) {  // CBC had no plan in time: the greedy one, with the LP bound if there is one
+    out.method = "greedy (cbc: time limit)";
+    if (s.mip.lp_solved && std::isfinite(s.mip.lp_bound)) out.bound = -s.mip.lp_bound;
+    else if (!cap && !in.survival && !std::isfinite(in.money)) {
+      std::size_t iterations = 0;
+      out.bound = max_cover_bound(r, ColumnRows(r), in.p, covered, Deadline::after(std::min(1.0, std::max(0.1, in.deadline.remaining_s()))), iterations);
+    } else {
+      double all = 0.0;
+      for (double w : r.row_weight) all += w;
+      out.bound = all;  // no plan covers more than every coverable row
+    }
+    out.gap = std::abs(out.bound - out.objective) / std::max(std::abs(out.bound), kEps);
+    out.reason = "time limit: the covered weight lies between the objective and the bound";
+  }
   assign_to_open_sites(in, out);
 }
 

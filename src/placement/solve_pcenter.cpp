@@ -3,10 +3,9 @@
 // most p new sites proves "yes", an LP bound above p proves "no" (uncapacitated), then a
 // local search may prove "yes"; otherwise an exact covering MIP decides. The lower bound
 // max_i min_j d_ij is tried first (it is the answer whenever p is generous), then the
-// thresholds are bisected. time_limit_s bounds the whole search; when it runs out the
-// result is the best threshold found, with the highest threshold below which every test
-// said "no" as bound. Process CPU time, as CBC counts its own time limit (CBC's default
-// time mode). Latencies are one-way µs.
+// thresholds are bisected. The deadline (wall time) bounds the whole search; when it runs
+// out the result is the best threshold found, with the highest threshold below which
+// every test said "no" as bound. Latencies are one-way µs.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -32,7 +31,7 @@ int new_sites(const Reduced& rr, const std::vector<char>& open) {
 class ThresholdSearch {
  public:
   ThresholdSearch(const PlacementInput& in, const Reduced& r, PlacementResult& out)
-      : m_in(in), m_cov(*in.coverage), m_out(out), m_cap(has_capacities(in)), m_started(cpu_seconds()) {
+      : m_in(in), m_cov(*in.coverage), m_out(out), m_cap(has_capacities(in)), m_limit_s(in.deadline.remaining_s()) {
     m_values.assign(r.row_lat.begin(), r.row_lat.end());
     std::sort(m_values.begin(), m_values.end());
     m_values.erase(std::unique(m_values.begin(), m_values.end()), m_values.end());
@@ -52,7 +51,7 @@ class ThresholdSearch {
   void report();
 
  private:
-  double remaining_s() const { return m_in.time_limit_s - (cpu_seconds() - m_started); }
+  double remaining_s() const { return m_in.deadline.remaining_s(); }
   // After a "yes" at values[at]: hi down to the plan's own worst latency (not below lo)
   // when that lies below values[at].
   void lower_hi_to_plan(std::size_t at) {
@@ -71,7 +70,7 @@ class ThresholdSearch {
   const Coverage& m_cov;
   PlacementResult& m_out;
   const bool m_cap;
-  const double m_started;
+  const double m_limit_s;  // the time there was at the start
   std::vector<double> m_values;  // the distinct latencies, ascending
   std::size_t m_lo = 0, m_hi = 0, m_floor = 0;
   std::vector<char> m_best_open;
@@ -103,7 +102,7 @@ std::optional<Verdict> ThresholdSearch::test_heuristics(const Reduced& model, do
                                                         std::vector<char>& start, std::vector<std::uint32_t>& lp_rows) {
   const std::vector<char> greedy = greedy_cover(model, 1);
   if (new_sites(model, greedy) <= m_in.p) return keep(model, greedy, t, open);
-  const double deadline = cpu_seconds() + std::max(0.0, remaining_s());
+  const Deadline& deadline = m_in.deadline;
   CoverLp lp = lp_cover_bound(model, 1, m_in.p + 1.0 - 1e-6, deadline);
   lp_rows = std::move(lp.row_ids);
   ++m_lp_solves;
@@ -126,7 +125,7 @@ std::optional<Verdict> ThresholdSearch::test_heuristics(const Reduced& model, do
 Verdict ThresholdSearch::test_cbc(const Reduced& model, double t, std::vector<char>& open,
                                   const std::vector<char>& start, const std::vector<std::uint32_t>& lp_rows,
                                   double cbc_s) {
-  const double cbc_deadline = cpu_seconds() + std::max(1.0, cbc_s);
+  const Deadline cbc_deadline = m_in.deadline.within(cbc_s);
   std::vector<std::uint32_t> rows;
   if (!m_cap && model.row_col.size() >= m_in.rowgen_min_nonzeros && !lp_rows.empty()) rows = lp_rows;
   while (true) {
@@ -134,7 +133,7 @@ Verdict ThresholdSearch::test_cbc(const Reduced& model, double t, std::vector<ch
     if (!rows.empty()) part = with_rows(model, rows);
     const Reduced* sub_model = rows.empty() ? &model : &part;
     PlacementInput sub = m_in;
-    sub.time_limit_s = std::max(1.0, cbc_deadline - cpu_seconds());
+    sub.deadline = cbc_deadline;
     ++m_out.mip_solves;
     Solution s = solve_cover(*sub_model, 1, sub, true, {}, start.empty() ? nullptr : &start, m_in.p + 1e-3);
     if (s.open.empty()) return s.mip.proven_infeasible ? Verdict::no : Verdict::unknown;
@@ -148,7 +147,7 @@ Verdict ThresholdSearch::test_cbc(const Reduced& model, double t, std::vector<ch
         if (!covered) violated.push_back(i);
       }
     if (violated.empty()) return keep(model, s.open, t, open);
-    if (cpu_seconds() >= cbc_deadline) return Verdict::unknown;
+    if (cbc_deadline.expired()) return Verdict::unknown;
     rows.insert(rows.end(), violated.begin(), violated.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(violated.size(), 1000)));
   }
 }
@@ -202,7 +201,7 @@ void ThresholdSearch::bisect() {
     std::vector<char> open;
     // CBC gets at most half of the limit per test, so one hard threshold cannot
     // take the whole search.
-    switch (test(m_values[mid], open, std::min(remaining_s(), 0.5 * m_in.time_limit_s))) {
+    switch (test(m_values[mid], open, std::min(remaining_s(), 0.5 * m_limit_s))) {
       case Verdict::yes:
         m_hi = mid;
         lower_hi_to_plan(mid);

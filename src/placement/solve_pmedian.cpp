@@ -1,17 +1,89 @@
 // p-median: exactly p new sites (fewer when there are fewer candidates) minimising the
-// weighted mean latency (µs) of each demand to its assigned site, capacities respected;
-// CBC over site and assignment columns.
+// weighted mean latency (µs) of each demand to its assigned site, capacities respected.
+// Uncapacitated: a greedy + fast-interchange plan and a Lagrangian bound first; when they
+// meet the plan is optimal without a MIP. Otherwise (and always with capacities) the
+// assignment MIP over site and assignment columns: its root LP by Clp until the
+// deadline, CBC only when that LP finished in time (Mip::solve). When time runs out the
+// best plan found is returned with the best bound found (Lagrangian or LP), status
+// feasible.
 #include <cmath>
+#include <limits>
+#include <string>
 
+#include "placement/assign.hpp"
+#include "placement/bounds.hpp"
 #include "placement/detail.hpp"
+#include "placement/heuristics.hpp"
 #include "placement/solvers.hpp"
 
 namespace lightcone::placement_detail {
+
+namespace {
+
+// Capacities and no MIP plan in time: the uncapacitated heuristic plan, when a
+// transportation LP (assign_demand) serves every demand's whole load from it; the
+// objective is that assignment's weighted mean latency. Returns whether it did.
+bool capacitated_plan(const PlacementInput& in, const Reduced& r, const MedianPlan& h, double scale, double bound,
+                      PlacementResult& out) {
+  const Coverage& cov = *in.coverage;
+  std::vector<char> site_open(cov.sites, 0);
+  for (std::size_t j = 0; j < r.cols(); ++j)
+    if (h.open[j]) site_open[r.col_site[j]] = 1;
+  const std::vector<double> no_limit(cov.demands, std::numeric_limits<double>::infinity());
+  const Assignment a = assign_demand(cov, site_open, no_limit, in.weight, in.load, in.capacity);
+  double cost = 0.0;
+  for (std::uint32_t d = 0; d < cov.demands; ++d) {
+    if (a.served[d] < 1.0 - 1e-9) return false;
+    cost += value_or(in.weight, d, 1.0) * a.latency_us[d];
+  }
+  if (a.split) return false;  // split loads: the main site's latency alone would understate the cost
+  Solution s;
+  s.open = h.open;
+  finish(in, r, s, false, cost / scale, out);
+  out.bound = std::isfinite(bound) ? std::min(bound / scale, out.objective) : std::numeric_limits<double>::quiet_NaN();
+  out.gap = std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+  out.method = "greedy + swaps checked against capacities (cbc: time limit)";
+  out.reason = "time limit: the weighted mean latency lies between the bound and the objective";
+  assign_to_open_sites(in, out);
+  return true;
+}
+
+}  // namespace
 
 void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& out) {
   const Coverage& cov = *in.coverage;
   double total_weight = 0.0;
   for (std::size_t d = 0; d < cov.demands; ++d) total_weight += value_or(in.weight, d, 1.0);
+  const double scale = std::max(total_weight, kEps);
+  const bool cap = capacitated(r);
+  const double none = -std::numeric_limits<double>::infinity();
+  // 1. Heuristic plan (uncapacitated: any plan serving every row is feasible) and the
+  //    Lagrangian bound, each with a share of the time.
+  MedianPlan h = median_search(r, in.p, in.deadline.share(0.25));
+  const bool have_plan = !cap && h.serves_all;
+  std::size_t lagrange_iterations = 0;
+  double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(), 1000,
+                                         in.deadline.share(0.25), lagrange_iterations);
+  const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
+                                     std::to_string(lagrange_iterations) + " iterations)";
+  auto plan_from_heuristic = [&](double b, const std::string& method, const std::string& reason) {
+    Solution s;
+    s.open = h.open;
+    finish(in, r, s, false, h.cost / scale, out);
+    out.bound = std::isfinite(b) ? std::min(b, h.cost) / scale : std::numeric_limits<double>::quiet_NaN();
+    const bool optimal = std::isfinite(b) && b >= h.cost - 1e-9 * std::max(1.0, h.cost);
+    out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
+    out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+    if (optimal) out.bound = out.objective;
+    out.method = method;
+    if (!optimal) out.reason = reason;
+    assign_to_open_sites(in, out);
+  };
+  if (have_plan && !in.force_mip && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
+    plan_from_heuristic(bound, heuristic_note, "");
+    return;
+  }
+  // 2. The assignment MIP, started from the heuristic plan.
   Mip mip;
   const std::vector<int> x = site_columns(mip, r, false);
   std::vector<double> z_cost(r.row_col.size());
@@ -21,20 +93,44 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   add_assignment(mip, r, x, z, z_cost, {});
   add_count_row(mip, r, x, in.p, true);
   Solution s;
-  s.mip = mip.solve(in.time_limit_s, in.threads, {});
+  s.mip = mip.solve(in.deadline, in.threads, {});
   ++out.mip_solves;
-  if (!s.mip.has_solution) {
+  if (s.mip.lp_solved && std::isfinite(s.mip.lp_bound)) bound = std::max(bound, s.mip.lp_bound);
+  const bool mip_better = s.mip.has_solution && (!have_plan || s.mip.objective <= h.cost + 1e-9 * std::max(1.0, h.cost));
+  if (!mip_better) {
+    if (have_plan && !s.mip.proven_infeasible) {
+      if (s.mip.has_solution && !(s.mip.bound < -1e30) && std::isfinite(s.mip.bound)) bound = std::max(bound, s.mip.bound);
+      const std::string why = !s.mip.lp_solved && s.mip.time_limit
+                                  ? "time limit: the root LP of the assignment model did not finish; "
+                                  : s.mip.time_limit ? "time limit: " : "";
+      plan_from_heuristic(bound,
+                          heuristic_note + (s.mip.lp_solved ? ", LP bound" : "") +
+                              (s.mip.lp_solved && !s.mip.time_limit ? ", cbc" : s.mip.lp_solved ? ", cbc (time limit)" : ""),
+                          why + "the weighted mean latency lies between the bound and the objective");
+      return;
+    }
+    if (cap && h.serves_all && !s.mip.proven_infeasible && capacitated_plan(in, r, h, scale, bound, out)) return;
     out.status = s.mip.proven_infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
     out.reason = s.mip.proven_infeasible ? "no p sites can serve every demand within the budget and capacities"
                                          : "no solution within the time limit";
+    if (!s.mip.proven_infeasible && std::isfinite(bound)) out.bound = bound / scale;
     return;
   }
   s.open = open_from(s.mip, x);
   s.from_mip = true;
-  finish(in, r, s, false, s.mip.objective / std::max(total_weight, kEps), out);
-  if (!std::isnan(out.bound)) out.bound /= std::max(total_weight, kEps);
-  if (s.mip.proven_optimal) out.bound = out.objective;
-  out.gap = s.mip.proven_optimal ? 0.0 : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+  finish(in, r, s, false, s.mip.objective / scale, out);
+  double b = s.mip.proven_optimal ? s.mip.objective : s.mip.bound;
+  if (!std::isfinite(b) || b < -1e30) b = none;
+  if (!cap || s.mip.proven_optimal) b = std::max(b, bound);
+  out.bound = std::isfinite(b) ? std::min(b, s.mip.objective) / scale : std::numeric_limits<double>::quiet_NaN();
+  const bool optimal = s.mip.proven_optimal || (std::isfinite(b) && b >= s.mip.objective - 1e-9 * std::max(1.0, s.mip.objective));
+  if (optimal) {
+    out.status = SolveStatus::optimal;
+    out.bound = out.objective;
+  }
+  out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+  if (!optimal) out.reason = "time limit: the weighted mean latency lies between the bound and the objective";
+  if (!cap) out.method = std::string(optimal ? "cbc" : "cbc (time limit)") + ", " + heuristic_note;
   assign_to_open_sites(in, out);
 }
 

@@ -66,9 +66,38 @@ std::size_t PlaceJobResult::new_sites() const {
   return n;
 }
 
+namespace {
+
+// p-median's budget is a hard constraint: a demand may only be served within it. Whether
+// it changed the answer: the same problem over every pair (when there are at most 5
+// million and a second is left), with half the time left; the demand its plan serves
+// beyond the budget are pairs the budget removed that an unbudgeted solve uses.
+void check_median_budget(const PreparedNetwork& P, const PointLayer& demand, const std::vector<Source>& candidates,
+                         const PlaceJobOptions& o, const Deadline& deadline, PlaceJobResult& r) {
+  const std::size_t nd = demand.pos.size(), ns = candidates.size();
+  const bool budgeted = o.budget || !o.demand_budget_us.empty();
+  if (o.problem != Problem::pmedian || !budgeted || !r.solved()) return;
+  if (static_cast<double>(nd) * static_cast<double>(ns) > 5e6 || deadline.remaining_s() < 1.0) return;
+  const Coverage all = build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates,
+                                      kInf, o.threads);
+  PlacementInput u = r.input;
+  u.coverage = &all;
+  u.deadline = deadline.share(0.5);
+  const PlacementResult ur = solve_placement(u);
+  if (ur.status != SolveStatus::optimal && ur.status != SolveStatus::feasible) return;
+  r.budget_checked = true;
+  r.unbudgeted_objective = ur.objective;
+  for (std::size_t d = 0; d < nd && d < ur.assigned_latency_us.size(); ++d)
+    if (ur.assigned_latency_us[d] > r.demand_budget_us[d] * (1.0 + 1e-12)) ++r.served_beyond_budget;
+}
+
+}  // namespace
+
 PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, const PointLayer& demand,
                              const PlaceJobOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
+  // --time-limit is wall time of the whole job: coverage, cut rows, solve, assignment.
+  const Deadline deadline = Deadline::after(o.time_limit_s);
   PlaceJobResult r;
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
   if (!o.budget && o.demand_budget_us.empty()) check_pair_memory(o.problem, nd, ns);
@@ -128,9 +157,13 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   in.k = o.k;
   in.money = o.money;
   in.time_limit_s = o.time_limit_s;
+  in.deadline = deadline;
+  in.force_mip = o.force_mip;
+  in.uncoverable = o.uncoverable;
   if (survival) in.survival = &*survival;
   in.threads = 1;
   r.result = solve_placement(in);
+  check_median_budget(P, demand, candidates, o, deadline, r);
   if (r.solved()) {
     const std::vector<char> open = r.open(ns);
     // p-median / p-center serve every demand wherever it is; the covering problems
@@ -174,6 +207,17 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
                       : o.problem == Problem::pmedian ? "weighted mean latency (us)"
                                                       : "worst latency (us)";
   j["method"] = res.method;
+  if (r.budget_checked) {
+    j["budget_constraint"] = {{"hard", true},
+                              {"unbudgeted_objective", number(r.unbudgeted_objective * k)},
+                              {"demand_an_unbudgeted_plan_serves_beyond_it", r.served_beyond_budget}};
+    if (r.served_beyond_budget > 0) {
+      j["warnings"] = Json::array({fmt::format(
+          "the p-median budget is a hard constraint: it removed demand-site pairs an unbudgeted solve uses "
+          "({} demand feature(s) served beyond it; weighted mean latency {:.6g} us without the budget, {:.6g} us with it)",
+          r.served_beyond_budget, r.unbudgeted_objective * k, res.objective * k)});
+    }
+  }
   if (!res.reason.empty()) j["reason"] = res.reason;
   j["reductions"] = {{"demand_rows_before", res.rows_before},
                      {"demand_rows_after", res.rows_after},
@@ -197,6 +241,11 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
   Json unc = Json::array();
   for (std::uint32_t d : res.uncoverable) unc.push_back(demand.fid[d]);
   j["uncoverable_demand_fids"] = unc;
+  if (res.skipped_uncoverable) {
+    j["uncoverable"] = {{"mode", "skip"},
+                        {"demand_features_left_out", res.uncoverable.size()},
+                        {"weight_left_out", res.skipped_weight}};
+  }
   j["sites_off_network"] = sites_off_network;
   return j;
 }
@@ -265,6 +314,13 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   std::vector<std::string> ureason;
   std::vector<char> uncoverable(nd, 0);
   for (std::uint32_t d : r.result.uncoverable) uncoverable[d] = 1;
+  // Without a budget (p-median, p-center) a demand without a candidate is on a part of
+  // the network no candidate reaches.
+  const bool any_budget = o.budget || !o.demand_budget_us.empty();
+  const std::string uncoverable_reason =
+      !any_budget ? "no candidate reachable (another network component)"
+      : o.k > 1   ? fmt::format("fewer than {} candidates within budget", o.k)
+                  : "no candidate within budget";
   for (std::size_t d = 0; d < nd; ++d) {
     const std::uint32_t s = r.assignment.site[d];
     if (s != kNone) {
@@ -278,7 +334,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
       un.fid.push_back(demand.fid[d]);
       ufid.push_back(demand.fid[d]);
       uw.push_back(demand.weight[d]);
-      ureason.emplace_back(uncoverable[d]               ? "no candidate within budget"
+      ureason.emplace_back(uncoverable[d]               ? uncoverable_reason
                            : r.assignment.served[d] > 0 ? "partly served: site capacity"
                                                         : "not covered by the chosen sites");
     }

@@ -39,7 +39,11 @@ struct PlaceJobOptions {
   int p = 0;
   int k = 1;
   double money = std::numeric_limits<double>::infinity();
+  // Wall seconds for the whole job, from the coverage build to the assignment; the solve
+  // gets what the coverage build leaves (PlacementInput::deadline).
   double time_limit_s = 60.0;
+  bool force_mip = false;               // PlacementInput::force_mip (tests)
+  Uncoverable uncoverable = Uncoverable::fail;  // DEFAULT: fail (PlacementInput::uncoverable)
   bool survive = false;                 // any single fibre edge cut
   std::vector<std::string> edge_group;  // per edge: shared-risk group (non-empty = group cuts)
   std::string cuts_text;                // how cuts were made, for outputs
@@ -57,6 +61,12 @@ struct PlaceJobResult {
   std::size_t coverage_entries = 0;
   std::size_t cut_scenarios = 0, survival_rows = 0;
   double coverage_s = 0.0, solve_s = 0.0;
+  // p-median with a budget (a hard constraint: pairs beyond it are no options): the same
+  // problem solved over every pair, when they fit and time is left; how many demand
+  // features its plan serves beyond their budget, and its objective (one-way µs).
+  bool budget_checked = false;
+  std::size_t served_beyond_budget = 0;
+  double unbudgeted_objective = std::numeric_limits<double>::quiet_NaN();
   bool solved() const { return result.status == SolveStatus::optimal || result.status == SolveStatus::feasible; }
   std::vector<char> open(std::size_t sites) const;
   std::size_t new_sites() const;        // open sites that are not existing

@@ -91,12 +91,17 @@ std::string place_text(const PlaceRun& run) {
     ids += (ids.empty() ? "" : ", ") + sites.id[s] + (run.options.status[s] == SiteStatus::existing ? " (existing)" : "");
   out += fmt::format("open sites ({} new): {}\n", run.result.new_sites(), ids.empty() ? "none" : ids);
   if (!res.reason.empty()) out += fmt::format("{}\n", res.reason);
+  if (j.contains("warnings"))
+    for (const auto& w : j["warnings"]) out += fmt::format("warning: {}\n", w.get<std::string>());
   if (!res.uncoverable.empty()) {
     std::string fids;
     for (std::size_t i = 0; i < res.uncoverable.size() && i < 50; ++i)
       fids += (i ? ", " : "") + std::to_string(run.demand.fid[res.uncoverable[i]]);
     if (res.uncoverable.size() > 50) fids += ", ...";
     out += fmt::format("demand no candidate can cover ({}:{}): fid {}\n", run.demand.info.path, run.demand.info.layer, fids);
+    if (res.skipped_uncoverable)
+      out += fmt::format("left out (--uncoverable skip): {} demand features, weight {}; the plan is for the rest\n",
+                         res.uncoverable.size(), res.skipped_weight);
   }
   return out;
 }

@@ -44,6 +44,7 @@ OpenSites place(const Scenario& s, ScenarioRun& R, const RunOptions& options, co
   if (ps.money) o.money = *ps.money;
   o.time_limit_s = ps.time_limit ? ps.time_limit->value / 1e6 : 60.0;
   o.survive = ps.survive;
+  o.uncoverable = ps.uncoverable;
   if (ps.survive) {
     o.edge_group = cuts.edge_group;
     o.cuts_text = cuts.text;

@@ -108,6 +108,8 @@ struct PlacementSpec {
   bool survive = false;                    // coverage survives any single cut (lscp, mclp)
   std::optional<double> money;             // limit on the cost of new sites (mclp)
   std::string capacity_unit = "units";     // the unit of capacity and load, for outputs
+  // Demand no candidate can serve: fail (infeasible) or skip (solve for the rest).
+  Uncoverable uncoverable = Uncoverable::fail;  // DEFAULT: fail
   int line = 0;
 };
 

@@ -350,6 +350,13 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
     p.money = v;
   }
   if (t.has("capacity_unit")) p.capacity_unit = t.required_string("capacity_unit", "");
+  if (auto v = t.string("uncoverable")) {
+    try {
+      p.uncoverable = parse_uncoverable(*v, t.what("uncoverable"));
+    } catch (const InputError& e) {
+      t.fail("uncoverable", e.what());
+    }
+  }
   if (!s.demand) ctx.fail(p.line, "[placement] needs demand to place sites for: add a [demand] table.");
   s.placement = p;
 }

@@ -215,22 +215,22 @@ TEST(PlacementCoverHeuristics, MipCutoffDecidesFeasibilityBelowIt) {
   Mip mip;
   for (int j = 0; j < 5; ++j) mip.add_column(1.0, 0.0, 1.0, true);
   for (int i = 0; i < 5; ++i) mip.add_row({i, (i + 1) % 5}, {1.0, 1.0}, 1.0, Mip::kInf);
-  const MipResult free = mip.solve(30.0, 1, {});
+  const MipResult free = mip.solve(Deadline::after(30.0), 1, {});
   ASSERT_TRUE(free.proven_optimal);
   EXPECT_NEAR(free.objective, 3.0, 1e-9);
-  const MipResult below = mip.solve(30.0, 1, {}, 2.5);
+  const MipResult below = mip.solve(Deadline::after(30.0), 1, {}, 2.5);
   EXPECT_TRUE(below.proven_infeasible);
   EXPECT_FALSE(below.has_solution);
-  const MipResult above = mip.solve(30.0, 1, {}, 3.5);
+  const MipResult above = mip.solve(Deadline::after(30.0), 1, {}, 3.5);
   ASSERT_TRUE(above.has_solution);
   EXPECT_NEAR(above.objective, 3.0, 1e-9);
   // The incremental LP of the same rows: 2.5 (every column at 1/2).
   IncrementalLp lp(std::vector<double>(5, 1.0), std::vector<double>(5, 0.0), std::vector<double>(5, 1.0));
   for (int i = 0; i < 3; ++i) lp.add_row({i, (i + 1) % 5}, {1.0, 1.0}, 1.0, IncrementalLp::kInf);
-  ASSERT_TRUE(lp.solve(10.0));
+  ASSERT_TRUE(lp.solve(Deadline::after(10.0)));
   EXPECT_NEAR(lp.objective(), 2.0, 1e-9);  // rows 0-2: columns 1 and 2... two columns suffice
   for (int i = 3; i < 5; ++i) lp.add_row({i, (i + 1) % 5}, {1.0, 1.0}, 1.0, IncrementalLp::kInf);
-  ASSERT_TRUE(lp.solve(10.0));
+  ASSERT_TRUE(lp.solve(Deadline::after(10.0)));
   EXPECT_NEAR(lp.objective(), 2.5, 1e-9);
   EXPECT_EQ(lp.rows(), 5);
 }

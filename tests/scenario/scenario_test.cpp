@@ -235,6 +235,10 @@ TEST(Scenario, DefaultsAndRelativePaths) {
   EXPECT_TRUE(s.targets.empty());
   // A scenario next to the working directory keeps its paths as written.
   EXPECT_EQ(parse_scenario(kMinimal, "s.toml").network.source.path, "net.gpkg");
+  // [placement] uncoverable: DEFAULT fail; "skip" solves for the coverable rest.
+  const std::string lscp = kMinimal + "[placement]\nproblem = \"lscp\"\nbudget = \"1ms\"\n";
+  EXPECT_EQ(parse_scenario(lscp, "s.toml").placement->uncoverable, Uncoverable::fail);
+  EXPECT_EQ(parse_scenario(lscp + "uncoverable = \"skip\"\n", "s.toml").placement->uncoverable, Uncoverable::skip);
 }
 
 TEST(Scenario, BudgetsAsOneString) {
@@ -334,13 +338,15 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
       {"placement without budget", kMinimal + "[placement]\nproblem = \"lscp\"\n",
        "/plans/s.toml:21: missing key 'budget' in [placement]. Problem lscp needs a latency budget, e.g. budget = \"1ms\"."},
       {"unknown placement key", kMinimal + "[placement]\nproblem = \"mclp\"\nsolver = \"cbc\"\n",
-       "/plans/s.toml:23: unknown key 'solver' in [placement]. Known keys: problem, p, budget, time_limit, k, survive, money, capacity_unit."},
+       "/plans/s.toml:23: unknown key 'solver' in [placement]. Known keys: problem, p, budget, time_limit, k, survive, money, capacity_unit, uncoverable."},
       {"backup level on mclp", kMinimal + "[placement]\nproblem = \"mclp\"\nbudget = \"1ms\"\np = 2\nk = 2\n",
        "/plans/s.toml:25: 'k' in [placement] (backup coverage) works with problem = \"lscp\" only."},
       {"survive on pmedian", kMinimal + "[placement]\nproblem = \"pmedian\"\np = 2\nsurvive = true\n",
        "/plans/s.toml:24: 'survive' in [placement] works with problem = \"lscp\" or \"mclp\" only."},
       {"negative money", kMinimal + "[placement]\nproblem = \"mclp\"\nbudget = \"1ms\"\np = 2\nmoney = -1\n",
        "/plans/s.toml:25: 'money' in [placement] must not be negative (the most the new sites may cost)."},
+      {"bad uncoverable", kMinimal + "[placement]\nproblem = \"lscp\"\nbudget = \"1ms\"\nuncoverable = \"drop\"\n",
+       "/plans/s.toml:24: unknown value 'drop' for 'uncoverable' in [placement]. Use fail or skip."},
       {"unknown problem", kMinimal + "[placement]\nproblem = \"kmeans\"\n",
        "/plans/s.toml:22: unknown problem 'kmeans' for 'problem' in [placement]. Use lscp, mclp, pmedian or pcenter."},
       {"bad extent", kMinimal + "[surface]\nextent = [121, 35, 119, 36]\n",
