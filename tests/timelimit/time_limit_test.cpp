@@ -24,7 +24,13 @@ using test::run_lightcone;
 using test::ScratchDir;
 
 constexpr double kLimitS = 5.0;
+#ifdef LIGHTCONE_SLOW_BUILD
+// ASan/UBSan: network build, coverage and the check run 3-10x slower; the deadline is the
+// same, so this still fails when a solve ignores it (a solve that overran took minutes).
+constexpr double kWallS = 7.0 + 8.0;
+#else
 constexpr double kWallS = 7.0;  // the limit + 10 % + 2 s would be 7.5; the issue asks 7
+#endif
 
 struct Instance {
   std::string path;
