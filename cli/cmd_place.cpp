@@ -36,6 +36,7 @@ struct PlaceArgs {
   std::optional<double> money;
   std::string time_limit = "60s";
   std::string uncoverable = "fail";
+  bool largest_component = false;
   std::string out;
   bool survive = false;
   std::string srlg_field;
@@ -81,6 +82,7 @@ PlaceRequest request(const PlaceArgs& a) {
   }
   o.time_limit_s = limit.value / 1e6;
   o.uncoverable = parse_uncoverable(a.uncoverable, "--uncoverable");
+  o.largest_component = a.largest_component;
   // Tests only (undocumented): p-median's assignment MIP even when heuristics prove the plan.
   if (const char* force = std::getenv("LIGHTCONE_FORCE_MIP"); force && std::string(force) == "1") o.force_mip = true;
   o.use_cost = !a.cost_field.empty();
@@ -151,6 +153,9 @@ void register_place(CLI::App& app, Runner& run) {
                   "Demand no candidate can serve (within the budget; p-median/p-center: at all): fail (infeasible) "
                   "or skip (listed in the uncovered layer, the problem solved for the rest) (DEFAULT: fail)")
       ->capture_default_str();
+  cmd->add_flag("--largest-component", a->largest_component,
+                "Plan on the network's largest connected component only: demand and sites off it are left out "
+                "(demand listed in the uncovered layer; islands often come from missing coordinates)");
   cmd->add_option("--out", a->out, "Output GeoPackage (.summary.json and .timings.json beside it)");
   cmd->add_option("--threads", a->threads, "Search threads (DEFAULT: all cores; the solver uses one)");
   cmd->add_flag("--json", a->json, "Machine-readable result on stdout");

@@ -143,6 +143,7 @@ void filter_demand(const PlacementInput& in, const std::vector<std::uint32_t>& d
   f.input = in;
   f.input.coverage = &f.coverage;
   f.input.uncoverable = Uncoverable::fail;
+  f.input.left_out.clear();
   auto pick = [&](const std::vector<double>& v) {
     std::vector<double> out;
     if (v.empty()) return out;
@@ -173,6 +174,25 @@ PlacementResult solve_placement(const PlacementInput& input) {
   if (in.deadline.none()) in.deadline = Deadline::after(in.time_limit_s);
   PlacementResult out;
   const Coverage& cov = *in.coverage;
+  // Demand left out by the caller: solve for the rest, then map the plan back.
+  if (!in.left_out.empty()) {
+    Filtered f;
+    filter_demand(in, in.left_out, f);
+    f.input.uncoverable = in.uncoverable;
+    PlacementResult rest = solve_placement(f.input);
+    rest.rows_before = cov.demands;
+    for (std::uint32_t d : in.left_out) rest.left_out_weight += value_or(in.weight, d, 1.0);
+    for (std::uint32_t& d : rest.uncoverable) d = f.kept[d];
+    std::vector<std::uint32_t> assigned(cov.demands, kNone);
+    std::vector<double> latency(cov.demands, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t q = 0; q < f.kept.size() && q < rest.assigned.size(); ++q) {
+      assigned[f.kept[q]] = rest.assigned[q];
+      latency[f.kept[q]] = rest.assigned_latency_us[q];
+    }
+    rest.assigned = std::move(assigned);
+    rest.assigned_latency_us = std::move(latency);
+    return rest;
+  }
   const bool pm = in.problem == Problem::pmedian;
   const bool pc = in.problem == Problem::pcenter;
   const bool cap = has_capacities(in);

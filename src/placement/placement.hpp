@@ -55,6 +55,10 @@ struct PlacementInput {
   int p = 0;
   // What to do with demand no candidate can serve. DEFAULT: fail.
   Uncoverable uncoverable = Uncoverable::fail;
+  // Demand left out before anything else (ascending indexes): solved exactly as if the data
+  // held only the rest, never served, never counted as uncoverable (e.g. demand off the
+  // network's largest component under --largest-component). DEFAULT: none.
+  std::vector<std::uint32_t> left_out;
   // Each demand covered by at least k open sites (LSCP backup coverage). REQUIRES: >= 1.
   int k = 1;
   // Upper limit on the total cost of new sites (MCLP). DEFAULT: none.
@@ -106,6 +110,7 @@ struct PlacementResult {
   // total weight. False: the list above made the problem infeasible (or MCLP left it).
   bool skipped_uncoverable = false;
   double skipped_weight = 0.0;
+  double left_out_weight = 0.0;                // total weight of PlacementInput::left_out
   std::string reason;                          // why infeasible / not optimal
   std::string method;                          // "cbc", "cbc (time limit)", "greedy"
   std::size_t rows_before = 0, rows_after = 0, columns_before = 0, columns_after = 0;

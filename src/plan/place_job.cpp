@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "latency/point_latency.hpp"
 #include "placement/coverage.hpp"
 #include "report/run_info.hpp"
 
@@ -91,6 +92,23 @@ void check_median_budget(const PreparedNetwork& P, const PointLayer& demand, con
     if (ur.assigned_latency_us[d] > r.demand_budget_us[d] * (1.0 + 1e-12)) ++r.served_beyond_budget;
 }
 
+// Per demand point: 1 when it reaches a node of the network's largest component within
+// the maximum access distance (the access rule every latency uses), else 0.
+std::vector<char> on_largest_component(const PreparedNetwork& P, std::span<const LonLat> demand) {
+  const std::vector<std::uint32_t>& comp = P.report.node_component;
+  std::vector<double> node_us(P.net.nodes(), kUnreached);
+  std::vector<std::uint32_t> node_source(P.net.nodes(), kNone);
+  for (std::size_t v = 0; v < node_us.size() && v < comp.size(); ++v)
+    if (comp[v] == 0) {
+      node_us[v] = 0.0;
+      node_source[v] = 0;
+    }
+  PointLatencyQuery q(P.net, *P.index, P.model, P.model.access_from);
+  std::vector<char> on(demand.size(), 0);
+  for (std::size_t d = 0; d < demand.size(); ++d) on[d] = q.evaluate(demand[d], node_us, node_source).latency_us < kUnreached;
+  return on;
+}
+
 }  // namespace
 
 PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, const PointLayer& demand,
@@ -114,6 +132,20 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   // Candidates as search sources, by site index.
   std::vector<Source> candidates(ns, Source{kNone, 0.0});
   for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
+  std::vector<std::uint32_t> left_out;
+  r.largest_component_nodes = P.report.components.empty() ? 0 : P.report.components.front();
+  if (o.largest_component) {
+    const std::vector<std::uint32_t>& comp = P.report.node_component;
+    for (std::size_t s = 0; s < ns; ++s) {
+      const NodeId v = P.site_node[s];
+      if (v != kNone && comp[v] == 0) continue;
+      candidates[s] = Source{kNone, 0.0};
+      ++r.sites_left_out;
+    }
+    const std::vector<char> on = on_largest_component(P, demand.pos);
+    for (std::size_t d = 0; d < nd; ++d)
+      if (!on[d]) left_out.push_back(static_cast<std::uint32_t>(d));
+  }
   const double budget_us = o.budget ? o.budget->one_way.value : kInf;
   r.demand_budget_us.assign(nd, budget_us);
   double largest = budget_us;
@@ -160,6 +192,7 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   in.deadline = deadline;
   in.force_mip = o.force_mip;
   in.uncoverable = o.uncoverable;
+  in.left_out = std::move(left_out);
   if (survival) in.survival = &*survival;
   in.threads = 1;
   r.result = solve_placement(in);
@@ -179,6 +212,11 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
     r.assignment.site_weight.assign(ns, 0.0);
   }
   r.solve_s = seconds_since(t1);
+  for (std::uint32_t s : r.result.open) {
+    const NodeId v = P.site_node[s];
+    if (v == kNone || P.report.node_component[v] == 0) continue;
+    r.open_off_main.emplace_back(s, P.report.components[P.report.node_component[v]]);
+  }
   in.coverage = nullptr;
   in.survival = nullptr;
   return r;
@@ -218,6 +256,16 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
           r.served_beyond_budget, r.unbudgeted_objective * k, res.objective * k)});
     }
   }
+  if (!r.open_off_main.empty()) {
+    if (!j.contains("warnings")) j["warnings"] = Json::array();
+    for (const auto& [s, nodes] : r.open_off_main) {
+      j["warnings"].push_back(fmt::format(
+          "open site {} is on a network component of {} node(s), not the largest ({} nodes): it serves weight {:.6g} "
+          "there only; islands often come from lines with missing coordinates or ends that do not meet (see "
+          "`lightcone validate`); --largest-component plans on the largest component only",
+          sites.id[s], nodes, r.largest_component_nodes, r.assignment.site_weight[s]));
+    }
+  }
   if (!res.reason.empty()) j["reason"] = res.reason;
   j["reductions"] = {{"demand_rows_before", res.rows_before},
                      {"demand_rows_after", res.rows_after},
@@ -241,6 +289,12 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
   Json unc = Json::array();
   for (std::uint32_t d : res.uncoverable) unc.push_back(demand.fid[d]);
   j["uncoverable_demand_fids"] = unc;
+  if (o.largest_component) {
+    j["largest_component"] = {{"nodes", r.largest_component_nodes},
+                              {"sites_left_out", r.sites_left_out},
+                              {"demand_features_left_out", r.input.left_out.size()},
+                              {"weight_left_out", res.left_out_weight}};
+  }
   if (res.skipped_uncoverable) {
     j["uncoverable"] = {{"mode", "skip"},
                         {"demand_features_left_out", res.uncoverable.size()},
@@ -314,6 +368,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   std::vector<std::string> ureason;
   std::vector<char> uncoverable(nd, 0);
   for (std::uint32_t d : r.result.uncoverable) uncoverable[d] = 1;
+  for (std::uint32_t d : r.input.left_out) uncoverable[d] = 2;
   // Without a budget (p-median, p-center) a demand without a candidate is on a part of
   // the network no candidate reaches.
   const bool any_budget = o.budget || !o.demand_budget_us.empty();
@@ -334,7 +389,8 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
       un.fid.push_back(demand.fid[d]);
       ufid.push_back(demand.fid[d]);
       uw.push_back(demand.weight[d]);
-      ureason.emplace_back(uncoverable[d]               ? uncoverable_reason
+      ureason.emplace_back(uncoverable[d] == 2          ? "off the largest network component (--largest-component)"
+                           : uncoverable[d]             ? uncoverable_reason
                            : r.assignment.served[d] > 0 ? "partly served: site capacity"
                                                         : "not covered by the chosen sites");
     }

@@ -44,6 +44,9 @@ struct PlaceJobOptions {
   double time_limit_s = 60.0;
   bool force_mip = false;               // PlacementInput::force_mip (tests)
   Uncoverable uncoverable = Uncoverable::fail;  // DEFAULT: fail (PlacementInput::uncoverable)
+  // Demand and sites off the network's largest component are left out: demand listed as
+  // uncovered (reason "off the largest network component"), sites never searched from.
+  bool largest_component = false;       // DEFAULT: false (--largest-component)
   bool survive = false;                 // any single fibre edge cut
   std::vector<std::string> edge_group;  // per edge: shared-risk group (non-empty = group cuts)
   std::string cuts_text;                // how cuts were made, for outputs
@@ -67,6 +70,11 @@ struct PlaceJobResult {
   bool budget_checked = false;
   std::size_t served_beyond_budget = 0;
   double unbudgeted_objective = std::numeric_limits<double>::quiet_NaN();
+  std::size_t sites_left_out = 0;       // largest_component: sites off it
+  std::size_t largest_component_nodes = 0;
+  // Open sites on a network component other than the largest (attached, by site index),
+  // with that component's node count: islands often come from missing coordinates.
+  std::vector<std::pair<std::uint32_t, std::size_t>> open_off_main;
   bool solved() const { return result.status == SolveStatus::optimal || result.status == SolveStatus::feasible; }
   std::vector<char> open(std::size_t sites) const;
   std::size_t new_sites() const;        // open sites that are not existing

@@ -93,6 +93,11 @@ std::string place_text(const PlaceRun& run) {
   if (!res.reason.empty()) out += fmt::format("{}\n", res.reason);
   if (j.contains("warnings"))
     for (const auto& w : j["warnings"]) out += fmt::format("warning: {}\n", w.get<std::string>());
+  if (run.options.largest_component) {
+    out += fmt::format("largest component ({} nodes) only: {} site(s) and {} demand feature(s) (weight {}) off it left out\n",
+                       run.result.largest_component_nodes, run.result.sites_left_out, run.result.input.left_out.size(),
+                       res.left_out_weight);
+  }
   if (!res.uncoverable.empty()) {
     std::string fids;
     for (std::size_t i = 0; i < res.uncoverable.size() && i < 50; ++i)

@@ -45,6 +45,7 @@ OpenSites place(const Scenario& s, ScenarioRun& R, const RunOptions& options, co
   o.time_limit_s = ps.time_limit ? ps.time_limit->value / 1e6 : 60.0;
   o.survive = ps.survive;
   o.uncoverable = ps.uncoverable;
+  o.largest_component = ps.largest_component;
   if (ps.survive) {
     o.edge_group = cuts.edge_group;
     o.cuts_text = cuts.text;

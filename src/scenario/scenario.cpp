@@ -224,7 +224,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   if (const toml::table* placement = top.table("placement")) {
     read_placement(ctx,
                    TableReader(ctx, *placement, "[placement]",
-                               {"problem", "p", "budget", "time_limit", "k", "survive", "money", "capacity_unit", "uncoverable"}),
+                               {"problem", "p", "budget", "time_limit", "k", "survive", "money", "capacity_unit", "uncoverable", "largest_component"}),
                    s);
   }
   if (const toml::node* targets = top.node("target")) read_targets(ctx, *targets, s);

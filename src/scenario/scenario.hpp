@@ -110,6 +110,8 @@ struct PlacementSpec {
   std::string capacity_unit = "units";     // the unit of capacity and load, for outputs
   // Demand no candidate can serve: fail (infeasible) or skip (solve for the rest).
   Uncoverable uncoverable = Uncoverable::fail;  // DEFAULT: fail
+  // Demand and sites off the network's largest component left out. DEFAULT: false.
+  bool largest_component = false;
   int line = 0;
 };
 

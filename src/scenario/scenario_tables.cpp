@@ -350,6 +350,7 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
     p.money = v;
   }
   if (t.has("capacity_unit")) p.capacity_unit = t.required_string("capacity_unit", "");
+  if (auto v = t.boolean("largest_component")) p.largest_component = *v;
   if (auto v = t.string("uncoverable")) {
     try {
       p.uncoverable = parse_uncoverable(*v, t.what("uncoverable"));

@@ -239,6 +239,9 @@ TEST(Scenario, DefaultsAndRelativePaths) {
   const std::string lscp = kMinimal + "[placement]\nproblem = \"lscp\"\nbudget = \"1ms\"\n";
   EXPECT_EQ(parse_scenario(lscp, "s.toml").placement->uncoverable, Uncoverable::fail);
   EXPECT_EQ(parse_scenario(lscp + "uncoverable = \"skip\"\n", "s.toml").placement->uncoverable, Uncoverable::skip);
+  // [placement] largest_component: DEFAULT false.
+  EXPECT_FALSE(parse_scenario(lscp, "s.toml").placement->largest_component);
+  EXPECT_TRUE(parse_scenario(lscp + "largest_component = true\n", "s.toml").placement->largest_component);
 }
 
 TEST(Scenario, BudgetsAsOneString) {
@@ -338,7 +341,7 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
       {"placement without budget", kMinimal + "[placement]\nproblem = \"lscp\"\n",
        "/plans/s.toml:21: missing key 'budget' in [placement]. Problem lscp needs a latency budget, e.g. budget = \"1ms\"."},
       {"unknown placement key", kMinimal + "[placement]\nproblem = \"mclp\"\nsolver = \"cbc\"\n",
-       "/plans/s.toml:23: unknown key 'solver' in [placement]. Known keys: problem, p, budget, time_limit, k, survive, money, capacity_unit, uncoverable."},
+       "/plans/s.toml:23: unknown key 'solver' in [placement]. Known keys: problem, p, budget, time_limit, k, survive, money, capacity_unit, uncoverable, largest_component."},
       {"backup level on mclp", kMinimal + "[placement]\nproblem = \"mclp\"\nbudget = \"1ms\"\np = 2\nk = 2\n",
        "/plans/s.toml:25: 'k' in [placement] (backup coverage) works with problem = \"lscp\" only."},
       {"survive on pmedian", kMinimal + "[placement]\nproblem = \"pmedian\"\np = 2\nsurvive = true\n",
