@@ -46,6 +46,14 @@ PUBLISHED = {
     "scpnrh1": 63, "scpnrh2": 63, "scpnrh3": 59, "scpnrh4": 58, "scpnrh5": 55,
 }
 OPEN = {n for n in PUBLISHED if n.startswith("scpnr")}  # best known, not proven optimal
+# Unicost (every cost 1) best known values, as listed by pinam45/USCP
+# (src/.../orlibrary.hpp, "BKS", from Kritter, Brévilliers, Lepagnot, Idoumghar, Applied
+# Soft Computing 74 (2019) 133-153); not all proven optimal.
+UNICOST_BKS = {
+    "scp41": 38, "scp42": 37, "scp43": 38, "scp44": 38, "scp45": 38,
+    "scp51": 34, "scp61": 21, "scpa1": 38, "scpb1": 22, "scpc1": 40, "scpd1": 24,
+    "scpe1": 5, "scpnrg1": 61, "scpnrh1": 34,
+}
 ORDER = list(PUBLISHED)
 
 
@@ -127,11 +135,12 @@ def main(argv):
                 _, cov, sites, m, n = convert(instance_path(name), tmp, unicost)
                 j, wall = solve(lightcone, cov, sites, time_limit)
                 obj, status = j.get("objective"), j.get("status")
-                published = None if unicost else PUBLISHED.get(name)
-                label = "" if published is None else (f"{published} (best known)" if name in OPEN else str(published))
+                published = UNICOST_BKS.get(name) if unicost else PUBLISHED.get(name)
+                best_known = unicost or name in OPEN
+                label = "" if published is None else (f"{published} (best known)" if best_known else str(published))
                 bound = j.get("bound")
                 gap = j.get("gap")
-                ok = published is None or (name in OPEN) or (status == "optimal" and obj == published)
+                ok = published is None or best_known or (status == "optimal" and obj == published)
                 failures += not ok
                 fmt_num = lambda v: "-" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v))
                 cells = [name, f"{m} x {n}", label or "-", fmt_num(obj), status, fmt_num(bound),

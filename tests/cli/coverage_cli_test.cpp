@@ -10,6 +10,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -34,8 +35,7 @@ void write_file(const std::string& path, const std::string& text) {
 
 // The sites and demand options both runs share (layers of the sample as tables).
 std::vector<std::string> shared_inputs(const std::string& where) {
-  return {"--sites",  kSample + ":sites", "--status-field",  "status", "--demand",
-          kSample + ":demand", "--weight", "pop", "--demand-where", where};
+  return {"--sites", kSample + ":sites", "--demand", kSample + ":demand", "--weight", "pop", "--demand-where", where};
 }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -71,15 +71,17 @@ TEST(CoverageCli, MeasuredTableOfTheNetworkRunGivesTheNetworkRunsPlan) {
       {"lscp", qingdao, {"--problem", "lscp", "--budget", "1ms", "--uncoverable", "skip"}},
       {"lscp-k2-costs", qingdao,
        {"--problem", "lscp", "--budget", "2ms", "--k", "2", "--cost-field", "cost", "--uncoverable", "skip"}},
-      {"mclp", qingdao, {"--problem", "mclp", "--p", "2", "--budget", "0.5ms"}},
-      {"mclp-tiers-money", "in_qingdao = 1 OR prefecture = 370200",
-       {"--problem", "mclp", "--p", "3", "--budget", "3ms", "--tier", "in_qingdao = 1:0.5ms", "--cost-field", "cost",
-        "--money", "5"}},
       {"lscp-capacity", qingdao,
        {"--problem", "lscp", "--budget", "3ms", "--capacity-field", "capacity", "--uncoverable", "skip"}},
-      {"pmedian", qingdao, {"--problem", "pmedian", "--p", "2", "--budget", "3ms"}},
-      {"pmedian-all-pairs", qingdao, {"--problem", "pmedian", "--p", "3"}},
-      {"pcenter", qingdao, {"--problem", "pcenter", "--p", "2", "--budget", "3ms"}},
+      {"mclp-fixed-sites", qingdao, {"--problem", "mclp", "--p", "2", "--budget", "0.5ms", "--status-field", "status"}},
+      {"mclp-tiers-money", "in_qingdao = 1 OR prefecture = 370200",
+       {"--problem", "mclp", "--p", "3", "--budget", "3ms", "--tier", "in_qingdao = 1:0.5ms", "--cost-field", "cost",
+        "--money", "5", "--status-field", "status"}},
+      {"pmedian", qingdao, {"--problem", "pmedian", "--p", "2", "--budget", "3ms", "--uncoverable", "skip"}},
+      {"pmedian-all-pairs", qingdao,
+       {"--problem", "pmedian", "--p", "2", "--uncoverable", "skip", "--status-field", "status"}},
+      {"pcenter", qingdao,
+       {"--problem", "pcenter", "--p", "2", "--budget", "3ms", "--uncoverable", "skip", "--status-field", "status"}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -100,7 +102,8 @@ TEST(CoverageCli, MeasuredTableOfTheNetworkRunGivesTheNetworkRunsPlan) {
     for (const char* key : {"status", "objective", "bound", "gap", "open_sites", "new_sites", "objective_is"})
       EXPECT_EQ(a[key], b[key]) << key;
     EXPECT_EQ(b["model"]["source"], "measured table");
-    EXPECT_EQ(b["measured"]["pairs"].get<std::size_t>(), std::count(slurp(table).begin(), slurp(table).end(), '\n') - 1);
+    const std::string pairs = slurp(table);
+    EXPECT_EQ(b["measured"]["pairs"].get<std::ptrdiff_t>(), std::count(pairs.begin(), pairs.end(), '\n') - 1);
     // The same demand served by the same site at the same latency.
     const auto na = assignments(dir.file("net.gpkg"), "source_fid");
     const auto ma = assignments(dir.file("measured.gpkg"), "demand_id");
@@ -114,7 +117,8 @@ TEST(CoverageCli, TheTableSaysWhetherItIsRttOrOneWay) {
   // Site a reaches demand 1 in 600 us, site b reaches demand 1 and 2 in 900 us.
   write_file(dir.file("t.csv"), "demand_id,site_id,latency_us\n1,a,600\n1,b,900\n2,b,900\n");
   auto run = [&](std::vector<std::string> extra) {
-    return run_lightcone(concat({"place", "--coverage", dir.file("t.csv"), "--problem", "lscp", "--json"}, extra));
+    if (std::find(extra.begin(), extra.end(), "--problem") == extra.end()) extra.insert(extra.end(), {"--problem", "lscp"});
+    return run_lightcone(concat({"place", "--coverage", dir.file("t.csv"), "--json"}, extra));
   };
   // RTT values (DEFAULT: the run's metric, rtt) within 1 ms RTT: b covers both.
   const CliResult rtt = run({"--budget", "1ms"});
@@ -125,8 +129,9 @@ TEST(CoverageCli, TheTableSaysWhetherItIsRttOrOneWay) {
   EXPECT_NE(j["model"]["description"].get<std::string>().find("latency from a measured table " + dir.file("t.csv")),
             std::string::npos);
   EXPECT_EQ(j["model"]["table_metric"], "rtt");
-  // One-way values: 900 us one-way is 1.8 ms RTT, beyond 1 ms RTT: nothing covers demand 2.
-  const CliResult one_way = run({"--budget", "1ms", "--coverage-metric", "one-way"});
+  // One-way values: 600 us one-way is 1.2 ms RTT, 900 us is 1.8 ms, beyond 1.5 ms RTT:
+  // a covers demand 1, nothing covers demand 2.
+  const CliResult one_way = run({"--budget", "1.5ms", "--coverage-metric", "one-way"});
   EXPECT_EQ(one_way.code, 1) << one_way.out;
   EXPECT_EQ(nlohmann::json::parse(one_way.out)["uncoverable_demand_ids"], nlohmann::json::array({"2"}));
   // The same one-way table in a one-way run within 1 ms: covered again; objectives in the run's metric.
@@ -204,7 +209,7 @@ TEST(CoverageCli, BadTablesAreRefusedNamingFileRowAndFix) {
                      "demand '1' and site 'a' are given twice (fid 1 and 3, " + t +
                          ":t). Give each pair once (e.g. the median of the probes).");
   expect_input_error(refused("demand_id,site_id,latency_us\n1,a,2000000\n"),
-                     "latency 2e+06 us (" + t + ":t:fid=1) is more than 1 s. Give latency_us in microseconds (1 ms = 1000).");
+                     "latency 2000000 us (" + t + ":t:fid=1) is more than 1 s. Give latency_us in microseconds (1 ms = 1000).");
   write_file(dir.file("sites.csv"), "site_id,cost\na,1\nb,2\n");
   expect_input_error(refused("demand_id,site_id,latency_us\n1,a,5\n2,z,7\n", {"--sites", dir.file("sites.csv")}),
                      "unknown site_id 'z' (" + t + ":t:fid=2): the sites table " + dir.file("sites.csv") +
