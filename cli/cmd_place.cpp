@@ -41,6 +41,11 @@ struct PlaceArgs {
   bool survive = false;
   std::string srlg_field;
   std::vector<std::string> tiers;  // "FILTER:BUDGET"
+  std::string coverage;            // measured latency table instead of --network
+  std::string coverage_where;
+  std::string coverage_metric;     // empty: --metric
+  std::string demand_id;
+  std::string write_coverage;
   unsigned threads = 0;
   bool json = false;
 };
@@ -50,8 +55,30 @@ PlaceRequest request(const PlaceArgs& a) {
   q.model = make_model(a.model);
   PlaceJobOptions& o = q.job;
   o.problem = parse_problem(a.problem, "--problem");
-  if (a.demand.empty()) throw InputError("place needs --demand PATH[:LAYER].");
-  if (a.sites.sites.empty()) throw InputError("place needs --sites PATH[:LAYER] (candidate sites).");
+  const bool measured = !a.coverage.empty();
+  if (measured && !a.network.network.empty()) {
+    throw InputError("give either --network (latency modelled on the fibre) or --coverage (a measured latency table), "
+                     "not both.");
+  }
+  if (!measured) {
+    if (a.network.network.empty()) {
+      throw InputError("place needs --network PATH[:LAYER] (fibre lines), or --coverage FILE (a measured latency "
+                       "table: demand_id, site_id, latency_us).");
+    }
+    if (a.demand.empty()) throw InputError("place needs --demand PATH[:LAYER].");
+    if (a.sites.sites.empty()) throw InputError("place needs --sites PATH[:LAYER] (candidate sites).");
+    if (!a.demand_id.empty() || !a.coverage_metric.empty() || !a.coverage_where.empty()) {
+      throw InputError("--demand-id, --coverage-metric and --coverage-where go with --coverage; on a network, demand "
+                       "is named by its FID.");
+    }
+  }
+  if (!a.write_coverage.empty()) {
+    if (std::filesystem::path(a.write_coverage).extension() != ".csv") {
+      throw InputError("--write-coverage writes a CSV table: give it a .csv file name (" + a.write_coverage + ").");
+    }
+    write_tables_check_path(a.write_coverage);
+    o.keep_coverage = true;
+  }
   if (!a.out.empty()) {
     if (std::filesystem::path(a.out).extension() != ".gpkg") {
       throw InputError("place writes a GeoPackage: give --out a .gpkg file name (" + a.out + ").");
@@ -69,6 +96,10 @@ PlaceRequest request(const PlaceArgs& a) {
     const auto b = parse_budgets(a.budget, "--budget");
     if (b.size() != 1) throw InputError("place takes one --budget, e.g. --budget 1ms.");
     o.budget = make_budget(q.model, b[0]);
+  }
+  if (measured && (a.survive || !a.srlg_field.empty())) {
+    throw InputError("--survive and --srlg-field need a network (coverage after fibre cuts); a measured latency table "
+                     "(--coverage) has no fibres. Drop the option, or use --network instead of --coverage.");
   }
   if ((a.survive || !a.srlg_field.empty()) && o.problem != Problem::lscp && o.problem != Problem::mclp) {
     throw InputError("--survive works with --problem lscp or mclp.");
@@ -91,28 +122,54 @@ PlaceRequest request(const PlaceArgs& a) {
   o.capacity_unit = a.capacity_unit;
   o.threads = a.threads;
   o.survive = a.survive;
-  NetworkArgs na = a.network;
-  na.fields.risk_group = a.srlg_field;
-  q.network = network_input(na);
   SitesArgs sa = a.sites;
   sa.fields.status = a.status_field;
   sa.fields.cost = a.cost_field;
   sa.fields.capacity = a.capacity_field;
-  q.sites = sites_input(sa, a.network.assume_crs);
-  q.demand = parse_layer_spec(a.demand);
-  q.demand_read = read_options("--demand", a.demand_where, a.network.assume_crs);
-  q.demand_fields.weight = a.weight;
-  q.demand_fields.load = a.load_field;
   q.status_field = a.status_field;
   q.srlg_field = a.srlg_field;
+  if (measured) {
+    MeasuredInput m;
+    m.table = parse_layer_spec(a.coverage);
+    m.where = a.coverage_where;
+    // The table's values are in the run's metric unless said otherwise.
+    m.metric = a.coverage_metric.empty() ? q.model.metric : parse_metric(a.coverage_metric, "--coverage-metric");
+    m.demand_id_field = a.demand_id;
+    q.measured = m;
+    if (!a.sites.sites.empty()) q.sites.layer = parse_layer_spec(a.sites.sites);
+    q.sites.read.where = a.sites.sites_where;
+    q.sites.fields = sa.fields;
+    if (!a.demand.empty()) q.demand = parse_layer_spec(a.demand);
+    q.demand_read.where = a.demand_where;
+  } else {
+    NetworkArgs na = a.network;
+    na.fields.risk_group = a.srlg_field;
+    q.network = network_input(na);
+    q.sites = sites_input(sa, a.network.assume_crs);
+    q.demand = parse_layer_spec(a.demand);
+    q.demand_read = read_options("--demand", a.demand_where, a.network.assume_crs);
+  }
+  q.demand_fields.weight = a.weight;
+  q.demand_fields.load = a.load_field;
   check_out_not_input(a.out, {".summary.json", ".timings.json"},
-                      {{"--network", q.network.layer.path}, {"--sites", q.sites.layer.path}, {"--demand", q.demand.path}});
+                      {{"--network", q.network.layer.path},
+                       {"--sites", q.sites.layer.path},
+                       {"--demand", q.demand.path},
+                       {"--coverage", q.measured ? q.measured->table.path : std::string()}});
+  if (!a.write_coverage.empty()) {
+    check_out_not_input(a.write_coverage, {},
+                        {{"--network", q.network.layer.path},
+                         {"--sites", q.sites.layer.path},
+                         {"--demand", q.demand.path},
+                         {"--coverage", q.measured ? q.measured->table.path : std::string()}});
+  }
   return q;
 }
 
 int run_place_command(const PlaceArgs& a) {
   const PlaceRun run = run_place(request(a));
   if (!a.out.empty()) write_place(a.out, run);
+  if (!a.write_coverage.empty()) write_coverage_pairs(a.write_coverage, run);
   if (a.json) {
     fmt::print("{}\n", json_text(run.summary));
   } else {
@@ -126,10 +183,22 @@ int run_place_command(const PlaceArgs& a) {
 void register_place(CLI::App& app, Runner& run) {
   auto a = std::make_shared<PlaceArgs>();
   CLI::App* cmd = app.add_subcommand("place", "Choose sites: lscp, mclp, pmedian, pcenter (CBC, exact where it can)");
-  add_network_options(*cmd, a->network, true);
-  add_sites_options(*cmd, a->sites, true);
+  add_network_options(*cmd, a->network, false);
+  add_sites_options(*cmd, a->sites, false);
   add_model_options(*cmd, a->model);
-  cmd->add_option("--demand", a->demand, "Demand points or polygons (centroids): PATH[:LAYER]")->required();
+  cmd->add_option("--coverage", a->coverage,
+                  "Measured latencies instead of --network: a table (CSV or any GDAL table, PATH[:LAYER]) with "
+                  "columns demand_id, site_id, latency_us (microseconds, one row per measured pair); --sites and "
+                  "--demand are then optional attribute tables keyed by site id / demand id");
+  cmd->add_option("--coverage-where", a->coverage_where, "OGR attribute filter on the --coverage table");
+  cmd->add_option("--coverage-metric", a->coverage_metric,
+                  "Whether the --coverage table's latencies are rtt or one-way (DEFAULT: the --metric, rtt)");
+  cmd->add_option("--demand-id", a->demand_id,
+                  "With --coverage: the demand table's id field (DEFAULT: demand_id if present, else the FID)");
+  cmd->add_option("--write-coverage", a->write_coverage,
+                  "Also write every demand-site pair within the budget as a CSV table (demand_id = the demand FID, "
+                  "site_id, latency_us in the run's metric): a --coverage table of this run");
+  cmd->add_option("--demand", a->demand, "Demand points or polygons (centroids): PATH[:LAYER]");
   cmd->add_option("--demand-where", a->demand_where, "OGR attribute filter on the demand layer");
   cmd->add_option("--weight", a->weight, "Demand weight field (DEFAULT: 1 per feature)");
   cmd->add_option("--load-field", a->load_field, "Demand load field for capacities (DEFAULT: 1 per feature)");

@@ -94,6 +94,15 @@ LatencyModel make_latency_model(const ModelSettings& in, const SettingNames& nam
 }
 
 std::string LatencyModel::describe() const {
+  const char* metric_text = metric == Metric::rtt               ? "round trip (RTT = 2 x one-way)"
+                            : direction == Direction::to_site ? "one-way, user to site"
+                                                              : "one-way, site to user";
+  if (measured()) {
+    return std::string(metric_text) + "; latency from a measured table " + measured_table + ", as given (" +
+           (measured_metric == Metric::rtt ? "its values are RTT" : "its values are one-way") +
+           (measured_metric == metric ? "" : measured_metric == Metric::rtt ? ", halved" : ", doubled") +
+           "); no fibre model";
+  }
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "%s; fibre group index %.6g (%.6f us/km one-way), slack %.6g; node delay %.6g us; "

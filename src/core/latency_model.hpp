@@ -50,6 +50,12 @@ struct LatencyModel {
   Direction direction = Direction::to_site;
   // Where access joins the network (point latency, zones, surface, coverage). DEFAULT: edges.
   AccessFrom access_from = AccessFrom::edges;
+  // Latencies measured, not modelled (`place --coverage FILE`, `[coverage]`): the table
+  // they come from and the metric its values are in (one-way = value / 2 for RTT). Empty:
+  // the fibre model above. When set, none of the fibre, node, site or access settings apply.
+  std::string measured_table;
+  Metric measured_metric = Metric::rtt;
+  bool measured() const { return !measured_table.empty(); }
 
   double fibre_us_per_km() const { return lightcone::fibre_us_per_km(group_index); }
   double access_rate_us_per_km() const {

@@ -54,10 +54,12 @@ class ScopedConfig {
 
 // Stores each layer's QGIS style in the GeoPackage's `layer_styles` table (the table
 // QGIS reads default styles from), with a fixed update_time so files stay identical.
+// Styles of layers with geometry (the map styles mean nothing to an attribute table, e.g.
+// the sites of a run on measured latencies).
 void write_layer_styles(GDALDataset& ds, std::span<const FeatureTable> tables, const std::string& path) {
   std::vector<const FeatureTable*> styled;
   for (const FeatureTable& t : tables)
-    if (!qgis_style(t.name).empty()) styled.push_back(&t);
+    if (t.geometry != FeatureTable::Geometry::none && !qgis_style(t.name).empty()) styled.push_back(&t);
   if (styled.empty()) return;
   OGRLayer* layer = ds.CreateLayer("layer_styles", nullptr, wkbNone, nullptr);
   check(layer != nullptr, "cannot create layer_styles", path);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 
 #include "core/error.hpp"
 #include "latency/point_latency.hpp"
@@ -70,17 +71,15 @@ std::size_t PlaceJobResult::new_sites() const {
 namespace {
 
 // p-median's budget is a hard constraint: a demand may only be served within it. Whether
-// it changed the answer: the same problem over every pair (when there are at most 5
-// million and a second is left), with half the time left; the demand its plan serves
-// beyond the budget are pairs the budget removed that an unbudgeted solve uses.
-void check_median_budget(const PreparedNetwork& P, const PointLayer& demand, const std::vector<Source>& candidates,
+// it changed the answer: the same problem over every pair (`all_pairs`: when there are
+// at most 5 million and a second is left), with half the time left; the demand its plan
+// serves beyond the budget are pairs the budget removed that an unbudgeted solve uses.
+void check_median_budget(const std::function<Coverage()>& all_pairs, std::size_t nd, std::size_t ns,
                          const PlaceJobOptions& o, const Deadline& deadline, PlaceJobResult& r) {
-  const std::size_t nd = demand.pos.size(), ns = candidates.size();
   const bool budgeted = o.budget || !o.demand_budget_us.empty();
   if (o.problem != Problem::pmedian || !budgeted || !r.solved()) return;
   if (static_cast<double>(nd) * static_cast<double>(ns) > 5e6 || deadline.remaining_s() < 1.0) return;
-  const Coverage all = build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates,
-                                      kInf, o.threads);
+  const Coverage all = all_pairs();
   PlacementInput u = r.input;
   u.coverage = &all;
   u.deadline = deadline.share(0.5);
@@ -109,64 +108,32 @@ std::vector<char> on_largest_component(const PreparedNetwork& P, std::span<const
   return on;
 }
 
-}  // namespace
 
-PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, const PointLayer& demand,
-                             const PlaceJobOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  // --time-limit is wall time of the whole job: coverage, cut rows, solve, assignment.
-  const Deadline deadline = Deadline::after(o.time_limit_s);
-  PlaceJobResult r;
+// p within the sites that could be opened (all problems but lscp).
+void check_p_fits(const PlaceJobOptions& o, std::size_t ns) {
+  if (o.problem == Problem::lscp) return;
+  std::size_t could_open = 0;
+  for (std::size_t i = 0; i < ns; ++i)
+    could_open += o.status.empty() || o.status[i] == SiteStatus::candidate || o.status[i] == SiteStatus::required;
+  if (static_cast<std::size_t>(o.p) > could_open) {
+    throw InputError(fmt::format("p = {} is more than the {} site(s) that could be opened (candidate or required). "
+                                 "Lower p.",
+                                 o.p, could_open));
+  }
+}
+
+// Per demand: its one-way budget (tiers, or the main budget, or none).
+std::vector<double> demand_budgets(const PlaceJobOptions& o, std::size_t nd) {
+  if (!o.demand_budget_us.empty()) return o.demand_budget_us;
+  return std::vector<double>(nd, o.budget ? o.budget->one_way.value : kInf);
+}
+
+// The solve and the assignment on a coverage, network-made or measured; r.coverage_s set.
+// left_out: demand solved away as if absent (PlacementInput::left_out).
+void solve_job(PlaceJobResult& r, const Coverage& cov, const SurvivalRows* survival,
+               const std::function<Coverage()>& all_pairs, const PointLayer& sites, const PointLayer& demand,
+               const PlaceJobOptions& o, const Deadline& deadline, std::vector<std::uint32_t> left_out = {}) {
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
-  if (!o.budget && o.demand_budget_us.empty()) check_pair_memory(o.problem, nd, ns);
-  if (o.problem != Problem::lscp) {
-    std::size_t could_open = 0;
-    for (std::size_t i = 0; i < ns; ++i)
-      could_open += o.status.empty() || o.status[i] == SiteStatus::candidate || o.status[i] == SiteStatus::required;
-    if (static_cast<std::size_t>(o.p) > could_open) {
-      throw InputError(fmt::format("p = {} is more than the {} site(s) that could be opened (candidate or required). "
-                                   "Lower p.",
-                                   o.p, could_open));
-    }
-  }
-  // Candidates as search sources, by site index.
-  std::vector<Source> candidates(ns, Source{kNone, 0.0});
-  for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
-  std::vector<std::uint32_t> left_out;
-  r.largest_component_nodes = P.report.components.empty() ? 0 : P.report.components.front();
-  if (o.largest_component) {
-    const std::vector<std::uint32_t>& comp = P.report.node_component;
-    for (std::size_t s = 0; s < ns; ++s) {
-      const NodeId v = P.site_node[s];
-      if (v != kNone && comp[v] == 0) continue;
-      candidates[s] = Source{kNone, 0.0};
-      ++r.sites_left_out;
-    }
-    const std::vector<char> on = on_largest_component(P, demand.pos);
-    for (std::size_t d = 0; d < nd; ++d)
-      if (!on[d]) left_out.push_back(static_cast<std::uint32_t>(d));
-  }
-  const double budget_us = o.budget ? o.budget->one_way.value : kInf;
-  r.demand_budget_us.assign(nd, budget_us);
-  double largest = budget_us;
-  if (!o.demand_budget_us.empty()) {
-    r.demand_budget_us = o.demand_budget_us;
-    for (double b : r.demand_budget_us) largest = std::max(largest, b);
-  }
-  const Coverage full = build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates,
-                                       largest, o.threads);
-  const Coverage cov = o.demand_budget_us.empty() ? full : restrict_coverage(full, r.demand_budget_us);
-  r.coverage_entries = cov.entries();
-  std::optional<SurvivalRows> survival;
-  if (o.survive || !o.edge_group.empty()) {
-    const CutScenarios cuts = o.edge_group.empty() ? single_edge_cuts(P.net) : grouped_cuts(P.net, o.edge_group);
-    survival = survival_rows(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates, budget_us, cov,
-                             cuts, o.threads);
-    r.cut_scenarios = cuts.size();
-    r.survival_rows = survival->rows();
-  }
-  r.coverage_s = seconds_since(t0);
-
   const auto t1 = std::chrono::steady_clock::now();
   PlacementInput& in = r.input;
   in.problem = o.problem;
@@ -193,10 +160,10 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   in.force_mip = o.force_mip;
   in.uncoverable = o.uncoverable;
   in.left_out = std::move(left_out);
-  if (survival) in.survival = &*survival;
+  in.survival = survival;
   in.threads = 1;
   r.result = solve_placement(in);
-  check_median_budget(P, demand, candidates, o, deadline, r);
+  check_median_budget(all_pairs, nd, ns, o, deadline, r);
   if (r.solved()) {
     const std::vector<char> open = r.open(ns);
     // p-median / p-center serve every demand wherever it is; the covering problems
@@ -212,13 +179,90 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
     r.assignment.site_weight.assign(ns, 0.0);
   }
   r.solve_s = seconds_since(t1);
+  in.coverage = nullptr;
+  in.survival = nullptr;
+}
+
+}  // namespace
+
+PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, const PointLayer& demand,
+                             const PlaceJobOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // --time-limit is wall time of the whole job: coverage, cut rows, solve, assignment.
+  const Deadline deadline = Deadline::after(o.time_limit_s);
+  PlaceJobResult r;
+  const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
+  if (!o.budget && o.demand_budget_us.empty()) check_pair_memory(o.problem, nd, ns);
+  check_p_fits(o, ns);
+  // Candidates as search sources, by site index.
+  std::vector<Source> candidates(ns, Source{kNone, 0.0});
+  for (std::size_t s = 0; s < P.sources.size(); ++s) candidates[P.source_site[s]] = P.sources[s];
+  std::vector<std::uint32_t> left_out;
+  r.largest_component_nodes = P.report.components.empty() ? 0 : P.report.components.front();
+  if (o.largest_component) {
+    const std::vector<std::uint32_t>& comp = P.report.node_component;
+    for (std::size_t s = 0; s < ns; ++s) {
+      const NodeId v = P.site_node[s];
+      if (v != kNone && comp[v] == 0) continue;
+      candidates[s] = Source{kNone, 0.0};
+      ++r.sites_left_out;
+    }
+    const std::vector<char> on = on_largest_component(P, demand.pos);
+    for (std::size_t d = 0; d < nd; ++d)
+      if (!on[d]) left_out.push_back(static_cast<std::uint32_t>(d));
+  }
+  const double budget_us = o.budget ? o.budget->one_way.value : kInf;
+  r.demand_budget_us = demand_budgets(o, nd);
+  double largest = budget_us;
+  for (double b : r.demand_budget_us) largest = std::max(largest, b);
+  const Coverage full = build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates,
+                                       largest, o.threads);
+  const Coverage cov = o.demand_budget_us.empty() ? full : restrict_coverage(full, r.demand_budget_us);
+  r.coverage_entries = cov.entries();
+  std::optional<SurvivalRows> survival;
+  if (o.survive || !o.edge_group.empty()) {
+    const CutScenarios cuts = o.edge_group.empty() ? single_edge_cuts(P.net) : grouped_cuts(P.net, o.edge_group);
+    survival = survival_rows(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates, budget_us, cov,
+                             cuts, o.threads);
+    r.cut_scenarios = cuts.size();
+    r.survival_rows = survival->rows();
+  }
+  r.coverage_s = seconds_since(t0);
+  const auto all_pairs = [&] {
+    return build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates, kInf,
+                          o.threads);
+  };
+  solve_job(r, cov, survival ? &*survival : nullptr, all_pairs, sites, demand, o, deadline, std::move(left_out));
   for (std::uint32_t s : r.result.open) {
     const NodeId v = P.site_node[s];
     if (v == kNone || P.report.node_component[v] == 0) continue;
     r.open_off_main.emplace_back(s, P.report.components[P.report.node_component[v]]);
   }
-  in.coverage = nullptr;
-  in.survival = nullptr;
+  if (o.keep_coverage) r.coverage = cov;
+  return r;
+}
+
+PlaceJobResult run_place_job_measured(const Coverage& table, const PointLayer& sites, const PointLayer& demand,
+                                      const PlaceJobOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Deadline deadline = Deadline::after(o.time_limit_s);
+  PlaceJobResult r;
+  const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
+  if (o.survive || !o.edge_group.empty()) {
+    throw InputError("survivable coverage needs a network (fibre cuts); a measured latency table has none. "
+                     "Drop the survivability option, or give the network instead of the table.");
+  }
+  if (o.largest_component) {
+    throw InputError("--largest-component needs a network (its connected components); a measured latency table has "
+                     "none. Drop it, or leave the rows out of the table.");
+  }
+  check_p_fits(o, ns);
+  r.demand_budget_us = demand_budgets(o, nd);
+  const Coverage cov = restrict_coverage(table, r.demand_budget_us);
+  r.coverage_entries = cov.entries();
+  r.coverage_s = seconds_since(t0);
+  solve_job(r, cov, nullptr, [&] { return table; }, sites, demand, o, deadline);
+  if (o.keep_coverage) r.coverage = cov;
   return r;
 }
 
@@ -307,24 +351,31 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
 FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& model, const PointLayer& sites,
                                const PointLayer& demand) {
   const double k = model.metric_factor();
+  // Measured latencies: no geometry; demand named by its id.
+  const bool measured = model.measured();
   FeatureTable as;
   as.name = kAssignmentsLayer;
-  as.geometry = FeatureTable::Geometry::line;
+  as.geometry = measured ? FeatureTable::Geometry::none : FeatureTable::Geometry::line;
   std::vector<std::int64_t> afid;
-  std::vector<std::string> asite;
+  std::vector<std::string> asite, aid;
   std::vector<double> alat, ashare;
   for (std::size_t d = 0; d < demand.pos.size(); ++d) {
     const std::uint32_t s = r.assignment.site[d];
     if (s == kNone) continue;
-    as.coords.push_back(demand.pos[d]);
-    as.coords.push_back(sites.pos[s]);
-    as.first.push_back(static_cast<std::uint32_t>(as.coords.size()));
-    afid.push_back(demand.fid[d]);
+    if (!measured) {
+      as.coords.push_back(demand.pos[d]);
+      as.coords.push_back(sites.pos[s]);
+      as.first.push_back(static_cast<std::uint32_t>(as.coords.size()));
+      afid.push_back(demand.fid[d]);
+    } else {
+      aid.push_back(demand.id[d]);
+    }
     asite.push_back(sites.id[s]);
     alat.push_back(r.assignment.latency_us[d] * k);
     ashare.push_back(r.assignment.served[d]);
   }
-  as.columns.push_back(Column::integers("source_fid", afid));
+  if (measured) as.fid.clear();
+  as.columns.push_back(measured ? Column::texts("demand_id", aid) : Column::integers("source_fid", afid));
   as.columns.push_back(Column::texts("site_id", asite));
   as.columns.push_back(Column::reals("latency_us", alat));
   as.columns.push_back(Column::reals("served_share", ashare));
@@ -338,7 +389,14 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
   const std::vector<char> open = r.open(ns);
   std::vector<FeatureTable> tables;
-  FeatureTable st = FeatureTable::points(kSitesLayer, sites.pos, sites.fid);
+  // Measured latencies (model.measured()): attribute tables, demand named by its id.
+  const bool measured = model.measured();
+  const auto table = [&](std::string name, const std::vector<LonLat>& pos, const std::vector<std::int64_t>& fid) {
+    FeatureTable t = FeatureTable::points(std::move(name), measured ? std::vector<LonLat>{} : pos, fid);
+    if (measured) t.geometry = FeatureTable::Geometry::none;
+    return t;
+  };
+  FeatureTable st = table(kSitesLayer, sites.pos, sites.fid);
   std::vector<std::string> status(ns);
   std::vector<std::int64_t> is_open(ns), attached(ns);
   std::vector<double> cap(ns, std::nan(""));
@@ -351,19 +409,20 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   st.columns.push_back(Column::texts("site_id", sites.id));
   st.columns.push_back(Column::texts("status", status));
   st.columns.push_back(Column::integers("open", is_open));
-  st.columns.push_back(Column::integers("attached", attached));
+  if (!measured) st.columns.push_back(Column::integers("attached", attached));
   st.columns.push_back(Column::reals("weight_served", r.assignment.site_weight));
   st.columns.push_back(Column::reals("load", r.assignment.site_load));
   st.columns.push_back(Column::reals("capacity", cap));
   tables.push_back(std::move(st));
 
-  FeatureTable dt = FeatureTable::points(kDemandLayer, demand.pos, demand.fid);
+  FeatureTable dt = table(kDemandLayer, demand.pos, demand.fid);
   std::vector<std::string> site(nd);
   std::vector<bool> site_null(nd, true);
   std::vector<double> lat(nd, std::nan(""));
   std::vector<std::int64_t> covered(nd, 0);
-  FeatureTable un = FeatureTable::points(kUncoveredLayer, {}, {});
+  FeatureTable un = table(kUncoveredLayer, {}, {});
   std::vector<std::int64_t> ufid;
+  std::vector<std::string> uid;
   std::vector<double> uw;
   std::vector<std::string> ureason;
   std::vector<char> uncoverable(nd, 0);
@@ -385,9 +444,10 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
       covered[d] = r.assignment.latency_us[d] <= r.demand_budget_us[d] && r.assignment.served[d] > 1.0 - 1e-9;
     }
     if (!covered[d]) {
-      un.coords.push_back(demand.pos[d]);
+      if (!measured) un.coords.push_back(demand.pos[d]);
       un.fid.push_back(demand.fid[d]);
       ufid.push_back(demand.fid[d]);
+      if (measured) uid.push_back(demand.id[d]);
       uw.push_back(demand.weight[d]);
       ureason.emplace_back(uncoverable[d] == 2          ? "off the largest network component (--largest-component)"
                            : uncoverable[d]             ? uncoverable_reason
@@ -395,13 +455,13 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
                                                         : "not covered by the chosen sites");
     }
   }
-  dt.columns.push_back(Column::integers("source_fid", demand.fid));
+  dt.columns.push_back(measured ? Column::texts("demand_id", demand.id) : Column::integers("source_fid", demand.fid));
   dt.columns.push_back(Column::reals("weight", demand.weight));
   dt.columns.push_back(Column::texts("site_id", site, site_null));
   dt.columns.push_back(Column::reals("latency_us", lat));
   dt.columns.push_back(Column::integers("covered", covered));
   tables.push_back(std::move(dt));
-  un.columns.push_back(Column::integers("source_fid", ufid));
+  un.columns.push_back(measured ? Column::texts("demand_id", uid) : Column::integers("source_fid", ufid));
   un.columns.push_back(Column::reals("weight", uw));
   un.columns.push_back(Column::texts("budget", std::vector<std::string>(ufid.size(), o.budget ? o.budget->name() : "none")));
   un.columns.push_back(Column::texts("reason", ureason));

@@ -54,6 +54,8 @@ struct PlaceJobOptions {
   bool use_cost = false, use_capacity = false, use_load = false;
   std::string capacity_unit = "units";
   unsigned threads = 0;                 // searches; CBC always uses one
+  // Keep the coverage as solved in PlaceJobResult::coverage (--write-coverage). DEFAULT: false.
+  bool keep_coverage = false;
 };
 
 struct PlaceJobResult {
@@ -62,6 +64,7 @@ struct PlaceJobResult {
   Assignment assignment;                // demand → open sites (capacities respected)
   std::vector<double> demand_budget_us; // per demand, one-way
   std::size_t coverage_entries = 0;
+  Coverage coverage;                    // as solved, when PlaceJobOptions::keep_coverage
   std::size_t cut_scenarios = 0, survival_rows = 0;
   double coverage_s = 0.0, solve_s = 0.0;
   // p-median with a budget (a hard constraint: pairs beyond it are no options): the same
@@ -82,6 +85,12 @@ struct PlaceJobResult {
 
 PlaceJobResult run_place_job(const PreparedNetwork& prepared, const PointLayer& sites, const PointLayer& demand,
                              const PlaceJobOptions& options);
+
+// The same job on measured latencies (place --coverage): `table` holds every measured
+// demand–site pair (one-way µs, no budget applied); the budget (or tiers) keeps the pairs
+// within it. No survivable coverage (InputError: it needs a network).
+PlaceJobResult run_place_job_measured(const Coverage& table, const PointLayer& sites, const PointLayer& demand,
+                                      const PlaceJobOptions& o);
 
 // The result as JSON (DESIGN §5 keys: objective, bound, gap, status, method, reductions,
 // open_sites, new_sites, uncoverable_demand_fids).

@@ -53,6 +53,7 @@ std::vector<double> tier_budgets(const PlaceRequest& q, const PointLayer& demand
 }  // namespace
 
 PlaceRun run_place(const PlaceRequest& q) {
+  if (q.measured) return run_place_measured(q);
   const auto t0 = std::chrono::steady_clock::now();
   PlaceRun r;
   r.demand = read_points(q.demand, q.demand_read, demand_fields(q.demand_fields));
@@ -100,10 +101,13 @@ std::string place_text(const PlaceRun& run) {
   }
   if (!res.uncoverable.empty()) {
     std::string fids;
-    for (std::size_t i = 0; i < res.uncoverable.size() && i < 50; ++i)
-      fids += (i ? ", " : "") + std::to_string(run.demand.fid[res.uncoverable[i]]);
+    for (std::size_t i = 0; i < res.uncoverable.size() && i < 50; ++i) {
+      const std::uint32_t d = res.uncoverable[i];
+      fids += (i ? ", " : "") + (run.measured ? run.demand.id[d] : std::to_string(run.demand.fid[d]));
+    }
     if (res.uncoverable.size() > 50) fids += ", ...";
-    out += fmt::format("demand no candidate can cover ({}:{}): fid {}\n", run.demand.info.path, run.demand.info.layer, fids);
+    out += fmt::format("demand no candidate can cover ({}:{}): {} {}\n", run.demand.info.path, run.demand.info.layer,
+                       run.measured ? "demand_id" : "fid", fids);
     if (res.skipped_uncoverable)
       out += fmt::format("left out (--uncoverable skip): {} demand features, weight {}; the plan is for the rest\n",
                          res.uncoverable.size(), res.skipped_weight);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,22 @@ struct PlaceTier {
   Microseconds budget;  // in the model's metric
 };
 
+// Measured latencies instead of a network (`place --coverage FILE`, `[coverage]`): a
+// table with one row per demand–site pair, columns demand_id, site_id, latency_us. With
+// it, the request's `sites` and `demand` are optional attribute tables (geometry, if any,
+// ignored) keyed by id: sites by PointFields::id (DEFAULT site_id, else the FID), demand
+// by `demand_id_field` (DEFAULT demand_id, else the FID); without them, the ids in the
+// table (in order of first appearance), weight 1, cost 1, no capacity, all candidates.
+struct MeasuredInput {
+  LayerSpec table;
+  std::string where;                   // OGR filter on the table; empty = none
+  std::string option = "--coverage";   // how the source is named in messages
+  Metric metric = Metric::rtt;         // the metric the table's latencies are in
+  std::string demand_id_field;         // empty: demand_id if the demand table has it, else the FID
+};
+
 struct PlaceRequest {
+  std::optional<MeasuredInput> measured;  // none: placement on the network
   NetworkInput network;
   SitesInput sites;
   LayerSpec demand;
@@ -37,7 +53,10 @@ struct PlaceRequest {
 };
 
 struct PlaceRun {
-  LoadedNetwork network;  // with the sites (network.sites) attached
+  // Measured latencies (PlaceRequest::measured): no network, no geometry; sites and
+  // demand named by their ids (demand.id), outputs are attribute tables.
+  bool measured = false;
+  LoadedNetwork network;  // with the sites (network.sites) attached; measured: model and sites only
   PointLayer demand;
   PlaceJobOptions options;  // as run
   PlaceJobResult result;
@@ -46,6 +65,18 @@ struct PlaceRun {
 };
 
 PlaceRun run_place(const PlaceRequest& request);
+
+// Measured latencies: reads the table (and the sites and demand tables), checks it
+// (InputError naming file, row and fix: missing column, not a number, negative
+// latency, a pair given twice, an id the sites or demand table does not have) and runs
+// the place job on it. run_place calls it when request.measured is set.
+PlaceRun run_place_measured(const PlaceRequest& request);
+
+// Writes every demand–site pair of a run's coverage within its budget as a table
+// (CSV, or any format write_tables knows by the extension): demand_id (the demand's
+// FID, or id when measured), site_id, latency_us in the run's metric, full precision,
+// so that `--coverage` on it gives the same plan.
+void write_coverage_pairs(const std::string& path, const PlaceRun& run);
 
 // The result as lines of text: problem, model, status, objective, bound and gap;
 // reductions and method; open sites; the reason; demand no candidate can cover.

@@ -4,6 +4,14 @@
 namespace lightcone {
 
 nlohmann::ordered_json model_to_json(const LatencyModel& m) {
+  if (m.measured()) {
+    return {{"metric", to_string(m.metric)},
+            {"direction", m.metric == Metric::rtt ? "round-trip" : std::string(to_string(m.direction))},
+            {"description", m.describe()},
+            {"source", "measured table"},
+            {"table", m.measured_table},
+            {"table_metric", to_string(m.measured_metric)}};
+  }
   return {{"metric", to_string(m.metric)},
           {"direction", m.metric == Metric::rtt ? "round-trip" : std::string(to_string(m.direction))},
           {"description", m.describe()},
