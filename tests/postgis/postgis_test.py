@@ -23,13 +23,11 @@ usage: postgis_test.py LIGHTCONE_BINARY SOURCE_DIR WORK_DIR   (exit 77 = skipped
 """
 import atexit
 import os
-import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 
 BIN, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 PG_BIN = "/usr/lib/postgresql/15/bin"
@@ -56,65 +54,10 @@ if shutil.which("ogr2ogr") is None:
     skip("ogr2ogr not found (Debian package gdal-bin)")
 from osgeo import ogr  # noqa: E402  (python3-gdal is a default test package)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pg_cluster import Cluster  # noqa: E402
+
 ogr.UseExceptions()
-
-
-class Cluster:
-    """A PostgreSQL cluster in a temporary directory, owned by the caller or by nobody."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="lightcone-pg-")
-        self.data = os.path.join(self.dir, "data")
-        self.started = False
-        self.as_user = []
-        if os.getuid() == 0:
-            nobody = pwd.getpwnam("nobody")
-            os.chown(self.dir, nobody.pw_uid, nobody.pw_gid)
-            self.as_user = ["runuser", "-u", "nobody", "--"]
-        os.chmod(self.dir, 0o755)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        pw = os.path.join(self.dir, "pw")
-        with open(pw, "w") as f:
-            f.write(PASSWORD + "\n")
-        if self.as_user:
-            os.chown(pw, pwd.getpwnam("nobody").pw_uid, -1)
-        self.run([PG_BIN + "/initdb", "-D", self.data, "-U", "lc", "--auth-local=trust",
-                  "--auth-host=scram-sha-256", "--pwfile=" + pw, "-E", "UTF8", "--no-sync"])
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c log_statement=all")
-        self.run([PG_BIN + "/pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"), "-w", "-t", "60",
-                  "-o", opts, "start"])
-        self.started = True
-
-    def run(self, args):
-        r = subprocess.run(self.as_user + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           cwd=self.dir)
-        if r.returncode != 0:
-            raise RuntimeError(" ".join(args) + " failed:\n" + r.stdout)
-
-    def stop(self):
-        if self.started:
-            subprocess.run(self.as_user + [PG_BIN + "/pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.dir)
-            self.started = False
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def psql(self, sql, db="gis"):
-        r = subprocess.run([PG_BIN + "/psql", "-h", self.dir, "-p", str(self.port), "-U", "lc", "-d", db, "-X",
-                            "-v", "ON_ERROR_STOP=1", "-qtA", "-c", sql],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("psql failed: " + sql + "\n" + r.stderr)
-        return r.stdout.strip()
-
-    def log(self):
-        with open(os.path.join(self.dir, "log"), errors="replace") as f:
-            return f.read()
-
-    def conn(self, password=PASSWORD, port=None, host="127.0.0.1"):
-        return f"dbname=gis host={host} port={port or self.port} user=lc password={password}"
 
 
 cluster = None
@@ -238,7 +181,7 @@ def files_of(d):
 def main():
     global cluster
     os.makedirs(WORK, exist_ok=True)
-    cluster = Cluster()
+    cluster = Cluster(PASSWORD)
     cluster.psql("CREATE DATABASE gis", db="postgres")
     cluster.psql("CREATE EXTENSION postgis; CREATE SCHEMA src")
     conn = cluster.conn()
