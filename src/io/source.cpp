@@ -320,7 +320,8 @@ std::string transform_to_wgs84(const OpenLayer& L, OGRGeometry& g) {
   return {};
 }
 
-std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver, bool count_features) {
+std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver, bool count_features,
+                                                  const std::string& only_layer) {
   ensure_gdal_registered();
   if (const InputPathStatus status = input_path_status(path); status.state == InputPathStatus::State::unusable) {
     throw InputError(about_file(path), {"cannot read " + path + ": " + status.reason +
@@ -338,10 +339,9 @@ std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::
   }
   if (driver) *driver = ds->GetDriverName();
   std::vector<DatasetLayerSummary> out;
-  for (int i = 0; i < ds->GetLayerCount(); ++i) {
-    OGRLayer* layer = ds->GetLayer(i);
+  auto describe = [&](OGRLayer* layer, const std::string& name) {
     DatasetLayerSummary s;
-    s.name = layer->GetName();
+    s.name = name;
     s.geometry_type = OGRGeometryTypeToName(layer->GetGeomType());
     s.features = count_features ? layer->GetFeatureCount(TRUE) : -1;
     const OGRSpatialReference* srs = layer->GetSpatialRef();
@@ -349,7 +349,23 @@ std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     for (int k = 0; k < defn->GetFieldCount(); ++k) s.fields.emplace_back(defn->GetFieldDefn(k)->GetNameRef());
     out.push_back(std::move(s));
+  };
+  if (!only_layer.empty()) {
+    // A database may hold hundreds of tables: describe the one asked for.
+    OGRLayer* layer = ds->GetLayerByName(only_layer.c_str());
+    if (!layer && is_pg_source(path) && only_layer.rfind("public.", 0) == 0) layer = ds->GetLayerByName(only_layer.substr(7).c_str());
+    if (layer) {
+      describe(layer, only_layer);
+      return out;
+    }
+    for (int i = 0; i < ds->GetLayerCount(); ++i) {
+      DatasetLayerSummary s;
+      s.name = ds->GetLayer(i)->GetName();
+      out.push_back(std::move(s));
+    }
+    return out;
   }
+  for (int i = 0; i < ds->GetLayerCount(); ++i) describe(ds->GetLayer(i), ds->GetLayer(i)->GetName());
   return out;
 }
 

@@ -126,7 +126,9 @@ struct DatasetLayerSummary {
   std::vector<std::string> fields;
 };
 // `count_features` false skips the counts (a database counts every table's rows).
+// `only_layer` (not empty): just that layer when it exists (named as asked), else every
+// layer by name only (for the message that lists them).
 std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver,
-                                                  bool count_features = true);
+                                                  bool count_features = true, const std::string& only_layer = "");
 
 }  // namespace lightcone
