@@ -1,14 +1,17 @@
-// lightcone plan SCENARIO --out DIR: the main job. Runs the scenario (validation,
+// lightcone plan SCENARIO --out DIR|PG:...:SCHEMA: the main job. Runs the scenario (validation,
 // placement, zones, demand evaluation, fibre-cut analysis, targets) and writes the run
 // directory: run.gpkg, run.tif, maps/*.png, summary.json, report.md (+ timings.json). Exit 0 when the run completed, whatever the
 // targets say: `lightcone check` is the gate.
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <optional>
+#include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
 #include "core/error.hpp"
+#include "core/pg_source.hpp"
 #include "report/check_report.hpp"
 #include "plan/scenario_run.hpp"
 #include "report/json_text.hpp"
@@ -25,17 +28,36 @@ struct PlanArgs {
 
 int run_plan(const PlanArgs& a) {
   const Scenario s = load_scenario(a.scenario);
-  check_run_outputs(s, a.out);
-  RunDirectory out = open_run_directory(a.out);
-  const LeafletAssets leaflet = read_leaflet();
+  // --out DIR: the run directory; --out PG:...:SCHEMA: only the layers, into PostGIS.
+  // [output] postgis in the scenario: the layers into PostGIS as well.
+  const bool to_dir = !is_pg_source(a.out);
+  std::vector<PostgisTarget> postgis;
+  if (!to_dir) postgis.push_back(parse_postgis_target(a.out, "--out"));
+  if (!s.output.postgis.empty()) postgis.push_back(scenario_postgis_target(s));
+  std::optional<RunDirectory> out;
+  if (to_dir) {
+    check_run_outputs(s, a.out);
+    out.emplace(a.out, run_files_of_earlier_versions(), std::vector<std::string>{kRunTimings});  // as open_run_directory
+  }
+  // Connect before the work: a wrong host or password fails at once.
+  for (const PostgisTarget& t : postgis) check_postgis_target(t);
+  const LeafletAssets leaflet = to_dir ? read_leaflet() : LeafletAssets{};
   const std::string digest = scenario_digest(s);
   Progress progress(progress_printer("plan"));
   RunOptions options;
   options.threads = a.threads;
+  options.surface = to_dir;  // the GeoTIFF goes only into a run directory
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");
-  write_run(out, R, progress, a.threads, digest, leaflet);
-  out.commit(digest);
+  if (out) write_run(*out, R, progress, a.threads, digest, leaflet);
+  // PostGIS after the run directory is staged and before it is swapped in: a failure of
+  // either leaves both as they were.
+  for (const PostgisTarget& t : postgis) {
+    progress.phase("writing PostGIS schema " + t.schema);
+    write_run_postgis(t, R, digest);
+  }
+  progress.done();
+  if (out) out->commit(digest);
   if (a.json) {
     fmt::print("{}\n", json_text(R.summary));
     return 0;
@@ -53,8 +75,15 @@ int run_plan(const PlanArgs& a) {
     fmt::print("{}", targets_table(R.targets));
   }
   for (const auto& w : R.summary["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
-  fmt::print("wrote {}/ (run.gpkg{}, summary.json, report.md, report.html{})\n", a.out, R.zones.surface ? ", run.tif" : "",
-             R.summary["maps"].empty() ? "" : ", maps/");
+  if (out) {
+    fmt::print("wrote {}/ (run.gpkg{}, summary.json, report.md, report.html{})\n", a.out, R.zones.surface ? ", run.tif" : "",
+               R.summary["maps"].empty() ? "" : ", maps/");
+  }
+  for (const PostgisTarget& t : postgis) {
+    std::string layers;
+    for (const FeatureTable& table : R.zones.tables) layers += (layers.empty() ? "" : ", ") + table.name;
+    fmt::print("wrote PostGIS schema {} ({})\n", t.display(), layers);
+  }
   return 0;
 }
 
@@ -64,7 +93,9 @@ void register_plan(CLI::App& app, Runner& run) {
   auto a = std::make_shared<PlanArgs>();
   CLI::App* cmd = app.add_subcommand("plan", "Run a scenario file: placement, zones, demand coverage, targets; write a run directory");
   cmd->add_option("scenario", a->scenario, "Scenario file (TOML); paths in it are relative to it")->required();
-  cmd->add_option("--out", a->out, "Output directory (created if missing): run.gpkg, run.tif, summary.json, report.md")
+  cmd->add_option("--out", a->out,
+                  "Output directory (created if missing): run.gpkg, run.tif, summary.json, report.md, report.html; or "
+                  "PG:\"CONNECTION\":SCHEMA to write only the run's layers into that PostGIS schema")
       ->required();
   cmd->add_option("--threads", a->threads, "Worker threads (DEFAULT: all cores); outputs do not depend on it");
   cmd->add_flag("--json", a->json, "Print the summary JSON on stdout");

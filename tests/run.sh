@@ -7,6 +7,9 @@
 #   --with-notebooks  only the Jupyter packages (the notebooks run, the QGIS test is skipped)
 #   --with-browser    also install Chromium, so report.html is tested in a real browser
 #                     (tests/browser) instead of being skipped
+#   --with-postgis    also install PostgreSQL 15 + PostGIS 3 (postgresql-15-postgis-3), so
+#                     PostGIS input and output are tested against a real server (tests/postgis)
+#                     instead of being skipped
 #   --with-fuzz       also install clang and libFuzzer (Debian packages), build the libFuzzer
 #                     targets (tests/fuzz/fuzz_*.cpp, ASan + UBSan) in build-fuzz and run each
 #                     for LIGHTCONE_FUZZ_SECONDS (DEFAULT: 60) seconds; any crash fails
@@ -22,8 +25,9 @@ for arg in "$@"; do
     --with-qgis) extra_packages+=(qgis python3-qgis "${NOTEBOOK_PACKAGES[@]}") ;;
     --with-notebooks) extra_packages+=("${NOTEBOOK_PACKAGES[@]}") ;;
     --with-browser) extra_packages+=(chromium) ;;
+    --with-postgis) extra_packages+=(postgresql-15-postgis-3) ;;
     --with-fuzz) extra_packages+=(clang libclang-rt-dev); with_fuzz=1 ;;
-    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser] [--with-fuzz]" >&2; exit 2 ;;
+    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser] [--with-postgis] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done
 install_deps "${extra_packages[@]}"

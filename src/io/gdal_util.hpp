@@ -1,6 +1,7 @@
 // GDAL plumbing shared by the readers and writers of this module (not installed).
 #pragma once
 
+#include <cpl_conv.h>
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/table.hpp"
 #include "io/source.hpp"
 
 namespace lightcone {
@@ -39,6 +41,36 @@ struct OpenLayer {
 };
 
 void ensure_gdal_registered();
+// A source as messages and outputs show it: a PG connection string without its password.
+std::string display_source(const std::string& path);
+// `message` with the password of the PG source `path` (if any) replaced by "***".
+std::string scrub_password(std::string message, const std::string& path);
+// "cannot connect to PostgreSQL (host=... dbname=...): <why>. <hint>" after a failed open of
+// the PG source `path`; names the server and database, never the password.
+std::string pg_open_failure(const std::string& path);
+
+// Opens the PG source `path` with GDAL's PostgreSQL driver (a 10 s connect timeout unless
+// it or PGCONNECT_TIMEOUT sets one); null on failure (then pg_open_failure says why).
+DatasetPtr open_pg(const std::string& path, bool update);
+
+// Sets a GDAL config option on this thread for the lifetime of the object.
+class ScopedConfig {
+ public:
+  ScopedConfig(const char* key, const char* value) : m_key(key) {
+    const char* old = CPLGetThreadLocalConfigOption(key, nullptr);
+    if (old) m_old = old;
+    m_had = old != nullptr;
+    CPLSetThreadLocalConfigOption(key, value);
+  }
+  ~ScopedConfig() { CPLSetThreadLocalConfigOption(m_key, m_had ? m_old.c_str() : nullptr); }
+  ScopedConfig(const ScopedConfig&) = delete;
+  ScopedConfig& operator=(const ScopedConfig&) = delete;
+
+ private:
+  const char* m_key;
+  std::string m_old;
+  bool m_had = false;
+};
 // Last GDAL error message on one line without its final '.', or `fallback` when none.
 std::string last_gdal_error(const char* fallback = "unknown error");
 // Opens a vector dataset read-only (CSV with geometry from WKT or lon/lat columns);
@@ -70,6 +102,13 @@ class GdalErrorCollector {
 // one was given and nothing was read, else a read error.
 void check_read_errors(const OpenLayer& L, const ReadOptions& options, const GdalErrorCollector& errors,
                        std::size_t features_read);
+// Writing a FeatureTable (write.cpp): its OGR geometry type, its layer (fields in column
+// order; `lco` layer creation options) and its features (FIDs from t.fid when `set_fid`).
+// `path` names the output in messages; failures throw InputError.
+OGRwkbGeometryType table_geometry_type(const FeatureTable& t);
+OGRLayer* create_table_layer(GDALDataset& ds, const FeatureTable& t, char** lco, const std::string& path);
+void write_table_features(OGRLayer& layer, const FeatureTable& t, bool set_fid, const std::string& path);
+
 // EPSG:4326 with longitude first.
 OGRSpatialReference wgs84();
 // Transforms `g` with L.transform (nothing to do when null): empty on success, else the

@@ -16,24 +16,6 @@
 namespace lightcone {
 namespace {
 
-// Sets a thread-local GDAL config option for the lifetime of the object.
-class ScopedConfig {
- public:
-  ScopedConfig(const char* key, const char* value) : m_key(key) {
-    const char* old = CPLGetThreadLocalConfigOption(key, nullptr);
-    if (old) m_old = old, m_had = true;
-    CPLSetThreadLocalConfigOption(key, value);
-  }
-  ~ScopedConfig() { CPLSetThreadLocalConfigOption(m_key, m_had ? m_old.c_str() : nullptr); }
-  ScopedConfig(const ScopedConfig&) = delete;
-  ScopedConfig& operator=(const ScopedConfig&) = delete;
-
- private:
-  const char* m_key;
-  std::string m_old;
-  bool m_had = false;
-};
-
 DatasetPtr mem_dataset(int width, int height, int bands, GDALDataType type) {
   GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
   if (!mem) throw InputError("GDAL MEM driver not available.");

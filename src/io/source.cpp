@@ -3,9 +3,11 @@
 #include <cpl_vsi.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/pg_source.hpp"
 #include "io/gdal_util.hpp"
 #include "io/paths.hpp"
 #include "io/source.hpp"
@@ -31,8 +33,44 @@ std::string last_gdal_error(const char* fallback) {
   return out.empty() ? fallback : out;
 }
 
+std::string display_source(const std::string& path) { return is_pg_source(path) ? redact_pg_source(path) : path; }
+
+std::string scrub_password(std::string message, const std::string& path) {
+  const std::string password = pg_source_password(path);
+  if (password.empty()) return message;
+  for (std::size_t at; (at = message.find(password)) != std::string::npos;) message.replace(at, password.size(), "***");
+  return message;
+}
+
+std::string pg_open_failure(const std::string& path) {
+  std::string why = scrub_password(last_gdal_error("the server did not answer"), path);
+  // GDAL words it "PQconnectdb failed. <libpq's reason>".
+  for (const char* noise : {"PQconnectdb failed. ", "PQconnectdb failed.", "PQconnectdb failed"}) {
+    if (why.rfind(noise, 0) == 0) why = why.substr(std::string(noise).size());
+  }
+  while (why.find("  ") != std::string::npos) why.replace(why.find("  "), 2, " ");
+  return "cannot connect to PostgreSQL (" + pg_source_target(path) + "): " + why +
+         ". A password is best given in PGPASSWORD or ~/.pgpass, not in the connection string.";
+}
+
+DatasetPtr open_pg(const std::string& path, bool update) {
+  ensure_gdal_registered();
+  // libpq waits for a server that does not answer as long as TCP does (minutes): give up
+  // after 10 s unless the connection string or PGCONNECT_TIMEOUT says otherwise.
+  std::string text = path;
+  const std::string conn = path.substr(3);
+  if (conn.find("://") == std::string::npos && conn.find("connect_timeout") == std::string::npos &&
+      std::getenv("PGCONNECT_TIMEOUT") == nullptr)
+    text += " connect_timeout=10";
+  CPLErrorReset();
+  const unsigned flags = GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
+  const char* const drivers[] = {"PostgreSQL", nullptr};
+  return DatasetPtr(static_cast<GDALDataset*>(GDALOpenEx(text.c_str(), flags, drivers, nullptr, nullptr)));
+}
+
 DatasetPtr open_vector(const std::string& path) {
   ensure_gdal_registered();
+  if (is_pg_source(path)) return open_pg(path, /*update=*/false);
   constexpr unsigned kFlags = GDAL_OF_VECTOR | GDAL_OF_READONLY;
   CPLErrorReset();
   // Opening a FIFO or a device would block or never end.
@@ -79,7 +117,12 @@ bool names_something(const std::string& path) {
 
 LayerSpec parse_layer_spec(std::string_view text) {
   std::string s(text);
-  if (s.rfind("PG:", 0) == 0 || names_something(s)) return {s, ""};
+  if (is_pg_source(s)) {
+    const std::optional<PgSourceSplit> pg = split_pg_source(s);
+    if (!pg) return {s, ""};  // unclosed quote: opening it says what is wrong
+    return {pg->connection, pg->layer};
+  }
+  if (names_something(s)) return {s, ""};
   const auto colon = s.rfind(':');
   if (colon != std::string::npos && colon > 0 && names_something(s.substr(0, colon))) {
     return {s.substr(0, colon), s.substr(colon + 1)};
@@ -148,22 +191,26 @@ void check_read_errors(const OpenLayer& L, const ReadOptions& options, const Gda
 OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option) {
   ensure_gdal_registered();
   OpenLayer L;
-  L.path = spec.path;
+  L.path = display_source(spec.path);
   L.option = option;
   const bool is_file_path = spec.path.rfind("PG:", 0) != 0;
   // A FIFO or a device exists, but opening it would block or never end.
   if (const InputPathStatus status = input_path_status(spec.path); status.state == InputPathStatus::State::unusable) {
-    throw InputError(L.error("path"), {"cannot read " + spec.path + ": " + status.reason + ". Give ", Setting::source,
+    throw InputError(L.error("path"), {"cannot read " + L.path + ": " + status.reason + ". Give ", Setting::source,
                                        " a data file or a dataset directory."});
   }
   if (is_file_path && !path_exists(spec.path)) {
     throw InputError(L.error("path"),
-                     {"file not found (" + spec.path + "). Check the path given to ", Setting::source, "."});
+                     {"file not found (" + L.path + "). Check the path given to ", Setting::source, "."});
   }
   L.dataset = open_vector(spec.path);
+  if (!L.dataset && is_pg_source(spec.path)) {
+    throw InputError(L.error("path"), {pg_open_failure(spec.path) + " Check the connection string given to ",
+                                       Setting::source, "."});
+  }
   if (!L.dataset) {
     throw InputError(L.error("path"),
-                     {"cannot open as a vector dataset (" + spec.path + "): " + last_gdal_error(kNotRecognised) +
+                     {"cannot open as a vector dataset (" + L.path + "): " + last_gdal_error(kNotRecognised) +
                           ". Give a GeoPackage, GeoJSON, Shapefile, FlatGeobuf, CSV or OSM file to ",
                       Setting::source, "."});
   }
@@ -171,10 +218,13 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
   L.info.driver = ds.GetDriverName();
   if (!spec.layer.empty()) {
     L.layer = ds.GetLayerByName(spec.layer.c_str());
+    // GDAL names the tables of the search path's first schema without it.
+    if (!L.layer && is_pg_source(spec.path) && spec.layer.rfind("public.", 0) == 0)
+      L.layer = ds.GetLayerByName(spec.layer.substr(7).c_str());
     if (!L.layer) {
       InputErrorFields fields = L.error("layer");
       fields.layer = spec.layer;
-      throw InputError(std::move(fields), {"layer '" + spec.layer + "' not found (" + spec.path +
+      throw InputError(std::move(fields), {"layer '" + spec.layer + "' not found (" + L.path +
                                                "). Layers: " + layer_names(ds) + ". Use ",
                                            Setting::path_and_layer, "."});
     }
@@ -184,17 +234,17 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
     L.layer = ds.GetLayer(0);
   } else {
     throw InputError(L.error("layer"), {"dataset has " + std::to_string(ds.GetLayerCount()) + " layers (" +
-                                            spec.path + "); say which one: " + layer_names(ds) + ". Use ",
+                                            L.path + "); say which one: " + layer_names(ds) + ". Use ",
                                         Setting::path_and_layer, "."});
   }
   if (!L.layer) {
-    throw InputError(L.error("path"), {"dataset has no layer (" + spec.path + "). Check ", Setting::source, "."});
+    throw InputError(L.error("path"), {"dataset has no layer (" + L.path + "). Check ", Setting::source, "."});
   }
   L.layer_name = L.layer->GetName();
   L.info.path = L.path;
   L.info.layer = L.layer_name;
   if (L.layer->GetLayerDefn()->GetGeomFieldCount() == 0) {
-    throw InputError(L.error("layer"), {"layer has no geometry (" + spec.path + ":" + L.layer_name + "). Give ",
+    throw InputError(L.error("layer"), {"layer has no geometry (" + L.path + ":" + L.layer_name + "). Give ",
                                         Setting::source,
                                         " a layer with geometries; in a CSV, name the geometry column WKT or the "
                                         "coordinate columns lon and lat."});
@@ -210,7 +260,7 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
   if (src == nullptr) {
     if (!options.assume_crs) {
       // The layer is at fault (no CRS); --assume-crs, not given, is the remedy.
-      throw InputError(L.error("layer"), {"layer has no CRS (" + spec.path + ":" + L.layer_name +
+      throw InputError(L.error("layer"), {"layer has no CRS (" + L.path + ":" + L.layer_name +
                                           "). Say which one it uses, e.g. --assume-crs EPSG:4326."});
     }
     if (assumed.SetFromUserInput(options.assume_crs->c_str()) != OGRERR_NONE) {
@@ -236,7 +286,7 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
     L.transform.reset(OGRCreateCoordinateTransformation(&source_srs, &target));
     if (!L.transform) {
       throw InputError(L.error(options.assume_crs ? "assume_crs" : ""),
-                       {"cannot transform from the layer's CRS to WGS 84 (" + spec.path + ":" + L.layer_name +
+                       {"cannot transform from the layer's CRS to WGS 84 (" + L.path + ":" + L.layer_name +
                         "): " + last_gdal_error() + "."});
     }
   }
@@ -270,7 +320,8 @@ std::string transform_to_wgs84(const OpenLayer& L, OGRGeometry& g) {
   return {};
 }
 
-std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver) {
+std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver, bool count_features,
+                                                  const std::string& only_layer) {
   ensure_gdal_registered();
   if (const InputPathStatus status = input_path_status(path); status.state == InputPathStatus::State::unusable) {
     throw InputError(about_file(path), {"cannot read " + path + ": " + status.reason +
@@ -280,6 +331,7 @@ std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::
     throw InputError(about_file(path), {"file not found (" + path + "). Check the path."});
   }
   DatasetPtr ds = open_vector(path);
+  if (!ds && is_pg_source(path)) throw InputError(about_file(display_source(path)), {pg_open_failure(path)});
   if (!ds) {
     throw InputError(about_file(path),
                      {"cannot open as a vector dataset (" + path + "): " + last_gdal_error(kNotRecognised) +
@@ -287,18 +339,33 @@ std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::
   }
   if (driver) *driver = ds->GetDriverName();
   std::vector<DatasetLayerSummary> out;
-  for (int i = 0; i < ds->GetLayerCount(); ++i) {
-    OGRLayer* layer = ds->GetLayer(i);
+  auto describe = [&](OGRLayer* layer, const std::string& name) {
     DatasetLayerSummary s;
-    s.name = layer->GetName();
+    s.name = name;
     s.geometry_type = OGRGeometryTypeToName(layer->GetGeomType());
-    s.features = layer->GetFeatureCount(TRUE);
+    s.features = count_features ? layer->GetFeatureCount(TRUE) : -1;
     const OGRSpatialReference* srs = layer->GetSpatialRef();
     s.crs = srs ? (srs->GetName() ? srs->GetName() : "unnamed") : "none";
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     for (int k = 0; k < defn->GetFieldCount(); ++k) s.fields.emplace_back(defn->GetFieldDefn(k)->GetNameRef());
     out.push_back(std::move(s));
+  };
+  if (!only_layer.empty()) {
+    // A database may hold hundreds of tables: describe the one asked for.
+    OGRLayer* layer = ds->GetLayerByName(only_layer.c_str());
+    if (!layer && is_pg_source(path) && only_layer.rfind("public.", 0) == 0) layer = ds->GetLayerByName(only_layer.substr(7).c_str());
+    if (layer) {
+      describe(layer, only_layer);
+      return out;
+    }
+    for (int i = 0; i < ds->GetLayerCount(); ++i) {
+      DatasetLayerSummary s;
+      s.name = ds->GetLayer(i)->GetName();
+      out.push_back(std::move(s));
+    }
+    return out;
   }
+  for (int i = 0; i < ds->GetLayerCount(); ++i) describe(ds->GetLayer(i), ds->GetLayer(i)->GetName());
   return out;
 }
 

@@ -26,7 +26,9 @@ struct LayerSpec {
 };
 
 // Splits "PATH[:LAYER]": the whole text when it names an existing file, else the part
-// before the last ':' when that exists. "PG:..." connection strings are passed whole.
+// before the last ':' when that exists. PostGIS: "PG:CONNECTION[:SCHEMA.TABLE]", the
+// connection string quoted or not (core/pg_source.hpp says how the layer is told apart);
+// `path` is then "PG:CONNECTION" without quotes. Messages never show a PG source's password.
 LayerSpec parse_layer_spec(std::string_view text);
 
 struct ReadOptions {
@@ -119,10 +121,14 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
 struct DatasetLayerSummary {
   std::string name;
   std::string geometry_type;
-  std::int64_t features = 0;
+  std::int64_t features = 0;  // -1 when not counted
   std::string crs;
   std::vector<std::string> fields;
 };
-std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver);
+// `count_features` false skips the counts (a database counts every table's rows).
+// `only_layer` (not empty): just that layer when it exists (named as asked), else every
+// layer by name only (for the message that lists them).
+std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver,
+                                                  bool count_features = true, const std::string& only_layer = "");
 
 }  // namespace lightcone

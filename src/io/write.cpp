@@ -35,23 +35,6 @@ void check(bool ok, const std::string& what, const std::string& path) {
   if (!ok) throw InputError(about_file(path), {what + " (" + path + "): " + last_gdal_error() + "."});
 }
 
-// Sets a GDAL config option for the lifetime of the object.
-class ScopedConfig {
- public:
-  ScopedConfig(const char* key, const char* value) : m_key(key) {
-    const char* old = CPLGetConfigOption(key, nullptr);
-    if (old) m_old = old;
-    m_had = old != nullptr;
-    CPLSetThreadLocalConfigOption(key, value);
-  }
-  ~ScopedConfig() { CPLSetThreadLocalConfigOption(m_key, m_had ? m_old.c_str() : nullptr); }
-
- private:
-  const char* m_key;
-  std::string m_old;
-  bool m_had = false;
-};
-
 // Stores each layer's QGIS style in the GeoPackage's `layer_styles` table (the table
 // QGIS reads default styles from), with a fixed update_time so files stay identical.
 // Styles of layers with geometry (the map styles mean nothing to an attribute table, e.g.
@@ -93,6 +76,69 @@ void write_layer_styles(GDALDataset& ds, std::span<const FeatureTable> tables, c
 
 }  // namespace
 
+OGRwkbGeometryType table_geometry_type(const FeatureTable& t) {
+  return t.geometry == FeatureTable::Geometry::point     ? wkbPoint
+         : t.geometry == FeatureTable::Geometry::line    ? wkbLineString
+         : t.geometry == FeatureTable::Geometry::polygon ? wkbMultiPolygon
+                                                         : wkbNone;
+}
+
+OGRLayer* create_table_layer(GDALDataset& ds, const FeatureTable& t, char** lco, const std::string& path) {
+  const OGRwkbGeometryType gt = table_geometry_type(t);
+  OGRSpatialReference srs = wgs84();
+  OGRLayer* layer = ds.CreateLayer(t.name.c_str(), gt == wkbNone ? nullptr : &srs, gt, lco);
+  check(layer != nullptr, "cannot create layer " + t.name, path);
+  for (const Column& c : t.columns) {
+    const OGRFieldType ft = c.type() == Column::Type::real      ? OFTReal
+                            : c.type() == Column::Type::integer ? OFTInteger64
+                                                                : OFTString;
+    OGRFieldDefn fd(c.name.c_str(), ft);
+    check(layer->CreateField(&fd) == OGRERR_NONE, "cannot create field " + c.name, path);
+  }
+  return layer;
+}
+
+void write_table_features(OGRLayer& layer, const FeatureTable& t, bool set_fid, const std::string& path) {
+  const std::size_t n = t.features();
+  for (std::size_t i = 0; i < n; ++i) {
+    OGRFeature f(layer.GetLayerDefn());
+    if (set_fid) f.SetFID(t.fid[i]);
+    if (t.geometry == FeatureTable::Geometry::point) {
+      f.SetGeometryDirectly(new OGRPoint(t.coords[i].lon, t.coords[i].lat));
+    } else if (t.geometry == FeatureTable::Geometry::line) {
+      auto* ls = new OGRLineString();
+      for (std::uint32_t k = t.first[i]; k < t.first[i + 1]; ++k) ls->addPoint(t.coords[k].lon, t.coords[k].lat);
+      f.SetGeometryDirectly(ls);
+    } else if (t.geometry == FeatureTable::Geometry::polygon) {
+      const MultiPolygon& m = t.polygons[i];
+      auto* mp = new OGRMultiPolygon();
+      for (std::size_t k = 0; k < m.polygons(); ++k) {
+        OGRPolygon poly;
+        for (std::uint32_t r = m.polygon_first[k]; r < m.polygon_first[k + 1]; ++r) {
+          auto* ring = new OGRLinearRing();
+          for (const LonLat& c : m.ring(r)) ring->addPoint(c.lon, c.lat);
+          poly.addRingDirectly(ring);
+        }
+        mp->addGeometry(&poly);
+      }
+      f.SetGeometryDirectly(mp);
+    }
+    for (int k = 0; k < static_cast<int>(t.columns.size()); ++k) {
+      const Column& c = t.columns[static_cast<std::size_t>(k)];
+      if (c.is_null(i)) {
+        f.SetFieldNull(k);
+        continue;
+      }
+      switch (c.type()) {
+        case Column::Type::real: f.SetField(k, c.reals()[i]); break;
+        case Column::Type::integer: f.SetField(k, static_cast<GIntBig>(c.integers()[i])); break;
+        case Column::Type::text: f.SetField(k, c.texts()[i].c_str()); break;
+      }
+    }
+    check(layer.CreateFeature(&f) == OGRERR_NONE, "cannot write feature to " + t.name, path);
+  }
+}
+
 void write_tables(const std::string& path, std::span<const FeatureTable> tables) {
   ensure_gdal_registered();
   const DriverChoice choice = driver_for(path);
@@ -112,12 +158,8 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
     GdalErrorCollector errors;
     DatasetPtr ds(drv->Create(file.temp_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     check(ds != nullptr, "cannot create output", path);
-    OGRSpatialReference srs = wgs84();
     for (const FeatureTable& t : tables) {
-      const OGRwkbGeometryType gt = t.geometry == FeatureTable::Geometry::point     ? wkbPoint
-                                    : t.geometry == FeatureTable::Geometry::line    ? wkbLineString
-                                    : t.geometry == FeatureTable::Geometry::polygon ? wkbMultiPolygon
-                                                                                    : wkbNone;
+      const OGRwkbGeometryType gt = table_geometry_type(t);
       char** lco = nullptr;
       if (choice.driver == std::string("CSV") && gt == wkbPoint) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_XY");
       if (choice.driver == std::string("CSV") && gt == wkbLineString) lco = CSLSetNameValue(lco, "GEOMETRY", "AS_WKT");
@@ -125,55 +167,10 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
       if (choice.driver == std::string("CSV")) lco = CSLSetNameValue(lco, "STRING_QUOTING", "IF_NEEDED");
       if (choice.driver == std::string("GeoJSON")) lco = CSLSetNameValue(lco, "RFC7946", "YES");
       if (choice.driver == std::string("GPKG")) lco = CSLSetNameValue(lco, "FID", "fid");
-      OGRLayer* layer = ds->CreateLayer(t.name.c_str(), gt == wkbNone ? nullptr : &srs, gt, lco);
+      OGRLayer* layer = create_table_layer(*ds, t, lco, path);
       CSLDestroy(lco);
-      check(layer != nullptr, "cannot create layer " + t.name, path);
-      for (const Column& c : t.columns) {
-        const OGRFieldType ft = c.type() == Column::Type::real      ? OFTReal
-                                : c.type() == Column::Type::integer ? OFTInteger64
-                                                                    : OFTString;
-        OGRFieldDefn fd(c.name.c_str(), ft);
-        check(layer->CreateField(&fd) == OGRERR_NONE, "cannot create field " + c.name, path);
-      }
       const bool in_transaction = ds->StartTransaction() == OGRERR_NONE;
-      const std::size_t n = t.features();
-      for (std::size_t i = 0; i < n; ++i) {
-        OGRFeature f(layer->GetLayerDefn());
-        if (!t.fid.empty() && choice.driver == std::string("GPKG")) f.SetFID(t.fid[i]);
-        if (t.geometry == FeatureTable::Geometry::point) {
-          f.SetGeometryDirectly(new OGRPoint(t.coords[i].lon, t.coords[i].lat));
-        } else if (t.geometry == FeatureTable::Geometry::line) {
-          auto* ls = new OGRLineString();
-          for (std::uint32_t k = t.first[i]; k < t.first[i + 1]; ++k) ls->addPoint(t.coords[k].lon, t.coords[k].lat);
-          f.SetGeometryDirectly(ls);
-        } else if (t.geometry == FeatureTable::Geometry::polygon) {
-          const MultiPolygon& m = t.polygons[i];
-          auto* mp = new OGRMultiPolygon();
-          for (std::size_t k = 0; k < m.polygons(); ++k) {
-            OGRPolygon poly;
-            for (std::uint32_t r = m.polygon_first[k]; r < m.polygon_first[k + 1]; ++r) {
-              auto* ring = new OGRLinearRing();
-              for (const LonLat& c : m.ring(r)) ring->addPoint(c.lon, c.lat);
-              poly.addRingDirectly(ring);
-            }
-            mp->addGeometry(&poly);
-          }
-          f.SetGeometryDirectly(mp);
-        }
-        for (int k = 0; k < static_cast<int>(t.columns.size()); ++k) {
-          const Column& c = t.columns[static_cast<std::size_t>(k)];
-          if (c.is_null(i)) {
-            f.SetFieldNull(k);
-            continue;
-          }
-          switch (c.type()) {
-            case Column::Type::real: f.SetField(k, c.reals()[i]); break;
-            case Column::Type::integer: f.SetField(k, static_cast<GIntBig>(c.integers()[i])); break;
-            case Column::Type::text: f.SetField(k, c.texts()[i].c_str()); break;
-          }
-        }
-        check(layer->CreateFeature(&f) == OGRERR_NONE, "cannot write feature to " + t.name, path);
-      }
+      write_table_features(*layer, t, !t.fid.empty() && choice.driver == std::string("GPKG"), path);
       if (in_transaction) check(ds->CommitTransaction() == OGRERR_NONE, "cannot commit " + t.name, path);
     }
     if (choice.multi_layer) write_layer_styles(*ds, tables, path);

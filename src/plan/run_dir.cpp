@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "geom/polygon_ops.hpp"
+#include "io/postgis.hpp"
 #include "io/raster.hpp"
 #include "io/read_table.hpp"
 #include "io/write.hpp"
@@ -126,33 +127,9 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
                      const LeafletAssets& leaflet) {
   namespace fs = std::filesystem;
   const fs::path d(out.staging());
-  R.summary["scenario"]["digest"] = digest;
-  std::vector<FeatureTable> tables = std::move(R.zones.tables);
-  if (!R.boundaries.empty()) {
-    FeatureTable b;
-    b.name = kBoundariesLayer;
-    b.geometry = FeatureTable::Geometry::polygon;
-    std::vector<std::string> names;
-    std::vector<double> area;
-    for (const auto& br : R.boundary_layers) {
-      names.push_back(br.name);
-      area.push_back(area_m2(R.boundaries.at(br.name)) / 1e6);
-      b.polygons.push_back(R.boundaries.at(br.name));
-    }
-    b.columns.push_back(Column::texts("name", names));
-    b.columns.push_back(Column::reals("area_km2", area));
-    tables.push_back(std::move(b));
-  }
-  std::string budgets;
-  for (const auto& b : R.zones.budgets) budgets += (budgets.empty() ? "" : ",") + format_duration(b);
-  tables.push_back(run_info_table(R.prepared.model, {{"command", "plan"},
-                                                     {"scenario", R.summary["scenario"]["name"].get<std::string>()},
-                                                     {"scenario_file", R.summary["scenario"]["file"].get<std::string>()},
-                                                     {"budgets", budgets},
-                                                     {"scenario_digest", digest}}));
+  add_run_tables(R, digest);
   if (R.zones.surface) write_geotiff((d / kRunTif).string(), *R.zones.surface);
-  write_tables((d / kRunGpkg).string(), tables);
-  R.zones.tables = std::move(tables);  // kept for callers that evaluate again
+  write_tables((d / kRunGpkg).string(), R.zones.tables);
   // Quick-look maps for the report, drawn from the tables just written (and the GeoTIFF).
   progress.phase("maps");
   const std::vector<std::string> maps = render_run_maps(kRunGpkg, R.zones.tables,
@@ -184,6 +161,47 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
 }
 
 }  // namespace
+
+void add_run_tables(ScenarioRun& R, const std::string& digest) {
+  R.summary["scenario"]["digest"] = digest;
+  if (!R.zones.tables.empty() && R.zones.tables.back().name == kRunInfoLayer) return;  // added already
+  std::vector<FeatureTable>& tables = R.zones.tables;
+  if (!R.boundaries.empty()) {
+    FeatureTable b;
+    b.name = kBoundariesLayer;
+    b.geometry = FeatureTable::Geometry::polygon;
+    std::vector<std::string> names;
+    std::vector<double> area;
+    for (const auto& br : R.boundary_layers) {
+      names.push_back(br.name);
+      area.push_back(area_m2(R.boundaries.at(br.name)) / 1e6);
+      b.polygons.push_back(R.boundaries.at(br.name));
+    }
+    b.columns.push_back(Column::texts("name", names));
+    b.columns.push_back(Column::reals("area_km2", area));
+    tables.push_back(std::move(b));
+  }
+  std::string budgets;
+  for (const auto& b : R.zones.budgets) budgets += (budgets.empty() ? "" : ",") + format_duration(b);
+  tables.push_back(run_info_table(R.prepared.model, {{"command", "plan"},
+                                                     {"scenario", R.summary["scenario"]["name"].get<std::string>()},
+                                                     {"scenario_file", R.summary["scenario"]["file"].get<std::string>()},
+                                                     {"budgets", budgets},
+                                                     {"scenario_digest", digest}}));
+}
+
+PostgisTarget scenario_postgis_target(const Scenario& s) {
+  try {
+    return parse_postgis_target(s.output.postgis, "'postgis' in [output] of " + s.file);
+  } catch (const InputError& e) {
+    throw InputError(scenario_where(s, s.output.postgis_line) + e.what());
+  }
+}
+
+void write_run_postgis(const PostgisTarget& target, ScenarioRun& R, const std::string& digest) {
+  add_run_tables(R, digest);
+  write_postgis_tables(target, R.zones.tables);
+}
 
 void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest,
                const LeafletAssets& leaflet) {

@@ -27,7 +27,7 @@ DatasetLayerSummary preflight(const Scenario& s, const ScenarioLayer& L) {
   }
   std::vector<DatasetLayerSummary> layers;
   try {
-    layers = describe_dataset(L.path, nullptr);
+    layers = describe_dataset(L.path, nullptr, /*count_features=*/false, L.layer);
   } catch (const InputError& e) {
     throw InputError(scenario_where(s, L.path_line) + e.what());
   }

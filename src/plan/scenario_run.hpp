@@ -15,6 +15,7 @@
 
 #include "io/paths.hpp"
 #include "io/polygons.hpp"
+#include "io/postgis.hpp"
 #include "io/source.hpp"
 #include "latency/prepared.hpp"
 #include "plan/place_job.hpp"
@@ -111,6 +112,20 @@ std::vector<std::string> run_files_of_earlier_versions();
 // the run, so that a missing package fails at once.
 void write_run(RunDirectory& out, ScenarioRun& run, Progress& progress, unsigned threads, const std::string& digest,
                const LeafletAssets& leaflet);
+
+// Appends the boundaries and run_info tables to run.zones.tables (once) and puts the
+// digest into the summary: the run's tables are then the layers of run.gpkg. write_run
+// and write_run_postgis call it.
+void add_run_tables(ScenarioRun& run, const std::string& digest);
+
+// The PostGIS target of the scenario's [output] postgis (REQUIRES: not empty); its
+// errors point at the scenario's line.
+PostgisTarget scenario_postgis_target(const Scenario& s);
+
+// Writes the run's layers (the layers of run.gpkg: zones, network, sites, demand, ...,
+// boundaries and run_info) into the PostGIS schema of `target` in one transaction,
+// replacing an earlier run there (io/postgis.hpp). Call check_postgis_target before the run.
+void write_run_postgis(const PostgisTarget& target, ScenarioRun& run, const std::string& digest);
 
 // A run read back from disk: a run directory (its run.gpkg) or a GeoPackage written
 // by plan or zones.

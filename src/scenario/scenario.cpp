@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
+#include "core/pg_source.hpp"
 #include "scenario/scenario_tables.hpp"
 
 namespace lightcone {
@@ -46,6 +47,18 @@ ScenarioLayer read_layer(const Context& ctx, const TableReader& t, const std::st
   if (L.path_text.empty()) t.fail("path", t.what("path") + " must not be empty.");
   L.path = resolve_path(ctx, L.path_text);
   L.path_line = t.line("path");
+  if (is_pg_source(L.path_text)) {
+    // PG:"CONNECTION":SCHEMA.TABLE may name the layer too (core/pg_source.hpp).
+    const std::optional<PgSourceSplit> pg = split_pg_source(L.path_text);
+    if (!pg) t.fail("path", t.what("path") + " has an unclosed quote. Write PG:\"dbname=... host=...\":SCHEMA.TABLE.");
+    L.path = pg->connection;
+    L.path_text = redact_pg_source(pg->connection);
+    if (!pg->layer.empty()) {
+      if (t.string("layer")) t.fail("layer", "the layer is given twice, in 'path' and in 'layer' " + t.in() + ". Give it once.");
+      L.layer = pg->layer;
+      L.layer_line = t.line("path");
+    }
+  }
   if (auto v = t.string("layer")) {
     L.layer = *v;
     L.layer_line = t.line("layer");
@@ -180,7 +193,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   s.file = path;
   const TableReader top(ctx, root, "at the top level",
                         {"name", "description", "network", "sites", "demand", "boundaries", "model", "zones", "surface",
-                         "placement", "target"});
+                         "placement", "target", "output"});
   s.name = top.string_or("name", std::filesystem::path(path).stem().string());
   s.description = top.string_or("description", "");
 
@@ -228,6 +241,17 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
                    s);
   }
   if (const toml::node* targets = top.node("target")) read_targets(ctx, *targets, s);
+  if (const toml::table* output = top.table("output")) {
+    const TableReader t(ctx, *output, "[output]", {"postgis"});
+    if (auto v = t.string("postgis")) {
+      if (!is_pg_source(*v)) {
+        t.fail("postgis", t.what("postgis") + " must be a PostGIS target PG:\"CONNECTION\":SCHEMA, e.g. "
+                          "PG:\"dbname=gis host=db\":qingdao_run.");
+      }
+      s.output.postgis = *v;
+      s.output.postgis_line = t.line("postgis");
+    }
+  }
   return s;
 }
 

@@ -38,8 +38,8 @@ struct ScenarioField {
 // A layer named in a scenario and where the scenario names it (for messages).
 struct ScenarioLayer {
   std::string table;       // "[network]", "[boundaries.qingdao]"
-  std::string path_text;   // as written in the file
-  std::string path;        // resolved against the scenario file's directory
+  std::string path_text;   // as written in the file (a PG connection string without its password)
+  std::string path;        // resolved against the scenario file's directory (PG: as written)
   std::string layer;       // empty: the dataset's only layer
   std::string where;       // OGR attribute filter; empty = none
   std::optional<std::string> assume_crs;  // for sources without a CRS (CSV)
@@ -81,6 +81,14 @@ struct ZonesSpec {
   std::vector<Microseconds> budgets;  // as written (metric), REQUIRES non-empty, each > 0
   bool rings = false;
   ZoneOptions options;                // circle_segments; access_from comes from [model]
+};
+
+// [output]: where else a run goes besides its run directory.
+struct OutputSpec {
+  // "PG:CONNECTION:SCHEMA": plan also writes the run's layers into that PostGIS schema
+  // (io/postgis.hpp). Empty: none.
+  std::string postgis;
+  int postgis_line = 0;
 };
 
 struct SurfaceSpec {
@@ -150,6 +158,7 @@ struct Scenario {
   SurfaceSpec surface;
   std::optional<PlacementSpec> placement;
   std::vector<Target> targets;  // in file order
+  OutputSpec output;
 
   const BoundarySpec* boundary(std::string_view name) const;
 };

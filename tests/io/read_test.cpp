@@ -447,8 +447,12 @@ TEST(ReadSpec, ParsesPathAndLayer) {
   const std::string missing = dir.file("missing.gpkg:net");
   EXPECT_EQ(parse_layer_spec(missing).path, missing);
   EXPECT_EQ(parse_layer_spec(missing).layer, "");
-  // Connection strings are never split.
+  // Connection strings: whole, or with a layer after the (quoted) string (core/pg_source.hpp).
   EXPECT_EQ(parse_layer_spec("PG:dbname=gis host=localhost").path, "PG:dbname=gis host=localhost");
+  EXPECT_EQ(parse_layer_spec("PG:dbname=gis host=localhost").layer, "");
+  EXPECT_EQ(parse_layer_spec(R"(PG:"dbname=gis host=localhost" :src.fibre)").path, "PG:dbname=gis host=localhost");
+  EXPECT_EQ(parse_layer_spec(R"(PG:"dbname=gis host=localhost" :src.fibre)").layer, "src.fibre");
+  EXPECT_EQ(parse_layer_spec("PG:dbname=gis host=::1:fibre").layer, "fibre");
   // /vsimem/ files with a layer.
   const VsiDir vsi("/vsimem/lightcone-io-spec");
   const std::string mem = vsi.file("net.gpkg");

@@ -263,7 +263,7 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
        "/plans/s.toml:20: unknown key 'budgts' in [zones]. Known keys: budgets, rings, circle_segments."},
       {"unknown top-level key", "netwrk = 1\n" + kMinimal,
        "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, sites, demand, "
-       "boundaries, model, zones, surface, placement, target."},
+       "boundaries, model, zones, surface, placement, target, output."},
       {"unknown key in a boundary", replace(kMinimal, "path = \"../bounds", "layr = \"x\"\npath = \"../bounds"),
        "/plans/s.toml:14: unknown key 'layr' in [boundaries.city]. Known keys: path, layer, where, assume_crs."},
       {"unknown key in a target", kMinimal + replace(target, "min_share", "min_shar"),
@@ -481,6 +481,39 @@ TEST(Scenario, MissingFileIsAnInputError) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "scenario file not found (/nonexistent/s.toml). Give the path of a .toml scenario.");
   }
+}
+
+}  // namespace
+}  // namespace lightcone
+
+namespace lightcone {
+namespace {
+
+// PostGIS layers: the connection string kept whole (not relative to the file), the layer
+// from 'layer' or after the quoted string, the password never in what is shown; [output]
+// postgis takes a PG target only.
+TEST(Scenario, PostgisLayersAndOutput) {
+  std::string text = replace(kMinimal, "path = \"net.gpkg\"\nlayer = \"fibre\"",
+                             "path = 'PG:dbname=gis host=db password=s3cret'\nlayer = \"src.fibre\"");
+  text = replace(text, "path = \"net.gpkg\"\nlayer = \"sites\"", "path = 'PG:\"dbname=gis host=db\":src.sites'");
+  text += "[output]\npostgis = 'PG:\"dbname=gis host=db\":qingdao_run'\n";
+  const Scenario s = parse_scenario(text, "/plans/s.toml");
+  EXPECT_EQ(s.network.source.path, "PG:dbname=gis host=db password=s3cret");
+  EXPECT_EQ(s.network.source.path_text, "PG:dbname=gis host=db password=***");
+  EXPECT_EQ(s.network.source.layer, "src.fibre");
+  EXPECT_EQ(s.sites.source.path, "PG:dbname=gis host=db");
+  EXPECT_EQ(s.sites.source.layer, "src.sites");
+  EXPECT_EQ(s.output.postgis, "PG:\"dbname=gis host=db\":qingdao_run");
+  EXPECT_EQ(s.output.postgis_line, 21);
+
+  EXPECT_EQ(error_of(kMinimal + "[output]\npostgis = \"runs/x\"\n"),
+            "/plans/s.toml:22: 'postgis' in [output] must be a PostGIS target PG:\"CONNECTION\":SCHEMA, e.g. "
+            "PG:\"dbname=gis host=db\":qingdao_run.");
+  EXPECT_EQ(error_of(kMinimal + "[output]\npostgres = \"PG:x\"\n"),
+            "/plans/s.toml:22: unknown key 'postgres' in [output]. Known keys: postgis.");
+  EXPECT_EQ(error_of(replace(kMinimal, "path = \"net.gpkg\"\nlayer = \"fibre\"",
+                             "path = 'PG:\"dbname=gis\":src.fibre'\nlayer = \"fibre\"")),
+            "/plans/s.toml:3: the layer is given twice, in 'path' and in 'layer' in [network]. Give it once.");
 }
 
 }  // namespace
