@@ -61,6 +61,10 @@ struct LineFields {
   std::string delay;         // fixed extra delay of a line
   std::string delay_unit;    // "us" or "ms"; REQUIRES: set when `delay` is
   std::string risk_group;    // text: shared-risk group (lines cut together)
+  // text: where access may join the line (DESIGN §3): yes (anywhere), no (nowhere, not
+  // even its ends), ends (its end nodes only); NULL or blank = the --no-tap-longer-than
+  // rule. Any other value is an InputError naming the feature and the value.
+  std::string tap;
 };
 
 struct LineLayer {
@@ -122,6 +126,9 @@ struct DatasetLayerSummary {
   std::int64_t features = 0;
   std::string crs;
   std::vector<std::string> fields;
+  // WEST, SOUTH, EAST, NORTH in the layer's CRS; empty when the layer has no geometry or
+  // no features.
+  std::vector<double> extent;
 };
 std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver);
 
