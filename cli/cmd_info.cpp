@@ -25,7 +25,9 @@ int run_info(const InfoArgs& a) {
     j["layers"] = nlohmann::ordered_json::array();
     for (const auto& l : layers)
       j["layers"].push_back({{"name", l.name}, {"geometry_type", l.geometry_type}, {"features", l.features},
-                             {"crs", l.crs}, {"fields", l.fields}});
+                             {"crs", l.crs},
+                             {"extent", l.extent.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(l.extent)},
+                             {"fields", l.fields}});
     fmt::print("{}\n", json_text(j));
     return 0;
   }
@@ -33,8 +35,11 @@ int run_info(const InfoArgs& a) {
   for (const auto& l : layers) {
     std::string fields;
     for (const auto& f : l.fields) fields += (fields.empty() ? "" : ", ") + f;
-    fmt::print("  {}: {} features, {}, CRS {}\n    fields: {}\n", l.name, l.features, l.geometry_type, l.crs,
-               fields.empty() ? "(none)" : fields);
+    fmt::print("  {}: {} features, {}, CRS {}\n", l.name, l.features, l.geometry_type, l.crs);
+    if (!l.extent.empty())
+      fmt::print("    extent: {:.6f},{:.6f},{:.6f},{:.6f} (west,south,east,north in its CRS)\n", l.extent[0], l.extent[1],
+                 l.extent[2], l.extent[3]);
+    fmt::print("    fields: {}\n", fields.empty() ? "(none)" : fields);
   }
   return 0;
 }

@@ -86,6 +86,8 @@ int run_command(const LatencyArgs& a) {
     fmt::print("latency us: min {:.3f}, median {:.3f}, max {:.3f}\n", j["latency_us"]["min"].get<double>(),
                j["latency_us"]["median"].get<double>(), j["latency_us"]["max"].get<double>());
   }
+  if (j.contains("warnings"))
+    for (const auto& w : j["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
   if (!a.out.empty()) fmt::print("wrote {} and {}\n", a.out, sidecar(a.out, ".summary.json"));
   return 0;
 }

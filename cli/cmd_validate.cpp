@@ -1,6 +1,6 @@
 // lightcone validate: read and build the network (and sites), report what was found.
-// Exit 0 clean, 1 data problems found (skipped features, several components, dangling
-// ends, sites off the network), 2 unusable input.
+// Exit 0 clean, 1 data problems found (skipped features, several components, sites off
+// the network; dangling ends only with --strict), 2 unusable input.
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +17,7 @@ struct ValidateArgs {
   SitesArgs sites;
   ModelArgs model;
   bool json = false;
+  bool strict = false;
 };
 
 nlohmann::ordered_json skipped_json(const LayerInfo& info) {
@@ -43,13 +44,18 @@ int run_validate(const ValidateArgs& a) {
   }
   const std::size_t skipped = L.lines.info.skipped.size() + (L.sites ? L.sites->info.skipped.size() : 0);
   // A network without a usable edge routes nothing: that is a problem, never "clean".
-  const bool problems =
-      L.net.edges() == 0 || skipped > 0 || r.components.size() > 1 || r.dangling_ends > 0 || !off.empty();
+  // Dangling ends (degree-1 nodes) are information: on a backbone a PoP with one link
+  // is normal. --strict counts them as problems (a metro ring should have none).
+  const bool problems = L.net.edges() == 0 || skipped > 0 || r.components.size() > 1 ||
+                        (a.strict && r.dangling_ends > 0) || !off.empty();
+  std::size_t no_geometry = 0;
+  for (const auto& s : L.lines.info.skipped) no_geometry += s.reason == "null geometry" || s.reason == "empty geometry";
   nlohmann::ordered_json j;
   j["network"] = {{"path", L.lines.info.path}, {"layer", L.lines.info.layer}, {"driver", L.lines.info.driver},
                   {"crs", L.lines.info.crs}};
   j["features_read"] = L.lines.info.features_read;
   j["features_skipped"] = skipped_json(L.lines.info);
+  j["features_without_geometry"] = no_geometry;
   j["nodes"] = L.net.nodes();
   j["edges"] = L.net.edges();
   j["components"] = r.components;
@@ -65,6 +71,7 @@ int run_validate(const ValidateArgs& a) {
   }
   j["sites_off_network"] = off;
   j["max_access_m"] = L.model.max_access.value;
+  j["strict"] = a.strict;
   j["problems"] = problems;
   if (a.json) {
     fmt::print("{}\n", json_text(j));
@@ -74,6 +81,7 @@ int run_validate(const ValidateArgs& a) {
              L.lines.info.crs);
   fmt::print("features  {} read, {} skipped\n", L.lines.info.features_read, L.lines.info.skipped.size());
   for (const auto& s : L.lines.info.skipped) fmt::print("  skipped fid={}: {}\n", s.fid, s.reason);
+  if (no_geometry > 0) fmt::print("no geometry {} features (NULL or empty: skipped, not in the network)\n", no_geometry);
   fmt::print("graph     {} nodes, {} edges; {} line ends snapped; dropped {} zero-length, {} self-loops, {} duplicates\n",
              L.net.nodes(), L.net.edges(), r.snapped_ends, r.zero_length_edges, r.self_loops, r.duplicate_edges);
   std::string comps;
@@ -81,7 +89,12 @@ int run_validate(const ValidateArgs& a) {
     comps += (i ? ", " : "") + std::to_string(r.components[i]);
   if (r.components.size() > 10) comps += ", ...";
   fmt::print("components {} (nodes: {})\n", r.components.size(), comps);
-  fmt::print("dangling  {} line ends touch nothing\n", r.dangling_ends);
+  if (a.strict || r.dangling_ends == 0)
+    fmt::print("dangling  {} line ends touch nothing\n", r.dangling_ends);
+  else
+    fmt::print("dangling  {} line ends touch nothing (information: normal for PoPs with one link; --strict counts them "
+               "as problems)\n",
+               r.dangling_ends);
   if (L.sites) {
     fmt::print("sites     {}:{}: {} read, {} skipped, {} beyond {} km of the network\n", L.sites->info.path,
                L.sites->info.layer, L.sites->info.features_read, L.sites->info.skipped.size(), off.size(),
@@ -106,6 +119,9 @@ void register_validate(CLI::App& app, Runner& run) {
   add_sites_options(*cmd, a->sites, false);
   add_model_options(*cmd, a->model);
   cmd->add_flag("--json", a->json, "Machine-readable report on stdout");
+  cmd->add_flag("--strict", a->strict,
+                "Count dangling line ends as problems (exit 1); by DEFAULT they are information (backbone PoPs with "
+                "one link are normal)");
   cmd->callback([a, &run] { run = [a] { return run_validate(*a); }; });
 }
 

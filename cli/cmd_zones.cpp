@@ -103,6 +103,8 @@ int run_command(const ZonesArgs& a) {
     fmt::print("  zones_split: {} parts by nearest site, boundary within {:g} m\n",
                summary["split"]["parts"].get<std::size_t>(), summary["split"]["boundary_tolerance_m"].get<double>());
   }
+  if (summary.contains("warnings"))
+    for (const auto& w : summary["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
   fmt::print("wrote {}\n", a.out);
   return 0;
 }

@@ -27,6 +27,9 @@ void add_network_options(CLI::App& cmd, NetworkArgs& a, bool required) {
       ->check(CLI::IsMember({"us", "ms"}));
   cmd.add_option("--snap", a.snap, "Join line ends closer than this (DEFAULT: 1m)")->capture_default_str();
   cmd.add_flag("--no-split-shared", a.no_split_shared, "Do not split lines at shared vertices");
+  cmd.add_option("--tap-field", a.fields.tap,
+                 "Network field saying where access may join each line: yes (anywhere), no (nowhere, not even its "
+                 "ends), ends (its end nodes only); empty: the --no-tap-longer-than rule");
 }
 
 void add_sites_options(CLI::App& cmd, SitesArgs& a, bool required) {
@@ -51,8 +54,16 @@ void add_model_options(CLI::App& cmd, ModelArgs& a) {
       ->capture_default_str();
   cmd.add_option("--access-us-per-km", a.access_us_per_km, "Access speed in us/km (DEFAULT: the fibre value)");
   cmd.add_option("--access-delay", a.access_delay, "Fixed delay per access link (DEFAULT: 0us)")->capture_default_str();
-  cmd.add_option("--max-access", a.max_access, "Longest straight access distance (DEFAULT: 10km)")->capture_default_str();
+  cmd.add_option("--max-access", a.max_access,
+                 "Longest straight access distance (DEFAULT: 10km, for provinces and backbones). City scale "
+                 "(budgets of 50-200 us): set it to about the smallest budget's fibre reach or less (50us RTT: 25 us "
+                 "one-way / 4.9 us/km = 5 km), e.g. 2km; a warning says when it is larger")
+      ->capture_default_str();
   cmd.add_option("--access-from", a.access_from, "edges (any point of an edge) or nodes (DEFAULT: edges)")
+      ->capture_default_str();
+  cmd.add_option("--no-tap-longer-than", a.no_tap_longer_than,
+                 "Edges longer than this (long-haul, submarine spans) are joined only at their end nodes, never "
+                 "mid-span; off: any point of any edge (DEFAULT: 50km)")
       ->capture_default_str();
 }
 
@@ -69,6 +80,7 @@ LatencyModel make_model(const ModelArgs& a) {
   s.site_delay = parse_duration(a.site_delay, "--site-delay");
   s.access_delay = parse_duration(a.access_delay, "--access-delay");
   s.max_access = parse_length(a.max_access, "--max-access");
+  s.no_tap_longer_than = parse_tap_length(a.no_tap_longer_than, "--no-tap-longer-than");
   return make_latency_model(s, CliSettingNames{});
 }
 

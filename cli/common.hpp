@@ -49,6 +49,7 @@ struct ModelArgs {
   std::string metric = "rtt";
   std::string access_from = "edges";
   std::string direction;  // empty: to-site for one-way (RTT sums both ways)
+  std::string no_tap_longer_than = "50km";
 };
 
 void add_network_options(CLI::App& cmd, NetworkArgs& a, bool required);

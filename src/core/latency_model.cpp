@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -90,6 +91,12 @@ LatencyModel make_latency_model(const ModelSettings& in, const SettingNames& nam
                              names.assignment("max_access", "10km") + ".");
     m.max_access = *in.max_access;
   }
+  if (in.no_tap_longer_than) {
+    if (!(in.no_tap_longer_than->value > 0.0))
+      fail("no_tap_longer_than", names.name("no_tap_longer_than") + " must be greater than zero, e.g. " +
+                                     names.assignment("no_tap_longer_than", "50km") + ", or off.");
+    m.no_tap_longer_than = *in.no_tap_longer_than;
+  }
   return m;
 }
 
@@ -103,16 +110,24 @@ std::string LatencyModel::describe() const {
            (measured_metric == metric ? "" : measured_metric == Metric::rtt ? ", halved" : ", doubled") +
            "); no fibre model";
   }
-  char buf[512];
+  char taps[160];
+  if (access_from == AccessFrom::nodes)
+    std::snprintf(taps, sizeof taps, ", from nodes only (access_from = nodes)");
+  else if (std::isinf(no_tap_longer_than.value))
+    std::snprintf(taps, sizeof taps, ", to any point of any edge");
+  else
+    std::snprintf(taps, sizeof taps, ", to any point of edges up to %.6g km, only the ends of longer ones",
+                  no_tap_longer_than.km());
+  char buf[640];
   std::snprintf(buf, sizeof buf,
                 "%s; fibre group index %.6g (%.6f us/km one-way), slack %.6g; node delay %.6g us; "
-                "site delay %.6g us; access detour %.6g x %.6f us/km + %.6g us, max %.6g km",
+                "site delay %.6g us; access detour %.6g x %.6f us/km + %.6g us, max %.6g km%s",
                 metric == Metric::rtt               ? "round trip (RTT = 2 x one-way)"
                 : direction == Direction::to_site ? "one-way, user to site"
                                                   : "one-way, site to user",
                 group_index,
                 fibre_us_per_km(), slack, node_delay.value, site_delay.value, access_detour,
-                access_rate_us_per_km(), access_fixed.value, max_access.km());
+                access_rate_us_per_km(), access_fixed.value, max_access.km(), taps);
   return buf;
 }
 
@@ -121,6 +136,27 @@ std::string_view to_string(Metric m) { return m == Metric::rtt ? "rtt" : "one-wa
 std::string_view to_string(AccessFrom a) { return a == AccessFrom::edges ? "edges" : "nodes"; }
 
 std::string_view to_string(Direction d) { return d == Direction::to_site ? "to-site" : "from-site"; }
+
+std::string max_access_warning(const LatencyModel& m, const Budget& smallest) {
+  const double reach_km = smallest.one_way.value / m.fibre_us_per_km();
+  if (!(m.max_access.km() > reach_km)) return {};
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "max access %.6g km is larger than the fibre reach of the %s budget (%.3g km: %.6g us one-way at "
+                "%.4f us/km), so access links, not the fibre, shape the zones: at city scale set --max-access "
+                "(max_access in [model]) to about the reach or less, e.g. %.3gkm",
+                m.max_access.km(), smallest.name().c_str(), reach_km, smallest.one_way.value, m.fibre_us_per_km(),
+                reach_km);
+  return buf;
+}
+
+Metres parse_tap_length(std::string_view text, std::string_view what) {
+  if (text == "off") return Metres{std::numeric_limits<double>::infinity()};
+  const Metres m = parse_length(text, what);
+  if (!(m.value > 0.0))
+    throw InputError(std::string(what) + " must be greater than zero, e.g. '50km', or 'off' (joins any point of any edge).");
+  return m;
+}
 
 Direction parse_direction(std::string_view text, std::string_view what) {
   if (text == "to-site") return Direction::to_site;

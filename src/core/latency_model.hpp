@@ -56,6 +56,11 @@ struct LatencyModel {
   std::string measured_table;
   Metric measured_metric = Metric::rtt;
   bool measured() const { return !measured_table.empty(); }
+  // The per-line tap rule (DESIGN §3): edges longer than this (route length) are joined
+  // by access only at their end nodes, never mid-span (long-haul and submarine spans have
+  // no taps); a line's tap field (yes / no / ends) overrides it. Infinity = off (every
+  // edge may be joined anywhere). DEFAULT: 50 km. REQUIRES: > 0.
+  Metres no_tap_longer_than{50000.0};
 
   double fibre_us_per_km() const { return lightcone::fibre_us_per_km(group_index); }
   double access_rate_us_per_km() const {
@@ -92,6 +97,7 @@ struct ModelSettings {
   std::optional<double> group_index, slack, access_detour, access_us_per_km;
   std::optional<Microseconds> node_delay, site_delay, access_delay;
   std::optional<Metres> max_access;
+  std::optional<Metres> no_tap_longer_than;  // infinity = off
 };
 // How a setting is named in messages: "--metric" on the command line, "'metric' in
 // [model]" in a scenario (with its "<file>:<line>: " prefix), and how a value is written
@@ -114,6 +120,14 @@ LatencyModel make_latency_model(const ModelSettings& settings, const SettingName
 std::string_view to_string(Metric m);
 // "edges" / "nodes".
 std::string_view to_string(AccessFrom a);
+// City scale (issue 14 item 8): the fibre reach of a budget is how far its one-way
+// latency carries light in fibre (25 µs one-way at 4.897 µs/km: 5.1 km). A maximum
+// access distance above the reach of the smallest budget lets access links, not the
+// fibre, shape the zones. The warning text then, else empty.
+std::string max_access_warning(const LatencyModel& m, const Budget& smallest);
+// A --no-tap-longer-than value: a length > 0 ("50km") or "off" (infinity); anything
+// else is an InputError naming `what`.
+Metres parse_tap_length(std::string_view text, std::string_view what);
 // "to-site" / "from-site".
 std::string_view to_string(Direction d);
 // Parses "to-site" or "from-site"; anything else is an InputError naming `what`.

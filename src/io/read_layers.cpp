@@ -5,6 +5,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -231,6 +232,7 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
   const MappedField f_slack = map_field(L, fields.slack, "slack", "--slack-field");
   const MappedField f_delay = map_field(L, fields.delay, "delay", "--delay-field");
   const MappedField f_group = map_field(L, fields.risk_group, "risk_group", "--srlg-field");
+  const MappedField f_tap = map_field(L, fields.tap, "tap", "--tap-field");
   const double len_factor =
       f_len.mapped() ? unit_factor(L, fields.length_unit, "length_unit", "--length-unit", true) : 1.0;
   const double delay_factor =
@@ -284,6 +286,23 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
                                                    "' " + where(L, fid) +
                                                    ". Delays must be >= 0; fix the data or drop --delay-field."});
     }
+    Tap tap = Tap::by_rule;
+    if (f_tap.mapped() && f->IsFieldSetAndNotNull(f_tap.index)) {
+      std::string v = f->GetFieldAsString(f_tap.index);
+      const std::size_t b = v.find_first_not_of(" \t"), e = v.find_last_not_of(" \t");
+      std::string t = b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+      for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (t == "yes") tap = Tap::anywhere;
+      else if (t == "no") tap = Tap::none;
+      else if (t == "ends") tap = Tap::ends;
+      else if (!t.empty()) {
+        throw InputError(L.error(f_tap.key, fid),
+                         {"unknown tap value '" + v + "' in field '" + fields.tap + "' " + where(L, fid) +
+                              ". Use yes (access anywhere along the line), no (no access, not even at its ends) or "
+                              "ends (at its end nodes only), or leave it empty for the length rule. Fix the data or choose another field with ",
+                          {Setting::field, f_tap.key, f_tap.option}, "."});
+      }
+    }
     if (std::string why = transform_to_wgs84(L, *g); !why.empty()) {
       out.info.skipped.push_back({fid, std::move(why)});
       continue;
@@ -323,6 +342,7 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
         part_len = total > 0 ? part_len * approx_length(*ls) / total : part_len / static_cast<double>(parts.size());
       }
       out.lines.add_line(pts, fid, part_len, n, slack, std::isnan(delay) ? delay : delay * delay_factor);
+      out.lines.tap.back() = tap;
       if (f_group.mapped()) {
         out.risk_group.emplace_back(f->IsFieldSetAndNotNull(f_group.index) ? f->GetFieldAsString(f_group.index) : "");
       }

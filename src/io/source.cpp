@@ -348,6 +348,13 @@ std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::
     s.crs = srs ? (srs->GetName() ? srs->GetName() : "unnamed") : "none";
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     for (int k = 0; k < defn->GetFieldCount(); ++k) s.fields.emplace_back(defn->GetFieldDefn(k)->GetNameRef());
+    // The extent in the layer's CRS (exact: computed from the features when the driver
+    // keeps none); none for a layer without geometry or features.
+    OGREnvelope env;
+    if (layer->GetGeomType() != wkbNone && s.features > 0 && layer->GetExtent(&env, TRUE) == OGRERR_NONE &&
+        std::isfinite(env.MinX) && std::isfinite(env.MaxX) && std::isfinite(env.MinY) && std::isfinite(env.MaxY)) {
+      s.extent = {env.MinX, env.MinY, env.MaxX, env.MaxY};
+    }
     out.push_back(std::move(s));
   };
   if (!only_layer.empty()) {

@@ -63,6 +63,10 @@ struct LineFields {
   std::string delay;         // fixed extra delay of a line
   std::string delay_unit;    // "us" or "ms"; REQUIRES: set when `delay` is
   std::string risk_group;    // text: shared-risk group (lines cut together)
+  // text: where access may join the line (DESIGN §3): yes (anywhere), no (nowhere, not
+  // even its ends), ends (its end nodes only); NULL or blank = the --no-tap-longer-than
+  // rule. Any other value is an InputError naming the feature and the value.
+  std::string tap;
 };
 
 struct LineLayer {
@@ -124,6 +128,9 @@ struct DatasetLayerSummary {
   std::int64_t features = 0;  // -1 when not counted
   std::string crs;
   std::vector<std::string> fields;
+  // WEST, SOUTH, EAST, NORTH in the layer's CRS; empty when the layer has no geometry or
+  // no features.
+  std::vector<double> extent;
 };
 // `count_features` false skips the counts (a database counts every table's rows).
 // `only_layer` (not empty): just that layer when it exists (named as asked), else every

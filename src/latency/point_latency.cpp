@@ -300,3 +300,24 @@ std::vector<PointLatency> evaluate_points(const Network& net, const SegmentIndex
 }
 
 }  // namespace lightcone
+
+namespace lightcone {
+
+std::size_t far_mid_span_joins(const Network& net, std::span<const PointLatency> points, double from_ends_m) {
+  std::size_t n = 0;
+  for (const PointLatency& p : points) {
+    if (p.edge == kNone || p.latency_us == kUnreached) continue;
+    const double geom = net.edge_geom_length_m[p.edge];
+    if (std::min(p.along_m, geom - p.along_m) > from_ends_m) ++n;
+  }
+  return n;
+}
+
+std::string far_mid_span_warning(std::size_t n, const std::string& what) {
+  return std::to_string(n) + " " + what + " joined a fibre edge mid-span more than " +
+         std::to_string(static_cast<int>(kFarTapM / 1000.0)) +
+         " km from both its ends (long-haul and submarine spans have no taps there): check "
+         "--no-tap-longer-than / no_tap_longer_than and the tap field";
+}
+
+}  // namespace lightcone

@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/latency_model.hpp"
@@ -132,6 +133,18 @@ class PointLatencyQuery {
 }  // namespace lightcone
 
 namespace lightcone {
+// A join farther than this from both ends of its edge is a mid-span tap worth a warning
+// (DESIGN §3): under the DEFAULT rule (edges over 50 km joined only at their ends) no
+// join is, so it flags taps that --no-tap-longer-than off (or raised) or a tap field
+// `yes` let through, e.g. a coastal town joined to a submarine cable.
+inline constexpr double kFarTapM = 25000.0;
+// How many of `points` joined their edge mid-span farther than from_ends_m from both
+// of its ends (unreached points and joins at nodes never count).
+std::size_t far_mid_span_joins(const Network& net, std::span<const PointLatency> points,
+                               double from_ends_m = kFarTapM);
+// The summary's warning for `n` such joins of `what` ("demand points").
+std::string far_mid_span_warning(std::size_t n, const std::string& what);
+
 // Point latency of many points on `threads` threads (0 = all cores); result i for pts[i].
 std::vector<PointLatency> evaluate_points(const Network& net, const SegmentIndex& index, const LatencyModel& model,
                                           AccessFrom mode, std::span<const LonLat> pts,

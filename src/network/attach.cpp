@@ -144,6 +144,7 @@ std::vector<NodeId> split_at(Network& net, std::span<const Attachment> attachmen
       out.edge_geom_length_m.push_back(to_m - from_m);
       out.edge_delay_us.push_back(net.edge_delay_us[e] * share);
       out.edge_fid.push_back(net.edge_fid[e]);
+      if (!net.edge_tap.empty()) out.edge_tap.push_back(net.edge_tap[e]);
       out.geom.insert(out.geom.end(), part.begin(), part.end());
       out.edge_geom_first.push_back(static_cast<std::uint32_t>(out.geom.size()));
     };

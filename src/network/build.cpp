@@ -263,6 +263,11 @@ class EdgeMaker {
     net.edge_geom_length_m.push_back(geom_m);
     net.edge_delay_us.push_back(length_m / 1000.0 * fibre_us_per_km(line.n) + line.extra_us * share);
     net.edge_fid.push_back(lines.fid[i]);
+    // The one place the tap rule is decided (DESIGN §3); every access query reads it.
+    const Tap given = lines.tap.size() > i ? lines.tap[i] : Tap::by_rule;
+    net.edge_tap.push_back(given != Tap::by_rule                               ? given
+                           : length_m > m_model.no_tap_longer_than.value ? Tap::ends
+                                                                           : Tap::anywhere);
     net.geom.insert(net.geom.end(), piece.begin(), piece.end());
     net.edge_geom_first.push_back(static_cast<std::uint32_t>(net.geom.size()));
   }

@@ -15,6 +15,11 @@
 
 namespace lightcone {
 
+// Where access (sites, demand, zones) may join an edge: the per-line tap rule of
+// DESIGN §3. `by_rule` is only a line's value (no tap field value): build_network
+// turns it into `anywhere` or `ends` by the model's no_tap_longer_than.
+enum class Tap : std::uint8_t { anywhere, ends, none, by_rule };
+
 struct Network {
   // Nodes.
   std::vector<LonLat> node_pos;
@@ -26,8 +31,14 @@ struct Network {
   std::vector<double> edge_geom_length_m;  // geodesic length of the drawn geometry
   std::vector<double> edge_delay_us;  // one-way fibre delay of the whole edge
   std::vector<std::int64_t> edge_fid;  // source feature id of the line
+  // Where access may join each edge (anywhere, ends, none; never by_rule), decided once
+  // by build_network from the line's tap field and the model's no_tap_longer_than;
+  // split_at keeps it for the parts. Empty: every edge anywhere (networks made by hand).
+  std::vector<Tap> edge_tap;
   std::vector<std::uint32_t> edge_geom_first{0};
   std::vector<LonLat> geom;
+
+  Tap tap(EdgeId e) const { return edge_tap.empty() ? Tap::anywhere : edge_tap[e]; }
 
   std::size_t nodes() const { return node_pos.size(); }
   std::size_t edges() const { return edge_u.size(); }
@@ -46,6 +57,7 @@ struct LineInput {
   std::vector<double> group_index;       // NaN = model default
   std::vector<double> slack;             // NaN = model default
   std::vector<double> delay_us;          // extra fixed delay of the line, NaN = 0
+  std::vector<Tap> tap;                  // the line's tap field; by_rule = not given
 
   std::size_t lines() const { return fid.size(); }
   void add_line(std::span<const LonLat> pts, std::int64_t id, double len = kNaN, double n = kNaN,
@@ -57,6 +69,7 @@ struct LineInput {
     group_index.push_back(n);
     slack.push_back(s);
     delay_us.push_back(d);
+    tap.push_back(Tap::by_rule);
   }
   static constexpr double kNaN = __builtin_nan("");
 };
@@ -86,7 +99,9 @@ struct BuildReport {
 // vertices shared by several lines; lines that merely cross are never joined. A line
 // that comes back to one of its nodes (a closed ring, a loop road) keeps its geometry:
 // the loop is cut at one more node (with no node delay: it is not a hop).
-// Delays use the model's group index and slack unless the line gives its own.
+// Delays use the model's group index and slack unless the line gives its own. Each
+// edge's tap (where access may join it) is the line's tap when given, else `ends` for
+// edges whose route length exceeds model.no_tap_longer_than and `anywhere` otherwise.
 Network build_network(const LineInput& lines, const LatencyModel& model,
                       const BuildOptions& options, BuildReport* report);
 

@@ -163,6 +163,16 @@ SegmentIndex::SegmentIndex(const Network& net, double cell_deg) : m_impl(std::ma
   std::uint32_t orig = 0;
   for (EdgeId e = 0; e < net.edges(); ++e) {
     const auto g = net.edge_geometry(e);
+    // The tap rule (Network::edge_tap): an edge closed to mid-span access gives only its
+    // two end points, as pieces of length 0; an edge closed to access gives nothing.
+    if (net.tap(e) == Tap::none) continue;
+    if (net.tap(e) == Tap::ends) {
+      stored.push_back(Piece{e, 0.0, 0.0, g.front(), g.front()});
+      stored_orig.push_back(orig++);
+      stored.push_back(Piece{e, net.edge_geom_length_m[e], 0.0, g.back(), g.back()});
+      stored_orig.push_back(orig++);
+      continue;
+    }
     double along = 0.0;
     for (std::size_t i = 1; i < g.size(); ++i) {
       const double len = geodesic_distance_m(g[i - 1], g[i]);

@@ -8,7 +8,10 @@
 // one (a backbone span of thousands of km) stores no piece, only one box per
 // kSubBoxPieces pieces in a packed R-tree (Boost.Geometry, kept out of this header), and
 // a query bisects those boxes down to the pieces near p, computing them on the geodesic
-// solved once per segment. Piece ids are dense, 0 .. pieces()-1; a long segment's pieces
+// solved once per segment.
+// The index holds what access may join (Network::edge_tap): an edge open only at its
+// ends is two pieces of length 0 at its end nodes; an edge closed to access, none. So
+// every access query (sites, demand, routes, coverage, surface) follows the tap rule. Piece ids are dense, 0 .. pieces()-1; a long segment's pieces
 // are computed again on each piece(id), bit for bit as if they had been stored.
 #pragma once
 

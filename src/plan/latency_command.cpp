@@ -18,9 +18,10 @@ struct LatencyColumns {
   std::vector<double> access;
   std::vector<std::string> site;
   std::vector<bool> site_null;
+  std::vector<char> far_tap;  // joined an edge mid-span far from its ends (kFarTapM)
 
   explicit LatencyColumns(std::size_t n)
-      : latency(n, std::nan("")), access(n, std::nan("")), site(n), site_null(n, true) {}
+      : latency(n, std::nan("")), access(n, std::nan("")), site(n), site_null(n, true), far_tap(n, 0) {}
 };
 
 // Every point of `to`, on up to `threads` threads (0 = all cores), interleaved so that
@@ -37,6 +38,7 @@ LatencyColumns evaluate_points(const LoadedNetwork& L, const NodeLatencies& node
     for (std::size_t i = part; i < n; i += threads) {
       const PointLatency p = q.evaluate(to.pos[i], nodes.us, nodes.source);
       if (p.latency_us == kUnreached) continue;
+      c.far_tap[i] = far_mid_span_joins(L.net, std::span(&p, 1)) > 0;
       c.latency[i] = p.latency_us * k;
       c.access[i] = p.access_us * k;
       c.site[i] = L.sites->id[L.source_site[p.source]];
@@ -114,10 +116,21 @@ LatencyRun run_latency(const LatencyRequest& rq) {
   LatencyRun run;
   run.model = L.model;
   run.points = to.has_value();
-  run.table = to ? point_table(*to, evaluate_points(L, nodes, *to, rq.threads)) : node_table(L, nodes);
+  std::size_t far = 0;
+  if (to) {
+    LatencyColumns c = evaluate_points(L, nodes, *to, rq.threads);
+    far = static_cast<std::size_t>(std::count(c.far_tap.begin(), c.far_tap.end(), 1));
+    run.table = point_table(*to, std::move(c));
+  } else {
+    run.table = node_table(L, nodes);
+  }
   const auto latency = std::find_if(run.table.columns.begin(), run.table.columns.end(),
                                     [](const Column& c) { return c.name == "latency_us"; });
   run.summary = latency_summary(L, run.points, latency->reals());
+  if (to) {
+    run.summary["joined_far_mid_span"] = far;
+    if (far > 0) run.summary["warnings"] = nlohmann::ordered_json::array({far_mid_span_warning(far, "points")});
+  }
   return run;
 }
 

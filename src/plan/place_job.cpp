@@ -294,14 +294,13 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
                               {"unbudgeted_objective", number(r.unbudgeted_objective * k)},
                               {"demand_an_unbudgeted_plan_serves_beyond_it", r.served_beyond_budget}};
     if (r.served_beyond_budget > 0) {
-      j["warnings"] = Json::array({fmt::format(
+      j["warnings"].push_back(fmt::format(
           "the p-median budget is a hard constraint: it removed demand-site pairs an unbudgeted solve uses "
           "({} demand feature(s) served beyond it; weighted mean latency {:.6g} us without the budget, {:.6g} us with it)",
-          r.served_beyond_budget, r.unbudgeted_objective * k, res.objective * k)});
+          r.served_beyond_budget, r.unbudgeted_objective * k, res.objective * k));
     }
   }
   if (!r.open_off_main.empty()) {
-    if (!j.contains("warnings")) j["warnings"] = Json::array();
     for (const auto& [s, nodes] : r.open_off_main) {
       j["warnings"].push_back(fmt::format(
           "open site {} is on a network component of {} node(s), not the largest ({} nodes): it serves weight {:.6g} "
@@ -310,6 +309,8 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
           sites.id[s], nodes, r.largest_component_nodes, r.assignment.site_weight[s]));
     }
   }
+  if (o.budget && !model.measured())
+    if (const std::string w = max_access_warning(model, *o.budget); !w.empty()) j["warnings"].push_back(w);
   if (!res.reason.empty()) j["reason"] = res.reason;
   j["reductions"] = {{"demand_rows_before", res.rows_before},
                      {"demand_rows_after", res.rows_after},

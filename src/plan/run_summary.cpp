@@ -56,6 +56,8 @@ void add_validation(const Scenario& s, const ScenarioRun& R, Json& S, std::vecto
     if (b.layer.repaired > 0)
       warnings.push_back(fmt::format("boundary '{}': {} invalid polygon(s) repaired with MakeValid", b.name, b.layer.repaired));
   }
+  if (R.zones.summary.contains("warnings"))
+    for (const auto& w : R.zones.summary["warnings"]) warnings.push_back(w);
   S["warnings"] = warnings;
 }
 

@@ -158,9 +158,11 @@ class ZonesJob {
                           {"nodes", P.net.nodes()},
                           {"edges", P.net.edges()},
                           {"components", P.report.components.size()}};
+    // Off the network: sites no access link joins (not sites a plan left closed).
     summary["sites"] = {{"read", site_layer.pos.size()},
-                        {"attached", sources.size()},
-                        {"off_network", site_layer.pos.size() - sources.size()}};
+                        {"attached", P.sources.size()},
+                        {"off_network", site_layer.pos.size() - P.sources.size()}};
+    if (!options.site_open.empty()) summary["sites"]["open"] = sources.size();
   }
 
   void zones_table() {
@@ -168,6 +170,8 @@ class ZonesJob {
     const std::vector<PointLatency>& dl = R.demand;
     zones.name = kZonesLayer;
     zones.geometry = FeatureTable::Geometry::polygon;
+    if (const std::string w = max_access_warning(model, make_budget(model, budgets.front())); !w.empty())
+      summary["warnings"].push_back(w);
     summary["budgets"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < budgets.size(); ++i) {
       const double b1 = budgets[i].value / k;
@@ -473,6 +477,10 @@ class ZonesJob {
                          {"uncovered_no_network_within_access", no_access},
                          {"uncovered_beyond_budget", beyond},
                          {"uncovered_disconnected", disconnected}};
+    // Mid-span taps far from an edge's ends (DESIGN §3): a counted warning.
+    const std::size_t far = far_mid_span_joins(P.net, samples ? std::span<const PointLatency>(sl) : dl);
+    summary["demand"]["joined_far_mid_span"] = far;
+    if (far > 0) summary["warnings"].push_back(far_mid_span_warning(far, samples ? "demand sample points" : "demand points"));
     if (samples) {
       summary["demand"]["polygon_sample"] = {
           {"per_feature", samples->per_feature},

@@ -115,12 +115,18 @@ void diff_zones_at(const RunForDiff& a, const RunForDiff& b, double us, Json& bj
   if (lost_km2 > kAreaLossKm2) lost = true;
 }
 
-// site_id values of a run's sites table (none without one).
+// site_id values of the sites a run uses (none without a sites table): every site of
+// the table, or with a placement's `open` column only the open ones, so that a site a
+// plan opens (candidate → chosen, or candidate → existing) counts as added.
 std::set<std::string> site_ids(const RunForDiff& r) {
   std::set<std::string> out;
   if (r.sites) {
     const Column& id = column(r, *r.sites, "site_id", Column::Type::text);
-    out.insert(id.texts().begin(), id.texts().end());
+    const Column* open = nullptr;
+    for (const Column& c : r.sites->columns)
+      if (c.name == "open" && c.type() == Column::Type::integer) open = &c;
+    for (std::size_t i = 0; i < id.texts().size(); ++i)
+      if (!open || (!open->is_null(i) && open->integers()[i] != 0)) out.insert(id.texts()[i]);
   }
   return out;
 }

@@ -64,9 +64,10 @@ void append_inputs(std::string& md, const Json& s) {
                     net["features_read"].get<std::size_t>(), net["features_skipped"].get<std::size_t>(),
                     net["nodes"].get<std::size_t>(), net["edges"].get<std::size_t>(), net["components"].get<std::size_t>());
   const Json& sites = s["sites"];
-  md += fmt::format("| sites | {} | {} | {} attached, {} beyond the maximum access distance |\n", source_text(sites),
+  md += fmt::format("| sites | {} | {} | {} attached, {} beyond the maximum access distance{} |\n", source_text(sites),
                     sites["read"].get<std::size_t>(), sites["attached"].get<std::size_t>(),
-                    sites["off_network"].get<std::size_t>());
+                    sites["off_network"].get<std::size_t>(),
+                    sites.contains("open") ? fmt::format("; {} open", sites["open"].get<std::size_t>()) : "");
   if (s.contains("demand")) {
     const Json& d = s["demand"];
     md += fmt::format("| demand | {} | {} | {} skipped; total weight {} |\n", source_text(d), d["features"].get<std::size_t>(),

@@ -1,6 +1,8 @@
 #include "report/run_info.hpp"
 #include "report/json_text.hpp"
 
+#include <cmath>
+
 namespace lightcone {
 
 nlohmann::ordered_json model_to_json(const LatencyModel& m) {
@@ -23,7 +25,11 @@ nlohmann::ordered_json model_to_json(const LatencyModel& m) {
           {"access_detour", m.access_detour},
           {"access_us_per_km", m.access_rate_us_per_km()},
           {"access_delay_us", m.access_fixed.value},
-          {"max_access_m", m.max_access.value}};
+          {"max_access_m", m.max_access.value},
+          {"access_from", to_string(m.access_from)},
+          {"no_tap_longer_than_m", std::isinf(m.no_tap_longer_than.value)
+                                       ? nlohmann::ordered_json(nullptr)
+                                       : nlohmann::ordered_json(m.no_tap_longer_than.value)}};
 }
 
 FeatureTable run_info_table(const LatencyModel& m, const std::vector<std::pair<std::string, std::string>>& extra) {

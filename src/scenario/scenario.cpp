@@ -123,6 +123,14 @@ void read_network(const Context& ctx, const TableReader& t, NetworkSpec& n) {
     n.build.snap = *v;
   }
   if (auto v = t.boolean("split_shared")) n.build.split_shared = *v;
+  n.fields.tap = field_key(t, n.source, "tap_field");
+  if (auto v = t.string("no_tap_longer_than")) {
+    try {
+      n.no_tap_longer_than = parse_tap_length(*v, t.what("no_tap_longer_than"));
+    } catch (const InputError& e) {
+      t.fail("no_tap_longer_than", e.what());
+    }
+  }
 }
 
 void read_sites(const Context& ctx, const TableReader& t, SitesSpec& st) {
@@ -210,8 +218,12 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   read_network(ctx,
                TableReader(ctx, *net, "[network]",
                            with_layer_keys({"length_field", "length_unit", "group_index_field", "slack_field",
-                                            "delay_field", "delay_unit", "snap", "split_shared", "risk_group_field"})),
+                                            "delay_field", "delay_unit", "snap", "split_shared", "risk_group_field",
+                                            "tap_field", "no_tap_longer_than"})),
                s.network);
+  // The tap rule is read in [network] (it is about the lines) and kept in the model
+  // with the other access settings, so that every output states it.
+  if (s.network.no_tap_longer_than) s.model.no_tap_longer_than = *s.network.no_tap_longer_than;
 
   const toml::table* sites = top.table("sites");
   if (!sites) ctx.fail(0, "missing table [sites]: the sites (path, layer, where).");

@@ -56,6 +56,8 @@ struct NetworkSpec {
   ScenarioLayer source;
   LineFields fields;   // length (+ unit), group index, slack, delay (+ unit)
   BuildOptions build;  // snap, split_shared
+  // no_tap_longer_than as read (copied into Scenario::model); empty: the model's DEFAULT.
+  std::optional<Metres> no_tap_longer_than;
 };
 
 struct SitesSpec {

@@ -117,7 +117,13 @@ void collect_pieces(const Network& net, std::span<const double> node_us, const A
   std::vector<double> cum;
   std::vector<LonLat> pts;
   if (options.access_from == AccessFrom::nodes) {
+    // A node is joined through the edges open to access at it (an edge of tap `none`
+    // gives no access, not even at its ends).
+    std::vector<char> open(net.nodes(), net.edge_tap.empty() ? 1 : 0);
+    for (EdgeId e = 0; e < net.edges() && !net.edge_tap.empty(); ++e)
+      if (net.tap(e) != Tap::none) open[net.edge_u[e]] = open[net.edge_v[e]] = 1;
     for (NodeId v = 0; v < net.nodes(); ++v) {
+      if (!open[v]) continue;
       const double spare = budget_us - access.fixed_us - node_us[v];
       if (!(spare >= 0)) continue;
       HullCollector* hulls = collector_for(v);
@@ -127,6 +133,10 @@ void collect_pieces(const Network& net, std::span<const double> node_us, const A
     return;
   }
   for (EdgeId e = 0; e < net.edges(); ++e) {
+    // The tap rule (Network::edge_tap): an edge open only at its ends adds its end
+    // nodes' discs (reach 0 along it); an edge closed to access adds nothing.
+    const Tap tap = net.tap(e);
+    if (tap == Tap::none) continue;
     const NodeId u = net.edge_u[e];
     const NodeId v = net.edge_v[e];
     const double du = node_us[u];
@@ -137,12 +147,14 @@ void collect_pieces(const Network& net, std::span<const double> node_us, const A
     const double rate = G > 0 ? net.edge_delay_us[e] / G : 0.0;
     double meet = G;  // from u
     if (du != kUnreached && dv != kUnreached && rate > 0) meet = std::clamp((dv - du + rate * G) / (2 * rate), 0.0, G);
+    const bool ends = tap == Tap::ends;
     if (du <= budget_us)
       if (HullCollector* hulls = collector_for(u))
-        add_edge_parts(net, e, true, du, dv == kUnreached ? G : meet, access, budget_us, *hulls, cum, pts);
+        add_edge_parts(net, e, true, du, ends ? 0.0 : dv == kUnreached ? G : meet, access, budget_us, *hulls, cum, pts);
     if (dv <= budget_us)
       if (HullCollector* hulls = collector_for(v))
-        add_edge_parts(net, e, false, dv, du == kUnreached ? G : G - meet, access, budget_us, *hulls, cum, pts);
+        add_edge_parts(net, e, false, dv, ends ? 0.0 : du == kUnreached ? G : G - meet, access, budget_us, *hulls, cum,
+                       pts);
   }
 }
 

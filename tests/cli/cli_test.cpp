@@ -344,6 +344,9 @@ TEST(CliValidate, TopologyZooNetworkWithUnlocatedNodes) {
   EXPECT_EQ(text.err, "");
   EXPECT_NE(text.out.find("features  50 read, 26 skipped\n"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("  skipped fid=1395: null geometry\n"), std::string::npos) << text.out;
+  // Their own line (issue 14 item 7): the 26 links with an unlocated end.
+  EXPECT_NE(text.out.find("\nno geometry 26 features (NULL or empty: skipped, not in the network)\n"), std::string::npos)
+      << text.out;
   EXPECT_NE(text.out.find("components 3 (nodes: 17, 5, 4)\n"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("problems found (exit 1)"), std::string::npos) << text.out;
 
@@ -363,6 +366,7 @@ TEST(CliValidate, TopologyZooNetworkWithUnlocatedNodes) {
     EXPECT_EQ(s.at("reason").get<std::string>(), "null geometry");
   }
   EXPECT_EQ(skipped[0].at("fid").get<std::int64_t>(), 1395);
+  EXPECT_EQ(j.at("features_without_geometry").get<int>(), 26);
   EXPECT_EQ(j.at("components").get<std::vector<int>>(), (std::vector<int>{17, 5, 4}));
   EXPECT_EQ(j.at("nodes").get<int>(), 26);
   EXPECT_EQ(j.at("edges").get<int>(), 24);
@@ -425,6 +429,29 @@ TEST(CliValidate, SiteWithoutAnIdIsASkippedSite) {
   const std::string csv = read_text(out.file("lat.csv"));
   // A header and all four points, also the one with a NULL site_id.
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5) << csv;
+}
+
+// Issue 14 item 7: dangling ends (a, b, c of the fixture's star a–m–b, m–c) are
+// information, exit 0, unless --strict.
+TEST(CliValidate, DanglingEndsAreInformationUnlessStrict) {
+  const std::string net = fixture().file("net.geojson");
+  const Result r = run({"validate", "--network", net});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("dangling  3 line ends touch nothing (information: normal for PoPs with one link; --strict "
+                       "counts them as problems)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("no geometry"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nclean\n"), std::string::npos) << r.out;
+  const Result strict = run({"validate", "--network", net, "--strict"});
+  EXPECT_EQ(strict.code, 1) << strict.out;
+  EXPECT_NE(strict.out.find("dangling  3 line ends touch nothing\n"), std::string::npos) << strict.out;
+  EXPECT_NE(strict.out.find("problems found (exit 1)"), std::string::npos) << strict.out;
+  const Json j = Json::parse(run({"validate", "--network", net, "--json"}).out);
+  EXPECT_EQ(j.at("dangling_ends").get<int>(), 3);
+  EXPECT_FALSE(j.at("problems").get<bool>());
+  EXPECT_FALSE(j.at("strict").get<bool>());
+  EXPECT_EQ(j.at("features_without_geometry").get<int>(), 0);
 }
 
 TEST(CliValidate, CleanNetworkExitsZero) {
@@ -622,8 +649,10 @@ TEST(CliInfo, ListsLayers) {
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out, path + " (GPKG)\n"
                           "  fibre: 3 features, Line String, CRS WGS 84\n"
+                          "    extent: 120.300000,36.100000,120.400000,36.150000 (west,south,east,north in its CRS)\n"
                           "    fields: name\n"
                           "  sites: 2 features, Point, CRS WGS 84\n"
+                          "    extent: 120.300000,36.100000,121.500000,36.101000 (west,south,east,north in its CRS)\n"
                           "    fields: site_id\n"
                           "  empty: 0 features, Line String, CRS WGS 84\n"
                           "    fields: name\n");
@@ -635,6 +664,10 @@ TEST(CliInfo, ListsLayers) {
   std::vector<std::string> names;
   for (const Json& l : info.at("layers")) names.push_back(l.at("name").get<std::string>());
   EXPECT_EQ(names, (std::vector<std::string>{"fibre", "sites", "empty"}));
+  // The extent of the fixture's vertices (issue 14 item 6); none for the empty layer.
+  EXPECT_EQ(info.at("layers")[0].at("extent"), Json::parse("[120.30, 36.10, 120.40, 36.15]"));
+  EXPECT_EQ(info.at("layers")[1].at("extent"), Json::parse("[120.30, 36.10, 121.50, 36.101]"));
+  EXPECT_TRUE(info.at("layers")[2].at("extent").is_null());
 }
 
 }  // namespace
