@@ -145,11 +145,14 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
   }
   std::string budgets;
   for (const auto& b : R.zones.budgets) budgets += (budgets.empty() ? "" : ",") + format_duration(b);
-  tables.push_back(run_info_table(R.prepared.model, {{"command", "plan"},
-                                                     {"scenario", R.summary["scenario"]["name"].get<std::string>()},
-                                                     {"scenario_file", R.summary["scenario"]["file"].get<std::string>()},
-                                                     {"budgets", budgets},
-                                                     {"scenario_digest", digest}}));
+  std::vector<std::pair<std::string, std::string>> info = {
+      {"command", "plan"},
+      {"scenario", R.summary["scenario"]["name"].get<std::string>()},
+      {"scenario_file", R.summary["scenario"]["file"].get<std::string>()},
+      {"budgets", budgets},
+      {"scenario_digest", digest}};
+  if (R.zones.surface) info.emplace_back("surface", surface_text(*R.zones.surface));
+  tables.push_back(run_info_table(R.prepared.model, info));
   if (R.zones.surface) write_geotiff((d / kRunTif).string(), *R.zones.surface);
   write_tables((d / kRunGpkg).string(), tables);
   R.zones.tables = std::move(tables);  // kept for callers that evaluate again

@@ -1,6 +1,8 @@
 #include "report/run_info.hpp"
 #include "report/json_text.hpp"
 
+#include <cstdio>
+
 namespace lightcone {
 
 nlohmann::ordered_json model_to_json(const LatencyModel& m) {
@@ -16,6 +18,29 @@ nlohmann::ordered_json model_to_json(const LatencyModel& m) {
           {"access_us_per_km", m.access_rate_us_per_km()},
           {"access_delay_us", m.access_fixed.value},
           {"max_access_m", m.max_access.value}};
+}
+
+nlohmann::ordered_json surface_json(const LatencyGrid& g, const std::string& file) {
+  return {{"file", file},
+          {"epsg", g.epsg ? nlohmann::ordered_json(g.epsg) : nlohmann::ordered_json(nullptr)},
+          {"crs", g.crs},
+          {"crs_name", g.crs_name},
+          {"crs_choice", g.crs_choice},
+          {"cell_m", g.cell},
+          {"cell_choice", g.cell_choice},
+          {"width", g.width},
+          {"height", g.height},
+          {"cells", static_cast<double>(g.width) * static_cast<double>(g.height)},
+          {"max_cells", g.max_cells}};
+}
+
+std::string surface_text(const LatencyGrid& g) {
+  char cell[32];
+  if (g.cell >= 1000.0) std::snprintf(cell, sizeof cell, "%g km", g.cell / 1000.0);
+  else std::snprintf(cell, sizeof cell, "%g m", g.cell);
+  return g.crs + (g.crs_name.empty() ? "" : " (" + g.crs_name + ")") + ", " + std::string(cell) + " cells, " +
+         std::to_string(g.width) + " x " + std::to_string(g.height) + ". CRS: " + g.crs_choice + ". Cells: " +
+         g.cell_choice + ".";
 }
 
 FeatureTable run_info_table(const LatencyModel& m, const std::vector<std::pair<std::string, std::string>>& extra) {
