@@ -394,12 +394,45 @@ std::string degrees_text(double v, char positive, char negative) {
   return buf;
 }
 
+// The worst scale error |k − 1| of `proj` over the extent: the length of each step
+// between kSteps + 1 samples along the extent's four edges, against its geodesic length
+// (a transverse Mercator's error grows with the distance from its central meridian, so
+// it is largest on the boundary). INFINITY when a point does not project.
+constexpr int kEdgeSteps = 32;
+double edge_scale_error(const Projection& proj, const LonLatBox& extent) {
+  double worst = 0.0;
+  for (int i = 1; i <= kEdgeSteps; ++i) {
+    const double f0 = static_cast<double>(i - 1) / kEdgeSteps, f1 = static_cast<double>(i) / kEdgeSteps;
+    const double lon0 = extent.min.lon + f0 * (extent.max.lon - extent.min.lon);
+    const double lon1 = extent.min.lon + f1 * (extent.max.lon - extent.min.lon);
+    const double lat0 = extent.min.lat + f0 * (extent.max.lat - extent.min.lat);
+    const double lat1 = extent.min.lat + f1 * (extent.max.lat - extent.min.lat);
+    const std::pair<LonLat, LonLat> steps[] = {{{lon0, extent.min.lat}, {lon1, extent.min.lat}},
+                                               {{lon0, extent.max.lat}, {lon1, extent.max.lat}},
+                                               {{extent.min.lon, lat0}, {extent.min.lon, lat1}},
+                                               {{extent.max.lon, lat0}, {extent.max.lon, lat1}}};
+    for (const auto& [p, q] : steps) {
+      const double ground = geodesic_distance_m(p, q);
+      if (ground <= 1.0) continue;
+      const auto a = proj.forward(p), b = proj.forward(q);
+      const double scale = std::hypot(a.x - b.x, a.y - b.y) / ground;
+      worst = std::max(worst, std::isfinite(scale) ? std::abs(scale - 1.0) : INFINITY);
+    }
+  }
+  return worst;
+}
+
+std::string percent_text(double error) {
+  if (!(error <= 1.0)) return "more than 100 %";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g %%", error * 100.0);
+  return buf;
+}
+
 // The CRS of the grid and why (surface.hpp, SurfaceOptions::epsg).
 void choose_crs(const LonLatBox& extent, const SurfaceOptions& options, const SettingNames& names, LatencyGrid& grid) {
   const double span = extent.max.lon - extent.min.lon;
   const LonLat centre{wrap_lon((extent.min.lon + extent.max.lon) / 2), (extent.min.lat + extent.max.lat) / 2};
-  char spans[96];
-  std::snprintf(spans, sizeof spans, "the extent spans %.2f° of longitude", span);
   if (options.epsg) {
     grid.epsg = options.epsg;
     grid.crs = "EPSG:" + std::to_string(grid.epsg);
@@ -407,36 +440,39 @@ void choose_crs(const LonLatBox& extent, const SurfaceOptions& options, const Se
     grid.crs_choice = "as given by " + names.name("epsg");
     return;
   }
-  if (span <= kUtmMaxSpanDeg) {
-    grid.epsg = utm_epsg_for(centre);
-    grid.crs = "EPSG:" + std::to_string(grid.epsg);
-    grid.crs_name = crs_name(grid.crs);
-    char why[200];
-    std::snprintf(why, sizeof why, "%s, at most %g°: the UTM zone of its centre", spans, kUtmMaxSpanDeg);
-    grid.crs_choice = why;
+  const int utm = utm_epsg_for(centre);
+  const std::string utm_crs = "EPSG:" + std::to_string(utm);
+  const std::string utm_name = crs_name(utm_crs);
+  const double utm_error = edge_scale_error(Projection(utm_crs), extent);
+  char spans[300];
+  std::snprintf(spans, sizeof spans, "the extent spans %.2f° of longitude; in %s, the UTM zone of its centre, lengths %s",
+                span, utm_name.c_str(), utm_error <= kUtmMaxScaleError ? "are true within" : "would be off by");
+  const std::string limit = " (at most " + percent_text(kUtmMaxScaleError) + ")";
+  if (utm_error <= kUtmMaxScaleError) {
+    grid.epsg = utm;
+    grid.crs = utm_crs;
+    grid.crs_name = utm_name;
+    grid.crs_choice = std::string(spans) + " " + percent_text(utm_error) + limit;
     return;
   }
   // Centred on the data, to 0.1°, so that the definition reads well and stays put.
   const double lat0 = std::round(centre.lat * 10.0) / 10.0;
   const double lon0 = std::round(centre.lon * 10.0) / 10.0;
   char def[200];
-  char why[300];
   grid.epsg = 0;
+  const std::string off = std::string(spans) + " " + percent_text(utm_error) + limit;
   if (span <= 180.0) {
     std::snprintf(def, sizeof def, "+proj=laea +lat_0=%.1f +lon_0=%.1f +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs",
                   lat0, lon0);
     grid.crs_name = "WGS 84 / Lambert azimuthal equal-area centred at " + degrees_text(lat0, 'N', 'S') + " " +
                     degrees_text(lon0, 'E', 'W');
-    std::snprintf(why, sizeof why,
-                  "%s, more than one UTM zone (%g°) maps with true lengths: an equal-area projection centred on it",
-                  spans, kUtmMaxSpanDeg);
+    grid.crs_choice = off + ": an equal-area projection centred on the extent instead";
   } else {
     std::snprintf(def, sizeof def, "+proj=eqearth +lon_0=%.1f +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs", lon0);
     grid.crs_name = "WGS 84 / Equal Earth centred at " + degrees_text(lon0, 'E', 'W');
-    std::snprintf(why, sizeof why, "%s, more than a hemisphere: a world equal-area projection centred on it", spans);
+    grid.crs_choice = off + "; it spans more than a hemisphere: a world equal-area projection centred on it instead";
   }
   grid.crs = def;
-  grid.crs_choice = why;
 }
 
 // The whole grid for cell size `cell` over the projected box: origin snapped to whole
@@ -459,42 +495,23 @@ LatencyGrid surface_grid_choice(const LonLatBox& extent, const SurfaceOptions& o
   const CliSettingNames cli;
   const SettingNames& names = options.names ? *options.names : cli;
   choose_crs(extent, options, names, grid);
-  const bool utm_chosen = options.epsg == 0 && grid.epsg != 0;
   // Projected bounding box of the extent (edges sampled, since projections bend
-  // meridians and parallels; more samples for the wide extents of a projection centred
-  // on the data, whose parallels curve).
-  double x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
-  // The UTM zone lightcone chooses must map the extent with lengths true within 10 %
-  // (about 25 degrees from its central meridian): a world-wide extent folded over into
-  // a thin strip of nonsense. A CRS the user chose is checked against its area of use
+  // meridians and parallels; more samples for a projection centred on a wide extent,
+  // whose parallels curve). A CRS the user chose is checked against its area of use
   // by whoever read it; here only that every point projects.
-  constexpr double kMaxScaleError = 0.1;
-  double worst_scale_error = 0.0;
+  double x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
   bool finite = true;
   {
     const Projection proj(grid.crs);
-    const int steps = utm_chosen || options.epsg ? 32 : 256;
+    const int steps = grid.epsg ? kEdgeSteps : 256;
     for (int i = 0; i <= steps; ++i) {
       const double f = static_cast<double>(i) / steps;
       const double lon = extent.min.lon + f * (extent.max.lon - extent.min.lon);
       const double lat = extent.min.lat + f * (extent.max.lat - extent.min.lat);
-      const LonLat samples[] = {LonLat{lon, extent.min.lat}, LonLat{lon, extent.max.lat}, LonLat{extent.min.lon, lat},
-                                LonLat{extent.max.lon, lat}};
-      for (int e = 0; e < 4; ++e) {
-        const LonLat p = samples[e];
+      for (const LonLat p : {LonLat{lon, extent.min.lat}, LonLat{lon, extent.max.lat}, LonLat{extent.min.lon, lat},
+                             LonLat{extent.max.lon, lat}}) {
         const auto xy = proj.forward(p);
         if (!std::isfinite(xy.x) || !std::isfinite(xy.y)) finite = false;
-        if (i > 0 && utm_chosen) {  // the step along this edge from the previous sample
-          const double f0 = static_cast<double>(i - 1) / steps;
-          const LonLat q = e < 2 ? LonLat{extent.min.lon + f0 * (extent.max.lon - extent.min.lon), p.lat}
-                                 : LonLat{p.lon, extent.min.lat + f0 * (extent.max.lat - extent.min.lat)};
-          const auto qxy = proj.forward(q);
-          const double ground = geodesic_distance_m(p, q);
-          if (ground > 1.0) {
-            const double scale = std::hypot(xy.x - qxy.x, xy.y - qxy.y) / ground;
-            worst_scale_error = std::max(worst_scale_error, std::isfinite(scale) ? std::abs(scale - 1.0) : INFINITY);
-          }
-        }
         x_min = std::min(x_min, xy.x);
         x_max = std::max(x_max, xy.x);
         y_min = std::min(y_min, xy.y);
@@ -502,15 +519,13 @@ LatencyGrid surface_grid_choice(const LonLatBox& extent, const SurfaceOptions& o
       }
     }
   }
-  if (!finite || (utm_chosen && !(worst_scale_error <= kMaxScaleError))) {
+  if (!finite) {
     char box[160];
     std::snprintf(box, sizeof box, "[%g, %g, %g, %g]", extent.min.lon, extent.min.lat, wrap_lon(extent.max.lon),
                   extent.max.lat);
     throw InputError(names.where("surface_extent") + "the surface extent " + box + " is too wide to map in " +
-                     grid.crs +
-                     (utm_chosen ? ", the UTM zone of its centre: lengths in it would be off by more than 10 %"
-                                 : ": some of its points do not project") +
-                     ". Give a smaller " + names.name("surface_extent") + ".");
+                     grid.crs + ": some of its points do not project. Give a smaller " + names.name("surface_extent") +
+                     ".");
   }
   // The cell size: as given (refused beyond the cell budget), or the first of the
   // 1-2-2.5-5 series from 1 km that keeps the grid within it.

@@ -26,8 +26,10 @@ struct SurfaceOptions {
   // … that keeps the grid within max_cells. DEFAULT: 0. REQUIRES: >= 0.
   double cell_m = 0.0;
   // Target CRS (EPSG code); 0 = chosen from the extent: the UTM zone of its centre when
-  // it spans at most kUtmMaxSpanDeg of longitude, else Lambert azimuthal equal-area
-  // centred on it (up to 180° of longitude), else Equal Earth centred on it. DEFAULT: 0.
+  // lengths in it are true within kUtmMaxScaleError all over the extent (a province:
+  // about 6° of longitude at the equator, more towards the poles), else Lambert
+  // azimuthal equal-area centred on it (up to 180° of longitude), else Equal Earth
+  // centred on it. DEFAULT: 0.
   int epsg = 0;
   // Most cells the grid may have: a chosen cell size stays within it, a given one that
   // needs more is refused (InputError). DEFAULT: 25 000 000 (100 MB of float32).
@@ -43,9 +45,10 @@ struct SurfaceOptions {
   const SettingNames* names = nullptr;
 };
 
-// Widest extent (degrees of longitude) mapped in one UTM zone: a zone is 6° wide, and
-// within 3° of its central meridian lengths are true to about 0.1 %.
-inline constexpr double kUtmMaxSpanDeg = 6.0;
+// The largest scale error |k − 1| of the UTM zone of the extent's centre for which the
+// surface stays in UTM: 0.5 %, which a 6°-wide extent reaches at the equator when its
+// centre lies on a zone boundary (3° + 3° from the central meridian).
+inline constexpr double kUtmMaxScaleError = 0.005;
 
 // A lon/lat extent. max.lon may exceed 180 when the extent crosses the antimeridian
 // (min.lon in [−180, 180], max.lon − min.lon ≤ 360).
@@ -73,8 +76,7 @@ LonLatBox parse_lonlat_box(const std::string& text, std::string_view what);
 // and size, with the reasons for the CRS and the cell size (LatencyGrid::crs_choice,
 // cell_choice). Throws InputError (naming settings by options.names) when the grid would
 // need more than options.max_cells cells at a given cell size or more than max_bytes,
-// when a point of the extent does not project, or when the UTM zone chosen for it
-// would make lengths more than 10 % off.
+// or when a point of the extent does not project.
 LatencyGrid surface_grid_choice(const LonLatBox& extent, const SurfaceOptions& options);
 
 // Grid covering `extent` (surface_grid_choice); values = metric_factor × one-way point

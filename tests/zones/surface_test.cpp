@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
 
 #include "core/error.hpp"
 #include "latency/search.hpp"
@@ -63,7 +66,7 @@ TEST(Surface, CellsWithinBudgetLieInsideTheZone) {
   ASSERT_GT(grid.width, 50);
   EXPECT_EQ(grid.epsg, 32651);
   PolygonLocator in(zone);
-  const Projection proj(grid.epsg);
+  const Projection proj(grid.crs);
   PointLatencyQuery query(s.net, index, model);
   int within = 0;
   for (int row = 0; row < grid.height; ++row)
@@ -165,8 +168,54 @@ TEST(SurfaceChoice, ProvinceExtentKeepsItsUtmZoneAndOneKilometre) {
   EXPECT_EQ(g.crs, "EPSG:32651");
   EXPECT_EQ(g.crs_name, "WGS 84 / UTM zone 51N");
   EXPECT_EQ(g.cell, 1000.0);
-  EXPECT_EQ(g.crs_choice, "the extent spans 1.50° of longitude, at most 6°: the UTM zone of its centre");
+  EXPECT_EQ(g.crs_choice,
+            "the extent spans 1.50° of longitude; in WGS 84 / UTM zone 51N, the UTM zone of its centre, lengths are "
+            "true within 0.084 % (at most 0.5 %)");
   EXPECT_EQ(g.cell_choice.rfind("1 km (the default): ", 0), 0u) << g.cell_choice;
+}
+
+// UTM while lengths in the zone of the extent's centre are true within 0.5 %. Oracle:
+// the transverse Mercator scale factor in closed form, k = k0 (1 + (Δλ cos φ)² / 2) to
+// second order, at the extent's point farthest from the zone's central meridian (away
+// from the 0.5 % line, where the closed form's higher orders could tip the choice).
+TEST(SurfaceChoice, UtmWhileItsScaleErrorStaysWithinHalfAPercent) {
+  std::mt19937 rng(3);  // seed 3
+  std::uniform_real_distribution<double> lon(-175.0, 160.0), lat(-70.0, 60.0), w(0.2, 16.0), h(0.2, 10.0);
+  int utm = 0, other = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    LonLatBox box;
+    box.add({lon(rng), lat(rng)});
+    box.add({box.min.lon + w(rng), box.min.lat + h(rng)});
+    const double centre_lon = (box.min.lon + box.max.lon) / 2;
+    const double cm = std::floor((centre_lon + 180.0) / 6.0) * 6.0 - 177.0;  // central meridian of its zone
+    const double far_lon = std::max(std::abs(box.min.lon - cm), std::abs(box.max.lon - cm)) * std::numbers::pi / 180;
+    const double near_eq = box.min.lat <= 0 && box.max.lat >= 0 ? 0.0 : std::min(std::abs(box.min.lat), std::abs(box.max.lat));
+    const double x = far_lon * std::cos(near_eq * std::numbers::pi / 180);
+    const double error = std::max(std::abs(0.9996 * (1 + x * x / 2) - 1), 4e-4);
+    if (std::abs(error - 0.005) < 6e-4) continue;
+    const LatencyGrid g = surface_grid_choice(box, {});
+    if (error < 0.005) {
+      ++utm;
+      EXPECT_NE(g.epsg, 0) << trial << ": " << g.crs_choice;
+    } else {
+      ++other;
+      EXPECT_EQ(g.epsg, 0) << trial << ": " << g.crs_choice;
+      EXPECT_EQ(g.crs.rfind("+proj=laea ", 0), 0u) << g.crs;
+    }
+  }
+  EXPECT_GT(utm, 50);
+  EXPECT_GT(other, 50);
+  // The shipped Shandong sample's extent (7.9° wide) keeps UTM 50N.
+  LonLatBox shandong;
+  shandong.add({114.79, 34.3682});
+  shandong.add({122.629, 38.1572});
+  EXPECT_EQ(surface_grid_choice(shandong, {}).epsg, 32650);
+  // All of China does not (issue 14: one UTM zone, 47N).
+  LonLatBox china;
+  china.add({73.5, 18.2});
+  china.add({134.8, 53.6});
+  EXPECT_EQ(surface_grid_choice(china, {}).crs,
+            "+proj=laea +lat_0=35.9 +lon_0=104.2 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs");
 }
 
 TEST(SurfaceChoice, WorldWideExtentGetsEqualEarth) {
