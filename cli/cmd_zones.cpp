@@ -21,7 +21,8 @@ struct ZonesArgs {
   ModelArgs model;
   ZonesJobOptions job;  // rings, split, threads bound directly
   std::string budget, out, demand, demand_where, weight, demand_sample, split_cell, simplify, surface_extent;
-  std::string cell_size = "1km";
+  std::string cell_size;  // DEFAULT: chosen (1 km, coarser beyond the cell budget)
+  std::string max_cells;
   bool no_surface = false;
   bool json = false;
 };
@@ -34,6 +35,17 @@ int parse_demand_sample(const std::string& t) {
   if (!digits || n < 1 || n > kMaxDemandSample) {
     throw InputError(fmt::format("invalid --demand-sample '{}': give the number of sample points per polygon, "
                                  "1 to {}, e.g. 100.", t, kMaxDemandSample));
+  }
+  return n;
+}
+
+// A whole number of cells, 1 to 10^12 (digits only: "25000000").
+double parse_max_cells(const std::string& t) {
+  const bool digits = !t.empty() && t.size() <= 13 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const double n = digits ? std::stod(t) : 0.0;
+  if (!digits || n < 1 || n > 1e12) {
+    throw InputError(fmt::format("invalid --max-cells '{}': give the most cells the latency surface may have, a whole "
+                                 "number from 1 to 1000000000000, e.g. 25000000.", t));
   }
   return n;
 }
@@ -52,7 +64,8 @@ ZonesRequest zones_request(const ZonesArgs& a) {
   rq.job.budgets = parse_budgets(a.budget, "--budget");
   check_zones_out(a.out);
   if (a.sites.sites.empty()) throw InputError("zones needs --sites PATH[:LAYER].");
-  rq.job.surface_options.cell_m = positive_length_m(a.cell_size, "--cell-size", "'250m'.");
+  if (!a.cell_size.empty()) rq.job.surface_options.cell_m = positive_length_m(a.cell_size, "--cell-size", "'250m'.");
+  if (!a.max_cells.empty()) rq.job.surface_options.max_cells = parse_max_cells(a.max_cells);
   if (!a.split_cell.empty()) {
     if (!a.job.split) throw InputError("--split-cell needs --split (the per-site split it sets the precision of).");
     rq.job.split_options.cell_m = positive_length_m(a.split_cell, "--split-cell", "'250m'.");
@@ -103,6 +116,12 @@ int run_command(const ZonesArgs& a) {
     fmt::print("  zones_split: {} parts by nearest site, boundary within {:g} m\n",
                summary["split"]["parts"].get<std::size_t>(), summary["split"]["boundary_tolerance_m"].get<double>());
   }
+  if (summary.contains("surface")) {
+    const auto& f = summary["surface"];
+    fmt::print("  surface: {} x {} cells of {:g} m in {} ({})\n    CRS: {}\n    cells: {}\n", f["width"].get<int>(),
+               f["height"].get<int>(), f["cell_m"].get<double>(), f["crs"].get<std::string>(),
+               f["crs_name"].get<std::string>(), f["crs_choice"].get<std::string>(), f["cell_choice"].get<std::string>());
+  }
   if (summary.contains("warnings"))
     for (const auto& w : summary["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
   fmt::print("wrote {}\n", a.out);
@@ -132,7 +151,11 @@ void register_zones(CLI::App& app, Runner& run) {
   cmd->add_option("--split-cell", a->split_cell, "Cell size where site zones overlap, for --split (DEFAULT: 250m)");
   cmd->add_option("--simplify", a->simplify,
                   "Simplify zone outlines by this length, only ever growing them, e.g. 100m (DEFAULT: off)");
-  cmd->add_option("--cell-size", a->cell_size, "Latency surface cell size (DEFAULT: 1km)")->capture_default_str();
+  cmd->add_option("--cell-size", a->cell_size,
+                  "Latency surface cell size (DEFAULT: 1km, or the first of 2, 2.5, 5, 10 km ... that keeps the surface "
+                  "within --max-cells)");
+  cmd->add_option("--max-cells", a->max_cells,
+                  "Most cells the latency surface may have; a --cell-size needing more is refused (DEFAULT: 25000000)");
   cmd->add_option("--surface-extent", a->surface_extent, "Surface extent WEST,SOUTH,EAST,NORTH (DEFAULT: largest zone)");
   cmd->add_flag("--no-surface", a->no_surface, "Do not write the latency surface GeoTIFF");
   cmd->add_option("--threads", a->job.threads, "Worker threads (DEFAULT: all cores)");

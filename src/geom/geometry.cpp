@@ -2,6 +2,9 @@
 
 #include "geom/geos_handle.hpp"
 
+#include <cmath>
+#include <vector>
+
 namespace lightcone::geom {
 namespace {
 
@@ -76,6 +79,29 @@ Geometry buffer(const Geometry& g, double width, int quadrant_segments) {
 
 Geometry simplify_preserve_topology(const Geometry& g, double tolerance) {
   return owned(GEOSTopologyPreserveSimplify_r(geos::context(), in(g), tolerance));
+}
+
+Geometry wrap_antimeridian(Geometry g) {
+  if (!g || is_empty(g)) return g;
+  const Box e = extent(g);
+  if (e.x0 >= -180.0 && e.x1 <= 180.0) return g;
+  std::vector<Geometry> parts;
+  // Copy k of the world: longitudes [360k − 180, 360k + 180], moved by −360k.
+  const auto k0 = static_cast<long>(std::floor((e.x0 + 180.0) / 360.0));
+  const auto k1 = static_cast<long>(std::floor((e.x1 + 180.0) / 360.0));
+  for (long k = k0; k <= k1; ++k) {
+    const double shift = 360.0 * static_cast<double>(k);
+    Geometry clip = intersection(g, rectangle({shift - 180.0, e.y0 - 1.0, shift + 180.0, e.y1 + 1.0}));
+    if (is_empty(clip)) continue;
+    if (k == 0) {
+      parts.push_back(std::move(clip));
+      continue;
+    }
+    MultiPolygon m = to_multipolygon(clip);
+    for (LonLat& p : m.coords) p.lon -= shift;
+    parts.push_back(from(m));
+  }
+  return unary_union(std::move(parts));
 }
 
 bool intersects(const Geometry& a, const Geometry& b) { return GEOSIntersects_r(geos::context(), in(a), in(b)) == 1; }

@@ -82,6 +82,12 @@ Geometry unary_union(std::vector<Geometry> parts);
 Geometry buffer(const Geometry& g, double width, int quadrant_segments);
 // Douglas-Peucker simplification by `tolerance` (degrees) that keeps the topology.
 Geometry simplify_preserve_topology(const Geometry& g, double tolerance);
+// g cut at the antimeridian as GeoJSON (RFC 7946 §3.1.9) and OGC expect: the parts
+// beyond ±180° of longitude are moved by a multiple of 360° into [−180, 180] and
+// unioned with what they meet there; the two sides of a polygon crossing ±180 become
+// two polygons, one ending at 180 and one at −180. g itself (moved, not copied) when
+// every longitude already lies within [−180, 180].
+Geometry wrap_antimeridian(Geometry g);
 
 bool intersects(const Geometry& a, const Geometry& b);
 // A point inside g (GEOS point on surface); none when g is empty.

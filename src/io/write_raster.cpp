@@ -25,7 +25,12 @@ void write_geotiff(const std::string& path, const LatencyGrid& grid) {
     if (!ds) throw InputError("cannot create GeoTIFF (" + path + "): " + last_gdal_error() + ".");
     double gt[6] = {grid.x0, grid.cell, 0.0, grid.y0, 0.0, -grid.cell};
     OGRSpatialReference srs;
-    srs.importFromEPSG(grid.epsg);
+    // An EPSG code when the CRS has one (as before: the same GeoKeys), else the PROJ
+    // string of a projection centred on the data.
+    const OGRErr crs_err = grid.epsg ? srs.importFromEPSG(grid.epsg) : srs.SetFromUserInput(grid.crs.c_str());
+    if (crs_err != OGRERR_NONE) {
+      throw InputError("cannot georeference GeoTIFF (" + path + "): GDAL does not read the CRS '" + grid.crs + "'.");
+    }
     if (ds->SetGeoTransform(gt) != CE_None || ds->SetSpatialRef(&srs) != CE_None) {
       throw InputError("cannot georeference GeoTIFF (" + path + "): " + last_gdal_error() + ".");
     }

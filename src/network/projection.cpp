@@ -24,9 +24,23 @@ struct Projection::Impl {
   }
 };
 
-Projection::Projection(int epsg) : m_impl(std::make_unique<Impl>()) {
+std::string crs_name(const std::string& crs) {
+  PJ_CONTEXT* ctx = proj_context_create();
+  proj_log_level(ctx, PJ_LOG_NONE);
+  std::string out;
+  if (PJ* pj = proj_create(ctx, crs.c_str())) {
+    const char* name = proj_get_name(pj);
+    if (name && std::string(name) != "unknown") out = name;
+    proj_destroy(pj);
+  }
+  proj_context_destroy(ctx);
+  return out;
+}
+
+Projection::Projection(int epsg) : Projection("EPSG:" + std::to_string(epsg)) {}
+
+Projection::Projection(const std::string& target) : m_impl(std::make_unique<Impl>()) {
   m_impl->ctx = proj_context_create();
-  const std::string target = "EPSG:" + std::to_string(epsg);
   PJ* raw = proj_create_crs_to_crs(m_impl->ctx, "EPSG:4326", target.c_str(), nullptr);
   if (!raw) throw std::runtime_error("PROJ cannot create a transformation to " + target);
   m_impl->pj = proj_normalize_for_visualization(m_impl->ctx, raw);  // lon/lat order

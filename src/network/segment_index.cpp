@@ -34,11 +34,25 @@ bool meets(const LonLatBox& a, const LonLatBox& b) {
 }
 
 // A piece's box as the grid filed it: a piece crossing the antimeridian (its ends more
-// than 180° of longitude apart) counts at its eastern end's longitude only.
+// than 180° of longitude apart) runs east from its end near +180 past 180 (so its box
+// reaches beyond 180; queries near −180 look there too, see collect).
 LonLatBox piece_box(LonLat a, LonLat b) {
   LonLatBox box{std::min(a.lon, b.lon), std::max(a.lon, b.lon), std::min(a.lat, b.lat), std::max(a.lat, b.lat)};
-  if (box.lon1 - box.lon0 > 180.0) box.lon0 = box.lon1;
+  if (box.lon1 - box.lon0 > 180.0) box = {box.lon1, box.lon0 + 360.0, box.lat0, box.lat1};
   return box;
+}
+
+// The query box moved by −360° and +360° where it reaches past ±180 (a piece's box lies
+// within [−180, 180] but for crossing pieces, which reach a little past 180): the
+// boxes that hold the pieces on the other side of the antimeridian.
+std::vector<LonLatBox> other_side_boxes(const LonLatBox& q) {
+  std::vector<LonLatBox> out;
+  if (q.lon0 >= -180.0 && q.lon1 <= 180.0) return out;
+  for (const double shift : {-360.0, 360.0}) {
+    const LonLatBox s{q.lon0 + shift, q.lon1 + shift, q.lat0, q.lat1};
+    if (s.lon1 >= -180.0 && s.lon0 <= 181.0) out.push_back(s);
+  }
+  return out;
 }
 
 // A lon/lat box holding every point within radius_m of p in p's local plane (generous:
@@ -261,9 +275,44 @@ Piece SegmentIndex::long_piece(std::uint32_t id) const {
 }
 
 void SegmentIndex::collect(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
+  const LonLatBox q = query_box(p, radius_m);
+  collect_box(q.lon0, q.lon1, q.lat0, q.lat1, out);
+  const std::vector<LonLatBox> others = other_side_boxes(q);
+  if (others.empty()) return;
+  // Near the antimeridian: the pieces on its other side too, each once, in query order.
+  const Impl& I = *m_impl;
+  thread_local std::vector<std::uint32_t> more;
+  for (const LonLatBox& o : others) {
+    collect_box(o.lon0, o.lon1, o.lat0, o.lat1, more);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  std::vector<OrderKey> keys;
+  keys.reserve(out.size());
+  for (const std::uint32_t id : out) {
+    const Piece pc = piece(id);
+    std::uint32_t orig = 0;
+    if (id < m_pieces.size()) {
+      orig = I.orig[id];
+    } else {
+      const auto it = std::prev(std::upper_bound(I.segments.begin(), I.segments.end(), id,
+                                                 [](std::uint32_t v, const Impl::LongSegment& s) { return v < s.first_id; }));
+      orig = it->first_orig + (id - it->first_id);
+    }
+    keys.push_back(I.key(piece_box(pc.a, pc.b), orig, id));
+  }
+  std::sort(keys.begin(), keys.end(), [](const OrderKey& a, const OrderKey& b) {
+    return a < b || (!(b < a) && a.id < b.id);
+  });
+  out.clear();
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (i == 0 || keys[i].id != keys[i - 1].id) out.push_back(keys[i].id);
+}
+
+void SegmentIndex::collect_box(double lon0, double lon1, double lat0, double lat1,
+                               std::vector<std::uint32_t>& out) const {
   const Impl& I = *m_impl;
   out.clear();
-  const LonLatBox q = query_box(p, radius_m);
+  const LonLatBox q{lon0, lon1, lat0, lat1};
   // Stored pieces: each sits in the cell of its box centre, so the cells of the query
   // box widened by the largest half-extent hold every piece whose box meets it.
   if (!m_pieces.empty())
@@ -294,17 +343,21 @@ void SegmentIndex::collect(LonLat p, double radius_m, std::vector<std::uint32_t>
 
 void SegmentIndex::query_brute_force(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
   const Impl& I = *m_impl;
-  const LonLatBox q = query_box(p, radius_m);
+  std::vector<LonLatBox> qs{query_box(p, radius_m)};
+  for (const LonLatBox& o : other_side_boxes(qs.front())) qs.push_back(o);
+  auto meets_any = [&](const LonLatBox& b) {
+    return std::any_of(qs.begin(), qs.end(), [&](const LonLatBox& q) { return meets(b, q); });
+  };
   std::vector<OrderKey> found;
   for (std::uint32_t id = 0; id < m_pieces.size(); ++id) {
     const LonLatBox b = piece_box(m_pieces[id].a, m_pieces[id].b);
-    if (meets(b, q)) found.push_back(I.key(b, I.orig[id], id));
+    if (meets_any(b)) found.push_back(I.key(b, I.orig[id], id));
   }
   for (const Impl::LongSegment& s : I.segments)
     for (std::uint32_t k = 0; k < s.parts; ++k) {
       const Piece piece = long_piece(s.first_id + k);
       const LonLatBox b = piece_box(piece.a, piece.b);
-      if (meets(b, q)) found.push_back(I.key(b, s.first_orig + k, s.first_id + k));
+      if (meets_any(b)) found.push_back(I.key(b, s.first_orig + k, s.first_id + k));
     }
   std::sort(found.begin(), found.end());
   out.clear();

@@ -50,9 +50,10 @@ class SegmentIndex {
 
   // Calls f(piece_id) for every piece whose lon/lat bounding box meets the query box
   // of p and radius_m (a lon/lat box holding every point within radius_m of p in p's
-  // local plane; so a superset of the pieces within radius_m), each once, in a fixed
-  // order: by the 0.05° cell of the piece's box centre (west to east, then south to
-  // north), then by edge and position along it — the order of the grid this index
+  // local plane; so a superset of the pieces within radius_m; near the antimeridian
+  // that box moved by ±360° too), each once, in a fixed order: by the 0.05° cell of the
+  // piece's box centre (west to east, then south to north), then by edge and position
+  // along it — the order of the grid this index
   // replaced, so callers that keep the first of equal candidates choose as before.
   // `scratch` holds the ids during the calls: f must not query with the same scratch.
   template <class F>
@@ -69,6 +70,8 @@ class SegmentIndex {
  private:
   struct Impl;
   void collect(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const;
+  // The ids whose box meets one lon/lat box, in query order.
+  void collect_box(double lon0, double lon1, double lat0, double lat1, std::vector<std::uint32_t>& out) const;
   Piece long_piece(std::uint32_t id) const;
   std::vector<Piece> m_pieces;  // stored pieces, ids 0 .. size-1, in query order
   std::size_t m_long_pieces = 0;  // pieces of long segments, ids from m_pieces.size()

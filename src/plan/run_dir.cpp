@@ -183,11 +183,14 @@ void add_run_tables(ScenarioRun& R, const std::string& digest) {
   }
   std::string budgets;
   for (const auto& b : R.zones.budgets) budgets += (budgets.empty() ? "" : ",") + format_duration(b);
-  tables.push_back(run_info_table(R.prepared.model, {{"command", "plan"},
-                                                     {"scenario", R.summary["scenario"]["name"].get<std::string>()},
-                                                     {"scenario_file", R.summary["scenario"]["file"].get<std::string>()},
-                                                     {"budgets", budgets},
-                                                     {"scenario_digest", digest}}));
+  std::vector<std::pair<std::string, std::string>> info = {
+      {"command", "plan"},
+      {"scenario", R.summary["scenario"]["name"].get<std::string>()},
+      {"scenario_file", R.summary["scenario"]["file"].get<std::string>()},
+      {"budgets", budgets},
+      {"scenario_digest", digest}};
+  if (R.zones.surface) info.emplace_back("surface", surface_text(*R.zones.surface));
+  tables.push_back(run_info_table(R.prepared.model, info));
 }
 
 PostgisTarget scenario_postgis_target(const Scenario& s) {

@@ -7,6 +7,7 @@
 #include "geom/polygon_ops.hpp"
 #include "plan/scenario_detail.hpp"
 #include "report/check_report.hpp"
+#include "report/run_info.hpp"
 
 namespace lightcone::plan_detail {
 namespace {
@@ -100,7 +101,7 @@ Json scenario_summary(const Scenario& s, const ScenarioRun& R, const std::vector
   S["budgets"] = z["budgets"];
   if (R.zones.surface) {
     const LatencyGrid& g = *R.zones.surface;
-    S["surface"] = {{"file", kRunTif}, {"epsg", g.epsg}, {"cell_m", g.cell}, {"width", g.width}, {"height", g.height}};
+    S["surface"] = surface_json(g, kRunTif);
   }
 
   std::vector<std::string> off;

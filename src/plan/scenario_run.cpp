@@ -90,7 +90,9 @@ struct SurfaceNames : SettingNames {
   std::string name(std::string_view key) const override { return "'" + key_of(key) + "' in [surface]"; }
   std::string where(std::string_view key) const override {
     const SurfaceSpec& f = s.surface;
-    const int line = key == "cell_size" && f.cell_size_line ? f.cell_size_line
+    const int line = key == "cell_size" && f.cell_size_line     ? f.cell_size_line
+                     : key == "max_cells" && f.max_cells_line   ? f.max_cells_line
+                     : key == "epsg" && f.epsg_line             ? f.epsg_line
                      : key == "surface_extent" && f.extent_line ? f.extent_line
                                                                 : f.line;
     return scenario_where(s, line);

@@ -69,6 +69,7 @@ ZonesRun run_zones(const ZonesRequest& rq) {
   if (job.split) info.emplace_back("split_cell", fmt::format("{:g}m", job.split_options.cell_m));
   if (job.simplify_m > 0) info.emplace_back("simplify", fmt::format("{:g}m", job.simplify_m));
   if (job.demand_samples) info.emplace_back("demand_sample", std::to_string(job.demand_samples->per_feature));
+  if (run.result.surface) info.emplace_back("surface", surface_text(*run.result.surface));
   run.result.tables.push_back(run_info_table(L.model, info));
   return run;
 }
@@ -79,11 +80,7 @@ void write_zones(const std::string& out, ZonesRun& run) {
     const std::string tif = sidecar_path(out, ".tif");
     const LatencyGrid& grid = *R.surface;
     write_geotiff(tif, grid);
-    R.summary["surface"] = {{"file", std::filesystem::path(tif).filename().string()},
-                            {"epsg", grid.epsg},
-                            {"cell_m", grid.cell},
-                            {"width", grid.width},
-                            {"height", grid.height}};
+    R.summary["surface"] = surface_json(grid, std::filesystem::path(tif).filename().string());
   }
   write_tables(out, R.tables);
   write_text_file(sidecar_path(out, ".summary.json"), json_text(R.summary) + "\n");

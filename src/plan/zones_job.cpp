@@ -207,7 +207,9 @@ class ZonesJob {
       }
       summary["budgets"].push_back(bj);
     }
-    for (const LonLat& p : full.back().coords) largest_box.add(p);
+    // On the circle: a zone cut at ±180 has longitudes near both; its box is the few
+    // degrees across the antimeridian, not the whole world.
+    largest_box = LonLatBox::covering(full.back().coords);
   }
 
   // Per-site split of every full zone ([budget][source]), cut into rings like the zones.

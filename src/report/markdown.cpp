@@ -211,9 +211,13 @@ void append_outputs(std::string& md, const Json& s, const std::string& metric) {
   }
   md += " (WGS 84; QGIS opens them styled).\n";
   if (s.contains("surface")) {
-    md += fmt::format("- `{}`: latency surface, float32 µs ({}), EPSG:{}, {} m cells, {} × {}; nodata where unreachable.\n",
-                      str(s["surface"], "file"), metric, s["surface"]["epsg"].get<int>(), s["surface"]["cell_m"].get<double>(),
-                      s["surface"]["width"].get<int>(), s["surface"]["height"].get<int>());
+    const Json& f = s["surface"];
+    const std::string crs = f.contains("crs") ? str(f, "crs") : "EPSG:" + str(f, "epsg");
+    const std::string name = str(f, "crs_name", "");
+    md += fmt::format("- `{}`: latency surface, float32 µs ({}), {}{}, {} m cells, {} × {}; nodata where unreachable.\n",
+                      str(f, "file"), metric, crs, name.empty() ? "" : " (" + name + ")", f["cell_m"].get<double>(),
+                      f["width"].get<int>(), f["height"].get<int>());
+    if (f.contains("crs_choice")) md += "  CRS: " + str(f, "crs_choice") + ". Cells: " + str(f, "cell_choice") + ".\n";
   }
   if (s.contains("maps") && !s["maps"].empty())
     md += "- `maps/`: the quick-look PNG maps above, drawn by lightcone (`lightcone render` draws them again).\n";

@@ -2,6 +2,7 @@
 #include "report/json_text.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace lightcone {
 
@@ -30,6 +31,29 @@ nlohmann::ordered_json model_to_json(const LatencyModel& m) {
           {"no_tap_longer_than_m", std::isinf(m.no_tap_longer_than.value)
                                        ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(m.no_tap_longer_than.value)}};
+}
+
+nlohmann::ordered_json surface_json(const LatencyGrid& g, const std::string& file) {
+  return {{"file", file},
+          {"epsg", g.epsg ? nlohmann::ordered_json(g.epsg) : nlohmann::ordered_json(nullptr)},
+          {"crs", g.crs},
+          {"crs_name", g.crs_name},
+          {"crs_choice", g.crs_choice},
+          {"cell_m", g.cell},
+          {"cell_choice", g.cell_choice},
+          {"width", g.width},
+          {"height", g.height},
+          {"cells", static_cast<double>(g.width) * static_cast<double>(g.height)},
+          {"max_cells", g.max_cells}};
+}
+
+std::string surface_text(const LatencyGrid& g) {
+  char cell[32];
+  if (g.cell >= 1000.0) std::snprintf(cell, sizeof cell, "%g km", g.cell / 1000.0);
+  else std::snprintf(cell, sizeof cell, "%g m", g.cell);
+  return g.crs + (g.crs_name.empty() ? "" : " (" + g.crs_name + ")") + ", " + std::string(cell) + " cells, " +
+         std::to_string(g.width) + " x " + std::to_string(g.height) + ". CRS: " + g.crs_choice + ". Cells: " +
+         g.cell_choice + ".";
 }
 
 FeatureTable run_info_table(const LatencyModel& m, const std::vector<std::pair<std::string, std::string>>& extra) {

@@ -244,7 +244,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   read_zones(ctx, TableReader(ctx, *zones, "[zones]", {"budgets", "rings", "circle_segments"}), s);
 
   if (const toml::table* surface = top.table("surface")) {
-    read_surface(ctx, TableReader(ctx, *surface, "[surface]", {"enabled", "cell_size", "epsg", "extent"}), s.surface);
+    read_surface(ctx, TableReader(ctx, *surface, "[surface]", {"enabled", "cell_size", "max_cells", "epsg", "extent"}), s.surface);
   }
   if (const toml::table* placement = top.table("placement")) {
     read_placement(ctx,

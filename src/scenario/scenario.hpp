@@ -96,13 +96,16 @@ struct OutputSpec {
 struct SurfaceSpec {
   // DEFAULT: true.
   bool enabled = true;
-  SurfaceOptions options;             // cell_m (DEFAULT 1 km), epsg (DEFAULT 0 = UTM)
+  // cell_m (DEFAULT 0: 1 km or coarser, within max_cells), max_cells (DEFAULT 25 M),
+  // epsg (DEFAULT 0: chosen from the extent, zones/surface.hpp)
+  SurfaceOptions options;
   std::optional<LonLatBox> extent;    // DEFAULT: the largest zone's bounding box
   // options.epsg when given: a projected CRS in metres (checked), with its area of use.
   std::optional<CrsFacts> crs;
   // Where the table and its keys are (0: not given), for messages about the surface.
   int line = 0;
   int cell_size_line = 0;
+  int max_cells_line = 0;
   int epsg_line = 0;
   int extent_line = 0;
 };

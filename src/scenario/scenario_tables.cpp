@@ -260,6 +260,11 @@ void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s) {
     s.options.cell_m = v->value;
     s.cell_size_line = t.line("cell_size");
   }
+  if (auto v = t.integer("max_cells")) {
+    if (*v < 1) ctx.fail(t.line("max_cells"), t.what("max_cells") + " must be at least 1, e.g. 25000000.");
+    s.options.max_cells = static_cast<double>(*v);
+    s.max_cells_line = t.line("max_cells");
+  }
   if (auto v = t.integer("epsg")) {
     if (*v < 1024 || *v > 999999) ctx.fail(t.line("epsg"), t.what("epsg") + " = " + std::to_string(*v) + " is not an EPSG code, e.g. 32650.");
     s.options.epsg = static_cast<int>(*v);

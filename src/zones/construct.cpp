@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/longitude.hpp"
 #include "network/geodesic.hpp"
 
 namespace lightcone {
@@ -106,6 +107,8 @@ void add_edge_parts(const Network& net, EdgeId e, bool from_u, double d_end, dou
 
 }  // namespace
 
+double zone_reference_lon(const Network& net) { return smallest_lon_arc(net.node_pos).middle(); }
+
 void collect_pieces(const Network& net, std::span<const double> node_us, const AccessCost& access, double budget_us,
                     const ZoneOptions& options, std::span<HullCollector> collectors,
                     std::span<const std::uint32_t> node_owner) {
@@ -160,7 +163,7 @@ void collect_pieces(const Network& net, std::span<const double> node_us, const A
 
 MultiPolygon zone_polygon(const Network& net, std::span<const double> node_us, const AccessCost& access,
                           double budget_us, const ZoneOptions& options) {
-  HullCollector hulls(std::max(8, options.circle_segments));
+  HullCollector hulls(std::max(8, options.circle_segments), zone_reference_lon(net));
   collect_pieces(net, node_us, access, budget_us, options, std::span<HullCollector>(&hulls, 1));
   return geom::to_multipolygon(hulls.union_all());
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <numbers>
 
+#include "core/longitude.hpp"
 #include "network/geodesic.hpp"
 
 namespace lightcone {
@@ -152,7 +153,7 @@ class CoverGrid {
 
 }  // namespace
 
-HullCollector::HullCollector(int segments) : m_segments(segments) {
+HullCollector::HullCollector(int segments, double ref_lon) : m_segments(segments), m_ref_lon(ref_lon) {
   m_inflate = (1.0 + kSafety) / std::cos(std::numbers::pi / segments);
   for (int k = 0; k < m_segments; ++k) {
     const double az = (k + 0.5) * 360.0 / m_segments;
@@ -164,6 +165,10 @@ HullCollector::HullCollector(int segments) : m_segments(segments) {
 
 void HullCollector::add_tapered(LonLat a, double ra, LonLat b, double rb) {
   if (ra <= 0.0 && rb <= 0.0) return;
+  // Continuous longitudes (no change for data away from ±180): a near the reference,
+  // b next to a (a piece is short, far less than 180° long).
+  a.lon = unwrap_lon(a.lon, m_ref_lon);
+  b.lon = unwrap_lon(b.lon, a.lon);
   m_discs.push_back({a, std::max(0.0, ra), b, std::max(0.0, rb)});
 }
 
@@ -174,7 +179,7 @@ geom::Geometry HullCollector::union_all() {
     if (needed[i])
       if (geom::Geometry g = hull(m_discs[i])) parts.push_back(std::move(g));
   m_discs.clear();
-  return geom::unary_union(std::move(parts));
+  return geom::wrap_antimeridian(geom::unary_union(std::move(parts)));
 }
 
 void HullCollector::add_circle_points(LonLat c, double r_m) {

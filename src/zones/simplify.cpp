@@ -13,7 +13,8 @@ MultiPolygon simplify_outward(const MultiPolygon& m, double tolerance_m) {
   const geom::Geometry simple = geom::simplify_preserve_topology(buffered, tol);
   // Simplification moves vertices by at most `tol`, and every point of m lies at least
   // `tol` inside the buffered boundary, so m stays inside; union guards rounding.
-  return geom::to_multipolygon(geom::union_of(simple, g));
+  // The buffer reaches past ±180 where m touches the antimeridian: cut it there again.
+  return geom::to_multipolygon(geom::wrap_antimeridian(geom::union_of(simple, g)));
 }
 
 }  // namespace lightcone

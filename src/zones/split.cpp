@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/longitude.hpp"
 #include "geom/geometry.hpp"
 #include "network/geodesic.hpp"
 #include "zones/construct.hpp"
@@ -33,7 +34,8 @@ std::vector<geom::Geometry> site_zones(const Network& net, std::span<const doubl
                                        const AccessCost& access, double budget_us, const ZoneOptions& options) {
   std::vector<HullCollector> hulls;
   hulls.reserve(sources);
-  for (std::size_t s = 0; s < sources; ++s) hulls.emplace_back(std::max(8, options.circle_segments));
+  const double ref_lon = zone_reference_lon(net);
+  for (std::size_t s = 0; s < sources; ++s) hulls.emplace_back(std::max(8, options.circle_segments), ref_lon);
   collect_pieces(net, node_us, access, budget_us, options, hulls, node_source);
   std::vector<geom::Geometry> own;
   for (HullCollector& h : hulls) own.push_back(h.union_all());
@@ -118,7 +120,10 @@ std::vector<std::vector<geom::Geometry>> cells_by_site(const SplitInput& in, con
   const std::size_t sources = own.size();
   std::vector<LonLat> centres;
   centres.reserve(cells.size());
-  for (const Cell& c : cells) centres.push_back(grid.centre(c));
+  for (const Cell& c : cells) {
+    const LonLat p = grid.centre(c);  // beyond ±180 when the cell straddles the antimeridian
+    centres.push_back({wrap_lon(p.lon), p.lat});
+  }
   const std::vector<PointLatency> at = evaluate_points(in.net, in.index, in.model, in.options.access_from, centres,
                                                        in.node_us, in.node_source, in.split.threads);
   std::vector<std::vector<geom::Geometry>> cells_of(sources);

@@ -1,6 +1,7 @@
 #include "zones/surface.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/longitude.hpp"
 #include "network/geodesic.hpp"
 #include "network/projection.hpp"
 
@@ -146,7 +148,7 @@ struct Tile {
 class TileWorker {
  public:
   explicit TileWorker(const SurfaceJob& job)
-      : m_job(job), m_proj(job.grid.epsg), m_query(job.net, job.index, job.model, job.mode) {}
+      : m_job(job), m_proj(job.grid.crs), m_query(job.net, job.index, job.model, job.mode) {}
 
   void run(std::atomic<std::size_t>& next, std::size_t tiles) {
     for (std::size_t t = next++; t < tiles; t = next++) {
@@ -354,51 +356,162 @@ LonLatBox parse_lonlat_box(const std::string& text, std::string_view what) {
   return box;
 }
 
-LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const LatencyModel& model,
-                            AccessFrom mode, std::span<const double> node_us,
-                            std::span<const std::uint32_t> /*node_source: values only*/,
-                            const LonLatBox& extent, const SurfaceOptions& options) {
-  if (!(options.cell_m > 0)) throw InputError("surface cell size must be greater than zero, e.g. '250m'.");
+LonLatBox LonLatBox::covering(std::span<const LonLat> pts) {
+  LonLatBox box;
+  if (pts.empty()) return box;
+  for (const LonLat& p : pts) box.add(p);
+  const LonArc arc = smallest_lon_arc(pts);
+  box.min.lon = arc.west;
+  box.max.lon = arc.east;
+  return box;
+}
+
+namespace {
+
+// 25000000 → "25,000,000".
+std::string count_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  std::string digits = buf, out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// 1000 → "1 km", 2500 → "2.5 km", 250 → "250 m".
+std::string length_text(double m) {
+  char buf[32];
+  if (m >= 1000.0) std::snprintf(buf, sizeof buf, "%g km", m / 1000.0);
+  else std::snprintf(buf, sizeof buf, "%g m", m);
+  return buf;
+}
+
+std::string degrees_text(double v, char positive, char negative) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f°%c", std::abs(v), v < 0 ? negative : positive);
+  return buf;
+}
+
+// The worst scale error |k − 1| of `proj` over the extent: the length of each step
+// between kSteps + 1 samples along the extent's four edges, against its geodesic length
+// (a transverse Mercator's error grows with the distance from its central meridian, so
+// it is largest on the boundary). INFINITY when a point does not project.
+constexpr int kEdgeSteps = 32;
+double edge_scale_error(const Projection& proj, const LonLatBox& extent) {
+  double worst = 0.0;
+  for (int i = 1; i <= kEdgeSteps; ++i) {
+    const double f0 = static_cast<double>(i - 1) / kEdgeSteps, f1 = static_cast<double>(i) / kEdgeSteps;
+    const double lon0 = extent.min.lon + f0 * (extent.max.lon - extent.min.lon);
+    const double lon1 = extent.min.lon + f1 * (extent.max.lon - extent.min.lon);
+    const double lat0 = extent.min.lat + f0 * (extent.max.lat - extent.min.lat);
+    const double lat1 = extent.min.lat + f1 * (extent.max.lat - extent.min.lat);
+    const std::pair<LonLat, LonLat> steps[] = {{{lon0, extent.min.lat}, {lon1, extent.min.lat}},
+                                               {{lon0, extent.max.lat}, {lon1, extent.max.lat}},
+                                               {{extent.min.lon, lat0}, {extent.min.lon, lat1}},
+                                               {{extent.max.lon, lat0}, {extent.max.lon, lat1}}};
+    for (const auto& [p, q] : steps) {
+      const double ground = geodesic_distance_m(p, q);
+      if (ground <= 1.0) continue;
+      const auto a = proj.forward(p), b = proj.forward(q);
+      const double scale = std::hypot(a.x - b.x, a.y - b.y) / ground;
+      worst = std::max(worst, std::isfinite(scale) ? std::abs(scale - 1.0) : INFINITY);
+    }
+  }
+  return worst;
+}
+
+std::string percent_text(double error) {
+  if (!(error <= 1.0)) return "more than 100 %";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g %%", error * 100.0);
+  return buf;
+}
+
+// The CRS of the grid and why (surface.hpp, SurfaceOptions::epsg).
+void choose_crs(const LonLatBox& extent, const SurfaceOptions& options, const SettingNames& names, LatencyGrid& grid) {
+  const double span = extent.max.lon - extent.min.lon;
+  const LonLat centre{wrap_lon((extent.min.lon + extent.max.lon) / 2), (extent.min.lat + extent.max.lat) / 2};
+  if (options.epsg) {
+    grid.epsg = options.epsg;
+    grid.crs = "EPSG:" + std::to_string(grid.epsg);
+    grid.crs_name = crs_name(grid.crs);
+    grid.crs_choice = "as given by " + names.name("epsg");
+    return;
+  }
+  const int utm = utm_epsg_for(centre);
+  const std::string utm_crs = "EPSG:" + std::to_string(utm);
+  const std::string utm_name = crs_name(utm_crs);
+  const double utm_error = edge_scale_error(Projection(utm_crs), extent);
+  char spans[300];
+  std::snprintf(spans, sizeof spans, "the extent spans %.2f° of longitude; in %s, the UTM zone of its centre, lengths %s",
+                span, utm_name.c_str(), utm_error <= kUtmMaxScaleError ? "are true within" : "would be off by");
+  const std::string limit = " (at most " + percent_text(kUtmMaxScaleError) + ")";
+  if (utm_error <= kUtmMaxScaleError) {
+    grid.epsg = utm;
+    grid.crs = utm_crs;
+    grid.crs_name = utm_name;
+    grid.crs_choice = std::string(spans) + " " + percent_text(utm_error) + limit;
+    return;
+  }
+  // Centred on the data, to 0.1°, so that the definition reads well and stays put.
+  const double lat0 = std::round(centre.lat * 10.0) / 10.0;
+  const double lon0 = std::round(centre.lon * 10.0) / 10.0;
+  char def[200];
+  grid.epsg = 0;
+  const std::string off = std::string(spans) + " " + percent_text(utm_error) + limit;
+  if (span <= 180.0) {
+    std::snprintf(def, sizeof def, "+proj=laea +lat_0=%.1f +lon_0=%.1f +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs",
+                  lat0, lon0);
+    grid.crs_name = "WGS 84 / Lambert azimuthal equal-area centred at " + degrees_text(lat0, 'N', 'S') + " " +
+                    degrees_text(lon0, 'E', 'W');
+    grid.crs_choice = off + ": an equal-area projection centred on the extent instead";
+  } else {
+    std::snprintf(def, sizeof def, "+proj=eqearth +lon_0=%.1f +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs", lon0);
+    grid.crs_name = "WGS 84 / Equal Earth centred at " + degrees_text(lon0, 'E', 'W');
+    grid.crs_choice = off + "; it spans more than a hemisphere: a world equal-area projection centred on it instead";
+  }
+  grid.crs = def;
+}
+
+// The whole grid for cell size `cell` over the projected box: origin snapped to whole
+// cells (so grids of different runs line up) and size in cells.
+void place_grid(double cell, double x_min, double x_max, double y_min, double y_max, LatencyGrid& grid, double& w,
+                double& h) {
+  grid.cell = cell;
+  grid.x0 = std::floor(x_min / cell) * cell;
+  grid.y0 = std::ceil(y_max / cell) * cell;
+  w = std::max(std::ceil((x_max - grid.x0) / cell), 1.0);
+  h = std::max(std::ceil((grid.y0 - y_min) / cell), 1.0);
+}
+
+}  // namespace
+
+LatencyGrid surface_grid_choice(const LonLatBox& extent, const SurfaceOptions& options) {
+  if (!(options.cell_m >= 0)) throw InputError("surface cell size must be greater than zero, e.g. '250m'.");
   LatencyGrid grid;
   if (extent.empty()) return grid;
-  const LonLat centre{(extent.min.lon + extent.max.lon) / 2, (extent.min.lat + extent.max.lat) / 2};
-  grid.epsg = options.epsg ? options.epsg : utm_epsg_for(centre);
-  grid.cell = options.cell_m;
   const CliSettingNames cli;
   const SettingNames& names = options.names ? *options.names : cli;
-  // Projected bounding box of the extent (edges sampled, since UTM bends meridians).
-  double x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
-  // The UTM zone lightcone chooses must map the extent with lengths true within 10 %
-  // (about 25 degrees from its central meridian): a world-wide extent folded over into
-  // a thin strip of nonsense. A CRS the user chose is checked against its area of use
+  choose_crs(extent, options, names, grid);
+  // Projected bounding box of the extent (edges sampled, since projections bend
+  // meridians and parallels; more samples for a projection centred on a wide extent,
+  // whose parallels curve). A CRS the user chose is checked against its area of use
   // by whoever read it; here only that every point projects.
-  constexpr double kMaxScaleError = 0.1;
-  double worst_scale_error = 0.0;
+  double x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
   bool finite = true;
   {
-    const Projection proj(grid.epsg);
-    constexpr int kSteps = 32;
-    for (int i = 0; i <= kSteps; ++i) {
-      const double f = static_cast<double>(i) / kSteps;
+    const Projection proj(grid.crs);
+    const int steps = grid.epsg ? kEdgeSteps : 256;
+    for (int i = 0; i <= steps; ++i) {
+      const double f = static_cast<double>(i) / steps;
       const double lon = extent.min.lon + f * (extent.max.lon - extent.min.lon);
       const double lat = extent.min.lat + f * (extent.max.lat - extent.min.lat);
-      const LonLat samples[] = {LonLat{lon, extent.min.lat}, LonLat{lon, extent.max.lat}, LonLat{extent.min.lon, lat},
-                                LonLat{extent.max.lon, lat}};
-      for (int e = 0; e < 4; ++e) {
-        const LonLat p = samples[e];
+      for (const LonLat p : {LonLat{lon, extent.min.lat}, LonLat{lon, extent.max.lat}, LonLat{extent.min.lon, lat},
+                             LonLat{extent.max.lon, lat}}) {
         const auto xy = proj.forward(p);
         if (!std::isfinite(xy.x) || !std::isfinite(xy.y)) finite = false;
-        if (i > 0) {  // the step along this edge from the previous sample
-          const double f0 = static_cast<double>(i - 1) / kSteps;
-          const LonLat q = e < 2 ? LonLat{extent.min.lon + f0 * (extent.max.lon - extent.min.lon), p.lat}
-                                 : LonLat{p.lon, extent.min.lat + f0 * (extent.max.lat - extent.min.lat)};
-          const auto qxy = proj.forward(q);
-          const double ground = geodesic_distance_m(p, q);
-          if (ground > 1.0) {
-            const double scale = std::hypot(xy.x - qxy.x, xy.y - qxy.y) / ground;
-            worst_scale_error = std::max(worst_scale_error, std::isfinite(scale) ? std::abs(scale - 1.0) : INFINITY);
-          }
-        }
         x_min = std::min(x_min, xy.x);
         x_max = std::max(x_max, xy.x);
         y_min = std::min(y_min, xy.y);
@@ -406,21 +519,54 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
       }
     }
   }
-  if (!finite || (options.epsg == 0 && !(worst_scale_error <= kMaxScaleError))) {
+  if (!finite) {
     char box[160];
-    std::snprintf(box, sizeof box, "[%g, %g, %g, %g]", extent.min.lon, extent.min.lat, extent.max.lon, extent.max.lat);
-    throw InputError(names.where("surface_extent") + "the surface extent " + box + " is too wide to map in EPSG:" +
-                     std::to_string(grid.epsg) +
-                     (options.epsg ? ": some of its points do not project"
-                                   : ", the UTM zone of its centre: lengths in it would be off by more than 10 %") +
-                     ". Give a smaller " + names.name("surface_extent") + ".");
+    std::snprintf(box, sizeof box, "[%g, %g, %g, %g]", extent.min.lon, extent.min.lat, wrap_lon(extent.max.lon),
+                  extent.max.lat);
+    throw InputError(names.where("surface_extent") + "the surface extent " + box + " is too wide to map in " +
+                     grid.crs + ": some of its points do not project. Give a smaller " + names.name("surface_extent") +
+                     ".");
   }
-  // Snap to whole cells so grids of different runs line up.
-  grid.x0 = std::floor(x_min / grid.cell) * grid.cell;
-  grid.y0 = std::ceil(y_max / grid.cell) * grid.cell;
-  const double w = std::ceil((x_max - grid.x0) / grid.cell);
-  const double h = std::ceil((grid.y0 - y_min) / grid.cell);
-  const double bytes = std::max(w, 1.0) * std::max(h, 1.0) * sizeof(float);
+  // The cell size: as given (refused beyond the cell budget), or the first of the
+  // 1-2-2.5-5 series from 1 km that keeps the grid within it.
+  grid.max_cells = options.max_cells;
+  const std::string budget = "the cell budget of " + count_text(options.max_cells) + " (" + names.name("max_cells") + ")";
+  double w = 0.0, h = 0.0;
+  if (options.cell_m > 0) {
+    place_grid(options.cell_m, x_min, x_max, y_min, y_max, grid, w, h);
+    if (w * h > options.max_cells) {
+      double c = 1000.0, cw = 0.0, ch = 0.0;
+      LatencyGrid probe;
+      for (int k = 0; k < 60; ++k) {
+        c = 1000.0 * std::pow(10.0, k / 4) * std::array<double, 4>{1.0, 2.0, 2.5, 5.0}[static_cast<std::size_t>(k % 4)];
+        if (c <= options.cell_m) continue;
+        place_grid(c, x_min, x_max, y_min, y_max, probe, cw, ch);
+        if (cw * ch <= options.max_cells) break;
+      }
+      throw InputError(names.where("cell_size") + "a latency surface of " + count_text(w) + " x " + count_text(h) +
+                       " cells of " + length_text(options.cell_m) + " in " + grid.crs_name + " would have " +
+                       count_text(w * h) + " cells, more than " + budget + ". Use a larger " + names.name("cell_size") +
+                       " (" + length_text(c) + " fits), raise " + names.name("max_cells") + ", or give a smaller " +
+                       names.name("surface_extent") + ".");
+    }
+    grid.cell_choice = length_text(options.cell_m) + ", as given by " + names.name("cell_size") + ": " +
+                       count_text(w * h) + " cells, within " + budget;
+  } else {
+    place_grid(1000.0, x_min, x_max, y_min, y_max, grid, w, h);
+    const double at_1km = w * h;
+    for (int k = 1; w * h > options.max_cells && k < 60; ++k) {
+      const double c = 1000.0 * std::pow(10.0, k / 4) * std::array<double, 4>{1.0, 2.0, 2.5, 5.0}[static_cast<std::size_t>(k % 4)];
+      place_grid(c, x_min, x_max, y_min, y_max, grid, w, h);
+    }
+    if (grid.cell == 1000.0) {
+      grid.cell_choice = "1 km (the default): " + count_text(w * h) + " cells, within " + budget;
+    } else {
+      grid.cell_choice = length_text(grid.cell) + ": at the default 1 km the grid would have " + count_text(at_1km) +
+                         " cells, more than " + budget + "; " + length_text(grid.cell) +
+                         " is the first of 1, 2, 2.5, 5, 10 km … within it (" + count_text(w * h) + " cells)";
+    }
+  }
+  const double bytes = w * h * sizeof(float);
   if (bytes > options.max_bytes || w > 2e9 || h > 2e9) {
     char need[64];
     std::snprintf(need, sizeof need, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
@@ -428,8 +574,17 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
                      " x " + std::to_string(static_cast<long long>(h)) + " cells would need " + need +
                      " of memory. Use a larger " + names.name("cell_size") + " or a smaller extent.");
   }
-  grid.width = static_cast<int>(std::max(w, 1.0));
-  grid.height = static_cast<int>(std::max(h, 1.0));
+  grid.width = static_cast<int>(w);
+  grid.height = static_cast<int>(h);
+  return grid;
+}
+
+LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const LatencyModel& model,
+                            AccessFrom mode, std::span<const double> node_us,
+                            std::span<const std::uint32_t> /*node_source: values only*/,
+                            const LonLatBox& extent, const SurfaceOptions& options) {
+  LatencyGrid grid = surface_grid_choice(extent, options);
+  if (grid.width == 0) return grid;
   grid.values.assign(static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height), grid.nodata);
   rasterise(net, index, model, mode, node_us, grid, options.threads);
   return grid;

@@ -114,8 +114,17 @@ TEST(MessagesCli, ScenarioValuesFoundWrongWhileRunningNameFileLineAndKey) {
   const std::string s = dir.file("s.toml");
   write(s, base + "[surface]\ncell_size = \"1m\"\n");
   expect_error(run({"plan", s, "--out", dir.file("run")}),
+               s + ":12: a latency surface of 721,068 x 435,273 cells of 1 m in WGS 84 / UTM zone 50N would have "
+                   "313,861,431,564 cells, more than the cell budget of 25,000,000 ('max_cells' in [surface]). Use a "
+                   "larger 'cell_size' in [surface] (1 km fits), raise 'max_cells' in [surface], or give a smaller "
+                   "'extent' in [surface].");
+  write(s, base + "[surface]\ncell_size = \"1m\"\nmax_cells = 1000000000000\n");
+  expect_error(run({"plan", s, "--out", dir.file("run")}),
                s + ":12: latency surface of 721068 x 435273 cells would need 1169.2 GiB of memory. Use a larger "
                    "'cell_size' in [surface] or a smaller extent.");
+  write(s, base + "[surface]\nmax_cells = 0\n");
+  expect_error(run({"plan", s, "--out", dir.file("run")}),
+               s + ":12: 'max_cells' in [surface] must be at least 1, e.g. 25000000.");
   write(s, base + "[surface]\nepsg = 32617\n");
   expect_error(run({"plan", s, "--out", dir.file("run")}),
                s + ":12: the surface extent (the largest zone's bounding box) [114.79, 34.3682, 122.629, 38.1572] lies "
@@ -131,19 +140,20 @@ TEST(MessagesCli, ScenarioValuesFoundWrongWhileRunningNameFileLineAndKey) {
                   "p = 100\nbudget = \"3ms\"\n");
   expect_error(run({"check", s}),
                s + ":14: p = 100 is more than the 36 site(s) that could be opened (candidate or required). Lower p.");
-  // A world-wide extent in the UTM zone of its centre (was a 335 x 39370 km strip).
-  write(s, base + "[surface]\nextent = [-180, -90, 180, 90]\n");
-  expect_error(run({"plan", s, "--out", dir.file("run")}),
-               s + ":12: the surface extent [-180, -90, 180, 90] is too wide to map in EPSG:32631, the UTM zone of its "
-                   "centre: lengths in it would be off by more than 10 %. Give a smaller 'extent' in [surface].");
-  EXPECT_FALSE(std::filesystem::exists(dir.file("run/run.tif")));
   // The command line's wording is the options'.
-  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--budget", "1ms", "--surface-extent=90,20,150,50",
-                    "--out", dir.file("z.gpkg")}),
-               "the surface extent [90, 20, 150, 50] is too wide to map in EPSG:32651, the UTM zone of its centre: "
-               "lengths in it would be off by more than 10 %. Give a smaller --surface-extent.");
   expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--budget", "1ms", "--cell-size", "1m", "--out",
                     dir.file("z.gpkg")}),
+               "a latency surface of 721,068 x 435,273 cells of 1 m in WGS 84 / UTM zone 50N would have "
+               "313,861,431,564 cells, more than the cell budget of 25,000,000 (--max-cells). Use a larger --cell-size "
+               "(1 km fits), raise --max-cells, or give a smaller --surface-extent.");
+  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--budget", "1ms", "--max-cells", "25e6", "--out",
+                    dir.file("z.gpkg")}),
+               "invalid --max-cells '25e6': give the most cells the latency surface may have, a whole number from 1 to "
+               "1000000000000, e.g. 25000000.");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run/run.tif")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("z.gpkg")));
+  expect_error(run({"zones", "--network", kFibre, "--sites", kSites, "--budget", "1ms", "--cell-size", "1m",
+                    "--max-cells", "1000000000000", "--out", dir.file("z.gpkg")}),
                "latency surface of 721068 x 435273 cells would need 1169.2 GiB of memory. Use a larger --cell-size or "
                "a smaller extent.");
 }

@@ -123,8 +123,10 @@ TEST(ZonesCli, MessagesNameTheMissingWeightFieldAndTheRasterSize) {
   ScratchDir dir;
   CliResult r = run_lightcone(base_args(dir.file("run.gpkg"), {"--weight", "enterprises"}));
   EXPECT_NE(r.err.find("field 'enterprises' not found (" + kSample + ":demand)"), std::string::npos) << r.err;
-  r = run_lightcone(base_args(dir.file("run.gpkg"), {"--cell-size", "1m"}));
+  r = run_lightcone(base_args(dir.file("run.gpkg"), {"--cell-size", "1m", "--max-cells", "1000000000000"}));
   EXPECT_NE(r.err.find("GiB of memory. Use a larger --cell-size or a smaller extent."), std::string::npos) << r.err;
+  r = run_lightcone(base_args(dir.file("run.gpkg"), {"--cell-size", "1m"}));
+  EXPECT_NE(r.err.find("more than the cell budget of 25,000,000 (--max-cells)."), std::string::npos) << r.err;
 }
 
 // One output layer read back: geometry (owned) and fields by name, in FID order.

@@ -185,7 +185,7 @@ inline const std::vector<std::string>& scenario_keys() {
       "id_field", "exit_delay_field", "status_field", "capacity_field", "cost_field", "weight_field", "load_field",
       "metric", "group_index", "slack", "node_delay", "site_delay", "access_detour", "access_us_per_km",
       "access_delay", "max_access", "access_from", "direction", "budgets", "rings", "circle_segments", "enabled",
-      "cell_size", "epsg", "extent", "problem", "p", "budget", "time_limit", "k", "survive", "money",
+      "cell_size", "max_cells", "epsg", "extent", "problem", "p", "budget", "time_limit", "k", "survive", "money",
       "capacity_unit", "kind", "boundary", "min_share", "max_latency", "max_new_sites"};
   return keys;
 }
@@ -261,7 +261,7 @@ inline const std::vector<std::string>* edge_values(const std::string& key) {
       {{"snap", "max_access"}, &lengths},
       {{"cell_size"}, &cells},
       {{"group_index", "slack", "access_detour", "access_us_per_km", "money"}, &floats},
-      {{"p", "k", "circle_segments", "max_new_sites"}, &ints},
+      {{"p", "k", "circle_segments", "max_new_sites", "max_cells"}, &ints},
       {{"epsg"}, &epsg},
       {{"min_share"}, &shares},
       {{"metric"}, &metric},
@@ -290,7 +290,7 @@ inline std::string table_of(const std::string& key) {
       {"[model]", {"metric", "group_index", "slack", "node_delay", "site_delay", "access_detour", "access_us_per_km",
                    "access_delay", "max_access", "access_from", "direction"}},
       {"[zones]", {"budgets", "rings", "circle_segments"}},
-      {"[surface]", {"enabled", "cell_size", "epsg", "extent"}},
+      {"[surface]", {"enabled", "cell_size", "max_cells", "epsg", "extent"}},
       {"[placement]", {"problem", "p", "budget", "time_limit", "k", "survive", "money", "capacity_unit"}},
       {"[network]", {"length_field", "length_unit", "group_index_field", "slack_field", "snap", "split_shared",
                      "risk_group_field"}},

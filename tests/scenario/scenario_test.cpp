@@ -230,7 +230,8 @@ TEST(Scenario, DefaultsAndRelativePaths) {
   EXPECT_DOUBLE_EQ(s.model.group_index, 1.4682);
   EXPECT_DOUBLE_EQ(s.model.max_access.value, 10000.0);
   EXPECT_TRUE(s.surface.enabled);
-  EXPECT_DOUBLE_EQ(s.surface.options.cell_m, 1000.0);
+  EXPECT_DOUBLE_EQ(s.surface.options.cell_m, 0.0);  // chosen: 1 km, coarser beyond max_cells
+  EXPECT_DOUBLE_EQ(s.surface.options.max_cells, 25e6);
   EXPECT_FALSE(s.placement);
   EXPECT_TRUE(s.targets.empty());
   // A scenario next to the working directory keeps its paths as written.

@@ -54,7 +54,7 @@ void expect_matches_evaluate(const Prepared& s, const LatencyModel& model, Acces
   opt.threads = 2;
   const LatencyGrid grid = latency_surface(s.net, index, model, mode, s.lat.us, s.lat.source, box, opt);
   ASSERT_GT(grid.width, 10);
-  const Projection proj(grid.epsg);
+  const Projection proj(grid.crs);
   PointLatencyQuery query(s.net, index, model, mode);
   const double k = model.metric_factor();
   std::size_t compared = 0, reached = 0, exact = 0, mismatched = 0;
