@@ -257,6 +257,7 @@ FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& mode
   as.name = kAssignmentsLayer;
   as.geometry = FeatureTable::Geometry::line;
   std::vector<std::int64_t> afid;
+  std::vector<std::size_t> arow;
   std::vector<std::string> asite;
   std::vector<double> alat, ashare;
   for (std::size_t d = 0; d < demand.pos.size(); ++d) {
@@ -266,11 +267,13 @@ FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& mode
     as.coords.push_back(sites.pos[s]);
     as.first.push_back(static_cast<std::uint32_t>(as.coords.size()));
     afid.push_back(demand.fid[d]);
+    arow.push_back(d);
     asite.push_back(sites.id[s]);
     alat.push_back(r.assignment.latency_us[d] * k);
     ashare.push_back(r.assignment.served[d]);
   }
   as.columns.push_back(Column::integers("source_fid", afid));
+  if (auto c = name_column(demand, &arow)) as.columns.push_back(std::move(*c));
   as.columns.push_back(Column::texts("site_id", asite));
   as.columns.push_back(Column::reals("latency_us", alat));
   as.columns.push_back(Column::reals("served_share", ashare));
@@ -295,6 +298,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
     if (!r.input.capacity.empty() && std::isfinite(r.input.capacity[s])) cap[s] = r.input.capacity[s];
   }
   st.columns.push_back(Column::texts("site_id", sites.id));
+  if (auto c = name_column(sites)) st.columns.push_back(std::move(*c));
   st.columns.push_back(Column::texts("status", status));
   st.columns.push_back(Column::integers("open", is_open));
   st.columns.push_back(Column::integers("attached", attached));
@@ -310,6 +314,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   std::vector<std::int64_t> covered(nd, 0);
   FeatureTable un = FeatureTable::points(kUncoveredLayer, {}, {});
   std::vector<std::int64_t> ufid;
+  std::vector<std::size_t> urow;
   std::vector<double> uw;
   std::vector<std::string> ureason;
   std::vector<char> uncoverable(nd, 0);
@@ -333,6 +338,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
       un.coords.push_back(demand.pos[d]);
       un.fid.push_back(demand.fid[d]);
       ufid.push_back(demand.fid[d]);
+      urow.push_back(d);
       uw.push_back(demand.weight[d]);
       ureason.emplace_back(uncoverable[d]               ? uncoverable_reason
                            : r.assignment.served[d] > 0 ? "partly served: site capacity"
@@ -340,12 +346,14 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
     }
   }
   dt.columns.push_back(Column::integers("source_fid", demand.fid));
+  if (auto c = name_column(demand)) dt.columns.push_back(std::move(*c));
   dt.columns.push_back(Column::reals("weight", demand.weight));
   dt.columns.push_back(Column::texts("site_id", site, site_null));
   dt.columns.push_back(Column::reals("latency_us", lat));
   dt.columns.push_back(Column::integers("covered", covered));
   tables.push_back(std::move(dt));
   un.columns.push_back(Column::integers("source_fid", ufid));
+  if (auto c = name_column(demand, &urow)) un.columns.push_back(std::move(*c));
   un.columns.push_back(Column::reals("weight", uw));
   un.columns.push_back(Column::texts("budget", std::vector<std::string>(ufid.size(), o.budget ? o.budget->name() : "none")));
   un.columns.push_back(Column::texts("reason", ureason));

@@ -303,6 +303,7 @@ class ZonesJob {
         access_m[i] = P.site_attach[i].edge == kNone ? std::nan("") : P.site_attach[i].distance_m;
       }
       sites.columns.push_back(Column::texts("site_id", site_layer.id));
+      if (auto c = name_column(site_layer)) sites.columns.push_back(std::move(*c));
       sites.columns.push_back(Column::texts("status", status));
       sites.columns.push_back(Column::integers("attached", attached));
       sites.columns.push_back(Column::reals("access_m", access_m));
@@ -404,6 +405,7 @@ class ZonesJob {
       }
     }
     dt.columns.push_back(Column::integers("source_fid", demand->fid));
+    if (auto c = name_column(*demand)) dt.columns.push_back(std::move(*c));
     dt.columns.push_back(Column::reals("weight", demand->weight));
     dt.columns.push_back(Column::reals("latency_us", lat));
     dt.columns.push_back(Column::reals("access_us", acc));
@@ -434,6 +436,7 @@ class ZonesJob {
     // Uncovered at the largest budget, with the reason.
     FeatureTable un = FeatureTable::points(kUncoveredLayer, {}, {});
     std::vector<std::int64_t> ufid;
+    std::vector<std::size_t> urow;
     std::vector<double> uw, uexcess;
     std::vector<std::string> ureason, ubudget;
     std::size_t no_access = 0, beyond = 0, disconnected = 0;
@@ -442,6 +445,7 @@ class ZonesJob {
       un.coords.push_back(demand->pos[i]);
       un.fid.push_back(demand->fid[i]);
       ufid.push_back(demand->fid[i]);
+      urow.push_back(i);
       const double share = samples ? share_within(i, largest_one_way) : 0.0;
       uw.push_back(share == 0.0 ? demand->weight[i] : demand->weight[i] * (1.0 - share));
       ubudget.push_back(format_duration(budgets.back()));
@@ -460,6 +464,7 @@ class ZonesJob {
       }
     }
     un.columns.push_back(Column::integers("source_fid", ufid));
+    if (auto c = name_column(*demand, &urow)) un.columns.push_back(std::move(*c));
     un.columns.push_back(Column::reals("weight", uw));
     un.columns.push_back(Column::texts("budget", ubudget));
     un.columns.push_back(Column::texts("reason", ureason));

@@ -128,7 +128,7 @@ TEST_F(QingdaoMaps, LibraryEntryPointWithoutSurface) {
   ASSERT_EQ(written.size(), 1u);
   EXPECT_EQ(written[0], s_dir->file("lib") + "/" + kZonesPng);
   EXPECT_EQ(read_image(written[0]).width, RunMapOptions{}.width);
-  EXPECT_THROW(render_run_maps(run() + "/run.gpkg", "", s_dir->file("bad"), RunMapOptions{100, 2}), InputError);
+  EXPECT_THROW(render_run_maps(run() + "/run.gpkg", "", s_dir->file("bad"), RunMapOptions{100, 2, {}}), InputError);
   EXPECT_FALSE(std::filesystem::exists(s_dir->file("bad")));
 }
 
