@@ -208,7 +208,7 @@ namespace world {
 }
 
 constexpr double kContextSpanM = 500e3;  // context outlines on maps wider or taller than this
-const Rgba kCountryLine{178, 178, 170, 255};
+const Rgba kCountryLine{150, 180, 205, 255};  // pale blue: context, not fibre
 
 bool wants_context(const MapExtent& e) {
   const double mid = (e.south + e.north) / 2.0;
