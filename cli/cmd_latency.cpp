@@ -21,6 +21,7 @@ struct LatencyArgs {
   ModelArgs model;
   std::string to;
   std::string to_where;
+  std::string label_field;
   std::vector<std::string> route;
   std::string out;
   unsigned threads = 0;
@@ -63,7 +64,7 @@ int run_command(const LatencyArgs& a) {
   rq.model = make_model(a.model);
   if (!a.out.empty()) write_tables_check_path(a.out);
   if (!a.to.empty()) {
-    rq.points = PointsInput{parse_layer_spec(a.to), read_options("--to", a.to_where, a.network.assume_crs)};
+    rq.points = PointsInput{parse_layer_spec(a.to), read_options("--to", a.to_where, a.network.assume_crs), a.label_field};
   }
   rq.network = network_input(a.network);
   rq.sites = sites_input(a.sites, a.network.assume_crs);
@@ -102,6 +103,9 @@ void register_latency(CLI::App& app, Runner& run) {
   add_model_options(*cmd, a->model);
   cmd->add_option("--to", a->to, "Points to evaluate: PATH[:LAYER] (DEFAULT: every network node)");
   cmd->add_option("--to-where", a->to_where, "OGR attribute filter on the --to layer");
+  cmd->add_option("--label-field", a->label_field,
+                  "Field that names the --to points in outputs (name column; DEFAULT: the first of name, label, site_id "
+                  "present; none: no names)");
   cmd->add_option("--route", a->route, "Route between two points: --route LON,LAT LON,LAT")->expected(2);
   cmd->add_option("--out", a->out, "Output file: .gpkg, .csv or .geojson (summary JSON beside it)");
   cmd->add_option("--threads", a->threads, "Worker threads (DEFAULT: all cores)");

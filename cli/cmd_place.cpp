@@ -24,6 +24,7 @@ struct PlaceArgs {
   std::string demand;
   std::string demand_where;
   std::string weight;
+  std::string label_field;
   std::string load_field;
   std::string status_field;
   std::string cost_field;
@@ -151,6 +152,7 @@ PlaceRequest request(const PlaceArgs& a) {
   }
   q.demand_fields.weight = a.weight;
   q.demand_fields.load = a.load_field;
+  q.demand_fields.label = a.label_field;
   check_out_not_input(a.out, {".summary.json", ".timings.json"},
                       {{"--network", q.network.layer.path},
                        {"--sites", q.sites.layer.path},
@@ -201,6 +203,7 @@ void register_place(CLI::App& app, Runner& run) {
   cmd->add_option("--demand", a->demand, "Demand points or polygons (centroids): PATH[:LAYER]");
   cmd->add_option("--demand-where", a->demand_where, "OGR attribute filter on the demand layer");
   cmd->add_option("--weight", a->weight, "Demand weight field (DEFAULT: 1 per feature)");
+  cmd->add_option("--label-field", a->label_field, "Field that names demand features in outputs (name column; DEFAULT: the first of name, label, site_id present; none: no names)");
   cmd->add_option("--load-field", a->load_field, "Demand load field for capacities (DEFAULT: 1 per feature)");
   cmd->add_option("--status-field", a->status_field, "Site status field: existing, required, candidate/planned, excluded");
   cmd->add_option("--cost-field", a->cost_field, "Site cost field (DEFAULT: 1 per new site)");

@@ -1,4 +1,4 @@
-// lightcone render RUN [--out DIR] [--width PX]: quick-look PNG maps of a run (zones,
+// lightcone render RUN [--out DIR] [--width PX] [--extent W,S,E,N]: quick-look PNG maps of a run (zones,
 // latency surface, placement) drawn by lightcone itself (report/run_maps.hpp).
 // RUN is a plan --out directory (run.gpkg, with run.tif when present) or a run
 // GeoPackage (with <stem>.tif beside it when present). DEFAULT --out: RUN's directory/maps.
@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "report/run_maps.hpp"
 #include "plan/scenario_run.hpp"
+#include "zones/surface.hpp"
 
 namespace lightcone::cli {
 namespace {
@@ -18,6 +19,7 @@ struct RenderArgs {
   std::string run;
   std::string out;
   int width = RunMapOptions{}.width;
+  std::string extent;
 };
 
 int run_render(const RenderArgs& a) {
@@ -30,6 +32,10 @@ int run_render(const RenderArgs& a) {
   const std::string out = a.out.empty() ? (run_dir / "maps").string() : a.out;
   RunMapOptions options;
   options.width = a.width;
+  if (!a.extent.empty()) {
+    const LonLatBox box = parse_lonlat_box(a.extent, "--extent");
+    options.extent = RunMapOptions::Extent{box.min.lon, box.min.lat, box.max.lon, box.max.lat};
+  }
   const std::vector<std::string> written =
       render_run_maps(gpkg.string(), fs::is_regular_file(tif, ec) ? tif.string() : std::string(), out, options);
   for (const std::string& f : written) fmt::print("{}\n", f);
@@ -45,6 +51,8 @@ void register_render(CLI::App& app, Runner& run) {
   cmd->add_option("--out", a->out, "Directory for the PNGs (created if missing). DEFAULT: RUN's directory/maps");
   cmd->add_option("--width", a->width,
                   fmt::format("Map width in pixels ({} to {}). DEFAULT: {}", kMinMapWidth, kMaxMapWidth, RunMapOptions{}.width));
+  cmd->add_option("--extent", a->extent,
+                  "Zoom: the map extent WEST,SOUTH,EAST,NORTH in degrees. DEFAULT: everything in the run");
   cmd->callback([a, &run] { run = [a] { return run_render(*a); }; });
 }
 

@@ -20,7 +20,7 @@ struct ZonesArgs {
   SitesArgs sites;
   ModelArgs model;
   ZonesJobOptions job;  // rings, split, threads bound directly
-  std::string budget, out, demand, demand_where, weight, demand_sample, split_cell, simplify, surface_extent;
+  std::string budget, out, demand, demand_where, weight, label_field, demand_sample, split_cell, simplify, surface_extent;
   std::string cell_size;  // DEFAULT: chosen (1 km, coarser beyond the cell budget)
   std::string max_cells;
   bool no_surface = false;
@@ -80,10 +80,13 @@ ZonesRequest zones_request(const ZonesArgs& a) {
   if (!a.demand.empty()) {
     PointFields fields;
     fields.weight = a.weight;
+    fields.label = a.label_field;
     rq.demand = DemandInput{parse_layer_spec(a.demand), read_options("--demand", a.demand_where, a.network.assume_crs), fields,
                             per_polygon};
   } else if (!a.weight.empty()) {
     throw InputError("--weight needs --demand PATH[:LAYER].");
+  } else if (!a.label_field.empty()) {
+    throw InputError("--label-field needs --demand PATH[:LAYER].");
   } else if (per_polygon > 0) {
     throw InputError("--demand-sample needs --demand PATH[:LAYER] with polygons.");
   }
@@ -141,6 +144,7 @@ void register_zones(CLI::App& app, Runner& run) {
   cmd->add_option("--demand", a->demand, "Demand points or polygons (centroids): PATH[:LAYER]");
   cmd->add_option("--demand-where", a->demand_where, "OGR attribute filter on the demand layer");
   cmd->add_option("--weight", a->weight, "Demand weight field (DEFAULT: 1 per feature)");
+  cmd->add_option("--label-field", a->label_field, "Field that names demand features in outputs (name column; DEFAULT: the first of name, label, site_id present; none: no names)");
   cmd->add_option("--demand-sample", a->demand_sample,
                   "Evaluate demand polygons at about N area-weighted points each (covered share, mean and worst "
                   "latency) instead of their centroid");

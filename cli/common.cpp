@@ -37,6 +37,9 @@ void add_sites_options(CLI::App& cmd, SitesArgs& a, bool required) {
   if (required) opt->required();
   cmd.add_option("--sites-where", a.sites_where, "OGR attribute filter on the sites layer");
   cmd.add_option("--site-id", a.fields.id, "Site id field (DEFAULT: site_id if present, else the FID)");
+  cmd.add_option("--site-label-field", a.fields.label,
+                 "Field that names sites in outputs (name column; DEFAULT: the first of name, label, site_id present; "
+                 "none: no names)");
   cmd.add_option("--site-delay-field", a.fields.entry_delay, "Field with a per-site entry delay in us");
   cmd.add_option("--site-exit-delay-field", a.fields.exit_delay,
                  "Field with a per-site exit delay (site to user) in us; DEFAULT: the entry delay");

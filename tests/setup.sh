@@ -5,7 +5,7 @@
 LIGHTCONE_PACKAGES=(
   libgdal-dev gdal-bin libgeos-dev libproj-dev libboost-graph-dev libcli11-dev libfmt-dev
   libgtest-dev coinor-libcbc-dev libtbb-dev nlohmann-json3-dev libtomlplusplus-dev
-  libbenchmark-dev pkg-config cmake g++ make libjs-leaflet
+  libbenchmark-dev pkg-config cmake g++ make libjs-leaflet libfreetype-dev fonts-wqy-microhei
   python3-numpy python3-scipy python3-pyproj python3-gdal
 )
 

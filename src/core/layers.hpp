@@ -19,6 +19,9 @@ inline constexpr const char* kRunInfoLayer = "run_info";
 // Only placement runs and plan write these.
 inline constexpr const char* kAssignmentsLayer = "assignments";
 inline constexpr const char* kBoundariesLayer = "boundaries";
+// The field that names sites and demand in the sites, demand, uncovered and assignments
+// layers (the input's label field, next to site_id / source_fid; see PointFields::label).
+inline constexpr const char* kNameField = "name";
 
 // "1.5ms" → "1p5ms": a budget name usable in field names (covered_<name>).
 std::string budget_field_name(Microseconds budget);

@@ -403,6 +403,17 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
   const MappedField f_cost = map_field(L, fields.cost, "cost", "--cost-field");
   const MappedField f_cap = map_field(L, fields.capacity, "capacity", "--capacity-field");
   const MappedField f_load = map_field(L, fields.load, "load", "--load-field");
+  MappedField f_label;
+  if (fields.label.empty()) {
+    for (const char* name : kDefaultLabelFields)
+      if (L.layer->GetLayerDefn()->GetFieldIndex(name) >= 0) {
+        f_label = map_field(L, name, "label", "--label-field");
+        break;
+      }
+  } else if (fields.label != "none") {
+    f_label = map_field(L, fields.label, "label", option == "--sites" ? "--site-label-field" : "--label-field");
+  }
+  if (f_label.mapped()) out.label_field = f_label.name;
   // A non-negative number or NULL (NaN) from a placement field.
   auto amount = [&](OGRFeature& f, const MappedField& m) {
     const double v = numeric_field(L, f, m);
@@ -493,6 +504,11 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     if (f_cost.mapped()) out.cost.push_back(amount(*f, f_cost));
     if (f_cap.mapped()) out.capacity.push_back(amount(*f, f_cap));
     if (f_load.mapped()) out.load.push_back(amount(*f, f_load));
+    if (f_label.mapped()) {
+      const bool null = !f->IsFieldSetAndNotNull(f_label.index);
+      out.label.emplace_back(null ? "" : f->GetFieldAsString(f_label.index));
+      out.label_null.push_back(null ? 1 : 0);
+    }
   }
   check_read_errors(L, options, *errors, out.info.features_read);
   errors.reset();

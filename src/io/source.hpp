@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "core/ids.hpp"
+#include "core/layers.hpp"
+#include "core/table.hpp"
 #include "network/network.hpp"
 
 namespace lightcone {
@@ -94,7 +96,12 @@ struct PointFields {
   std::string cost;
   std::string capacity;      // NULL = uncapacitated
   std::string load;          // demand load; NULL = 0
+  // The text that names each feature in outputs (their `name` column, next to site_id or
+  // source_fid), so that results need no join back to the input. DEFAULT (empty): the
+  // first of name, label, site_id the layer has; none of them: no names. "none": no names.
+  std::string label;
 };
+inline constexpr const char* kDefaultLabelFields[] = {"name", "label", "site_id"};
 
 // `fields` for demand points: named by their FID (PointFields::fid_ids).
 inline PointFields demand_fields(PointFields fields) {
@@ -115,7 +122,25 @@ struct PointLayer {
   std::vector<double> cost;            // when fields.cost is set (NaN where NULL)
   std::vector<double> capacity;        // when fields.capacity is set (NaN where NULL)
   std::vector<double> load;            // when fields.load is set (NaN where NULL)
+  std::string label_field;             // the field names came from; empty: none (label is empty)
+  std::vector<std::string> label;      // per point when label_field is set
+  std::vector<char> label_null;        // per point when label_field is set: 1 where NULL
 };
+
+// The `name` output column (kNameField) of the layer's points `rows` (all points when
+// `rows` is null), or nothing when the layer has no label field.
+inline std::optional<Column> name_column(const PointLayer& layer, const std::vector<std::size_t>* rows = nullptr) {
+  if (layer.label_field.empty()) return std::nullopt;
+  std::vector<std::string> v;
+  std::vector<bool> null;
+  const std::size_t n = rows ? rows->size() : layer.label.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = rows ? (*rows)[k] : k;
+    v.push_back(layer.label[i]);
+    null.push_back(layer.label_null[i] != 0);
+  }
+  return Column::texts(kNameField, std::move(v), std::move(null));
+}
 
 // Points; polygons are taken at their centroid, lines are an error. A layer without a
 // single usable point is an InputError.

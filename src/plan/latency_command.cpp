@@ -59,6 +59,7 @@ LatencyColumns evaluate_points(const LoadedNetwork& L, const NodeLatencies& node
 FeatureTable point_table(const PointLayer& to, LatencyColumns c) {
   FeatureTable t = FeatureTable::points("latency", to.pos, to.fid);
   t.columns.push_back(Column::integers("source_fid", to.fid));
+  if (auto n = name_column(to)) t.columns.push_back(std::move(*n));
   t.columns.push_back(Column::reals("latency_us", std::move(c.latency)));
   t.columns.push_back(Column::reals("access_us", std::move(c.access)));
   t.columns.push_back(Column::texts("site_id", std::move(c.site), std::move(c.site_null)));
@@ -109,7 +110,11 @@ nlohmann::ordered_json latency_summary(const LoadedNetwork& L, bool points, cons
 
 LatencyRun run_latency(const LatencyRequest& rq) {
   std::optional<PointLayer> to;
-  if (rq.points) to = read_points(rq.points->layer, rq.points->read, demand_fields({}));
+  if (rq.points) {
+    PointFields f;
+    f.label = rq.points->label_field;
+    to = read_points(rq.points->layer, rq.points->read, demand_fields(f));
+  }
   const LoadedNetwork L = load_network(rq.network, &rq.sites, rq.model);
   require_attached_sites(L, rq.sites_name);
   const NodeLatencies nodes = nearest_source_latency(*L.graph, L.sources);

@@ -23,6 +23,7 @@ namespace lightcone {
 struct PointsInput {
   LayerSpec layer;
   ReadOptions read;
+  std::string label_field;  // PointFields::label (DEFAULT: name, label or site_id)
 };
 
 struct LatencyRequest {

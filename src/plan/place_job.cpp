@@ -358,6 +358,7 @@ FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& mode
   as.name = kAssignmentsLayer;
   as.geometry = measured ? FeatureTable::Geometry::none : FeatureTable::Geometry::line;
   std::vector<std::int64_t> afid;
+  std::vector<std::size_t> arow;
   std::vector<std::string> asite, aid;
   std::vector<double> alat, ashare;
   for (std::size_t d = 0; d < demand.pos.size(); ++d) {
@@ -371,12 +372,14 @@ FeatureTable assignments_table(const PlaceJobResult& r, const LatencyModel& mode
     } else {
       aid.push_back(demand.id[d]);
     }
+    arow.push_back(d);
     asite.push_back(sites.id[s]);
     alat.push_back(r.assignment.latency_us[d] * k);
     ashare.push_back(r.assignment.served[d]);
   }
   if (measured) as.fid.clear();
   as.columns.push_back(measured ? Column::texts("demand_id", aid) : Column::integers("source_fid", afid));
+  if (auto c = name_column(demand, &arow)) as.columns.push_back(std::move(*c));
   as.columns.push_back(Column::texts("site_id", asite));
   as.columns.push_back(Column::reals("latency_us", alat));
   as.columns.push_back(Column::reals("served_share", ashare));
@@ -408,6 +411,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
     if (!r.input.capacity.empty() && std::isfinite(r.input.capacity[s])) cap[s] = r.input.capacity[s];
   }
   st.columns.push_back(Column::texts("site_id", sites.id));
+  if (auto c = name_column(sites)) st.columns.push_back(std::move(*c));
   st.columns.push_back(Column::texts("status", status));
   st.columns.push_back(Column::integers("open", is_open));
   if (!measured) st.columns.push_back(Column::integers("attached", attached));
@@ -424,6 +428,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
   FeatureTable un = table(kUncoveredLayer, {}, {});
   std::vector<std::int64_t> ufid;
   std::vector<std::string> uid;
+  std::vector<std::size_t> urow;
   std::vector<double> uw;
   std::vector<std::string> ureason;
   std::vector<char> uncoverable(nd, 0);
@@ -449,6 +454,7 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
       un.fid.push_back(demand.fid[d]);
       ufid.push_back(demand.fid[d]);
       if (measured) uid.push_back(demand.id[d]);
+      urow.push_back(d);
       uw.push_back(demand.weight[d]);
       ureason.emplace_back(uncoverable[d] == 2          ? "off the largest network component (--largest-component)"
                            : uncoverable[d]             ? uncoverable_reason
@@ -457,12 +463,14 @@ std::vector<FeatureTable> place_tables(const PlaceJobResult& r, const PlaceJobOp
     }
   }
   dt.columns.push_back(measured ? Column::texts("demand_id", demand.id) : Column::integers("source_fid", demand.fid));
+  if (auto c = name_column(demand)) dt.columns.push_back(std::move(*c));
   dt.columns.push_back(Column::reals("weight", demand.weight));
   dt.columns.push_back(Column::texts("site_id", site, site_null));
   dt.columns.push_back(Column::reals("latency_us", lat));
   dt.columns.push_back(Column::integers("covered", covered));
   tables.push_back(std::move(dt));
   un.columns.push_back(measured ? Column::texts("demand_id", uid) : Column::integers("source_fid", ufid));
+  if (auto c = name_column(demand, &urow)) un.columns.push_back(std::move(*c));
   un.columns.push_back(Column::reals("weight", uw));
   un.columns.push_back(Column::texts("budget", std::vector<std::string>(ufid.size(), o.budget ? o.budget->name() : "none")));
   un.columns.push_back(Column::texts("reason", ureason));

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "io/write.hpp"
+#include "plan/zones_job.hpp"
 #include "report/run_info.hpp"
 #include "report/json_text.hpp"
 
@@ -129,6 +130,19 @@ void write_place(const std::string& out, const PlaceRun& r) {
   if (r.result.result.status == SolveStatus::no_solution) return;
   const LoadedNetwork& L = r.network;
   std::vector<FeatureTable> tables = place_tables(r.result, r.options, L.model, *L.sites, L.site_node, r.demand);
+  {
+    // The fibre with latency from the open sites (as zones writes it), for QGIS and the
+    // placement map.
+    const std::vector<char> open = r.result.open(L.sites->pos.size());
+    std::vector<Source> sources;
+    std::vector<std::uint32_t> source_site;
+    for (std::size_t i = 0; i < L.sources.size(); ++i)
+      if (open[L.source_site[i]]) {
+        sources.push_back(L.sources[i]);
+        source_site.push_back(L.source_site[i]);
+      }
+    tables.push_back(network_table(L, nearest_source_latency(*L.graph, sources), source_site, *L.sites, L.model));
+  }
   tables.push_back(run_info_table(L.model, {{"command", "place"},
                                             {"problem", std::string(to_string(r.options.problem))},
                                             {"budget", r.options.budget ? r.options.budget->name() : ""}}));

@@ -134,7 +134,7 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
   progress.phase("maps");
   const std::vector<std::string> maps = render_run_maps(kRunGpkg, R.zones.tables,
                                                         R.zones.surface ? (d / kRunTif).string() : std::string(),
-                                                        (d / kRunMaps).string());
+                                                        (d / kRunMaps).string(), R.maps);
   R.summary["maps"] = Json::array();
   for (const std::string& m : maps)
     R.summary["maps"].push_back((fs::path(kRunMaps) / fs::path(m).filename()).generic_string());

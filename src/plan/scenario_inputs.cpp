@@ -49,6 +49,7 @@ DatasetLayerSummary preflight(const Scenario& s, const ScenarioLayer& L) {
     }
   }
   for (const ScenarioField& f : L.fields) {
+    if (f.key == "label_field" && f.field == "none") continue;  // no names
     if (std::find(found->fields.begin(), found->fields.end(), f.field) == found->fields.end()) {
       throw InputError(scenario_where(s, f.line) + "field '" + f.field + "' not found in " + L.path_text + ":" +
                        found->name + " ('" + f.key + "' in " + L.table + "). Fields: " + join(found->fields) + ".");
@@ -148,6 +149,7 @@ std::string read_scenario_layers(const Scenario& s, ScenarioRun& R) {
     PointFields f;
     f.weight = s.demand->weight_field;
     f.load = s.demand->load_field;
+    f.label = s.demand->label_field;
     R.demand = read_layer(s, DL, [&] { return read_points(DL.spec(), read_options_for(DL), demand_fields(f)); });
     R.demand->info.path = DL.path_text;
   }

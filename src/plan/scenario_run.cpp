@@ -222,6 +222,10 @@ std::vector<TargetResult> evaluate(const Scenario& s, const ScenarioRun& R) {
 
 ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress& progress) {
   ScenarioRun R;
+  if (s.maps.extent) {
+    R.maps.extent = RunMapOptions::Extent{s.maps.extent->min.lon, s.maps.extent->min.lat, s.maps.extent->max.lon,
+                                          s.maps.extent->max.lat};
+  }
   progress.phase("reading layers");
   const std::string status_field = plan_detail::read_scenario_layers(s, R);
 

@@ -81,6 +81,7 @@ struct ScenarioRun {
   ZonesJobResult zones;            // tables, grid, summary of the zones job
   std::vector<TargetResult> targets;
   nlohmann::ordered_json summary;  // the run's summary.json
+  RunMapOptions maps;              // the maps' options ([maps] extent)
 };
 
 // Reads, builds, runs the zones job and evaluates the targets.

@@ -255,42 +255,7 @@ class ZonesJob {
   }
 
   // Network edges with latency at both ends.
-  void network_table() {
-    const NodeLatencies& nodes = R.nodes;
-    edges.name = kNetworkLayer;
-    edges.geometry = FeatureTable::Geometry::line;
-    edges.coords = P.net.geom;
-    edges.first = P.net.edge_geom_first;
-    {
-      const std::size_t m = P.net.edges();
-      std::vector<std::int64_t> id(m), fid(m);
-      std::vector<double> lu(m), lv(m), len(m), delay(m);
-      std::vector<std::string> site(m);
-      std::vector<bool> site_null(m, true);
-      for (EdgeId e = 0; e < m; ++e) {
-        id[e] = e;
-        fid[e] = P.net.edge_fid[e];
-        const double du = nodes.us[P.net.edge_u[e]];
-        const double dv = nodes.us[P.net.edge_v[e]];
-        lu[e] = du == kUnreached ? std::nan("") : du * k;
-        lv[e] = dv == kUnreached ? std::nan("") : dv * k;
-        len[e] = P.net.edge_length_m[e] / 1000.0;
-        delay[e] = P.net.edge_delay_us[e] * k;
-        const NodeId near = du <= dv ? P.net.edge_u[e] : P.net.edge_v[e];
-        if (nodes.source[near] != kNone) {
-          site[e] = site_id_of(nodes.source[near]);
-          site_null[e] = false;
-        }
-      }
-      edges.columns.push_back(Column::integers("edge_id", id));
-      edges.columns.push_back(Column::integers("source_fid", fid));
-      edges.columns.push_back(Column::reals("latency_u_us", lu));
-      edges.columns.push_back(Column::reals("latency_v_us", lv));
-      edges.columns.push_back(Column::reals("length_km", len));
-      edges.columns.push_back(Column::reals("delay_us", delay));
-      edges.columns.push_back(Column::texts("site_id", site, site_null));
-    }
-  }
+  void network_table() { edges = lightcone::network_table(P, R.nodes, R.source_site, site_layer, model); }
 
   void sites_table() {
     sites = FeatureTable::points(kSitesLayer, site_layer.pos, site_layer.fid);
@@ -309,6 +274,7 @@ class ZonesJob {
         access_m[i] = P.site_attach[i].edge == kNone ? std::nan("") : P.site_attach[i].distance_m;
       }
       sites.columns.push_back(Column::texts("site_id", site_layer.id));
+      if (auto c = name_column(site_layer)) sites.columns.push_back(std::move(*c));
       sites.columns.push_back(Column::texts("status", status));
       sites.columns.push_back(Column::integers("attached", attached));
       sites.columns.push_back(Column::reals("access_m", access_m));
@@ -410,6 +376,7 @@ class ZonesJob {
       }
     }
     dt.columns.push_back(Column::integers("source_fid", demand->fid));
+    if (auto c = name_column(*demand)) dt.columns.push_back(std::move(*c));
     dt.columns.push_back(Column::reals("weight", demand->weight));
     dt.columns.push_back(Column::reals("latency_us", lat));
     dt.columns.push_back(Column::reals("access_us", acc));
@@ -440,6 +407,7 @@ class ZonesJob {
     // Uncovered at the largest budget, with the reason.
     FeatureTable un = FeatureTable::points(kUncoveredLayer, {}, {});
     std::vector<std::int64_t> ufid;
+    std::vector<std::size_t> urow;
     std::vector<double> uw, uexcess;
     std::vector<std::string> ureason, ubudget;
     std::size_t no_access = 0, beyond = 0, disconnected = 0;
@@ -448,6 +416,7 @@ class ZonesJob {
       un.coords.push_back(demand->pos[i]);
       un.fid.push_back(demand->fid[i]);
       ufid.push_back(demand->fid[i]);
+      urow.push_back(i);
       const double share = samples ? share_within(i, largest_one_way) : 0.0;
       uw.push_back(share == 0.0 ? demand->weight[i] : demand->weight[i] * (1.0 - share));
       ubudget.push_back(format_duration(budgets.back()));
@@ -466,6 +435,7 @@ class ZonesJob {
       }
     }
     un.columns.push_back(Column::integers("source_fid", ufid));
+    if (auto c = name_column(*demand, &urow)) un.columns.push_back(std::move(*c));
     un.columns.push_back(Column::reals("weight", uw));
     un.columns.push_back(Column::texts("budget", ubudget));
     un.columns.push_back(Column::texts("reason", ureason));
@@ -511,6 +481,45 @@ class ZonesJob {
 };
 
 }  // namespace
+
+FeatureTable network_table(const PreparedNetwork& P, const NodeLatencies& nodes,
+                           const std::vector<std::uint32_t>& source_site, const PointLayer& sites,
+                           const LatencyModel& model) {
+  const double k = model.metric_factor();
+  FeatureTable edges;
+  edges.name = kNetworkLayer;
+  edges.geometry = FeatureTable::Geometry::line;
+  edges.coords = P.net.geom;
+  edges.first = P.net.edge_geom_first;
+  const std::size_t m = P.net.edges();
+  std::vector<std::int64_t> id(m), fid(m);
+  std::vector<double> lu(m), lv(m), len(m), delay(m);
+  std::vector<std::string> site(m);
+  std::vector<bool> site_null(m, true);
+  for (EdgeId e = 0; e < m; ++e) {
+    id[e] = e;
+    fid[e] = P.net.edge_fid[e];
+    const double du = nodes.us[P.net.edge_u[e]];
+    const double dv = nodes.us[P.net.edge_v[e]];
+    lu[e] = du == kUnreached ? std::nan("") : du * k;
+    lv[e] = dv == kUnreached ? std::nan("") : dv * k;
+    len[e] = P.net.edge_length_m[e] / 1000.0;
+    delay[e] = P.net.edge_delay_us[e] * k;
+    const NodeId near = du <= dv ? P.net.edge_u[e] : P.net.edge_v[e];
+    if (nodes.source[near] != kNone) {
+      site[e] = sites.id[source_site[nodes.source[near]]];
+      site_null[e] = false;
+    }
+  }
+  edges.columns.push_back(Column::integers("edge_id", id));
+  edges.columns.push_back(Column::integers("source_fid", fid));
+  edges.columns.push_back(Column::reals("latency_u_us", lu));
+  edges.columns.push_back(Column::reals("latency_v_us", lv));
+  edges.columns.push_back(Column::reals("length_km", len));
+  edges.columns.push_back(Column::reals("delay_us", delay));
+  edges.columns.push_back(Column::texts("site_id", site, site_null));
+  return edges;
+}
 
 ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network, const PointLayer& site_layer,
                              const PointLayer* demand, const ZonesJobOptions& options) {

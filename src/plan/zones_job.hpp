@@ -97,6 +97,13 @@ struct ZonesJobResult {
   nlohmann::ordered_json summary;
 };
 
+// The network layer (kNetworkLayer): every edge with the latency at both ends from
+// `nodes` (in the model's metric; NULL when unreached), length, delay and the id of the
+// nearest site; source_site[src] is the index in `sites` of the search's source src.
+FeatureTable network_table(const PreparedNetwork& prepared, const NodeLatencies& nodes,
+                           const std::vector<std::uint32_t>& source_site, const PointLayer& sites,
+                           const LatencyModel& model);
+
 // Runs the job. `network` is the network layer's info (path, layer, counts) as the
 // summary should state it; `sites` the sites as read (prepared.sources refer to them);
 // `demand` may be null. Throws InputError when no site is attached to the network or

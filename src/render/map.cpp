@@ -182,10 +182,11 @@ MapSheet::MapSheet(const MapExtent& extent, std::string title, std::string subti
       m_footer(std::move(footer)),
       m_canvas(1, 1, kBackground),
       m_mask(1, 1),
-      m_lines(1, 1) {
+      m_lines(1, 1),
+      m_font(options.font ? options.font : &Font::map_font()) {
   assert(options.width >= 400);
   m_width = options.width;
-  m_subtitle = wrap_text(subtitle, m_width - 2 * kMargin, 1);
+  m_subtitle = m_font->wrap(subtitle, m_width - 2 * kMargin, 1);
   m_map_top = kMargin + 2 * kGlyphHeight + 8 + static_cast<int>(m_subtitle.size()) * kLineHeight + 8;
   const int max_w = m_width - 2 * kMargin - kGap - options.panel_width;
   const int max_h = std::max(200, options.max_height - m_map_top - kFooterHeight - kMargin);
@@ -255,16 +256,52 @@ void MapSheet::marker_at(Px c, Marker m, double size, Rgba fill_colour, Rgba str
   }
 }
 
-void MapSheet::label(LonLat p, const std::string& s, Rgba colour, int dx, int dy) {
+bool MapSheet::label(LonLat p, const std::string& s, Rgba colour, LabelPlace place, int gap) {
+  if (s.empty()) return false;
   const Px c = m_frame.to_px(p);
-  if (!(c.x >= frame_x0() && c.x <= frame_x1() && c.y >= frame_y0() && c.y <= frame_y1())) return;  // off the map
-  const int x = static_cast<int>(std::lround(c.x)) + dx * m_s;
-  const int y = static_cast<int>(std::lround(c.y)) + dy * m_s - kGlyphHeight * m_s;
-  draw_text_halo(m_canvas, x, y, s, colour, Rgba{255, 255, 255, 230}, m_s, 2 * m_s);
+  if (!(c.x >= frame_x0() && c.x <= frame_x1() && c.y >= frame_y0() && c.y <= frame_y1())) return false;  // off the map
+  const int halo = 2 * m_s;
+  const int w = m_font->width(s, m_s);
+  const int h = kGlyphHeight * m_s;
+  const int cx = static_cast<int>(std::lround(c.x));
+  const int cy = static_cast<int>(std::lround(c.y));
+  const int g = gap * m_s;
+  // Top-left corners of the text's line box, in order of preference.
+  std::vector<std::pair<int, int>> spots;
+  if (place == LabelPlace::beside) {
+    spots = {{cx + g, cy - g / 2 - h}, {cx + g, cy + g / 2}, {cx - g - w, cy - g / 2 - h}, {cx - g - w, cy + g / 2}};
+  } else {
+    const int step = h + 2 * halo;  // one line, halos touching
+    spots = {{cx - w / 2, cy - h / 2}, {cx - w / 2, cy - h / 2 - step}, {cx - w / 2, cy - h / 2 + step}};
+  }
+  for (const auto& [x, y] : spots) {
+    const Box b{x - halo, y - halo, x + w + halo, y + h + halo};
+    if (b.x0 < frame_x0() || b.y0 < frame_y0() || b.x1 > frame_x1() || b.y1 > frame_y1()) continue;  // clipped
+    const bool overlaps = std::any_of(m_label_boxes.begin(), m_label_boxes.end(), [&](const Box& o) {
+      return b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1;
+    });
+    if (overlaps) continue;
+    m_label_boxes.push_back(b);
+    note_missing_glyphs(s);
+    m_font->draw_halo(m_canvas, x, y, s, colour, Rgba{255, 255, 255, 230}, m_s, halo);
+    return true;
+  }
+  ++m_labels_dropped;
+  return false;
+}
+
+void MapSheet::note_missing_glyphs(const std::string& s) {
+  if (m_missing_glyphs) return;
+  for (const char32_t cp : decode_utf8(s))
+    if (cp >= 0x20 && !m_font->has_glyph(cp)) {
+      m_missing_glyphs = true;
+      return;
+    }
 }
 
 void MapSheet::text(int x, int y, const std::string& s, Rgba colour, int scale) {
-  draw_text(m_canvas, x * m_s, y * m_s, s, colour, scale * m_s);
+  note_missing_glyphs(s);
+  m_font->draw(m_canvas, x * m_s, y * m_s, s, colour, scale * m_s);
 }
 
 int MapSheet::legend_height(std::size_t entries) { return static_cast<int>(entries) * kRowHeight; }
@@ -376,7 +413,7 @@ int MapSheet::scale_bar(int y, double metres_per_px) {
                                {x * m_s + 0.0, bar_y * m_s + 0.0}};
   m_mask.stroke_polyline(box, m_s);
   m_canvas.composite(m_mask, kInk);
-  text(x - kGlyphWidth / 2, bar_y + 9, "0", kInk);
+  text(x - text_width("0") / 2, bar_y + 9, "0", kInk);
   const std::string mid = format_km(nice / 2.0);
   text(x + len / 2 - text_width(mid, 1) / 2, bar_y + 9, mid, kInk);
   const std::string end = format_km(nice) + " km";
@@ -386,7 +423,7 @@ int MapSheet::scale_bar(int y, double metres_per_px) {
 
 int MapSheet::panel_text(int y, const std::string& s, Rgba colour) {
   if (!m_chrome_drawn) finish_chrome();
-  for (const std::string& l : wrap_text(s, m_options.panel_width, 1)) {
+  for (const std::string& l : m_font->wrap(s, m_options.panel_width, 1)) {
     text(m_panel_x, m_map_top + y, l, colour);
     y += kLineHeight;
   }
@@ -411,11 +448,19 @@ void MapSheet::finish_chrome() {
     text(kMargin, y, l, kMuted);
     y += kLineHeight;
   }
-  text(kMargin, m_height - kMargin - kGlyphHeight, m_footer, kMuted);
 }
 
 Canvas MapSheet::finish() {
   if (!m_chrome_drawn) finish_chrome();
+  // The footer last: it says when some text lacked glyphs (drawn as '?').
+  std::string footer = m_footer;
+  note_missing_glyphs(footer);
+  if (m_missing_glyphs) {
+    footer += m_font->scalable() ? " · characters the font lacks are drawn as ?"
+                                 : std::string(" · install the Debian package ") + kMapFontPackage +
+                                       " to draw every script (? marks missing characters)";
+  }
+  text(kMargin, m_height - kMargin - kGlyphHeight, footer, kMuted);
   return m_canvas.downsample(m_s);
 }
 

@@ -14,6 +14,7 @@
 #include "core/geometry.hpp"
 #include "core/ids.hpp"
 #include "render/canvas.hpp"
+#include "render/font.hpp"
 
 namespace lightcone::render {
 
@@ -83,6 +84,14 @@ struct SheetOptions {
   int max_height = 2000;   // the map is shrunk to keep the sheet at most this tall
   int supersample = 2;     // anti-aliasing factor. REQUIRES: 1..4
   int panel_width = 300;   // legend panel
+  // The face of every text on the sheet. DEFAULT (null): Font::map_font().
+  const Font* font = nullptr;
+};
+
+// Where a map label goes relative to its point, tried in order until one fits.
+enum class LabelPlace {
+  beside,  // right-above, right-below, left-above, left-below of the point (sites)
+  centre,  // centred on the point, then one line above, one line below (areas)
 };
 
 class MapSheet {
@@ -105,7 +114,13 @@ class MapSheet {
   void line(std::span<const LonLat> pts, double width);  // into the pending line mask
   void flush_lines(Rgba colour);                         // paints pending lines once
   void marker(LonLat p, Marker m, double size, Rgba fill, Rgba stroke, double stroke_width = 1.0);
-  void label(LonLat p, const std::string& text, Rgba colour, int dx = 6, int dy = -6);
+  // A label with a white halo, decluttered: the first candidate position (see LabelPlace)
+  // whose box lies inside the map frame and overlaps no label placed before is used;
+  // when none does, the label is left out (false). Callers label in priority order.
+  // gap: final px between the point and the text (beside).
+  bool label(LonLat p, const std::string& text, Rgba colour, LabelPlace place = LabelPlace::beside, int gap = 6);
+  // Labels left out so far (no room).
+  std::size_t labels_dropped() const { return m_labels_dropped; }
   // Raster content: colour_at(col, row) for every canvas pixel of the map frame, col in
   // [0, frame_columns()), row in [0, frame_rows()); pixel centres are at
   // frame().to_lonlat({frame().left() + col + 0.5, frame().top() + row + 0.5}).
@@ -140,6 +155,12 @@ class MapSheet {
   int frame_y0() const;
   int frame_y1() const;
   void text(int x, int y, const std::string& s, Rgba colour, int scale = 1);  // final px
+  int text_width(const std::string& s, int scale = 1) const { return m_font->width(s, scale); }  // final px
+  void note_missing_glyphs(const std::string& s);
+
+  struct Box {
+    int x0, y0, x1, y1;  // canvas px, half-open
+  };
 
   SheetOptions m_options;
   int m_s;
@@ -153,6 +174,10 @@ class MapSheet {
   Mask m_mask;
   Mask m_lines;
   bool m_chrome_drawn = false;
+  const Font* m_font = nullptr;
+  bool m_missing_glyphs = false;  // some text had characters the font lacks
+  std::vector<Box> m_label_boxes;
+  std::size_t m_labels_dropped = 0;
 };
 
 }  // namespace lightcone::render

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.hpp"
@@ -38,7 +39,12 @@ struct DemandCols {
   const Column* fid = nullptr;
   const Column* weight = nullptr;
   const Column* latency = nullptr;
+  const Column* name = nullptr;  // the input's names (kNameField), when the run has them
   std::map<std::int64_t, std::size_t> index;
+  std::optional<std::string> name_at(std::size_t i) const {
+    if (!name || name->type() != Column::Type::text || name->is_null(i)) return std::nullopt;
+    return name->texts()[i];
+  }
 };
 
 DemandCols demand_cols(const RunForDiff& r) {
@@ -47,6 +53,8 @@ DemandCols demand_cols(const RunForDiff& r) {
   d.fid = &column(r, *r.demand, "source_fid", Column::Type::integer);
   d.weight = &column(r, *r.demand, "weight", Column::Type::real);
   d.latency = &column(r, *r.demand, "latency_us", Column::Type::real);
+  for (const Column& c : r.demand->columns)
+    if (c.name == kNameField) d.name = &c;
   for (std::size_t i = 0; i < d.fid->integers().size(); ++i) d.index[d.fid->integers()[i]] = i;
   return d;
 }
@@ -84,12 +92,18 @@ void diff_demand_at(const DemandCols& da, const DemandCols& db, double us, const
     }
     const double la = da.latency->reals()[i];
     const double lb = db.latency->reals()[it->second];
-    changes.push_back({{"budget", name},
-                       {"source_fid", fid},
-                       {"change", ca ? "lost" : "gained"},
-                       {"weight", ca ? da.weight->reals()[i] : w},
-                       {"latency_a_us", std::isnan(la) ? Json(nullptr) : Json(la)},
-                       {"latency_b_us", std::isnan(lb) ? Json(nullptr) : Json(lb)}});
+    Json change = {{"budget", name}, {"source_fid", fid}};
+    // The input's name (B's, else A's) next to source_fid, when either run carries names.
+    if (da.name || db.name) {
+      std::optional<std::string> n = db.name_at(it->second);
+      if (!n) n = da.name_at(i);
+      change["name"] = n ? Json(*n) : Json(nullptr);
+    }
+    change["change"] = ca ? "lost" : "gained";
+    change["weight"] = ca ? da.weight->reals()[i] : w;
+    change["latency_a_us"] = std::isnan(la) ? Json(nullptr) : Json(la);
+    change["latency_b_us"] = std::isnan(lb) ? Json(nullptr) : Json(lb);
+    changes.push_back(std::move(change));
   }
   bj["demand_gained"] = n_gained;
   bj["demand_lost"] = n_lost;
@@ -233,9 +247,11 @@ std::string diff_text(const Json& d) {
     const std::string key = c["budget"].get<std::string>() + c["change"].get<std::string>();
     if (shown[key]++ >= 10) continue;
     auto lat = [](const Json& v) { return v.is_null() ? std::string("unreachable") : fmt::format("{:.1f} us", v.get<double>()); };
-    out += fmt::format("    {} {} source_fid={} weight {:.0f}: {} -> {}\n", c["budget"].get<std::string>(),
-                       c["change"].get<std::string>(), c["source_fid"].get<std::int64_t>(), c["weight"].get<double>(),
-                       lat(c["latency_a_us"]), lat(c["latency_b_us"]));
+    const std::string named =
+        c.contains("name") && c["name"].is_string() ? " (" + c["name"].get<std::string>() + ")" : std::string();
+    out += fmt::format("    {} {} source_fid={}{} weight {:.0f}: {} -> {}\n", c["budget"].get<std::string>(),
+                       c["change"].get<std::string>(), c["source_fid"].get<std::int64_t>(), named,
+                       c["weight"].get<double>(), lat(c["latency_a_us"]), lat(c["latency_b_us"]));
   }
   for (const auto& [key, n] : shown)
     if (n > 10) out += fmt::format("    ... {} more ({}), see --json\n", n - 10, key);

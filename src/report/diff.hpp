@@ -26,7 +26,8 @@ struct RunForDiff {
 };
 
 // {"a", "b", "metric", "budgets": [...], "demand_only_in_a", "demand_only_in_b",
-//  "demand_changes": [{"budget", "source_fid", "change", "weight", "latency_a_us",
+//  "demand_changes": [{"budget", "source_fid", "name" (when either run carries the input's
+//  names), "change", "weight", "latency_a_us",
 //  "latency_b_us"}], "sites_added", "sites_removed", "coverage_lost"}.
 // InputError when the runs use different metrics or a table lacks its fields.
 nlohmann::ordered_json diff_runs(const RunForDiff& a, const RunForDiff& b);

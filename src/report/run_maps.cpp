@@ -58,7 +58,7 @@ double real_at(const Column* c, std::size_t i) {
 struct RunLayers {
   std::string name;  // file name of the GeoPackage, for the footer
   std::map<std::string, std::string> info;
-  std::optional<FeatureTable> zones, network, sites, demand, uncovered, assignments, boundaries;
+  std::optional<FeatureTable> zones, zones_split, network, sites, demand, uncovered, assignments, boundaries;
   std::optional<ResampledRaster> surface;
 };
 
@@ -72,7 +72,7 @@ RunLayers run_layers(std::string name, std::span<const FeatureTable> tables) {
     const std::pair<const char*, std::optional<FeatureTable>*> slots[] = {
         {kZonesLayer, &r.zones},         {kNetworkLayer, &r.network},         {kSitesLayer, &r.sites},
         {kDemandLayer, &r.demand},       {kUncoveredLayer, &r.uncovered},     {kAssignmentsLayer, &r.assignments},
-        {kBoundariesLayer, &r.boundaries}};
+        {kBoundariesLayer, &r.boundaries}, {kZonesSplitLayer, &r.zones_split}};
     for (const auto& [layer, slot] : slots)
       if (t.name == layer) *slot = t;
   }
@@ -96,7 +96,7 @@ RunLayers read_run_layers(const std::string& gpkg) {
                      "plan, or a GeoPackage written by plan, zones or place.");
   }
   std::vector<FeatureTable> tables;
-  for (const char* name : {kRunInfoLayer, kZonesLayer, kNetworkLayer, kSitesLayer, kDemandLayer, kUncoveredLayer,
+  for (const char* name : {kRunInfoLayer, kZonesLayer, kZonesSplitLayer, kNetworkLayer, kSitesLayer, kDemandLayer, kUncoveredLayer,
                            kAssignmentsLayer, kBoundariesLayer})
     if (has(name)) tables.push_back(read_table(gpkg, name));
   return run_layers(fs::path(gpkg).filename().string(), tables);
@@ -201,6 +201,74 @@ std::string footer(const RunLayers& r, const MapExtent& e) {
                      mid >= 0 ? "N" : "S");
 }
 
+// ---- context and lines ----------------------------------------------------------------
+
+namespace world {
+#include "report/world_context.inc"
+}
+
+constexpr double kContextSpanM = 500e3;  // context outlines on maps wider or taller than this
+const Rgba kCountryLine{150, 180, 205, 255};  // pale blue: context, not fibre
+
+bool wants_context(const MapExtent& e) {
+  const double mid = (e.south + e.north) / 2.0;
+  const double wide = geodesic_distance_m({e.west, mid}, {e.east, mid});
+  const double tall = geodesic_distance_m({(e.west + e.east) / 2.0, e.south}, {(e.west + e.east) / 2.0, e.north});
+  return std::max(wide, tall) > kContextSpanM;
+}
+
+// Natural Earth 1:110m countries: borders and coasts as thin lines,
+// under everything; only when the map spans more than kContextSpanM. Returns whether drawn.
+bool draw_context(MapSheet& s) {
+  const MapExtent& e = s.frame().extent();
+  if (!wants_context(e)) return false;
+  std::vector<MultiPolygon> rings;
+  for (const auto& [first, n] : world::kWorldRings) {
+    MapExtent box;
+    std::vector<LonLat> ring;
+    ring.reserve(n);
+    for (std::uint32_t i = first; i < first + n; ++i) {
+      const LonLat p{world::kWorldPoints[i][0] * 1e-4, world::kWorldPoints[i][1] * 1e-4};
+      box.include(p);
+      ring.push_back(p);
+    }
+    if (box.east < e.west || box.west > e.east || box.north < e.south || box.south > e.north) continue;
+    MultiPolygon mp;
+    mp.add_ring(ring);
+    mp.close_polygon();
+    rings.push_back(std::move(mp));
+  }
+  // Outlines only: a fill would tint the zones' colours, and 1:110m land is too coarse
+  // to say what is land at a province's scale.
+  for (const MultiPolygon& mp : rings) s.outline(mp, kCountryLine, 0.6);
+  return true;
+}
+
+constexpr double kMaxSegmentM = 25e3;
+
+// The line with every segment longer than kMaxSegmentM replaced by points along its
+// geodesic, so that long links curve as the zones around them do (and the same on every map).
+std::vector<LonLat> geodesic_line(std::span<const LonLat> pts) {
+  std::vector<LonLat> out;
+  out.reserve(pts.size());
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    if (i > 0) {
+      const double d = geodesic_distance_m(pts[i - 1], pts[i]);
+      const int parts = d > kMaxSegmentM ? static_cast<int>(std::ceil(d / kMaxSegmentM)) : 1;
+      for (int k = 1; k < parts; ++k) out.push_back(geodesic_interpolate(pts[i - 1], pts[i], static_cast<double>(k) / parts));
+    }
+    out.push_back(pts[i]);
+  }
+  return out;
+}
+
+void draw_lines(MapSheet& s, const FeatureTable& t, double width) {
+  for (std::size_t i = 0; i < t.features(); ++i) {
+    const std::vector<LonLat> line = geodesic_line(std::span(t.coords).subspan(t.first[i], t.first[i + 1] - t.first[i]));
+    s.line(line, width);
+  }
+}
+
 constexpr double kBoundaryDash = 7.0;
 
 void draw_boundaries(MapSheet& s, const RunLayers& r, double width) {
@@ -229,17 +297,27 @@ void label_boundaries(MapSheet& s, const RunLayers& r) {
     }
     if (best < 0.0) continue;
     const std::string n = text_at(name, i);
-    if (!n.empty()) s.label({(box.west + box.east) / 2.0, (box.south + box.north) / 2.0}, n, kBoundary, -3 * static_cast<int>(n.size()), 6);
+    if (!n.empty()) s.label({(box.west + box.east) / 2.0, (box.south + box.north) / 2.0}, n, kBoundary, render::LabelPlace::centre);
   }
 }
 
 void draw_network(MapSheet& s, const RunLayers& r, Rgba colour, double width) {
   if (!r.network) return;
-  const FeatureTable& t = *r.network;
-  for (std::size_t i = 0; i < t.features(); ++i)
-    s.line(std::span(t.coords).subspan(t.first[i], t.first[i + 1] - t.first[i]), width);
+  draw_lines(s, *r.network, width);
   s.flush_lines(colour);
 }
+
+// zones_split: the parts of each zone by nearest site, as thin white lines between them
+// (over the zone fills). Returns whether the run has it.
+const Rgba kSplitLine{255, 255, 255, 230};
+bool draw_zones_split(MapSheet& s, const RunLayers& r) {
+  if (!r.zones_split || r.zones_split->polygons.empty()) return false;
+  for (const MultiPolygon& m : r.zones_split->polygons) s.outline(m, kSplitLine, 1.0);
+  return true;
+}
+
+// Candidates beyond this many are drawn small and pale (they are context, not results).
+constexpr std::size_t kManyCandidates = 300;
 
 // Sites in the style order; returns legend entries for the statuses present, with counts.
 std::vector<LegendEntry> draw_sites(MapSheet& s, const RunLayers& r, double scale = 1.0) {
@@ -251,13 +329,23 @@ std::vector<LegendEntry> draw_sites(MapSheet& s, const RunLayers& r, double scal
     std::size_t n = 0;
     for (std::size_t i = 0; i < t.coords.size(); ++i) {
       const std::string v = status ? text_at(status, i) : "existing";
+      n += &palette::site_style(v) == &st;
+    }
+    // Many candidates (or excluded sites): small, pale, no outline.
+    const bool many = n > kManyCandidates && (st.status == "candidate" || st.status == "excluded");
+    const double size = many ? 3.0 : st.size * scale;
+    const Rgba fill = many ? hex(st.fill, 110) : hex(st.fill);
+    const Rgba stroke = many ? hex(st.fill, 110) : hex(st.stroke);
+    const double stroke_width = many ? 0.0 : 1.0;
+    for (std::size_t i = 0; i < t.coords.size(); ++i) {
+      const std::string v = status ? text_at(status, i) : "existing";
       if (&palette::site_style(v) != &st) continue;
-      s.marker(t.coords[i], marker_of(st.marker), st.size * scale, hex(st.fill), hex(st.stroke), 1.0);
-      ++n;
+      s.marker(t.coords[i], many ? Marker::circle : marker_of(st.marker), size, fill, stroke, stroke_width);
     }
     if (n > 0) {
-      const LegendEntry e = LegendEntry::marker_row(fmt::format("{} site ({})", st.label, n), marker_of(st.marker), st.size * scale,
-                                                    hex(st.fill), hex(st.stroke), 1.0);
+      const LegendEntry e = LegendEntry::marker_row(fmt::format("{} site ({})", st.label, n),
+                                                    many ? Marker::circle : marker_of(st.marker), many ? 5.0 : size,
+                                                    fill, stroke, stroke_width);
       legend.insert(legend.begin(), e);  // chosen first in the legend
     }
   }
@@ -285,6 +373,8 @@ LegendEntry uncovered_entry(const RunLayers& r) {
 }
 
 LegendEntry heading(std::string s) { return LegendEntry::heading_row(std::move(s)); }
+
+LegendEntry country_entry() { return LegendEntry::line_row("coast, borders (Natural Earth 1:110m)", kCountryLine, 0.8); }
 
 int panel_height(std::size_t legend_rows, int extra) {
   return MapSheet::legend_height(legend_rows) + 12 + MapSheet::scale_bar_height() + extra;
@@ -324,9 +414,11 @@ render::Canvas zones_map(const RunLayers& r, const MapExtent& extent, const rend
                                         budgets.empty() ? "" : " (" + budgets + (metric.empty() ? "" : " " + metric) + ")");
   // Legend rows: heading, zones, boundaries, network, sites (≤ 7), uncovered.
   const std::size_t rows = 1 + zones.size() + 1 + 1 + 1 + 7 + 1;
-  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows, 0), so);
+  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows + 2, 0), so);
   std::vector<LegendEntry> legend{heading("Legend")};
+  const bool context = draw_context(s);
   for (const auto& [b, m] : zones) s.fill(*m, zone_colour(b, 128));
+  const bool split = draw_zones_split(s, r);
   for (const auto& [b, m] : zones) s.outline(*m, darker(zone_colour(b, 255)), 1.0);
   for (auto it = zones.rbegin(); it != zones.rend(); ++it) {
     // Nested fills add up: a zone's swatch shows it over the larger zones around it.
@@ -339,6 +431,8 @@ render::Canvas zones_map(const RunLayers& r, const MapExtent& extent, const rend
     legend.push_back(LegendEntry::fill_row("within " + ms_label(it->first) + (metric.empty() ? "" : " " + metric), shown,
                       darker(zone_colour(it->first, 255)), 1.0));
   }
+  if (split) legend.push_back(LegendEntry::line_row("split by nearest site", Rgba{120, 120, 120, 255}, 1.0));
+  if (context) legend.push_back(country_entry());
   draw_boundaries(s, r, 1.2);
   if (r.boundaries) legend.push_back(boundary_entry(1.2));
   draw_network(s, r, kNetworkGrey, 0.8);
@@ -363,7 +457,8 @@ render::Canvas surface_map(const RunLayers& r, const MapExtent& extent, const re
   const std::string metric = metric_name(r);
   const std::string title = fmt::format("{}: latency surface{}", run_name(r), metric.empty() ? "" : " (" + metric + ")");
   const std::size_t rows = 1 + 1 + 1 + 7;
-  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows, MapSheet::ramp_legend_height() + 12), so);
+  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows + 1, MapSheet::ramp_legend_height() + 12), so);
+  const bool context = draw_context(s);
   // The surface on the frame's own pixel grid (canvas pixels).
   const MapExtent& e = s.frame().extent();
   LonLatPixelGrid grid;
@@ -399,6 +494,7 @@ render::Canvas surface_map(const RunLayers& r, const MapExtent& extent, const re
     legend.push_back(LegendEntry::line_row("zone edge (" + b + ")", Rgba{20, 20, 20, 255}, 1.4));
   }
   if (r.boundaries) legend.push_back(boundary_entry(0.9));
+  if (context) legend.push_back(country_entry());
   legend.insert(legend.end(), sites.begin(), sites.end());
   y = s.legend(y + 6, legend);
   s.scale_bar(y + 12, metres_per_px(s));
@@ -421,16 +517,16 @@ render::Canvas placement_map(const RunLayers& r, const MapExtent& extent, const 
   const std::string problem = info_value(r, "problem");
   const std::string title = fmt::format("{}: site placement{}", run_name(r), problem.empty() ? "" : " (" + problem + ")");
   const std::size_t rows = 1 + 1 + 1 + 1 + 1 + 7 + 1;
-  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows, 0), so);
+  MapSheet s(extent, title, model_line(r), footer(r, extent), panel_height(rows + 1, 0), so);
   std::vector<LegendEntry> legend{heading("Legend")};
+  if (draw_context(s)) legend.push_back(country_entry());
   draw_boundaries(s, r, 1.0);
   if (r.boundaries) legend.push_back(boundary_entry(1.0));
   draw_network(s, r, hex("#c4c4c4"), 0.7);
   if (r.network) legend.push_back(LegendEntry::line_row("fibre", hex("#c4c4c4"), 1.0));
   if (r.assignments) {
     const FeatureTable& t = *r.assignments;
-    for (std::size_t i = 0; i < t.features(); ++i)
-      s.line(std::span(t.coords).subspan(t.first[i], t.first[i + 1] - t.first[i]), 0.7);
+    draw_lines(s, t, 0.7);
     s.flush_lines(kAssignment);
     legend.push_back(LegendEntry::line_row(fmt::format("assignment ({})", t.features()), kAssignment, 1.0));
   }
@@ -444,7 +540,7 @@ render::Canvas placement_map(const RunLayers& r, const MapExtent& extent, const 
   if (r.sites) {
     const Column* id = column(*r.sites, "site_id");
     for (std::size_t i = 0; status && i < r.sites->features(); ++i)
-      if (text_at(status, i) == "chosen") s.label(r.sites->coords[i], text_at(id, i), hex("#67000d"), 9, -4);
+      if (text_at(status, i) == "chosen") s.label(r.sites->coords[i], text_at(id, i), hex("#67000d"), render::LabelPlace::beside, 8);
   }
   return finish_sheet(s, r, legend, sites);
 }
@@ -457,6 +553,13 @@ void check_map_options(const RunMapOptions& options, const std::string& out_dir,
   if (options.width < kMinMapWidth || options.width > kMaxMapWidth) {
     throw InputError(fmt::format("map width {} px is out of range. Give a width from {} to {} px.", options.width,
                                  kMinMapWidth, kMaxMapWidth));
+  }
+  if (const auto& e = options.extent;
+      e && !(e->west >= -180 && e->west < e->east && e->east <= 180 && e->south >= -90 && e->south < e->north &&
+             e->north <= 90)) {
+    throw InputError(fmt::format("invalid map extent {},{},{},{}. Write WEST,SOUTH,EAST,NORTH in degrees with west < "
+                                 "east and south < north, e.g. 119.5,35.5,121.0,36.9.",
+                                 e->west, e->south, e->east, e->north));
   }
   if (options.supersample < 1 || options.supersample > 4) {
     throw InputError(fmt::format("supersampling factor {} is out of range (1 to 4).", options.supersample));
@@ -475,7 +578,9 @@ void check_map_options(const RunMapOptions& options, const std::string& out_dir,
 
 std::vector<std::string> draw_and_write(const RunLayers& r, const std::string& surface_tif, const std::string& out_dir,
                                         const RunMapOptions& options) {
-  const MapExtent extent = run_extent(r);
+  const MapExtent extent = options.extent ? MapExtent{options.extent->west, options.extent->south, options.extent->east,
+                                                      options.extent->north}
+                                          : run_extent(r);
   render::SheetOptions so;
   so.width = options.width;
   so.supersample = options.supersample;

@@ -7,14 +7,22 @@
 //   surface.png    the latency surface on a green → red ramp with its legend, nodata
 //                  white, zone edges and sites on top; when a surface GeoTIFF is given;
 //   placement.png  chosen / required / existing / candidate sites, assignment lines,
-//                  demand and uncovered demand; when the run has chosen sites or
+//                  fibre, demand and uncovered demand; when the run has chosen sites or
 //                  assignments.
+// Drawn the same way on every map: lines (fibre, assignments) as geodesics (segments
+// longer than 25 km are densified along the great ellipse, as the zones are built);
+// zones_split as thin lines between the sites' parts when the run has it; candidate
+// sites small and pale when there are more than 300; country borders and coastlines
+// (Natural Earth 1:110m, public domain, compiled in) under everything when the map spans
+// more than 500 km; labels (boundary names, chosen sites) with the map font (any script,
+// render/font.hpp), decluttered: never overlapping or cut by the frame.
 // Every map has the title, the run's latency model, a legend and a scale bar (geodesic
 // km along the mid latitude). Vector layers are WGS 84; the projection is
 // equirectangular at the mid latitude (true aspect). Output is byte-identical for
 // identical inputs (no dates, no paths in the pictures, fixed colours).
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,6 +42,12 @@ struct RunMapOptions {
   int width = 1400;
   // Supersampling factor for anti-aliasing. DEFAULT: 2. REQUIRES: 1..4.
   int supersample = 2;
+  // The map extent in degrees (zoom). DEFAULT: everything in the run, padded 3 %.
+  // REQUIRES: −180 <= west < east <= 180, −90 <= south < north <= 90.
+  struct Extent {
+    double west, south, east, north;
+  };
+  std::optional<Extent> extent;
 };
 inline constexpr int kMinMapWidth = 600;
 inline constexpr int kMaxMapWidth = 8000;

@@ -143,6 +143,7 @@ void read_sites(const Context& ctx, const TableReader& t, SitesSpec& st) {
   st.status_field = field_key(t, st.source, "status_field");
   st.capacity_field = field_key(t, st.source, "capacity_field");
   st.cost_field = field_key(t, st.source, "cost_field");
+  st.fields.label = field_key(t, st.source, "label_field");
 }
 
 DemandSpec read_demand(const Context& ctx, const TableReader& t) {
@@ -150,6 +151,7 @@ DemandSpec read_demand(const Context& ctx, const TableReader& t) {
   d.source = read_layer(ctx, t, "the demand points");
   d.weight_field = field_key(t, d.source, "weight_field");
   d.load_field = field_key(t, d.source, "load_field");
+  d.label_field = field_key(t, d.source, "label_field");
   return d;
 }
 
@@ -168,6 +170,29 @@ void read_boundaries(const Context& ctx, const toml::table& bounds, Scenario& s)
   // TOML tables are unordered: keep the file's order.
   std::stable_sort(s.boundaries.begin(), s.boundaries.end(),
                    [](const BoundarySpec& a, const BoundarySpec& b) { return a.source.line < b.source.line; });
+}
+
+// [maps] extent = [WEST, SOUTH, EAST, NORTH] (degrees).
+void read_maps(const Context& ctx, const TableReader& t, MapsSpec& m) {
+  const toml::node* n = t.node("extent");
+  if (!n) return;
+  const toml::array* a = n->as_array();
+  double v[4];
+  bool ok = a && a->size() == 4;
+  for (std::size_t i = 0; ok && i < 4; ++i) {
+    const toml::node& item = *a->get(i);
+    if (item.is_integer()) v[i] = static_cast<double>(item.as_integer()->get());
+    else if (item.is_floating_point()) v[i] = item.as_floating_point()->get();
+    else ok = false;
+  }
+  if (!ok || !(v[0] < v[2]) || !(v[1] < v[3]) || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
+    ctx.fail(line_of(*n), t.what("extent") + " must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, 36.9].");
+  }
+  LonLatBox box;
+  box.add({v[0], v[1]});
+  box.add({v[2], v[3]});
+  m.extent = box;
+  m.extent_line = line_of(*n);
 }
 
 }  // namespace
@@ -201,7 +226,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   s.file = path;
   const TableReader top(ctx, root, "at the top level",
                         {"name", "description", "network", "sites", "demand", "boundaries", "model", "zones", "surface",
-                         "placement", "target", "output"});
+                         "maps", "placement", "target", "output"});
   s.name = top.string_or("name", std::filesystem::path(path).stem().string());
   s.description = top.string_or("description", "");
 
@@ -230,11 +255,11 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   read_sites(ctx,
              TableReader(ctx, *sites, "[sites]",
                          with_layer_keys({"id_field", "delay_field", "exit_delay_field", "delay_unit", "status_field",
-                                          "capacity_field", "cost_field"})),
+                                          "capacity_field", "cost_field", "label_field"})),
              s.sites);
 
   if (const toml::table* demand = top.table("demand")) {
-    s.demand = read_demand(ctx, TableReader(ctx, *demand, "[demand]", with_layer_keys({"weight_field", "load_field"})));
+    s.demand = read_demand(ctx, TableReader(ctx, *demand, "[demand]", with_layer_keys({"weight_field", "load_field", "label_field"})));
   }
 
   if (const toml::table* bounds = top.table("boundaries")) read_boundaries(ctx, *bounds, s);
@@ -246,6 +271,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   if (const toml::table* surface = top.table("surface")) {
     read_surface(ctx, TableReader(ctx, *surface, "[surface]", {"enabled", "cell_size", "max_cells", "epsg", "extent"}), s.surface);
   }
+  if (const toml::table* maps = top.table("maps")) read_maps(ctx, TableReader(ctx, *maps, "[maps]", {"extent"}), s.maps);
   if (const toml::table* placement = top.table("placement")) {
     read_placement(ctx,
                    TableReader(ctx, *placement, "[placement]",

@@ -72,6 +72,7 @@ struct DemandSpec {
   ScenarioLayer source;
   std::string weight_field;  // empty: weight 1 per feature
   std::string load_field;    // placement and capacity target load (DEFAULT: 1 per feature)
+  std::string label_field;   // names in outputs (PointFields::label; DEFAULT: name, label or site_id)
 };
 
 struct BoundarySpec {
@@ -107,6 +108,12 @@ struct SurfaceSpec {
   int cell_size_line = 0;
   int max_cells_line = 0;
   int epsg_line = 0;
+  int extent_line = 0;
+};
+
+// [maps]: the quick-look PNG maps of the run.
+struct MapsSpec {
+  std::optional<LonLatBox> extent;  // zoom, degrees; DEFAULT: everything in the run
   int extent_line = 0;
 };
 
@@ -161,6 +168,7 @@ struct Scenario {
   LatencyModel model;
   ZonesSpec zones;
   SurfaceSpec surface;
+  MapsSpec maps;
   std::optional<PlacementSpec> placement;
   std::vector<Target> targets;  // in file order
   OutputSpec output;

@@ -23,7 +23,7 @@ LatencyRequest sample_latency_request(unsigned threads) {
   rq.network = test::sample_network();
   rq.sites = test::sample_sites();
   rq.sites_name = test::kSample + ":sites";
-  rq.points = PointsInput{{test::kSample, "demand"}, {}};
+  rq.points = PointsInput{{test::kSample, "demand"}, {}, {}};
   rq.model = test::model_with();
   rq.threads = threads;
   return rq;

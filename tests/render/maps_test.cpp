@@ -58,6 +58,17 @@ std::size_t count_near(const RgbaImage& img, int r, int g, int b, int tol) {
   return n;
 }
 
+// The same, only in columns x < max_x (the map, left of the legend panel).
+std::size_t count_near_left_of(const RgbaImage& img, int max_x, int r, int g, int b, int tol) {
+  std::size_t n = 0;
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < max_x && x < img.width; ++x) {
+      const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(img.width) + static_cast<std::size_t>(x)) * 4;
+      n += std::abs(img.rgba[i] - r) <= tol && std::abs(img.rgba[i + 1] - g) <= tol && std::abs(img.rgba[i + 2] - b) <= tol;
+    }
+  return n;
+}
+
 std::size_t distinct_colours(const RgbaImage& img) {
   std::set<std::uint32_t> s;
   for (std::size_t i = 0; i < img.rgba.size(); i += 4)
@@ -123,12 +134,33 @@ TEST_F(QingdaoMaps, RenderIsByteIdenticalAndTakesAGeoPackage) {
   }
 }
 
+TEST_F(QingdaoMaps, ExtentZoomsAndDrawsNothingOutside) {
+  // The Yellow Sea south-east of Qingdao (no site there) and, for contrast, the whole run.
+  const CliResult sea = run_lightcone({"render", run(), "--out", s_dir->file("sea"), "--extent", "120.8,35.0,122.0,35.9"});
+  ASSERT_EQ(sea.code, 0) << sea.err;
+  const RgbaImage zoom = read_image(s_dir->file("sea") + "/zones.png");
+  const RgbaImage whole = read_image(run() + "/maps/zones.png");
+  // Existing sites (#08306b squares) and planned sites (#ff7f00 triangles) are all
+  // outside: none on the map (left of the legend panel, 280 px + margins at 1400 px).
+  const int map_right = whole.width - 320;
+  EXPECT_GT(count_near_left_of(whole, map_right, 8, 48, 107, 10), 20u);
+  EXPECT_GT(count_near_left_of(whole, map_right, 0xff, 0x7f, 0x00, 10), 20u);
+  EXPECT_EQ(count_near_left_of(zoom, map_right, 8, 48, 107, 10), 0u);
+  EXPECT_EQ(count_near_left_of(zoom, map_right, 0xff, 0x7f, 0x00, 10), 0u);
+  // 1.2° × 0.9° at 35.45° N: the map frame is wider than tall, unlike the whole run's.
+  EXPECT_EQ(zoom.width, whole.width);
+  const CliResult bad = run_lightcone({"render", run(), "--out", s_dir->file("bad"), "--extent", "122,35,121,36"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--extent"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(s_dir->file("bad")));
+}
+
 TEST_F(QingdaoMaps, LibraryEntryPointWithoutSurface) {
   const std::vector<std::string> written = render_run_maps(run() + "/run.gpkg", "", s_dir->file("lib"), {});
   ASSERT_EQ(written.size(), 1u);
   EXPECT_EQ(written[0], s_dir->file("lib") + "/" + kZonesPng);
   EXPECT_EQ(read_image(written[0]).width, RunMapOptions{}.width);
-  EXPECT_THROW(render_run_maps(run() + "/run.gpkg", "", s_dir->file("bad"), RunMapOptions{100, 2}), InputError);
+  EXPECT_THROW(render_run_maps(run() + "/run.gpkg", "", s_dir->file("bad"), RunMapOptions{100, 2, {}}), InputError);
   EXPECT_FALSE(std::filesystem::exists(s_dir->file("bad")));
 }
 

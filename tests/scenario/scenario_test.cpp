@@ -245,6 +245,22 @@ TEST(Scenario, DefaultsAndRelativePaths) {
   EXPECT_TRUE(parse_scenario(lscp + "largest_component = true\n", "s.toml").placement->largest_component);
 }
 
+TEST(Scenario, MapsExtentAndLabelFields) {
+  const std::string text = replace(replace(kMinimal, "weight_field = \"pop\"", "weight_field = \"pop\"\nlabel_field = \"city\""),
+                                   "layer = \"sites\"", "layer = \"sites\"\nlabel_field = \"none\"") +
+                           "[maps]\nextent = [119.5, 35.5, 121, 36.9]\n";
+  const Scenario s = parse_scenario(text, "s.toml");
+  ASSERT_TRUE(s.maps.extent);
+  EXPECT_DOUBLE_EQ(s.maps.extent->min.lon, 119.5);
+  EXPECT_DOUBLE_EQ(s.maps.extent->max.lat, 36.9);
+  EXPECT_EQ(s.demand->label_field, "city");
+  EXPECT_EQ(s.sites.fields.label, "none");
+  EXPECT_FALSE(parse_scenario(kMinimal, "s.toml").maps.extent);
+  EXPECT_EQ(error_of(kMinimal + "[maps]\nextent = [121, 35.5, 119.5, 36.9]\n"),
+            "/plans/s.toml:22: 'extent' in [maps] must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, "
+            "121.0, 36.9].");
+}
+
 TEST(Scenario, BudgetsAsOneString) {
   const Scenario s = parse_scenario(replace(kMinimal, R"(["1ms", "3ms"])", R"("1ms,3ms")"), "s.toml");
   ASSERT_EQ(s.zones.budgets.size(), 2u);
@@ -264,7 +280,7 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
        "/plans/s.toml:20: unknown key 'budgts' in [zones]. Known keys: budgets, rings, circle_segments."},
       {"unknown top-level key", "netwrk = 1\n" + kMinimal,
        "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, sites, demand, "
-       "boundaries, model, zones, surface, placement, target, output."},
+       "boundaries, model, zones, surface, maps, placement, target, output."},
       {"unknown key in a boundary", replace(kMinimal, "path = \"../bounds", "layr = \"x\"\npath = \"../bounds"),
        "/plans/s.toml:14: unknown key 'layr' in [boundaries.city]. Known keys: path, layer, where, assume_crs."},
       {"unknown key in a target", kMinimal + replace(target, "min_share", "min_shar"),
