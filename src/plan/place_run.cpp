@@ -130,9 +130,9 @@ void write_place(const std::string& out, const PlaceRun& r) {
   if (r.result.result.status == SolveStatus::no_solution) return;
   const LoadedNetwork& L = r.network;
   std::vector<FeatureTable> tables = place_tables(r.result, r.options, L.model, *L.sites, L.site_node, r.demand);
-  {
+  if (!r.measured && L.graph) {
     // The fibre with latency from the open sites (as zones writes it), for QGIS and the
-    // placement map.
+    // placement map. (A measured latency table has no network.)
     const std::vector<char> open = r.result.open(L.sites->pos.size());
     std::vector<Source> sources;
     std::vector<std::uint32_t> source_site;

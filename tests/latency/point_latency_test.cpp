@@ -2,6 +2,7 @@
 // the DESIGN.md §3 definition evaluated over every point of every edge with exact
 // geodesic distances, on OSM Andorra, a synthetic network near 60°N and (when present)
 // the bundled Shandong sample.
+#include <limits>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -239,6 +240,8 @@ TEST(PointLatencySynthetic, MatchesBruteForceInBothModes) {
   std::mt19937_64 rng(kSeed + 3);
   LatencyModel build_model;
   build_model.node_delay = Microseconds{2.0};
+  // Taps everywhere (the oracle joins any point of any edge); the tap rule has its own tests.
+  build_model.no_tap_longer_than = Metres{std::numeric_limits<double>::infinity()};
   BuildReport report;
   const Network net = build_network(point_test::synthetic_lines(kSeed + 3), build_model, BuildOptions{}, &report);
   ASSERT_GE(report.components.size(), 2u);

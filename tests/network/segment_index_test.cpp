@@ -6,6 +6,7 @@
 // - the nearest network point (attach_point) matches the exact-geodesic PointOracle
 // on random long spans (up to 5,000 km, some across the whole extent) mixed with
 // short wiggly lines, on both sides of the prime meridian and the equator.
+#include <limits>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -64,9 +65,13 @@ LineInput random_lines(std::uint64_t seed, double lon0, double lat0, double w, d
   return lines;
 }
 
+// Every edge may be joined anywhere (--no-tap-longer-than off): these tests are about the
+// index's geometry on long spans; the tap rule has its own tests (tests/latency/tap_rule_test.cpp).
 Network build(const LineInput& lines) {
   BuildReport report;
-  return build_network(lines, LatencyModel{}, BuildOptions{}, &report);
+  LatencyModel m;
+  m.no_tap_longer_than = Metres{std::numeric_limits<double>::infinity()};
+  return build_network(lines, m, BuildOptions{}, &report);
 }
 
 // The grid the R-tree replaced (segment_index.cpp before issue 17), kept as an oracle for

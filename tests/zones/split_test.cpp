@@ -3,6 +3,7 @@
 // hand, and every sampled point of a part has that part's site as its nearest site
 // (point latency through each site alone) unless it lies within the stated tolerance
 // of the split boundary.
+#include <limits>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -78,6 +79,7 @@ void expect_tiling(const std::vector<MultiPolygon>& parts, const MultiPolygon& z
 TEST(SplitZones, TwoSitesOnALineMeetWhereTheirLatenciesAreEqual) {
   LatencyModel model;
   model.max_access = Metres{10000};
+  model.no_tap_longer_than = Metres{std::numeric_limits<double>::infinity()};  // a 100 km line tapped anywhere
   const LonLat a{120.0, 36.0};
   const LonLat b = geodesic_destination(a, 90, 100000.0);
   LineInput lines;
