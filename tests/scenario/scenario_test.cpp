@@ -3,6 +3,8 @@
 // wording pinned here.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -219,6 +221,23 @@ kind = "capacity"
   EXPECT_EQ(s.targets[3].max_new_sites, 5);
   EXPECT_EQ(s.targets[4].kind, TargetKind::survivable);
   EXPECT_EQ(s.targets[5].kind, TargetKind::capacity);
+}
+
+// [network] tap_field and no_tap_longer_than (issue 14 item 1): DEFAULT 50 km, "off" is
+// infinity, a length sets it, the field is the lines' tap field.
+TEST(Scenario, NetworkTapRuleKeys) {
+  EXPECT_DOUBLE_EQ(parse_scenario(kMinimal, "s.toml").model.no_tap_longer_than.value, 50000.0);
+  EXPECT_TRUE(parse_scenario(kMinimal, "s.toml").network.fields.tap.empty());
+  auto with = [](const std::string& lines) {
+    std::string text = kMinimal;
+    const std::string head = "layer = \"fibre\"\n";
+    text.insert(text.find(head) + head.size(), lines);
+    return parse_scenario(text, "s.toml");
+  };
+  EXPECT_DOUBLE_EQ(with("no_tap_longer_than = \"20km\"\n").model.no_tap_longer_than.value, 20000.0);
+  EXPECT_TRUE(std::isinf(with("no_tap_longer_than = \"off\"\n").model.no_tap_longer_than.value));
+  EXPECT_EQ(with("tap_field = \"tap\"\n").network.fields.tap, "tap");
+  EXPECT_THROW(with("no_tap_longer_than = \"0km\"\n"), InputError);
 }
 
 TEST(Scenario, DefaultsAndRelativePaths) {
