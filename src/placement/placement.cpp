@@ -165,6 +165,19 @@ void filter_demand(const PlacementInput& in, const std::vector<std::uint32_t>& d
   }
 }
 
+// The plan of a filtered input (rest) over every demand: the kept demands' assignments
+// where they were, kNone / NaN for the rest.
+void assignment_to_all_demand(const Filtered& f, std::size_t demands, PlacementResult& rest) {
+  std::vector<std::uint32_t> assigned(demands, kNone);
+  std::vector<double> latency(demands, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t q = 0; q < f.kept.size() && q < rest.assigned.size(); ++q) {
+    assigned[f.kept[q]] = rest.assigned[q];
+    latency[f.kept[q]] = rest.assigned_latency_us[q];
+  }
+  rest.assigned = std::move(assigned);
+  rest.assigned_latency_us = std::move(latency);
+}
+
 }  // namespace placement_detail
 
 PlacementResult solve_placement(const PlacementInput& input) {
@@ -183,14 +196,7 @@ PlacementResult solve_placement(const PlacementInput& input) {
     rest.rows_before = cov.demands;
     for (std::uint32_t d : in.left_out) rest.left_out_weight += value_or(in.weight, d, 1.0);
     for (std::uint32_t& d : rest.uncoverable) d = f.kept[d];
-    std::vector<std::uint32_t> assigned(cov.demands, kNone);
-    std::vector<double> latency(cov.demands, std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t q = 0; q < f.kept.size() && q < rest.assigned.size(); ++q) {
-      assigned[f.kept[q]] = rest.assigned[q];
-      latency[f.kept[q]] = rest.assigned_latency_us[q];
-    }
-    rest.assigned = std::move(assigned);
-    rest.assigned_latency_us = std::move(latency);
+    assignment_to_all_demand(f, cov.demands, rest);
     return rest;
   }
   const bool pm = in.problem == Problem::pmedian;
@@ -221,14 +227,7 @@ PlacementResult solve_placement(const PlacementInput& input) {
     for (std::uint32_t d : rest.uncoverable) uncoverable.push_back(f.kept[d]);
     std::sort(uncoverable.begin(), uncoverable.end());
     rest.uncoverable = std::move(uncoverable);
-    std::vector<std::uint32_t> assigned(cov.demands, kNone);
-    std::vector<double> latency(cov.demands, std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t q = 0; q < f.kept.size() && q < rest.assigned.size(); ++q) {
-      assigned[f.kept[q]] = rest.assigned[q];
-      latency[f.kept[q]] = rest.assigned_latency_us[q];
-    }
-    rest.assigned = std::move(assigned);
-    rest.assigned_latency_us = std::move(latency);
+    assignment_to_all_demand(f, cov.demands, rest);
     return rest;
   }
   // A plan that is not proven optimal: time ran out before the bound met it.
