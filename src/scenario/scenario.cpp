@@ -176,21 +176,7 @@ void read_boundaries(const Context& ctx, const toml::table& bounds, Scenario& s)
 void read_maps(const Context& ctx, const TableReader& t, MapsSpec& m) {
   const toml::node* n = t.node("extent");
   if (!n) return;
-  const toml::array* a = n->as_array();
-  double v[4];
-  bool ok = a && a->size() == 4;
-  for (std::size_t i = 0; ok && i < 4; ++i) {
-    const toml::node& item = *a->get(i);
-    if (item.is_integer()) v[i] = static_cast<double>(item.as_integer()->get());
-    else if (item.is_floating_point()) v[i] = item.as_floating_point()->get();
-    else ok = false;
-  }
-  if (!ok || !(v[0] < v[2]) || !(v[1] < v[3]) || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
-    ctx.fail(line_of(*n), t.what("extent") + " must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, 36.9].");
-  }
-  LonLatBox box;
-  box.add({v[0], v[1]});
-  box.add({v[2], v[3]});
+  const LonLatBox box = read_extent(ctx, t, *n);
   m.extent = box;
   m.extent_line = line_of(*n);
 }

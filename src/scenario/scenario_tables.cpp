@@ -252,6 +252,25 @@ std::string surface_crs_fix(const std::optional<LonLatBox>& extent) {
          ", or leave epsg out to let lightcone choose.";
 }
 
+LonLatBox read_extent(const Context& ctx, const TableReader& t, const toml::node& n) {
+  const toml::array* a = n.as_array();
+  double v[4];
+  bool ok = a && a->size() == 4;
+  for (std::size_t i = 0; ok && i < 4; ++i) {
+    const toml::node& item = *a->get(i);
+    if (item.is_integer()) v[i] = static_cast<double>(item.as_integer()->get());
+    else if (item.is_floating_point()) v[i] = item.as_floating_point()->get();
+    else ok = false;
+  }
+  if (!ok || !(v[0] < v[2]) || !(v[1] < v[3]) || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
+    ctx.fail(line_of(n), t.what("extent") + " must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, 36.9].");
+  }
+  LonLatBox box;
+  box.add({v[0], v[1]});
+  box.add({v[2], v[3]});
+  return box;
+}
+
 void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s) {
   s.line = t.line();
   if (auto v = t.boolean("enabled")) s.enabled = *v;
@@ -282,21 +301,7 @@ void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s) {
     s.crs = crs;
   }
   if (const toml::node* n = t.node("extent")) {
-    const toml::array* a = n->as_array();
-    double v[4];
-    bool ok = a && a->size() == 4;
-    for (std::size_t i = 0; ok && i < 4; ++i) {
-      const toml::node& item = *a->get(i);
-      if (item.is_integer()) v[i] = static_cast<double>(item.as_integer()->get());
-      else if (item.is_floating_point()) v[i] = item.as_floating_point()->get();
-      else ok = false;
-    }
-    if (!ok || !(v[0] < v[2]) || !(v[1] < v[3]) || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
-      ctx.fail(line_of(*n), t.what("extent") + " must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, 36.9].");
-    }
-    LonLatBox box;
-    box.add({v[0], v[1]});
-    box.add({v[2], v[3]});
+    const LonLatBox box = read_extent(ctx, t, *n);
     s.extent = box;
     s.extent_line = line_of(*n);
     if (const std::string outside = outside_area_of_use(s, box); !outside.empty()) {

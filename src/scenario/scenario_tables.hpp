@@ -151,6 +151,9 @@ class TableReader {
 void read_model(const Context& ctx, const TableReader& t, Scenario& s);
 // [zones]: budgets, rings and circle segments.
 void read_zones(const Context& ctx, const TableReader& t, Scenario& s);
+// `extent = [WEST, SOUTH, EAST, NORTH]` (degrees, WEST < EAST, SOUTH < NORTH) as a box;
+// fails naming the key's line otherwise. ([surface] and [maps].)
+LonLatBox read_extent(const Context& ctx, const TableReader& t, const toml::node& n);
 // [surface]: the latency surface's options; epsg must name a projected CRS in metres
 // whose area of use covers the extent (io/crs.hpp).
 void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s);

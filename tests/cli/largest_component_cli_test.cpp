@@ -50,22 +50,6 @@ std::string write_island_fixture(const ScratchDir& dir) {
   return gpkg;
 }
 
-std::map<std::int64_t, std::string> uncovered_reasons(const std::string& path) {
-  GDALAllRegister();
-  std::map<std::int64_t, std::string> out;
-  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
-  if (!ds) return out;
-  if (OGRLayer* l = ds->GetLayerByName("uncovered")) {
-    l->ResetReading();
-    while (OGRFeature* f = l->GetNextFeature()) {
-      out[f->GetFieldAsInteger64("source_fid")] = f->GetFieldAsString("reason");
-      OGRFeature::DestroyFeature(f);
-    }
-  }
-  GDALClose(ds);
-  return out;
-}
-
 std::vector<std::string> open_site_ids(const nlohmann::json& j) {
   std::vector<std::string> ids;
   for (const auto& s : j["open_sites"]) ids.push_back(s["site_id"].get<std::string>());
@@ -121,7 +105,7 @@ TEST(LargestComponentCli, LeavesOutWhatIsOffTheLargestComponent) {
     EXPECT_FALSE(j.contains("warnings")) << r.out;
     const auto open = open_site_ids(j);
     EXPECT_EQ(std::find(open.begin(), open.end(), "C"), open.end());
-    const auto reasons = uncovered_reasons(dir.file(problem[1] + ".gpkg"));
+    const auto reasons = test::texts_by_source_fid(dir.file(problem[1] + ".gpkg"), "uncovered", "reason");
     EXPECT_EQ(reasons.at(4), "off the largest network component (--largest-component)");
 
     // The oracle: the same problem on the data without the island's site and demand.

@@ -31,25 +31,6 @@ std::vector<std::string> place(const std::string& where, std::vector<std::string
   return args;
 }
 
-// fid → the text of `field` in a layer of a GeoPackage.
-std::map<std::int64_t, std::string> layer_texts(const std::string& path, const std::string& layer,
-                                                const std::string& field) {
-  GDALAllRegister();
-  std::map<std::int64_t, std::string> out;
-  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
-  if (!ds) return out;
-  OGRLayer* l = ds->GetLayerByName(layer.c_str());
-  if (l) {
-    l->ResetReading();
-    while (OGRFeature* f = l->GetNextFeature()) {
-      out[f->GetFieldAsInteger64("source_fid")] = f->GetFieldAsString(field.c_str());
-      OGRFeature::DestroyFeature(f);
-    }
-  }
-  GDALClose(ds);
-  return out;
-}
-
 std::vector<std::string> open_site_ids(const nlohmann::json& j) {
   std::vector<std::string> ids;
   for (const auto& s : j["open_sites"]) ids.push_back(s["site_id"].get<std::string>());
@@ -84,8 +65,8 @@ TEST(UncoverableCli, SkipSolvesForTheRestAsIfThosePointsWereNotThere) {
     EXPECT_EQ(j["uncoverable"]["demand_features_left_out"], uncoverable.size());
 
     // The uncovered layer lists exactly them, with the reason; their weight is the one left out.
-    const auto reasons = layer_texts(dir.file("skip.gpkg"), "uncovered", "reason");
-    const auto weights = layer_texts(dir.file("skip.gpkg"), "uncovered", "weight");
+    const auto reasons = test::texts_by_source_fid(dir.file("skip.gpkg"), "uncovered", "reason");
+    const auto weights = test::texts_by_source_fid(dir.file("skip.gpkg"), "uncovered", "weight");
     std::vector<std::int64_t> listed;
     double weight = 0.0;
     for (const auto& [fid, reason] : reasons) {
@@ -148,7 +129,7 @@ TEST(UncoverableCli, PMedianSkipsDemandOnAnotherComponent) {
   EXPECT_EQ(j["uncoverable_demand_fids"], nlohmann::json::array({3}));
   EXPECT_DOUBLE_EQ(j["uncoverable"]["weight_left_out"].get<double>(), 5.0);
   EXPECT_EQ(open_site_ids(j), std::vector<std::string>{"B"});  // the heavier demand's side
-  const auto reasons = layer_texts(dir.file("p.gpkg"), "uncovered", "reason");
+  const auto reasons = test::texts_by_source_fid(dir.file("p.gpkg"), "uncovered", "reason");
   EXPECT_EQ(reasons, (std::map<std::int64_t, std::string>{{3, "no candidate reachable (another network component)"}}));
 }
 

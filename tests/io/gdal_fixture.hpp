@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -133,6 +134,25 @@ inline void write_fixture(const std::string& path, const std::string& driver_nam
       }
     }
   }
+}
+
+// fid (the `source_fid` field) → the text of `field`, for every feature of a layer of an
+// output GeoPackage; empty when the file or layer is missing.
+inline std::map<std::int64_t, std::string> texts_by_source_fid(const std::string& path, const std::string& layer,
+                                                              const std::string& field) {
+  GDALAllRegister();
+  std::map<std::int64_t, std::string> out;
+  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  if (!ds) return out;
+  if (OGRLayer* l = ds->GetLayerByName(layer.c_str())) {
+    l->ResetReading();
+    while (OGRFeature* f = l->GetNextFeature()) {
+      out[f->GetFieldAsInteger64("source_fid")] = f->GetFieldAsString(field.c_str());
+      OGRFeature::DestroyFeature(f);
+    }
+  }
+  GDALClose(ds);
+  return out;
 }
 
 }  // namespace lightcone::test
