@@ -51,6 +51,21 @@ PointLayer empty_points(const AttributeTable& t, std::size_t n) {
   return p;
 }
 
+// Without an attribute table: the ids of the latency table (first appearance order), no
+// geometry, fids 1..n.
+PointLayer points_named_in(const AttributeTable& table, std::vector<std::string> ids, const char* id_field) {
+  AttributeTable source;
+  source.path = table.path;
+  source.layer = table.layer;
+  PointLayer p = empty_points(source, 0);
+  p.id = std::move(ids);
+  p.pos.assign(p.id.size(), LonLat{std::nan(""), std::nan("")});
+  p.fid.resize(p.id.size());
+  for (std::size_t i = 0; i < p.fid.size(); ++i) p.fid[i] = static_cast<std::int64_t>(i + 1);
+  p.id_field = id_field;
+  return p;
+}
+
 // The ids of `rows` (a column of the coverage table) in order of first appearance.
 std::vector<std::string> first_appearance(const std::vector<std::string>& rows) {
   std::vector<std::string> ids;
@@ -176,15 +191,7 @@ PlaceRun run_place_measured(const PlaceRequest& q) {
                          "PATH[:LAYER] (columns site_id, " + field + ").");
       }
     }
-    AttributeTable ids;
-    ids.path = table.path;
-    ids.layer = table.layer;
-    sites = empty_points(ids, 0);
-    sites.id = first_appearance(t_site);
-    sites.pos.assign(sites.id.size(), LonLat{std::nan(""), std::nan("")});
-    sites.fid.resize(sites.id.size());
-    for (std::size_t i = 0; i < sites.fid.size(); ++i) sites.fid[i] = static_cast<std::int64_t>(i + 1);
-    sites.id_field = "site_id";
+    sites = points_named_in(table, first_appearance(t_site), "site_id");
   }
 
   // Demand: the demand table, or the ids in the table.
@@ -227,16 +234,8 @@ PlaceRun run_place_measured(const PlaceRequest& q) {
                          "PATH[:LAYER] (columns demand_id, " + field + ").");
       }
     }
-    AttributeTable ids;
-    ids.path = table.path;
-    ids.layer = table.layer;
-    demand = empty_points(ids, 0);
-    demand.id = first_appearance(t_demand);
-    demand.pos.assign(demand.id.size(), LonLat{std::nan(""), std::nan("")});
-    demand.fid.resize(demand.id.size());
-    for (std::size_t i = 0; i < demand.fid.size(); ++i) demand.fid[i] = static_cast<std::int64_t>(i + 1);
+    demand = points_named_in(table, first_appearance(t_demand), "demand_id");
     demand.weight.assign(demand.id.size(), 1.0);
-    demand.id_field = "demand_id";
   }
 
   // Pairs by index; unknown ids and repeated pairs are errors.
