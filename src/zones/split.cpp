@@ -113,8 +113,8 @@ struct SplitInput {
   const SplitOptions& split;
 };
 
-// (3b) The cells of each site: the nearest site of the cell's centre.
-std::vector<std::vector<geom::Geometry>> cells_by_site(const SplitInput& in, const std::vector<geom::Geometry>& own,
+// (3b) The cells of each site: the nearest site of the cell's centre, in the cells' order.
+std::vector<std::vector<Cell>> cells_by_site(const SplitInput& in, const std::vector<geom::Geometry>& own,
                                                        const geom::Geometry& overlap, const CellGrid& grid,
                                                        const std::vector<Cell>& cells) {
   const std::size_t sources = own.size();
@@ -126,24 +126,70 @@ std::vector<std::vector<geom::Geometry>> cells_by_site(const SplitInput& in, con
   }
   const std::vector<PointLatency> at = evaluate_points(in.net, in.index, in.model, in.options.access_from, centres,
                                                        in.node_us, in.node_source, in.split.threads);
-  std::vector<std::vector<geom::Geometry>> cells_of(sources);
+  std::vector<std::vector<Cell>> cells_of(sources);
   PointLatencyQuery query(in.net, in.index, in.model, in.options.access_from);
   for (std::size_t c = 0; c < cells.size(); ++c) {
-    geom::Geometry rect = geom::rectangle(grid.cell(cells[c]));
     std::uint32_t s = at[c].source;
     if (s >= sources) {
       // The centre is beyond every site's reach (the cell only grazes the zone): take a
       // point of the cell inside the overlap instead; failing that, the first P_s there.
-      const geom::Geometry inside = geom::intersection(rect, overlap);
+      const geom::Geometry inside = geom::intersection(geom::rectangle(grid.cell(cells[c])), overlap);
       if (geom::is_empty(inside)) continue;
       if (const auto p = geom::point_on_surface(inside)) s = query.evaluate(*p, in.node_us, in.node_source).source;
       for (std::size_t t = 0; t < sources && s >= sources; ++t)
         if (geom::intersects(own[t], inside)) s = static_cast<std::uint32_t>(t);
       if (s >= sources) continue;
     }
-    cells_of[s].push_back(std::move(rect));
+    cells_of[s].push_back(cells[c]);
   }
   return cells_of;
+}
+
+// The same area as one rectangle per cell, in far fewer rectangles (the union is the
+// expensive step): runs of cells up a column, then equal runs of adjacent columns merged.
+// `cells` is sorted by (column, row).
+std::vector<geom::Geometry> merged_rectangles(const std::vector<Cell>& cells, const CellGrid& grid) {
+  struct Run {
+    std::int64_t j0, j1;
+  };
+  struct Block {
+    std::int64_t i0, i1, j0, j1;
+  };
+  std::vector<Block> blocks;
+  std::vector<std::size_t> open;  // blocks that may still grow: the previous column's runs
+  std::vector<std::size_t> next;
+  std::size_t k = 0;
+  while (k < cells.size()) {
+    const std::int64_t i = cells[k].first;
+    std::vector<Run> runs;
+    for (; k < cells.size() && cells[k].first == i; ++k) {
+      const std::int64_t j = cells[k].second;
+      if (!runs.empty() && runs.back().j1 + 1 == j)
+        runs.back().j1 = j;
+      else
+        runs.push_back({j, j});
+    }
+    // Both lists are in row order: grow an open block whose rows equal the run's.
+    next.clear();
+    std::size_t o = 0;
+    for (const Run& r : runs) {
+      while (o < open.size() && blocks[open[o]].j0 < r.j0) ++o;
+      if (o < open.size() && blocks[open[o]].i1 + 1 == i && blocks[open[o]].j0 == r.j0 &&
+          blocks[open[o]].j1 == r.j1) {
+        blocks[open[o]].i1 = i;
+        next.push_back(open[o]);
+      } else {
+        blocks.push_back({i, i, r.j0, r.j1});
+        next.push_back(blocks.size() - 1);
+      }
+    }
+    open.swap(next);
+  }
+  std::vector<geom::Geometry> out;
+  out.reserve(blocks.size());
+  for (const Block& b : blocks)
+    out.push_back(geom::rectangle({grid.x(b.i0), grid.y(b.j0), grid.x(b.i1 + 1), grid.y(b.j1 + 1)}));
+  return out;
 }
 
 }  // namespace
@@ -164,11 +210,11 @@ std::vector<MultiPolygon> split_zone_by_site(const Network& net, const SegmentIn
   const CellGrid grid = grid_over(geom::extent(overlap), split.cell_m);
   const std::vector<Cell> cells = overlap_cells(overlap, grid, split);
   const SplitInput in{net, index, model, node_us, node_source, options, split};
-  std::vector<std::vector<geom::Geometry>> cells_of = cells_by_site(in, own, overlap, grid, cells);
+  const std::vector<std::vector<Cell>> cells_of = cells_by_site(in, own, overlap, grid, cells);
   for (std::size_t s = 0; s < sources; ++s) {
     geom::Geometry alone = geom::difference(own[s], overlap);
     if (!cells_of[s].empty()) {
-      const geom::Geometry mine = geom::unary_union(std::move(cells_of[s]));
+      const geom::Geometry mine = geom::unary_union(merged_rectangles(cells_of[s], grid));
       const geom::Geometry shared = geom::intersection(overlap, mine);
       alone = geom::union_of(alone, shared);
     }

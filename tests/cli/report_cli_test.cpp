@@ -26,7 +26,7 @@ std::set<std::string> urls(const std::string& html) {
 TEST(ReportCli, ZonesRunGivesAnOfflineDeterministicReport) {
   ScratchDir dir;
   ASSERT_EQ(run_lightcone({"zones", "--network", kSample + ":fibre", "--sites", kSample + ":sites", "--budget", "1ms,3ms",
-                           "--split", "--out", dir.file("z.gpkg")})
+                           "--split", "--split-cell", "2km", "--out", dir.file("z.gpkg")})
                 .code,
             0);
   CliResult r = run_lightcone({"report", dir.file("z.gpkg")});
