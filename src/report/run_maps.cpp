@@ -152,6 +152,24 @@ ColourRamp surface_ramp(double hi) {
 
 // ---- drawing helpers -----------------------------------------------------------------
 
+constexpr double kMaxSegmentM = 25e3;
+
+// The line with every segment longer than kMaxSegmentM replaced by points along its
+// geodesic, so that long links curve as the zones around them do (and the same on every map).
+std::vector<LonLat> geodesic_line(std::span<const LonLat> pts) {
+  std::vector<LonLat> out;
+  out.reserve(pts.size());
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    if (i > 0) {
+      const double d = geodesic_distance_m(pts[i - 1], pts[i]);
+      const int parts = d > kMaxSegmentM ? static_cast<int>(std::ceil(d / kMaxSegmentM)) : 1;
+      for (int k = 1; k < parts; ++k) out.push_back(geodesic_interpolate(pts[i - 1], pts[i], static_cast<double>(k) / parts));
+    }
+    out.push_back(pts[i]);
+  }
+  return out;
+}
+
 MapExtent run_extent(const RunLayers& r) {
   MapExtent e;
   auto points = [&](const std::optional<FeatureTable>& t) {
@@ -162,7 +180,10 @@ MapExtent run_extent(const RunLayers& r) {
   };
   polys(r.zones);
   polys(r.boundaries);
-  points(r.network);
+  if (r.network)  // as drawn: long links bow away from the chord between their ends
+    for (std::size_t i = 0; i < r.network->features(); ++i)
+      for (const LonLat& p : geodesic_line(std::span(r.network->coords).subspan(r.network->first[i], r.network->first[i + 1] - r.network->first[i])))
+        e.include(p);
   points(r.sites);
   points(r.demand);
   if (e.empty()) e = {-180.0, -60.0, 180.0, 75.0};
@@ -242,24 +263,6 @@ bool draw_context(MapSheet& s) {
   // to say what is land at a province's scale.
   for (const MultiPolygon& mp : rings) s.outline(mp, kCountryLine, 0.6);
   return true;
-}
-
-constexpr double kMaxSegmentM = 25e3;
-
-// The line with every segment longer than kMaxSegmentM replaced by points along its
-// geodesic, so that long links curve as the zones around them do (and the same on every map).
-std::vector<LonLat> geodesic_line(std::span<const LonLat> pts) {
-  std::vector<LonLat> out;
-  out.reserve(pts.size());
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    if (i > 0) {
-      const double d = geodesic_distance_m(pts[i - 1], pts[i]);
-      const int parts = d > kMaxSegmentM ? static_cast<int>(std::ceil(d / kMaxSegmentM)) : 1;
-      for (int k = 1; k < parts; ++k) out.push_back(geodesic_interpolate(pts[i - 1], pts[i], static_cast<double>(k) / parts));
-    }
-    out.push_back(pts[i]);
-  }
-  return out;
 }
 
 void draw_lines(MapSheet& s, const FeatureTable& t, double width) {
