@@ -170,14 +170,16 @@ void add_run_tables(ScenarioRun& R, const std::string& digest) {
     FeatureTable b;
     b.name = kBoundariesLayer;
     b.geometry = FeatureTable::Geometry::polygon;
-    std::vector<std::string> names;
+    std::vector<std::string> names, labels;
     std::vector<double> area;
     for (const auto& br : R.boundary_layers) {
       names.push_back(br.name);
+      labels.push_back(br.label);
       area.push_back(area_m2(R.boundaries.at(br.name)) / 1e6);
       b.polygons.push_back(R.boundaries.at(br.name));
     }
     b.columns.push_back(Column::texts("name", names));
+    b.columns.push_back(Column::texts("label", labels));
     b.columns.push_back(Column::reals("area_km2", area));
     tables.push_back(std::move(b));
   }

@@ -168,7 +168,7 @@ std::vector<BoundaryRead> read_boundaries(const Scenario& s, Boundaries& out) {
     pl.info.path = b.source.path_text;
     MultiPolygon shape = pl.polygons.size() == 1 ? pl.polygons.front() : union_all(pl.polygons);
     out.emplace(b.name, std::move(shape));
-    layers.push_back({b.name, std::move(pl)});
+    layers.push_back({b.name, b.label, std::move(pl)});
   }
   return layers;
 }

@@ -56,6 +56,7 @@ class Progress {
 
 struct BoundaryRead {
   std::string name;
+  std::string label;   // [boundaries.NAME] label (DEFAULT: name)
   PolygonLayer layer;  // as read (info.path as written in the scenario)
 };
 

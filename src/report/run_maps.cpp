@@ -238,7 +238,7 @@ bool wants_context(const MapExtent& e) {
   return std::max(wide, tall) > kContextSpanM;
 }
 
-// Natural Earth 1:110m countries: borders and coasts as thin lines,
+// Natural Earth 1:50m countries: borders and coasts as thin lines,
 // under everything; only when the map spans more than kContextSpanM. Returns whether drawn.
 bool draw_context(MapSheet& s) {
   const MapExtent& e = s.frame().extent();
@@ -259,7 +259,7 @@ bool draw_context(MapSheet& s) {
     mp.close_polygon();
     rings.push_back(std::move(mp));
   }
-  // Outlines only: a fill would tint the zones' colours, and 1:110m land is too coarse
+  // Outlines only: a fill would tint the zones' colours, and 1:50m land is too coarse
   // to say what is land at a province's scale.
   for (const MultiPolygon& mp : rings) s.outline(mp, kCountryLine, 0.6);
   return true;
@@ -285,7 +285,8 @@ LegendEntry boundary_entry(double width) {
 
 void label_boundaries(MapSheet& s, const RunLayers& r) {
   if (!r.boundaries) return;
-  const Column* name = column(*r.boundaries, "name");
+  const Column* label = column(*r.boundaries, "label");  // runs before 2026-12 have none
+  const Column* name = label ? label : column(*r.boundaries, "name");
   for (std::size_t i = 0; i < r.boundaries->polygons.size(); ++i) {
     const MultiPolygon& m = r.boundaries->polygons[i];
     // Label at the top-left-most vertex of the largest ring's bounding box corner: keeps
@@ -377,7 +378,7 @@ LegendEntry uncovered_entry(const RunLayers& r) {
 
 LegendEntry heading(std::string s) { return LegendEntry::heading_row(std::move(s)); }
 
-LegendEntry country_entry() { return LegendEntry::line_row("coast, borders (Natural Earth 1:110m)", kCountryLine, 0.8); }
+LegendEntry country_entry() { return LegendEntry::line_row("coast, borders (Natural Earth 1:50m)", kCountryLine, 0.8); }
 
 int panel_height(std::size_t legend_rows, int extra) {
   return MapSheet::legend_height(legend_rows) + 12 + MapSheet::scale_bar_height() + extra;

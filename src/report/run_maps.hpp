@@ -13,7 +13,7 @@
 // longer than 25 km are densified along the great ellipse, as the zones are built);
 // zones_split as thin lines between the sites' parts when the run has it; candidate
 // sites small and pale when there are more than 300; country borders and coastlines
-// (Natural Earth 1:110m, public domain, compiled in) under everything when the map spans
+// (Natural Earth 1:50m, public domain, compiled in) under everything when the map spans
 // more than 500 km; labels (boundary names, chosen sites) with the map font (any script,
 // render/font.hpp), decluttered: never overlapping or cut by the frame.
 // Every map has the title, the run's latency model, a legend and a scale bar (geodesic

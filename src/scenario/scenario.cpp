@@ -164,8 +164,14 @@ void read_boundaries(const Context& ctx, const toml::table& bounds, Scenario& s)
                                type_name(v.type()) + ".");
     }
     if (!simple_name(name)) ctx.fail(line_of(v), "boundary name '" + name + "' may only use letters, digits, '-' and '_'.");
-    const TableReader t(ctx, *v.as_table(), label, kLayerKeys);
-    s.boundaries.push_back({name, read_layer(ctx, t, "the boundary polygons")});
+    const TableReader t(ctx, *v.as_table(), label, with_layer_keys({"label"}));
+    BoundarySpec b{name, read_layer(ctx, t, "the boundary polygons"), name};
+    if (auto l = t.string("label")) {
+      if (l->empty() || l->find_first_not_of(" \t") == std::string::npos)
+        t.fail("label", t.what("label") + " is empty. Give the name maps should show, e.g. label = \"青岛市 Qingdao\", or leave it out.");
+      b.label = *l;
+    }
+    s.boundaries.push_back(std::move(b));
   }
   // TOML tables are unordered: keep the file's order.
   std::stable_sort(s.boundaries.begin(), s.boundaries.end(),

@@ -78,6 +78,7 @@ struct DemandSpec {
 struct BoundarySpec {
   std::string name;  // [boundaries.NAME]
   ScenarioLayer source;
+  std::string label;  // what maps and reports call it, any script (DEFAULT: name)
 };
 
 struct ZonesSpec {

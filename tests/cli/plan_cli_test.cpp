@@ -94,6 +94,14 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   ASSERT_EQ(s["budgets"].size(), 2u);
   EXPECT_EQ(s["budgets"][0]["budget"], "1ms");
   EXPECT_EQ(s["surface"]["file"], "run.tif");
+  // The boundaries keep their scenario key as `name` and carry their `label` (any script).
+  const FeatureTable bounds = read_table(run + "/run.gpkg", "boundaries");
+  ASSERT_EQ(bounds.columns.size(), 3u);
+  EXPECT_EQ(bounds.columns[0].name, "name");
+  EXPECT_EQ(bounds.columns[1].name, "label");
+  EXPECT_EQ(bounds.columns[0].texts(), (std::vector<std::string>{"qingdao", "jinan", "jiaodong", "lunan"}));
+  EXPECT_EQ(bounds.columns[1].texts(),
+            (std::vector<std::string>{"青岛 Qingdao", "济南 Jinan", "胶东 Jiaodong", "鲁南 Lunan"}));
   EXPECT_EQ(s["outputs"]["layers"], nlohmann::json::parse(
                                         R"(["zones", "network", "sites", "demand", "uncovered", "boundaries", "run_info"])"));
   ASSERT_EQ(s["targets"].size(), 5u);

@@ -98,6 +98,7 @@ layer = "z"
 path = "b.gpkg"
 layer = "a"
 where = "code = 1"
+label = "青岛 Qingdao"
 
 [model]
 metric = "one-way"
@@ -188,6 +189,8 @@ kind = "capacity"
   ASSERT_EQ(s.boundaries.size(), 2u);
   EXPECT_EQ(s.boundaries[0].name, "zeta") << "boundaries keep the file's order";
   EXPECT_EQ(s.boundaries[1].source.where, "code = 1");
+  EXPECT_EQ(s.boundaries[0].label, "zeta") << "DEFAULT: the key";
+  EXPECT_EQ(s.boundaries[1].label, "青岛 Qingdao");
   EXPECT_EQ(s.model.metric, Metric::one_way);
   EXPECT_EQ(s.model.direction, Direction::from_site);
   EXPECT_DOUBLE_EQ(s.model.group_index, 1.47);
@@ -214,7 +217,7 @@ kind = "capacity"
   ASSERT_EQ(s.targets.size(), 6u);
   EXPECT_EQ(s.targets[0].kind, TargetKind::demand_share);
   EXPECT_DOUBLE_EQ(s.targets[0].min_share, 0.995);
-  EXPECT_EQ(s.targets[0].line, 74);
+  EXPECT_EQ(s.targets[0].line, 75);
   EXPECT_DOUBLE_EQ(s.targets[1].min_share, 0.9);
   EXPECT_EQ(s.targets[2].kind, TargetKind::worst_latency);
   EXPECT_DOUBLE_EQ(s.targets[2].max_latency.value, 2000.0);
@@ -301,7 +304,10 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
        "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, sites, demand, "
        "boundaries, model, zones, surface, maps, placement, target, output."},
       {"unknown key in a boundary", replace(kMinimal, "path = \"../bounds", "layr = \"x\"\npath = \"../bounds"),
-       "/plans/s.toml:14: unknown key 'layr' in [boundaries.city]. Known keys: path, layer, where, assume_crs."},
+       "/plans/s.toml:14: unknown key 'layr' in [boundaries.city]. Known keys: path, layer, where, assume_crs, label."},
+      {"empty boundary label", replace(kMinimal, "path = \"../bounds", "label = \" \"\npath = \"../bounds"),
+       "/plans/s.toml:14: 'label' in [boundaries.city] is empty. Give the name maps should show, e.g. label = "
+       "\"青岛市 Qingdao\", or leave it out."},
       {"unknown key in a target", kMinimal + replace(target, "min_share", "min_shar"),
        "/plans/s.toml:27: unknown key 'min_shar' in [[target]] 't'. Known keys: name, kind, description, boundary, budget, "
        "min_share."},
