@@ -252,7 +252,7 @@ std::string surface_crs_fix(const std::optional<LonLatBox>& extent) {
          ", or leave epsg out to let lightcone choose.";
 }
 
-LonLatBox read_extent(const Context& ctx, const TableReader& t, const toml::node& n) {
+LonLatBox read_extent(const Context& ctx, const TableReader& t, const toml::node& n, bool may_cross_180) {
   const toml::array* a = n.as_array();
   double v[4];
   bool ok = a && a->size() == 4;
@@ -262,12 +262,15 @@ LonLatBox read_extent(const Context& ctx, const TableReader& t, const toml::node
     else if (item.is_floating_point()) v[i] = item.as_floating_point()->get();
     else ok = false;
   }
-  if (!ok || !(v[0] < v[2]) || !(v[1] < v[3]) || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
-    ctx.fail(line_of(n), t.what("extent") + " must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, 36.9].");
+  const bool lon_ok = may_cross_180 ? v[0] != v[2] : v[0] < v[2];
+  if (!ok || !lon_ok || !(v[1] < v[3]) || v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180 || v[1] < -90 ||
+      v[3] > 90) {
+    ctx.fail(line_of(n), t.what("extent") + " must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, 36.9]" +
+                             (may_cross_180 ? " (WEST greater than EAST crosses 180°, e.g. [178, -19, -178, -16])." : "."));
   }
-  LonLatBox box;
+  LonLatBox box;  // across ±180 the east edge is unwrapped past 180 (core/longitude.hpp)
   box.add({v[0], v[1]});
-  box.add({v[2], v[3]});
+  box.add({v[2] < v[0] ? v[2] + 360.0 : v[2], v[3]});
   return box;
 }
 
@@ -301,7 +304,7 @@ void read_surface(const Context& ctx, const TableReader& t, SurfaceSpec& s) {
     s.crs = crs;
   }
   if (const toml::node* n = t.node("extent")) {
-    const LonLatBox box = read_extent(ctx, t, *n);
+    const LonLatBox box = read_extent(ctx, t, *n, true);
     s.extent = box;
     s.extent_line = line_of(*n);
     if (const std::string outside = outside_area_of_use(s, box); !outside.empty()) {

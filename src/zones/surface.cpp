@@ -346,13 +346,16 @@ void rasterise(const Network& net, const SegmentIndex& index, const LatencyModel
 LonLatBox parse_lonlat_box(const std::string& text, std::string_view what) {
   LonLatBox box;
   double v[4];
-  if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3]) != 4 || !(v[0] < v[2]) ||
-      !(v[1] < v[3]) || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
+  if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3]) != 4 || v[0] == v[2] ||
+      !(v[1] < v[3]) || v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90) {
     throw InputError("invalid " + std::string(what) + " '" + text +
-                     "'. Write WEST,SOUTH,EAST,NORTH in degrees, e.g. 119.5,35.5,121.0,36.9.");
+                     "'. Write WEST,SOUTH,EAST,NORTH in degrees, e.g. 119.5,35.5,121.0,36.9 (WEST greater than EAST "
+                     "crosses 180°, e.g. 178,-19,-178,-16).");
   }
+  // Across ±180 the east edge is unwrapped past 180 (core/longitude.hpp), as the zones'
+  // own boxes are.
   box.add({v[0], v[1]});
-  box.add({v[2], v[3]});
+  box.add({v[2] < v[0] ? v[2] + 360.0 : v[2], v[3]});
   return box;
 }
 

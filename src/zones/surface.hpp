@@ -68,8 +68,9 @@ struct LonLatBox {
   static LonLatBox covering(std::span<const LonLat> pts);
 };
 
-// Parses an extent "WEST,SOUTH,EAST,NORTH" in degrees (west < east, south < north,
-// within [-180, 180] × [-90, 90]). `what` names the option for the error message.
+// Parses an extent "WEST,SOUTH,EAST,NORTH" in degrees (south < north, within
+// [-180, 180] × [-90, 90]; WEST > EAST crosses ±180 and gives max.lon = EAST + 360).
+// `what` names the option for the error message.
 LonLatBox parse_lonlat_box(const std::string& text, std::string_view what);
 
 // The grid `latency_surface` makes for `extent` (values empty): CRS, cell size, origin

@@ -278,6 +278,11 @@ TEST(Scenario, MapsExtentAndLabelFields) {
   EXPECT_EQ(s.demand->label_field, "city");
   EXPECT_EQ(s.sites.fields.label, "none");
   EXPECT_FALSE(parse_scenario(kMinimal, "s.toml").maps.extent);
+  // A surface extent may cross ±180 (WEST > EAST): the east edge is unwrapped past 180.
+  const Scenario fiji = parse_scenario(kMinimal + "[surface]\nextent = [178, -19, -178, -16]\n", "s.toml");
+  ASSERT_TRUE(fiji.surface.extent);
+  EXPECT_DOUBLE_EQ(fiji.surface.extent->min.lon, 178.0);
+  EXPECT_DOUBLE_EQ(fiji.surface.extent->max.lon, 182.0);
   EXPECT_EQ(error_of(kMinimal + "[maps]\nextent = [121, 35.5, 119.5, 36.9]\n"),
             "/plans/s.toml:22: 'extent' in [maps] must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, "
             "121.0, 36.9].");
@@ -394,9 +399,9 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
        "/plans/s.toml:24: unknown value 'drop' for 'uncoverable' in [placement]. Use fail or skip."},
       {"unknown problem", kMinimal + "[placement]\nproblem = \"kmeans\"\n",
        "/plans/s.toml:22: unknown problem 'kmeans' for 'problem' in [placement]. Use lscp, mclp, pmedian or pcenter."},
-      {"bad extent", kMinimal + "[surface]\nextent = [121, 35, 119, 36]\n",
+      {"bad extent", kMinimal + "[surface]\nextent = [121, 36, 121, 35]\n",
        "/plans/s.toml:22: 'extent' in [surface] must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, 121.0, "
-       "36.9]."},
+       "36.9] (WEST greater than EAST crosses 180°, e.g. [178, -19, -178, -16])."},
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.name);

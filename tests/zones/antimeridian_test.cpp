@@ -16,6 +16,7 @@
 #include <cmath>
 #include <random>
 
+#include "core/error.hpp"
 #include "core/longitude.hpp"
 #include "geom/polygon_ops.hpp"
 #include "latency/point_latency.hpp"
@@ -240,6 +241,35 @@ TEST(Antimeridian, SurfaceEqualsTheShiftedCopys) {
     const float va = ga.values[i], vb = gb.values[i];
     if ((va == ga.nodata) != (vb == gb.nodata) || std::abs(va - vb) > 1e-3f * std::max(1.0f, std::abs(vb))) ++differ;
   }
+  EXPECT_LE(differ, ga.values.size() / 10000 + 2);
+}
+
+// --surface-extent given by hand across ±180 (WEST > EAST): the same surface as the
+// shifted copy's ordinary extent.
+TEST(Antimeridian, HandGivenSurfaceExtentAcross180) {
+  const LonLatBox across = parse_lonlat_box("178.3,-18.7,-178.7,-17.1", "--surface-extent");
+  EXPECT_DOUBLE_EQ(across.min.lon, 178.3);
+  EXPECT_DOUBLE_EQ(across.max.lon, 181.3);
+  const LonLatBox copy = parse_lonlat_box("10.3,-18.7,13.3,-17.1", "--surface-extent");
+  EXPECT_THROW(parse_lonlat_box("178.3,-18.7,178.3,-17.1", "--surface-extent"), InputError);
+  EXPECT_THROW(parse_lonlat_box("178.3,-18.7,-181,-17.1", "--surface-extent"), InputError);
+  LatencyModel model = any_tap_model();
+  const Fixture a = fiji(model, 0.0);
+  const Fixture b = fiji(model, kShift);
+  SurfaceOptions opt;
+  opt.cell_m = 1000.0;
+  const LatencyGrid ga = latency_surface(a.net, *a.index, model, AccessFrom::edges, a.lat.us, a.lat.source, across, opt);
+  const LatencyGrid gb = latency_surface(b.net, *b.index, model, AccessFrom::edges, b.lat.us, b.lat.source, copy, opt);
+  ASSERT_EQ(ga.width, gb.width);
+  ASSERT_EQ(ga.height, gb.height);
+  EXPECT_LT(ga.width, 400) << "about 3 degrees of longitude at 1 km, not 357";
+  std::size_t reached = 0, differ = 0;
+  for (std::size_t i = 0; i < ga.values.size(); ++i) {
+    const float va = ga.values[i], vb = gb.values[i];
+    reached += va != ga.nodata;
+    if ((va == ga.nodata) != (vb == gb.nodata) || std::abs(va - vb) > 1e-3f * std::max(1.0f, std::abs(vb))) ++differ;
+  }
+  EXPECT_GT(reached, 1000u);
   EXPECT_LE(differ, ga.values.size() / 10000 + 2);
 }
 

@@ -39,13 +39,14 @@ TEST(Surface, ParseLonLatBoxNamesTheOption) {
   const LonLatBox box = parse_lonlat_box("119.5,35.5,121.0,36.9", "--surface-extent");
   EXPECT_EQ(box.min.lon, 119.5);
   EXPECT_EQ(box.max.lat, 36.9);
-  for (const char* bad : {"1,2,3", "121,35.5,119.5,36.9", "119.5,35.5,181,36.9"}) {
+  for (const char* bad : {"1,2,3", "121,35.5,121,36.9", "119.5,35.5,181,36.9", "119.5,36.9,121,35.5"}) {
     try {
       parse_lonlat_box(bad, "--surface-extent");
       ADD_FAILURE() << bad;
     } catch (const InputError& e) {
       EXPECT_EQ(std::string(e.what()), "invalid --surface-extent '" + std::string(bad) +
-                                           "'. Write WEST,SOUTH,EAST,NORTH in degrees, e.g. 119.5,35.5,121.0,36.9.");
+                                           "'. Write WEST,SOUTH,EAST,NORTH in degrees, e.g. 119.5,35.5,121.0,36.9 (WEST "
+                                           "greater than EAST crosses 180°, e.g. 178,-19,-178,-16).");
     }
   }
 }
