@@ -63,12 +63,7 @@ int run_plan(const PlanArgs& a) {
     return 0;
   }
   fmt::print("plan {} ({}): {}\n", s.name, s.file, s.model.describe());
-  for (const auto& b : R.summary["budgets"]) {
-    fmt::print("  {:>8}  {:12.1f} km2  {:4} sites", b["budget"].get<std::string>(), b["area_km2"].get<double>(),
-               b["sites_involved"].get<std::size_t>());
-    if (b.contains("weight_share")) fmt::print("  {:6.2f} % of demand weight", 100.0 * b["weight_share"].get<double>());
-    fmt::print("\n");
-  }
+  print_zone_lines(R.summary);
   if (!R.targets.empty()) {
     const auto& ts = R.summary["targets_summary"];
     fmt::print("targets: {} of {} hold\n", ts["passed"].get<std::size_t>(), R.targets.size());

@@ -109,22 +109,7 @@ int run_command(const ZonesArgs& a) {
     return 0;
   }
   fmt::print("zones ({}):\n", run.network.model.describe());
-  for (const auto& b : summary["budgets"]) {
-    fmt::print("  {:>8}  {:12.1f} km2  {:4} sites", b["budget"].get<std::string>(), b["area_km2"].get<double>(),
-               b["sites_involved"].get<std::size_t>());
-    if (b.contains("weight_share")) fmt::print("  {:6.2f} % of demand weight", 100.0 * b["weight_share"].get<double>());
-    fmt::print("\n");
-  }
-  if (summary.contains("split")) {
-    fmt::print("  zones_split: {} parts by nearest site, boundary within {:g} m\n",
-               summary["split"]["parts"].get<std::size_t>(), summary["split"]["boundary_tolerance_m"].get<double>());
-  }
-  if (summary.contains("surface")) {
-    const auto& f = summary["surface"];
-    fmt::print("  surface: {} x {} cells of {:g} m in {} ({})\n    CRS: {}\n    cells: {}\n", f["width"].get<int>(),
-               f["height"].get<int>(), f["cell_m"].get<double>(), f["crs"].get<std::string>(),
-               f["crs_name"].get<std::string>(), f["crs_choice"].get<std::string>(), f["cell_choice"].get<std::string>());
-  }
+  print_zone_lines(summary);
   if (summary.contains("warnings"))
     for (const auto& w : summary["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
   fmt::print("wrote {}\n", a.out);

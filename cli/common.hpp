@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -82,5 +83,9 @@ void check_out_not_input(const std::string& out, std::initializer_list<const cha
 
 // "a.gpkg" → "a.summary.json" beside it.
 std::string sidecar(const std::string& out, const std::string& suffix);
+
+// The lines `zones` and `plan` print for a run's summary: a line per budget (area,
+// sites, demand share), the split, and the surface with its CRS and cell choice.
+void print_zone_lines(const nlohmann::json& summary);
 
 }  // namespace lightcone::cli

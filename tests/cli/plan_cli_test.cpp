@@ -82,6 +82,10 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   ASSERT_EQ(plan.code, 0) << plan.err;
   EXPECT_EQ(plan.err, "") << "progress only when stderr is a terminal";
   EXPECT_NE(plan.out.find("targets: 5 of 5 hold"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("  surface: 363 x 229 cells of 2000 m in EPSG:32650 (WGS 84 / UTM zone 50N)\n    CRS: the extent "
+                          "spans 7.86° of longitude"),
+            std::string::npos)
+      << "plan states the surface it chose, as zones does: " << plan.out;
   EXPECT_EQ(dir_entries(run),
             (std::vector<std::string>{"manifest.json", "maps", "report.html", "report.md", "run.gpkg", "run.tif",
                                       "summary.json", "timings.json"}));
