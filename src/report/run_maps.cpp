@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/longitude.hpp"
 #include "io/png.hpp"
 #include "io/read_table.hpp"
 #include "network/geodesic.hpp"
@@ -62,6 +63,27 @@ struct RunLayers {
   std::optional<ResampledRaster> surface;
 };
 
+// Data across ±180 (a Fiji or Chukotka run): every longitude is unwrapped towards the
+// middle of the smallest arc holding them all (core/longitude.hpp), so that the map spans
+// a few degrees across the antimeridian, not the whole world. Other runs are unchanged.
+void unwrap_across_180(RunLayers& r) {
+  auto each = [&r](auto&& f) {
+    for (std::optional<FeatureTable>* t :
+         {&r.zones, &r.zones_split, &r.network, &r.sites, &r.demand, &r.uncovered, &r.assignments, &r.boundaries}) {
+      if (!*t) continue;
+      for (LonLat& p : (*t)->coords) f(p);
+      for (MultiPolygon& m : (*t)->polygons)
+        for (LonLat& p : m.coords) f(p);
+    }
+  };
+  std::vector<LonLat> all;
+  each([&all](LonLat& p) { all.push_back(p); });
+  const LonArc arc = smallest_lon_arc(all);
+  if (arc.east <= 180.0) return;
+  const double ref = arc.middle();
+  each([ref](LonLat& p) { p.lon = unwrap_lon(p.lon, ref); });
+}
+
 // The layers the maps draw, from the run's tables (in memory, or as read from its GeoPackage).
 RunLayers run_layers(std::string name, std::span<const FeatureTable> tables) {
   RunLayers r;
@@ -77,6 +99,7 @@ RunLayers run_layers(std::string name, std::span<const FeatureTable> tables) {
       if (t.name == layer) *slot = t;
   }
   if (!info) throw InputError("the run has no run_info layer: its maps cannot state the model.");
+  unwrap_across_180(r);
   const Column* key = column(*info, "key");
   const Column* value = column(*info, "value");
   for (std::size_t i = 0; key && value && i < info->features(); ++i) r.info[text_at(key, i)] = text_at(value, i);
@@ -163,7 +186,11 @@ std::vector<LonLat> geodesic_line(std::span<const LonLat> pts) {
     if (i > 0) {
       const double d = geodesic_distance_m(pts[i - 1], pts[i]);
       const int parts = d > kMaxSegmentM ? static_cast<int>(std::ceil(d / kMaxSegmentM)) : 1;
-      for (int k = 1; k < parts; ++k) out.push_back(geodesic_interpolate(pts[i - 1], pts[i], static_cast<double>(k) / parts));
+      for (int k = 1; k < parts; ++k) {
+        LonLat q = geodesic_interpolate(pts[i - 1], pts[i], static_cast<double>(k) / parts);
+        q.lon = unwrap_lon(q.lon, pts[i - 1].lon);  // the line's own side of ±180
+        out.push_back(q);
+      }
     }
     out.push_back(pts[i]);
   }
@@ -253,11 +280,16 @@ bool draw_context(MapSheet& s) {
       box.include(p);
       ring.push_back(p);
     }
-    if (box.east < e.west || box.west > e.east || box.north < e.south || box.south > e.north) continue;
-    MultiPolygon mp;
-    mp.add_ring(ring);
-    mp.close_polygon();
-    rings.push_back(std::move(mp));
+    if (box.north < e.south || box.south > e.north) continue;
+    // A map across ±180 has longitudes beyond 180 (or below −180): the ring a turn away.
+    for (const double turn : {0.0, 360.0, -360.0}) {
+      if (box.east + turn < e.west || box.west + turn > e.east) continue;
+      MultiPolygon mp;
+      mp.add_ring(ring);
+      for (LonLat& p : mp.coords) p.lon += turn;
+      mp.close_polygon();
+      rings.push_back(std::move(mp));
+    }
   }
   // Outlines only: a fill would tint the zones' colours, and 1:50m land is too coarse
   // to say what is land at a province's scale.

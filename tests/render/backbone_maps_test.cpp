@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -155,6 +156,78 @@ TEST(BackboneMaps, ManyCandidatesAreSmallAndPale) {
       EXPECT_GT(pale, 1000u) << "pale dots";
     }
   }
+}
+
+// A Fiji-like network across ±180 (tests/zones/antimeridian_test.cpp) and its copy moved
+// 168° west (the same place within its UTM zone): the zones and surface maps of the two
+// are the same pictures, a few degrees wide, not the whole world.
+void write_fiji(const std::string& dir, double shift) {
+  const std::vector<std::vector<std::pair<double, double>>> lines = {
+      {{178.60, -17.60}, {178.95, -17.55}, {179.30, -17.50}},
+      {{179.30, -17.50}, {179.75, -17.45}, {-179.80, -17.40}},
+      {{-179.80, -17.40}, {-179.35, -17.35}, {-178.90, -17.30}},
+      {{179.30, -17.50}, {179.60, -17.80}, {180.00, -17.85}, {-179.55, -17.80}, {-179.35, -17.35}},
+      {{178.40, -18.40}, {-178.90, -18.50}},
+      {{178.60, -17.60}, {178.40, -18.40}},
+      {{-178.90, -17.30}, {-178.90, -18.50}}};
+  auto lon = [shift](double x) {
+    x += shift;
+    while (x > 180) x -= 360;
+    while (x < -180) x += 360;
+    return x;
+  };
+  std::string fc = R"({"type":"FeatureCollection","features":[)";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    fc += fmt::format(R"({}{{"type":"Feature","properties":{{"id":{}}},"geometry":{{"type":"LineString","coordinates":[)",
+                      i ? "," : "", i);
+    for (std::size_t k = 0; k < lines[i].size(); ++k)
+      fc += fmt::format("{}[{:.6f},{:.6f}]", k ? "," : "", lon(lines[i][k].first), lines[i][k].second);
+    fc += "]}}";
+  }
+  std::ofstream(dir + "/fibre.geojson") << fc << "]}";
+  std::ofstream(dir + "/sites.geojson") << fmt::format(
+      R"({{"type":"FeatureCollection","features":[
+{{"type":"Feature","properties":{{"site_id":"w"}},"geometry":{{"type":"Point","coordinates":[{:.6f},-17.58]}}}},
+{{"type":"Feature","properties":{{"site_id":"e"}},"geometry":{{"type":"Point","coordinates":[{:.6f},-17.32]}}}}]}})",
+      lon(178.62), lon(-178.92));
+}
+
+// Share of pixels whose colour differs by more than 8 in some channel.
+double differing_share(const RgbaImage& a, const RgbaImage& b) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < a.rgba.size(); i += 4)
+    n += std::abs(a.rgba[i] - b.rgba[i]) > 8 || std::abs(a.rgba[i + 1] - b.rgba[i + 1]) > 8 ||
+         std::abs(a.rgba[i + 2] - b.rgba[i + 2]) > 8;
+  return static_cast<double>(n) / static_cast<double>(a.rgba.size() / 4);
+}
+
+TEST(BackboneMaps, AcrossTheAntimeridianTheMapsEqualTheShiftedCopys) {
+  ScratchDir dir;
+  std::map<double, std::pair<RgbaImage, RgbaImage>> maps;
+  for (const double shift : {0.0, -168.0}) {
+    const std::string d = dir.file(shift == 0.0 ? "fiji" : "copy");
+    std::filesystem::create_directories(d);
+    write_fiji(d, shift);
+    // Same file name in both, so the titles and footers are the same.
+    const CliResult z = run_lightcone({"zones", "--network", d + "/fibre.geojson", "--sites", d + "/sites.geojson", "--budget",
+                                       "1ms,2ms", "--no-tap-longer-than", "off", "--cell-size", "500m", "--out", d + "/run.gpkg"});
+    ASSERT_EQ(z.code, 0) << z.err;
+    const CliResult r = run_lightcone({"render", d + "/run.gpkg"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    maps[shift] = {read_image(d + "/maps/zones.png"), read_image(d + "/maps/surface.png")};
+  }
+  const auto& [za, sa] = maps[0.0];
+  const auto& [zb, sb] = maps[-168.0];
+  ASSERT_EQ(za.width, zb.width);
+  ASSERT_EQ(za.height, zb.height) << "the same frame: a few degrees across 180, not 360";
+  EXPECT_GT(za.height, 500) << "about 2.7° x 1.3°: a wide frame, not a 360° strip";
+  ASSERT_EQ(sa.height, sb.height);
+  // Zone fills present in both (1 ms over 3 ms: Blues, over white), and the pictures equal
+  // but for anti-aliasing along edges.
+  const int map_right = za.width - 320;
+  EXPECT_GT(count_near(za, 101, 163, 210, 30, map_right), 5000u);
+  EXPECT_LT(differing_share(za, zb), 0.005);
+  EXPECT_LT(differing_share(sa, sb), 0.01);
 }
 
 }  // namespace
