@@ -63,25 +63,31 @@ struct RunLayers {
   std::optional<ResampledRaster> surface;
 };
 
+// Every longitude of the layers' geometry, in place.
+template <class F>
+void each_lonlat(RunLayers& r, F&& f) {
+  for (std::optional<FeatureTable>* t :
+       {&r.zones, &r.zones_split, &r.network, &r.sites, &r.demand, &r.uncovered, &r.assignments, &r.boundaries}) {
+    if (!*t) continue;
+    for (LonLat& p : (*t)->coords) f(p);
+    for (MultiPolygon& m : (*t)->polygons)
+      for (LonLat& p : m.coords) f(p);
+  }
+}
+
+// Every longitude moved by a multiple of 360 into [ref − 180, ref + 180).
+void unwrap_towards(RunLayers& r, double ref) {
+  each_lonlat(r, [ref](LonLat& p) { p.lon = unwrap_lon(p.lon, ref); });
+}
+
 // Data across ±180 (a Fiji or Chukotka run): every longitude is unwrapped towards the
 // middle of the smallest arc holding them all (core/longitude.hpp), so that the map spans
 // a few degrees across the antimeridian, not the whole world. Other runs are unchanged.
 void unwrap_across_180(RunLayers& r) {
-  auto each = [&r](auto&& f) {
-    for (std::optional<FeatureTable>* t :
-         {&r.zones, &r.zones_split, &r.network, &r.sites, &r.demand, &r.uncovered, &r.assignments, &r.boundaries}) {
-      if (!*t) continue;
-      for (LonLat& p : (*t)->coords) f(p);
-      for (MultiPolygon& m : (*t)->polygons)
-        for (LonLat& p : m.coords) f(p);
-    }
-  };
   std::vector<LonLat> all;
-  each([&all](LonLat& p) { all.push_back(p); });
+  each_lonlat(r, [&all](LonLat& p) { all.push_back(p); });
   const LonArc arc = smallest_lon_arc(all);
-  if (arc.east <= 180.0) return;
-  const double ref = arc.middle();
-  each([ref](LonLat& p) { p.lon = unwrap_lon(p.lon, ref); });
+  if (arc.east > 180.0) unwrap_towards(r, arc.middle());
 }
 
 // The layers the maps draw, from the run's tables (in memory, or as read from its GeoPackage).
@@ -591,8 +597,8 @@ void check_map_options(const RunMapOptions& options, const std::string& out_dir,
                                  kMinMapWidth, kMaxMapWidth));
   }
   if (const auto& e = options.extent;
-      e && !(e->west >= -180 && e->west < e->east && e->east <= 180 && e->south >= -90 && e->south < e->north &&
-             e->north <= 90)) {
+      e && !(e->west >= -180 && e->west <= 180 && e->west < e->east && e->east <= e->west + 360 && e->south >= -90 &&
+             e->south < e->north && e->north <= 90)) {
     throw InputError(fmt::format("invalid map extent {},{},{},{}. Write WEST,SOUTH,EAST,NORTH in degrees with west < "
                                  "east and south < north, e.g. 119.5,35.5,121.0,36.9.",
                                  e->west, e->south, e->east, e->north));
@@ -612,8 +618,15 @@ void check_map_options(const RunMapOptions& options, const std::string& out_dir,
   }
 }
 
-std::vector<std::string> draw_and_write(const RunLayers& r, const std::string& surface_tif, const std::string& out_dir,
+std::vector<std::string> draw_and_write(const RunLayers& run, const std::string& surface_tif, const std::string& out_dir,
                                         const RunMapOptions& options) {
+  // A zoom across ±180 (east beyond 180): the layers unwrapped towards its middle.
+  std::optional<RunLayers> across;
+  if (options.extent && options.extent->east > 180.0) {
+    across = run;
+    unwrap_towards(*across, (options.extent->west + options.extent->east) / 2.0);
+  }
+  const RunLayers& r = across ? *across : run;
   const MapExtent extent = options.extent ? MapExtent{options.extent->west, options.extent->south, options.extent->east,
                                                       options.extent->north}
                                           : run_extent(r);

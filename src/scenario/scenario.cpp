@@ -178,11 +178,11 @@ void read_boundaries(const Context& ctx, const toml::table& bounds, Scenario& s)
                    [](const BoundarySpec& a, const BoundarySpec& b) { return a.source.line < b.source.line; });
 }
 
-// [maps] extent = [WEST, SOUTH, EAST, NORTH] (degrees).
+// [maps] extent = [WEST, SOUTH, EAST, NORTH] (degrees; WEST > EAST crosses ±180).
 void read_maps(const Context& ctx, const TableReader& t, MapsSpec& m) {
   const toml::node* n = t.node("extent");
   if (!n) return;
-  const LonLatBox box = read_extent(ctx, t, *n);
+  const LonLatBox box = read_extent(ctx, t, *n, true);
   m.extent = box;
   m.extent_line = line_of(*n);
 }

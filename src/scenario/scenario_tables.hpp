@@ -152,7 +152,7 @@ void read_model(const Context& ctx, const TableReader& t, Scenario& s);
 // [zones]: budgets, rings and circle segments.
 void read_zones(const Context& ctx, const TableReader& t, Scenario& s);
 // `extent = [WEST, SOUTH, EAST, NORTH]` (degrees, WEST < EAST, SOUTH < NORTH) as a box;
-// with may_cross_180 ([surface]) WEST > EAST crosses ±180 (max.lon = EAST + 360);
+// with may_cross_180 ([surface], [maps]) WEST > EAST crosses ±180 (max.lon = EAST + 360);
 // fails naming the key's line otherwise. ([surface] and [maps].)
 LonLatBox read_extent(const Context& ctx, const TableReader& t, const toml::node& n, bool may_cross_180 = false);
 // [surface]: the latency surface's options; epsg must name a projected CRS in metres

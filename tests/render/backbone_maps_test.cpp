@@ -228,6 +228,17 @@ TEST(BackboneMaps, AcrossTheAntimeridianTheMapsEqualTheShiftedCopys) {
   EXPECT_GT(count_near(za, 101, 163, 210, 30, map_right), 5000u);
   EXPECT_LT(differing_share(za, zb), 0.005);
   EXPECT_LT(differing_share(sa, sb), 0.01);
+  // A zoom across 180 by hand (WEST > EAST) equals the copy's zoom onto the same place.
+  ASSERT_EQ(run_lightcone({"render", dir.file("fiji/run.gpkg"), "--out", dir.file("fz"), "--extent", "179.5,-18.2,-179.7,-17.2"})
+                .code,
+            0);
+  ASSERT_EQ(run_lightcone({"render", dir.file("copy/run.gpkg"), "--out", dir.file("cz"), "--extent", "11.5,-18.2,12.3,-17.2"})
+                .code,
+            0);
+  const RgbaImage fz = read_image(dir.file("fz/zones.png")), cz = read_image(dir.file("cz/zones.png"));
+  ASSERT_EQ(fz.height, cz.height);
+  EXPECT_GT(count_near(fz, 101, 163, 210, 30, map_right), 5000u);
+  EXPECT_LT(differing_share(fz, cz), 0.005);
 }
 
 }  // namespace

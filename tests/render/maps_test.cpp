@@ -149,7 +149,7 @@ TEST_F(QingdaoMaps, ExtentZoomsAndDrawsNothingOutside) {
   EXPECT_EQ(count_near_left_of(zoom, map_right, 0xff, 0x7f, 0x00, 10), 0u);
   // 1.2° × 0.9° at 35.45° N: the map frame is wider than tall, unlike the whole run's.
   EXPECT_EQ(zoom.width, whole.width);
-  const CliResult bad = run_lightcone({"render", run(), "--out", s_dir->file("bad"), "--extent", "122,35,121,36"});
+  const CliResult bad = run_lightcone({"render", run(), "--out", s_dir->file("bad"), "--extent", "122,35,122,36"});
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--extent"), std::string::npos) << bad.err;
   EXPECT_FALSE(std::filesystem::exists(s_dir->file("bad")));

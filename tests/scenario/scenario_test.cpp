@@ -283,9 +283,9 @@ TEST(Scenario, MapsExtentAndLabelFields) {
   ASSERT_TRUE(fiji.surface.extent);
   EXPECT_DOUBLE_EQ(fiji.surface.extent->min.lon, 178.0);
   EXPECT_DOUBLE_EQ(fiji.surface.extent->max.lon, 182.0);
-  EXPECT_EQ(error_of(kMinimal + "[maps]\nextent = [121, 35.5, 119.5, 36.9]\n"),
+  EXPECT_EQ(error_of(kMinimal + "[maps]\nextent = [121, 35.5, 121, 36.9]\n"),
             "/plans/s.toml:22: 'extent' in [maps] must be [WEST, SOUTH, EAST, NORTH] in degrees, e.g. [119.5, 35.5, "
-            "121.0, 36.9].");
+            "121.0, 36.9] (WEST greater than EAST crosses 180°, e.g. [178, -19, -178, -16]).");
 }
 
 TEST(Scenario, BudgetsAsOneString) {
