@@ -228,6 +228,16 @@ TEST(BackboneMaps, AcrossTheAntimeridianTheMapsEqualTheShiftedCopys) {
   EXPECT_GT(count_near(za, 101, 163, 210, 30, map_right), 5000u);
   EXPECT_LT(differing_share(za, zb), 0.005);
   EXPECT_LT(differing_share(sa, sb), 0.01);
+  // Nodata is not painted: the unreachable middle of the ring (30-50 % across, 60-70 %
+  // down the sheet) stays white on the surface map, while the links around it are coloured.
+  std::size_t white = 0, all = 0;
+  for (int y = sa.height * 60 / 100; y < sa.height * 70 / 100; ++y)
+    for (int x = sa.width * 30 / 100; x < sa.width / 2; ++x, ++all) {
+      const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(sa.width) + static_cast<std::size_t>(x)) * 4;
+      white += sa.rgba[i] == 255 && sa.rgba[i + 1] == 255 && sa.rgba[i + 2] == 255;
+    }
+  EXPECT_GT(white, all * 98 / 100);
+  EXPECT_GT(count_near(sa, 0x1a, 0x96, 0x41, 40, map_right), 2000u) << "green near the sites";
   // A zoom across 180 by hand (WEST > EAST) equals the copy's zoom onto the same place.
   ASSERT_EQ(run_lightcone({"render", dir.file("fiji/run.gpkg"), "--out", dir.file("fz"), "--extent", "179.5,-18.2,-179.7,-17.2"})
                 .code,
