@@ -1,0 +1,194 @@
+#include "placement/radius.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+
+#include "placement/cbc_model.hpp"
+#include "placement/detail.hpp"
+
+namespace lightcone::placement_detail {
+
+namespace {
+
+constexpr std::uint32_t kUnserved = kNone;
+
+// Each row's entries sorted by latency (ties by column), and its levels.
+struct Levels {
+  std::vector<std::uint32_t> order;  // entries of r, per row by latency
+  std::vector<std::uint32_t> last;   // per row: the last level worth modelling (its nearest fixed column's, else K − 1)
+  std::vector<char> fixed_at_last;   // per row: a fixed (always open) column at level `last`
+
+  explicit Levels(const Reduced& r) : order(r.row_col.size()), last(r.rows(), 0), fixed_at_last(r.rows(), 0) {
+    std::iota(order.begin(), order.end(), 0u);
+    for (std::uint32_t i = 0; i < r.rows(); ++i) {
+      const auto b = order.begin() + r.row_first[i], e = order.begin() + r.row_first[i + 1];
+      std::sort(b, e, [&](std::uint32_t a, std::uint32_t c) {
+        return r.row_lat[a] != r.row_lat[c] ? r.row_lat[a] < r.row_lat[c] : r.row_col[a] < r.row_col[c];
+      });
+      std::uint32_t level = 0;
+      double previous = r.row_lat[*b];
+      for (auto it = b; it != e; ++it) {
+        if (r.row_lat[*it] != previous) {
+          if (fixed_at_last[i]) break;  // a fixed column on this level: no plan serves the row farther
+          ++level;
+          previous = r.row_lat[*it];
+        }
+        last[i] = level;
+        if (r.col_fixed[r.row_col[*it]]) fixed_at_last[i] = 1;
+      }
+    }
+  }
+
+  // The level of row i's nearest open option (kUnserved: none open).
+  std::uint32_t level_of(const Reduced& r, std::uint32_t i, const std::vector<char>& open) const {
+    std::uint32_t level = 0;
+    for (std::uint32_t q = r.row_first[i]; q < r.row_first[i + 1]; ++q) {
+      const std::uint32_t e = order[q];
+      if (q > r.row_first[i] && r.row_lat[e] != r.row_lat[order[q - 1]]) ++level;
+      if (open[r.row_col[e]]) return level;
+    }
+    return kUnserved;
+  }
+};
+
+// Σ weight × latency of a plan (+inf when a row has no open option).
+double plan_cost(const Reduced& r, const std::vector<char>& open) {
+  double cost = 0.0;
+  for (std::uint32_t i = 0; i < r.rows(); ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+      if (open[r.row_col[e]]) best = std::min(best, r.row_lat[e]);
+    if (!std::isfinite(best)) return best;
+    cost += r.row_weight[i] * best;
+  }
+  return cost;
+}
+
+}  // namespace
+
+RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline) {
+  const std::uint32_t nr = static_cast<std::uint32_t>(r.rows());
+  const Levels lv(r);
+  RadiusSolve out;
+  if (start.serves_all) {
+    out.open = start.open;
+    out.cost = plan_cost(r, start.open);
+  }
+  // Caps: the level each row pays at most in the model (its plan level, else its last).
+  std::vector<std::uint32_t> cap(nr);
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    const std::uint32_t l = start.serves_all ? lv.level_of(r, i, start.open) : kUnserved;
+    cap[i] = std::min(l, lv.last[i]);
+  }
+  double offset = 0.0;  // Σ weight × nearest option: paid whatever the plan
+  for (std::uint32_t i = 0; i < nr; ++i) offset += r.row_weight[i] * r.row_lat[lv.order[r.row_first[i]]];
+  auto tolerance = [](double c) { return 1e-9 * std::max(1.0, std::abs(c)); };
+
+  std::vector<int> cols;
+  std::vector<double> coefs;
+  while (!deadline.expired()) {
+    // The model under the current caps.
+    Mip mip;
+    const std::vector<int> x = site_columns(mip, r, false);
+    add_count_row(mip, r, x, p, true);
+    out.levels = 0;
+    out.pairs = 0;
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      const double w = r.row_weight[i];
+      const bool serve = cap[i] == lv.last[i] && !lv.fixed_at_last[i];  // the last level must serve the row
+      int previous_z = -1;
+      std::uint32_t level = 0;
+      std::uint32_t q = r.row_first[i];
+      const std::uint32_t end = r.row_first[i + 1];
+      while (q < end && level <= cap[i]) {
+        const double d = r.row_lat[lv.order[q]];
+        cols.clear();
+        coefs.clear();
+        for (; q < end && r.row_lat[lv.order[q]] == d; ++q) {
+          cols.push_back(x[r.row_col[lv.order[q]]]);
+          coefs.push_back(1.0);
+        }
+        if (level < cap[i]) {
+          // z_level: served farther than d, paying up to the next level (q < end here:
+          // cap ≤ last < the number of levels).
+          const double next = r.row_lat[lv.order[q]];
+          const int z = mip.add_column(w * (next - d), 0.0, 1.0, false);
+          cols.push_back(z);
+          coefs.push_back(1.0);
+          ++out.levels;
+          if (previous_z >= 0) {
+            cols.push_back(previous_z);
+            coefs.push_back(-1.0);
+          }
+          out.pairs += cols.size() - (previous_z >= 0 ? 2 : 1);
+          mip.add_row(cols, coefs, previous_z >= 0 ? 0.0 : 1.0, Mip::kInf);
+          previous_z = z;
+        } else if (serve) {
+          if (previous_z >= 0) {
+            cols.push_back(previous_z);
+            coefs.push_back(-1.0);
+          }
+          out.pairs += cols.size() - (previous_z >= 0 ? 1 : 0);
+          mip.add_row(cols, coefs, previous_z >= 0 ? 0.0 : 1.0, Mip::kInf);
+        }
+        ++level;
+      }
+    }
+    const std::vector<double> warm = out.open.empty() ? std::vector<double>{} : start_vector(mip, x, out.open);
+    const MipResult m = mip.solve(deadline, 1, warm);
+    ++out.rounds;
+    if (m.proven_infeasible) {
+      // Every model is a relaxation: no plan at all (the start may break the count row:
+      // more required sites than p).
+      out.infeasible = true;
+      out.open.clear();
+      out.cost = std::numeric_limits<double>::infinity();
+      break;
+    }
+    if (!m.lp_solved && m.time_limit) {
+      out.lp_unfinished = true;
+      out.time_limit = true;
+      break;
+    }
+    double lower = m.proven_optimal ? m.objective : m.bound;
+    if (m.lp_solved && !(lower >= m.lp_bound)) lower = m.lp_bound;
+    if (std::isfinite(lower)) out.bound = std::max(out.bound, lower + offset);
+    bool raised = false;
+    if (m.has_solution) {
+      const std::vector<char> open = open_from(m, x);
+      const double cost = plan_cost(r, open);
+      if (cost < out.cost) {
+        out.cost = cost;
+        out.open = open;
+      }
+      for (std::uint32_t i = 0; i < nr; ++i) {
+        const std::uint32_t l = std::min(lv.level_of(r, i, open), lv.last[i]);
+        if (l > cap[i]) {
+          cap[i] = l;
+          raised = true;
+        }
+      }
+      if (m.proven_optimal && !raised) {
+        // The relaxation's optimum serves every row within its caps: its value is the
+        // plan's true cost, so nothing costs less.
+        out.bound = std::max(out.bound, std::min(out.cost, m.objective + offset));
+      }
+    }
+    if (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)) {
+      out.optimal = true;
+      out.bound = std::min(out.bound, out.cost);
+      break;
+    }
+    if (!m.proven_optimal) {  // out of time inside CBC
+      out.time_limit = true;
+      break;
+    }
+    if (!raised) break;  // cannot happen: an optimal plan within its caps meets the bound
+  }
+  if (!out.optimal && !out.infeasible && deadline.expired()) out.time_limit = true;
+  return out;
+}
+
+}  // namespace lightcone::placement_detail
