@@ -96,6 +96,10 @@ struct PlacementInput {
   // p-median, uncapacitated: solve the radius formulation even when the greedy + swap plan
   // and the Lagrangian bound already meet (tests reach it on small instances). DEFAULT: false.
   bool force_radius = false;
+  // p-median, radius formulation: close (or open) sites whose Lagrangian reduced cost
+  // proves that no plan with them open (closed) beats the heuristic plan. Tests switch it
+  // off to reach the rounds of caps on small instances. DEFAULT: true.
+  bool reduced_cost_fixing = true;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <cstdio>
+#include <cstdlib>
 
 #include "placement/cbc_model.hpp"
 #include "placement/detail.hpp"
@@ -14,39 +16,49 @@ namespace {
 
 constexpr std::uint32_t kUnserved = kNone;
 
-// Each row's entries sorted by latency (ties by column), and its levels.
+// Each row's usable entries (columns not closed) sorted by latency (ties by column), and
+// its levels. A column is "always open" when fixed or forced open.
 struct Levels {
-  std::vector<std::uint32_t> order;  // entries of r, per row by latency
-  std::vector<std::uint32_t> last;   // per row: the last level worth modelling (its nearest fixed column's, else K − 1)
-  std::vector<char> fixed_at_last;   // per row: a fixed (always open) column at level `last`
+  std::vector<std::uint32_t> first;  // per row: its entries in order are [first[i], first[i + 1])
+  std::vector<std::uint32_t> order;  // entries of r
+  std::vector<std::uint32_t> last;   // per row: the last level worth modelling (its nearest always-open column's, else K − 1)
+  std::vector<char> fixed_at_last;   // per row: an always-open column at level `last`
 
-  explicit Levels(const Reduced& r) : order(r.row_col.size()), last(r.rows(), 0), fixed_at_last(r.rows(), 0) {
-    std::iota(order.begin(), order.end(), 0u);
+  Levels(const Reduced& r, const std::vector<signed char>& state)
+      : first(r.rows() + 1, 0), last(r.rows(), 0), fixed_at_last(r.rows(), 0) {
+    auto closed = [&](std::uint32_t c) { return !state.empty() && state[c] < 0; };
+    auto always = [&](std::uint32_t c) { return r.col_fixed[c] || (!state.empty() && state[c] > 0); };
+    order.reserve(r.row_col.size());
     for (std::uint32_t i = 0; i < r.rows(); ++i) {
-      const auto b = order.begin() + r.row_first[i], e = order.begin() + r.row_first[i + 1];
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+        if (!closed(r.row_col[e])) order.push_back(e);
+      first[i + 1] = static_cast<std::uint32_t>(order.size());
+      const auto b = order.begin() + first[i], e = order.end();
       std::sort(b, e, [&](std::uint32_t a, std::uint32_t c) {
         return r.row_lat[a] != r.row_lat[c] ? r.row_lat[a] < r.row_lat[c] : r.row_col[a] < r.row_col[c];
       });
+      if (b == e) continue;
       std::uint32_t level = 0;
       double previous = r.row_lat[*b];
       for (auto it = b; it != e; ++it) {
         if (r.row_lat[*it] != previous) {
-          if (fixed_at_last[i]) break;  // a fixed column on this level: no plan serves the row farther
+          if (fixed_at_last[i]) break;  // an always-open column on this level: no plan serves the row farther
           ++level;
           previous = r.row_lat[*it];
         }
         last[i] = level;
-        if (r.col_fixed[r.row_col[*it]]) fixed_at_last[i] = 1;
+        if (always(r.row_col[*it])) fixed_at_last[i] = 1;
       }
     }
+    order.shrink_to_fit();
   }
 
   // The level of row i's nearest open option (kUnserved: none open).
   std::uint32_t level_of(const Reduced& r, std::uint32_t i, const std::vector<char>& open) const {
     std::uint32_t level = 0;
-    for (std::uint32_t q = r.row_first[i]; q < r.row_first[i + 1]; ++q) {
+    for (std::uint32_t q = first[i]; q < first[i + 1]; ++q) {
       const std::uint32_t e = order[q];
-      if (q > r.row_first[i] && r.row_lat[e] != r.row_lat[order[q - 1]]) ++level;
+      if (q > first[i] && r.row_lat[e] != r.row_lat[order[q - 1]]) ++level;
       if (open[r.row_col[e]]) return level;
     }
     return kUnserved;
@@ -68,9 +80,16 @@ double plan_cost(const Reduced& r, const std::vector<char>& open) {
 
 }  // namespace
 
-RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline) {
+RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline,
+                          const std::vector<signed char>& fix, double fix_upper) {
   const std::uint32_t nr = static_cast<std::uint32_t>(r.rows());
-  const Levels lv(r);
+  const bool fixing = !fix.empty() && std::isfinite(fix_upper) &&
+                      std::any_of(fix.begin(), fix.end(), [](signed char f) { return f != 0; });
+  const std::vector<signed char> none;
+  const Levels lv(r, fixing ? fix : none);
+  // A row whose options are all closed: every plan serving it costs at least fix_upper.
+  bool stranded = false;
+  for (std::uint32_t i = 0; i < nr; ++i) stranded = stranded || lv.first[i] == lv.first[i + 1];
   RadiusSolve out;
   if (start.serves_all) {
     out.open = start.open;
@@ -83,15 +102,19 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
     cap[i] = std::min(l, lv.last[i]);
   }
   double offset = 0.0;  // Σ weight × nearest option: paid whatever the plan
-  for (std::uint32_t i = 0; i < nr; ++i) offset += r.row_weight[i] * r.row_lat[lv.order[r.row_first[i]]];
+  for (std::uint32_t i = 0; i < nr && !stranded; ++i) offset += r.row_weight[i] * r.row_lat[lv.order[lv.first[i]]];
   auto tolerance = [](double c) { return 1e-9 * std::max(1.0, std::abs(c)); };
 
   std::vector<int> cols;
   std::vector<double> coefs;
-  while (!deadline.expired()) {
+  while (!deadline.expired() && !stranded) {
     // The model under the current caps.
     Mip mip;
-    const std::vector<int> x = site_columns(mip, r, false);
+    std::vector<int> x(r.cols());
+    for (std::size_t j = 0; j < r.cols(); ++j) {
+      const signed char f = fixing ? fix[j] : 0;
+      x[j] = mip.add_column(0.0, r.col_fixed[j] || f > 0 ? 1.0 : 0.0, f < 0 ? 0.0 : 1.0, true);
+    }
     add_count_row(mip, r, x, p, true);
     out.levels = 0;
     out.pairs = 0;
@@ -100,8 +123,8 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
       const bool serve = cap[i] == lv.last[i] && !lv.fixed_at_last[i];  // the last level must serve the row
       int previous_z = -1;
       std::uint32_t level = 0;
-      std::uint32_t q = r.row_first[i];
-      const std::uint32_t end = r.row_first[i + 1];
+      std::uint32_t q = lv.first[i];
+      const std::uint32_t end = lv.first[i + 1];
       while (q < end && level <= cap[i]) {
         const double d = r.row_lat[lv.order[q]];
         cols.clear();
@@ -137,9 +160,20 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
       }
     }
     const std::vector<double> warm = out.open.empty() ? std::vector<double>{} : start_vector(mip, x, out.open);
-    const MipResult m = mip.solve(deadline, 1, warm);
+    // CBC checks its clock only between nodes and cut passes, and solves the root LP again
+    // before its clock starts: a margin keeps a round on a loaded machine within the limit.
+    const double left = deadline.remaining_s();
+    const MipResult m = mip.solve(deadline.within(std::max(0.0, std::min(0.92 * left, left - 0.5))), 1, warm);
+    if (std::getenv("LIGHTCONE_RADIUS_DEBUG"))
+      std::fprintf(stderr, "radius round %zu: %d cols %d rows; lp %d %.3f s bound %.6g; cbc opt %d bound %.6g obj %.6g; left %.1f s\n",
+                   out.rounds, mip.columns(), mip.rows(), m.lp_solved, m.lp_s, m.lp_bound + offset, m.proven_optimal,
+                   m.bound + offset, m.objective + offset, deadline.remaining_s());
     ++out.rounds;
     if (m.proven_infeasible) {
+      if (fixing) {
+        stranded = true;  // no plan within the fixings: none costs less than fix_upper
+        break;
+      }
       // Every model is a relaxation: no plan at all (the start may break the count row:
       // more required sites than p).
       out.infeasible = true;
@@ -166,7 +200,8 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
       for (std::uint32_t i = 0; i < nr; ++i) {
         const std::uint32_t l = std::min(lv.level_of(r, i, open), lv.last[i]);
         if (l > cap[i]) {
-          cap[i] = l;
+          // Past the cap: raised beyond the plan's level by as much again (fewer rounds).
+          cap[i] = std::max(l, std::min(lv.last[i], l + (l - cap[i])));
           raised = true;
         }
       }
@@ -186,6 +221,12 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
       break;
     }
     if (!raised) break;  // cannot happen: an optimal plan within its caps meets the bound
+  }
+  // Plans the fixings left out cost at least fix_upper.
+  if (fixing) out.bound = stranded ? fix_upper : std::min(out.bound, fix_upper);
+  if (!out.optimal && !out.open.empty() && out.bound >= out.cost - tolerance(out.cost)) {
+    out.optimal = true;
+    out.bound = out.cost;
   }
   if (!out.optimal && !out.infeasible && deadline.expired()) out.time_limit = true;
   return out;

@@ -39,6 +39,11 @@ struct RadiusSolve {
 // REQUIRES: r uncapacitated, every row with an option. start: the heuristic plan (its
 // rows' levels are the first caps; a plan that does not serve every row starts every
 // cap at the row's last level). Exactly min(p, new columns) new sites, fixed columns open.
-RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline);
+// fix: per column -1 closed / +1 open in every plan costing less than fix_upper, 0 free
+// (median_lagrangian_bound's reduced-cost fixing; empty: none); plans the fixings leave
+// out are counted at fix_upper in the bound.
+RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline,
+                          const std::vector<signed char>& fix = {},
+                          double fix_upper = std::numeric_limits<double>::infinity());
 
 }  // namespace lightcone::placement_detail

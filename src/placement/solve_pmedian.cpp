@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "placement/assign.hpp"
 #include "placement/bounds.hpp"
@@ -81,8 +82,11 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   MedianPlan h = median_search(r, in.p, in.deadline.share(0.25));
   const bool have_plan = !cap && h.serves_all;
   std::size_t lagrange_iterations = 0;
-  double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(), 1000,
-                                         in.deadline.share(0.25), lagrange_iterations);
+  const bool radius = !cap && !in.force_mip;
+  std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
+  double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
+                                         radius ? 3000 : 1000, in.deadline.share(0.25), lagrange_iterations,
+                                         radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
   const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
                                      std::to_string(lagrange_iterations) + " iterations)";
   auto plan_from_heuristic = [&](double b, const std::string& method, const std::string& reason) {
@@ -103,12 +107,18 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
     return;
   }
   // 2. Uncapacitated: the radius formulation (radius.hpp), caps raised round by round.
-  if (!cap && !in.force_mip) {
-    const RadiusSolve rs = median_radius(r, in.p, h, in.deadline);
+  if (radius) {
+    const RadiusSolve rs = median_radius(r, in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity());
+    std::size_t closed = 0, opened = 0;
+    for (signed char f : fix) {
+      closed += f < 0;
+      opened += f > 0;
+    }
     out.mip_solves += rs.rounds;
     const std::string method = "radius formulation (cbc, " + std::to_string(rs.rounds) + " round" +
                                (rs.rounds == 1 ? "" : "s") + ", " + std::to_string(rs.levels) + " levels over " +
-                               std::to_string(rs.pairs) + " pairs), " + heuristic_note;
+                               std::to_string(rs.pairs) + " pairs; " + std::to_string(closed) + " sites closed and " +
+                               std::to_string(opened) + " opened by reduced costs), " + heuristic_note;
     if (rs.open.empty()) {
       out.status = rs.infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
       out.reason = rs.infeasible ? "no p sites can serve every demand within the budget"

@@ -273,7 +273,7 @@ int run_euclidean(const Options& o) {
     }
     seconds("coverage_build", w, fmt::format("{} pairs", cov.entries()));
   }
-  figure("coverage_pairs", fmt::format("{}", cov.entries()), "", fmt::format("{:.0f} MiB", cov.entries() * 12.0 / 1048576.0));
+  figure("coverage_pairs", fmt::format("{}", cov.entries()), "", fmt::format("{:.0f} MiB", static_cast<double>(cov.entries()) * 12.0 / 1048576.0));
   lc::PlacementInput in;
   in.problem = lc::Problem::pmedian;
   in.coverage = &cov;

@@ -107,10 +107,12 @@ std::size_t rounds_of(const PlacementResult& r) {
   return at == std::string::npos ? 0 : std::stoul(r.method.substr(at + 6));
 }
 
-PlacementResult solve(const Instance& in, std::mt19937_64& rng, double budget, bool radius, bool skip) {
+PlacementResult solve(const Instance& in, std::mt19937_64& rng, double budget, bool radius, bool skip,
+                      bool fixing = true) {
   Built b;
   build(b, in, Problem::pmedian, rng, budget);
   b.input.force_radius = radius;
+  b.input.reduced_cost_fixing = fixing;
   b.input.force_mip = !radius;
   b.input.uncoverable = skip ? Uncoverable::skip : Uncoverable::fail;
   return solve_placement(b.input);
@@ -137,18 +139,21 @@ TEST(PmedianRadius, EqualsBruteForce) {
     const bool skip = std::isfinite(budget);  // demand the budget strands is left out
     const Instance oracle_in = skip ? coverable_part(in) : in;
     const BruteForce bf = brute_force(oracle_in, Problem::pmedian);
-    for (const bool radius : {true, false}) {
-      SCOPED_TRACE("seed " + std::to_string(seed) + (radius ? " radius" : " assignment") + " p=" +
-                   std::to_string(shape.p) + (skip ? " budget, skip" : "") + (shape.components ? " components" : ""));
-      const PlacementResult r = solve(in, rng, budget, radius, skip);
+    for (const int variant : {0, 1, 2}) {  // radius without fixing, radius with fixing, assignment
+      const bool radius = variant < 2;
+      SCOPED_TRACE("seed " + std::to_string(seed) + (variant == 0 ? " radius" : variant == 1 ? " radius + fixing" : " assignment") +
+                   " p=" + std::to_string(shape.p) + (skip ? " budget, skip" : "") + (shape.components ? " components" : ""));
+      const PlacementResult r = solve(in, rng, budget, radius, skip, variant == 1);
       if (!bf.feasible) {
         EXPECT_EQ(r.status, SolveStatus::infeasible) << r.method << " objective " << r.objective;
-        infeasible += radius;
+        infeasible += variant == 0;
         continue;
       }
       ASSERT_EQ(r.status, SolveStatus::optimal) << r.reason << " (" << r.method << ")";
       if (radius) {
         EXPECT_NE(r.method.find("radius formulation"), std::string::npos) << r.method;
+      }
+      if (variant == 0) {
         ++solved;
         multi_round += rounds_of(r) > 1;
       }
@@ -160,6 +165,7 @@ TEST(PmedianRadius, EqualsBruteForce) {
   std::printf("[ placement ] %zu optimal by the radius formulation (%zu needed more than one round), %zu infeasible\n",
               solved, multi_round, infeasible);
   EXPECT_GE(solved, kSeeds / 2);
+  EXPECT_GE(multi_round, 1u) << "the rounds of caps were never exercised";
 }
 
 TEST(PmedianRadius, EqualsAssignmentModel) {
@@ -181,7 +187,7 @@ TEST(PmedianRadius, EqualsAssignmentModel) {
     const bool skip = std::isfinite(budget);
     const Instance oracle_in = skip ? coverable_part(in) : in;
     SCOPED_TRACE("seed " + std::to_string(seed) + " p=" + std::to_string(shape.p));
-    const PlacementResult radius = solve(in, rng, budget, true, skip);
+    const PlacementResult radius = solve(in, rng, budget, true, skip, seed % 2 == 1);
     const PlacementResult assignment = solve(in, rng, budget, false, skip);
     ASSERT_EQ(assignment.status, SolveStatus::optimal) << assignment.reason << " (" << assignment.method << ")";
     ASSERT_EQ(radius.status, SolveStatus::optimal) << radius.reason << " (" << radius.method << ")";
