@@ -11,7 +11,6 @@
 #include <memory>
 #include <numeric>
 #include <string>
-#include <cstdlib>
 
 namespace lightcone {
 
@@ -105,10 +104,7 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
                      rlower.data(), rupper.data());
     int status = -1;  // not started: no time left
     if (!deadline.expired()) {
-      if (const char* a = std::getenv("LIGHTCONE_LP_ALGO"); a && std::string(a) == "primal") clp->primal(0);
-      else if (a && std::string(a) == "barrier") clp->barrier(true);
-      else if (a && std::string(a) == "initial") clp->initialSolve();
-      else clp->dual(0);
+      clp->dual(0);
       status = clp->status();  // 0 optimal, 1 primal infeasible, 3 limits, 5 stopped by the deadline
     }
     r.lp_s = seconds_since(t0);

@@ -107,13 +107,17 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
 
   std::vector<int> cols;
   std::vector<double> coefs;
+  // First the LP relaxation alone, caps raised where its solution serves a row past its
+  // cap (its open fraction within the cap below 1), until none is: then it is the full model's LP, the
+  // MIP rounds start from that bound (CBC's root), and the caps hold the LP's levels.
+  bool lp_phase = true;
   while (!deadline.expired() && !stranded) {
     // The model under the current caps.
     Mip mip;
     std::vector<int> x(r.cols());
     for (std::size_t j = 0; j < r.cols(); ++j) {
       const signed char f = fixing ? fix[j] : 0;
-      x[j] = mip.add_column(0.0, r.col_fixed[j] || f > 0 ? 1.0 : 0.0, f < 0 ? 0.0 : 1.0, true);
+      x[j] = mip.add_column(0.0, r.col_fixed[j] || f > 0 ? 1.0 : 0.0, f < 0 ? 0.0 : 1.0, !lp_phase);
     }
     add_count_row(mip, r, x, p, true);
     out.levels = 0;
@@ -158,6 +162,44 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
         }
         ++level;
       }
+    }
+    if (lp_phase) {
+      const MipResult lp = mip.solve(deadline, 1, {});
+      ++out.lp_rounds;
+      if (!lp.lp_solved) {
+        if (lp.proven_infeasible && fixing) stranded = true;
+        else if (lp.proven_infeasible) out.infeasible = true;
+        else out.lp_unfinished = out.time_limit = true;
+        break;
+      }
+      out.bound = std::max(out.bound, lp.lp_bound + offset);
+      if (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)) {
+        out.optimal = true;
+        out.bound = std::min(out.bound, out.cost);
+        break;
+      }
+      bool raised = false;
+      for (std::uint32_t i = 0; i < nr; ++i) {
+        if (cap[i] >= lv.last[i]) continue;  // the whole row is in the model
+        // The level where the row's open fraction reaches 1 (its last when never).
+        std::uint32_t level = 0;
+        double served = 0.0;
+        for (std::uint32_t q = lv.first[i]; q < lv.first[i + 1]; ++q) {
+          const std::uint32_t e = lv.order[q];
+          if (q > lv.first[i] && r.row_lat[e] != r.row_lat[lv.order[q - 1]]) {
+            if (served >= 1.0 - 1e-7) break;
+            ++level;
+          }
+          served += lp.x[static_cast<std::size_t>(x[r.row_col[e]])];
+        }
+        const std::uint32_t l = std::min(level, lv.last[i]);
+        if (l > cap[i]) {
+          cap[i] = std::min(lv.last[i], l + (l - cap[i]));
+          raised = true;
+        }
+      }
+      if (!raised) lp_phase = false;
+      continue;
     }
     const std::vector<double> warm = out.open.empty() ? std::vector<double>{} : start_vector(mip, x, out.open);
     // CBC checks its clock only between nodes and cut passes, and solves the root LP again

@@ -31,6 +31,7 @@ struct RadiusSolve {
   bool infeasible = false;     // no exactly-p plan serves every row (the options allow none)
   bool lp_unfinished = false;  // the last round's root LP did not finish by the deadline
   bool time_limit = false;     // the deadline ended the rounds
+  std::size_t lp_rounds = 0;   // LP relaxations solved (one per set of caps, before the MIPs)
   std::size_t rounds = 0;      // MIPs solved (one per set of caps)
   std::size_t levels = 0;      // z columns of the last model
   std::size_t pairs = 0;       // demand–site pairs (y entries) of the last model

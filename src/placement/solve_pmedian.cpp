@@ -115,8 +115,8 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
       opened += f > 0;
     }
     out.mip_solves += rs.rounds;
-    const std::string method = "radius formulation (cbc, " + std::to_string(rs.rounds) + " round" +
-                               (rs.rounds == 1 ? "" : "s") + ", " + std::to_string(rs.levels) + " levels over " +
+    const std::string method = "radius formulation (" + std::to_string(rs.lp_rounds) + " LP + " +
+                               std::to_string(rs.rounds) + " cbc rounds of caps, " + std::to_string(rs.levels) + " levels over " +
                                std::to_string(rs.pairs) + " pairs; " + std::to_string(closed) + " sites closed and " +
                                std::to_string(opened) + " opened by reduced costs), " + heuristic_note;
     if (rs.open.empty()) {
