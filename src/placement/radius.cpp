@@ -108,16 +108,118 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
   std::vector<int> cols;
   std::vector<double> coefs;
   // First the LP relaxation alone, caps raised where its solution serves a row past its
-  // cap (its open fraction within the cap below 1), until none is: then it is the full model's LP, the
-  // MIP rounds start from that bound (CBC's root), and the caps hold the LP's levels.
-  bool lp_phase = true;
-  while (!deadline.expired() && !stranded) {
+  // cap (its open fraction within the cap below 1), until none is: then it is the full
+  // model's LP, the MIP rounds start from that bound (CBC's root), and the caps hold the
+  // LP's levels. One LP throughout: raised caps add levels (columns and rows), and Clp's
+  // dual simplex goes on from the last basis.
+  if (!stranded) {
+    const std::size_t nc = r.cols();
+    std::vector<double> obj(nc, 0.0), lo(nc), up(nc);
+    for (std::size_t j = 0; j < nc; ++j) {
+      const signed char f = fixing ? fix[j] : 0;
+      lo[j] = r.col_fixed[j] || f > 0 ? 1.0 : 0.0;
+      up[j] = f < 0 ? 0.0 : 1.0;
+    }
+    IncrementalLp lp(obj, lo, up);
+    {
+      std::vector<int> y;
+      for (std::size_t j = 0; j < nc; ++j)
+        if (!r.col_existing[j]) y.push_back(static_cast<int>(j));
+      lp.add_row(y, std::vector<double>(y.size(), 1.0), std::min<double>(p, static_cast<double>(y.size())), p);
+    }
+    std::vector<std::uint32_t> built(nr, 0), next(lv.first.begin(), lv.first.end() - 1);
+    std::vector<int> top_z(nr, -1);
+    std::vector<char> serving(nr, 0);
+    out.levels = out.pairs = 0;
+    // Adds row i's levels from built[i] up to its cap (and the row that makes its last
+    // level serve it).
+    auto extend = [&](std::uint32_t i) {
+      const std::uint32_t end = lv.first[i + 1];
+      auto level_columns = [&] {
+        cols.clear();
+        coefs.clear();
+        const double d = r.row_lat[lv.order[next[i]]];
+        for (; next[i] < end && r.row_lat[lv.order[next[i]]] == d; ++next[i]) {
+          cols.push_back(static_cast<int>(r.row_col[lv.order[next[i]]]));
+          coefs.push_back(1.0);
+        }
+        out.pairs += cols.size();
+        return d;
+      };
+      while (built[i] < cap[i]) {
+        const double d = level_columns();
+        const int z = lp.add_column(r.row_weight[i] * (r.row_lat[lv.order[next[i]]] - d), 0.0, 1.0);
+        cols.push_back(z);
+        coefs.push_back(1.0);
+        if (top_z[i] >= 0) {
+          cols.push_back(top_z[i]);
+          coefs.push_back(-1.0);
+        }
+        lp.add_row(cols, coefs, top_z[i] >= 0 ? 0.0 : 1.0, IncrementalLp::kInf);
+        top_z[i] = z;
+        ++built[i];
+        ++out.levels;
+      }
+      if (cap[i] == lv.last[i] && !lv.fixed_at_last[i] && !serving[i]) {
+        level_columns();
+        if (top_z[i] >= 0) {
+          cols.push_back(top_z[i]);
+          coefs.push_back(-1.0);
+        }
+        lp.add_row(cols, coefs, top_z[i] >= 0 ? 0.0 : 1.0, IncrementalLp::kInf);
+        serving[i] = 1;
+      }
+    };
+    while (!deadline.expired()) {
+      for (std::uint32_t i = 0; i < nr; ++i) extend(i);
+      const bool solved = lp.solve(deadline);
+      ++out.lp_rounds;
+      if (!solved) {
+        if (lp.infeasible() && fixing) stranded = true;
+        else if (lp.infeasible()) out.infeasible = true;
+        else out.lp_unfinished = true;
+        break;
+      }
+      out.bound = std::max(out.bound, lp.objective() + offset);
+      if (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)) break;
+      bool raised = false;
+      const std::vector<double>& v = lp.x();
+      for (std::uint32_t i = 0; i < nr; ++i) {
+        if (cap[i] >= lv.last[i]) continue;  // the whole row is in the model
+        // The level where the row's open fraction reaches 1 (its last when never).
+        std::uint32_t level = 0;
+        double served = 0.0;
+        for (std::uint32_t q = lv.first[i]; q < lv.first[i + 1]; ++q) {
+          const std::uint32_t e = lv.order[q];
+          if (q > lv.first[i] && r.row_lat[e] != r.row_lat[lv.order[q - 1]]) {
+            if (served >= 1.0 - 1e-7) break;
+            ++level;
+          }
+          served += v[r.row_col[e]];
+        }
+        const std::uint32_t l = std::min(level, lv.last[i]);
+        if (l > cap[i]) {
+          cap[i] = std::min(lv.last[i], l + (l - cap[i]));
+          raised = true;
+        }
+      }
+      if (!raised) break;
+    }
+    if (out.infeasible) {
+      out.open.clear();
+      out.cost = std::numeric_limits<double>::infinity();
+    }
+  }
+  // The MIP rounds: unless the LP already settled it (or ran out of time).
+  const bool lp_settled = !out.open.empty() && out.bound >= out.cost - tolerance(out.cost);
+  const bool mip_rounds = !out.infeasible && !out.lp_unfinished && !lp_settled;
+  while (mip_rounds && !deadline.expired() && !stranded) {
     // The model under the current caps.
     Mip mip;
     std::vector<int> x(r.cols());
     for (std::size_t j = 0; j < r.cols(); ++j) {
       const signed char f = fixing ? fix[j] : 0;
-      x[j] = mip.add_column(0.0, r.col_fixed[j] || f > 0 ? 1.0 : 0.0, f < 0 ? 0.0 : 1.0, !lp_phase);
+      x[j] = mip.add_column(0.0, r.col_fixed[j] || f > 0 ? 1.0 : 0.0, f < 0 ? 0.0 : 1.0, true);
     }
     add_count_row(mip, r, x, p, true);
     out.levels = 0;
@@ -162,44 +264,6 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
         }
         ++level;
       }
-    }
-    if (lp_phase) {
-      const MipResult lp = mip.solve(deadline, 1, {});
-      ++out.lp_rounds;
-      if (!lp.lp_solved) {
-        if (lp.proven_infeasible && fixing) stranded = true;
-        else if (lp.proven_infeasible) out.infeasible = true;
-        else out.lp_unfinished = out.time_limit = true;
-        break;
-      }
-      out.bound = std::max(out.bound, lp.lp_bound + offset);
-      if (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)) {
-        out.optimal = true;
-        out.bound = std::min(out.bound, out.cost);
-        break;
-      }
-      bool raised = false;
-      for (std::uint32_t i = 0; i < nr; ++i) {
-        if (cap[i] >= lv.last[i]) continue;  // the whole row is in the model
-        // The level where the row's open fraction reaches 1 (its last when never).
-        std::uint32_t level = 0;
-        double served = 0.0;
-        for (std::uint32_t q = lv.first[i]; q < lv.first[i + 1]; ++q) {
-          const std::uint32_t e = lv.order[q];
-          if (q > lv.first[i] && r.row_lat[e] != r.row_lat[lv.order[q - 1]]) {
-            if (served >= 1.0 - 1e-7) break;
-            ++level;
-          }
-          served += lp.x[static_cast<std::size_t>(x[r.row_col[e]])];
-        }
-        const std::uint32_t l = std::min(level, lv.last[i]);
-        if (l > cap[i]) {
-          cap[i] = std::min(lv.last[i], l + (l - cap[i]));
-          raised = true;
-        }
-      }
-      if (!raised) lp_phase = false;
-      continue;
     }
     const std::vector<double> warm = out.open.empty() ? std::vector<double>{} : start_vector(mip, x, out.open);
     // CBC checks its clock only between nodes and cut passes, and solves the root LP again
