@@ -4,8 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
-#include <cstdio>
-#include <cstdlib>
 
 #include "placement/cbc_model.hpp"
 #include "placement/detail.hpp"
@@ -270,10 +268,6 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
     // before its clock starts: a margin keeps a round on a loaded machine within the limit.
     const double left = deadline.remaining_s();
     const MipResult m = mip.solve(deadline.within(std::max(0.0, std::min(0.92 * left, left - 0.5))), 1, warm);
-    if (std::getenv("LIGHTCONE_RADIUS_DEBUG"))
-      std::fprintf(stderr, "radius round %zu: %d cols %d rows; lp %d %.3f s bound %.6g; cbc opt %d bound %.6g obj %.6g; left %.1f s\n",
-                   out.rounds, mip.columns(), mip.rows(), m.lp_solved, m.lp_s, m.lp_bound + offset, m.proven_optimal,
-                   m.bound + offset, m.objective + offset, deadline.remaining_s());
     ++out.rounds;
     if (m.proven_infeasible) {
       if (fixing) {
