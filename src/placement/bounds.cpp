@@ -205,12 +205,17 @@ double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_
   const std::size_t slots =
       std::min(free_cols.size(), static_cast<std::size_t>(std::max(0, std::min(p, new_cols) - fixed_new)));
   std::vector<char> chosen(nc, 0);
-  double best = -std::numeric_limits<double>::infinity();
+  // The start's value (every row at its nearest option: each ρ_j is 0) is a bound already,
+  // should the deadline leave no iteration.
+  double best = 0.0;
+  for (std::uint32_t i = 0; i < nr && std::isfinite(best); ++i)
+    best = r.row_first[i + 1] > r.row_first[i] ? best + u[i] : -std::numeric_limits<double>::infinity();
   double theta = 2.0;
   int since = 0;
   iterations = 0;
   std::vector<std::uint32_t> order;
   std::vector<double> best_u;
+  if (fix && std::isfinite(best)) best_u = u;
   for (std::size_t it = 0; it < max_iterations && !deadline.expired(); ++it) {
     iterations = it + 1;
     std::fill(rho.begin(), rho.end(), 0.0);
