@@ -281,7 +281,7 @@ RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, cons
       out.cost = std::numeric_limits<double>::infinity();
       break;
     }
-    if (!m.lp_solved && m.time_limit) {
+    if (!m.lp_solved && m.time_limit && !m.has_solution) {  // out of time before or in the root LP
       out.lp_unfinished = true;
       out.time_limit = true;
       break;
