@@ -9,6 +9,8 @@
 // are fixed and printed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -203,6 +205,43 @@ TEST(PmedianRadius, EqualsAssignmentModel) {
   }
   std::printf("[ placement ] %zu of %llu had caps raised\n", multi_round,
               static_cast<unsigned long long>(kSeeds));
+}
+
+}  // namespace
+}  // namespace lightcone
+
+namespace lightcone {
+namespace {
+
+using namespace place_test;
+
+// No time at all (the deadline already passed): still exactly p sites (the greedy fills
+// every slot at once), the plan's true weighted mean latency, and a bound no higher than
+// it and no lower than every demand at its nearest option (the Lagrangian's start).
+TEST(PmedianRadius, PlanAndBoundWithNoTimeLeft) {
+  std::mt19937_64 rng(7);
+  Shape shape;
+  shape.sites = 300;
+  shape.demands = 300;
+  shape.p = 25;
+  shape.statuses = false;
+  double budget = kInfinity;
+  const Instance in = euclidean_instance(rng, shape, budget);
+  Built b;
+  build(b, in, Problem::pmedian, rng, budget);
+  b.input.deadline = Deadline::after(-1.0);
+  const PlacementResult r = solve_placement(b.input);
+  ASSERT_TRUE(r.status == SolveStatus::feasible || r.status == SolveStatus::optimal) << r.reason;
+  EXPECT_EQ(r.open.size(), 25u);
+  EXPECT_NEAR(plan_value(in, r), r.objective, 1e-9 * r.objective);
+  double nearest_sum = 0.0, weight = 0.0;
+  for (std::size_t d = 0; d < in.demands; ++d) {
+    nearest_sum += in.weight[d] * *std::min_element(in.lat[d].begin(), in.lat[d].end());
+    weight += in.weight[d];
+  }
+  ASSERT_TRUE(std::isfinite(r.bound)) << r.method;
+  EXPECT_LE(r.bound, r.objective * (1 + 1e-12));
+  EXPECT_GE(r.bound, nearest_sum / weight * (1 - 1e-12));
 }
 
 }  // namespace
