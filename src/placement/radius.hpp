@@ -6,11 +6,14 @@
 // chained rows z_0 + Σ_{d_j = D_0} y_j ≥ 1 and z_k − z_{k−1} + Σ_{d_j = D_k} y_j ≥ 0
 // (each site appears once per row, so the model has about as many nonzeros as the pairs
 // it keeps, and its LP is as strong as the assignment model's). Levels are kept only up
-// to a cap per row (the row's level in the best plan known): beyond it the row pays the
-// cap's latency, a relaxation, so every round's MIP bound is a lower bound. A round's plan
-// that serves some row beyond its cap raises those caps and solves again; a round whose
-// optimal plan serves every row within its caps is optimal. Latencies are one-way µs;
-// costs Σ weight × latency (not divided by the total weight).
+// to a cap per row (first the row's level in the best plan known): beyond it the row pays
+// the cap's latency, a relaxation, so every LP and MIP bound is a lower bound. Caps are
+// raised first where the LP relaxation serves a row past its cap (one Clp model that grows,
+// dual simplex from the last basis) until the LP is the full model's, then where a MIP
+// round's plan does (CBC from the best plan); a round whose optimal plan serves every row
+// within its caps is optimal. Sites closed (opened) by Lagrangian reduced-cost fixing are
+// left out (kept open); the plans they exclude cost at least fix_upper. Latencies are
+// one-way µs; costs Σ weight × latency (not divided by the total weight).
 #pragma once
 
 #include <cstddef>
