@@ -184,7 +184,7 @@ double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, doub
 namespace lightcone::placement_detail {
 
 double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_t max_iterations,
-                               const Deadline& deadline, std::size_t& iterations) {
+                               const Deadline& deadline, std::size_t& iterations, std::vector<signed char>* fix) {
   const std::size_t nr = r.rows(), nc = r.cols();
   std::vector<double> cost(r.row_col.size()), u(nr, 0.0), g(nr), rho(nc);
   for (std::uint32_t i = 0; i < nr; ++i) {
@@ -205,11 +205,17 @@ double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_
   const std::size_t slots =
       std::min(free_cols.size(), static_cast<std::size_t>(std::max(0, std::min(p, new_cols) - fixed_new)));
   std::vector<char> chosen(nc, 0);
-  double best = -std::numeric_limits<double>::infinity();
+  // The start's value (every row at its nearest option: each ρ_j is 0) is a bound already,
+  // should the deadline leave no iteration.
+  double best = 0.0;
+  for (std::uint32_t i = 0; i < nr && std::isfinite(best); ++i)
+    best = r.row_first[i + 1] > r.row_first[i] ? best + u[i] : -std::numeric_limits<double>::infinity();
   double theta = 2.0;
   int since = 0;
   iterations = 0;
   std::vector<std::uint32_t> order;
+  std::vector<double> best_u;
+  if (fix && std::isfinite(best)) best_u = u;
   for (std::size_t it = 0; it < max_iterations && !deadline.expired(); ++it) {
     iterations = it + 1;
     std::fill(rho.begin(), rho.end(), 0.0);
@@ -234,6 +240,7 @@ double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_
     if (!std::isfinite(best) || value > best + 1e-12 * std::max(1.0, std::abs(best))) {
       best = value;
       since = 0;
+      if (fix) best_u = u;
     } else if (++since >= 20) {
       theta /= 2.0;
       since = 0;
@@ -251,6 +258,27 @@ double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_
     const double target = std::isfinite(upper) ? upper : 1.05 * std::abs(value) + 1.0;
     const double step = theta * std::max(target - value, 1e-9 * std::max(1.0, std::abs(value))) / norm;
     for (std::uint32_t i = 0; i < nr; ++i) u[i] += step * g[i];
+  }
+  if (fix) {
+    fix->assign(nc, 0);
+    if (!std::isfinite(upper) || best_u.empty() || slots == 0 || slots >= free_cols.size()) return best;
+    // Reduced costs at the best multipliers: the bound with one more (or one fewer) column.
+    std::fill(rho.begin(), rho.end(), 0.0);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+        if (cost[e] < best_u[i]) rho[r.row_col[e]] += cost[e] - best_u[i];
+    order = free_cols;
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return rho[a] < rho[b] || (rho[a] == rho[b] && a < b); });
+    const double worst_in = rho[order[slots - 1]], best_out = rho[order[slots]];
+    // Only clearly beyond upper (rounding in the sums above must not close a column the
+    // optimum needs).
+    const double margin = 1e-9 * std::max(1.0, std::abs(upper));
+    for (std::size_t q = 0; q < order.size(); ++q) {
+      const std::uint32_t j = order[q];
+      if (q >= slots && best - worst_in + rho[j] > upper + margin) (*fix)[j] = -1;
+      if (q < slots && best - rho[j] + best_out > upper + margin) (*fix)[j] = 1;
+    }
   }
   return best;
 }

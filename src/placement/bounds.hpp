@@ -58,7 +58,13 @@ namespace lightcone::placement_detail {
 // known plan's cost; +inf: none). Starts at u_i = the row's nearest option (the bound
 // Σ_i w_i·min_j d_ij). Valid with capacities too (they are relaxed). Stops at the
 // deadline, after `max_iterations`, or once it reaches upper.
+// fix (when given and upper is finite): per column, from the best multipliers, whether
+// every plan costing less than `upper` must have it closed (-1: the bound with it opened in
+// place of the worst chosen column reaches upper), open (+1: the bound with it replaced by
+// the best column left out reaches upper), or either (0); fixed columns stay 0. Lagrangian
+// reduced-cost fixing (e.g. Avella, Sassano and Vasil'ev 2007).
 double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_t max_iterations,
-                               const Deadline& deadline, std::size_t& iterations);
+                               const Deadline& deadline, std::size_t& iterations,
+                               std::vector<signed char>* fix = nullptr);
 
 }  // namespace lightcone::placement_detail

@@ -396,20 +396,34 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline) {
     }
   };
   nearest_two();
-  // 1. Greedy: the column saving the most, slots times.
+  // 1. Greedy: the column saving the most, slots times. Past the deadline, the columns
+  //    saving the most in that pass fill every slot left at once (a plan is always returned).
+  std::vector<double> gains(nc, -1.0);
   for (int s = 0; s < slots; ++s) {
     double best_gain = -1.0;
     std::uint32_t best = kNone;
     for (std::uint32_t j = 0; j < nc; ++j) {
+      gains[j] = -1.0;
       if (open[j] || r.col_existing[j]) continue;
       double gain = 0.0;
       for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) gain += std::max(0.0, d1[row[q]] - cost[q]);
+      gains[j] = gain;
       if (gain > best_gain) {
         best_gain = gain;
         best = j;
       }
     }
     if (best == kNone) break;
+    if (deadline.expired() && s + 1 < slots) {
+      std::vector<std::uint32_t> rest;
+      for (std::uint32_t j = 0; j < nc; ++j)
+        if (gains[j] >= 0.0) rest.push_back(j);
+      const std::size_t take = std::min(rest.size(), static_cast<std::size_t>(slots - s));
+      std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(take), rest.end(),
+                        [&](std::uint32_t a, std::uint32_t b) { return gains[a] > gains[b] || (gains[a] == gains[b] && a < b); });
+      for (std::size_t q = 0; q < take; ++q) open[rest[q]] = 1;
+      break;
+    }
     open[best] = 1;
     for (std::uint32_t q = first[best]; q < first[best + 1]; ++q)
       if (cost[q] < d1[row[q]]) {

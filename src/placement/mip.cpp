@@ -263,8 +263,25 @@ int IncrementalLp::rows() const {
   return static_cast<ClpSimplex*>(m_clp)->numberRows() + static_cast<int>(m_row_lower.size());
 }
 
+int IncrementalLp::add_column(double objective, double lower, double upper) {
+  m_col_obj.push_back(objective);
+  m_col_lower.push_back(finite(lower));
+  m_col_upper.push_back(finite(upper));
+  return columns() - 1;
+}
+
 bool IncrementalLp::solve(const Deadline& deadline) {
   auto* clp = static_cast<ClpSimplex*>(m_clp);
+  m_infeasible = false;
+  if (!m_col_obj.empty()) {
+    const int n = static_cast<int>(m_col_obj.size());
+    const std::vector<CoinBigIndex> starts(static_cast<std::size_t>(n) + 1, 0);
+    clp->addColumns(n, m_col_lower.data(), m_col_upper.data(), m_col_obj.data(), starts.data(), nullptr, nullptr);
+    m_columns += n;
+    m_col_obj.clear();
+    m_col_lower.clear();
+    m_col_upper.clear();
+  }
   if (!m_row_lower.empty()) {
     const std::vector<CoinBigIndex> starts(m_start.begin(), m_start.end());
     clp->addRows(static_cast<int>(m_row_lower.size()), m_row_lower.data(), m_row_upper.data(), starts.data(),
@@ -279,6 +296,7 @@ bool IncrementalLp::solve(const Deadline& deadline) {
   const DeadlineHandler handler(deadline);
   clp->passInEventHandler(&handler);
   clp->dual(0);
+  m_infeasible = clp->status() == 1;
   if (clp->status() != 0) return false;
   const double* x = clp->getColSolution();
   m_x.assign(x, x + m_columns);

@@ -69,7 +69,14 @@ class IncrementalLp {
   IncrementalLp& operator=(const IncrementalLp&) = delete;
   // Σ coef·x over (cols, coefs) in [lower, upper]; takes effect at the next solve().
   void add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper);
+  // A new column without entries (rows added after it may use it; its index is returned);
+  // takes effect at the next solve(). Columns of positive cost at their lower bound keep
+  // the last basis dual feasible, so the next solve() starts from it too.
+  int add_column(double objective, double lower, double upper);
   int rows() const;
+  int columns() const { return m_columns + static_cast<int>(m_col_obj.size()); }
+  // The last solve() ended with the LP proven infeasible.
+  bool infeasible() const { return m_infeasible; }
   // True when the LP (with every row added so far) was solved to optimality by the deadline.
   bool solve(const Deadline& deadline);
   double objective() const { return m_objective; }
@@ -80,6 +87,8 @@ class IncrementalLp {
   int m_columns = 0;
   std::vector<int> m_start{0}, m_index;
   std::vector<double> m_value, m_row_lower, m_row_upper;
+  std::vector<double> m_col_obj, m_col_lower, m_col_upper;
+  bool m_infeasible = false;
   double m_objective = 0.0;
   std::vector<double> m_x;
 };

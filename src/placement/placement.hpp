@@ -88,10 +88,18 @@ struct PlacementInput {
   // tests): a local search and the LP bound first, CBC only when they do not meet.
   // Tests switch it off to reach CBC.
   bool heuristics = true;
-  // p-median: solve the assignment MIP (root LP by Clp, then CBC) even when the greedy +
-  // swap plan and the Lagrangian bound already meet. Tests use it to reach the MIP on
-  // models whose root LP cannot finish in time. DEFAULT: false.
+  // p-median: solve the assignment MIP (root LP by Clp, then CBC) instead of the radius
+  // formulation, even when the greedy + swap plan and the Lagrangian bound already meet.
+  // Tests use it to reach the assignment model (the oracle of the radius formulation, and
+  // models whose root LP cannot finish in time). DEFAULT: false.
   bool force_mip = false;
+  // p-median, uncapacitated: solve the radius formulation even when the greedy + swap plan
+  // and the Lagrangian bound already meet (tests reach it on small instances). DEFAULT: false.
+  bool force_radius = false;
+  // p-median, radius formulation: close (or open) sites whose Lagrangian reduced cost
+  // proves that no plan with them open (closed) beats the heuristic plan. Tests switch it
+  // off to reach the rounds of caps on small instances. DEFAULT: true.
+  bool reduced_cost_fixing = true;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };

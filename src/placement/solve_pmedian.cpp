@@ -1,19 +1,25 @@
 // p-median: exactly p new sites (fewer when there are fewer candidates) minimising the
 // weighted mean latency (µs) of each demand to its assigned site, capacities respected.
-// Uncapacitated: a greedy + fast-interchange plan and a Lagrangian bound first; when they
-// meet the plan is optimal without a MIP. Otherwise (and always with capacities) the
-// assignment MIP over site and assignment columns: its root LP by Clp until the
-// deadline, CBC only when that LP finished in time (Mip::solve). When time runs out the
-// best plan found is returned with the best bound found (Lagrangian or LP), status
-// feasible.
+// 1. A greedy + fast-interchange plan and a Lagrangian bound; when they meet the plan is
+//    optimal without a MIP.
+// 2. Uncapacitated: the radius formulation (radius.hpp: variables per distinct latency
+//    level of each demand row, capped at the row's level in the best plan known and raised
+//    round by round), far smaller than the assignment model.
+// 3. Capacities (or PlacementInput::force_mip): the assignment MIP over site and
+//    assignment columns.
+// Each MIP's root LP by Clp until the deadline, CBC only when that LP finished in time
+// (Mip::solve). When time runs out the best plan found is returned with the best bound
+// found (Lagrangian or LP), status feasible.
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "placement/assign.hpp"
 #include "placement/bounds.hpp"
 #include "placement/detail.hpp"
 #include "placement/heuristics.hpp"
+#include "placement/radius.hpp"
 #include "placement/solvers.hpp"
 
 namespace lightcone::placement_detail {
@@ -57,13 +63,30 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   const double scale = std::max(total_weight, kEps);
   const bool cap = capacitated(r);
   const double none = -std::numeric_limits<double>::infinity();
+  // Required new sites beyond p: no plan opens exactly min(p, new sites) new sites.
+  {
+    std::size_t new_cols = 0, required = 0;
+    for (std::size_t j = 0; j < r.cols(); ++j) {
+      new_cols += !r.col_existing[j];
+      required += r.col_fixed[j] && !r.col_existing[j];
+    }
+    if (required > std::min<std::size_t>(static_cast<std::size_t>(std::max(0, in.p)), new_cols)) {
+      out.status = SolveStatus::infeasible;
+      out.reason = std::to_string(required) + " required sites are more than the " + std::to_string(in.p) +
+                   " new sites to open";
+      return;
+    }
+  }
   // 1. Heuristic plan (uncapacitated: any plan serving every row is feasible) and the
   //    Lagrangian bound, each with a share of the time.
   MedianPlan h = median_search(r, in.p, in.deadline.share(0.25));
   const bool have_plan = !cap && h.serves_all;
   std::size_t lagrange_iterations = 0;
-  double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(), 1000,
-                                         in.deadline.share(0.25), lagrange_iterations);
+  const bool radius = !cap && !in.force_mip;
+  std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
+  double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
+                                         radius ? 3000 : 1000, in.deadline.share(0.25), lagrange_iterations,
+                                         radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
   const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
                                      std::to_string(lagrange_iterations) + " iterations)";
   auto plan_from_heuristic = [&](double b, const std::string& method, const std::string& reason) {
@@ -79,11 +102,48 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
     if (!optimal) out.reason = reason;
     assign_to_open_sites(in, out);
   };
-  if (have_plan && !in.force_mip && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
+  if (have_plan && !in.force_mip && !in.force_radius && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
     plan_from_heuristic(bound, heuristic_note, "");
     return;
   }
-  // 2. The assignment MIP, started from the heuristic plan.
+  // 2. Uncapacitated: the radius formulation (radius.hpp), caps raised round by round.
+  if (radius) {
+    const RadiusSolve rs = median_radius(r, in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity());
+    std::size_t closed = 0, opened = 0;
+    for (signed char f : fix) {
+      closed += f < 0;
+      opened += f > 0;
+    }
+    out.mip_solves += rs.rounds;
+    const std::string method = "radius formulation (" + std::to_string(rs.lp_rounds) + " LP + " +
+                               std::to_string(rs.rounds) + " cbc rounds of caps, " + std::to_string(rs.levels) + " levels over " +
+                               std::to_string(rs.pairs) + " pairs; " + std::to_string(closed) + " sites closed and " +
+                               std::to_string(opened) + " opened by reduced costs), " + heuristic_note;
+    if (rs.open.empty()) {
+      out.status = rs.infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
+      out.reason = rs.infeasible ? "no p sites can serve every demand within the budget"
+                                 : "no solution within the time limit";
+      if (!rs.infeasible && std::isfinite(std::max(bound, rs.bound))) out.bound = std::max(bound, rs.bound) / scale;
+      out.method = method;
+      return;
+    }
+    Solution s;
+    s.open = rs.open;
+    finish(in, r, s, false, rs.cost / scale, out);
+    const double b = std::max(bound, rs.bound);
+    const bool optimal = rs.optimal || (std::isfinite(b) && b >= rs.cost - 1e-9 * std::max(1.0, rs.cost));
+    out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
+    out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, rs.cost) / scale : std::numeric_limits<double>::quiet_NaN();
+    out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+    out.method = method;
+    if (!optimal)
+      out.reason = std::string(rs.lp_unfinished ? "time limit: the root LP of the radius model did not finish; "
+                                                : "time limit: ") +
+                   "the weighted mean latency lies between the bound and the objective";
+    assign_to_open_sites(in, out);
+    return;
+  }
+  // 3. Capacities (or forced): the assignment MIP, started from the heuristic plan.
   Mip mip;
   const std::vector<int> x = site_columns(mip, r, false);
   std::vector<double> z_cost(r.row_col.size());

@@ -22,6 +22,7 @@
 #include <ctime>
 #include <exception>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -70,6 +71,9 @@ struct Options {
   int demand_stride = 1;         // every n-th demand point only (quick profiling)
   int lscp_k = 1;                // LSCP backup level (each demand covered by k sites)
   std::string coverage_cache;    // load the coverage from this file if it matches, else build and save it
+  std::size_t euclidean = 0;     // > 0: no instance file; N demand points x N sites, every pair (p-median at scale)
+  std::uint64_t seed = 1;        // --euclidean's points and weights
+  bool assignment = false;       // p-median by the assignment model (PlacementInput::force_mip), for before/after
   bool has(const std::string& name) const { return ("," + problems + ",").find("," + name + ",") != std::string::npos; }
 };
 
@@ -89,7 +93,11 @@ struct Options {
              "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n"
              "  --lscp-k K            LSCP backup coverage: every demand point covered by K sites (DEFAULT: 1)\n"
              "  --coverage-cache F    solver work: read the coverage from F when F was written for the same\n"
-             "                        instance, budget and stride, else build it and write F (timings then omit the build)\n",
+             "                        instance, budget and stride, else build it and write F (timings then omit the build)\n"
+             "  --euclidean N         no INSTANCE: N demand points and N sites uniform in a 500 km square (seed --seed,\n"
+             "                        DEFAULT 1; weights 1..100), latency the straight distance at the fibre's us/km,\n"
+             "                        every pair kept; solves --problems pmedian only (p = --p)\n"
+             "  --assignment          p-median by the assignment model (as before the radius formulation)\n",
              argv0);
   std::exit(code);
 }
@@ -122,13 +130,16 @@ Options parse_args(int argc, char** argv) {
       else if (a == "--demand-stride" && value) o.demand_stride = std::max(1, std::stoi(argv[++i]));
       else if (a == "--coverage-cache" && value) o.coverage_cache = argv[++i];
       else if (a == "--lscp-k" && value) o.lscp_k = std::max(1, std::stoi(argv[++i]));
+      else if (a == "--euclidean" && value) o.euclidean = static_cast<std::size_t>(std::stoul(argv[++i]));
+      else if (a == "--seed" && value) o.seed = std::stoull(argv[++i]);
+      else if (a == "--assignment") o.assignment = true;
       else if (!a.empty() && a[0] != '-' && o.instance.empty()) o.instance = a;
       else usage(argv[0], 2);
     }
   } catch (const std::exception&) {
     usage(argv[0], 2);
   }
-  if (o.instance.empty()) usage(argv[0], 2);
+  if (o.instance.empty() && o.euclidean == 0) usage(argv[0], 2);
   return o;
 }
 
@@ -228,10 +239,61 @@ lc::PlacementResult solve(const std::string& tag, lc::PlacementInput in, double 
   return r;
 }
 
+// p-median at scale (issue 13 item 2, issue 17 item 4): N demand points and N sites drawn
+// uniformly in a 500 km square, every pair kept (N^2 pairs), one-way latency the straight
+// distance at the default fibre's µs per km, weights 1..100.
+int run_euclidean(const Options& o) {
+  lc::LatencyModel model;
+  const std::size_t n = o.euclidean;
+  fmt::print("# random Euclidean p-median: {} demand points x {} sites, every pair, seed {}, p = {}, time limit {:g} s\n",
+             n, n, o.seed, o.p, o.time_limit_s);
+  print_load("load_start");
+  Stopwatch total;
+  std::mt19937_64 rng(o.seed);
+  std::uniform_real_distribution<double> km(0.0, 500.0);
+  std::uniform_int_distribution<int> pop(1, 100);
+  std::vector<double> sx(n), sy(n), dx(n), dy(n), weight(n);
+  for (std::size_t j = 0; j < n; ++j) sx[j] = km(rng), sy[j] = km(rng);
+  for (std::size_t d = 0; d < n; ++d) dx[d] = km(rng), dy[d] = km(rng), weight[d] = pop(rng);
+  const double us_per_km = model.fibre_us_per_km();
+  lc::Coverage cov;
+  {
+    Stopwatch w;
+    cov.demands = n;
+    cov.sites = n;
+    cov.first.reserve(n + 1);
+    cov.site.reserve(n * n);
+    cov.latency_us.reserve(n * n);
+    for (std::size_t d = 0; d < n; ++d) {
+      for (std::size_t j = 0; j < n; ++j) {
+        cov.site.push_back(static_cast<std::uint32_t>(j));
+        cov.latency_us.push_back(std::hypot(sx[j] - dx[d], sy[j] - dy[d]) * us_per_km);
+      }
+      cov.first.push_back(static_cast<std::uint32_t>(cov.site.size()));
+    }
+    seconds("coverage_build", w, fmt::format("{} pairs", cov.entries()));
+  }
+  figure("coverage_pairs", fmt::format("{}", cov.entries()), "", fmt::format("{:.0f} MiB", static_cast<double>(cov.entries()) * 12.0 / 1048576.0));
+  lc::PlacementInput in;
+  in.problem = lc::Problem::pmedian;
+  in.coverage = &cov;
+  in.weight = weight;
+  in.p = o.p;
+  in.time_limit_s = o.time_limit_s;
+  in.threads = 1;
+  in.force_mip = o.assignment;
+  solve(o.assignment ? "pmedian_assignment" : "pmedian", in, model.metric_factor());
+  seconds("total", total);
+  figure("peak_rss", fmt::format("{:.0f}", peak_rss_mib()), "MiB", "getrusage ru_maxrss");
+  print_load("load_end");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options o = parse_args(argc, argv);
+  if (o.euclidean > 0) return run_euclidean(o);
   try {
     lc::LatencyModel model;
     fmt::print("# instance {}\n# model {}\n# budget {:g} ms RTT, p = {}, coverage threads {}, CBC 1 thread\n", o.instance,
