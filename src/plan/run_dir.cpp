@@ -123,7 +123,7 @@ RunDirectory open_run_directory(const std::string& dir) {
 
 namespace {
 
-void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest,
+void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, const std::string& digest,
                      const LeafletAssets& leaflet) {
   namespace fs = std::filesystem;
   const fs::path d(out.staging());
@@ -143,6 +143,12 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
   progress.phase("report.html");
   write_text_file((d / kRunHtml).string(),
                   html_report(R.summary, R.zones.tables, R.zones.surface ? (d / kRunTif).string() : std::string(), leaflet));
+}
+
+}  // namespace
+
+void write_run_timings(RunDirectory& out, Progress& progress, unsigned threads) {
+  namespace fs = std::filesystem;
   progress.done();
   Json t;
   t["command"] = "plan";
@@ -157,10 +163,8 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
     total += sec;
   }
   t["total_seconds"] = total;
-  write_text_file((d / kRunTimings).string(), json_text(t) + "\n");
+  write_text_file((fs::path(out.staging()) / kRunTimings).string(), json_text(t) + "\n");
 }
-
-}  // namespace
 
 void add_run_tables(ScenarioRun& R, const std::string& digest) {
   R.summary["scenario"]["digest"] = digest;
@@ -206,10 +210,10 @@ void write_run_postgis(const PostgisTarget& target, ScenarioRun& R, const std::s
   write_postgis_tables(target, R.zones.tables);
 }
 
-void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest,
+void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, const std::string& digest,
                const LeafletAssets& leaflet) {
   try {
-    write_run_files(out, R, progress, threads, digest, leaflet);
+    write_run_files(out, R, progress, digest, leaflet);
   } catch (const InputError& e) {
     // Name the file where it would have gone, not its staging copy.
     std::string m = e.what();
