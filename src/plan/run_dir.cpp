@@ -39,7 +39,10 @@ void Progress::done() { phase(""); }
 
 std::vector<NamedPath> scenario_input_paths(const Scenario& s) {
   std::vector<NamedPath> in{{"the scenario", s.file}};
-  auto add = [&](const ScenarioLayer& L) { in.push_back({"'path' in " + L.table, L.path}); };
+  auto add = [&](const ScenarioLayer& L) {
+    if (!L.path.empty()) in.push_back({"'path' in " + L.table, L.path});
+  };
+  if (s.coverage) add(s.coverage->source);
   add(s.network.source);
   add(s.sites.source);
   if (s.demand) add(s.demand->source);
@@ -131,10 +134,13 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, cons
   if (R.zones.surface) write_geotiff((d / kRunTif).string(), *R.zones.surface);
   write_tables((d / kRunGpkg).string(), R.zones.tables);
   // Quick-look maps for the report, drawn from the tables just written (and the GeoTIFF).
-  progress.phase("maps");
-  const std::vector<std::string> maps = render_run_maps(kRunGpkg, R.zones.tables,
-                                                        R.zones.surface ? (d / kRunTif).string() : std::string(),
-                                                        (d / kRunMaps).string(), R.maps);
+  // A placement on a measured table ([coverage]) has no geometry to draw.
+  std::vector<std::string> maps;
+  if (!R.summary.contains("coverage")) {
+    progress.phase("maps");
+    maps = render_run_maps(kRunGpkg, R.zones.tables, R.zones.surface ? (d / kRunTif).string() : std::string(),
+                           (d / kRunMaps).string(), R.maps);
+  }
   R.summary["maps"] = Json::array();
   for (const std::string& m : maps)
     R.summary["maps"].push_back((fs::path(kRunMaps) / fs::path(m).filename()).generic_string());
@@ -194,6 +200,10 @@ void add_run_tables(ScenarioRun& R, const std::string& digest) {
       {"budgets", budgets},
       {"scenario_digest", digest}};
   if (R.zones.surface) info.emplace_back("surface", surface_text(*R.zones.surface));
+  if (R.summary.contains("coverage")) {
+    info.emplace_back("coverage", R.summary["coverage"]["path"].get<std::string>());
+    info.emplace_back("problem", R.summary["placement"].value("problem", std::string()));
+  }
   tables.push_back(run_info_table(R.prepared.model, info));
 }
 

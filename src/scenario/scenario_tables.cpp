@@ -140,7 +140,8 @@ Target read_target(const Context& ctx, const toml::table& tt, std::size_t index,
     if (!b) t.missing("budget", "Give the latency budget the share is measured at, e.g. budget = \"1ms\".");
     g.budget = checked_latency(ctx, t, "budget", *b);
     const auto& budgets = s.zones.budgets;
-    if (std::find(budgets.begin(), budgets.end(), g.budget) == budgets.end()) {
+    // With [coverage] there are no zones: demand_share reads each demand's measured latency.
+    if (!s.coverage && std::find(budgets.begin(), budgets.end(), g.budget) == budgets.end()) {
       std::vector<std::string> names;
       for (const auto& x : budgets) names.push_back(format_duration(x));
       t.fail("budget", "budget " + format_duration(g.budget) + " of target '" + g.name +
