@@ -298,7 +298,7 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
       {"unknown key", replace(kMinimal, "budgets =", "budgts ="),
        "/plans/s.toml:20: unknown key 'budgts' in [zones]. Known keys: budgets, rings, circle_segments."},
       {"unknown top-level key", "netwrk = 1\n" + kMinimal,
-       "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, sites, demand, "
+       "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, coverage, sites, demand, "
        "boundaries, model, zones, surface, maps, placement, target, output."},
       {"unknown key in a boundary", replace(kMinimal, "path = \"../bounds", "layr = \"x\"\npath = \"../bounds"),
        "/plans/s.toml:14: unknown key 'layr' in [boundaries.city]. Known keys: path, layer, where, assume_crs."},
