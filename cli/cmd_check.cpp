@@ -76,13 +76,14 @@ int run_check(const CheckArgs& a) {
     if (!a.out.empty()) {
       progress.phase("writing outputs");
       digest = scenario_digest(s);
-      write_run(*out, R, progress, a.threads, digest, leaflet);
+      write_run(*out, R, progress, digest, leaflet);
       run_label = a.out;
     }
   }
   progress.done();
   const nlohmann::ordered_json j = check_json(s.name, s.file, run_label, results);
   if (out) {
+    write_run_timings(*out, progress, a.threads);
     write_text_file(out->staged(kRunCheck), json_text(j) + "\n");
     out->commit(digest);
   }

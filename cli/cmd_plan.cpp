@@ -49,7 +49,7 @@ int run_plan(const PlanArgs& a) {
   options.surface = to_dir;  // the GeoTIFF goes only into a run directory
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");
-  if (out) write_run(*out, R, progress, a.threads, digest, leaflet);
+  if (out) write_run(*out, R, progress, digest, leaflet);
   // PostGIS after the run directory is staged and before it is swapped in: a failure of
   // either leaves both as they were.
   for (const PostgisTarget& t : postgis) {
@@ -57,7 +57,10 @@ int run_plan(const PlanArgs& a) {
     write_run_postgis(t, R, digest);
   }
   progress.done();
-  if (out) out->commit(digest);
+  if (out) {
+    write_run_timings(*out, progress, a.threads);  // after PostGIS: its time is in timings.json
+    out->commit(digest);
+  }
   if (a.json) {
     fmt::print("{}\n", json_text(R.summary));
     return 0;

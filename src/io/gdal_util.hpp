@@ -7,6 +7,7 @@
 #include <ogrsf_frmts.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,9 +23,21 @@ struct GdalDatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, GdalDatasetCloser>;
 
+// Gives a result set of ExecuteSQL back to its dataset.
+struct ResultSetRelease {
+  GDALDataset* dataset = nullptr;
+  void operator()(OGRLayer* layer) const {
+    if (dataset && layer) dataset->ReleaseResultSet(layer);
+  }
+};
+using ResultSetPtr = std::unique_ptr<OGRLayer, ResultSetRelease>;
+
 struct OpenLayer {
   DatasetPtr dataset;
   OGRLayer* layer = nullptr;
+  // A PostGIS layer read through a SELECT of the columns used (read_fields): `layer`
+  // points at it. Released before the dataset closes (declared after it).
+  ResultSetPtr selected;
   std::string path;
   std::string layer_name;
   std::unique_ptr<OGRCoordinateTransformation> transform;  // null when already WGS 84
@@ -80,6 +93,13 @@ DatasetPtr open_vector(const std::string& path);
 // `option` names the CLI option the source came from, for messages.
 OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option);
 std::string field_list(OGRLayer* layer);
+// Reads only the geometry, the FID and the fields `used` points at (indexes into the
+// layer's fields, -1 for none; rewritten to the indexes of the narrower layer):
+// a PostGIS table is read through "SELECT fid, geom, <used> FROM table WHERE <where>"
+// (GDAL's PostgreSQL driver sends every column of a table layer, ignored or not), a
+// GeoPackage with the other fields ignored. Other drivers, and a PostGIS table without a
+// FID column, are read whole. Call after open_layer, before reading.
+void read_fields(OpenLayer& L, const ReadOptions& options, std::initializer_list<int*> used);
 
 // Records the first GDAL failure raised on this thread while it lives (drivers that run
 // the attribute filter in a database, like GPKG, only fail when features are fetched).

@@ -227,16 +227,17 @@ LineLayer read_lines(const LayerSpec& spec, const ReadOptions& options, const Li
                           L.layer_name + "). Give a LineString layer with ",
                       Setting::path_and_layer, "."});
   }
-  const MappedField f_len = map_field(L, fields.length, "length", "--length-field");
-  const MappedField f_n = map_field(L, fields.group_index, "group_index", "--group-index-field");
-  const MappedField f_slack = map_field(L, fields.slack, "slack", "--slack-field");
-  const MappedField f_delay = map_field(L, fields.delay, "delay", "--delay-field");
-  const MappedField f_group = map_field(L, fields.risk_group, "risk_group", "--srlg-field");
-  const MappedField f_tap = map_field(L, fields.tap, "tap", "--tap-field");
+  MappedField f_len = map_field(L, fields.length, "length", "--length-field");
+  MappedField f_n = map_field(L, fields.group_index, "group_index", "--group-index-field");
+  MappedField f_slack = map_field(L, fields.slack, "slack", "--slack-field");
+  MappedField f_delay = map_field(L, fields.delay, "delay", "--delay-field");
+  MappedField f_group = map_field(L, fields.risk_group, "risk_group", "--srlg-field");
+  MappedField f_tap = map_field(L, fields.tap, "tap", "--tap-field");
   const double len_factor =
       f_len.mapped() ? unit_factor(L, fields.length_unit, "length_unit", "--length-unit", true) : 1.0;
   const double delay_factor =
       f_delay.mapped() ? unit_factor(L, fields.delay_unit, "delay_unit", "--delay-unit", false) : 1.0;
+  read_fields(L, options, {&f_len.index, &f_n.index, &f_slack.index, &f_delay.index, &f_group.index, &f_tap.index});
 
   LineLayer out;
   out.info = L.info;
@@ -394,15 +395,15 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
   } else {
     out.id_field = "fid";
   }
-  const MappedField f_w = map_field(L, fields.weight, "weight", "--weight");
-  const MappedField f_delay = map_field(L, fields.entry_delay, "entry_delay", "--site-delay-field");
+  MappedField f_w = map_field(L, fields.weight, "weight", "--weight");
+  MappedField f_delay = map_field(L, fields.entry_delay, "entry_delay", "--site-delay-field");
   const double delay_factor =
       f_delay.mapped() ? unit_factor(L, fields.delay_unit, "delay_unit", "--site-delay-unit", false) : 1.0;
-  const MappedField f_exit = map_field(L, fields.exit_delay, "exit_delay", "--site-exit-delay-field");
-  const MappedField f_status = map_field(L, fields.status, "status", "--status-field");
-  const MappedField f_cost = map_field(L, fields.cost, "cost", "--cost-field");
-  const MappedField f_cap = map_field(L, fields.capacity, "capacity", "--capacity-field");
-  const MappedField f_load = map_field(L, fields.load, "load", "--load-field");
+  MappedField f_exit = map_field(L, fields.exit_delay, "exit_delay", "--site-exit-delay-field");
+  MappedField f_status = map_field(L, fields.status, "status", "--status-field");
+  MappedField f_cost = map_field(L, fields.cost, "cost", "--cost-field");
+  MappedField f_cap = map_field(L, fields.capacity, "capacity", "--capacity-field");
+  MappedField f_load = map_field(L, fields.load, "load", "--load-field");
   MappedField f_label;
   if (fields.label.empty()) {
     for (const char* name : kDefaultLabelFields)
@@ -414,6 +415,8 @@ PointLayer read_points(const LayerSpec& spec, const ReadOptions& options, const 
     f_label = map_field(L, fields.label, "label", option == "--sites" ? "--site-label-field" : "--label-field");
   }
   if (f_label.mapped()) out.label_field = f_label.name;
+  read_fields(L, options, {&f_id, &f_w.index, &f_delay.index, &f_exit.index, &f_status.index, &f_cost.index,
+                           &f_cap.index, &f_load.index, &f_label.index});
   // A non-negative number or NULL (NaN) from a placement field.
   auto amount = [&](OGRFeature& f, const MappedField& m) {
     const double v = numeric_field(L, f, m);

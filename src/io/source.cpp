@@ -2,6 +2,7 @@
 #include <cpl_error.h>
 #include <cpl_vsi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
@@ -53,6 +54,26 @@ std::string pg_open_failure(const std::string& path) {
          ". A password is best given in PGPASSWORD or ~/.pgpass, not in the connection string.";
 }
 
+namespace {
+// Rows of a PostGIS layer per FETCH: 70,000 lines in 7 round trips instead of 140.
+constexpr const char* kPgCursorPage = "10000";
+
+// The read-only PG datasets a PgReadSession keeps open on this thread (one reference each).
+struct PgSessionState {
+  int depth = 0;
+  std::vector<GDALDataset*> held;
+};
+thread_local PgSessionState t_pg_session;
+}  // namespace
+
+PgReadSession::PgReadSession() { ++t_pg_session.depth; }
+
+PgReadSession::~PgReadSession() {
+  if (--t_pg_session.depth > 0) return;
+  for (GDALDataset* ds : t_pg_session.held) GDALClose(ds);
+  t_pg_session.held.clear();
+}
+
 DatasetPtr open_pg(const std::string& path, bool update) {
   ensure_gdal_registered();
   // libpq waits for a server that does not answer as long as TCP does (minutes): give up
@@ -63,9 +84,20 @@ DatasetPtr open_pg(const std::string& path, bool update) {
       std::getenv("PGCONNECT_TIMEOUT") == nullptr)
     text += " connect_timeout=10";
   CPLErrorReset();
-  const unsigned flags = GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
+  const bool shared = !update && t_pg_session.depth > 0;
+  const unsigned flags = GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY) | (shared ? GDAL_OF_SHARED : 0);
   const char* const drivers[] = {"PostgreSQL", nullptr};
-  return DatasetPtr(static_cast<GDALDataset*>(GDALOpenEx(text.c_str(), flags, drivers, nullptr, nullptr)));
+  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(text.c_str(), flags, drivers, nullptr, nullptr));
+  if (ds && shared) {
+    // The session holds one reference (taken once per dataset); the caller's DatasetPtr
+    // another, which GDALClose gives back. A shared dataset's layers keep their state
+    // between users: open_layer sets (or clears) the filter and ignored fields each time.
+    if (std::find(t_pg_session.held.begin(), t_pg_session.held.end(), ds) == t_pg_session.held.end()) {
+      ds->Reference();
+      t_pg_session.held.push_back(ds);
+    }
+  }
+  return DatasetPtr(ds);
 }
 
 DatasetPtr open_vector(const std::string& path) {
@@ -188,6 +220,71 @@ void check_read_errors(const OpenLayer& L, const ReadOptions& options, const Gda
                                          errors.message() + ". Check that the file is complete and not corrupt."});
 }
 
+namespace {
+std::string sql_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+}  // namespace
+
+void read_fields(OpenLayer& L, const ReadOptions& options, std::initializer_list<int*> used) {
+  OGRFeatureDefn* defn = L.layer->GetLayerDefn();
+  auto is_used = [&](int i) {
+    return std::any_of(used.begin(), used.end(), [i](const int* u) { return *u == i; });
+  };
+  if (L.info.driver == "GPKG") {
+    // The attribute filter runs in SQLite: fields it names need not be read.
+    CPLStringList ignored;
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+      if (!is_used(i)) ignored.AddString(defn->GetFieldDefn(i)->GetNameRef());
+    ignored.AddString("OGR_STYLE");
+    L.layer->SetIgnoredFields(const_cast<const char**>(ignored.List()));
+    return;
+  }
+  if (L.info.driver != "PostgreSQL" || L.selected) return;
+  const std::string fid = L.layer->GetFIDColumn();
+  const std::string geom = L.layer->GetGeometryColumn();
+  const std::string name = L.layer->GetName();
+  // GDAL names a table "schema.table", or "table" in the search path's first schema.
+  const std::size_t dot = name.find('.');
+  if (fid.empty() || geom.empty() || name.find('.', dot == std::string::npos ? 0 : dot + 1) != std::string::npos) return;
+  const std::string table = dot == std::string::npos
+                                ? sql_identifier(name)
+                                : sql_identifier(name.substr(0, dot)) + "." + sql_identifier(name.substr(dot + 1));
+  // The driver takes a column named ogc_fid as the FID of a result set.
+  std::string sql = "SELECT " + sql_identifier(fid) + " AS ogc_fid, " + sql_identifier(geom);
+  std::vector<int> fields;
+  for (int i = 0; i < defn->GetFieldCount(); ++i) {
+    if (!is_used(i)) continue;
+    sql += ", " + sql_identifier(defn->GetFieldDefn(i)->GetNameRef());
+    fields.push_back(i);
+  }
+  sql += " FROM " + table;
+  if (!options.where.empty()) sql += " WHERE " + options.where;
+  // In the table's order, as the table layer reads it (no ORDER BY: a sort of a
+  // province's fibre would spill to disk).
+  CPLErrorReset();
+  OGRLayer* result = nullptr;
+  {
+    const ScopedConfig page("OGR_PG_CURSOR_PAGE", kPgCursorPage);
+    result = L.dataset->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+  }
+  // Anything unexpected (a filter the server rejects): read the table layer, whose
+  // errors say what is wrong.
+  if (result == nullptr || result->GetLayerDefn()->GetFieldCount() != static_cast<int>(fields.size())) {
+    if (result) L.dataset->ReleaseResultSet(result);
+    CPLErrorReset();
+    return;
+  }
+  L.selected = ResultSetPtr(result, ResultSetRelease{L.dataset.get()});
+  L.layer = result;
+  for (int* u : used) {
+    if (*u < 0) continue;
+    *u = static_cast<int>(std::find(fields.begin(), fields.end(), *u) - fields.begin());
+  }
+}
+
 OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option) {
   ensure_gdal_registered();
   OpenLayer L;
@@ -217,6 +314,8 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
   GDALDataset& ds = *L.dataset;
   L.info.driver = ds.GetDriverName();
   if (!spec.layer.empty()) {
+    // A PostGIS layer fetches kPgCursorPage rows per round trip (GDAL's default: 500).
+    const ScopedConfig page("OGR_PG_CURSOR_PAGE", kPgCursorPage);
     L.layer = ds.GetLayerByName(spec.layer.c_str());
     // GDAL names the tables of the search path's first schema without it.
     if (!L.layer && is_pg_source(spec.path) && spec.layer.rfind("public.", 0) == 0)
@@ -249,11 +348,13 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
                                         " a layer with geometries; in a CSV, name the geometry column WKT or the "
                                         "coordinate columns lon and lat."});
   }
-  if (!options.where.empty()) {
-    CPLErrorReset();
-    if (L.layer->SetAttributeFilter(options.where.c_str()) != OGRERR_NONE) {
-      throw_invalid_filter(L, options.where, last_gdal_error());
-    }
+  // A shared PostGIS dataset (PgReadSession) keeps a layer's filter and ignored fields
+  // from its last user: set both every time.
+  L.layer->SetIgnoredFields(nullptr);
+  L.layer->SetSpatialFilter(nullptr);
+  CPLErrorReset();
+  if (L.layer->SetAttributeFilter(options.where.empty() ? nullptr : options.where.c_str()) != OGRERR_NONE) {
+    throw_invalid_filter(L, options.where, last_gdal_error());
   }
   const OGRSpatialReference* src = L.layer->GetSpatialRef();
   OGRSpatialReference assumed;
@@ -359,6 +460,7 @@ std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::
   };
   if (!only_layer.empty()) {
     // A database may hold hundreds of tables: describe the one asked for.
+    const ScopedConfig page("OGR_PG_CURSOR_PAGE", kPgCursorPage);
     OGRLayer* layer = ds->GetLayerByName(only_layer.c_str());
     if (!layer && is_pg_source(path) && only_layer.rfind("public.", 0) == 0) layer = ds->GetLayerByName(only_layer.substr(7).c_str());
     if (layer) {

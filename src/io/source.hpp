@@ -163,4 +163,17 @@ struct DatasetLayerSummary {
 std::vector<DatasetLayerSummary> describe_dataset(const std::string& path, std::string* driver,
                                                   bool count_features = true, const std::string& only_layer = "");
 
+// While one lives, every read-only open of a PostGIS source on this thread reuses one
+// connection per connection string (GDAL's shared datasets), instead of connecting (and
+// reading the database's catalogue) again for each check and read of a layer: a
+// scenario's preflight and reads of three layers in one database connect once. The
+// connections close when the last session on the thread ends. Files are not affected.
+class PgReadSession {
+ public:
+  PgReadSession();
+  ~PgReadSession();
+  PgReadSession(const PgReadSession&) = delete;
+  PgReadSession& operator=(const PgReadSession&) = delete;
+};
+
 }  // namespace lightcone

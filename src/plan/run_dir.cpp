@@ -39,7 +39,10 @@ void Progress::done() { phase(""); }
 
 std::vector<NamedPath> scenario_input_paths(const Scenario& s) {
   std::vector<NamedPath> in{{"the scenario", s.file}};
-  auto add = [&](const ScenarioLayer& L) { in.push_back({"'path' in " + L.table, L.path}); };
+  auto add = [&](const ScenarioLayer& L) {
+    if (!L.path.empty()) in.push_back({"'path' in " + L.table, L.path});
+  };
+  if (s.coverage) add(s.coverage->source);
   add(s.network.source);
   add(s.sites.source);
   if (s.demand) add(s.demand->source);
@@ -123,7 +126,7 @@ RunDirectory open_run_directory(const std::string& dir) {
 
 namespace {
 
-void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest,
+void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, const std::string& digest,
                      const LeafletAssets& leaflet) {
   namespace fs = std::filesystem;
   const fs::path d(out.staging());
@@ -131,10 +134,13 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
   if (R.zones.surface) write_geotiff((d / kRunTif).string(), *R.zones.surface);
   write_tables((d / kRunGpkg).string(), R.zones.tables);
   // Quick-look maps for the report, drawn from the tables just written (and the GeoTIFF).
-  progress.phase("maps");
-  const std::vector<std::string> maps = render_run_maps(kRunGpkg, R.zones.tables,
-                                                        R.zones.surface ? (d / kRunTif).string() : std::string(),
-                                                        (d / kRunMaps).string(), R.maps);
+  // A placement on a measured table ([coverage]) has no geometry to draw.
+  std::vector<std::string> maps;
+  if (!R.summary.contains("coverage")) {
+    progress.phase("maps");
+    maps = render_run_maps(kRunGpkg, R.zones.tables, R.zones.surface ? (d / kRunTif).string() : std::string(),
+                           (d / kRunMaps).string(), R.maps);
+  }
   R.summary["maps"] = Json::array();
   for (const std::string& m : maps)
     R.summary["maps"].push_back((fs::path(kRunMaps) / fs::path(m).filename()).generic_string());
@@ -143,6 +149,12 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
   progress.phase("report.html");
   write_text_file((d / kRunHtml).string(),
                   html_report(R.summary, R.zones.tables, R.zones.surface ? (d / kRunTif).string() : std::string(), leaflet));
+}
+
+}  // namespace
+
+void write_run_timings(RunDirectory& out, Progress& progress, unsigned threads) {
+  namespace fs = std::filesystem;
   progress.done();
   Json t;
   t["command"] = "plan";
@@ -157,10 +169,8 @@ void write_run_files(RunDirectory& out, ScenarioRun& R, Progress& progress, unsi
     total += sec;
   }
   t["total_seconds"] = total;
-  write_text_file((d / kRunTimings).string(), json_text(t) + "\n");
+  write_text_file((fs::path(out.staging()) / kRunTimings).string(), json_text(t) + "\n");
 }
-
-}  // namespace
 
 void add_run_tables(ScenarioRun& R, const std::string& digest) {
   R.summary["scenario"]["digest"] = digest;
@@ -192,6 +202,10 @@ void add_run_tables(ScenarioRun& R, const std::string& digest) {
       {"budgets", budgets},
       {"scenario_digest", digest}};
   if (R.zones.surface) info.emplace_back("surface", surface_text(*R.zones.surface));
+  if (R.summary.contains("coverage")) {
+    info.emplace_back("coverage", R.summary["coverage"]["path"].get<std::string>());
+    info.emplace_back("problem", R.summary["placement"].value("problem", std::string()));
+  }
   tables.push_back(run_info_table(R.prepared.model, info));
 }
 
@@ -208,10 +222,10 @@ void write_run_postgis(const PostgisTarget& target, ScenarioRun& R, const std::s
   write_postgis_tables(target, R.zones.tables);
 }
 
-void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, unsigned threads, const std::string& digest,
+void write_run(RunDirectory& out, ScenarioRun& R, Progress& progress, const std::string& digest,
                const LeafletAssets& leaflet) {
   try {
-    write_run_files(out, R, progress, threads, digest, leaflet);
+    write_run_files(out, R, progress, digest, leaflet);
   } catch (const InputError& e) {
     // Name the file where it would have gone, not its staging copy.
     std::string m = e.what();

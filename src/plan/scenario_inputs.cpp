@@ -123,6 +123,8 @@ Json layer_json(const ScenarioLayer& L) {
 
 
 std::string read_scenario_layers(const Scenario& s, ScenarioRun& R) {
+  // Layers in one PostGIS database share one connection (preflight and reads).
+  const PgReadSession pg_session;
   // Every layer is checked before any is read, so that a typo fails fast.
   preflight(s, s.network.source);
   const DatasetLayerSummary site_layer = preflight(s, s.sites.source);

@@ -10,6 +10,9 @@
 
 #include "core/error.hpp"
 #include "plan/load.hpp"
+#include "plan/place_run.hpp"
+#include "report/check_report.hpp"
+#include "report/run_info.hpp"
 #include "plan/scenario_detail.hpp"
 
 namespace lightcone {
@@ -218,9 +221,119 @@ std::vector<TargetResult> evaluate(const Scenario& s, const ScenarioRun& R) {
   return evaluate_targets(s, tables, R.boundaries);
 }
 
+// [coverage]: the placement on the measured latency table (as `place --coverage`), its
+// tables (sites, demand, uncovered, assignments; no geometry) and the targets on them.
+ScenarioRun run_measured_scenario(const Scenario& s, const RunOptions& options, Progress& progress) {
+  using plan_detail::Json;
+  ScenarioRun R;
+  const CoverageSpec& c = *s.coverage;
+  const PlacementSpec& ps = *s.placement;
+  progress.phase("reading the latency table");
+  PlaceRequest q;
+  MeasuredInput m;
+  m.table = c.source.spec();
+  m.where = c.source.where;
+  m.option = "[coverage]";
+  m.metric = c.metric;
+  m.demand_id_field = c.demand_id;
+  q.measured = m;
+  if (!s.sites.source.path.empty()) {
+    q.sites.layer = s.sites.source.spec();
+    q.sites.read.where = s.sites.source.where;
+    q.sites.fields.id = s.sites.fields.id;
+    q.sites.fields.cost = s.sites.cost_field;
+    q.sites.fields.capacity = s.sites.capacity_field;
+    q.sites.fields.status = s.sites.status_field;
+    // As on a network: the field "status" when the sites table has it (DEFAULT).
+    if (q.sites.fields.status.empty()) {
+      const std::vector<DatasetLayerSummary> d = describe_dataset(s.sites.source.path, nullptr, false, s.sites.source.layer);
+      if (d.size() == 1 && std::find(d[0].fields.begin(), d[0].fields.end(), "status") != d[0].fields.end())
+        q.sites.fields.status = "status";
+    }
+  }
+  if (s.demand) {
+    q.demand = s.demand->source.spec();
+    q.demand_read.where = s.demand->source.where;
+    q.demand_fields.weight = s.demand->weight_field;
+    q.demand_fields.load = s.demand->load_field;
+  }
+  q.model = s.model;
+  PlaceJobOptions& o = q.job;
+  o.problem = ps.problem;
+  if (ps.budget) o.budget = make_budget(s.model, *ps.budget);
+  o.p = static_cast<int>(ps.p.value_or(0));
+  o.k = ps.k;
+  if (ps.money) o.money = *ps.money;
+  o.time_limit_s = ps.time_limit ? ps.time_limit->value / 1e6 : 60.0;
+  o.uncoverable = ps.uncoverable;
+  o.use_cost = !s.sites.cost_field.empty();
+  o.use_capacity = !s.sites.capacity_field.empty();
+  o.use_load = s.demand && !s.demand->load_field.empty();
+  o.capacity_unit = ps.capacity_unit;
+  o.threads = options.threads;
+  progress.phase("placement");
+  PlaceRun run;
+  try {
+    run = run_place_measured(q);
+  } catch (const InputError& e) {
+    throw InputError(e.fields(), {scenario_where(s, c.line) + e.what()});
+  }
+  if (!run.result.solved()) {
+    throw InputError(scenario_where(s, ps.line) + "the placement found no plan on the measured latencies (" +
+                     std::string(to_string(run.result.result.status)) + (run.result.result.reason.empty() ? "" : ": " + run.result.result.reason) +
+                     "). Raise time_limit or the budget in [placement], or check the table covers the demand.");
+  }
+  R.prepared.model = run.network.model;
+  R.sites = *run.network.sites;
+  R.demand = run.demand;
+  R.place_options = run.options;
+  R.placed = run.result;
+  R.zones.tables = place_tables(run.result, run.options, run.network.model, R.sites, run.network.site_node, run.demand);
+  progress.phase("targets");
+  RunTables tables;
+  tables.metric = s.model.metric;
+  for (const FeatureTable& t : R.zones.tables) {
+    if (t.name == kDemandLayer) tables.demand = &t;
+    if (t.name == kSitesLayer) tables.sites = &t;
+  }
+  R.targets = evaluate_targets(s, tables, R.boundaries);
+
+  // summary.json: the placement's, with the scenario, the table and the targets.
+  Json S;
+  S["command"] = "plan";
+  S["scenario"] = {{"name", s.name}, {"file", s.file}, {"description", s.description}};
+  S["model"] = run.summary["model"];
+  const Json& measured = run.summary["measured"];
+  S["coverage"] = plan_detail::layer_json(c.source);
+  for (const char* key : {"table_metric", "pairs", "demand", "sites"}) S["coverage"][key] = measured[key];
+  S["sites"] = s.sites.source.path.empty() ? Json::object() : plan_detail::layer_json(s.sites.source);
+  S["sites"]["count"] = R.sites.id.size();
+  S["demand"] = s.demand ? plan_detail::layer_json(s.demand->source) : Json::object();
+  if (s.demand) S["demand"]["weight_field"] = s.demand->weight_field;
+  S["demand"]["count"] = R.demand->id.size();
+  Json p = run.summary;
+  for (const char* key : {"command", "model", "measured"}) p.erase(key);
+  S["placement"] = p;
+  S["targets"] = Json::array();
+  for (const TargetResult& t : R.targets) S["targets"].push_back(target_json(t));
+  const Json check = check_json(s.name, s.file, "", R.targets);
+  S["targets_summary"] = {{"passed", check["passed"]},
+                          {"failed", check["failed"]},
+                          {"not_evaluated", check["not_evaluated"]},
+                          {"all_hold", check["all_hold"]}};
+  S["warnings"] = run.summary.contains("warnings") ? run.summary["warnings"] : Json::array();
+  Json layers = Json::array();
+  for (const FeatureTable& t : R.zones.tables) layers.push_back(t.name);
+  layers.push_back(kRunInfoLayer);
+  S["outputs"] = {{"geopackage", kRunGpkg}, {"layers", layers}};
+  R.summary = S;
+  return R;
+}
+
 }  // namespace
 
 ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress& progress) {
+  if (s.coverage) return run_measured_scenario(s, options, progress);
   ScenarioRun R;
   if (s.maps.extent) {
     R.maps.extent = RunMapOptions::Extent{s.maps.extent->min.lon, s.maps.extent->min.lat, s.maps.extent->max.lon,

@@ -108,12 +108,15 @@ RunDirectory open_run_directory(const std::string& dir);
 std::vector<std::string> run_files_of_earlier_versions();
 
 // Writes run.gpkg (+ run.tif), maps/*.png, summary.json, report.md and report.html into the staging
-// directory of `out`, ends the progress and writes timings.json. The caller may add files
-// (check.json) and then calls out.commit(digest) to swap the run in.
+// directory of `out`. The caller may add files (check.json) and write other outputs (the
+// PostGIS schema), then calls write_run_timings and out.commit(digest) to swap the run in.
 // `leaflet` (report/html_report.hpp: read_leaflet) goes into report.html; read it before
 // the run, so that a missing package fails at once.
-void write_run(RunDirectory& out, ScenarioRun& run, Progress& progress, unsigned threads, const std::string& digest,
+void write_run(RunDirectory& out, ScenarioRun& run, Progress& progress, const std::string& digest,
                const LeafletAssets& leaflet);
+// Ends the progress and writes timings.json (every phase, the PostGIS write included) into
+// the staging directory of `out`.
+void write_run_timings(RunDirectory& out, Progress& progress, unsigned threads);
 
 // Appends the boundaries and run_info tables to run.zones.tables (once) and puts the
 // digest into the summary: the run's tables are then the layers of run.gpkg. write_run

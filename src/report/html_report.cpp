@@ -161,6 +161,10 @@ void include_table(Extent& e, const FeatureTable& t) {
     for (const LonLat& p : m.coords) e.include(p);
 }
 
+// Above this many fibre edges, report.html draws the fibre by latency class (one
+// MultiLineString each) instead of one feature per edge with its fields.
+constexpr std::size_t kFibreFeaturesEach = 50000;
+
 class GeoJson {
  public:
   GeoJson(double tol, double coslat) : m_tol(tol), m_coslat(coslat) {}
@@ -199,12 +203,21 @@ class GeoJson {
   }
 
  private:
-  std::string coords(std::span<const LonLat> pts) {
+  std::string coords(std::span<const LonLat> pts, int decimals = 5) {
     std::string s = "[";
     for (std::size_t i = 0; i < pts.size(); ++i)
-      s += (i ? ",[" : "[") + num(pts[i].lon, 5) + "," + num(pts[i].lat, 5) + "]";
+      s += (i ? ",[" : "[") + num(pts[i].lon, decimals) + "," + num(pts[i].lat, decimals) + "]";
     return s + "]";
   }
+
+ public:
+  // The simplified coordinates of line `i` of `t` ("[[x,y],...]"), empty when fewer than two remain.
+  std::string line_coords(const FeatureTable& t, std::size_t i, int decimals) {
+    simplify(std::span(t.coords).subspan(t.first[i], t.first[i + 1] - t.first[i]), m_tol, m_coslat, m_buf);
+    return m_buf.size() < 2 ? std::string() : coords(m_buf, decimals);
+  }
+
+ private:
 
   std::string geometry_of(const FeatureTable& t, std::size_t i) {
     switch (t.geometry) {
@@ -439,7 +452,7 @@ constexpr const char* kApp = R"JS(
     return {color: '#ffffff', weight: 1, fillColor: classColour(P.zones, f.properties.budget_us), fillOpacity: 0.5};
   }}), false);
   if (D.network) add('fibre (latency at its nearer end)', L.geoJSON(D.network, {
-    renderer: D.network.features.length > 3000 ? canvas : svg, onEachFeature: popup('fibre'),
+    renderer: (D.network.edges || D.network.features.length) > 3000 ? canvas : svg, onEachFeature: popup('fibre'),
     style: function (f) { return {color: latencyColour(f.properties.latency_us), weight: 2, opacity: 0.9}; }}), true);
   if (D.boundaries) add('boundaries', L.geoJSON(D.boundaries, {renderer: svg, onEachFeature: popup('boundary'), interactive: true,
     style: {color: P.boundary, weight: 1.5, dashArray: '6 4', fill: false}}), true);
@@ -531,14 +544,53 @@ std::string html_report(const Json& summary, std::span<const FeatureTable> table
     add("zones", g.collection(*z, {}, all, none, &order));
   }
   if (const FeatureTable* t = find_table(tables, kZonesSplitLayer)) add("zones_split", g.collection(*t, {}, all, none));
+  bool fibre_grouped = false;
   if (const FeatureTable* t = find_table(tables, kNetworkLayer)) {
     const Column* u = find_column(*t, "latency_u_us");
     const Column* v = find_column(*t, "latency_v_us");
-    add("network", g.collection(*t, {"edge_id", "length_km"}, all, [&](std::size_t i) {
+    auto latency = [&](std::size_t i) {
       const auto a = real_of(u, i), b = real_of(v, i);
-      const std::optional<double> m = a && b ? std::optional(std::min(*a, *b)) : a ? a : b;
-      return Extras{{"latency_us", m ? num(*m, 1) : "null"}};
-    }));
+      return a && b ? std::optional(std::min(*a, *b)) : a ? a : b;
+    };
+    if (t->features() <= kFibreFeaturesEach) {
+      add("network", g.collection(*t, {"edge_id", "length_km"}, all, [&](std::size_t i) {
+        const std::optional<double> m = latency(i);
+        return Extras{{"latency_us", m ? num(*m, 1) : "null"}};
+      }));
+    } else {
+      // A province's fibre (hundreds of thousands of edges) as one MultiLineString per
+      // latency class, coordinates to 4 decimals (about 10 m), so that report.html stays
+      // within about 20 MB; the edges and their fields are in run.gpkg.
+      fibre_grouped = true;
+      const std::size_t nc = std::size(palette::kLatencyClasses);
+      std::vector<std::string> parts(nc + 1);
+      std::vector<std::size_t> count(nc + 1, 0);
+      for (std::size_t i = 0; i < t->features(); ++i) {
+        const std::optional<double> m = latency(i);
+        std::size_t c = nc;  // unreachable
+        if (m)
+          for (c = 0; c + 1 < nc && *m > palette::kLatencyClasses[c].upper_us;) ++c;
+        const std::string line = g.line_coords(*t, i, 4);
+        if (line.empty()) continue;
+        parts[c] += (parts[c].empty() ? "" : ",") + line;
+        ++count[c];
+      }
+      std::string fc = "{\"type\":\"FeatureCollection\",\"edges\":" + std::to_string(t->features()) + ",\"features\":[";
+      bool first = true;
+      for (std::size_t c = 0; c <= nc; ++c) {
+        if (count[c] == 0) continue;
+        // A latency inside the class, for its colour; null: unreachable.
+        const std::string lat = c == nc ? "null"
+                                : c == 0 ? "0"
+                                         : num(palette::kLatencyClasses[c - 1].upper_us + 1.0, 1);
+        const std::string label = c == nc ? "unreachable" : std::string(palette::kLatencyClasses[c].label);
+        fc += std::string(first ? "" : ",") + "{\"type\":\"Feature\",\"geometry\":{\"type\":\"MultiLineString\",\"coordinates\":[" +
+              parts[c] + "]},\"properties\":{\"latency_class\":" + json_string(label) + ",\"edges\":" +
+              std::to_string(count[c]) + ",\"latency_us\":" + lat + "}}";
+        first = false;
+      }
+      add("network", fc + "]}");
+    }
   }
   if (const FeatureTable* t = find_table(tables, kBoundariesLayer)) add("boundaries", g.collection(*t, {}, all, none));
   if (const FeatureTable* t = find_table(tables, kUncoveredLayer); t && t->features() > 0)
@@ -597,8 +649,11 @@ std::string html_report(const Json& summary, std::span<const FeatureTable> table
   h += "<section><h2>Targets</h2>\n" + targets_html(summary) + "\n</section>\n";
   const std::string bt = budgets_html(summary);
   if (!bt.empty()) h += "<section><h2>Zones</h2>\n" + bt + "\n</section>\n";
-  h += "<footer>Written by lightcone. Layers are simplified for display (about " +
-       num(tol * 111.32, 2) + " km); the analysis is in run.gpkg. Map: Leaflet (BSD-2-Clause).</footer>\n";
+  h += "<footer>Written by lightcone. Layers are simplified for display (about " + num(tol * 111.32, 2) + " km" +
+       (fibre_grouped ? "; the fibre, more than " + std::to_string(kFibreFeaturesEach) +
+                            " edges, drawn by latency class without the edges' fields"
+                      : std::string()) +
+       "); the analysis is in run.gpkg. Map: Leaflet (BSD-2-Clause).</footer>\n";
   h += "<script>\n" + leaflet.js + "\n</script>\n";
   h += "<script>\nvar RUN = " + run + ";\n</script>\n";
   h += std::string("<script>") + kApp + "</script>\n</body>\n</html>\n";

@@ -178,7 +178,10 @@ void append_placement(std::string& md, const Json& s, const std::string& metric)
                         thousands(o["weight"].get<double>(), 0), thousands(o["load"].get<double>(), 1));
     }
     md += "\n";
-    if (!pl["uncoverable_demand_fids"].empty())
+    if (pl.contains("uncoverable_demand_ids") && !pl["uncoverable_demand_ids"].empty())
+      md += fmt::format("{} demand ids no candidate can cover (listed in summary.json).\n\n",
+                        pl["uncoverable_demand_ids"].size());
+    if (pl.contains("uncoverable_demand_fids") && !pl["uncoverable_demand_fids"].empty())
       md += fmt::format("{} demand features no candidate can cover (FIDs in summary.json).\n\n",
                         pl["uncoverable_demand_fids"].size());
   }
@@ -224,11 +227,34 @@ void append_outputs(std::string& md, const Json& s, const std::string& metric) {
   md += "- `summary.json`: everything above as JSON; `timings.json`: wall times (the only file that differs between identical runs).\n";
 }
 
+// A placement on a measured latency table ([coverage]): no network, zones or maps.
+void append_measured_inputs(std::string& md, const Json& s) {
+  const Json& c = s["coverage"];
+  md += "## Inputs\n\n| table | source | rows | notes |\n|---|---|---:|---|\n";
+  md += fmt::format("| latencies | {} | {} | {} in the table; {} demand, {} sites |\n", source_text(c), c["pairs"].dump(),
+                    str(c, "table_metric"), c["demand"].dump(), c["sites"].dump());
+  for (const char* key : {"sites", "demand"}) {
+    const Json& t = s[key];
+    md += fmt::format("| {} | {} | {} | {} |\n", key, t.contains("path") ? source_text(t) : std::string("the ids of the table"),
+                      t["count"].dump(), t.contains("path") ? "attribute table (geometry ignored)" : "weight 1, cost 1");
+  }
+  md += "\nNo network: zones, the latency surface and maps need fibre, and the run has none.\n\n";
+}
+
 }  // namespace
 
 std::string plan_report_markdown(const Json& s) {
   std::string md;
   const std::string metric = s["model"]["metric"].get<std::string>() == "rtt" ? "RTT" : "one-way";
+  if (s.contains("coverage")) {
+    append_header(md, s, metric);
+    append_measured_inputs(md, s);
+    append_targets(md, s);
+    append_placement(md, s, metric);
+    append_warnings(md, s);
+    append_outputs(md, s, metric);
+    return md;
+  }
   append_header(md, s, metric);
   append_inputs(md, s);
   append_maps(md, s);

@@ -217,8 +217,8 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   Scenario s;
   s.file = path;
   const TableReader top(ctx, root, "at the top level",
-                        {"name", "description", "network", "sites", "demand", "boundaries", "model", "zones", "surface",
-                         "maps", "placement", "target", "output"});
+                        {"name", "description", "network", "coverage", "sites", "demand", "boundaries", "model", "zones",
+                         "surface", "maps", "placement", "target", "output"});
   s.name = top.string_or("name", std::filesystem::path(path).stem().string());
   s.description = top.string_or("description", "");
 
@@ -230,21 +230,47 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
                                "access_us_per_km", "access_delay", "max_access", "access_from", "direction"}),
              s);
 
+  const toml::table* coverage = top.table("coverage");
   const toml::table* net = top.table("network");
-  if (!net) ctx.fail(0, "missing table [network]: the fibre lines (path, layer).");
-  read_network(ctx,
-               TableReader(ctx, *net, "[network]",
-                           with_layer_keys({"length_field", "length_unit", "group_index_field", "slack_field",
-                                            "delay_field", "delay_unit", "snap", "split_shared", "risk_group_field",
-                                            "tap_field", "no_tap_longer_than"})),
-               s.network);
+  if (coverage) {
+    const TableReader t(ctx, *coverage, "[coverage]", {"path", "layer", "where", "metric", "demand_id"});
+    CoverageSpec c;
+    c.source = read_layer(ctx, t, "the measured latencies (demand_id, site_id, latency_us)");
+    c.line = t.line();
+    c.metric = s.model.metric;
+    if (auto v = t.string("metric")) {
+      try {
+        c.metric = parse_metric(*v, "'metric' in [coverage]");
+      } catch (const InputError&) {
+        t.fail("metric", "unknown metric '" + *v + "' for " + t.what("metric") +
+                             ": say whether the table's latencies are \"rtt\" or \"one-way\" (DEFAULT: [model] metric).");
+      }
+    }
+    if (auto v = t.string("demand_id")) {
+      if (v->empty()) t.fail("demand_id", t.what("demand_id") + " must name a field of the [demand] table.");
+      c.demand_id = *v;
+    }
+    s.coverage = std::move(c);
+    if (net) {
+      ctx.fail(line_of(*net), "[network] and [coverage] both given: latencies come either from the fibre network "
+                              "([network]) or from a measured table ([coverage]). Drop one of the two tables.");
+    }
+  } else {
+    if (!net) ctx.fail(0, "missing table [network]: the fibre lines (path, layer), or [coverage]: a measured latency table.");
+    read_network(ctx,
+                 TableReader(ctx, *net, "[network]",
+                             with_layer_keys({"length_field", "length_unit", "group_index_field", "slack_field",
+                                              "delay_field", "delay_unit", "snap", "split_shared", "risk_group_field",
+                                              "tap_field", "no_tap_longer_than"})),
+                 s.network);
+  }
   // The tap rule is read in [network] (it is about the lines) and kept in the model
   // with the other access settings, so that every output states it.
   if (s.network.no_tap_longer_than) s.model.no_tap_longer_than = *s.network.no_tap_longer_than;
 
   const toml::table* sites = top.table("sites");
-  if (!sites) ctx.fail(0, "missing table [sites]: the sites (path, layer, where).");
-  read_sites(ctx,
+  if (!sites && !coverage) ctx.fail(0, "missing table [sites]: the sites (path, layer, where).");
+  if (sites) read_sites(ctx,
              TableReader(ctx, *sites, "[sites]",
                          with_layer_keys({"id_field", "delay_field", "exit_delay_field", "delay_unit", "status_field",
                                           "capacity_field", "cost_field", "label_field"})),
@@ -257,8 +283,32 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   if (const toml::table* bounds = top.table("boundaries")) read_boundaries(ctx, *bounds, s);
 
   const toml::table* zones = top.table("zones");
-  if (!zones) ctx.fail(0, "missing table [zones]: the latency budgets, e.g. budgets = [\"1ms\", \"3ms\"].");
-  read_zones(ctx, TableReader(ctx, *zones, "[zones]", {"budgets", "rings", "circle_segments"}), s);
+  if (coverage) {
+    // What needs the fibre (zones, the surface, fibre cuts) or geometry (boundaries).
+    const std::string fix = " Drop it, or give the fibre with [network] instead of [coverage].";
+    if (zones) ctx.fail(line_of(*zones), "[zones] needs a network: latency zones are areas reached over the fibre, and "
+                                         "a measured latency table ([coverage]) has no fibre." + fix);
+    if (const toml::table* surface = top.table("surface")) {
+      ctx.fail(line_of(*surface), "[surface] needs a network: the latency surface is computed over the fibre, and a "
+                                  "measured latency table ([coverage]) has no fibre." + fix);
+    }
+    if (const toml::table* bounds = top.table("boundaries")) {
+      ctx.fail(line_of(*bounds), "[boundaries] need geometry: with [coverage], sites and demand are attribute "
+                                 "tables keyed by id, so no demand lies inside a boundary." + fix);
+    }
+    if (const toml::table* maps = top.table("maps")) {
+      ctx.fail(line_of(*maps), "[maps] draws the fibre and the zones, which a measured latency table ([coverage]) "
+                               "does not have." + fix);
+    }
+    if (!top.table("placement")) {
+      ctx.fail(coverage ? line_of(*coverage) : 0,
+               "[coverage] places sites on measured latencies: add [placement] with its problem, e.g. problem = "
+               "\"lscp\" and budget = \"1ms\".");
+    }
+  } else {
+    if (!zones) ctx.fail(0, "missing table [zones]: the latency budgets, e.g. budgets = [\"1ms\", \"3ms\"].");
+    read_zones(ctx, TableReader(ctx, *zones, "[zones]", {"budgets", "rings", "circle_segments"}), s);
+  }
 
   if (const toml::table* surface = top.table("surface")) {
     read_surface(ctx, TableReader(ctx, *surface, "[surface]", {"enabled", "cell_size", "max_cells", "epsg", "extent"}), s.surface);
@@ -271,6 +321,25 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
                    s);
   }
   if (const toml::node* targets = top.node("target")) read_targets(ctx, *targets, s);
+  if (coverage) {
+    const PlacementSpec& p = *s.placement;
+    if (p.survive) {
+      ctx.fail(p.line, "'survive' in [placement] needs a network: it asks whether coverage survives fibre cuts, and a "
+                       "measured latency table ([coverage]) has no fibre. Drop survive, or use [network].");
+    }
+    if (p.largest_component) {
+      ctx.fail(p.line, "'largest_component' in [placement] needs a network (its connected components); a measured "
+                       "latency table ([coverage]) has none. Drop largest_component, or use [network].");
+    }
+    for (const Target& g : s.targets) {
+      if (g.kind == TargetKind::survivable || g.kind == TargetKind::area_share) {
+        ctx.fail(g.line, "target '" + g.name + "' (kind = \"" + std::string(to_string(g.kind)) + "\") needs " +
+                             (g.kind == TargetKind::survivable ? "a network (fibre cuts)" : "areas (zones and boundaries)") +
+                             ", which a measured latency table ([coverage]) does not give. Drop the target, or use "
+                             "[network].");
+      }
+    }
+  }
   if (const toml::table* output = top.table("output")) {
     const TableReader t(ctx, *output, "[output]", {"postgis"});
     if (auto v = t.string("postgis")) {

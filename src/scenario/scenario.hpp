@@ -87,6 +87,18 @@ struct ZonesSpec {
   ZoneOptions options;                // circle_segments; access_from comes from [model]
 };
 
+// [coverage]: placement on a measured latency table instead of a network (as `place
+// --coverage`): one row per demand–site pair, columns demand_id, site_id, latency_us.
+// [sites] and [demand] are then optional attribute tables keyed by id (geometry ignored);
+// [network], [zones], [surface], [boundaries], survivable placement and the targets that
+// need a network or areas are refused at parse time.
+struct CoverageSpec {
+  ScenarioLayer source;         // path, layer, where
+  Metric metric = Metric::rtt;  // the table's latencies (DEFAULT: [model] metric)
+  std::string demand_id;        // the demand table's id field (DEFAULT: demand_id, else the FID)
+  int line = 0;
+};
+
 // [output]: where else a run goes besides its run directory.
 struct OutputSpec {
   // "PG:CONNECTION:SCHEMA": plan also writes the run's layers into that PostGIS schema
@@ -162,8 +174,9 @@ struct Scenario {
   std::string file;  // as given
   std::string name;  // DEFAULT: the file's stem
   std::string description;
-  NetworkSpec network;
-  SitesSpec sites;
+  NetworkSpec network;   // source.path empty when the scenario has [coverage]
+  SitesSpec sites;       // source.path empty: [coverage] without [sites] (the table's ids)
+  std::optional<CoverageSpec> coverage;
   std::optional<DemandSpec> demand;
   std::vector<BoundarySpec> boundaries;  // in file order
   LatencyModel model;

@@ -122,7 +122,7 @@ Target read_target(const Context& ctx, const toml::table& tt, std::size_t index,
   g.description = t.string_or("description", "");
   const bool needs_demand = g.kind == TargetKind::demand_share || g.kind == TargetKind::worst_latency ||
                             g.kind == TargetKind::survivable;
-  if (needs_demand && !s.demand) {
+  if (needs_demand && !s.demand && !s.coverage) {  // [coverage]: the ids of the measured table
     ctx.fail(g.line, "target '" + g.name + "' (" + kind_text + ") needs demand points: add a [demand] table.");
   }
   if (t.has("boundary") || g.kind == TargetKind::area_share) {
@@ -140,7 +140,8 @@ Target read_target(const Context& ctx, const toml::table& tt, std::size_t index,
     if (!b) t.missing("budget", "Give the latency budget the share is measured at, e.g. budget = \"1ms\".");
     g.budget = checked_latency(ctx, t, "budget", *b);
     const auto& budgets = s.zones.budgets;
-    if (std::find(budgets.begin(), budgets.end(), g.budget) == budgets.end()) {
+    // With [coverage] there are no zones: demand_share reads each demand's measured latency.
+    if (!s.coverage && std::find(budgets.begin(), budgets.end(), g.budget) == budgets.end()) {
       std::vector<std::string> names;
       for (const auto& x : budgets) names.push_back(format_duration(x));
       t.fail("budget", "budget " + format_duration(g.budget) + " of target '" + g.name +
@@ -371,7 +372,8 @@ void read_placement(const Context& ctx, const TableReader& t, Scenario& s) {
       t.fail("uncoverable", e.what());
     }
   }
-  if (!s.demand) ctx.fail(p.line, "[placement] needs demand to place sites for: add a [demand] table.");
+  // With [coverage] the demand may be the ids of the measured table.
+  if (!s.demand && !s.coverage) ctx.fail(p.line, "[placement] needs demand to place sites for: add a [demand] table.");
   s.placement = p;
 }
 

@@ -35,9 +35,8 @@ std::string millis_signed(double us) { return fmt::format("{:+.3f} ms", us / 100
 
 class Evaluator {
  public:
-  Evaluator(const RunTables& run, const Boundaries& boundaries) : m_run(run), m_boundaries(boundaries) {
-    if (!m_run.zones) throw InputError("the run has no zones layer.");
-  }
+  // A run without zones (placement on a measured table) has demand and sites only.
+  Evaluator(const RunTables& run, const Boundaries& boundaries) : m_run(run), m_boundaries(boundaries) {}
 
   TargetResult evaluate(const Target& t) {
     TargetResult r;
@@ -96,7 +95,7 @@ class Evaluator {
     if (it != m_inside.end()) return it->second;
     const FeatureTable& d = demand();
     std::vector<bool> in =
-        name.empty() ? std::vector<bool>(d.coords.size(), true) : covers_points(boundary(name), d.coords);
+        name.empty() ? std::vector<bool>(d.features(), true) : covers_points(boundary(name), d.coords);
     return m_inside.emplace(name, std::move(in)).first->second;
   }
 
@@ -105,6 +104,7 @@ class Evaluator {
   const MultiPolygon& zone(Microseconds budget) {
     auto it = m_zone.find(budget.value);
     if (it != m_zone.end()) return it->second;
+    if (!m_run.zones) throw InputError("the run has no zones layer, which area targets need.");
     MultiPolygon full = zone_at_budget(*m_run.zones, budget.value);
     return m_zone.emplace(budget.value, std::move(full)).first->second;
   }
@@ -117,7 +117,7 @@ class Evaluator {
     const std::vector<bool>& in = inside(t.boundary);
     double total = 0.0;
     double covered = 0.0;
-    for (std::size_t i = 0; i < d.coords.size(); ++i) {
+    for (std::size_t i = 0; i < d.features(); ++i) {
       if (!in[i]) continue;
       total += w.reals()[i];
       if (!std::isnan(lat.reals()[i]) && lat.reals()[i] <= t.budget.value) covered += w.reals()[i];
@@ -159,7 +159,7 @@ class Evaluator {
     double worst = -1.0;
     std::size_t n = 0;
     std::size_t unreachable = 0;
-    for (std::size_t i = 0; i < d.coords.size(); ++i) {
+    for (std::size_t i = 0; i < d.features(); ++i) {
       if (!in[i]) continue;
       ++n;
       if (std::isnan(lat.reals()[i])) ++unreachable;
@@ -219,7 +219,7 @@ class Evaluator {
     const Column& w = require_column(d, "weight", Column::Type::real);
     const std::vector<bool>& in = inside(t.boundary);
     double total = 0.0, kept = 0.0;
-    for (std::size_t i = 0; i < d.coords.size(); ++i) {
+    for (std::size_t i = 0; i < d.features(); ++i) {
       if (!in[i]) continue;
       total += w.reals()[i];
       if (ok->integers()[i] != 0) kept += w.reals()[i];

@@ -145,7 +145,8 @@ TEST(ScenarioRun, WrittenRunReadsBackToTheTablesInMemory) {
   test::ScratchDir dir;
   {
     RunDirectory out = open_run_directory(dir.file("run"));
-    write_run(out, R, progress, 1, scenario_digest(e.scenario), read_leaflet());
+    write_run(out, R, progress, scenario_digest(e.scenario), read_leaflet());
+    write_run_timings(out, progress, 1);
     out.commit(scenario_digest(e.scenario));
   }
   const StoredRun stored = read_run(dir.file("run"));

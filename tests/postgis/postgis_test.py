@@ -6,7 +6,8 @@ Starts a throw-away cluster (initdb in a temporary directory, a Unix socket ther
 ogr2ogr, and checks:
   1. `plan` from PostGIS into PostGIS gives the GeoPackage run's layers: every layer, every
      feature (by fid), every field and geometry equal (the GeoPackage run is the oracle);
-     the scenario's `where` reaches the server (pushed down, seen in the server's log);
+     the scenario's `where` reaches the server (pushed down, seen in the server's log), and
+     only the columns used are fetched;
      spatial indexes exist; no password in any output, message or table;
   2. the command line's --network/--sites/--to with --sites-where from PostGIS give the
      same latencies as from the GeoPackage;
@@ -223,6 +224,9 @@ def main():
     log = cluster.log()
     if "site_id IN ('edge-qd-laixi-1', 'pdc-heze')" not in log:
         fail("the sites' where clause did not reach the server (not pushed down)")
+    # Only the columns the run uses are fetched (GDAL's table layers fetch every column).
+    if 'SELECT "fid" AS ogc_fid, "geom"' not in log or 'FROM "src"."fibre"' not in log:
+        fail("the network was not read through a SELECT of the columns used")
     idx = cluster.psql("SELECT count(*) FROM pg_indexes WHERE schemaname = 'qingdao_run' AND indexdef LIKE '%USING gist%'")
     if idx != "6":
         fail(f"{idx} GiST indexes in qingdao_run, expected 6 (zones, network, sites, demand, uncovered, boundaries)")

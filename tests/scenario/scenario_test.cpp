@@ -306,7 +306,7 @@ TEST(Scenario, ErrorsNameFileLineKeyAndTable) {
       {"unknown key", replace(kMinimal, "budgets =", "budgts ="),
        "/plans/s.toml:20: unknown key 'budgts' in [zones]. Known keys: budgets, rings, circle_segments."},
       {"unknown top-level key", "netwrk = 1\n" + kMinimal,
-       "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, sites, demand, "
+       "/plans/s.toml:1: unknown key 'netwrk' at the top level. Known keys: name, description, network, coverage, sites, demand, "
        "boundaries, model, zones, surface, maps, placement, target, output."},
       {"unknown key in a boundary", replace(kMinimal, "path = \"../bounds", "layr = \"x\"\npath = \"../bounds"),
        "/plans/s.toml:14: unknown key 'layr' in [boundaries.city]. Known keys: path, layer, where, assume_crs, label."},
@@ -426,6 +426,31 @@ TEST(Scenario, ReadmeExampleParses) {
   ASSERT_EQ(s.targets.size(), 3u);
   EXPECT_EQ(s.targets[1].kind, TargetKind::area_share);
   EXPECT_EQ(s.targets[2].kind, TargetKind::worst_latency);
+}
+
+// The README's [coverage] example (placement on a measured table, no network) parses.
+TEST(Scenario, ReadmeCoverageExampleParses) {
+  std::ifstream in(std::string(LIGHTCONE_SOURCE_DIR) + "/README.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string readme = ss.str();
+  const auto begin = readme.find("```toml\nname = \"probes\"");
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = readme.find("```", begin + 8);
+  ASSERT_NE(end, std::string::npos);
+  const Scenario s = parse_scenario(readme.substr(begin + 8, end - begin - 8), "/data/probes.toml");
+  ASSERT_TRUE(s.coverage);
+  EXPECT_EQ(s.coverage->source.path, "/data/rtt_matrix.csv");
+  EXPECT_EQ(s.coverage->metric, Metric::rtt);
+  EXPECT_TRUE(s.network.source.path.empty());
+  EXPECT_TRUE(s.zones.budgets.empty());
+  ASSERT_TRUE(s.placement);
+  EXPECT_EQ(s.placement->problem, Problem::lscp);
+  ASSERT_EQ(s.targets.size(), 1u);
+  // The table's metric defaults to the model's; a one-way table in an RTT scenario says so.
+  const std::string one_way = "name = \"x\"\n[coverage]\npath = \"t.csv\"\nmetric = \"one-way\"\n[model]\nmetric = \"rtt\"\n"
+                              "[placement]\nproblem = \"pmedian\"\np = 2\n";
+  EXPECT_EQ(parse_scenario(one_way, "x.toml").coverage->metric, Metric::one_way);
 }
 
 // Issue 12, item 18: every bad value, in every table, is an error at the value's line
