@@ -141,6 +141,7 @@ void check_out_not_input(const std::string& out, std::initializer_list<const cha
 std::string sidecar(const std::string& out, const std::string& suffix) { return sidecar_path(out, suffix); }
 
 void print_zone_lines(const nlohmann::json& summary) {
+  if (!summary.contains("budgets")) return;  // a plan on a measured table has no zones
   for (const auto& b : summary["budgets"]) {
     fmt::print("  {:>8}  {:12.1f} km2  {:4} sites", b["budget"].get<std::string>(), b["area_km2"].get<double>(),
                b["sites_involved"].get<std::size_t>());
