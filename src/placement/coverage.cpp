@@ -5,6 +5,7 @@
 #include <bit>
 #include <memory>
 #include <thread>
+#include <chrono>
 #include <tuple>
 
 #include "core/spatial_order.hpp"
@@ -36,28 +37,31 @@ Coverage coverage_from_triples(std::size_t demands, std::size_t sites,
 namespace {
 
 // Fibre arcs as flat arrays (the Graph's own CSR is private to the latency module):
-// arc u → v weighs edge delay + delay of v, as in Graph.
+// arc u → v weighs edge delay + delay of v, as in Graph. Nodes are numbered in a
+// space-filling order of their positions (vertex), so a leg pruner's small searches
+// among nearby nodes touch nearby memory; each vertex's arcs keep the network's order.
 struct Arcs {
-  std::vector<std::uint32_t> first;
-  std::vector<NodeId> head;
-  std::vector<double> weight_us;
-  explicit Arcs(const Network& net) : first(net.nodes() + 1, 0) {
+  struct Arc {
+    std::uint32_t head;  // vertex
+    double weight_us;
+  };
+  std::vector<std::uint32_t> vertex_of;  // network node → vertex
+  std::vector<std::uint32_t> first;      // by vertex
+  std::vector<Arc> arc;
+  explicit Arcs(const Network& net) : vertex_of(net.nodes()), first(net.nodes() + 1, 0) {
+    const std::vector<std::uint32_t> node_of = spatial_order(net.node_pos);
+    for (std::uint32_t i = 0; i < node_of.size(); ++i) vertex_of[node_of[i]] = i;
     for (EdgeId e = 0; e < net.edges(); ++e) {
-      ++first[net.edge_u[e] + 1];
-      ++first[net.edge_v[e] + 1];
+      ++first[vertex_of[net.edge_u[e]] + 1];
+      ++first[vertex_of[net.edge_v[e]] + 1];
     }
     for (std::size_t v = 0; v < net.nodes(); ++v) first[v + 1] += first[v];
-    head.resize(first.back());
-    weight_us.resize(first.back());
+    arc.resize(first.back());
     std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
     for (EdgeId e = 0; e < net.edges(); ++e) {
       const NodeId u = net.edge_u[e], v = net.edge_v[e];
-      std::uint32_t k = fill[u]++;
-      head[k] = v;
-      weight_us[k] = net.edge_delay_us[e] + net.node_delay_us[v];
-      k = fill[v]++;
-      head[k] = u;
-      weight_us[k] = net.edge_delay_us[e] + net.node_delay_us[u];
+      arc[fill[vertex_of[u]]++] = Arc{vertex_of[v], net.edge_delay_us[e] + net.node_delay_us[v]};
+      arc[fill[vertex_of[v]]++] = Arc{vertex_of[u], net.edge_delay_us[e] + net.node_delay_us[u]};
     }
   }
 };
@@ -80,15 +84,16 @@ class LegPruner {
  public:
   LegPruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
             const Arcs& arcs)
-      : m_query(net, index, model, mode), m_arcs(arcs), m_local(net.nodes(), 0), m_stamp(net.nodes(), 0) {}
+      : m_query(net, index, model, mode), m_arcs(arcs), m_mark(net.nodes()) {}
 
   void legs(LonLat p, std::vector<Leg>& out) {
     out.clear();
     if (++m_epoch == 0) {
-      std::fill(m_stamp.begin(), m_stamp.end(), 0u);
+      std::fill(m_mark.begin(), m_mark.end(), Mark{});
       m_epoch = 1;
     }
     m_nodes.clear();
+    m_vertex.clear();
     m_lower.clear();
     m_upper.clear();
     // One segment-index pass: the plane bounds of every candidate, kept for the exact pass.
@@ -113,7 +118,7 @@ class LegPruner {
     m_exact.clear();
     for (std::uint32_t k = 0; k < m_candidates.size(); ++k) {
       const auto& c = m_candidates[k];
-      const std::uint32_t i = m_local[c.node];
+      const std::uint32_t i = m_mark[m_arcs.vertex_of[c.node]].local;
       if (m_keep[i] && c.lower_us <= m_upper[i] + 1e-9 * (1.0 + m_upper[i])) m_exact.emplace_back(i, k);
     }
     std::sort(m_exact.begin(), m_exact.end(), [&](const auto& a, const auto& b) {
@@ -140,28 +145,30 @@ class LegPruner {
     m_other.assign(n, kUnreached);
     m_heap.clear();
     for (std::uint32_t i = 0; i < n; ++i)
-      if (m_reach[i] <= stop) m_heap.emplace_back(m_reach[i], i);
-    auto later = [](const std::pair<double, std::uint32_t>& a, const std::pair<double, std::uint32_t>& b) {
-      return a.first > b.first || (a.first == b.first && a.second > b.second);
-    };
+      if (m_reach[i] <= stop) m_heap.push_back(Entry{m_reach[i], i});
+    // Which of equal keys comes first does not matter: each node's arrival is the least
+    // over its arcs from the nodes settled below the stop, a set fixed by the values.
+    auto later = [](const Entry& a, const Entry& b) { return a.d > b.d; };
     std::make_heap(m_heap.begin(), m_heap.end(), later);
     while (!m_heap.empty()) {
       std::pop_heap(m_heap.begin(), m_heap.end(), later);
-      const auto [d, i] = m_heap.back();
+      const Entry top = m_heap.back();
       m_heap.pop_back();
-      if (d > m_reach[i]) continue;  // stale entry
-      if (d > stop) break;           // cannot undercut any leg's bound any more
-      const NodeId u = m_nodes[i];
+      const double d = top.d;
+      if (d > m_reach[top.i]) continue;  // stale entry
+      if (d > stop) break;               // cannot undercut any leg's bound any more
+      const std::uint32_t u = m_vertex[top.i];
       for (std::uint32_t k = m_arcs.first[u]; k < m_arcs.first[u + 1]; ++k) {
-        const NodeId x = m_arcs.head[k];
-        if (m_stamp[x] != m_epoch) continue;  // not a leg node: paths stay among legs
-        const std::uint32_t j = m_local[x];
-        const double via = d + m_arcs.weight_us[k];
+        const Arcs::Arc& a = m_arcs.arc[k];
+        const Mark& mk = m_mark[a.head];
+        if (mk.stamp != m_epoch) continue;  // not a leg node: paths stay among legs
+        const std::uint32_t j = mk.local;
+        const double via = d + a.weight_us;
         m_other[j] = std::min(m_other[j], via);
         if (via < m_reach[j]) {
           m_reach[j] = via;
           if (via > stop) continue;  // would be popped after the stop: never relaxes anything
-          m_heap.emplace_back(via, j);
+          m_heap.push_back(Entry{via, j});
           std::push_heap(m_heap.begin(), m_heap.end(), later);
         }
       }
@@ -169,24 +176,36 @@ class LegPruner {
   }
 
   std::uint32_t local(NodeId w) {
-    if (m_stamp[w] != m_epoch) {
-      m_stamp[w] = m_epoch;
-      m_local[w] = static_cast<std::uint32_t>(m_nodes.size());
+    const std::uint32_t v = m_arcs.vertex_of[w];
+    Mark& mk = m_mark[v];
+    if (mk.stamp != m_epoch) {
+      mk.stamp = m_epoch;
+      mk.local = static_cast<std::uint32_t>(m_nodes.size());
       m_nodes.push_back(w);
+      m_vertex.push_back(v);
       m_lower.push_back(kUnreached);
       m_upper.push_back(kUnreached);
     }
-    return m_local[w];
+    return mk.local;
   }
 
   PointLatencyQuery m_query;
   const Arcs& m_arcs;
-  std::vector<std::uint32_t> m_local, m_stamp;
+  struct Mark {
+    std::uint32_t stamp = 0;  // m_epoch: a leg node of the current point
+    std::uint32_t local = 0;  // its index in m_nodes
+  };
+  std::vector<Mark> m_mark;  // by vertex
   std::uint32_t m_epoch = 0;
   std::vector<NodeId> m_nodes;
+  std::vector<std::uint32_t> m_vertex;  // of m_nodes
   std::vector<double> m_lower, m_upper, m_dist, m_other, m_reach;
   std::vector<char> m_keep;
-  std::vector<std::pair<double, std::uint32_t>> m_heap;
+  struct Entry {
+    double d;
+    std::uint32_t i;
+  };
+  std::vector<Entry> m_heap;
   std::vector<PointLatencyQuery::LegCandidate> m_candidates;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> m_exact;  // (local node, candidate)
 };
@@ -238,13 +257,20 @@ struct RowBlock {
 //    the pairs, and the random access stays within one array of `sites` doubles.
 Coverage build_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
                         const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
-                        std::span<const Source> candidates, double budget_us, unsigned threads) {
+                        std::span<const Source> candidates, double budget_us, unsigned threads,
+                        CoverageStats* stats) {
   const std::size_t nd = demand.size();
   const std::size_t ns = candidates.size();
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   // Demand points are handled by rank in a space-filling order: consecutive ranks share
   // most of their pieces and network nodes (legs). Results do not depend on the order.
   const std::vector<std::uint32_t> order = spatial_order(demand);  // rank → demand point
+  auto t0 = std::chrono::steady_clock::now();
+  auto lap = [&](double CoverageStats::*field) {
+    const auto t = std::chrono::steady_clock::now();
+    if (stats) stats->*field = std::chrono::duration<double>(t - t0).count();
+    t0 = t;
+  };
 
   // 1. Each demand point's ways onto the network: node w and the least access +
   // along-edge cost from the point to w, legs that cannot matter dropped (LegPruner).
@@ -274,6 +300,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       std::vector<Leg>().swap(legs[r]);
     }
   }
+  lap(&CoverageStats::legs_s);
+  if (stats) stats->legs = leg_node.size();
   // The cheapest leg at each node (kUnreached: no demand point's leg ends there).
   std::vector<double> node_leg_min(net.nodes(), kUnreached);
   for (std::size_t k = 0; k < leg_node.size(); ++k)
@@ -304,6 +332,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     nodes.shrink_to_fit();
     us.shrink_to_fit();
   });
+  lap(&CoverageStats::searches_s);
   std::vector<double>().swap(node_leg_min);
   // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing
   // latency (the scan below stops at the budget).
@@ -340,6 +369,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     });
   }
 
+  lap(&CoverageStats::invert_s);
+  if (stats) stats->node_entries = node_first.back();
   // 3. Rows per demand point, by blocks of ranks.
   constexpr std::size_t kBlock = 256;
   std::vector<RowBlock> blocks((nd + kBlock - 1) / kBlock);
@@ -397,6 +428,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       }
     });
   }
+  lap(&CoverageStats::rows_s);
   std::vector<std::uint32_t>().swap(node_first);
   std::vector<std::uint32_t>().swap(node_site);
   std::vector<double>().swap(node_us);
@@ -424,6 +456,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     std::vector<std::uint32_t>().swap(blk.site);
     std::vector<double>().swap(blk.latency_us);
   }
+  lap(&CoverageStats::scatter_s);
   return c;
 }
 

@@ -279,9 +279,24 @@ int main(int argc, char** argv) {
       figure("coverage_build", "cached", "", fmt::format("read from {} (--coverage-cache)", o.coverage_cache));
     } else {
       Stopwatch w;
+      const double rss_before = current_rss_mib();
+      reset_peak_rss();
+      lc::CoverageStats st;
       cov = lc::build_coverage(P.net, *P.graph, *P.index, model, lc::AccessFrom::edges, demand.pos, candidates,
-                               budget_us, o.threads);
+                               budget_us, o.threads, &st);
       seconds("coverage_build", w, fmt::format("{} threads; budget {:g} us one-way", o.threads, budget_us));
+      // Where it went (issue 13 item 8): wall time per phase, and the build's peak memory.
+      figure("coverage_build_cpu", fmt::format("{:.4g}", w.cpu()), "s", "process CPU time of the build (all threads)");
+      figure("coverage_peak_rss", fmt::format("{:.0f}", section_peak_rss_mib()), "MiB",
+             fmt::format("peak resident memory during the build ({:.0f} MiB before it)", rss_before));
+      figure("coverage_legs", fmt::format("{:.4g}", st.legs_s), "s",
+             fmt::format("{} access legs kept ({:.1f} per demand point)", st.legs,
+                         static_cast<double>(st.legs) / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()))));
+      figure("coverage_searches", fmt::format("{:.4g}", st.searches_s), "s", "one bounded search per site");
+      figure("coverage_invert", fmt::format("{:.4g}", st.invert_s), "s",
+             fmt::format("{} (site, latency) entries in per-node lists", st.node_entries));
+      figure("coverage_rows", fmt::format("{:.4g}", st.rows_s + st.scatter_s), "s",
+             fmt::format("rows per demand point {:.3g} s + layout by demand point {:.3g} s", st.rows_s, st.scatter_s));
       if (!o.coverage_cache.empty()) save_coverage(o.coverage_cache, key, cov);
     }
     {
