@@ -1,7 +1,9 @@
 #include "latency/search.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <bit>
 #include <cassert>
 #include <exception>
 #include <limits>
@@ -25,12 +27,18 @@ struct Graph::Impl {
   // positions, so a search's working set is a compact range of memory instead of random
   // node ids (the network's ids follow the input file). Only vertex numbers change: arc
   // order, hence every search's relaxations and ties, are as with the network's own ids.
+  // An arc's record: what a relaxation reads, in one 16-byte record (a vertex's arcs
+  // share a cache line or two; three parallel columns would touch three).
+  struct Arc {
+    double weight_us;  // edge delay + delay of the head node
+    NodeId head;       // a vertex
+    EdgeId edge;
+  };
   std::vector<std::uint32_t> first_out;  // vertices + 1
-  std::vector<NodeId> head;              // per arc, a vertex
-  std::vector<double> weight_us;         // per arc: edge delay + delay of the head node
-  std::vector<EdgeId> edge;              // per arc
+  std::vector<Arc> arcs;
   std::vector<NodeId> vertex_of;         // network node → vertex
   std::vector<NodeId> node_of;           // vertex → network node
+  bool fast_ok = true;                   // every weight finite and >= 0: the fast sweep may run
 };
 
 Graph::Graph(const Network& net) : m_impl(std::make_unique<Impl>()) {
@@ -47,16 +55,13 @@ Graph::Graph(const Network& net) : m_impl(std::make_unique<Impl>()) {
     ++g.first_out[g.vertex_of[net.edge_v[e]] + 1];
   }
   for (std::size_t x = 0; x < n; ++x) g.first_out[x + 1] += g.first_out[x];
-  g.head.resize(m);
-  g.weight_us.resize(m);
-  g.edge.resize(m);
+  g.arcs.resize(m);
   std::vector<std::uint32_t> next(g.first_out.begin(), g.first_out.end() - 1);
   auto add = [&](NodeId from, NodeId to, EdgeId e) {
-    const std::uint32_t a = next[g.vertex_of[from]]++;
-    g.head[a] = g.vertex_of[to];
-    g.weight_us[a] = net.edge_delay_us[e] + net.node_delay_us[to];
-    g.edge[a] = e;
-    assert(!(g.weight_us[a] < 0.0));  // Dijkstra needs non-negative weights (Network's invariant)
+    Impl::Arc& a = g.arcs[next[g.vertex_of[from]]++];
+    a = Impl::Arc{net.edge_delay_us[e] + net.node_delay_us[to], g.vertex_of[to], e};
+    assert(!(a.weight_us < 0.0));  // Dijkstra needs non-negative weights (Network's invariant)
+    if (!(a.weight_us >= 0.0 && a.weight_us < kUnreached)) g.fast_ok = false;
   };
   for (EdgeId e = 0; e < net.edges(); ++e) {
     add(net.edge_u[e], net.edge_v[e], e);
@@ -67,30 +72,45 @@ Graph::~Graph() = default;
 Graph::Graph(Graph&&) noexcept = default;
 Graph& Graph::operator=(Graph&&) noexcept = default;
 std::size_t Graph::nodes() const { return m_impl->node_of.size(); }
-std::size_t Graph::arcs() const { return m_impl->head.size(); }
+std::size_t Graph::arcs() const { return m_impl->arcs.size(); }
 Graph::ArcList Graph::arc_list() const {
   const Impl& g = *m_impl;
   ArcList out;
-  out.tail.reserve(g.head.size());
-  for (std::size_t x = 0; x + 1 < g.first_out.size(); ++x)
-    for (std::uint32_t a = g.first_out[x]; a < g.first_out[x + 1]; ++a) out.tail.push_back(g.node_of[x]);
-  for (NodeId h : g.head) out.head.push_back(g.node_of[h]);
-  out.weight_us = g.weight_us;
-  out.edge = g.edge;
+  for (std::size_t x = 0; x + 1 < g.first_out.size(); ++x) {
+    for (std::uint32_t a = g.first_out[x]; a < g.first_out[x + 1]; ++a) {
+      out.tail.push_back(g.node_of[x]);
+      out.head.push_back(g.node_of[g.arcs[a].head]);
+      out.weight_us.push_back(g.arcs[a].weight_us);
+      out.edge.push_back(g.arcs[a].edge);
+    }
+  }
   return out;
 }
 
-// The search: Dijkstra with a 4-ary heap of (key, vertex) entries, every step exactly as
-// Boost.Graph's dijkstra_shortest_paths_no_init with its d_ary_heap_indirect<.., 4, ..>
-// takes it (the engine before issue 17, kept as the test oracle in
-// tests/latency/support/boost_search.hpp): sources pushed in order, a node reached first
-// is pushed even when its arc does not relax (a cut arc), strict `<` everywhere, sift-down
-// to the first smallest child, the search stops at the first node taken beyond the
-// budget. So settle order, ties, predecessors and sources are the same, bit for bit.
-// What changed is cost: the key lives in the heap entry (no lookup per comparison), the
-// arcs are flat arrays, the per-node state is 16 bytes read on every relaxation plus
-// 8 bytes written only when an arc relaxes, valid only for the current epoch (one
-// allocation serves every search without clearing it), and nothing is allocated per run.
+// The search: Dijkstra that gives, bit for bit, what Boost.Graph's
+// dijkstra_shortest_paths_no_init with its d_ary_heap_indirect<.., 4, ..> gives (the
+// engine before issue 17, kept as the test oracle in tests/support/boost_search.hpp): the
+// same reached() order, latencies, sources and predecessor edges. Two sweeps:
+//
+// - Fast (the common case): a 4-ary heap without positions (an improved node is pushed
+//   again and its old entry skipped when taken; no decrease-key, no position writes
+//   while entries move), and nodes beyond the budget never pushed. Any exact Dijkstra
+//   settles nodes in non-decreasing latency; when no two settled latencies are equal,
+//   that order is the sorted order whatever the heap, and then predecessors and sources
+//   are determined too: a node's predecessor is the first arc, in settle order and then
+//   arc order, that reaches its final latency (relaxations are strict `<` and add the
+//   same doubles in the same order). So the fast sweep gives up at the first tie (a node
+//   settled at the latency of the one before) and the exact sweep repeats the run. It
+//   needs finite, non-negative weights and offsets and no cut edges; otherwise the exact
+//   sweep runs at once.
+// - Exact: every step of Boost's loop (sources pushed in order, a node reached first is
+//   pushed even when its arc does not relax (a cut arc), strict `<` everywhere, sift-down
+//   to the first smallest child, stop at the first node taken beyond the budget), with
+//   the key in the heap entry instead of a lookup per comparison.
+// Both: arcs in one flat array of 16-byte records, 16 bytes of per-node state read on
+// every relaxation plus 8 bytes written only when an arc relaxes, valid only for the
+// current epoch (one allocation serves every search without clearing it), nothing
+// allocated per run once the buffers have grown.
 struct Search::Impl {
   struct NodeState {
     double dist;
@@ -105,13 +125,51 @@ struct Search::Impl {
     double key;
     std::uint32_t vertex;
   };
-
+  // The fast sweep's heap: the same 4-ary layout without positions (no decrease-key: an
+  // improved node is pushed again and its old entry skipped when taken).
+  void lazy_push(double key, std::uint32_t vertex) {
+    std::size_t i = heap.size();
+    heap.push_back(HeapEntry{key, vertex});
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!(key < heap[parent].key)) break;
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = HeapEntry{key, vertex};
+  }
+  void lazy_pop() {
+    const HeapEntry moving = heap.back();
+    heap.pop_back();
+    const std::size_t n = heap.size();
+    if (n == 0) return;
+    HeapEntry* h = heap.data();
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      const std::size_t end = std::min(first + 4, n);
+      std::size_t best = first;
+      double best_key = h[first].key;
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (h[c].key < best_key) {
+          best = c;
+          best_key = h[c].key;
+        }
+      }
+      if (!(best_key < moving.key)) break;
+      h[i] = h[best];
+      i = best;
+    }
+    h[i] = moving;
+  }
   const Graph::Impl* g = nullptr;
   std::vector<NodeState> state;
   std::vector<Tree> tree;
   std::uint32_t epoch = 0;
   std::vector<HeapEntry> heap;
   std::vector<NodeId> starts;
+  std::uint64_t tie_reruns = 0;
   std::vector<NodeId> settled;
   std::vector<double> settled_us;  // latency of each settled node (final when settled)
   double budget = kUnreached;
@@ -169,14 +227,87 @@ struct Search::Impl {
 
   template <bool kWithCut>
   void sweep();
+  bool sweep_fast();
+  // Starts a run: a new epoch, the sources' nodes written and listed in `starts`.
+  // False if an offset rules out the fast sweep (negative or not finite).
+  bool start(std::span<const Source> sources, double budget_us);
 };
+
+bool Search::Impl::sweep_fast() {
+  const std::uint32_t* first_out = g->first_out.data();
+  const Graph::Impl::Arc* arcs = g->arcs.data();
+  const NodeId* node_of = g->node_of.data();
+  NodeState* st = state.data();
+  Tree* tr = tree.data();
+  const std::uint32_t ep = epoch;
+  const double limit = budget;
+  double previous = -1.0;  // latency of the last settled node (all are >= 0)
+  while (!heap.empty()) {
+    const NodeId u = heap.front().vertex;
+    const double d = heap.front().key;
+    lazy_pop();
+    NodeState& su = st[u];
+    if (su.heap == kSettled || d != su.dist) continue;  // superseded by a later push
+    if (d == previous) return false;  // a tie: the order among equals is the exact sweep's call
+    previous = d;
+    su.heap = kSettled;
+    settled.push_back(node_of[u]);
+    settled_us.push_back(d);
+    const std::uint32_t source = tr[u].source;
+    const std::uint32_t end = first_out[u + 1];
+    if (!heap.empty()) __builtin_prefetch(arcs + first_out[heap.front().vertex]);
+    for (std::uint32_t a = first_out[u]; a < end; ++a) {
+      const Graph::Impl::Arc& arc = arcs[a];
+      const double nd = d + arc.weight_us;
+      if (!(nd <= limit)) {  // never settled: not even pushed
+        if (limit == kUnreached) return false;  // +inf by overflow: the exact sweep settles it last
+        continue;
+      }
+      NodeState& sv = st[arc.head];
+      if (sv.stamp != ep) {
+        sv = NodeState{nd, ep, 0};
+        tr[arc.head] = Tree{arc.edge, source};
+        lazy_push(nd, arc.head);
+      } else if (nd < sv.dist && sv.heap != kSettled) {
+        sv.dist = nd;
+        tr[arc.head] = Tree{arc.edge, source};
+        lazy_push(nd, arc.head);
+      }
+    }
+  }
+  return true;
+}
+
+bool Search::Impl::start(std::span<const Source> sources, double budget_us) {
+  next_epoch();
+  heap.clear();
+  starts.clear();
+  settled.clear();
+  settled_us.clear();
+  budget = budget_us;
+  bool fast = true;
+  for (std::uint32_t i = 0; i < sources.size(); ++i) {
+    const Source& src = sources[i];
+    assert(src.node < g->node_of.size());
+    const NodeId x = g->vertex_of[src.node];
+    if (!(src.offset_us <= budget_us)) continue;
+    if (!(src.offset_us >= 0.0 && src.offset_us < kUnreached)) fast = false;
+    if (!current(x)) {
+      starts.push_back(x);
+      state[x] = NodeState{src.offset_us, epoch, kPopped};
+      tree[x] = Tree{kNone, i};
+    } else if (src.offset_us < state[x].dist) {
+      state[x].dist = src.offset_us;
+      tree[x].source = i;
+    }
+  }
+  return fast;
+}
 
 template <bool kWithCut>
 void Search::Impl::sweep() {
   const std::uint32_t* first_out = g->first_out.data();
-  const NodeId* head = g->head.data();
-  const double* weight = g->weight_us.data();
-  const EdgeId* edge = g->edge.data();
+  const Graph::Impl::Arc* arcs = g->arcs.data();
   const NodeId* node_of = g->node_of.data();
   NodeState* st = state.data();
   Tree* tr = tree.data();
@@ -186,15 +317,17 @@ void Search::Impl::sweep() {
     const double d = heap.front().key;
     pop();
     if (d > budget) return;  // every node left in the heap is beyond the budget too
+    // The next node to settle is most often the new top: fetch its arcs meanwhile.
+    if (!heap.empty()) __builtin_prefetch(arcs + first_out[heap.front().vertex]);
     settled.push_back(node_of[u]);
     settled_us.push_back(d);
     const std::uint32_t source = tr[u].source;
     const std::uint32_t end = first_out[u + 1];
     for (std::uint32_t a = first_out[u]; a < end; ++a) {
-      const NodeId v = head[a];
-      double w = weight[a];
+      const NodeId v = arcs[a].head;
+      double w = arcs[a].weight_us;
       if constexpr (kWithCut) {
-        if (cut[edge[a]]) w = std::numeric_limits<double>::infinity();
+        if (cut[arcs[a].edge]) w = std::numeric_limits<double>::infinity();
       }
       NodeState& sv = st[v];
       const double nd = d + w;
@@ -203,7 +336,7 @@ void Search::Impl::sweep() {
         sv.stamp = ep;
         if (nd < kUnreached) {
           sv.dist = nd;
-          tr[v] = Tree{edge[a], source};
+          tr[v] = Tree{arcs[a].edge, source};
         } else {
           sv.dist = kUnreached;
           tr[v] = Tree{kNone, kNone};
@@ -211,7 +344,7 @@ void Search::Impl::sweep() {
         push(v, sv.dist);
       } else if (sv.heap < kPopped && nd < sv.dist) {
         sv.dist = nd;
-        tr[v] = Tree{edge[a], source};
+        tr[v] = Tree{arcs[a].edge, source};
         heap[sv.heap].key = nd;
         sift_up(sv.heap, heap[sv.heap]);
       }
@@ -231,7 +364,7 @@ Search::~Search() = default;
 void Search::run(std::span<const Source> sources, double budget_us, std::span<const EdgeId> cut) {
   Impl& s = *m_impl;
   if (!cut.empty() && s.cut.empty()) {
-    s.cut.assign(s.g->head.size() / 2, 0);  // every edge is two arcs
+    s.cut.assign(s.g->arcs.size() / 2, 0);  // every edge is two arcs
   }
   for (EdgeId e : cut) s.cut[e] = 1;
   struct Uncut {
@@ -241,26 +374,14 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
       for (EdgeId e : edges) cut[e] = 0;
     }
   } uncut{s.cut, cut};
-  s.next_epoch();
-  s.heap.clear();
-  s.starts.clear();
-  s.settled.clear();
-  s.settled_us.clear();
-  s.budget = budget_us;
-
-  for (std::uint32_t i = 0; i < sources.size(); ++i) {
-    const Source& src = sources[i];
-    assert(src.node < s.g->node_of.size());
-    const NodeId x = s.g->vertex_of[src.node];
-    if (!(src.offset_us <= budget_us)) continue;
-    if (!s.current(x)) {
-      s.starts.push_back(x);
-      s.state[x] = Impl::NodeState{src.offset_us, s.epoch, kPopped};
-      s.tree[x] = Impl::Tree{kNone, i};
-    } else if (src.offset_us < s.state[x].dist) {
-      s.state[x].dist = src.offset_us;
-      s.tree[x].source = i;
+  if (s.start(sources, budget_us) && cut.empty() && s.g->fast_ok) {
+    for (NodeId x : s.starts) {
+      s.state[x].heap = 0;  // in the heap
+      s.lazy_push(s.state[x].dist, x);
     }
+    if (s.sweep_fast()) return;
+    ++s.tie_reruns;
+    s.start(sources, budget_us);
   }
   for (NodeId x : s.starts) s.push(x, s.state[x].dist);
   if (cut.empty()) s.sweep<false>();
@@ -279,6 +400,7 @@ EdgeId Search::pred_edge(NodeId v) const {
   return latency(v) == kUnreached ? kNone : m_impl->tree[m_impl->g->vertex_of[v]].pred;
 }
 std::span<const NodeId> Search::reached() const { return m_impl->settled; }
+std::uint64_t Search::tie_reruns() const { return m_impl->tie_reruns; }
 std::span<const double> Search::reached_latency() const { return m_impl->settled_us; }
 
 NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source> sources, double budget_us) {
