@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 #include <chrono>
+#include <ctime>
 #include <tuple>
 
 #include "core/spatial_order.hpp"
@@ -266,10 +267,16 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   // most of their pieces and network nodes (legs). Results do not depend on the order.
   const std::vector<std::uint32_t> order = spatial_order(demand);  // rank → demand point
   auto t0 = std::chrono::steady_clock::now();
-  auto lap = [&](double CoverageStats::*field) {
+  std::clock_t c0 = std::clock();  // process CPU time on Linux (every thread)
+  auto lap = [&](CoverageStats::Phase CoverageStats::*phase) {
     const auto t = std::chrono::steady_clock::now();
-    if (stats) stats->*field = std::chrono::duration<double>(t - t0).count();
+    const std::clock_t c = std::clock();
+    if (stats) {
+      (stats->*phase).wall_s = std::chrono::duration<double>(t - t0).count();
+      (stats->*phase).cpu_s = static_cast<double>(c - c0) / CLOCKS_PER_SEC;
+    }
     t0 = t;
+    c0 = c;
   };
 
   // 1. Each demand point's ways onto the network: node w and the least access +
@@ -300,8 +307,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       std::vector<Leg>().swap(legs[r]);
     }
   }
-  lap(&CoverageStats::legs_s);
-  if (stats) stats->legs = leg_node.size();
+  lap(&CoverageStats::legs);
+  if (stats) stats->legs_kept = leg_node.size();
   // The cheapest leg at each node (kUnreached: no demand point's leg ends there).
   std::vector<double> node_leg_min(net.nodes(), kUnreached);
   for (std::size_t k = 0; k < leg_node.size(); ++k)
@@ -332,7 +339,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     nodes.shrink_to_fit();
     us.shrink_to_fit();
   });
-  lap(&CoverageStats::searches_s);
+  lap(&CoverageStats::searches);
   std::vector<double>().swap(node_leg_min);
   // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing
   // latency (the scan below stops at the budget).
@@ -369,7 +376,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     });
   }
 
-  lap(&CoverageStats::invert_s);
+  lap(&CoverageStats::invert);
   if (stats) stats->node_entries = node_first.back();
   // 3. Rows per demand point, by blocks of ranks.
   constexpr std::size_t kBlock = 256;
@@ -428,7 +435,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       }
     });
   }
-  lap(&CoverageStats::rows_s);
+  lap(&CoverageStats::rows);
   std::vector<std::uint32_t>().swap(node_first);
   std::vector<std::uint32_t>().swap(node_site);
   std::vector<double>().swap(node_us);
@@ -456,7 +463,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     std::vector<std::uint32_t>().swap(blk.site);
     std::vector<double>().swap(blk.latency_us);
   }
-  lap(&CoverageStats::scatter_s);
+  lap(&CoverageStats::layout);
   return c;
 }
 

@@ -23,12 +23,16 @@ struct Coverage {
   std::size_t entries() const { return site.size(); }
 };
 
-// Where a build_coverage call spent its wall time (seconds) and how much it handled:
-// access legs of the demand points (kept after pruning), the per-site searches, the
-// per-node site lists (entries), the rows per demand point, and the final layout.
+// Where a build_coverage call spent its time and how much it handled: access legs of the
+// demand points (kept after pruning), the per-site searches, the per-node site lists
+// (entries), the rows per demand point, and their layout by demand point. Wall seconds
+// and process CPU seconds (all threads) per phase.
 struct CoverageStats {
-  double legs_s = 0, searches_s = 0, invert_s = 0, rows_s = 0, scatter_s = 0;
-  std::size_t legs = 0, node_entries = 0;
+  struct Phase {
+    double wall_s = 0, cpu_s = 0;
+  };
+  Phase legs, searches, invert, rows, layout;
+  std::size_t legs_kept = 0, node_entries = 0;
 };
 
 // candidates[j]: the search source of candidate j (node kNone = not on the network).
