@@ -1,11 +1,12 @@
 #include "latency/search.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
-#include <boost/graph/compressed_sparse_row_graph.hpp>
-#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <bit>
 #include <cassert>
 #include <exception>
+#include <limits>
 #include <thread>
 
 #include "core/spatial_order.hpp"
@@ -13,214 +14,357 @@
 namespace lightcone {
 namespace {
 
-struct Arc {
-  double weight_us = 0.0;
-  EdgeId edge = kNone;
-};
-
-using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, Arc,
-                                                    boost::no_property, NodeId, std::uint32_t>;
-using Vertex = boost::graph_traits<CsrGraph>::vertex_descriptor;
-using ArcDesc = boost::graph_traits<CsrGraph>::edge_descriptor;
-
-// Per-node search state in one record (one cache line holds all a relaxation touches),
-// valid only for the current epoch: a record not written in this epoch reads as the
-// defaults. One allocation serves every search without clearing it.
-struct NodeState {
-  double dist = kUnreached;
-  std::uint32_t stamp = 0;
-  EdgeId pred = kNone;
-  std::uint32_t source = kNone;
-  std::uint32_t heap = kNone;  // position in the heap; kNone = not in it
-  boost::default_color_type color = boost::white_color;
-};
-
-struct StateStore {
-  std::vector<NodeState> nodes;
-  std::uint32_t epoch = 1;
-
-  void resize(std::size_t n) { nodes.assign(n, NodeState{}); }
-  void next_epoch() {
-    if (++epoch == 0) {
-      for (NodeState& s : nodes) s.stamp = 0;
-      epoch = 1;
-    }
-  }
-  const NodeState* read(std::size_t v) const { return nodes[v].stamp == epoch ? &nodes[v] : nullptr; }
-  NodeState& write(std::size_t v) {
-    NodeState& s = nodes[v];
-    if (s.stamp != epoch) {
-      s = NodeState{};
-      s.stamp = epoch;
-    }
-    return s;
-  }
-};
-
-// Property maps over the store, one per field Boost's Dijkstra reads or writes.
-struct DistMap {
-  StateStore* store;
-  using key_type = Vertex;
-  using value_type = double;
-  using reference = double;
-  using category = boost::read_write_property_map_tag;
-};
-inline double get(const DistMap& m, Vertex v) {
-  const NodeState* s = m.store->read(v);
-  return s ? s->dist : kUnreached;
-}
-inline void put(const DistMap& m, Vertex v, double x) { m.store->write(v).dist = x; }
-
-struct ColorMap {
-  StateStore* store;
-  using key_type = Vertex;
-  using value_type = boost::default_color_type;
-  using reference = boost::default_color_type;
-  using category = boost::read_write_property_map_tag;
-};
-inline boost::default_color_type get(const ColorMap& m, Vertex v) {
-  const NodeState* s = m.store->read(v);
-  return s ? s->color : boost::white_color;
-}
-inline void put(const ColorMap& m, Vertex v, boost::default_color_type c) { m.store->write(v).color = c; }
-
-// The heap's index-in-heap map (Boost's default allocates one of num_vertices entries
-// per search: ~20 µs and a page fault per touched page on a 300k-node graph).
-struct HeapIndexMap {
-  StateStore* store;
-  using key_type = Vertex;
-  using value_type = std::size_t;
-  using reference = std::size_t;
-  using category = boost::read_write_property_map_tag;
-};
-inline std::size_t get(const HeapIndexMap& m, Vertex v) {
-  const NodeState* s = m.store->read(v);
-  return s && s->heap != kNone ? s->heap : static_cast<std::size_t>(-1);
-}
-inline void put(const HeapIndexMap& m, Vertex v, std::size_t i) {
-  m.store->write(v).heap = i == static_cast<std::size_t>(-1) ? kNone : static_cast<std::uint32_t>(i);
-}
-
-// The heap's storage, borrowed from the query object so its capacity is kept.
-struct HeapStorage {
-  std::vector<Vertex>* v;
-  using size_type = std::size_t;
-  using value_type = Vertex;
-  std::size_t size() const { return v->size(); }
-  bool empty() const { return v->empty(); }
-  void push_back(Vertex x) { v->push_back(x); }
-  void pop_back() { v->pop_back(); }
-  Vertex& back() { return v->back(); }
-  const Vertex& back() const { return v->back(); }
-  Vertex& operator[](std::size_t i) { return (*v)[i]; }
-  const Vertex& operator[](std::size_t i) const { return (*v)[i]; }
-};
-
-// Predecessors are recorded by edge in the visitor; the vertex map is not needed.
-struct NullPredMap {
-  using key_type = Vertex;
-  using value_type = Vertex;
-  using reference = Vertex;
-  using category = boost::read_write_property_map_tag;
-};
-// Part of the property-map concept; Boost never reads it here (clang: unused).
-[[maybe_unused]] inline Vertex get(const NullPredMap&, Vertex v) { return v; }
-inline void put(const NullPredMap&, Vertex, Vertex) {}
-
-struct StopSearch {};
-
-// Arc weights, with the arcs of cut edges weighing +infinity (never relaxed).
-struct CutWeightMap {
-  const CsrGraph* g;
-  const std::vector<char>* cut;  // per edge; empty = nothing cut
-  using key_type = ArcDesc;
-  using value_type = double;
-  using reference = double;
-  using category = boost::readable_property_map_tag;
-};
-inline double get(const CutWeightMap& m, const ArcDesc& a) {
-  const Arc& arc = (*m.g)[a];
-  return !m.cut->empty() && (*m.cut)[arc.edge] ? std::numeric_limits<double>::infinity() : arc.weight_us;
-}
+// Heap slot of a node that is not in the heap (NodeState::heap).
+constexpr std::uint32_t kPopped = 0xFFFFFFFDu;   // taken from the heap, not settled (beyond the budget)
+constexpr std::uint32_t kSettled = 0xFFFFFFFEu;  // settled: dist is final and within the budget
 
 }  // namespace
 
 struct Graph::Impl {
-  CsrGraph g;
-  // Vertices are numbered in a space-filling (Morton) order of the node positions, so a
-  // search's working set is a compact range of memory instead of random node ids (the
-  // network's ids follow the input file). Only vertex numbers change: out-edge order,
-  // hence every search's relaxations and ties, are as with the network's own ids.
-  std::vector<NodeId> vertex_of;  // network node → vertex
-  std::vector<NodeId> node_of;    // vertex → network node
+  // Flat CSR arrays in vertex numbering: the arcs of vertex x are first_out[x] ..
+  // first_out[x + 1] - 1, in the order the network lists its edges (edge e gives arc u→v
+  // then v→u). Vertices are numbered in a space-filling (Morton) order of the node
+  // positions, so a search's working set is a compact range of memory instead of random
+  // node ids (the network's ids follow the input file). Only vertex numbers change: arc
+  // order, hence every search's relaxations and ties, are as with the network's own ids.
+  // An arc's record: what a relaxation reads, in one 16-byte record (a vertex's arcs
+  // share a cache line or two; three parallel columns would touch three).
+  struct Arc {
+    double weight_us;  // edge delay + delay of the head node
+    NodeId head;       // a vertex
+    EdgeId edge;
+  };
+  std::vector<std::uint32_t> first_out;  // vertices + 1
+  std::vector<Arc> arcs;
+  std::vector<NodeId> vertex_of;         // network node → vertex
+  std::vector<NodeId> node_of;           // vertex → network node
+  bool fast_ok = true;                   // every weight finite and >= 0: the fast sweep may run
 };
 
 Graph::Graph(const Network& net) : m_impl(std::make_unique<Impl>()) {
+  Impl& g = *m_impl;
   const std::size_t n = net.nodes();
-  m_impl->node_of = spatial_order(net.node_pos);
-  m_impl->vertex_of.resize(n);
-  for (NodeId i = 0; i < n; ++i) m_impl->vertex_of[m_impl->node_of[i]] = i;
-  const auto& vertex_of = m_impl->vertex_of;
-  std::vector<std::pair<NodeId, NodeId>> ends;
-  std::vector<Arc> props;
-  ends.reserve(net.edges() * 2);
-  props.reserve(net.edges() * 2);
+  const std::size_t m = net.edges() * 2;
+  g.node_of = spatial_order(net.node_pos);
+  g.vertex_of.resize(n);
+  for (NodeId i = 0; i < n; ++i) g.vertex_of[g.node_of[i]] = i;
+  // A stable counting sort by tail: each vertex's arcs keep the order of the edges.
+  g.first_out.assign(n + 1, 0);
   for (EdgeId e = 0; e < net.edges(); ++e) {
-    const NodeId u = net.edge_u[e];
-    const NodeId v = net.edge_v[e];
-    ends.emplace_back(vertex_of[u], vertex_of[v]);
-    props.push_back(Arc{net.edge_delay_us[e] + net.node_delay_us[v], e});
-    ends.emplace_back(vertex_of[v], vertex_of[u]);
-    props.push_back(Arc{net.edge_delay_us[e] + net.node_delay_us[u], e});
+    ++g.first_out[g.vertex_of[net.edge_u[e]] + 1];
+    ++g.first_out[g.vertex_of[net.edge_v[e]] + 1];
   }
-  m_impl->g = CsrGraph(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(), props.begin(),
-                       static_cast<NodeId>(n));
+  for (std::size_t x = 0; x < n; ++x) g.first_out[x + 1] += g.first_out[x];
+  g.arcs.resize(m);
+  std::vector<std::uint32_t> next(g.first_out.begin(), g.first_out.end() - 1);
+  auto add = [&](NodeId from, NodeId to, EdgeId e) {
+    Impl::Arc& a = g.arcs[next[g.vertex_of[from]]++];
+    a = Impl::Arc{net.edge_delay_us[e] + net.node_delay_us[to], g.vertex_of[to], e};
+    assert(!(a.weight_us < 0.0));  // Dijkstra needs non-negative weights (Network's invariant)
+    if (!(a.weight_us >= 0.0 && a.weight_us < kUnreached)) g.fast_ok = false;
+  };
+  for (EdgeId e = 0; e < net.edges(); ++e) {
+    add(net.edge_u[e], net.edge_v[e], e);
+    add(net.edge_v[e], net.edge_u[e], e);
+  }
 }
 Graph::~Graph() = default;
 Graph::Graph(Graph&&) noexcept = default;
 Graph& Graph::operator=(Graph&&) noexcept = default;
-std::size_t Graph::nodes() const { return boost::num_vertices(m_impl->g); }
-std::size_t Graph::arcs() const { return boost::num_edges(m_impl->g); }
+std::size_t Graph::nodes() const { return m_impl->node_of.size(); }
+std::size_t Graph::arcs() const { return m_impl->arcs.size(); }
 Graph::ArcList Graph::arc_list() const {
+  const Impl& g = *m_impl;
   ArcList out;
-  const CsrGraph& g = m_impl->g;
-  for (Vertex u = 0; u < boost::num_vertices(g); ++u) {
-    auto [a, end] = boost::out_edges(u, g);
-    for (; a != end; ++a) {
-      out.tail.push_back(m_impl->node_of[u]);
-      out.head.push_back(m_impl->node_of[boost::target(*a, g)]);
-      out.weight_us.push_back(g[*a].weight_us);
-      out.edge.push_back(g[*a].edge);
+  for (std::size_t x = 0; x + 1 < g.first_out.size(); ++x) {
+    for (std::uint32_t a = g.first_out[x]; a < g.first_out[x + 1]; ++a) {
+      out.tail.push_back(g.node_of[x]);
+      out.head.push_back(g.node_of[g.arcs[a].head]);
+      out.weight_us.push_back(g.arcs[a].weight_us);
+      out.edge.push_back(g.arcs[a].edge);
     }
   }
   return out;
 }
 
+// The search: Dijkstra that gives, bit for bit, what Boost.Graph's
+// dijkstra_shortest_paths_no_init with its d_ary_heap_indirect<.., 4, ..> gives (the
+// engine before issue 17, kept as the test oracle in tests/support/boost_search.hpp): the
+// same reached() order, latencies, sources and predecessor edges. Two sweeps:
+//
+// - Fast (the common case): a 4-ary heap without positions (an improved node is pushed
+//   again and its old entry skipped when taken; no decrease-key, no position writes
+//   while entries move), and nodes beyond the budget never pushed. Any exact Dijkstra
+//   settles nodes in non-decreasing latency; when no two settled latencies are equal,
+//   that order is the sorted order whatever the heap, and then predecessors and sources
+//   are determined too: a node's predecessor is the first arc, in settle order and then
+//   arc order, that reaches its final latency (relaxations are strict `<` and add the
+//   same doubles in the same order). So the fast sweep gives up at the first tie (a node
+//   settled at the latency of the one before) and the exact sweep repeats the run. It
+//   needs finite, non-negative weights and offsets and no cut edges; otherwise the exact
+//   sweep runs at once.
+// - Exact: every step of Boost's loop (sources pushed in order, a node reached first is
+//   pushed even when its arc does not relax (a cut arc), strict `<` everywhere, sift-down
+//   to the first smallest child, stop at the first node taken beyond the budget), with
+//   the key in the heap entry instead of a lookup per comparison.
+// Both: arcs in one flat array of 16-byte records, 16 bytes of per-node state read on
+// every relaxation plus 8 bytes written only when an arc relaxes, valid only for the
+// current epoch (one allocation serves every search without clearing it), nothing
+// allocated per run once the buffers have grown.
 struct Search::Impl {
-  const CsrGraph* g = nullptr;
-  const std::vector<NodeId>* vertex_of = nullptr;
-  const std::vector<NodeId>* node_of = nullptr;
-  StateStore state;
-  std::vector<Vertex> heap;
+  struct NodeState {
+    double dist;
+    std::uint32_t stamp;  // == epoch: this search wrote the node
+    std::uint32_t heap;   // heap position, kPopped or kSettled
+  };
+  struct Tree {
+    EdgeId pred;
+    std::uint32_t source;
+  };
+  struct HeapEntry {
+    double key;
+    std::uint32_t vertex;
+  };
+  // The fast sweep's heap: the same 4-ary layout without positions (no decrease-key: an
+  // improved node is pushed again and its old entry skipped when taken).
+  void lazy_push(double key, std::uint32_t vertex) {
+    std::size_t i = heap.size();
+    heap.push_back(HeapEntry{key, vertex});
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!(key < heap[parent].key)) break;
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = HeapEntry{key, vertex};
+  }
+  void lazy_pop() {
+    const HeapEntry moving = heap.back();
+    heap.pop_back();
+    const std::size_t n = heap.size();
+    if (n == 0) return;
+    HeapEntry* h = heap.data();
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      const std::size_t end = std::min(first + 4, n);
+      std::size_t best = first;
+      double best_key = h[first].key;
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (h[c].key < best_key) {
+          best = c;
+          best_key = h[c].key;
+        }
+      }
+      if (!(best_key < moving.key)) break;
+      h[i] = h[best];
+      i = best;
+    }
+    h[i] = moving;
+  }
+  const Graph::Impl* g = nullptr;
+  std::vector<NodeState> state;
+  std::vector<Tree> tree;
+  std::uint32_t epoch = 0;
+  std::vector<HeapEntry> heap;
+  std::vector<NodeId> starts;
+  std::uint64_t tie_reruns = 0;
   std::vector<NodeId> settled;
   std::vector<double> settled_us;  // latency of each settled node (final when settled)
   double budget = kUnreached;
   std::vector<char> cut;  // per edge, allocated on the first run with cuts
+
+  bool current(NodeId x) const { return state[x].stamp == epoch; }
+  void next_epoch() {
+    if (++epoch == 0) {
+      for (NodeState& s : state) s.stamp = 0;
+      epoch = 1;
+    }
+  }
+  void place(std::size_t i, const HeapEntry& e) {
+    heap[i] = e;
+    state[e.vertex].heap = static_cast<std::uint32_t>(i);
+  }
+  void sift_up(std::size_t i, HeapEntry e) {
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!(e.key < heap[parent].key)) break;
+      place(i, heap[parent]);
+      i = parent;
+    }
+    place(i, e);
+  }
+  void push(NodeId x, double key) {
+    heap.push_back(HeapEntry{key, x});
+    sift_up(heap.size() - 1, heap.back());
+  }
+  void pop() {
+    state[heap.front().vertex].heap = kPopped;
+    const HeapEntry moving = heap.back();
+    heap.pop_back();
+    const std::size_t n = heap.size();
+    if (n == 0) return;
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      const std::size_t end = std::min(first + 4, n);
+      std::size_t best = first;
+      double best_key = heap[first].key;
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (heap[c].key < best_key) {
+          best = c;
+          best_key = heap[c].key;
+        }
+      }
+      if (!(best_key < moving.key)) break;
+      place(i, heap[best]);
+      i = best;
+    }
+    place(i, moving);
+  }
+
+  template <bool kWithCut>
+  void sweep();
+  bool sweep_fast();
+  // Starts a run: a new epoch, the sources' nodes written and listed in `starts`.
+  // False if an offset rules out the fast sweep (negative or not finite).
+  bool start(std::span<const Source> sources, double budget_us);
 };
 
+bool Search::Impl::sweep_fast() {
+  const std::uint32_t* first_out = g->first_out.data();
+  const Graph::Impl::Arc* arcs = g->arcs.data();
+  const NodeId* node_of = g->node_of.data();
+  NodeState* st = state.data();
+  Tree* tr = tree.data();
+  const std::uint32_t ep = epoch;
+  const double limit = budget;
+  double previous = -1.0;  // latency of the last settled node (all are >= 0)
+  while (!heap.empty()) {
+    const NodeId u = heap.front().vertex;
+    const double d = heap.front().key;
+    lazy_pop();
+    NodeState& su = st[u];
+    if (su.heap == kSettled || d != su.dist) continue;  // superseded by a later push
+    if (d == previous) return false;  // a tie: the order among equals is the exact sweep's call
+    previous = d;
+    su.heap = kSettled;
+    settled.push_back(node_of[u]);
+    settled_us.push_back(d);
+    const std::uint32_t source = tr[u].source;
+    const std::uint32_t end = first_out[u + 1];
+    if (!heap.empty()) __builtin_prefetch(arcs + first_out[heap.front().vertex]);
+    for (std::uint32_t a = first_out[u]; a < end; ++a) {
+      const Graph::Impl::Arc& arc = arcs[a];
+      const double nd = d + arc.weight_us;
+      if (!(nd <= limit)) {  // never settled: not even pushed
+        if (limit == kUnreached) return false;  // +inf by overflow: the exact sweep settles it last
+        continue;
+      }
+      NodeState& sv = st[arc.head];
+      if (sv.stamp != ep) {
+        sv = NodeState{nd, ep, 0};
+        tr[arc.head] = Tree{arc.edge, source};
+        lazy_push(nd, arc.head);
+      } else if (nd < sv.dist && sv.heap != kSettled) {
+        sv.dist = nd;
+        tr[arc.head] = Tree{arc.edge, source};
+        lazy_push(nd, arc.head);
+      }
+    }
+  }
+  return true;
+}
+
+bool Search::Impl::start(std::span<const Source> sources, double budget_us) {
+  next_epoch();
+  heap.clear();
+  starts.clear();
+  settled.clear();
+  settled_us.clear();
+  budget = budget_us;
+  bool fast = true;
+  for (std::uint32_t i = 0; i < sources.size(); ++i) {
+    const Source& src = sources[i];
+    assert(src.node < g->node_of.size());
+    const NodeId x = g->vertex_of[src.node];
+    if (!(src.offset_us <= budget_us)) continue;
+    if (!(src.offset_us >= 0.0 && src.offset_us < kUnreached)) fast = false;
+    if (!current(x)) {
+      starts.push_back(x);
+      state[x] = NodeState{src.offset_us, epoch, kPopped};
+      tree[x] = Tree{kNone, i};
+    } else if (src.offset_us < state[x].dist) {
+      state[x].dist = src.offset_us;
+      tree[x].source = i;
+    }
+  }
+  return fast;
+}
+
+template <bool kWithCut>
+void Search::Impl::sweep() {
+  const std::uint32_t* first_out = g->first_out.data();
+  const Graph::Impl::Arc* arcs = g->arcs.data();
+  const NodeId* node_of = g->node_of.data();
+  NodeState* st = state.data();
+  Tree* tr = tree.data();
+  const std::uint32_t ep = epoch;
+  while (!heap.empty()) {
+    const NodeId u = heap.front().vertex;
+    const double d = heap.front().key;
+    pop();
+    if (d > budget) return;  // every node left in the heap is beyond the budget too
+    // The next node to settle is most often the new top: fetch its arcs meanwhile.
+    if (!heap.empty()) __builtin_prefetch(arcs + first_out[heap.front().vertex]);
+    settled.push_back(node_of[u]);
+    settled_us.push_back(d);
+    const std::uint32_t source = tr[u].source;
+    const std::uint32_t end = first_out[u + 1];
+    for (std::uint32_t a = first_out[u]; a < end; ++a) {
+      const NodeId v = arcs[a].head;
+      double w = arcs[a].weight_us;
+      if constexpr (kWithCut) {
+        if (cut[arcs[a].edge]) w = std::numeric_limits<double>::infinity();
+      }
+      NodeState& sv = st[v];
+      const double nd = d + w;
+      if (sv.stamp != ep) {
+        // First reached: pushed whether or not the arc relaxes (as Boost's tree_edge).
+        sv.stamp = ep;
+        if (nd < kUnreached) {
+          sv.dist = nd;
+          tr[v] = Tree{arcs[a].edge, source};
+        } else {
+          sv.dist = kUnreached;
+          tr[v] = Tree{kNone, kNone};
+        }
+        push(v, sv.dist);
+      } else if (sv.heap < kPopped && nd < sv.dist) {
+        sv.dist = nd;
+        tr[v] = Tree{arcs[a].edge, source};
+        heap[sv.heap].key = nd;
+        sift_up(sv.heap, heap[sv.heap]);
+      }
+    }
+    st[u].heap = kSettled;
+  }
+}
+
 Search::Search(const Graph& graph) : m_impl(std::make_unique<Impl>()) {
-  m_impl->g = &graph.m_impl->g;
-  m_impl->vertex_of = &graph.m_impl->vertex_of;
-  m_impl->node_of = &graph.m_impl->node_of;
-  const std::size_t n = boost::num_vertices(*m_impl->g);
-  m_impl->state.resize(n);
+  m_impl->g = graph.m_impl.get();
+  const std::size_t n = graph.nodes();
+  m_impl->state.assign(n, Impl::NodeState{kUnreached, 0, kPopped});
+  m_impl->tree.assign(n, Impl::Tree{kNone, kNone});
 }
 Search::~Search() = default;
 
 void Search::run(std::span<const Source> sources, double budget_us, std::span<const EdgeId> cut) {
   Impl& s = *m_impl;
   if (!cut.empty() && s.cut.empty()) {
-    s.cut.assign(boost::num_edges(*s.g) / 2, 0);  // every edge is two arcs
+    s.cut.assign(s.g->arcs.size() / 2, 0);  // every edge is two arcs
   }
   for (EdgeId e : cut) s.cut[e] = 1;
   struct Uncut {
@@ -230,73 +374,33 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
       for (EdgeId e : edges) cut[e] = 0;
     }
   } uncut{s.cut, cut};
-  s.state.next_epoch();
-  s.heap.clear();
-  s.settled.clear();
-  s.settled_us.clear();
-  s.budget = budget_us;
-
-  std::vector<Vertex> starts;
-  starts.reserve(sources.size());
-  for (std::uint32_t i = 0; i < sources.size(); ++i) {
-    const Source& src = sources[i];
-    assert(src.node < boost::num_vertices(*s.g));
-    const Vertex x = (*s.vertex_of)[src.node];
-    if (!(src.offset_us <= budget_us)) continue;
-    const NodeState* cur = s.state.read(x);
-    if (!cur || src.offset_us < cur->dist) {
-      if (!cur) starts.push_back(x);
-      NodeState& st = s.state.write(x);
-      st.dist = src.offset_us;
-      st.source = i;
+  if (s.start(sources, budget_us) && cut.empty() && s.g->fast_ok) {
+    for (NodeId x : s.starts) {
+      s.state[x].heap = 0;  // in the heap
+      s.lazy_push(s.state[x].dist, x);
     }
+    if (s.sweep_fast()) return;
+    ++s.tie_reruns;
+    s.start(sources, budget_us);
   }
-  if (starts.empty()) return;
-
-  struct Vis : boost::default_dijkstra_visitor {
-    Impl* s;
-    explicit Vis(Impl* impl) : s(impl) {}
-    void examine_vertex(Vertex u, const CsrGraph&) {
-      const double d = s->state.nodes[u].dist;
-      if (d > s->budget) throw StopSearch{};
-      s->settled.push_back((*s->node_of)[u]);
-      s->settled_us.push_back(d);
-    }
-    void edge_relaxed(const ArcDesc& a, const CsrGraph& g) {
-      // Both ends were written this epoch (u is settled, v was just relaxed).
-      NodeState& v = s->state.nodes[boost::target(a, g)];
-      v.pred = g[a].edge;
-      v.source = s->state.nodes[boost::source(a, g)].source;
-    }
-  };
-  // Boost.Graph's Dijkstra exactly as dijkstra_shortest_paths_no_init runs it (a 4-ary
-  // indirect heap driven by breadth_first_visit with dijkstra_bfs_visitor), with the heap
-  // index and storage kept in this query object instead of allocated per search.
-  using Queue = boost::d_ary_heap_indirect<Vertex, 4, HeapIndexMap, DistMap, std::less<double>, HeapStorage>;
-  const DistMap dist{&s.state};
-  Queue queue(dist, HeapIndexMap{&s.state}, std::less<double>(), HeapStorage{&s.heap});
-  boost::detail::dijkstra_bfs_visitor<Vis, Queue, CutWeightMap, NullPredMap, DistMap, std::plus<double>,
-                                      std::less<double>>
-      bfs_vis(Vis(&s), queue, CutWeightMap{s.g, &s.cut}, NullPredMap{}, dist, std::plus<double>(),
-              std::less<double>(), 0.0);
-  try {
-    boost::breadth_first_visit(*s.g, starts.begin(), starts.end(), queue, bfs_vis, ColorMap{&s.state});
-  } catch (const StopSearch&) {
-    // Every node left in the queue is beyond the budget.
-  }
+  for (NodeId x : s.starts) s.push(x, s.state[x].dist);
+  if (cut.empty()) s.sweep<false>();
+  else s.sweep<true>();
 }
 
 double Search::latency(NodeId v) const {
-  const NodeState* s = m_impl->state.read((*m_impl->vertex_of)[v]);
-  return s && s->dist <= m_impl->budget && s->color == boost::black_color ? s->dist : kUnreached;
+  const Impl& s = *m_impl;
+  const NodeId x = s.g->vertex_of[v];
+  return s.current(x) && s.state[x].heap == kSettled && s.state[x].dist <= s.budget ? s.state[x].dist : kUnreached;
 }
 std::uint32_t Search::source_of(NodeId v) const {
-  return latency(v) == kUnreached ? kNone : m_impl->state.nodes[(*m_impl->vertex_of)[v]].source;
+  return latency(v) == kUnreached ? kNone : m_impl->tree[m_impl->g->vertex_of[v]].source;
 }
 EdgeId Search::pred_edge(NodeId v) const {
-  return latency(v) == kUnreached ? kNone : m_impl->state.nodes[(*m_impl->vertex_of)[v]].pred;
+  return latency(v) == kUnreached ? kNone : m_impl->tree[m_impl->g->vertex_of[v]].pred;
 }
 std::span<const NodeId> Search::reached() const { return m_impl->settled; }
+std::uint64_t Search::tie_reruns() const { return m_impl->tie_reruns; }
 std::span<const double> Search::reached_latency() const { return m_impl->settled_us; }
 
 NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source> sources, double budget_us) {

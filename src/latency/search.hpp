@@ -1,9 +1,12 @@
-// Shortest-path latency on the fibre network. Graph: a CSR graph (Boost.Graph
-// compressed_sparse_row_graph) built once, both arc directions of every edge;
-// arc weight (µs, one-way) = edge delay + delay of the head node.
-// Search: a reusable query object (one per thread) running Boost.Graph's Dijkstra
-// from several sources with start offsets, stopped at a budget. Work and memory per
-// query are proportional to what it reaches; arrays are allocated once.
+// Shortest-path latency on the fibre network. Graph: flat CSR arrays (first_out and one
+// array of 16-byte arc records: weight, head, edge; RoutingKit style) built once, both
+// arc directions of every edge; arc weight (µs, one-way) = edge delay + delay of the
+// head node.
+// Search: a reusable query object (one per thread) running Dijkstra from several
+// sources with start offsets, stopped at a budget. Its results are bit for bit those of
+// the Boost.Graph engine it replaced (tests/support/boost_search.hpp, the test oracle),
+// ties included (search.cpp says how). Work and memory per query are proportional to
+// what it reaches; arrays are allocated once.
 // Unreachable is +infinity, never an exception.
 #pragma once
 
@@ -73,6 +76,10 @@ class Search {
   std::span<const NodeId> reached() const;
   // latency() of each node of reached(), in the same order.
   std::span<const double> reached_latency() const;
+  // How many run() calls so far met two equal latencies and were repeated by the exact
+  // sweep (search.cpp: the fast sweep leaves the order among equals to it). For
+  // benchmarks and tests; results never depend on it.
+  std::uint64_t tie_reruns() const;
 
  private:
   struct Impl;

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <memory>
 #include <thread>
+#include <chrono>
+#include <ctime>
 #include <tuple>
 
 #include "core/spatial_order.hpp"
@@ -34,28 +38,31 @@ Coverage coverage_from_triples(std::size_t demands, std::size_t sites,
 namespace {
 
 // Fibre arcs as flat arrays (the Graph's own CSR is private to the latency module):
-// arc u → v weighs edge delay + delay of v, as in Graph.
+// arc u → v weighs edge delay + delay of v, as in Graph. Nodes are numbered in a
+// space-filling order of their positions (vertex), so a leg pruner's small searches
+// among nearby nodes touch nearby memory; each vertex's arcs keep the network's order.
 struct Arcs {
-  std::vector<std::uint32_t> first;
-  std::vector<NodeId> head;
-  std::vector<double> weight_us;
-  explicit Arcs(const Network& net) : first(net.nodes() + 1, 0) {
+  struct Arc {
+    std::uint32_t head;  // vertex
+    double weight_us;
+  };
+  std::vector<std::uint32_t> vertex_of;  // network node → vertex
+  std::vector<std::uint32_t> first;      // by vertex
+  std::vector<Arc> arc;
+  explicit Arcs(const Network& net) : vertex_of(net.nodes()), first(net.nodes() + 1, 0) {
+    const std::vector<std::uint32_t> node_of = spatial_order(net.node_pos);
+    for (std::uint32_t i = 0; i < node_of.size(); ++i) vertex_of[node_of[i]] = i;
     for (EdgeId e = 0; e < net.edges(); ++e) {
-      ++first[net.edge_u[e] + 1];
-      ++first[net.edge_v[e] + 1];
+      ++first[vertex_of[net.edge_u[e]] + 1];
+      ++first[vertex_of[net.edge_v[e]] + 1];
     }
     for (std::size_t v = 0; v < net.nodes(); ++v) first[v + 1] += first[v];
-    head.resize(first.back());
-    weight_us.resize(first.back());
+    arc.resize(first.back());
     std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
     for (EdgeId e = 0; e < net.edges(); ++e) {
       const NodeId u = net.edge_u[e], v = net.edge_v[e];
-      std::uint32_t k = fill[u]++;
-      head[k] = v;
-      weight_us[k] = net.edge_delay_us[e] + net.node_delay_us[v];
-      k = fill[v]++;
-      head[k] = u;
-      weight_us[k] = net.edge_delay_us[e] + net.node_delay_us[u];
+      arc[fill[vertex_of[u]]++] = Arc{vertex_of[v], net.edge_delay_us[e] + net.node_delay_us[v]};
+      arc[fill[vertex_of[v]]++] = Arc{vertex_of[u], net.edge_delay_us[e] + net.node_delay_us[u]};
     }
   }
 };
@@ -78,15 +85,16 @@ class LegPruner {
  public:
   LegPruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
             const Arcs& arcs)
-      : m_query(net, index, model, mode), m_arcs(arcs), m_local(net.nodes(), 0), m_stamp(net.nodes(), 0) {}
+      : m_query(net, index, model, mode), m_arcs(arcs), m_mark(net.nodes()) {}
 
   void legs(LonLat p, std::vector<Leg>& out) {
     out.clear();
     if (++m_epoch == 0) {
-      std::fill(m_stamp.begin(), m_stamp.end(), 0u);
+      std::fill(m_mark.begin(), m_mark.end(), Mark{});
       m_epoch = 1;
     }
     m_nodes.clear();
+    m_vertex.clear();
     m_lower.clear();
     m_upper.clear();
     // One segment-index pass: the plane bounds of every candidate, kept for the exact pass.
@@ -111,7 +119,7 @@ class LegPruner {
     m_exact.clear();
     for (std::uint32_t k = 0; k < m_candidates.size(); ++k) {
       const auto& c = m_candidates[k];
-      const std::uint32_t i = m_local[c.node];
+      const std::uint32_t i = m_mark[m_arcs.vertex_of[c.node]].local;
       if (m_keep[i] && c.lower_us <= m_upper[i] + 1e-9 * (1.0 + m_upper[i])) m_exact.emplace_back(i, k);
     }
     std::sort(m_exact.begin(), m_exact.end(), [&](const auto& a, const auto& b) {
@@ -138,28 +146,30 @@ class LegPruner {
     m_other.assign(n, kUnreached);
     m_heap.clear();
     for (std::uint32_t i = 0; i < n; ++i)
-      if (m_reach[i] <= stop) m_heap.emplace_back(m_reach[i], i);
-    auto later = [](const std::pair<double, std::uint32_t>& a, const std::pair<double, std::uint32_t>& b) {
-      return a.first > b.first || (a.first == b.first && a.second > b.second);
-    };
+      if (m_reach[i] <= stop) m_heap.push_back(Entry{m_reach[i], i});
+    // Which of equal keys comes first does not matter: each node's arrival is the least
+    // over its arcs from the nodes settled below the stop, a set fixed by the values.
+    auto later = [](const Entry& a, const Entry& b) { return a.d > b.d; };
     std::make_heap(m_heap.begin(), m_heap.end(), later);
     while (!m_heap.empty()) {
       std::pop_heap(m_heap.begin(), m_heap.end(), later);
-      const auto [d, i] = m_heap.back();
+      const Entry top = m_heap.back();
       m_heap.pop_back();
-      if (d > m_reach[i]) continue;  // stale entry
-      if (d > stop) break;           // cannot undercut any leg's bound any more
-      const NodeId u = m_nodes[i];
+      const double d = top.d;
+      if (d > m_reach[top.i]) continue;  // stale entry
+      if (d > stop) break;               // cannot undercut any leg's bound any more
+      const std::uint32_t u = m_vertex[top.i];
       for (std::uint32_t k = m_arcs.first[u]; k < m_arcs.first[u + 1]; ++k) {
-        const NodeId x = m_arcs.head[k];
-        if (m_stamp[x] != m_epoch) continue;  // not a leg node: paths stay among legs
-        const std::uint32_t j = m_local[x];
-        const double via = d + m_arcs.weight_us[k];
+        const Arcs::Arc& a = m_arcs.arc[k];
+        const Mark& mk = m_mark[a.head];
+        if (mk.stamp != m_epoch) continue;  // not a leg node: paths stay among legs
+        const std::uint32_t j = mk.local;
+        const double via = d + a.weight_us;
         m_other[j] = std::min(m_other[j], via);
         if (via < m_reach[j]) {
           m_reach[j] = via;
           if (via > stop) continue;  // would be popped after the stop: never relaxes anything
-          m_heap.emplace_back(via, j);
+          m_heap.push_back(Entry{via, j});
           std::push_heap(m_heap.begin(), m_heap.end(), later);
         }
       }
@@ -167,140 +177,293 @@ class LegPruner {
   }
 
   std::uint32_t local(NodeId w) {
-    if (m_stamp[w] != m_epoch) {
-      m_stamp[w] = m_epoch;
-      m_local[w] = static_cast<std::uint32_t>(m_nodes.size());
+    const std::uint32_t v = m_arcs.vertex_of[w];
+    Mark& mk = m_mark[v];
+    if (mk.stamp != m_epoch) {
+      mk.stamp = m_epoch;
+      mk.local = static_cast<std::uint32_t>(m_nodes.size());
       m_nodes.push_back(w);
+      m_vertex.push_back(v);
       m_lower.push_back(kUnreached);
       m_upper.push_back(kUnreached);
     }
-    return m_local[w];
+    return mk.local;
   }
 
   PointLatencyQuery m_query;
   const Arcs& m_arcs;
-  std::vector<std::uint32_t> m_local, m_stamp;
+  struct Mark {
+    std::uint32_t stamp = 0;  // m_epoch: a leg node of the current point
+    std::uint32_t local = 0;  // its index in m_nodes
+  };
+  std::vector<Mark> m_mark;  // by vertex
   std::uint32_t m_epoch = 0;
   std::vector<NodeId> m_nodes;
+  std::vector<std::uint32_t> m_vertex;  // of m_nodes
   std::vector<double> m_lower, m_upper, m_dist, m_other, m_reach;
   std::vector<char> m_keep;
-  std::vector<std::pair<double, std::uint32_t>> m_heap;
+  struct Entry {
+    double d;
+    std::uint32_t i;
+  };
+  std::vector<Entry> m_heap;
   std::vector<PointLatencyQuery::LegCandidate> m_candidates;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> m_exact;  // (local node, candidate)
 };
 
 }  // namespace
 
+namespace {
+
+// Runs work(state, begin, end) over [0, n) in blocks of `block` on `threads` threads (the
+// calling thread is one of them); each thread makes its own State. Blocks are handed out
+// in order from a shared counter, so threads stay balanced whatever the density.
+template <class State, class Work>
+void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, Work&& work) {
+  std::atomic<std::size_t> next{0};
+  auto run = [&] {
+    State state;
+    for (std::size_t b; (b = next.fetch_add(block)) < n;) work(state, b, std::min(n, b + block));
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+}
+
+// The coverage rows of one block of demand ranks: per rank its entry count, then the
+// entries (site ascending) of every rank of the block in rank order.
+struct RowBlock {
+  std::vector<std::uint32_t> count;
+  std::vector<std::uint32_t> site;
+  std::vector<double> latency_us;
+};
+
+}  // namespace
+
+// The latency of a pair (d, j) is min over d's access legs (w, c) of dist_j(w) + c, with
+// dist_j(w) the one-way latency of node w in a search from site j alone and c the leg's
+// cost less w's node delay (the path already paid it), one addition per term.
+// dist_j(w) is the same double whatever algorithm settles it (the least fixed point of
+// d(w) = min over arcs of d(u) + weight, with rounding monotone and weights ≥ 0), so the
+// per-site searches below give the same bits as any other search from j alone.
+//
+// 1. Legs of every demand point (LegPruner; independent of the sites), by rank in a
+//    space-filling order of the points.
+// 2. One bounded search per site; it keeps only the leg nodes it reaches early enough to
+//    give some leg within the budget (dist + cheapest leg there ≤ budget). Inverted once
+//    into a flat per-node list of (site, dist), by increasing dist.
+// 3. Per demand point (blocks of consecutive ranks, one thread each): for each leg, the
+//    sites of its node's list while dist + cost ≤ budget, the minimum per site in a small
+//    array by site index. Rows come out by site, per demand point: no transposition of
+//    the pairs, and the random access stays within one array of `sites` doubles.
 Coverage build_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
                         const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
-                        std::span<const Source> candidates, double budget_us, unsigned threads) {
+                        std::span<const Source> candidates, double budget_us, unsigned threads,
+                        CoverageStats* stats) {
   const std::size_t nd = demand.size();
+  const std::size_t ns = candidates.size();
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   // Demand points are handled by rank in a space-filling order: consecutive ranks share
-  // most of their pieces and network nodes (legs), and the demand points one node leads
-  // to have nearby ranks (the per-site scan below). Results do not depend on the order.
+  // most of their pieces and network nodes (legs). Results do not depend on the order.
   const std::vector<std::uint32_t> order = spatial_order(demand);  // rank → demand point
-  // Each demand point's ways onto the network (independent of any site): node w and
-  // the least access + along-edge cost from the point to w, legs that cannot matter
-  // dropped (LegPruner). Inverted by node.
-  std::vector<std::vector<Leg>> legs(nd);  // by rank
+  auto t0 = std::chrono::steady_clock::now();
+  std::clock_t c0 = std::clock();  // process CPU time on Linux (every thread)
+  auto lap = [&](CoverageStats::Phase CoverageStats::*phase) {
+    const auto t = std::chrono::steady_clock::now();
+    const std::clock_t c = std::clock();
+    if (stats) {
+      (stats->*phase).wall_s = std::chrono::duration<double>(t - t0).count();
+      (stats->*phase).cpu_s = static_cast<double>(c - c0) / CLOCKS_PER_SEC;
+    }
+    t0 = t;
+    c0 = c;
+  };
+
+  // 1. Each demand point's ways onto the network: node w and the least access +
+  // along-edge cost from the point to w, legs that cannot matter dropped (LegPruner).
+  std::vector<std::uint32_t> leg_first(nd + 1, 0);  // by rank
+  std::vector<NodeId> leg_node;
+  std::vector<double> leg_cost;  // cost less the node delay of w (the path pays it)
   {
+    std::vector<std::vector<Leg>> legs(nd);  // by rank
     const Arcs arcs(net);
-    // Handed out in small blocks of ranks: threads stay balanced whatever the density.
-    std::atomic<std::size_t> next{0};
-    constexpr std::size_t kBlock = 64;
-    std::vector<std::jthread> pool;
-    auto work = [&] {
-      LegPruner pruner(net, index, model, mode, arcs);
-      for (std::size_t b; (b = next.fetch_add(kBlock)) < nd;)
-        for (std::size_t r = b; r < std::min(nd, b + kBlock); ++r) pruner.legs(demand[order[r]], legs[r]);
+    struct State {
+      std::unique_ptr<LegPruner> pruner;
     };
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-  }
-  // By node, each node's legs by increasing cost (the scan stops at the budget).
-  std::vector<std::uint32_t> node_first(net.nodes() + 1, 0);
-  for (const auto& l : legs)
-    for (const auto& leg : l) ++node_first[leg.node + 1];
-  for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
-  std::vector<std::uint32_t> leg_rank(node_first.back());
-  std::vector<double> leg_cost(node_first.back());
-  {
-    std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
-    for (std::uint32_t r = 0; r < nd; ++r) {
-      for (const auto& leg : legs[r]) {
-        const std::uint32_t k = fill[leg.node]++;
-        leg_rank[k] = r;
-        // The leg's cost includes the node delay of w; a path from a site ending at w
-        // already paid it, so subtract it once.
+    parallel_blocks<State>(nd, 64, threads, [&](State& st, std::size_t b, std::size_t e) {
+      if (!st.pruner) st.pruner = std::make_unique<LegPruner>(net, index, model, mode, arcs);
+      for (std::size_t r = b; r < e; ++r) st.pruner->legs(demand[order[r]], legs[r]);
+    });
+    for (std::size_t r = 0; r < nd; ++r) leg_first[r + 1] = leg_first[r] + static_cast<std::uint32_t>(legs[r].size());
+    leg_node.resize(leg_first.back());
+    leg_cost.resize(leg_first.back());
+    for (std::size_t r = 0; r < nd; ++r) {
+      std::uint32_t k = leg_first[r];
+      for (const Leg& leg : legs[r]) {
+        leg_node[k] = leg.node;
         leg_cost[k] = leg.cost_us - net.node_delay_us[leg.node];
+        ++k;
       }
       std::vector<Leg>().swap(legs[r]);
     }
-    legs.clear();
-    std::vector<std::pair<double, std::uint32_t>> sorted;
-    for (std::size_t v = 0; v < net.nodes(); ++v) {
-      const std::uint32_t a = node_first[v], b = node_first[v + 1];
-      if (b - a < 2) continue;
-      sorted.clear();
-      for (std::uint32_t k = a; k < b; ++k) sorted.emplace_back(leg_cost[k], leg_rank[k]);
-      std::sort(sorted.begin(), sorted.end());
-      for (std::uint32_t k = a; k < b; ++k) std::tie(leg_cost[k], leg_rank[k]) = sorted[k - a];
-    }
   }
-  // One bounded search per candidate; per-candidate lists of (rank, latency), in no
-  // particular order (the transposition below orders by site).
-  std::vector<std::vector<std::pair<std::uint32_t, double>>> per_site(candidates.size());
-  std::vector<Source> valid;
+  lap(&CoverageStats::legs);
+  if (stats) stats->legs_kept = leg_node.size();
+  // The cheapest leg at each node (kUnreached: no demand point's leg ends there).
+  std::vector<double> node_leg_min(net.nodes(), kUnreached);
+  for (std::size_t k = 0; k < leg_node.size(); ++k)
+    node_leg_min[leg_node[k]] = std::min(node_leg_min[leg_node[k]], leg_cost[k]);
+
+  // 2. One bounded search per candidate: the leg nodes that matter, with their latency.
   std::vector<std::size_t> valid_index;
-  for (std::size_t j = 0; j < candidates.size(); ++j)
+  std::vector<Source> valid;
+  for (std::size_t j = 0; j < ns; ++j)
     if (candidates[j].node != kNone) {
       valid.push_back(candidates[j]);
       valid_index.push_back(j);
     }
+  std::vector<std::vector<NodeId>> hit_node(valid.size());
+  std::vector<std::vector<double>> hit_us(valid.size());
   for_each_source(graph, valid, budget_us, threads, [&](std::size_t i, const Search& s) {
-    thread_local std::vector<double> best;  // by rank; kUnreached = not reached yet
-    thread_local std::vector<std::uint32_t> touched;
-    if (best.size() != nd) best.assign(nd, kUnreached);
-    touched.clear();
     const auto reached = s.reached();
     const auto reached_us = s.reached_latency();
+    auto& nodes = hit_node[i];
+    auto& us = hit_us[i];
     for (std::size_t n = 0; n < reached.size(); ++n) {
       const NodeId w = reached[n];
-      const double dw = reached_us[n];
-      for (std::uint32_t k = node_first[w], end = node_first[w + 1]; k < end; ++k) {
-        const double l = dw + leg_cost[k];
-        if (l > budget_us) break;  // costs increase: so do the rest
-        const std::uint32_t r = leg_rank[k];
-        if (best[r] == kUnreached) touched.push_back(r);
-        if (l < best[r]) best[r] = l;
-      }
+      // The cheapest leg first: if even it exceeds the budget, every leg at w does.
+      if (!(reached_us[n] + node_leg_min[w] <= budget_us)) continue;
+      nodes.push_back(w);
+      us.push_back(reached_us[n]);
     }
-    auto& out = per_site[valid_index[i]];
-    out.reserve(touched.size());
-    for (std::uint32_t r : touched) {
-      out.emplace_back(r, best[r]);
-      best[r] = kUnreached;
-    }
+    nodes.shrink_to_fit();
+    us.shrink_to_fit();
   });
+  lap(&CoverageStats::searches);
+  std::vector<double>().swap(node_leg_min);
+  // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing
+  // latency (the scan below stops at the budget).
+  std::vector<std::uint32_t> node_first(net.nodes() + 1, 0);
+  for (const auto& nodes : hit_node)
+    for (NodeId w : nodes) ++node_first[w + 1];
+  for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
+  std::vector<std::uint32_t> node_site(node_first.back());
+  std::vector<double> node_us(node_first.back());
+  {
+    std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+      const auto j = static_cast<std::uint32_t>(valid_index[i]);
+      for (std::size_t n = 0; n < hit_node[i].size(); ++n) {
+        const std::uint32_t k = fill[hit_node[i][n]]++;
+        node_site[k] = j;
+        node_us[k] = hit_us[i][n];
+      }
+      std::vector<NodeId>().swap(hit_node[i]);
+      std::vector<double>().swap(hit_us[i]);
+    }
+    struct State {
+      std::vector<std::pair<double, std::uint32_t>> sorted;
+    };
+    parallel_blocks<State>(net.nodes(), 4096, threads, [&](State& st, std::size_t b, std::size_t e) {
+      for (std::size_t v = b; v < e; ++v) {
+        const std::uint32_t lo = node_first[v], hi = node_first[v + 1];
+        if (hi - lo < 2) continue;
+        st.sorted.clear();
+        for (std::uint32_t k = lo; k < hi; ++k) st.sorted.emplace_back(node_us[k], node_site[k]);
+        std::sort(st.sorted.begin(), st.sorted.end());
+        for (std::uint32_t k = lo; k < hi; ++k) std::tie(node_us[k], node_site[k]) = st.sorted[k - lo];
+      }
+    });
+  }
+
+  lap(&CoverageStats::invert);
+  if (stats) stats->node_entries = node_first.back();
+  // 3. Rows per demand point, by blocks of ranks.
+  constexpr std::size_t kBlock = 256;
+  std::vector<RowBlock> blocks((nd + kBlock - 1) / kBlock);
+  {
+    struct State {
+      std::vector<double> best;           // by site; kUnreached = not reached yet
+      std::vector<std::uint64_t> marked;  // by site, a bit each: reached
+      std::vector<std::uint32_t> touched;
+    };
+    const std::size_t words = (ns + 63) / 64;
+    parallel_blocks<State>(nd, kBlock, threads, [&](State& st, std::size_t b, std::size_t e) {
+      if (st.best.size() != ns) {
+        st.best.assign(ns, kUnreached);
+        st.marked.assign(words, 0);
+      }
+      RowBlock& out = blocks[b / kBlock];
+      out.count.reserve(e - b);
+      for (std::size_t r = b; r < e; ++r) {
+        st.touched.clear();
+        for (std::uint32_t k = leg_first[r]; k < leg_first[r + 1]; ++k) {
+          const NodeId w = leg_node[k];
+          const double c = leg_cost[k];
+          for (std::uint32_t x = node_first[w], end = node_first[w + 1]; x < end; ++x) {
+            const double l = node_us[x] + c;
+            if (l > budget_us) break;  // latencies increase: so do the rest
+            const std::uint32_t j = node_site[x];
+            if (st.best[j] == kUnreached) {
+              st.touched.push_back(j);
+              st.marked[j >> 6] |= std::uint64_t{1} << (j & 63);
+            }
+            if (l < st.best[j]) st.best[j] = l;
+          }
+        }
+        out.count.push_back(static_cast<std::uint32_t>(st.touched.size()));
+        // By site: sort the few touched sites, or read the bitmap when it is short
+        // next to them.
+        auto emit = [&](std::uint32_t j) {
+          out.site.push_back(j);
+          out.latency_us.push_back(st.best[j]);
+          st.best[j] = kUnreached;
+        };
+        if (st.touched.size() * 8 < words) {
+          std::sort(st.touched.begin(), st.touched.end());
+          for (std::uint32_t j : st.touched) {
+            st.marked[j >> 6] = 0;
+            emit(j);
+          }
+        } else {
+          for (std::size_t wd = 0; wd < words; ++wd) {
+            for (std::uint64_t bits = st.marked[wd]; bits; bits &= bits - 1)
+              emit(static_cast<std::uint32_t>(wd * 64 + static_cast<unsigned>(std::countr_zero(bits))));
+            st.marked[wd] = 0;
+          }
+        }
+      }
+    });
+  }
+  lap(&CoverageStats::rows);
+  std::vector<std::uint32_t>().swap(node_first);
+  std::vector<std::uint32_t>().swap(node_site);
+  std::vector<double>().swap(node_us);
+
+  // Into rows by demand point: counts, offsets, then each block's rows in place.
   Coverage c;
   c.demands = nd;
-  c.sites = candidates.size();
+  c.sites = ns;
   c.first.assign(nd + 1, 0);
-  for (const auto& l : per_site)
-    for (const auto& [r, lat] : l) ++c.first[order[r] + 1];
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi)
+    for (std::size_t i = 0; i < blocks[bi].count.size(); ++i) c.first[order[bi * kBlock + i] + 1] = blocks[bi].count[i];
   for (std::size_t d = 0; d < nd; ++d) c.first[d + 1] += c.first[d];
   c.site.resize(c.first.back());
   c.latency_us.resize(c.first.back());
-  std::vector<std::uint32_t> fill(c.first.begin(), c.first.end() - 1);
-  for (std::uint32_t j = 0; j < per_site.size(); ++j) {
-    for (const auto& [r, lat] : per_site[j]) {
-      const std::uint32_t k = fill[order[r]]++;
-      c.site[k] = j;
-      c.latency_us[k] = lat;
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    RowBlock& blk = blocks[bi];
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < blk.count.size(); ++i) {
+      const std::uint32_t to = c.first[order[bi * kBlock + i]];
+      std::copy_n(blk.site.begin() + static_cast<std::ptrdiff_t>(at), blk.count[i], c.site.begin() + to);
+      std::copy_n(blk.latency_us.begin() + static_cast<std::ptrdiff_t>(at), blk.count[i], c.latency_us.begin() + to);
+      at += blk.count[i];
     }
-    std::vector<std::pair<std::uint32_t, double>>().swap(per_site[j]);
+    std::vector<std::uint32_t>().swap(blk.count);
+    std::vector<std::uint32_t>().swap(blk.site);
+    std::vector<double>().swap(blk.latency_us);
   }
+  lap(&CoverageStats::layout);
   return c;
 }
 

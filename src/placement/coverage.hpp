@@ -1,6 +1,7 @@
 // Sparse coverage: for every demand point, the candidate sites that reach it within a
 // budget and their latency (DESIGN.md §3 point latency, one site at a time). Built from
-// budget-bounded searches from each candidate (both cores), never a dense matrix.
+// budget-bounded searches from each candidate (both cores), inverted once into per-node
+// site lists that each demand point's access legs read; never a dense matrix.
 // Latencies are one-way µs.
 #pragma once
 
@@ -22,10 +23,24 @@ struct Coverage {
   std::size_t entries() const { return site.size(); }
 };
 
+// Where a build_coverage call spent its time and how much it handled: access legs of the
+// demand points (kept after pruning), the per-site searches, the per-node site lists
+// (entries), the rows per demand point, and their layout by demand point. Wall seconds
+// and process CPU seconds (all threads) per phase.
+struct CoverageStats {
+  struct Phase {
+    double wall_s = 0, cpu_s = 0;
+  };
+  Phase legs, searches, invert, rows, layout;
+  std::size_t legs_kept = 0, node_entries = 0;
+};
+
 // candidates[j]: the search source of candidate j (node kNone = not on the network).
+// `threads` (0 = all cores) share every phase. `stats`, if given, receives the phases.
 Coverage build_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
                         const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
-                        std::span<const Source> candidates, double budget_us, unsigned threads = 0);
+                        std::span<const Source> candidates, double budget_us, unsigned threads = 0,
+                        CoverageStats* stats = nullptr);
 
 // Coverage from explicit (demand, site, latency) triples (tests, OS3E); pairs above
 // budget_us are dropped; duplicates keep the smallest latency.

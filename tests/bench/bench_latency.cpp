@@ -278,12 +278,22 @@ PerSiteResult run_per_site(const Instance& I, const Options& o, double rtt_ms) {
   for (unsigned threads : o.threads) {
     double best_wall = 0, best_cpu = 0, worst_wall = 0, least_cpu = 0;
     std::uint64_t total = 0;
+    std::size_t tie_reruns = 0;
     bool mismatch = false;
     for (unsigned rep = 0; rep < o.repeat; ++rep) {
       std::vector<std::uint64_t> settled(ns, 0);  // one writer per index: no sync needed
+      std::vector<char> reran(ns, 0);
       Stopwatch w;
-      lc::for_each_source(*I.graph, I.sources, budget_us, threads,
-                          [&](std::size_t i, const lc::Search& s) { settled[i] = s.reached().size(); });
+      lc::for_each_source(*I.graph, I.sources, budget_us, threads, [&](std::size_t i, const lc::Search& s) {
+        settled[i] = s.reached().size();
+        // Did this run meet a tie (Search::tie_reruns grew since this worker's last run)?
+        thread_local const lc::Search* last_search = nullptr;
+        thread_local std::uint64_t last_reruns = 0;
+        if (last_search != &s) last_reruns = 0;  // a new worker's query object
+        reran[i] = s.tie_reruns() != last_reruns;
+        last_search = &s;
+        last_reruns = s.tie_reruns();
+      });
       const double wall = w.wall();
       const double cpu = w.cpu();
       if (rep == 0 || wall < best_wall) {
@@ -293,13 +303,14 @@ PerSiteResult run_per_site(const Instance& I, const Options& o, double rtt_ms) {
       worst_wall = std::max(worst_wall, wall);
       least_cpu = rep == 0 ? cpu : std::min(least_cpu, cpu);
       total = std::accumulate(settled.begin(), settled.end(), std::uint64_t{0});
+      tie_reruns = static_cast<std::size_t>(std::count(reran.begin(), reran.end(), 1));
       if (first.empty()) first = settled;
       else if (settled != first) mismatch = true;
     }
     timed_figure(fmt::format("per_site_{}_rtt_{}t", tag, threads), best_wall,
-                 fmt::format("best of {} (worst {:.4g} s); cpu {:.3f} s; {} searches, budget {:g} us one-way; "
-                             "{:.2f} M settled/s, {:.0f} ns cpu/settled",
-                             o.repeat, worst_wall, best_cpu, ns, budget_us, static_cast<double>(total) / best_wall * 1e-6,
+                 fmt::format("best of {} (worst {:.4g} s); cpu {:.3f} s; {} searches ({} met a tie: exact rerun), "
+                             "budget {:g} us one-way; {:.2f} M settled/s, {:.0f} ns cpu/settled",
+                             o.repeat, worst_wall, best_cpu, ns, tie_reruns, budget_us, static_cast<double>(total) / best_wall * 1e-6,
                              best_cpu / static_cast<double>(std::max<std::uint64_t>(total, 1)) * 1e9));
     result.best.emplace_back(threads, best_wall, least_cpu);
     if (threads == o.threads.front()) {

@@ -15,6 +15,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <bit>
+#include <stdexcept>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -37,6 +39,7 @@
 #include "latency/prepared.hpp"
 #include "placement/coverage.hpp"
 #include "placement/placement.hpp"
+#include "support/coverage_reference.hpp"
 
 namespace lc = lightcone;
 
@@ -74,6 +77,7 @@ struct Options {
   std::size_t euclidean = 0;     // > 0: no instance file; N demand points x N sites, every pair (p-median at scale)
   std::uint64_t seed = 1;        // --euclidean's points and weights
   bool assignment = false;       // p-median by the assignment model (PlacementInput::force_mip), for before/after
+  bool reference = false;        // also run the coverage build as it was before issue 13 item 8 and compare
   bool has(const std::string& name) const { return ("," + problems + ",").find("," + name + ",") != std::string::npos; }
 };
 
@@ -92,6 +96,8 @@ struct Options {
              "                        none: coverage only); each prints <problem>_peak_rss and _bytes_per_pair\n"
              "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n"
              "  --lscp-k K            LSCP backup coverage: every demand point covered by K sites (DEFAULT: 1)\n"
+             "  --reference           also time the coverage build as it was before issue 13 item 8\n"
+             "                        (tests/support/coverage_reference.hpp) and compare it pair for pair, bit for bit\n"
              "  --coverage-cache F    solver work: read the coverage from F when F was written for the same\n"
              "                        instance, budget and stride, else build it and write F (timings then omit the build)\n"
              "  --euclidean N         no INSTANCE: N demand points and N sites uniform in a 500 km square (seed --seed,\n"
@@ -129,6 +135,7 @@ Options parse_args(int argc, char** argv) {
       else if (a == "--problems" && value) o.problems = argv[++i];
       else if (a == "--demand-stride" && value) o.demand_stride = std::max(1, std::stoi(argv[++i]));
       else if (a == "--coverage-cache" && value) o.coverage_cache = argv[++i];
+      else if (a == "--reference") o.reference = true;
       else if (a == "--lscp-k" && value) o.lscp_k = std::max(1, std::stoi(argv[++i]));
       else if (a == "--euclidean" && value) o.euclidean = static_cast<std::size_t>(std::stoul(argv[++i]));
       else if (a == "--seed" && value) o.seed = std::stoull(argv[++i]);
@@ -341,9 +348,47 @@ int main(int argc, char** argv) {
       figure("coverage_build", "cached", "", fmt::format("read from {} (--coverage-cache)", o.coverage_cache));
     } else {
       Stopwatch w;
+      const double rss_before = current_rss_mib();
+      reset_peak_rss();
+      lc::CoverageStats st;
       cov = lc::build_coverage(P.net, *P.graph, *P.index, model, lc::AccessFrom::edges, demand.pos, candidates,
-                               budget_us, o.threads);
+                               budget_us, o.threads, &st);
       seconds("coverage_build", w, fmt::format("{} threads; budget {:g} us one-way", o.threads, budget_us));
+      // Where it went (issue 13 item 8): wall time per phase, and the build's peak memory.
+      figure("coverage_build_cpu", fmt::format("{:.4g}", w.cpu()), "s", "process CPU time of the build (all threads)");
+      figure("coverage_peak_rss", fmt::format("{:.0f}", section_peak_rss_mib()), "MiB",
+             fmt::format("peak resident memory during the build ({:.0f} MiB before it)", rss_before));
+      auto phase = [&](const std::string& name, const lc::CoverageStats::Phase& ph, const std::string& note) {
+        figure(name, fmt::format("{:.4g}", ph.wall_s), "s", fmt::format("cpu {:.3f} s; {}", ph.cpu_s, note));
+      };
+      phase("coverage_legs", st.legs,
+            fmt::format("{} access legs kept ({:.1f} per demand point)", st.legs_kept,
+                        static_cast<double>(st.legs_kept) / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()))));
+      phase("coverage_searches", st.searches, "one bounded search per site");
+      phase("coverage_invert", st.invert, fmt::format("{} (site, latency) entries in per-node lists", st.node_entries));
+      phase("coverage_rows", st.rows, "rows per demand point from its legs and the node lists");
+      phase("coverage_layout", st.layout, "rows laid out by demand point");
+      if (o.reference) {
+        // The old build in the same run (same load), then the two compared bit for bit.
+        Stopwatch wr;
+        reset_peak_rss();
+        const double rss_ref = current_rss_mib();
+        const lc::Coverage ref = lc::test::reference_build_coverage(
+            P.net, *P.graph, *P.index, model, lc::AccessFrom::edges, demand.pos, candidates, budget_us, o.threads);
+        const double wall = wr.wall(), cpu = wr.cpu();
+        figure("coverage_build_reference", fmt::format("{:.4g}", wall), "s",
+               fmt::format("cpu {:.3f} s; the build before issue 13 item 8, {} threads", cpu, o.threads));
+        figure("coverage_reference_cpu", fmt::format("{:.4g}", cpu), "s");
+        figure("coverage_reference_peak_rss", fmt::format("{:.0f}", section_peak_rss_mib()), "MiB",
+               fmt::format("peak resident memory during the old build ({:.0f} MiB before it)", rss_ref));
+        bool same = ref.demands == cov.demands && ref.sites == cov.sites && ref.first == cov.first && ref.site == cov.site &&
+                    ref.latency_us.size() == cov.latency_us.size();
+        for (std::size_t e = 0; same && e < cov.latency_us.size(); ++e)
+          same = std::bit_cast<std::uint64_t>(ref.latency_us[e]) == std::bit_cast<std::uint64_t>(cov.latency_us[e]);
+        figure("coverage_equals_reference", same ? "yes" : "NO", "",
+               fmt::format("{} pairs before, {} now; same pairs and latency bits", ref.entries(), cov.entries()));
+        if (!same) throw std::runtime_error("the coverage differs from the reference build");
+      }
       if (!o.coverage_cache.empty()) save_coverage(o.coverage_cache, key, cov);
     }
     {
