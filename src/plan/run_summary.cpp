@@ -64,6 +64,16 @@ void add_validation(const Scenario& s, const ScenarioRun& R, Json& S, std::vecto
 
 }  // namespace
 
+void add_targets_json(const Scenario& s, const std::vector<TargetResult>& targets, Json& S) {
+  S["targets"] = Json::array();
+  for (const TargetResult& t : targets) S["targets"].push_back(target_json(t));
+  const Json check = check_json(s.name, s.file, "", targets);
+  S["targets_summary"] = {{"passed", check["passed"]},
+                          {"failed", check["failed"]},
+                          {"not_evaluated", check["not_evaluated"]},
+                          {"all_hold", check["all_hold"]}};
+}
+
 Json scenario_summary(const Scenario& s, const ScenarioRun& R, const std::vector<Microseconds>& survival_budgets,
                       const std::string& cuts_text) {
   const ScenarioLayer& NL = s.network.source;
@@ -124,13 +134,7 @@ Json scenario_summary(const Scenario& s, const ScenarioRun& R, const std::vector
     for (const auto& b : survival_budgets) sv["fields"].push_back(survives_field(b));
     S["survivability"] = sv;
   }
-  S["targets"] = Json::array();
-  for (const TargetResult& t : R.targets) S["targets"].push_back(target_json(t));
-  const Json check = check_json(s.name, s.file, "", R.targets);
-  S["targets_summary"] = {{"passed", check["passed"]},
-                          {"failed", check["failed"]},
-                          {"not_evaluated", check["not_evaluated"]},
-                          {"all_hold", check["all_hold"]}};
+  add_targets_json(s, R.targets, S);
   Json layers = Json::array();
   for (const FeatureTable& t : R.zones.tables) layers.push_back(t.name);
   if (!R.boundaries.empty()) layers.push_back(kBoundariesLayer);

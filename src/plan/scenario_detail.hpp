@@ -24,6 +24,10 @@ Json layer_json(const ScenarioLayer& L);
 // scenario's lines. Returns the sites' status field in force (may be empty).
 std::string read_scenario_layers(const Scenario& s, ScenarioRun& R);
 
+// summary.json's "targets" (one object each) and "targets_summary" (the counts check
+// reports) into S.
+void add_targets_json(const Scenario& s, const std::vector<TargetResult>& targets, Json& S);
+
 // The scenario run's summary.json from its parts. `survival_budgets` are the target
 // budgets analysed for fibre cuts, `cuts_text` how cuts were made.
 Json scenario_summary(const Scenario& s, const ScenarioRun& R, const std::vector<Microseconds>& survival_budgets,

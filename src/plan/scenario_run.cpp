@@ -30,6 +30,22 @@ struct OpenSites {
   std::vector<std::string> status;
 };
 
+// The [placement] options both placements share (on the network and on a measured table).
+void set_placement_options(const Scenario& s, const PlacementSpec& ps, const RunOptions& options, PlaceJobOptions& o) {
+  o.problem = ps.problem;
+  if (ps.budget) o.budget = make_budget(s.model, *ps.budget);
+  o.p = static_cast<int>(ps.p.value_or(0));
+  o.k = ps.k;
+  if (ps.money) o.money = *ps.money;
+  o.time_limit_s = ps.time_limit ? ps.time_limit->value / 1e6 : 60.0;
+  o.uncoverable = ps.uncoverable;
+  o.use_cost = !s.sites.cost_field.empty();
+  o.use_capacity = !s.sites.capacity_field.empty();
+  o.use_load = s.demand && !s.demand->load_field.empty();
+  o.capacity_unit = ps.capacity_unit;
+  o.threads = options.threads;
+}
+
 // Placement first: the sites it opens (existing, required, chosen) are the sites the
 // zones, the demand evaluation and the targets see.
 OpenSites place(const Scenario& s, ScenarioRun& R, const RunOptions& options, const std::string& status_field,
@@ -40,24 +56,14 @@ OpenSites place(const Scenario& s, ScenarioRun& R, const RunOptions& options, co
   progress.phase("placement");
   const PlacementSpec& ps = *s.placement;
   PlaceJobOptions& o = R.place_options;
-  o.problem = ps.problem;
-  if (ps.budget) o.budget = make_budget(s.model, *ps.budget);
-  o.p = static_cast<int>(ps.p.value_or(0));
-  o.k = ps.k;
-  if (ps.money) o.money = *ps.money;
-  o.time_limit_s = ps.time_limit ? ps.time_limit->value / 1e6 : 60.0;
+  set_placement_options(s, ps, options, o);
   o.survive = ps.survive;
-  o.uncoverable = ps.uncoverable;
   o.largest_component = ps.largest_component;
   if (ps.survive) {
     o.edge_group = cuts.edge_group;
     o.cuts_text = cuts.text;
   }
-  o.use_cost = !s.sites.cost_field.empty();
-  o.use_capacity = !s.sites.capacity_field.empty();
-  o.use_load = !s.demand->load_field.empty();
-  o.capacity_unit = ps.capacity_unit;
-  o.threads = options.threads;
+
   o.status.assign(ns, SiteStatus::candidate);
   if (!status_field.empty()) {
     for (std::size_t i = 0; i < ns; ++i) {
@@ -258,19 +264,7 @@ ScenarioRun run_measured_scenario(const Scenario& s, const RunOptions& options, 
     q.demand_fields.load = s.demand->load_field;
   }
   q.model = s.model;
-  PlaceJobOptions& o = q.job;
-  o.problem = ps.problem;
-  if (ps.budget) o.budget = make_budget(s.model, *ps.budget);
-  o.p = static_cast<int>(ps.p.value_or(0));
-  o.k = ps.k;
-  if (ps.money) o.money = *ps.money;
-  o.time_limit_s = ps.time_limit ? ps.time_limit->value / 1e6 : 60.0;
-  o.uncoverable = ps.uncoverable;
-  o.use_cost = !s.sites.cost_field.empty();
-  o.use_capacity = !s.sites.capacity_field.empty();
-  o.use_load = s.demand && !s.demand->load_field.empty();
-  o.capacity_unit = ps.capacity_unit;
-  o.threads = options.threads;
+  set_placement_options(s, ps, options, q.job);
   progress.phase("placement");
   PlaceRun run;
   try {
@@ -314,13 +308,7 @@ ScenarioRun run_measured_scenario(const Scenario& s, const RunOptions& options, 
   Json p = run.summary;
   for (const char* key : {"command", "model", "measured"}) p.erase(key);
   S["placement"] = p;
-  S["targets"] = Json::array();
-  for (const TargetResult& t : R.targets) S["targets"].push_back(target_json(t));
-  const Json check = check_json(s.name, s.file, "", R.targets);
-  S["targets_summary"] = {{"passed", check["passed"]},
-                          {"failed", check["failed"]},
-                          {"not_evaluated", check["not_evaluated"]},
-                          {"all_hold", check["all_hold"]}};
+  plan_detail::add_targets_json(s, R.targets, S);
   S["warnings"] = run.summary.contains("warnings") ? run.summary["warnings"] : Json::array();
   Json layers = Json::array();
   for (const FeatureTable& t : R.zones.tables) layers.push_back(t.name);

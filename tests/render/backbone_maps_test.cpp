@@ -12,6 +12,7 @@
 
 #include "io/png.hpp"
 #include "support/cli_runner.hpp"
+#include "support/image_checks.hpp"
 #include "support/place_instance.hpp"
 
 namespace lightcone {
@@ -25,13 +26,7 @@ constexpr double kPi = 3.14159265358979323846;
 
 // Pixels of colour (r, g, b) within tol per channel, left of the legend panel.
 std::size_t count_near(const RgbaImage& img, int r, int g, int b, int tol, int max_x) {
-  std::size_t n = 0;
-  for (int y = 0; y < img.height; ++y)
-    for (int x = 0; x < max_x && x < img.width; ++x) {
-      const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(img.width) + static_cast<std::size_t>(x)) * 4;
-      n += std::abs(img.rgba[i] - r) <= tol && std::abs(img.rgba[i + 1] - g) <= tol && std::abs(img.rgba[i + 2] - b) <= tol;
-    }
-  return n;
+  return test::count_near_left_of(img, max_x, r, g, b, tol);
 }
 
 // Neutral grey pixels darker than `max` well inside the map frame (away from the title,

@@ -12,6 +12,7 @@
 #include "io/png.hpp"
 #include "report/run_maps.hpp"
 #include "support/cli_runner.hpp"
+#include "support/image_checks.hpp"
 
 namespace lightcone {
 namespace {
@@ -58,16 +59,7 @@ std::size_t count_near(const RgbaImage& img, int r, int g, int b, int tol) {
   return n;
 }
 
-// The same, only in columns x < max_x (the map, left of the legend panel).
-std::size_t count_near_left_of(const RgbaImage& img, int max_x, int r, int g, int b, int tol) {
-  std::size_t n = 0;
-  for (int y = 0; y < img.height; ++y)
-    for (int x = 0; x < max_x && x < img.width; ++x) {
-      const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(img.width) + static_cast<std::size_t>(x)) * 4;
-      n += std::abs(img.rgba[i] - r) <= tol && std::abs(img.rgba[i + 1] - g) <= tol && std::abs(img.rgba[i + 2] - b) <= tol;
-    }
-  return n;
-}
+using test::count_near_left_of;  // the same, only in columns x < max_x (left of the legend)
 
 std::size_t distinct_colours(const RgbaImage& img) {
   std::set<std::uint32_t> s;
