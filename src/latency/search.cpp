@@ -138,12 +138,15 @@ struct Search::Impl {
     }
     heap[i] = HeapEntry{key, vertex};
   }
-  void lazy_pop() {
+  // Removes the root: the last entry moves down from the root of the 4-ary heap, each
+  // slot written through place(i, entry) (both heaps' pops).
+  template <class Place>
+  void pop_root(Place&& place) {
     const HeapEntry moving = heap.back();
     heap.pop_back();
     const std::size_t n = heap.size();
     if (n == 0) return;
-    HeapEntry* h = heap.data();
+    const HeapEntry* h = heap.data();
     std::size_t i = 0;
     for (;;) {
       const std::size_t first = 4 * i + 1;
@@ -158,10 +161,13 @@ struct Search::Impl {
         }
       }
       if (!(best_key < moving.key)) break;
-      h[i] = h[best];
+      place(i, h[best]);
       i = best;
     }
-    h[i] = moving;
+    place(i, moving);
+  }
+  void lazy_pop() {
+    pop_root([this](std::size_t i, const HeapEntry& e) { heap[i] = e; });
   }
   const Graph::Impl* g = nullptr;
   std::vector<NodeState> state;
@@ -201,28 +207,7 @@ struct Search::Impl {
   }
   void pop() {
     state[heap.front().vertex].heap = kPopped;
-    const HeapEntry moving = heap.back();
-    heap.pop_back();
-    const std::size_t n = heap.size();
-    if (n == 0) return;
-    std::size_t i = 0;
-    for (;;) {
-      const std::size_t first = 4 * i + 1;
-      if (first >= n) break;
-      const std::size_t end = std::min(first + 4, n);
-      std::size_t best = first;
-      double best_key = heap[first].key;
-      for (std::size_t c = first + 1; c < end; ++c) {
-        if (heap[c].key < best_key) {
-          best = c;
-          best_key = heap[c].key;
-        }
-      }
-      if (!(best_key < moving.key)) break;
-      place(i, heap[best]);
-      i = best;
-    }
-    place(i, moving);
+    pop_root([this](std::size_t i, const HeapEntry& e) { place(i, e); });
   }
 
   template <bool kWithCut>

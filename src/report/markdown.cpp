@@ -246,19 +246,14 @@ void append_measured_inputs(std::string& md, const Json& s) {
 std::string plan_report_markdown(const Json& s) {
   std::string md;
   const std::string metric = s["model"]["metric"].get<std::string>() == "rtt" ? "RTT" : "one-way";
-  if (s.contains("coverage")) {
-    append_header(md, s, metric);
-    append_measured_inputs(md, s);
-    append_targets(md, s);
-    append_placement(md, s, metric);
-    append_warnings(md, s);
-    append_outputs(md, s, metric);
-    return md;
-  }
   append_header(md, s, metric);
-  append_inputs(md, s);
-  append_maps(md, s);
-  append_coverage(md, s, metric);
+  if (s.contains("coverage")) {  // placement on a measured table: no network, maps or zones
+    append_measured_inputs(md, s);
+  } else {
+    append_inputs(md, s);
+    append_maps(md, s);
+    append_coverage(md, s, metric);
+  }
   append_targets(md, s);
   append_placement(md, s, metric);
   append_warnings(md, s);

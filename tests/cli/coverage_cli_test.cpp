@@ -29,9 +29,7 @@ using test::slurp;
 
 const std::string kSample = std::string(LIGHTCONE_SOURCE_DIR) + "/data/shandong_sample.gpkg";
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+using test::write_file;
 
 // The sites and demand options both runs share (layers of the sample as tables).
 std::vector<std::string> shared_inputs(const std::string& where) {

@@ -34,10 +34,7 @@ const std::string kEdge = kData + "/qingdao-edge.toml";
 // leaves north Qingdao's demand beyond 1 ms of the Laixi edge site: 99.7 % → 98.0 %.
 const std::string kKeyLink = "844";
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+using test::write_file;
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
   std::size_t at = 0;

@@ -23,7 +23,7 @@ using test::slurp;
 
 const std::string kSample = std::string(LIGHTCONE_SOURCE_DIR) + "/data/shandong_sample.gpkg";
 
-void write_file(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+using test::write_file;
 
 // The tables both scenarios share: sites (with their status), Qingdao's demand, the model,
 // an LSCP placement and a demand_share target.

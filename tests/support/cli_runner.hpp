@@ -36,6 +36,9 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
+// Writes `text` to `path` as it is (the inverse of slurp).
+inline void write_file(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
 // A fresh temporary directory, removed with its contents at destruction.
 class ScratchDir {
  public:
