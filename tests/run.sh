@@ -10,6 +10,8 @@
 #   --with-postgis    also install PostgreSQL 15 + PostGIS 3 (postgresql-15-postgis-3), so
 #                     PostGIS input and output are tested against a real server (tests/postgis)
 #                     instead of being skipped
+#   --with-dask       also install Dask distributed (python3-distributed), so cli/lightcone-dask
+#                     is tested on real LocalClusters (tests/dask) instead of being skipped
 #   --with-fuzz       also install clang and libFuzzer (Debian packages), build the libFuzzer
 #                     targets (tests/fuzz/fuzz_*.cpp, ASan + UBSan) in build-fuzz and run each
 #                     for LIGHTCONE_FUZZ_SECONDS (DEFAULT: 60) seconds; any crash fails
@@ -26,8 +28,9 @@ for arg in "$@"; do
     --with-notebooks) extra_packages+=("${NOTEBOOK_PACKAGES[@]}") ;;
     --with-browser) extra_packages+=(chromium) ;;
     --with-postgis) extra_packages+=(postgresql-15-postgis-3) ;;
+    --with-dask) extra_packages+=(python3-distributed) ;;
     --with-fuzz) extra_packages+=(clang libclang-rt-dev); with_fuzz=1 ;;
-    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser] [--with-postgis] [--with-fuzz]" >&2; exit 2 ;;
+    *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser] [--with-postgis] [--with-dask] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done
 install_deps "${extra_packages[@]}"

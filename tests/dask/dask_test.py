@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""cli/lightcone-dask on a real Dask distributed cluster (issue 16 item 2).
+
+  equal    `lightcone-dask plan data/qingdao.toml --parts 3` on its own LocalCluster (2
+           workers) gives the run directory of `lightcone plan data/qingdao.toml` on one
+           machine: the same files, byte for byte, except timings.json (wall times: the one
+           file that differs between identical runs, README); every part is reported started
+           and done, none retried; the parts are DIR.parts/part-I-of-3.
+  kill     a LocalCluster started and stopped here (2 workers, 127.0.0.1, the scheduler on a
+           free port) runs `lightcone-dask plan ... --parts 4 --threads 1 --scheduler ...`;
+           the lightcone process of part 2 is found in /proc and killed with SIGKILL while
+           it runs; the driver reports the failure (signal 9) and the retry of part 2, exits
+           0, and the result equals the single-machine run byte for byte.
+  badinput a missing scenario: exit 2 with lightcone's own message (the same line as
+           `lightcone plan` prints), no part retried, no run directory; usage errors exit 2
+           before any cluster starts.
+
+The single-machine run is the oracle: it does not go through parts or merge.
+usage: dask_test.py LIGHTCONE_BINARY SOURCE_DIR WORK_DIR CASE   (exit 77 = skipped: no
+python3-distributed (tests/run.sh --with-dask installs it), or a lightcone without `merge`)
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+SKIP = 77
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL:", msg, flush=True)
+
+
+def skip(why):
+    print("skipped:", why, flush=True)
+    sys.exit(SKIP)
+
+
+def files_under(d):
+    out = []
+    for root, _, files in os.walk(d):
+        out += [os.path.relpath(os.path.join(root, f), d) for f in files]
+    return sorted(out)
+
+
+def compare_runs(single, parts_run, what):
+    """Every file of the two run directories byte-identical, timings.json aside."""
+    a, b = files_under(single), files_under(parts_run)
+    if a != b:
+        fail(f"{what}: the files differ: only in the single run {sorted(set(a) - set(b))}, "
+             f"only in the merged run {sorted(set(b) - set(a))}")
+    compared = 0
+    for rel in sorted(set(a) & set(b)):
+        if rel == "timings.json":
+            continue
+        with open(os.path.join(single, rel), "rb") as f1, open(os.path.join(parts_run, rel), "rb") as f2:
+            if f1.read() != f2.read():
+                fail(f"{what}: {rel} differs from the single-machine run's")
+        compared += 1
+    if compared < 5:
+        fail(f"{what}: only {compared} files compared (expected run.gpkg, summary.json, manifest.json, ...)")
+    print(f"{what}: {compared} files byte-identical to the single-machine run (timings.json excluded)", flush=True)
+
+
+def single_run(binary, scenario, out):
+    t0 = time.monotonic()
+    r = subprocess.run([binary, "plan", scenario, "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    if r.returncode != 0:
+        fail(f"lightcone plan {scenario}: exit {r.returncode}: {r.stderr[-2000:]}")
+        sys.exit(1)
+    print(f"single-machine plan: {time.monotonic() - t0:.1f} s", flush=True)
+
+
+def driver(src, args, timeout=600):
+    t0 = time.monotonic()
+    r = subprocess.run([os.path.join(src, "cli", "lightcone-dask")] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=timeout)
+    print(f"lightcone-dask {' '.join(args[:1])} ...: exit {r.returncode} in {time.monotonic() - t0:.1f} s", flush=True)
+    return r
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lightcone_of_part(binary, part_dir):
+    """PID of the lightcone process (not its helper) whose --out is part_dir, or None."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        argv = [x.decode("utf-8", "replace") for x in argv if x]
+        if argv and argv[0].startswith("/usr/bin/") and len(argv) > 1 and argv[1] == binary:
+            argv = argv[1:]  # a lightcone that is a script (its interpreter first)
+        if len(argv) > 2 and os.path.realpath(argv[0]) == binary and argv[1] == "plan" \
+                and "--out" in argv and argv[argv.index("--out") + 1] == part_dir:
+            return int(pid)
+    return None
+
+
+def case_equal(binary, src, work):
+    scenario = os.path.join(src, "data", "qingdao.toml")
+    single_run(binary, scenario, os.path.join(work, "single"))
+    out = os.path.join(work, "dask")
+    r = driver(src, ["plan", scenario, "--parts", "3", "--out", out, "--lightcone", binary, "--workers", "2"])
+    print(r.stderr, flush=True)
+    if r.returncode != 0:
+        fail(f"lightcone-dask plan --parts 3: exit {r.returncode}")
+        return
+    for i in (1, 2, 3):
+        if f"part {i}/3 started on tcp://127.0.0.1:" not in r.stderr:
+            fail(f"no start line for part {i} (with its worker's address) on stderr")
+        if f"part {i}/3 done in " not in r.stderr:
+            fail(f"no done line for part {i} on stderr")
+        if not os.path.isdir(os.path.join(out + ".parts", f"part-{i}-of-3")):
+            fail(f"no part directory {out}.parts/part-{i}-of-3")
+    if "retrying" in r.stderr or "failed" in r.stderr:
+        fail("a part failed or was retried in a run without faults")
+    compare_runs(os.path.join(work, "single"), out, "3 parts on a LocalCluster")
+
+
+def case_kill(binary, src, work):
+    from distributed import LocalCluster
+
+    scenario = os.path.join(src, "data", "qingdao.toml")
+    single_run(binary, scenario, os.path.join(work, "single"))
+    out = os.path.join(work, "dask")
+    part_dir = os.path.join(out + ".parts", "part-2-of-4")
+    port = free_port()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           scheduler_port=port, dashboard_address="127.0.0.1:0", silence_logs=40)
+    try:
+        errors = open(os.path.join(work, "driver.stderr"), "w+")
+        t0 = time.monotonic()
+        proc = subprocess.Popen([os.path.join(src, "cli", "lightcone-dask"), "plan", scenario, "--parts", "4",
+                                 "--out", out, "--lightcone", binary, "--threads", "1",
+                                 "--scheduler", f"tcp://127.0.0.1:{port}"],
+                                stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        killed = None
+        while proc.poll() is None and killed is None and time.monotonic() - t0 < 300:
+            pid = lightcone_of_part(binary, part_dir)
+            if pid is None:
+                time.sleep(0.005)
+                continue
+            time.sleep(0.05)  # into its run, past start-up
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed = pid
+                print(f"killed lightcone pid {pid} (part 2 of 4) at {time.monotonic() - t0:.2f} s", flush=True)
+            except ProcessLookupError:
+                fail("part 2's lightcone ended before it could be killed: the parts are too quick for "
+                     "this test (use a scenario with more demand)")
+                break
+        try:
+            code = proc.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+            fail("lightcone-dask did not finish within 600 s")
+        print(f"lightcone-dask plan --parts 4 --scheduler: exit {code} in {time.monotonic() - t0:.1f} s", flush=True)
+        errors.seek(0)
+        stderr = errors.read()
+        print(stderr, flush=True)
+    finally:
+        cluster.close()
+    if killed is None:
+        fail("never saw part 2's lightcone process: nothing was killed")
+        return
+    if code != 0:
+        fail(f"exit {code} after a killed part (expected 0: the part is retried)")
+    if "part 2/4 failed on tcp://127.0.0.1:" not in stderr or "killed by signal 9 (SIGKILL)" not in stderr:
+        fail("stderr does not report part 2's failure with signal 9 and its worker")
+    if "part 2/4 retrying (attempt 2 of 3)" not in stderr:
+        fail("stderr does not report the retry of part 2")
+    if "part 2/4 started on tcp://127.0.0.1:" not in stderr.split("part 2/4 retrying")[-1]:
+        fail("no start line for part 2's second attempt")
+    for i in (1, 3, 4):
+        if f"part {i}/4 failed" in stderr:
+            fail(f"part {i} failed too (only part 2 was killed)")
+    if code == 0:
+        compare_runs(os.path.join(work, "single"), out, "4 parts, part 2 killed once and retried")
+
+
+def case_badinput(binary, src, work):
+    missing = os.path.join(work, "no-such-scenario.toml")
+    direct = subprocess.run([binary, "plan", missing, "--out", os.path.join(work, "direct")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if direct.returncode != 2 or not direct.stderr.strip():
+        fail(f"lightcone plan of a missing scenario: exit {direct.returncode}, expected 2 with a message")
+        return
+    message = [line for line in direct.stderr.splitlines() if line.strip()][-1]
+    out = os.path.join(work, "dask")
+    r = driver(src, ["plan", missing, "--parts", "3", "--out", out, "--lightcone", binary])
+    print(r.stderr, flush=True)
+    if r.returncode != 2:
+        fail(f"lightcone-dask plan of a missing scenario: exit {r.returncode}, expected 2")
+    if message not in r.stderr:
+        fail(f"lightcone's message {message!r} is not on the driver's stderr")
+    if "retrying" in r.stderr or "attempt 2" in r.stderr:
+        fail("a part that exited 2 (unusable input) was retried")
+    if os.path.exists(out):
+        fail("a run directory was written for a missing scenario")
+    if os.path.exists(out + ".parts"):
+        fail("an empty parts directory was left for a missing scenario")
+
+    scenario = os.path.join(src, "data", "qingdao.toml")
+    for args, why in ((["--parts", "0"], "--parts 0"),
+                      (["--parts", "2", "--retries", "-1"], "--retries -1"),
+                      (["--parts", "2", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+                       "--workers with --scheduler"),
+                      (["--parts", "2", "--lightcone", os.path.join(work, "no-such-binary")], "a missing binary"),
+                      (["--parts", "2", "--parts-dir", os.path.join(out, "p")], "--parts-dir inside --out")):
+        t0 = time.monotonic()
+        r = driver(src, ["plan", scenario, "--out", out] + args + ([] if "--lightcone" in args else
+                                                                   ["--lightcone", binary]), timeout=60)
+        if r.returncode != 2 or not r.stderr.strip():
+            fail(f"{why}: exit {r.returncode}, expected 2 with a message: {r.stderr}")
+        if time.monotonic() - t0 > 10:
+            fail(f"{why}: the usage error took {time.monotonic() - t0:.0f} s (a cluster was started?)")
+
+
+def main():
+    if len(sys.argv) != 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, src, work, case = os.path.realpath(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        skip("Dask distributed not importable by /usr/bin/python3: tests/run.sh --with-dask installs "
+             "the Debian package python3-distributed")
+    if subprocess.run([binary, "merge", "--help"], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        skip(f"{binary} has no `merge` command (plan --parts / merge, issue 16 item 1)")
+    work = os.path.join(os.path.abspath(work), case)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    t0 = time.monotonic()
+    {"equal": case_equal, "kill": case_kill, "badinput": case_badinput}[case](binary, src, work)
+    print(f"{case}: {time.monotonic() - t0:.1f} s, {len(failures)} failures", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":  # LocalCluster's worker processes import this file again
+    sys.exit(main())
