@@ -9,8 +9,9 @@
   kill     a LocalCluster started and stopped here (2 workers, 127.0.0.1, the scheduler on a
            free port) runs `lightcone-dask plan ... --parts 4 --threads 1 --scheduler ...`;
            the lightcone process of part 2 is found in /proc and killed with SIGKILL while
-           it runs; the driver reports the failure (signal 9) and the retry of part 2, exits
-           0, and the result equals the single-machine run byte for byte.
+           it runs, then the worker process running part 3 (whose lightcone must die with
+           it); the driver reports both failures (signal 9; the worker died) and the retries,
+           exits 0, and the result equals the single-machine run byte for byte.
   badinput a missing scenario: exit 2 with lightcone's own message (the same line as
            `lightcone plan` prints), no part retried, no run directory; usage errors exit 2
            before any cluster starts.
@@ -131,16 +132,44 @@ def case_equal(binary, src, work):
     compare_runs(os.path.join(work, "single"), out, "3 parts on a LocalCluster")
 
 
+def parent_of(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("PPid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def running(pid):
+    """Alive and not a zombie (an orphan may wait a while for its reaper)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in f)
+    except OSError:
+        return False
+
+
 def case_kill(binary, src, work):
+    import dask
     from distributed import LocalCluster
 
     scenario = os.path.join(src, "data", "qingdao.toml")
     single_run(binary, scenario, os.path.join(work, "single"))
     out = os.path.join(work, "dask")
-    part_dir = os.path.join(out + ".parts", "part-2-of-4")
     port = free_port()
+    # As the driver sets for its own LocalCluster: a dead worker fails its part at once (the
+    # driver retries it, not the scheduler), one part per worker at a time.
+    dask.config.set({"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0})
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                            scheduler_port=port, dashboard_address="127.0.0.1:0", silence_logs=40)
+    # Part 2: its lightcone is killed (SIGKILL). Part 3: its worker process is killed; its
+    # lightcone must die with it.
+    targets = [(2, "lightcone"), (3, "worker")]
+    done = []
+    orphan = None
     try:
         errors = open(os.path.join(work, "driver.stderr"), "w+")
         t0 = time.monotonic()
@@ -148,21 +177,34 @@ def case_kill(binary, src, work):
                                  "--out", out, "--lightcone", binary, "--threads", "1",
                                  "--scheduler", f"tcp://127.0.0.1:{port}"],
                                 stdout=subprocess.DEVNULL, stderr=errors, text=True)
-        killed = None
-        while proc.poll() is None and killed is None and time.monotonic() - t0 < 300:
-            pid = lightcone_of_part(binary, part_dir)
+        while proc.poll() is None and targets and time.monotonic() - t0 < 300:
+            part, what = targets[0]
+            pid = lightcone_of_part(binary, os.path.join(out + ".parts", f"part-{part}-of-4"))
             if pid is None:
                 time.sleep(0.005)
                 continue
             time.sleep(0.05)  # into its run, past start-up
+            helper = parent_of(pid)
+            victim = pid if what == "lightcone" else parent_of(helper) if helper else None
             try:
-                os.kill(pid, signal.SIGKILL)
-                killed = pid
-                print(f"killed lightcone pid {pid} (part 2 of 4) at {time.monotonic() - t0:.2f} s", flush=True)
+                if victim is None or not running(pid):
+                    raise ProcessLookupError
+                os.kill(victim, signal.SIGKILL)
             except ProcessLookupError:
-                fail("part 2's lightcone ended before it could be killed: the parts are too quick for "
+                fail(f"part {part}'s lightcone ended before it could be killed: the parts are too quick for "
                      "this test (use a scenario with more demand)")
                 break
+            print(f"killed the {what} (pid {victim}) of part {part} of 4 at {time.monotonic() - t0:.2f} s",
+                  flush=True)
+            done.append(part)
+            targets.pop(0)
+            if what == "worker":
+                orphan = pid
+                deadline = time.monotonic() + 10
+                while running(orphan) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if running(orphan):
+                    fail(f"part {part}'s lightcone (pid {orphan}) still runs 10 s after its worker died")
         try:
             code = proc.wait(timeout=600)
         except subprocess.TimeoutExpired:
@@ -175,22 +217,27 @@ def case_kill(binary, src, work):
         print(stderr, flush=True)
     finally:
         cluster.close()
-    if killed is None:
-        fail("never saw part 2's lightcone process: nothing was killed")
+    if done != [2, 3]:
+        fail(f"killed parts {done}, expected part 2's lightcone and part 3's worker")
         return
     if code != 0:
-        fail(f"exit {code} after a killed part (expected 0: the part is retried)")
+        fail(f"exit {code} after a killed part and a killed worker (expected 0: both parts are retried)")
     if "part 2/4 failed on tcp://127.0.0.1:" not in stderr or "killed by signal 9 (SIGKILL)" not in stderr:
         fail("stderr does not report part 2's failure with signal 9 and its worker")
-    if "part 2/4 retrying (attempt 2 of 3)" not in stderr:
-        fail("stderr does not report the retry of part 2")
-    if "part 2/4 started on tcp://127.0.0.1:" not in stderr.split("part 2/4 retrying")[-1]:
-        fail("no start line for part 2's second attempt")
-    for i in (1, 3, 4):
+    if "part 3/4 failed on tcp://127.0.0.1:" not in stderr or "the worker died" not in stderr:
+        fail("stderr does not report part 3's failure (its worker died) and the worker")
+    for part in (2, 3):
+        if f"part {part}/4 retrying (attempt 2 of 3)" not in stderr:
+            fail(f"stderr does not report the retry of part {part}")
+        if f"part {part}/4 started on tcp://127.0.0.1:" not in stderr.split(f"part {part}/4 retrying")[-1]:
+            fail(f"no start line for part {part}'s second attempt")
+        if f"part {part}/4 done in " not in stderr:
+            fail(f"no done line for part {part}")
+    for i in (1, 4):
         if f"part {i}/4 failed" in stderr:
-            fail(f"part {i} failed too (only part 2 was killed)")
+            fail(f"part {i} failed too (only parts 2 and 3 were hit)")
     if code == 0:
-        compare_runs(os.path.join(work, "single"), out, "4 parts, part 2 killed once and retried")
+        compare_runs(os.path.join(work, "single"), out, "4 parts, part 2's lightcone and part 3's worker killed")
 
 
 def case_badinput(binary, src, work):
@@ -241,9 +288,15 @@ def main():
     except ImportError:
         skip("Dask distributed not importable by /usr/bin/python3: tests/run.sh --with-dask installs "
              "the Debian package python3-distributed")
-    if subprocess.run([binary, "merge", "--help"], stdout=subprocess.DEVNULL,
-                      stderr=subprocess.DEVNULL).returncode != 0:
-        skip(f"{binary} has no `merge` command (plan --parts / merge, issue 16 item 1)")
+    # CLI11 answers `lightcone merge --help` with the top-level help (exit 0) when there is
+    # no merge command: look for merge's own usage line, and for plan's --parts.
+    merge_help = subprocess.run([binary, "merge", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
+    plan_help = subprocess.run([binary, "plan", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    if merge_help.returncode != 0 or " merge" not in merge_help.stdout.split("\n\n")[0] \
+            or "--parts" not in plan_help.stdout:
+        skip(f"{binary} has no `merge` command or no `plan --parts` (issue 16 item 1)")
     work = os.path.join(os.path.abspath(work), case)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
