@@ -20,6 +20,7 @@ The single-machine run is the oracle: it does not go through parts or merge.
 usage: dask_test.py LIGHTCONE_BINARY SOURCE_DIR WORK_DIR CASE   (exit 77 = skipped: no
 python3-distributed (tests/run.sh --with-dask installs it), or a lightcone without `merge`)
 """
+import importlib.util
 import os
 import shutil
 import signal
@@ -283,9 +284,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     binary, src, work, case = os.path.realpath(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("distributed") is None:
         skip("Dask distributed not importable by /usr/bin/python3: tests/run.sh --with-dask installs "
              "the Debian package python3-distributed")
     # CLI11 answers `lightcone merge --help` with the top-level help (exit 0) when there is
