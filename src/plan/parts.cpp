@@ -172,10 +172,13 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   // Every node within the budget of a demand point of the part, from below: access legs
   // at their plane lower bounds, the budget plus twice the largest node delay (a search
   // from the demand side counts node delays at the other end) and 1 µs.
-  std::vector<Source> seeds;
+  std::vector<double> seed_us(P.net.nodes(), kUnreached);  // per node: the lowest bound of any leg
   PointLatencyQuery q(P.net, *P.index, P.model, P.model.access_from);
   for (const LonLat& p : pos)
-    q.leg_bounds(p, [&](NodeId v, double lower, double) { seeds.push_back(Source{v, std::max(0.0, lower)}); });
+    q.leg_bounds(p, [&](NodeId v, double lower, double) { seed_us[v] = std::min(seed_us[v], std::max(0.0, lower)); });
+  std::vector<Source> seeds;
+  for (NodeId v = 0; v < P.net.nodes(); ++v)
+    if (seed_us[v] < kUnreached) seeds.push_back(Source{v, seed_us[v]});
   double max_node_delay = 0.0;
   for (double d : P.net.node_delay_us) max_node_delay = std::max(max_node_delay, d);
   Search search(*P.graph);
