@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/pg_source.hpp"
 #include "report/check_report.hpp"
+#include "plan/parts.hpp"
 #include "plan/scenario_run.hpp"
 #include "report/json_text.hpp"
 
@@ -24,9 +25,44 @@ struct PlanArgs {
   std::string out;
   unsigned threads = 0;
   bool json = false;
+  unsigned parts = 0;  // --parts N (with --part I): one part, into a part directory
+  unsigned part = 0;
+  std::vector<std::string> part_dirs;  // merge: the parts' directories
 };
 
+// plan --parts N --part I --out PARTDIR: one part's coverage rows (plan/parts.hpp).
+int run_part(const PlanArgs& a) {
+  const Scenario s = load_scenario(a.scenario);
+  check_scenario_parts(s, a.parts, a.part);
+  if (is_pg_source(a.out)) {
+    throw InputError("--out of a part is a directory (PARTDIR), not PostGIS. Give a path all workers and the merge "
+                     "can read.");
+  }
+  check_run_outputs(s, a.out);
+  RunDirectory out(a.out, {}, {});
+  const std::string digest = scenario_digest(s);
+  Progress progress(progress_printer(fmt::format("plan part {}/{}", a.part, a.parts)));
+  RunOptions options;
+  options.threads = a.threads;
+  const PartRun part = run_scenario_part(s, a.parts, a.part, digest, options, progress);
+  progress.phase("writing the part");
+  write_part(out, part, digest);
+  progress.done();
+  if (a.json) {
+    fmt::print("{}\n", json_text(part.info));
+    return 0;
+  }
+  fmt::print("plan {} ({}), part {} of {}: {} of {} demand points, {} coverage pairs; network features read {} "
+             "(halo {:.0f} km)\n",
+             s.name, s.file, a.part, a.parts, part.demand.size(), part.demand_total, part.rows.entries(),
+             part.info["halo"]["network_features_read"].get<std::size_t>(),
+             part.info["halo"]["reach_km"].get<double>());
+  fmt::print("wrote {}/ (part.json, coverage.bin)\n", a.out);
+  return 0;
+}
+
 int run_plan(const PlanArgs& a) {
+  if (a.parts || a.part) return run_part(a);
   const Scenario s = load_scenario(a.scenario);
   // --out DIR: the run directory; --out PG:...:SCHEMA: only the layers, into PostGIS.
   // [output] postgis in the scenario: the layers into PostGIS as well.
@@ -43,10 +79,17 @@ int run_plan(const PlanArgs& a) {
   for (const PostgisTarget& t : postgis) check_postgis_target(t);
   const LeafletAssets leaflet = to_dir ? read_leaflet() : LeafletAssets{};
   const std::string digest = scenario_digest(s);
-  Progress progress(progress_printer("plan"));
+  // merge: the parts are checked before any work (one scenario, every part once).
+  std::optional<PartSet> parts;
+  if (!a.part_dirs.empty()) {
+    check_scenario_parts(s, 1, 1);
+    parts = read_part_set(a.part_dirs, digest);
+  }
+  Progress progress(progress_printer(parts ? "merge" : "plan"));
   RunOptions options;
   options.threads = a.threads;
   options.surface = to_dir;  // the GeoTIFF goes only into a run directory
+  if (parts) options.coverage_from = [&parts](const ScenarioRun& run) { return merged_coverage(*parts, run); };
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");
   if (out) write_run(*out, R, progress, digest, leaflet);
@@ -94,6 +137,26 @@ void register_plan(CLI::App& app, Runner& run) {
   cmd->add_option("--out", a->out,
                   "Output directory (created if missing): run.gpkg, run.tif, summary.json, report.md, report.html; or "
                   "PG:\"CONNECTION\":SCHEMA to write only the run's layers into that PostGIS schema")
+      ->required();
+  cmd->add_option("--threads", a->threads, "Worker threads (DEFAULT: all cores); outputs do not depend on it");
+  cmd->add_flag("--json", a->json, "Print the summary JSON on stdout");
+  cmd->add_option("--parts", a->parts,
+                  "Plan in N parts (with --part): compute one part's coverage rows into --out PARTDIR, then "
+                  "`lightcone merge`; see cli/SCALE.md");
+  cmd->add_option("--part", a->part, "Which part to compute, 1..N (with --parts N)");
+  cmd->callback([a, &run] {
+    if ((a->parts == 0) != (a->part == 0)) throw CLI::ValidationError("--parts and --part go together: --parts N --part I");
+    run = [a] { return run_plan(*a); };
+  });
+}
+
+void register_merge(CLI::App& app, Runner& run) {
+  auto a = std::make_shared<PlanArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "merge", "Merge the parts of `plan --parts N` into the run directory `plan` would write (byte for byte)");
+  cmd->add_option("scenario", a->scenario, "The scenario file the parts were made from")->required();
+  cmd->add_option("parts", a->part_dirs, "Every part directory (PARTDIR of each --part I), any order")->required();
+  cmd->add_option("--out", a->out, "Output run directory, as for `lightcone plan` (or PG:\"CONNECTION\":SCHEMA)")
       ->required();
   cmd->add_option("--threads", a->threads, "Worker threads (DEFAULT: all cores); outputs do not depend on it");
   cmd->add_flag("--json", a->json, "Print the summary JSON on stdout");

@@ -15,6 +15,7 @@ void register_info(CLI::App& app, Runner& run);
 void register_latency(CLI::App& app, Runner& run);
 void register_zones(CLI::App& app, Runner& run);
 void register_plan(CLI::App& app, Runner& run);
+void register_merge(CLI::App& app, Runner& run);
 void register_check(CLI::App& app, Runner& run);
 void register_diff(CLI::App& app, Runner& run);
 void register_place(CLI::App& app, Runner& run);

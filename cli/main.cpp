@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   lightcone::cli::register_latency(app, run);
   lightcone::cli::register_zones(app, run);
   lightcone::cli::register_plan(app, run);
+  lightcone::cli::register_merge(app, run);
   lightcone::cli::register_check(app, run);
   lightcone::cli::register_diff(app, run);
   lightcone::cli::register_place(app, run);

@@ -43,6 +43,7 @@ struct OpenLayer {
   std::unique_ptr<OGRCoordinateTransformation> transform;  // null when already WGS 84
   LayerInfo info;
   std::string option;  // the option or table that named the source (Setting::source)
+  bool filtered = false;  // a spatial filter is set (ReadOptions::within)
 
   // The fields of an InputError about this layer (InputErrorFields::key says which).
   InputErrorFields error(std::string key, std::optional<std::int64_t> fid = {}) const {

@@ -242,7 +242,8 @@ void read_fields(OpenLayer& L, const ReadOptions& options, std::initializer_list
     L.layer->SetIgnoredFields(const_cast<const char**>(ignored.List()));
     return;
   }
-  if (L.info.driver != "PostgreSQL" || L.selected) return;
+  // A spatial filter is the table layer's (GDAL adds it to its own SELECT).
+  if (L.info.driver != "PostgreSQL" || L.selected || L.filtered) return;
   const std::string fid = L.layer->GetFIDColumn();
   const std::string geom = L.layer->GetGeometryColumn();
   const std::string name = L.layer->GetName();
@@ -284,6 +285,53 @@ void read_fields(OpenLayer& L, const ReadOptions& options, std::initializer_list
     *u = static_cast<int>(std::find(fields.begin(), fields.end(), *u) - fields.begin());
   }
 }
+
+namespace {
+// ReadOptions::within as the layer's spatial filter: one rectangle, or two across ±180,
+// each taken to the layer's CRS (OCTTransformBounds, 21 points per edge).
+void set_spatial_filter(OpenLayer& L, ReadOptions::Box box, const OGRSpatialReference& layer_srs,
+                        const OGRSpatialReference& wgs84_srs) {
+  box.south = std::max(box.south, -90.0);
+  box.north = std::min(box.north, 90.0);
+  if (box.west < -180.0) {
+    box.west += 360.0;
+    box.east += 360.0;
+  }
+  std::vector<ReadOptions::Box> parts;
+  if (box.east - box.west >= 360.0) parts.push_back({-180.0, box.south, 180.0, box.north});
+  else if (box.east > 180.0) {
+    parts.push_back({box.west, box.south, 180.0, box.north});
+    parts.push_back({-180.0, box.south, box.east - 360.0, box.north});
+  } else {
+    parts.push_back(box);
+  }
+  std::unique_ptr<OGRCoordinateTransformation> to_layer;
+  if (L.transform) to_layer.reset(OGRCreateCoordinateTransformation(&wgs84_srs, &layer_srs));
+  OGRMultiPolygon filter;
+  for (ReadOptions::Box& b : parts) {
+    if (to_layer) {
+      double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+      if (!to_layer->TransformBounds(b.west, b.south, b.east, b.north, &x0, &y0, &x1, &y1, 21)) {
+        L.layer->SetSpatialFilter(nullptr);  // no filter: every feature, still correct
+        return;
+      }
+      b = {x0, y0, x1, y1};
+    }
+    OGRLinearRing ring;
+    ring.addPoint(b.west, b.south);
+    ring.addPoint(b.east, b.south);
+    ring.addPoint(b.east, b.north);
+    ring.addPoint(b.west, b.north);
+    ring.addPoint(b.west, b.south);
+    OGRPolygon poly;
+    poly.addRing(&ring);
+    filter.addGeometry(&poly);
+  }
+  if (parts.size() == 1) L.layer->SetSpatialFilterRect(parts[0].west, parts[0].south, parts[0].east, parts[0].north);
+  else L.layer->SetSpatialFilter(&filter);
+  L.filtered = true;
+}
+}  // namespace
 
 OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const std::string& option) {
   ensure_gdal_registered();
@@ -391,6 +439,7 @@ OpenLayer open_layer(const LayerSpec& spec, const ReadOptions& options, const st
                         "): " + last_gdal_error() + "."});
     }
   }
+  if (options.within) set_spatial_filter(L, *options.within, source_srs, target);
   return L;
 }
 

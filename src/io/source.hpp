@@ -39,6 +39,14 @@ struct ReadOptions {
   // The CLI option that named the source, for messages ("--to"); its filter option is
   // named option + "-where". DEFAULT: "--network" for lines, "--sites" for points.
   std::string option;
+  // Only the features whose geometry meets this lon/lat box (GDAL's spatial filter,
+  // through the layer's spatial index where it has one); the box is taken to the layer's
+  // CRS with its edges densified. east may exceed 180 (a box across ±180). Features are
+  // read whole, never clipped. DEFAULT: none (every feature).
+  struct Box {
+    double west = -180.0, south = -90.0, east = 180.0, north = 90.0;
+  };
+  std::optional<Box> within;
 };
 
 struct SkippedFeature {

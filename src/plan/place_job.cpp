@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "latency/point_latency.hpp"
@@ -108,6 +109,28 @@ std::vector<char> on_largest_component(const PreparedNetwork& P, std::span<const
   return on;
 }
 
+
+// The entries of `given` whose site is a search source of this job (candidates[j].node
+// set): what build_coverage would give for these candidates, as it computes every
+// demand–site pair on its own.
+Coverage candidate_rows(const Coverage& given, std::span<const Source> candidates) {
+  if (given.sites != candidates.size()) throw std::logic_error("candidate_rows: the coverage is of other sites");
+  Coverage c;
+  c.demands = given.demands;
+  c.sites = given.sites;
+  c.first.reserve(given.first.size());
+  c.site.reserve(given.site.size());
+  c.latency_us.reserve(given.site.size());
+  for (std::size_t d = 0; d < given.demands; ++d) {
+    for (std::uint32_t k = given.first[d]; k < given.first[d + 1]; ++k) {
+      if (candidates[given.site[k]].node == kNone) continue;
+      c.site.push_back(given.site[k]);
+      c.latency_us.push_back(given.latency_us[k]);
+    }
+    c.first.push_back(static_cast<std::uint32_t>(c.site.size()));
+  }
+  return c;
+}
 
 // p within the sites that could be opened (all problems but lscp).
 void check_p_fits(const PlaceJobOptions& o, std::size_t ns) {
@@ -215,9 +238,19 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   r.demand_budget_us = demand_budgets(o, nd);
   double largest = budget_us;
   for (double b : r.demand_budget_us) largest = std::max(largest, b);
-  const Coverage full = build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates,
-                                       largest, o.threads);
-  const Coverage cov = o.demand_budget_us.empty() ? full : restrict_coverage(full, r.demand_budget_us);
+  std::optional<Coverage> built;
+  const bool given_as_is =
+      o.given_coverage && std::all_of(o.given_coverage->site.begin(), o.given_coverage->site.end(),
+                                      [&](std::uint32_t j) { return candidates[j].node != kNone; });
+  if (!given_as_is) {
+    built = o.given_coverage ? candidate_rows(*o.given_coverage, candidates)
+                             : build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos,
+                                              candidates, largest, o.threads);
+  }
+  const Coverage& full = given_as_is ? *o.given_coverage : *built;
+  std::optional<Coverage> restricted;  // tiers: a copy within each demand's budget
+  if (!o.demand_budget_us.empty()) restricted = restrict_coverage(full, r.demand_budget_us);
+  const Coverage& cov = restricted ? *restricted : full;
   r.coverage_entries = cov.entries();
   std::optional<SurvivalRows> survival;
   if (o.survive || !o.edge_group.empty()) {

@@ -56,6 +56,11 @@ struct PlaceJobOptions {
   unsigned threads = 0;                 // searches; CBC always uses one
   // Keep the coverage as solved in PlaceJobResult::coverage (--write-coverage). DEFAULT: false.
   bool keep_coverage = false;
+  // The coverage built elsewhere (`lightcone merge`: the rows of `plan --parts`), used
+  // instead of build_coverage: every demand point's pairs within the largest budget, for
+  // every site (entries of sites that are no candidate here, e.g. off the largest
+  // component, are dropped). REQUIRES: demands and sites as the job's. DEFAULT: none.
+  const Coverage* given_coverage = nullptr;
 };
 
 struct PlaceJobResult {

@@ -2,6 +2,9 @@
 // messages that point at the scenario, the summary). Not for other modules.
 #pragma once
 
+#include <functional>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -22,7 +25,12 @@ Json layer_json(const ScenarioLayer& L);
 // Checks every layer of the scenario, then reads network, sites (with the fields
 // placement needs) and demand into `R`, and the boundaries. Messages point at the
 // scenario's lines. Returns the sites' status field in force (may be empty).
-std::string read_scenario_layers(const Scenario& s, ScenarioRun& R);
+// `lightcone plan --parts`: the network read only within the box `window` gives for the
+// points layers as read (sites and demand are then read first).
+using NetworkWindow = std::function<std::optional<ReadOptions::Box>(const ScenarioRun&)>;
+std::string read_scenario_layers(const Scenario& s, ScenarioRun& R, const NetworkWindow& window = {});
+// Reads the scenario's network again, within `box` (none: whole) into R.lines.
+void read_network_within(const Scenario& s, ScenarioRun& R, std::optional<ReadOptions::Box> box);
 
 // summary.json's "targets" (one object each) and "targets_summary" (the counts check
 // reports) into S.

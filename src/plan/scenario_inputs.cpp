@@ -122,7 +122,7 @@ Json layer_json(const ScenarioLayer& L) {
 }
 
 
-std::string read_scenario_layers(const Scenario& s, ScenarioRun& R) {
+std::string read_scenario_layers(const Scenario& s, ScenarioRun& R, const NetworkWindow& window) {
   // Layers in one PostGIS database share one connection (preflight and reads).
   const PgReadSession pg_session;
   // Every layer is checked before any is read, so that a typo fails fast.
@@ -132,8 +132,13 @@ std::string read_scenario_layers(const Scenario& s, ScenarioRun& R) {
   for (const BoundarySpec& b : s.boundaries) preflight(s, b.source);
 
   const ScenarioLayer& NL = s.network.source;
-  R.lines = read_layer(s, NL, [&] { return read_lines(NL.spec(), read_options_for(NL), s.network.fields); });
-  R.lines.info.path = NL.path_text;
+  auto read_network = [&](std::optional<ReadOptions::Box> box) {
+    ReadOptions o = read_options_for(NL);
+    o.within = box;
+    R.lines = read_layer(s, NL, [&] { return read_lines(NL.spec(), o, s.network.fields); });
+    R.lines.info.path = NL.path_text;
+  };
+  if (!window) read_network(std::nullopt);
   const ScenarioLayer& SL = s.sites.source;
   // Site status from its field (DEFAULT: "status" when the layer has it); cost and
   // capacity are read (and checked) for placement.
@@ -155,9 +160,18 @@ std::string read_scenario_layers(const Scenario& s, ScenarioRun& R) {
     R.demand = read_layer(s, DL, [&] { return read_points(DL.spec(), read_options_for(DL), demand_fields(f)); });
     R.demand->info.path = DL.path_text;
   }
+  if (window) read_network(window(R));
   R.boundary_layers = read_boundaries(s, R.boundaries);
   return site_fields.status;
+}
 
+void read_network_within(const Scenario& s, ScenarioRun& R, std::optional<ReadOptions::Box> box) {
+  const PgReadSession pg_session;
+  const ScenarioLayer& NL = s.network.source;
+  ReadOptions o = read_options_for(NL);
+  o.within = box;
+  R.lines = read_layer(s, NL, [&] { return read_lines(NL.spec(), o, s.network.fields); });
+  R.lines.info.path = NL.path_text;
 }
 
 }  // namespace plan_detail

@@ -74,11 +74,17 @@ OpenSites place(const Scenario& s, ScenarioRun& R, const RunOptions& options, co
       }
     }
   }
+  std::optional<Coverage> given;
+  if (options.coverage_from) {
+    given = options.coverage_from(R);
+    o.given_coverage = &*given;
+  }
   try {
     R.placed = run_place_job(R.prepared, R.sites, *R.demand, o);
   } catch (const InputError& e) {  // p beyond the sites that could open, every pair too large
     throw InputError(scenario_where(s, ps.line) + e.what());
   }
+  o.given_coverage = nullptr;
   const PlaceJobResult& pr = *R.placed;
   if (pr.solved()) {
     out.open = pr.open(ns);

@@ -64,9 +64,14 @@ struct BoundaryRead {
 // `out`. Messages point at the scenario's lines.
 std::vector<BoundaryRead> read_boundaries(const Scenario& s, Boundaries& out);
 
+struct ScenarioRun;
+
 struct RunOptions {
   unsigned threads = 0;   // 0 = all cores
   bool surface = true;    // as the scenario says, unless false
+  // `lightcone merge`: the placement's coverage (PlaceJobOptions::given_coverage) made
+  // from the run as read (its demand and sites), instead of the searches. DEFAULT: none.
+  std::function<Coverage(const ScenarioRun&)> coverage_from;
 };
 
 // Everything a scenario run produced, before it is written.

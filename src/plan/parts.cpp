@@ -1,0 +1,490 @@
+// A plan in parts and their merge (plan/parts.hpp).
+#include "plan/parts.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "core/spatial_order.hpp"
+#include "io/write.hpp"
+#include "latency/point_latency.hpp"
+#include "network/geodesic.hpp"
+#include "plan/scenario_detail.hpp"
+#include "report/json_text.hpp"
+#include "report/run_info.hpp"
+
+namespace lightcone {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "coverage.bin is little endian, as this host");
+
+constexpr char kMagic[8] = {'L', 'C', 'P', 'A', 'R', 'T', '1', '\0'};
+constexpr int kWholeLayerAfter = 3;  // halo doublings before the whole layer is read
+
+using Json = nlohmann::ordered_json;
+
+// Degrees of a box grown by `m` metres on every side, never smaller than the metres
+// (a degree of latitude is at least 110,574 m; of longitude at least 111,319 m × cos φ
+// at the box's most poleward latitude φ). Past a pole or 360°: the whole range.
+LonLatBox grow(const LonLatBox& b, double m) {
+  LonLatBox g = b;
+  const double dlat = m / 110574.0;
+  g.min.lat = std::max(-90.0, b.min.lat - dlat);
+  g.max.lat = std::min(90.0, b.max.lat + dlat);
+  const double pole = std::max(std::fabs(g.min.lat), std::fabs(g.max.lat));
+  const double c = std::cos(pole * M_PI / 180.0);
+  const double dlon = c > 1e-9 ? m / (111319.0 * c) : 360.0;
+  if (b.max.lon - b.min.lon + 2.0 * dlon >= 360.0) {
+    g.min.lon = -180.0;
+    g.max.lon = 180.0;
+  } else {
+    g.min.lon = b.min.lon - dlon;
+    g.max.lon = b.max.lon + dlon;
+  }
+  return g;
+}
+
+bool inside(LonLat p, const LonLatBox& b) {
+  if (p.lat < b.min.lat || p.lat > b.max.lat) return false;
+  const double width = b.max.lon - b.min.lon;
+  if (width >= 360.0) return true;
+  const double off = std::fmod(std::fmod(p.lon - b.min.lon, 360.0) + 360.0, 360.0);
+  return off <= width;
+}
+
+// At most the geodesic distance from p (inside b) to any point outside b (metres).
+double room(LonLat p, const LonLatBox& b) {
+  double m = std::min(p.lat - b.min.lat, b.max.lat - p.lat) * 110574.0;
+  if (b.max.lon - b.min.lon < 360.0) {
+    const double off = std::fmod(std::fmod(p.lon - b.min.lon, 360.0) + 360.0, 360.0);
+    const double pole = std::max(std::fabs(b.min.lat), std::fabs(b.max.lat));
+    m = std::min(m, std::min(off, b.max.lon - b.min.lon - off) * 111319.0 * std::cos(pole * M_PI / 180.0));
+  }
+  return std::max(0.0, m);
+}
+
+ReadOptions::Box read_box(const LonLatBox& b) { return {b.min.lon, b.min.lat, b.max.lon, b.max.lat}; }
+
+Json box_json(const LonLatBox& b) { return Json::array({b.min.lon, b.min.lat, b.max.lon, b.max.lat}); }
+
+// The lines in ascending FID order, as a whole-layer read of a GeoPackage, Shapefile or
+// FlatGeobuf gives them (a spatially filtered read may follow its index instead): the
+// network build takes a snapped node's position from its first vertex.
+void sort_lines_by_fid(LineLayer& layer) {
+  LineInput& in = layer.lines;
+  const std::size_t n = in.lines();
+  if (std::is_sorted(in.fid.begin(), in.fid.end())) return;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return in.fid[a] < in.fid[b]; });
+  LineInput out;
+  for (std::size_t i : order) {
+    out.add_line(std::span<const LonLat>(in.coords.data() + in.first[i], in.first[i + 1] - in.first[i]), in.fid[i],
+                 in.length_m[i], in.group_index[i], in.slack[i], in.delay_us[i]);
+    out.tap.back() = in.tap[i];
+  }
+  if (!layer.risk_group.empty()) {
+    std::vector<std::string> groups(n);
+    for (std::size_t k = 0; k < n; ++k) groups[k] = layer.risk_group[order[k]];
+    layer.risk_group = std::move(groups);
+  }
+  in = std::move(out);
+}
+
+// One attempt of a part on the network as read: the sites attached, the halo checked,
+// the candidates to search. Empty `candidates` when the halo was too small.
+struct Attempt {
+  PreparedNetwork prepared;
+  std::vector<std::uint32_t> site_of;  // attached site index → index in the sites layer
+  std::vector<Source> candidates;      // by index in the sites layer
+  std::size_t searched = 0;
+  std::size_t seeds = 0, reached = 0;
+  bool halo_ok = false;
+};
+
+Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat> pos, const LonLatBox& region,
+                double reach_m, bool whole, double budget_us) {
+  const LatencyModel& m = s.model;
+  const double A = m.max_access.value;
+  Attempt a;
+  // Sites near enough to split an edge the part may use.
+  const LonLatBox attach_box = grow(region, reach_m + 2.0 * A);
+  std::vector<LonLat> site_pos;
+  std::vector<double> entry, exit;
+  for (std::size_t i = 0; i < R.sites.pos.size(); ++i) {
+    if (!whole && !inside(R.sites.pos[i], attach_box)) continue;
+    a.site_of.push_back(static_cast<std::uint32_t>(i));
+    site_pos.push_back(R.sites.pos[i]);
+    entry.push_back(R.sites.entry_delay_us[i]);
+    if (!R.sites.exit_delay_us.empty()) exit.push_back(R.sites.exit_delay_us[i]);
+  }
+  const SitePoints points{site_pos, entry, exit};
+  a.prepared = prepare_network(R.lines.lines, m, s.network.build, &points);
+  const PreparedNetwork& P = a.prepared;
+  a.candidates.assign(R.sites.pos.size(), Source{kNone, 0.0});
+  if (P.net.edges() == 0 || pos.empty()) {
+    a.halo_ok = true;
+    return a;
+  }
+  // Per edge end: the latency from that end along the edge to its last vertex before the
+  // first one outside the inner box (infinity when the edge stays inside). No search
+  // within the budget may get that far.
+  const LonLatBox inner = grow(region, reach_m + A);
+  std::vector<double> exit_from_u(P.net.edges(), kUnreached), exit_from_v(P.net.edges(), kUnreached);
+  if (!whole) {
+    for (EdgeId e = 0; e < P.net.edges(); ++e) {
+      const auto g = P.net.edge_geometry(e);
+      if (std::all_of(g.begin(), g.end(), [&](LonLat p) { return inside(p, inner); })) continue;
+      const double total = geodesic_length_m(g);
+      const double us_per_m = total > 0.0 ? P.net.edge_delay_us[e] / total : 0.0;
+      double along = 0.0;
+      for (std::size_t k = 0; k < g.size(); ++k) {
+        if (k > 0) along += geodesic_distance_m(g[k - 1], g[k]);
+        if (!inside(g[k], inner)) {
+          exit_from_u[e] = k == 0 ? 0.0 : (along - geodesic_distance_m(g[k - 1], g[k]) + room(g[k - 1], inner)) * us_per_m;
+          break;
+        }
+      }
+      along = 0.0;
+      for (std::size_t k = g.size(); k-- > 0;) {
+        if (k + 1 < g.size()) along += geodesic_distance_m(g[k + 1], g[k]);
+        if (!inside(g[k], inner)) {
+          exit_from_v[e] =
+              k + 1 == g.size() ? 0.0 : (along - geodesic_distance_m(g[k + 1], g[k]) + room(g[k + 1], inner)) * us_per_m;
+          break;
+        }
+      }
+    }
+  }
+  std::vector<double> node_exit(P.net.nodes(), kUnreached);  // the nearest exit along an edge
+  for (EdgeId e = 0; e < P.net.edges(); ++e) {
+    node_exit[P.net.edge_u[e]] = std::min(node_exit[P.net.edge_u[e]], exit_from_u[e]);
+    node_exit[P.net.edge_v[e]] = std::min(node_exit[P.net.edge_v[e]], exit_from_v[e]);
+  }
+  // Every node within the budget of a demand point of the part, from below: access legs
+  // at their plane lower bounds, the budget plus twice the largest node delay (a search
+  // from the demand side counts node delays at the other end) and 1 µs.
+  std::vector<double> seed_us(P.net.nodes(), kUnreached);  // per node: the lowest bound of any leg
+  PointLatencyQuery q(P.net, *P.index, P.model, P.model.access_from);
+  for (const LonLat& p : pos)
+    q.leg_bounds(p, [&](NodeId v, double lower, double) { seed_us[v] = std::min(seed_us[v], std::max(0.0, lower)); });
+  std::vector<Source> seeds;
+  for (NodeId v = 0; v < P.net.nodes(); ++v)
+    if (seed_us[v] < kUnreached) seeds.push_back(Source{v, seed_us[v]});
+  double max_node_delay = 0.0;
+  for (double d : P.net.node_delay_us) max_node_delay = std::max(max_node_delay, d);
+  Search search(*P.graph);
+  const double bound = budget_us + 2.0 * max_node_delay + 1.0;
+  search.run(seeds, bound);
+  a.seeds = seeds.size();
+  std::vector<char> reached(P.net.nodes(), 0);
+  const auto settled = search.reached();
+  const auto settled_us = search.reached_latency();
+  for (std::size_t k = 0; k < settled.size(); ++k) {
+    if (settled_us[k] + node_exit[settled[k]] <= bound) return a;  // halo too small
+    reached[settled[k]] = 1;
+  }
+  a.reached = search.reached().size();
+  for (std::size_t k = 0; k < P.sources.size(); ++k) {
+    if (!reached[P.sources[k].node]) continue;
+    a.candidates[a.site_of[P.source_site[k]]] = P.sources[k];
+    ++a.searched;
+  }
+  a.halo_ok = true;
+  return a;
+}
+
+void put(std::string& out, const void* p, std::size_t bytes) { out.append(static_cast<const char*>(p), bytes); }
+
+template <class T>
+void put_vector(std::string& out, const std::vector<T>& v) {
+  put(out, v.data(), v.size() * sizeof(T));
+}
+
+// coverage.bin of a part, read and checked.
+struct PartRows {
+  std::uint64_t demand_total = 0, sites_total = 0;
+  std::vector<std::uint32_t> demand;
+  Coverage rows;
+};
+
+PartRows read_rows(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto bad = [&](const std::string& why) {
+    return InputError(about_file(path), {path + " is no lightcone part's coverage (" + why +
+                                         "). Run `lightcone plan SCENARIO --parts N --part I --out PARTDIR` again."});
+  };
+  if (!f.good() && !f.eof()) throw bad("cannot read it");
+  std::size_t at = 0;
+  auto take = [&](void* p, std::size_t n) {
+    if (bytes.size() - at < n) throw bad("it ends early");
+    std::memcpy(p, bytes.data() + at, n);
+    at += n;
+  };
+  char magic[8];
+  take(magic, 8);
+  if (std::memcmp(magic, kMagic, 8) != 0) throw bad("no LCPART1 header");
+  PartRows r;
+  std::uint64_t n = 0, entries = 0;
+  take(&r.demand_total, 8);
+  take(&r.sites_total, 8);
+  take(&n, 8);
+  take(&entries, 8);
+  if (n > r.demand_total || entries > 0xffffffffull || (n + 1) * 4 + entries * 12 + n * 4 != bytes.size() - at)
+    throw bad("its counts do not match its size");
+  r.demand.resize(n);
+  take(r.demand.data(), n * 4);
+  r.rows.demands = n;
+  r.rows.sites = r.sites_total;
+  r.rows.first.resize(n + 1);
+  take(r.rows.first.data(), (n + 1) * 4);
+  r.rows.site.resize(entries);
+  take(r.rows.site.data(), entries * 4);
+  r.rows.latency_us.resize(entries);
+  take(r.rows.latency_us.data(), entries * 8);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (r.demand[k] >= r.demand_total || (k > 0 && r.demand[k] <= r.demand[k - 1])) throw bad("bad demand index");
+    if (r.rows.first[k + 1] < r.rows.first[k]) throw bad("bad row offsets");
+  }
+  if (r.rows.first[0] != 0 || r.rows.first[n] != entries) throw bad("bad row offsets");
+  for (std::uint32_t j : r.rows.site)
+    if (j >= r.sites_total) throw bad("bad site index");
+  return r;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> part_demand(std::span<const LonLat> demand, unsigned parts, unsigned part) {
+  const std::vector<std::uint32_t> order = hilbert_order(demand);
+  const std::size_t n = demand.size();
+  const std::size_t lo = n * (part - 1) / parts, hi = n * part / parts;
+  std::vector<std::uint32_t> mine(order.begin() + static_cast<std::ptrdiff_t>(lo),
+                                  order.begin() + static_cast<std::ptrdiff_t>(hi));
+  std::sort(mine.begin(), mine.end());
+  return mine;
+}
+
+void check_scenario_parts(const Scenario& s, unsigned parts, unsigned part) {
+  if (parts < 1 || part < 1 || part > parts) {
+    throw InputError(fmt::format("--part {} of --parts {}: parts are numbered 1 to N. Give --parts N (N >= 1) and "
+                                 "--part I with 1 <= I <= N.",
+                                 part, parts));
+  }
+  const std::string why = "A plan in parts splits the coverage build of [placement] (a budget, demand and a network). ";
+  if (s.coverage) {
+    throw InputError(scenario_where(s, s.coverage->line) + why +
+                     "A scenario with [coverage] reads its latencies from a table: run `lightcone plan` on one machine.");
+  }
+  if (!s.placement) {
+    throw InputError(scenario_where(s, 0) + why +
+                     "This scenario has no [placement]: run `lightcone plan` on one machine.");
+  }
+  if (!s.placement->budget) {
+    throw InputError(scenario_where(s, s.placement->line) + why +
+                     "This [placement] has no budget (every demand-site pair): give a budget, or run `lightcone plan` "
+                     "on one machine.");
+  }
+  if (!s.demand) {
+    throw InputError(scenario_where(s, 0) + why + "This scenario has no [demand]: run `lightcone plan` on one machine.");
+  }
+}
+
+PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
+                          const RunOptions& options, Progress& progress) {
+  check_scenario_parts(s, parts, part);
+  const LatencyModel& m = s.model;
+  const double budget_us = make_budget(m, *s.placement->budget).one_way.value;
+  // The fewest µs a metre can cost: fibre at the model's group index, or access with its detour.
+  const double us_per_m = std::min(m.fibre_us_per_km(), m.access_rate_us_per_km() * m.access_detour) / 1000.0;
+  double reach_m = budget_us / us_per_m;
+  const double A = m.max_access.value;
+
+  PartRun out;
+  out.parts = parts;
+  out.part = part;
+  ScenarioRun R;
+  std::vector<LonLat> pos;
+  LonLatBox region;
+  std::optional<LonLatBox> box;  // none: the whole layer
+  progress.phase("reading layers");
+  plan_detail::read_scenario_layers(s, R, [&](const ScenarioRun& run) -> std::optional<ReadOptions::Box> {
+    out.demand = part_demand(run.demand->pos, parts, part);
+    for (std::uint32_t d : out.demand) pos.push_back(run.demand->pos[d]);
+    region = LonLatBox::covering(pos);
+    if (pos.empty()) region = LonLatBox{{0.0, -90.0}, {0.0, -90.0}};  // nothing to read but the pole
+    box = grow(region, reach_m + 3.0 * A);
+    return read_box(*box);
+  });
+  out.demand_total = R.demand->pos.size();
+  out.sites_total = R.sites.pos.size();
+  int doublings = 0;
+  std::size_t features_read = 0;
+  Attempt a;
+  for (;;) {
+    features_read += R.lines.info.features_read;
+    sort_lines_by_fid(R.lines);
+    progress.phase("building the network");
+    a = attempt(s, R, pos, region, reach_m, !box, budget_us);
+    if (a.halo_ok) break;
+    ++doublings;
+    reach_m *= 2.0;
+    box.reset();
+    if (doublings <= kWholeLayerAfter) box = grow(region, reach_m + 3.0 * A);
+    progress.phase("reading the network (wider halo)");
+    plan_detail::read_network_within(s, R, box ? std::optional<ReadOptions::Box>(read_box(*box)) : std::nullopt);
+  }
+  progress.phase("coverage");
+  out.rows = build_coverage(a.prepared.net, *a.prepared.graph, *a.prepared.index, m, m.access_from, pos, a.candidates,
+                            budget_us, options.threads);
+
+  Json& j = out.info;
+  j["format"] = "lightcone part 1";
+  j["scenario"] = {{"name", s.name}, {"file", s.file}};
+  j["scenario_digest"] = digest;
+  j["parts"] = parts;
+  j["part"] = part;
+  j["model"] = model_to_json(m);
+  j["budget_one_way_us"] = budget_us;
+  j["demand"] = {{"total", out.demand_total}, {"in_part", out.demand.size()}};
+  j["sites"] = {{"total", out.sites_total}, {"attached_here", a.prepared.sources.size()}, {"searched", a.searched}};
+  j["region"] = pos.empty() ? Json(nullptr) : box_json(region);
+  j["halo"] = {{"reach_km", reach_m / 1000.0},
+               {"box", box ? box_json(*box) : Json("whole layer")},
+               {"doublings", doublings},
+               {"network_features_read", R.lines.info.features_read},
+               {"network_features_read_all_attempts", features_read},
+               {"nodes", a.prepared.net.nodes()},
+               {"edges", a.prepared.net.edges()},
+               {"check_seeds", a.seeds},
+               {"check_nodes_reached", a.reached}};
+  j["coverage"] = {{"entries", out.rows.entries()}, {"file", kPartCoverage}};
+  return out;
+}
+
+void write_part(RunDirectory& out, const PartRun& part, const std::string& digest) {
+  std::string bin;
+  const Coverage& c = part.rows;
+  bin.reserve(40 + part.demand.size() * 8 + c.entries() * 12);
+  put(bin, kMagic, 8);
+  const std::uint64_t head[4] = {part.demand_total, part.sites_total, part.demand.size(), c.entries()};
+  put(bin, head, sizeof head);
+  put_vector(bin, part.demand);
+  put_vector(bin, c.first);
+  put_vector(bin, c.site);
+  put_vector(bin, c.latency_us);
+  write_text_file(out.staged(kPartCoverage), bin);
+  write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
+  out.commit(digest);
+}
+
+PartSet read_part_set(const std::vector<std::string>& dirs, const std::string& digest) {
+  PartSet set;
+  std::vector<std::string> by_part;
+  for (const std::string& dir : dirs) {
+    const auto fail = [&](const std::string& why) {
+      return InputError(about_file(dir), {dir + ": " + why});
+    };
+    const std::optional<RunManifest> manifest = read_manifest(dir);
+    if (!manifest) {
+      throw fail("no complete part (no manifest.json). Give the PARTDIR of `lightcone plan SCENARIO --parts N --part I "
+                 "--out PARTDIR`, or run that part again.");
+    }
+    if (manifest->scenario_digest != digest) {
+      throw fail("this part was made from another scenario or other inputs (digest " + manifest->scenario_digest +
+                 ", the scenario's now: " + digest + "). Run the parts again from this scenario.");
+    }
+    for (const ManifestEntry& e : manifest->files) {
+      if (e.sha256.empty()) continue;
+      const std::string path = (std::filesystem::path(dir) / e.path).string();
+      if (file_sha256(path) != e.sha256)
+        throw fail("the file " + e.path + " changed since the part was written (SHA-256 differs). Run the part again.");
+    }
+    std::ifstream f((std::filesystem::path(dir) / kPartInfo).string());
+    Json info = Json::parse(f, nullptr, false);
+    if (info.is_discarded() || !info.contains("parts") || !info.contains("part") || !info["parts"].is_number_unsigned() ||
+        !info["part"].is_number_unsigned()) {
+      throw fail(std::string(kPartInfo) + " is missing or unreadable. Run the part again.");
+    }
+    const unsigned n = info["parts"].get<unsigned>(), i = info["part"].get<unsigned>();
+    if (set.parts == 0) {
+      set.parts = n;
+      by_part.assign(n, {});
+    }
+    if (n != set.parts) {
+      throw fail(fmt::format("part {} of {}, but {} is a part of {}. Give the parts of one `--parts N` run.", i, n,
+                             by_part[0].empty() ? dirs.front() : by_part[0], set.parts));
+    }
+    if (i < 1 || i > n) throw fail(fmt::format("part number {} is not within 1..{}.", i, n));
+    if (!by_part[i - 1].empty()) {
+      throw fail(fmt::format("part {} of {} is given twice (also {}). Give each part once.", i, n, by_part[i - 1]));
+    }
+    by_part[i - 1] = dir;
+  }
+  std::string missing;
+  for (unsigned i = 0; i < set.parts; ++i)
+    if (by_part[i].empty()) missing += (missing.empty() ? "" : ", ") + std::to_string(i + 1);
+  if (set.parts == 0) throw InputError("no part directory given. Give the PARTDIRs of every part.");
+  if (!missing.empty()) {
+    throw InputError(fmt::format("part(s) {} of {} missing. Run `lightcone plan SCENARIO --parts {} --part I --out "
+                                 "PARTDIR` for each and give every PARTDIR.",
+                                 missing, set.parts, set.parts));
+  }
+  set.dirs = std::move(by_part);
+  return set;
+}
+
+Coverage merged_coverage(const PartSet& set, const ScenarioRun& run) {
+  const std::size_t nd = run.demand ? run.demand->pos.size() : 0, ns = run.sites.pos.size();
+  Coverage c;
+  c.demands = nd;
+  c.sites = ns;
+  // Pass 1: row lengths (each part read once more in pass 2: only one part in memory).
+  std::vector<std::uint32_t> count(nd, 0);
+  std::vector<char> seen(nd, 0);
+  for (const std::string& dir : set.dirs) {
+    const std::string path = (std::filesystem::path(dir) / kPartCoverage).string();
+    const PartRows r = read_rows(path);
+    if (r.demand_total != nd || r.sites_total != ns) {
+      throw InputError(about_file(path),
+                       {fmt::format("{}: the part counted {} demand points and {} sites, the scenario's layers now have "
+                                    "{} and {}. Run the parts again.",
+                                    dir, r.demand_total, r.sites_total, nd, ns)});
+    }
+    for (std::size_t k = 0; k < r.demand.size(); ++k) {
+      if (seen[r.demand[k]]) {
+        throw InputError(about_file(path), {fmt::format("{}: demand point {} is in two parts. Run the parts again.", dir,
+                                                        r.demand[k])});
+      }
+      seen[r.demand[k]] = 1;
+      count[r.demand[k]] = r.rows.first[k + 1] - r.rows.first[k];
+    }
+  }
+  for (std::size_t d = 0; d < nd; ++d) {
+    if (!seen[d]) throw InputError(fmt::format("no part has demand point {}. Run the parts again.", d));
+  }
+  c.first.assign(nd + 1, 0);
+  for (std::size_t d = 0; d < nd; ++d) c.first[d + 1] = c.first[d] + count[d];
+  c.site.resize(c.first[nd]);
+  c.latency_us.resize(c.first[nd]);
+  for (const std::string& dir : set.dirs) {
+    const PartRows r = read_rows((std::filesystem::path(dir) / kPartCoverage).string());
+    for (std::size_t k = 0; k < r.demand.size(); ++k) {
+      const std::uint32_t b = r.rows.first[k], e = r.rows.first[k + 1];
+      std::copy(r.rows.site.begin() + b, r.rows.site.begin() + e, c.site.begin() + c.first[r.demand[k]]);
+      std::copy(r.rows.latency_us.begin() + b, r.rows.latency_us.begin() + e,
+                c.latency_us.begin() + c.first[r.demand[k]]);
+    }
+  }
+  return c;
+}
+
+}  // namespace lightcone

@@ -1,0 +1,120 @@
+// `lightcone plan --parts N --part I` and `lightcone merge` through the binary: the merged
+// run directory is byte for byte the one `lightcone plan` writes on one machine (every
+// file but timings.json: run.gpkg with coverage-driven chosen sites, zones, demand and
+// targets, run.tif, maps, summary.json, reports, manifest.json), for N = 1, 2 and 5, on
+// the Shandong sample and on Iris; bad parts and options exit 2.
+#include <gtest/gtest.h>
+
+#include <cpl_vsi.h>
+
+#include <filesystem>
+
+#include "support/cli_runner.hpp"
+
+namespace lightcone {
+namespace {
+
+using test::run_lightcone;
+using test::ScratchDir;
+using test::slurp;
+
+const std::string kSource = LIGHTCONE_SOURCE_DIR;
+
+// Every file under `dir`, relative, sorted.
+std::vector<std::string> files_under(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out.push_back(std::filesystem::relative(e.path(), dir).string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void expect_merge_equals_plan(const std::string& scenario) {
+  ScratchDir dir;
+  const auto single = run_lightcone({"plan", scenario, "--out", dir.file("single")});
+  ASSERT_EQ(single.code, 0) << single.err;
+  const std::vector<std::string> files = files_under(dir.file("single"));
+  ASSERT_GT(files.size(), 5u);
+  for (int n : {1, 2, 5}) {
+    std::vector<std::string> merge = {"merge", scenario};
+    for (int i = n; i >= 1; --i) {  // any order
+      const std::string part = dir.file("n" + std::to_string(n) + "_p" + std::to_string(i));
+      const auto r = run_lightcone({"plan", scenario, "--parts", std::to_string(n), "--part", std::to_string(i),
+                                    "--out", part, "--threads", "1"});
+      ASSERT_EQ(r.code, 0) << r.err;
+      merge.push_back(part);
+    }
+    const std::string out = dir.file("merged" + std::to_string(n));
+    merge.insert(merge.end(), {"--out", out});
+    const auto m = run_lightcone(merge);
+    ASSERT_EQ(m.code, 0) << m.err;
+    std::string printed = m.out;  // as plan prints it, but for the directory's name
+    printed.replace(printed.find(out), out.size(), dir.file("single"));
+    EXPECT_EQ(printed, single.out) << "merge prints what plan prints";
+    EXPECT_EQ(files_under(out), files) << n << " parts";
+    for (const std::string& f : files) {
+      if (f == "timings.json") continue;
+      EXPECT_TRUE(slurp(dir.file("single/" + f)) == slurp(out + "/" + f)) << f << " differs with " << n << " parts";
+    }
+  }
+}
+
+TEST(PartsCli, MergeOfTheSampleInPartsIsThePlan) {
+  expect_merge_equals_plan(kSource + "/tests/data/parts/sample_mclp.toml");
+}
+
+TEST(PartsCli, MergeOfIrisInPartsIsThePlan) { expect_merge_equals_plan(kSource + "/tests/data/parts/iris_pmedian.toml"); }
+
+// Inputs on storage every worker sees may be GDAL virtual paths (/vsis3/, /vsicurl/, ...):
+// the sample inside a zip read through /vsizip/ stands in for them here.
+TEST(PartsCli, PartsReadGdalVirtualPaths) {
+  ScratchDir dir;
+  const std::string zip = "/vsizip/" + dir.file("sample.zip") + "/shandong_sample.gpkg";
+  {
+    const std::string bytes = slurp(kSource + "/data/shandong_sample.gpkg");
+    VSILFILE* f = VSIFOpenL(zip.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(VSIFWriteL(bytes.data(), 1, bytes.size(), f), bytes.size());
+    VSIFCloseL(f);
+  }
+  std::string scenario = slurp(kSource + "/tests/data/parts/sample_mclp.toml");
+  for (std::size_t at; (at = scenario.find("../../../data/shandong_sample.gpkg")) != std::string::npos;)
+    scenario.replace(at, std::string("../../../data/shandong_sample.gpkg").size(), zip);
+  test::write_file(dir.file("s.toml"), scenario);
+  ASSERT_EQ(run_lightcone({"plan", dir.file("s.toml"), "--out", dir.file("single")}).code, 0);
+  for (const char* i : {"1", "2"}) {
+    const auto r = run_lightcone({"plan", dir.file("s.toml"), "--parts", "2", "--part", i, "--out", dir.file(std::string("p") + i)});
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  const auto m = run_lightcone({"merge", dir.file("s.toml"), dir.file("p1"), dir.file("p2"), "--out", dir.file("merged")});
+  ASSERT_EQ(m.code, 0) << m.err;
+  for (const std::string& f : files_under(dir.file("single"))) {
+    if (f == "timings.json") continue;
+    EXPECT_TRUE(slurp(dir.file("single/" + f)) == slurp(dir.file("merged/" + f))) << f;
+  }
+}
+
+TEST(PartsCli, BadOptionsAndPartsExitTwo) {
+  ScratchDir dir;
+  const std::string scenario = kSource + "/tests/data/parts/iris_pmedian.toml";
+  auto r = run_lightcone({"plan", scenario, "--parts", "3", "--out", dir.file("p")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--parts and --part go together"), std::string::npos) << r.err;
+  r = run_lightcone({"plan", scenario, "--parts", "3", "--part", "4", "--out", dir.file("p")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("numbered 1 to N"), std::string::npos) << r.err;
+  r = run_lightcone({"plan", kSource + "/data/iris.toml", "--parts", "2", "--part", "1", "--out", dir.file("p")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("no [placement]"), std::string::npos) << r.err;
+  ASSERT_EQ(run_lightcone({"plan", scenario, "--parts", "2", "--part", "1", "--out", dir.file("p1")}).code, 0);
+  r = run_lightcone({"merge", scenario, dir.file("p1"), "--out", dir.file("run")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("part(s) 2 of 2 missing"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run/summary.json")));
+  r = run_lightcone({"merge", kSource + "/tests/data/parts/sample_mclp.toml", dir.file("p1"), "--out", dir.file("run")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("another scenario or other inputs"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace lightcone
