@@ -1,20 +1,24 @@
 #!/usr/bin/python3
 """cli/lightcone-dask on a real Dask distributed cluster (issue 16 item 2).
 
-  equal    `lightcone-dask plan data/qingdao.toml --parts 3` on its own LocalCluster (2
-           workers) gives the run directory of `lightcone plan data/qingdao.toml` on one
-           machine: the same files, byte for byte, except timings.json (wall times: the one
-           file that differs between identical runs, README); every part is reported started
-           and done, none retried; the parts are DIR.parts/part-I-of-3.
+  equal    `lightcone-dask plan tests/data/parts/sample_mclp.toml --parts 3` (the sample with
+           a placement: parts split the placement's coverage; data/qingdao.toml has none) on
+           its own LocalCluster (2 workers) gives the run directory of `lightcone plan` of
+           the same scenario on one machine: the same files, byte for byte, except
+           timings.json (wall times: the one file that differs between identical runs,
+           README); every part is reported started and done, none retried; the parts are
+           DIR.parts/part-I-of-3.
   kill     a LocalCluster started and stopped here (2 workers, 127.0.0.1, the scheduler on a
-           free port) runs `lightcone-dask plan ... --parts 4 --threads 1 --scheduler ...`;
+           free port) runs `lightcone-dask plan ... --parts 4 --threads 1 --scheduler ...` on
+           the same scenario with 16 times the demand (each sample cell as a 4 x 4 grid of
+           points, so that a part runs long enough, ~0.7 s, to be caught);
            the lightcone process of part 2 is found in /proc and killed with SIGKILL while
            it runs, then the worker process running part 3 (whose lightcone must die with
            it); the driver reports both failures (signal 9; the worker died) and the retries,
            exits 0, and the result equals the single-machine run byte for byte.
-  badinput a missing scenario: exit 2 with lightcone's own message (the same line as
-           `lightcone plan` prints), no part retried, no run directory; usage errors exit 2
-           before any cluster starts.
+  badinput a missing scenario, and a scenario without [placement] (nothing to split):
+           exit 2 with lightcone's own message (the line `lightcone plan` prints for part 1),
+           no part retried, no run directory; usage errors exit 2 before any cluster starts.
 
 The single-machine run is the oracle: it does not go through parts or merge.
 usage: dask_test.py LIGHTCONE_BINARY SOURCE_DIR WORK_DIR CASE   (exit 77 = skipped: no
@@ -113,7 +117,7 @@ def lightcone_of_part(binary, part_dir):
 
 
 def case_equal(binary, src, work):
-    scenario = os.path.join(src, "data", "qingdao.toml")
+    scenario = os.path.join(src, "tests", "data", "parts", "sample_mclp.toml")
     single_run(binary, scenario, os.path.join(work, "single"))
     out = os.path.join(work, "dask")
     r = driver(src, ["plan", scenario, "--parts", "3", "--out", out, "--lightcone", binary, "--workers", "2"])
@@ -131,6 +135,42 @@ def case_equal(binary, src, work):
     if "retrying" in r.stderr or "failed" in r.stderr:
         fail("a part failed or was retried in a run without faults")
     compare_runs(os.path.join(work, "single"), out, "3 parts on a LocalCluster")
+
+
+def dense_sample(src, work, side=4):
+    """tests/data/parts/sample_mclp.toml on a copy of the sample whose demand cells are each
+    side x side points (the cell's population shared among them); returns the scenario."""
+    from osgeo import ogr
+
+    ogr.UseExceptions()
+    sample = ogr.Open(os.path.join(src, "data", "shandong_sample.gpkg"))
+    gpkg = os.path.join(work, "dense_sample.gpkg")
+    dense = ogr.GetDriverByName("GPKG").CreateDataSource(gpkg)
+    for name in ("fibre", "sites", "qingdao"):
+        dense.CopyLayer(sample.GetLayerByName(name), name)
+    demand = sample.GetLayerByName("demand")
+    layer = dense.CreateLayer("demand", demand.GetSpatialRef(), ogr.wkbPoint)
+    layer.CreateField(ogr.FieldDefn("pop", ogr.OFTReal))
+    layer.StartTransaction()
+    for cell in demand:
+        x, y = cell.GetGeometryRef().GetX(), cell.GetGeometryRef().GetY()
+        step = cell.GetField("cell_km") / side / 111.0  # degrees, roughly
+        for i in range(side):
+            for j in range(side):
+                f = ogr.Feature(layer.GetLayerDefn())
+                f.SetField("pop", cell.GetField("pop") / (side * side))
+                point = ogr.Geometry(ogr.wkbPoint)
+                point.AddPoint_2D(x + (i - (side - 1) / 2) * step, y + (j - (side - 1) / 2) * step)
+                f.SetGeometry(point)
+                layer.CreateFeature(f)
+    layer.CommitTransaction()
+    dense = None  # closes the GeoPackage
+    with open(os.path.join(src, "tests", "data", "parts", "sample_mclp.toml")) as f:
+        text = f.read().replace("../../../data/shandong_sample.gpkg", "dense_sample.gpkg")
+    scenario = os.path.join(work, "dense_sample.toml")
+    with open(scenario, "w") as f:
+        f.write(text)
+    return scenario
 
 
 def parent_of(pid):
@@ -157,7 +197,7 @@ def case_kill(binary, src, work):
     import dask
     from distributed import LocalCluster
 
-    scenario = os.path.join(src, "data", "qingdao.toml")
+    scenario = dense_sample(src, work)
     single_run(binary, scenario, os.path.join(work, "single"))
     out = os.path.join(work, "dask")
     port = free_port()
@@ -242,26 +282,28 @@ def case_kill(binary, src, work):
 
 
 def case_badinput(binary, src, work):
-    missing = os.path.join(work, "no-such-scenario.toml")
-    direct = subprocess.run([binary, "plan", missing, "--out", os.path.join(work, "direct")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if direct.returncode != 2 or not direct.stderr.strip():
-        fail(f"lightcone plan of a missing scenario: exit {direct.returncode}, expected 2 with a message")
-        return
-    message = [line for line in direct.stderr.splitlines() if line.strip()][-1]
     out = os.path.join(work, "dask")
-    r = driver(src, ["plan", missing, "--parts", "3", "--out", out, "--lightcone", binary])
-    print(r.stderr, flush=True)
-    if r.returncode != 2:
-        fail(f"lightcone-dask plan of a missing scenario: exit {r.returncode}, expected 2")
-    if message not in r.stderr:
-        fail(f"lightcone's message {message!r} is not on the driver's stderr")
-    if "retrying" in r.stderr or "attempt 2" in r.stderr:
-        fail("a part that exited 2 (unusable input) was retried")
-    if os.path.exists(out):
-        fail("a run directory was written for a missing scenario")
-    if os.path.exists(out + ".parts"):
-        fail("an empty parts directory was left for a missing scenario")
+    for scenario, what in ((os.path.join(work, "no-such-scenario.toml"), "a missing scenario"),
+                           (os.path.join(src, "data", "qingdao.toml"), "a scenario without [placement]")):
+        direct = subprocess.run([binary, "plan", scenario, "--parts", "3", "--part", "1",
+                                 "--out", os.path.join(work, "direct")],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if direct.returncode != 2 or not direct.stderr.strip():
+            fail(f"lightcone plan --parts 3 --part 1 of {what}: exit {direct.returncode}, expected 2 with a message")
+            continue
+        message = [line for line in direct.stderr.splitlines() if line.strip()][-1]
+        r = driver(src, ["plan", scenario, "--parts", "3", "--out", out, "--lightcone", binary])
+        print(r.stderr, flush=True)
+        if r.returncode != 2:
+            fail(f"lightcone-dask plan of {what}: exit {r.returncode}, expected 2")
+        if message not in r.stderr:
+            fail(f"{what}: lightcone's message {message!r} is not on the driver's stderr")
+        if "retrying" in r.stderr or "attempt 2" in r.stderr:
+            fail(f"{what}: a part that exited 2 (unusable input) was retried")
+        if os.path.exists(out):
+            fail(f"{what}: a run directory was written")
+        if os.path.exists(out + ".parts"):
+            fail(f"{what}: an empty parts directory was left")
 
     scenario = os.path.join(src, "data", "qingdao.toml")
     for args, why in ((["--parts", "0"], "--parts 0"),
