@@ -44,6 +44,7 @@ enabled = false
 problem = "{problem}"
 budget = "{budget}"
 uncoverable = "skip"
+time_limit = "{time_limit}"
 {p}
 """
 
@@ -83,6 +84,9 @@ def main():
     ap.add_argument("--problem", default="lscp")
     ap.add_argument("--p", type=int, default=0)
     ap.add_argument("--budget", default="1ms")
+    # The merge's solve starts with the whole limit (its coverage is read, not built), a
+    # single run's with what the coverage build left: a short limit keeps both solves alike.
+    ap.add_argument("--time-limit", default="5s")
     ap.add_argument("--work", default="/tmp/lightcone-parts-bench")
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
@@ -92,7 +96,7 @@ def main():
     scenario = os.path.join(a.work, "scenario.toml")
     with open(scenario, "w") as f:
         f.write(SCENARIO.format(path=os.path.abspath(a.instance), budget=a.budget, problem=a.problem,
-                                p=f"p = {a.p}" if a.p else ""))
+                                time_limit=a.time_limit, p=f"p = {a.p}" if a.p else ""))
     single = os.path.join(a.work, "single")
     wall, rss = run([binary, "plan", scenario, "--out", single])
     with open(os.path.join(single, "timings.json")) as f:
