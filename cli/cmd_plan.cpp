@@ -39,15 +39,16 @@ int run_part(const PlanArgs& a) {
                      "can read.");
   }
   check_run_outputs(s, a.out);
-  RunDirectory out(a.out, {}, {});
+  RunDirectory out(a.out, {}, {kRunTimings});
   const std::string digest = scenario_digest(s);
   Progress progress(progress_printer(fmt::format("plan part {}/{}", a.part, a.parts)));
   RunOptions options;
   options.threads = a.threads;
   const PartRun part = run_scenario_part(s, a.parts, a.part, digest, options, progress);
   progress.phase("writing the part");
-  write_part(out, part, digest);
-  progress.done();
+  write_part(out, part);
+  write_run_timings(out, progress, a.threads);
+  out.commit(digest);
   if (a.json) {
     fmt::print("{}\n", json_text(part.info));
     return 0;

@@ -202,13 +202,6 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   return a;
 }
 
-void put(std::string& out, const void* p, std::size_t bytes) { out.append(static_cast<const char*>(p), bytes); }
-
-template <class T>
-void put_vector(std::string& out, const std::vector<T>& v) {
-  put(out, v.data(), v.size() * sizeof(T));
-}
-
 // coverage.bin of a part, read and checked.
 struct PartRows {
   std::uint64_t demand_total = 0, sites_total = 0;
@@ -217,18 +210,17 @@ struct PartRows {
 };
 
 PartRows read_rows(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
   auto bad = [&](const std::string& why) {
     return InputError(about_file(path), {path + " is no lightcone part's coverage (" + why +
                                          "). Run `lightcone plan SCENARIO --parts N --part I --out PARTDIR` again."});
   };
-  if (!f.good() && !f.eof()) throw bad("cannot read it");
-  std::size_t at = 0;
-  auto take = [&](void* p, std::size_t n) {
-    if (bytes.size() - at < n) throw bad("it ends early");
-    std::memcpy(p, bytes.data() + at, n);
-    at += n;
+  if (!f) throw bad("cannot read it");
+  const std::uint64_t size = static_cast<std::uint64_t>(f.tellg());
+  f.seekg(0);
+  // Straight into the arrays: no copy of the whole file in memory.
+  auto take = [&](void* p, std::uint64_t n) {
+    if (!f.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw bad("it ends early");
   };
   char magic[8];
   take(magic, 8);
@@ -239,7 +231,7 @@ PartRows read_rows(const std::string& path) {
   take(&r.sites_total, 8);
   take(&n, 8);
   take(&entries, 8);
-  if (n > r.demand_total || entries > 0xffffffffull || (n + 1) * 4 + entries * 12 + n * 4 != bytes.size() - at)
+  if (n > r.demand_total || entries > 0xffffffffull || 40 + n * 4 + (n + 1) * 4 + entries * 12 != size)
     throw bad("its counts do not match its size");
   r.demand.resize(n);
   take(r.demand.data(), n * 4);
@@ -342,6 +334,10 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
     progress.phase("reading the network (wider halo)");
     plan_detail::read_network_within(s, R, box ? std::optional<ReadOptions::Box>(read_box(*box)) : std::nullopt);
   }
+  const std::size_t features_kept = R.lines.info.features_read;
+  R.lines = LineLayer{};  // the network is built: its lines are not needed any more
+  R.boundaries = {};
+  R.boundary_layers.clear();
   progress.phase("coverage");
   out.rows = build_coverage(a.prepared.net, *a.prepared.graph, *a.prepared.index, m, m.access_from, pos, a.candidates,
                             budget_us, options.threads);
@@ -360,7 +356,7 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
   j["halo"] = {{"reach_km", reach_m / 1000.0},
                {"box", box ? box_json(*box) : Json("whole layer")},
                {"doublings", doublings},
-               {"network_features_read", R.lines.info.features_read},
+               {"network_features_read", features_kept},
                {"network_features_read_all_attempts", features_read},
                {"nodes", a.prepared.net.nodes()},
                {"edges", a.prepared.net.edges()},
@@ -370,20 +366,27 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
   return out;
 }
 
-void write_part(RunDirectory& out, const PartRun& part, const std::string& digest) {
-  std::string bin;
+void write_part(RunDirectory& out, const PartRun& part) {
   const Coverage& c = part.rows;
-  bin.reserve(40 + part.demand.size() * 8 + c.entries() * 12);
-  put(bin, kMagic, 8);
-  const std::uint64_t head[4] = {part.demand_total, part.sites_total, part.demand.size(), c.entries()};
-  put(bin, head, sizeof head);
-  put_vector(bin, part.demand);
-  put_vector(bin, c.first);
-  put_vector(bin, c.site);
-  put_vector(bin, c.latency_us);
-  write_text_file(out.staged(kPartCoverage), bin);
+  const std::string path = out.staged(kPartCoverage);
+  {
+    // Array by array, straight from the rows (no copy of the whole file in memory).
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    auto put = [&f](const void* p, std::size_t bytes) { f.write(static_cast<const char*>(p), static_cast<std::streamsize>(bytes)); };
+    put(kMagic, 8);
+    const std::uint64_t head[4] = {part.demand_total, part.sites_total, part.demand.size(), c.entries()};
+    put(head, sizeof head);
+    put(part.demand.data(), part.demand.size() * 4);
+    put(c.first.data(), c.first.size() * 4);
+    put(c.site.data(), c.site.size() * 4);
+    put(c.latency_us.data(), c.latency_us.size() * 8);
+    f.close();
+    if (!f) {
+      throw InputError(about_file(path), {"cannot write " + path + " (disk full, or no permission?). Free space or "
+                                          "give another --out."});
+    }
+  }
   write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
-  out.commit(digest);
 }
 
 PartSet read_part_set(const std::vector<std::string>& dirs, const std::string& digest) {

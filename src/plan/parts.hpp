@@ -17,7 +17,8 @@
 // every edge split by a site there is split alike); sites the search reaches are searched.
 //
 // The part directory (PARTDIR, staged and swapped in whole like a run directory, with
-// manifest.json): part.json (what the part is and what it read) and coverage.bin, little
+// manifest.json): part.json (what the part is and what it read), timings.json (wall
+// seconds per phase; the one file that differs between identical parts) and coverage.bin, little
 // endian: "LCPART1\0", u64 demand_total, u64 sites_total, u64 n, u64 entries,
 // u32 demand_index[n] (ascending), u32 first[n+1], u32 site[entries],
 // f64 latency_us[entries] (one-way µs, rows by site index).
@@ -58,8 +59,9 @@ struct PartRun {
 PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
                           const RunOptions& options, Progress& progress);
 
-// Writes PARTDIR (part.json, coverage.bin, manifest.json) in one swap.
-void write_part(RunDirectory& out, const PartRun& part, const std::string& digest);
+// Writes part.json and coverage.bin into the staging directory of PARTDIR; the caller
+// may add timings.json (write_run_timings) and then commits (manifest.json, one swap).
+void write_part(RunDirectory& out, const PartRun& part);
 
 // The parts a merge reads, checked: one scenario (its digest), one N, every part once.
 struct PartSet {

@@ -1,5 +1,6 @@
 // Writing a scenario run into a run directory and reading one back (plan/scenario_run.hpp).
 #include <fmt/core.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -169,6 +170,12 @@ void write_run_timings(RunDirectory& out, Progress& progress, unsigned threads) 
     total += sec;
   }
   t["total_seconds"] = total;
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    t["peak_rss_mib"] = static_cast<double>(usage.ru_maxrss) / 1024.0;  // the process's peak resident memory
+    t["cpu_seconds"] = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  }
   write_text_file((fs::path(out.staging()) / kRunTimings).string(), json_text(t) + "\n");
 }
 

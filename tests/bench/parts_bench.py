@@ -89,6 +89,8 @@ def main():
     ap.add_argument("--time-limit", default="5s")
     ap.add_argument("--work", default="/tmp/lightcone-parts-bench")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--no-single", action="store_true", help="skip the single run (no ratio, no --check)")
+    ap.add_argument("--no-parallel", action="store_true", help="skip the parts on --workers processes")
     a = ap.parse_args()
     binary = os.path.abspath(a.lightcone)
     shutil.rmtree(a.work, ignore_errors=True)
@@ -98,11 +100,13 @@ def main():
         f.write(SCENARIO.format(path=os.path.abspath(a.instance), budget=a.budget, problem=a.problem,
                                 time_limit=a.time_limit, p=f"p = {a.p}" if a.p else ""))
     single = os.path.join(a.work, "single")
-    wall, rss = run([binary, "plan", scenario, "--out", single])
-    with open(os.path.join(single, "timings.json")) as f:
-        phases = {p["phase"]: p["seconds"] for p in json.load(f)["phases"]}
     print(f"instance {a.instance}: {a.problem} at {a.budget}; load {os.getloadavg()[0]:.1f}")
-    print(f"single plan: {wall:.1f} s wall, peak {rss:.0f} MiB; placement phase {phases.get('placement', 0):.1f} s")
+    wall = float("nan")
+    if not a.no_single:
+        wall, rss = run([binary, "plan", scenario, "--out", single])
+        with open(os.path.join(single, "timings.json")) as f:
+            phases = {p["phase"]: p["seconds"] for p in json.load(f)["phases"]}
+        print(f"single plan: {wall:.1f} s wall, peak {rss:.0f} MiB; placement phase {phases.get('placement', 0):.1f} s")
     print(f"{'N':>3} {'part max s':>10} {'part sum s':>10} {'part max MiB':>12} {'halo feat. max':>14} "
           f"{'feat. sum/total':>15} {'parts on ' + str(a.workers) + ' workers s':>22} {'merge s':>8} {'merge MiB':>9} "
           f"{'total s':>8} {'x single':>8}")
@@ -116,22 +120,24 @@ def main():
         for d in parts:
             with open(os.path.join(d, "part.json")) as f:
                 feats.append(json.load(f)["halo"]["network_features_read"])
-        for d in parts:
-            shutil.rmtree(d)
-        t = time.monotonic()
-        with concurrent.futures.ThreadPoolExecutor(a.workers) as pool:
-            list(pool.map(lambda i: run([binary, "plan", scenario, "--parts", str(n), "--part", str(i), "--out",
-                                         parts[i - 1], "--threads", "1"]), range(1, n + 1)))
-        parallel = time.monotonic() - t
+        parallel = float("nan")
+        if not a.no_parallel:
+            for d in parts:
+                shutil.rmtree(d)
+            t = time.monotonic()
+            with concurrent.futures.ThreadPoolExecutor(a.workers) as pool:
+                list(pool.map(lambda i: run([binary, "plan", scenario, "--parts", str(n), "--part", str(i), "--out",
+                                             parts[i - 1], "--threads", "1"]), range(1, n + 1)))
+            parallel = time.monotonic() - t
         merged = os.path.join(a.work, f"merged{n}")
         mwall, mrss = run([binary, "merge", scenario, *parts, "--out", merged])
-        with open(os.path.join(single, "summary.json")) as f:
+        with open(os.path.join(merged, "summary.json")) as f:
             total_features = json.load(f)["network"].get("features_read", 0)
         total = parallel + mwall
         print(f"{n:>3} {max(w for w, _ in one):>10.1f} {sum(w for w, _ in one):>10.1f} {max(r for _, r in one):>12.0f} "
               f"{max(feats):>14} {sum(feats) / max(total_features, 1):>15.2f} {parallel:>22.1f} {mwall:>8.1f} "
               f"{mrss:>9.0f} {total:>8.1f} {total / wall:>8.2f}")
-        if a.check:
+        if a.check and not a.no_single:
             diffs = same_run(single, merged)
             if diffs:
                 print(f"    N={n}: merged run differs from the single run: {diffs}")

@@ -87,7 +87,8 @@ PartSet run_parts(const Scenario& s, unsigned n, const std::string& dir, std::ve
     PartRun part = run_scenario_part(s, n, i, digest, options, progress);
     const std::string out = dir + "/p" + std::to_string(n) + "_" + std::to_string(i);
     RunDirectory rd(out, {}, {});
-    write_part(rd, part, digest);
+    write_part(rd, part);
+    rd.commit(digest);
     dirs.push_back(out);
     if (runs) runs->push_back(std::move(part));
   }
@@ -252,7 +253,8 @@ TEST(PlanParts, RefusesWhatItCannotSplitOrMerge) {
     PartRun part = run_scenario_part(s, 3, i, digest, RunOptions{}, progress);
     dirs.push_back(dir.file("p" + std::to_string(i)));
     RunDirectory rd(dirs.back(), {}, {});
-    write_part(rd, part, digest);
+    write_part(rd, part);
+    rd.commit(digest);
   }
   auto message = [&](const std::vector<std::string>& d, const std::string& with_digest) {
     try {
