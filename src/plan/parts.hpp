@@ -7,13 +7,15 @@
 //
 // Regions: the demand points in Hilbert order (core/spatial_order.hpp) cut into N runs
 // of equal count (part I: ranks ⌊(I−1)·n/N⌋ .. ⌊I·n/N⌋). Halo: the region's box grown by
-// the reach of the placement's budget (the farthest a path within it can go at the
-// lowest µs per km of the model: fibre, or access with its detour) and 3 × max access;
-// the network layer is read through a GDAL spatial filter on that box. A part proves its
-// halo was enough: one bounded search from its demand points' access legs (budget + the
-// largest node delay) must reach no node with an edge leaving the inner box (region +
-// reach + max access); else the halo doubles and the part reads again (after three
-// times, the whole layer). Sites within region + reach + 2 × max access are attached (so
+// a reach of the placement's budget and 3 × max access; the network layer is read through
+// a GDAL spatial filter on that box. The first reach is 0.8 × the straight-line reach (the
+// farthest a path within the budget can go in a straight line at the model's lowest µs per
+// km: fibre, or access with its detour), as fibre routes run at least 1.25 × the straight
+// distance. A part proves its halo was enough: one bounded search from its demand points'
+// access legs (budget + twice the largest node delay + 1 µs) must not get, within that
+// bound, along any edge out of the inner box (region + reach + max access); else the
+// halo widens (to the straight-line reach, then doubling) and the part reads again (after
+// four times, the whole layer). Sites within region + reach + 2 × max access are attached (so
 // every edge split by a site there is split alike); sites the search reaches are searched.
 //
 // The part directory (PARTDIR, staged and swapped in whole like a run directory, with

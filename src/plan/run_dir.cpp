@@ -30,7 +30,11 @@ Progress::Progress(Observer on_phase) : m_on_phase(std::move(on_phase)) {}
 
 void Progress::phase(const std::string& what) {
   const auto now = std::chrono::steady_clock::now();
-  if (!m_phase.empty()) m_seconds.emplace_back(m_phase, std::chrono::duration<double>(now - m_start).count());
+  if (!m_phase.empty()) {
+    m_seconds.emplace_back(m_phase, std::chrono::duration<double>(now - m_start).count());
+    rusage usage{};
+    m_peak_mib.push_back(getrusage(RUSAGE_SELF, &usage) == 0 ? static_cast<double>(usage.ru_maxrss) / 1024.0 : 0.0);
+  }
   m_phase = what;
   m_start = now;
   if (m_on_phase && !what.empty()) m_on_phase(what);
@@ -165,8 +169,11 @@ void write_run_timings(RunDirectory& out, Progress& progress, unsigned threads) 
   if (gethostname(host, sizeof host - 1) == 0) t["host"] = host;
   double total = 0.0;
   t["phases"] = Json::array();
-  for (const auto& [phase, sec] : progress.seconds()) {
-    t["phases"].push_back({{"phase", phase}, {"seconds", sec}});
+  for (std::size_t k = 0; k < progress.seconds().size(); ++k) {
+    const auto& [phase, sec] = progress.seconds()[k];
+    // The process's peak resident memory at the end of the phase: the phase where it
+    // rises is the one that needed the memory.
+    t["phases"].push_back({{"phase", phase}, {"seconds", sec}, {"peak_rss_mib", progress.peak_mib()[k]}});
     total += sec;
   }
   t["total_seconds"] = total;

@@ -46,12 +46,15 @@ class Progress {
   void phase(const std::string& what);  // ends the previous phase, starts this one
   void done();
   const std::vector<std::pair<std::string, double>>& seconds() const { return m_seconds; }
+  // Per phase of seconds(): the process's peak resident memory (MiB) when it ended.
+  const std::vector<double>& peak_mib() const { return m_peak_mib; }
 
  private:
   Observer m_on_phase;
   std::string m_phase;
   std::chrono::steady_clock::time_point m_start;
   std::vector<std::pair<std::string, double>> m_seconds;
+  std::vector<double> m_peak_mib;
 };
 
 struct BoundaryRead {
