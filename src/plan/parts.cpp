@@ -140,6 +140,12 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   // first one outside the inner box (infinity when the edge stays inside). No search
   // within the budget may get that far.
   const LonLatBox inner = grow(region, reach_m + A);
+  const LonLatBox near = grow(region, A);  // every access point of the part's demand lies in it
+  double max_node_delay = 0.0;
+  for (double d : P.net.node_delay_us) max_node_delay = std::max(max_node_delay, d);
+  // The search below runs from the demand side, so it counts node delays at the other
+  // end: the budget plus twice the largest node delay, and 1 µs for rounding.
+  const double bound = budget_us + 2.0 * max_node_delay + 1.0;
   std::vector<double> exit_from_u(P.net.edges(), kUnreached), exit_from_v(P.net.edges(), kUnreached);
   if (!whole) {
     for (EdgeId e = 0; e < P.net.edges(); ++e) {
@@ -147,6 +153,14 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
       if (std::all_of(g.begin(), g.end(), [&](LonLat p) { return inside(p, inner); })) continue;
       const double total = geodesic_length_m(g);
       const double us_per_m = total > 0.0 ? P.net.edge_delay_us[e] / total : 0.0;
+      // An access leg runs along one edge from a point near a demand point to an end: on
+      // an edge that meets `near` and leaves the inner box it covers at least reach_m
+      // before it is out, at this edge's µs per metre.
+      const LonLatBox gb = LonLatBox::covering(g);
+      const bool meets_near = std::any_of(g.begin(), g.end(), [&](LonLat p) { return inside(p, near); }) ||
+                              (gb.min.lat <= near.max.lat && gb.max.lat >= near.min.lat &&
+                               gb.min.lon <= near.max.lon && gb.max.lon >= near.min.lon);
+      if (meets_near && us_per_m * reach_m <= bound) return a;  // halo too small
       double along = 0.0;
       for (std::size_t k = 0; k < g.size(); ++k) {
         if (k > 0) along += geodesic_distance_m(g[k - 1], g[k]);
@@ -181,10 +195,7 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   std::vector<Source> seeds;
   for (NodeId v = 0; v < P.net.nodes(); ++v)
     if (seed_us[v] < kUnreached) seeds.push_back(Source{v, seed_us[v]});
-  double max_node_delay = 0.0;
-  for (double d : P.net.node_delay_us) max_node_delay = std::max(max_node_delay, d);
   Search search(*P.graph);
-  const double bound = budget_us + 2.0 * max_node_delay + 1.0;
   search.run(seeds, bound);
   a.seeds = seeds.size();
   std::vector<char> reached(P.net.nodes(), 0);

@@ -234,6 +234,58 @@ budget = "1ms"
   EXPECT_TRUE(compared);
 }
 
+// A demand point in the middle of one long straight edge: its access legs run along the
+// edge, and a site 98 km east, beyond the first halo's sites, splits the edge into a node
+// the demand reaches in about 481 us one-way. No node of the part is reached from its
+// demand (both ends lie beyond the budget), so only the check of the legs' edges can see
+// that the halo is too small.
+TEST(PlanParts, ALegAlongALongEdgePastTheHaloWidensIt) {
+  test::ScratchDir dir;
+  test::write_file(dir.file("fibre.geojson"), R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[-1.0, 0], [1.5, 0]]}}]})");
+  test::write_file(dir.file("sites.geojson"), R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"site_id": "east"}, "geometry": {"type": "Point", "coordinates": [0.88, 0.001]}}]})");
+  test::write_file(dir.file("demand.geojson"), R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0.0, 0.001]}}]})");
+  test::write_file(dir.file("s.toml"), R"(name = "long-edge"
+[network]
+path = "fibre.geojson"
+no_tap_longer_than = "1000km"
+[sites]
+path = "sites.geojson"
+id_field = "site_id"
+[demand]
+path = "demand.geojson"
+[model]
+metric = "rtt"
+max_access = "5km"
+[zones]
+budgets = ["1ms"]
+[surface]
+enabled = false
+[placement]
+problem = "lscp"
+budget = "1ms"
+)");
+  const Scenario s = load_scenario(dir.file("s.toml"));
+  std::vector<PartRun> runs;
+  const PartSet set = run_parts(s, 1, dir.path(), &runs);
+  EXPECT_GE(runs[0].info["halo"]["widenings"].get<int>(), 1);
+  RunOptions options;
+  bool compared = false;
+  options.coverage_from = [&](const ScenarioRun& R) {
+    Coverage merged = merged_coverage(set, R);
+    const Coverage single = single_machine_coverage(s, R);
+    EXPECT_EQ(single.entries(), 1u);  // the east site covers the demand point
+    expect_same(merged, single, "long edge");
+    compared = true;
+    return merged;
+  };
+  Progress progress;
+  run_scenario(s, options, progress);
+  EXPECT_TRUE(compared);
+}
+
 TEST(PlanParts, RefusesWhatItCannotSplitOrMerge) {
   const Scenario iris = load_scenario(kSource + "/data/iris.toml");  // no [placement]
   try {
