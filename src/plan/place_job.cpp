@@ -169,7 +169,11 @@ void solve_job(PlaceJobResult& r, const Coverage& cov, const SurvivalRows* survi
     // p-median / p-center serve every demand wherever it is; the covering problems
     // within each demand's budget.
     const bool latency_problem = o.problem == Problem::pmedian || o.problem == Problem::pcenter;
-    const std::vector<double> limit = latency_problem ? std::vector<double>(nd, kInf) : r.demand_budget_us;
+    std::vector<double> limit = latency_problem ? std::vector<double>(nd, kInf) : r.demand_budget_us;
+    // Capacitated p-center: within the worst latency the plan states (the cheapest
+    // assignment without that limit may send some load farther).
+    if (o.problem == Problem::pcenter && !in.capacity.empty() && std::isfinite(r.result.objective))
+      limit.assign(nd, r.result.objective * (1.0 + 1e-12));
     r.assignment = assign_demand(cov, open, limit, in.weight, in.load, in.capacity);
   } else {
     r.assignment.site.assign(nd, kNone);
