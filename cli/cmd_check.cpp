@@ -62,7 +62,7 @@ int run_check(const CheckArgs& a) {
     progress.phase("targets");
     RunTables tables;
     tables.metric = stored.metric;
-    tables.zones = &stored.zones;
+    tables.zones = stored.zones ? &*stored.zones : nullptr;
     tables.demand = stored.demand ? &*stored.demand : nullptr;
     tables.sites = stored.sites ? &*stored.sites : nullptr;
     results = evaluate_targets(s, tables, boundaries);

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "core/error.hpp"
 #include "report/diff.hpp"
 #include "plan/scenario_run.hpp"
 #include "report/json_text.hpp"
@@ -23,10 +24,15 @@ int run_diff(const DiffArgs& args) {
   const StoredRun a = read_run(args.a);
   const StoredRun b = read_run(args.b);
   auto view = [](const StoredRun& r, const std::string& label) {
+    if (!r.zones) {
+      throw InputError(label + " is a placement on a measured latency table (" + r.measured_table +
+                       "): it has no zones, and diff compares the zones and demand latencies of runs over a network. "
+                       "Compare its summary.json (placement) instead, or give two runs made with [network].");
+    }
     RunForDiff v;
     v.label = label;
     v.metric = r.metric;
-    v.zones = &r.zones;
+    v.zones = &*r.zones;
     v.demand = r.demand ? &*r.demand : nullptr;
     v.sites = r.sites ? &*r.sites : nullptr;
     return v;

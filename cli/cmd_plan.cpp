@@ -109,7 +109,8 @@ int run_plan(const PlanArgs& a) {
     fmt::print("{}\n", json_text(R.summary));
     return 0;
   }
-  fmt::print("plan {} ({}): {}\n", s.name, s.file, s.model.describe());
+  // The model as the run states it (a measured table has no fibre model).
+  fmt::print("plan {} ({}): {}\n", s.name, s.file, R.summary["model"].value("description", s.model.describe()));
   print_zone_lines(R.summary);
   if (!R.targets.empty()) {
     const auto& ts = R.summary["targets_summary"];

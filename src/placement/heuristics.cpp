@@ -78,6 +78,87 @@ std::vector<char> greedy_cover(const Reduced& r, int k) {
   return open;
 }
 
+CapacitatedCover greedy_capacitated_cover(const Reduced& r, int p, std::span<const double> pair_lat) {
+  const std::size_t nr = r.rows(), nc = r.cols();
+  CapacitatedCover out;
+  out.open.assign(nc, 0);
+  std::vector<double> unplaced(r.row_load.begin(), r.row_load.end());
+  double total = 0.0;
+  for (double l : unplaced) total += l;
+  const double tol = 1e-9 * std::max(1.0, total);
+  const ColumnRows col_rows(r);
+  // Each column's rows in the order it serves them: fewest options, then lower latency.
+  std::vector<double> lat_in_col(col_rows.row.size(), 0.0);
+  {
+    std::vector<std::uint32_t> at(col_rows.first.begin(), col_rows.first.end() - 1);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) lat_in_col[at[r.row_col[e]]++] = pair_lat[e];
+  }
+  std::vector<std::vector<std::uint32_t>> order(nc);
+  for (std::size_t j = 0; j < nc; ++j) {
+    std::vector<std::uint32_t> k(col_rows.first[j + 1] - col_rows.first[j]);
+    std::iota(k.begin(), k.end(), 0u);
+    const std::uint32_t base = col_rows.first[j];
+    std::stable_sort(k.begin(), k.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const std::uint32_t ra = col_rows.row[base + a], rb = col_rows.row[base + b];
+      const std::uint32_t da = r.row_first[ra + 1] - r.row_first[ra], db = r.row_first[rb + 1] - r.row_first[rb];
+      if (da != db) return da < db;
+      if (lat_in_col[base + a] != lat_in_col[base + b]) return lat_in_col[base + a] < lat_in_col[base + b];
+      return ra < rb;
+    });
+    for (std::uint32_t& x : k) x = col_rows.row[base + x];
+    order[j] = std::move(k);
+  }
+  auto capacity = [&](std::size_t j) { return r.col_cap.empty() ? std::numeric_limits<double>::infinity() : r.col_cap[j]; };
+  // Latency of (row, column) pairs in each column's serving order.
+  std::vector<std::vector<double>> order_lat(nc);
+  for (std::size_t j = 0; j < nc; ++j)
+    for (std::uint32_t i : order[j]) {
+      const auto b = r.row_col.begin() + r.row_first[i], e = r.row_col.begin() + r.row_first[i + 1];
+      order_lat[j].push_back(pair_lat[static_cast<std::size_t>(std::lower_bound(b, e, j) - r.row_col.begin())]);
+    }
+  auto take = [&](std::size_t j) {
+    out.open[j] = 1;
+    double left = capacity(j);
+    for (std::size_t k = 0; k < order[j].size(); ++k) {
+      if (left <= 0.0) break;
+      const std::uint32_t i = order[j][k];
+      const double x = std::min(left, unplaced[i]);
+      if (x <= 0.0) continue;
+      unplaced[i] -= x;
+      left -= x;
+      out.worst_used = std::max(out.worst_used, order_lat[j][k]);
+    }
+  };
+  int new_sites = 0;
+  for (std::size_t j = 0; j < nc; ++j)
+    if (r.col_fixed[j]) {
+      take(j);
+      new_sites += r.col_existing[j] ? 0 : 1;
+    }
+  auto left_over = [&] {
+    double s = 0.0;
+    for (double u : unplaced) s += u;
+    return s;
+  };
+  while (new_sites < p && left_over() > tol) {
+    std::size_t best = nc;
+    double best_gain = tol;
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (out.open[j]) continue;
+      double load = 0.0;
+      for (std::uint32_t i : col_rows[j]) load += unplaced[i];
+      const double gain = std::min(capacity(j), load);
+      if (gain > best_gain) best_gain = gain, best = j;
+    }
+    if (best == nc) break;  // no column can place any more load
+    take(best);
+    ++new_sites;
+  }
+  out.serves_all = left_over() <= tol;
+  return out;
+}
+
 std::vector<char> greedy_max_cover(const Reduced& r, int p, double money) {
   const std::size_t nr = r.rows(), nc = r.cols();
   std::vector<char> open(nc, 0), covered(nr, 0);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "placement/deadline.hpp"
@@ -15,6 +16,25 @@ namespace lightcone::placement_detail {
 
 // Greedy cover (warm start for LSCP): most newly satisfied demand per cost.
 std::vector<char> greedy_cover(const Reduced& r, int k);
+
+// Covering with capacities (p-center's threshold tests, where every pair of `r` lies
+// within the threshold): the fixed columns open first, then up to `p` new columns (fixed
+// non-existing ones count), each the one able to take the most load still unplaced,
+// min(capacity, unplaced load of its rows) (ties: the lower column). An opened column takes
+// the unplaced load of its rows up to its capacity, rows with the fewest options first
+// (then the lower latency, the lower row), splitting a row's load where needed.
+// serves_all: every row's load is placed, so the plan is feasible within worst_used (this
+// placement proves it); else the plan is what the greedy reached. Deterministic, no deadline: it always
+// finishes (a few passes over the rows per column opened).
+struct CapacitatedCover {
+  std::vector<char> open;  // per reduced column
+  bool serves_all = false;
+  double worst_used = 0.0;  // the highest latency of a pair the greedy placed load on
+};
+// pair_lat: per entry of r.row_col, the highest latency of the pair among the row's
+// demands (r.row_lat is 0 where rows merged regardless of latency). REQUIRES: size
+// r.row_col.size().
+CapacitatedCover greedy_capacitated_cover(const Reduced& r, int p, std::span<const double> pair_lat);
 
 // Greedy p sites maximising covered weight (warm start for MCLP).
 std::vector<char> greedy_max_cover(const Reduced& r, int p, double money);

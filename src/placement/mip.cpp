@@ -75,21 +75,31 @@ void Mip::add_row(const std::vector<int>& cols, const std::vector<double>& coefs
 
 MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<double>& start, double cutoff) const {
   const int n = columns();
-  // Column-major arrays for Cbc_loadProblem.
-  std::vector<std::size_t> order(m_trip_val.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return m_trip_col[a] != m_trip_col[b] ? m_trip_col[a] < m_trip_col[b] : m_trip_row[a] < m_trip_row[b];
-  });
-  std::vector<CoinBigIndex> starts(static_cast<std::size_t>(n) + 1, 0);
-  std::vector<int> index(order.size());
-  std::vector<double> value(order.size());
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    index[k] = m_trip_row[order[k]];
-    value[k] = m_trip_val[order[k]];
-    ++starts[static_cast<std::size_t>(m_trip_col[order[k]]) + 1];
+  const bool all_continuous = std::none_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; });
+  if (deadline.expired()) {
+    // No time left: neither the LP nor CBC would run, so do not build the model either
+    // (on survivable models of millions of nonzeros that alone took seconds).
+    MipResult r;
+    r.time_limit = true;
+    if (!all_continuous) r.bound = std::numeric_limits<double>::quiet_NaN();
+    return r;
   }
+  // Column-major arrays for Cbc_loadProblem: a counting sort by column. Rows are added in
+  // ascending order, so each column's entries come out by ascending row (the order of a
+  // stable sort by (column, row)) in one pass, without comparing.
+  std::vector<CoinBigIndex> starts(static_cast<std::size_t>(n) + 1, 0);
+  for (const int c : m_trip_col) ++starts[static_cast<std::size_t>(c) + 1];
   for (int j = 0; j < n; ++j) starts[j + 1] += starts[j];
+  std::vector<int> index(m_trip_val.size());
+  std::vector<double> value(m_trip_val.size());
+  {
+    std::vector<CoinBigIndex> at(starts.begin(), starts.end() - 1);
+    for (std::size_t k = 0; k < m_trip_val.size(); ++k) {
+      const auto q = static_cast<std::size_t>(at[static_cast<std::size_t>(m_trip_col[k])]++);
+      index[q] = m_trip_row[k];
+      value[q] = m_trip_val[k];
+    }
+  }
   const std::vector<double> lower = finite(m_lower), upper = finite(m_upper);
   const std::vector<double> rlower = finite(m_row_lower), rupper = finite(m_row_upper);
 
@@ -119,7 +129,6 @@ MipResult Mip::solve(const Deadline& deadline, int threads, const std::vector<do
       r.bound = r.objective;
     }
   };
-  const bool all_continuous = std::none_of(m_integer.begin(), m_integer.end(), [](char c) { return c != 0; });
   if (all_continuous) {
     MipResult r;
     solve_lp(r);

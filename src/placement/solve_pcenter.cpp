@@ -1,17 +1,21 @@
 // p-center: the least threshold T among the distinct latencies such that the demand
 // can be covered within T by at most p new sites. A test at T: a greedy cover with at
 // most p new sites proves "yes", an LP bound above p proves "no" (uncapacitated), then a
-// local search may prove "yes"; otherwise an exact covering MIP decides. The lower bound
+// local search may prove "yes"; with capacities a greedy that places every load within T
+// proves "yes" and capacity short of the load proves "no"; otherwise an exact covering
+// MIP decides (so a time-limited search always has the greedy's plan). The lower bound
 // max_i min_j d_ij is tried first (it is the answer whenever p is generous), then the
 // thresholds are bisected. The deadline (wall time) bounds the whole search; when it runs
 // out the result is the best threshold found, with the highest threshold below which
 // every test said "no" as bound. Latencies are one-way µs.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
 
+#include "placement/assign.hpp"
 #include "placement/bounds.hpp"
 #include "placement/detail.hpp"
 #include "placement/heuristics.hpp"
@@ -59,10 +63,13 @@ class ThresholdSearch {
       m_hi = std::max(m_lo, static_cast<std::size_t>(std::lower_bound(m_values.begin(), m_values.end(), m_plan_worst) -
                                                      m_values.begin()));
   }
-  Verdict test(double t, std::vector<char>& open, double cbc_s);
+  // greedy_only: the capacitated greedy and the capacity bound, no LP and no CBC.
+  Verdict test(double t, std::vector<char>& open, double cbc_s, bool greedy_only = false);
   Verdict keep(const Reduced& model, const std::vector<char>& chosen, double t, std::vector<char>& open);
   std::optional<Verdict> test_heuristics(const Reduced& model, double t, std::vector<char>& open,
                                          std::vector<char>& start, std::vector<std::uint32_t>& lp_rows);
+  std::optional<Verdict> test_capacitated(const Reduced& model, double t, std::vector<char>& open, bool lp_check);
+  void greedy_bisect();
   Verdict test_cbc(const Reduced& model, double t, std::vector<char>& open, const std::vector<char>& start,
                    const std::vector<std::uint32_t>& lp_rows, double cbc_s);
 
@@ -74,8 +81,10 @@ class ThresholdSearch {
   std::vector<double> m_values;  // the distinct latencies, ascending
   std::size_t m_lo = 0, m_hi = 0, m_floor = 0;
   std::vector<char> m_best_open;
-  double m_plan_worst = kUnreached;  // worst latency of the last feasible plan (uncapacitated)
-  std::size_t m_lp_solves = 0, m_search_swaps = 0;
+  double m_plan_worst = kUnreached;  // worst latency of the last feasible plan (capacitated: of the greedy's placement)
+  std::size_t m_lp_solves = 0, m_search_swaps = 0, m_capacity_greedy = 0;
+  // The transportation LP checks a capacitated greedy plan only up to this many pairs.
+  static constexpr std::size_t kLpCheckMaxNonzeros = 50'000;
 };
 
 Verdict ThresholdSearch::keep(const Reduced& model, const std::vector<char>& chosen, double t, std::vector<char>& open) {
@@ -152,7 +161,7 @@ Verdict ThresholdSearch::test_cbc(const Reduced& model, double t, std::vector<ch
   }
 }
 
-Verdict ThresholdSearch::test(double t, std::vector<char>& open, double cbc_s) {
+Verdict ThresholdSearch::test(double t, std::vector<char>& open, double cbc_s, bool greedy_only) {
   m_plan_worst = kUnreached;
   // Without capacities the test is plain covering with unit costs: dominated columns
   // (under unit costs) and dominated rows go.
@@ -164,16 +173,111 @@ Verdict ThresholdSearch::test(double t, std::vector<char>& open, double cbc_s) {
   std::vector<std::uint32_t> lp_rows;
   if (!m_cap) {
     if (const std::optional<Verdict> v = test_heuristics(pt.r, t, open, start, lp_rows)) return *v;
+  } else if (const std::optional<Verdict> v = test_capacitated(pt.r, t, open, !greedy_only)) {
+    return *v;
   }
+  if (greedy_only) return Verdict::unknown;
   return test_cbc(pt.r, t, open, start, lp_rows, cbc_s);
+}
+
+// With capacities: the capacitated greedy placing every load says yes (a plan whatever
+// time is left, so that a time-limited search still answers); capacity short of the
+// load says no: at most p new sites, so at most the fixed sites' capacity plus the p
+// largest other ones, of the columns with a pair within t. Else CBC decides, from the
+// greedy's plan when the transportation LP (assign.hpp) finds that its sites hold every
+// load within t after all (small models only: that LP is not stopped by the deadline).
+std::optional<Verdict> ThresholdSearch::test_capacitated(const Reduced& model, double t, std::vector<char>& open,
+                                                         bool lp_check) {
+  ++m_capacity_greedy;
+  // Each pair's latency: the highest among the demands merged into its row.
+  std::vector<std::uint32_t> col_of_site(m_cov.sites, kNone);
+  for (std::uint32_t j = 0; j < model.cols(); ++j) col_of_site[model.col_site[j]] = j;
+  std::vector<double> pair_lat(model.row_col.size(), 0.0);
+  for (std::uint32_t d = 0; d < m_cov.demands; ++d) {
+    const std::uint32_t i = model.row_of_demand[d];
+    if (i == kNone) continue;
+    const auto b = model.row_col.begin() + model.row_first[i], e = model.row_col.begin() + model.row_first[i + 1];
+    for (std::uint32_t k = m_cov.first[d]; k < m_cov.first[d + 1]; ++k) {
+      const std::uint32_t c = col_of_site[m_cov.site[k]];
+      if (c == kNone || m_cov.latency_us[k] > t) continue;
+      const auto at = std::lower_bound(b, e, c);
+      if (at == e || *at != c) continue;
+      double& l = pair_lat[static_cast<std::size_t>(at - model.row_col.begin())];
+      l = std::max(l, m_cov.latency_us[k]);
+    }
+  }
+  const CapacitatedCover g = greedy_capacitated_cover(model, m_in.p, pair_lat);
+  if (g.serves_all) {
+    keep(model, g.open, t, open);
+    // The greedy's placement stays within worst_used: every threshold from there up holds.
+    if (g.worst_used < t) m_plan_worst = g.worst_used;
+    return Verdict::yes;
+  }
+  double load = 0.0, fixed_cap = 0.0;
+  int fixed_new = 0;
+  std::vector<double> caps;
+  for (double l : model.row_load) load += l;
+  for (std::size_t j = 0; j < model.cols(); ++j) {
+    const double c = model.col_cap.empty() ? std::numeric_limits<double>::infinity() : model.col_cap[j];
+    if (model.col_fixed[j]) {
+      fixed_cap += c;
+      fixed_new += model.col_existing[j] ? 0 : 1;
+    } else {
+      caps.push_back(c);
+    }
+  }
+  const std::size_t free_new = static_cast<std::size_t>(std::max(0, m_in.p - fixed_new));
+  std::sort(caps.begin(), caps.end(), std::greater<>());
+  double most = fixed_cap;
+  for (std::size_t k = 0; k < caps.size() && k < free_new; ++k) most += caps[k];
+  if (most < load * (1.0 - 1e-9)) return Verdict::no;
+  if (lp_check && model.row_col.size() <= kLpCheckMaxNonzeros) {
+    std::vector<char> site_open(m_cov.sites, 0);
+    for (std::size_t j = 0; j < model.cols(); ++j)
+      if (g.open[j]) site_open[model.col_site[j]] = 1;
+    const std::vector<double> within(m_cov.demands, t);
+    const Assignment a = assign_demand(m_cov, site_open, within, m_in.weight, m_in.load, m_in.capacity);
+    bool all = true;
+    for (std::uint32_t d = 0; d < m_cov.demands && all; ++d) all = a.served[d] >= 1.0 - 1e-9;
+    if (all) return keep(model, g.open, t, open);
+  }
+  return std::nullopt;
 }
 
 // Bisection between lo (every threshold below it proven "no") and hi (proven "yes").
 // A "no" at any threshold proves every lower one "no" too, so lo only rises; an
 // undecided test (CBC out of its share of time) raises only the probing floor, and the
 // search goes on above it for a better plan.
+// With capacities, first a plan from the greedy alone: at the top threshold whatever
+// time is left, then bisected down while time remains (a failed greedy proves nothing:
+// only the capacity bound's "no" raises lo). CBC then searches below that plan.
+void ThresholdSearch::greedy_bisect() {
+  std::vector<char> open;
+  if (test(m_values[m_hi], open, 0.0, true) != Verdict::yes) return;
+  m_best_open = std::move(open);
+  lower_hi_to_plan(m_hi);
+  for (std::size_t lo = m_lo; lo < m_hi && remaining_s() > 0;) {
+    const std::size_t mid = lo + (m_hi - lo) / 2;
+    switch (test(m_values[mid], open, 0.0, true)) {
+      case Verdict::yes:
+        m_hi = mid;
+        lower_hi_to_plan(mid);
+        m_best_open = std::move(open);
+        break;
+      case Verdict::no:
+        m_lo = std::max(m_lo, mid + 1);
+        lo = std::max(lo, mid + 1);
+        break;
+      case Verdict::unknown: lo = mid + 1; break;
+    }
+  }
+}
+
 bool ThresholdSearch::probe_ends() {
   m_floor = m_lo;
+  if (m_cap) greedy_bisect();
+  const bool have_plan = !m_best_open.empty();
+  if (have_plan && m_lo >= m_hi) return true;
   std::vector<char> open;
   const Verdict at_lower = test(m_values[m_lo], open, remaining_s());
   if (at_lower == Verdict::yes) {
@@ -183,6 +287,7 @@ bool ThresholdSearch::probe_ends() {
   }
   if (at_lower == Verdict::no) ++m_lo;
   m_floor = m_lo + (at_lower == Verdict::no ? 0 : 1);
+  if (have_plan) return true;  // the greedy's plan holds at hi
   const Verdict at_top = test(m_values[m_hi], m_best_open, remaining_s());
   if (at_top == Verdict::yes) lower_hi_to_plan(m_hi);
   if (at_top != Verdict::yes) {
@@ -228,8 +333,10 @@ void ThresholdSearch::report() {
   out.bound = optimal ? worst : m_values[m_lo];
   out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
   out.gap = optimal ? 0.0 : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
-  out.method = "threshold search (greedy, " + std::to_string(m_lp_solves) + " LP bounds, " +
-               std::to_string(m_search_swaps) + " local-search swaps, " + std::to_string(out.mip_solves) + " cbc)";
+  out.method = m_cap ? "threshold search (capacitated greedy on " + std::to_string(m_capacity_greedy) +
+                           " thresholds, " + std::to_string(out.mip_solves) + " cbc)"
+                     : "threshold search (greedy, " + std::to_string(m_lp_solves) + " LP bounds, " +
+                           std::to_string(m_search_swaps) + " local-search swaps, " + std::to_string(out.mip_solves) + " cbc)";
   if (!optimal) out.reason = "time limit: the worst latency lies between the bound and the objective";
 }
 

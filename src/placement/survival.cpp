@@ -42,20 +42,42 @@ CutScenarios grouped_cuts(const Network& net, const std::vector<std::string>& ed
 SurvivalRows survival_rows(const Network& net, const Graph& graph, const SegmentIndex& index,
                            const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
                            std::span<const Source> candidates, double budget_us, const Coverage& coverage,
-                           const CutScenarios& scenarios, unsigned threads) {
+                           const CutScenarios& scenarios, unsigned threads, const Deadline& deadline) {
   const std::size_t nd = demand.size();
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // Set once the deadline has passed: every worker stops at its next check.
+  std::atomic<bool> stopped{false};
+  auto out_of_time = [&] {
+    if (stopped.load(std::memory_order_relaxed)) return true;
+    if (deadline.none() || !deadline.expired()) return false;
+    stopped.store(true, std::memory_order_relaxed);
+    return true;
+  };
+  SurvivalRows rows;
+  {
+    std::vector<char> covers(candidates.size(), 0);
+    for (const std::uint32_t j : coverage.site) covers[j] = 1;
+    for (std::size_t j = 0; j < candidates.size(); ++j) rows.sites_to_search += candidates[j].node != kNone && covers[j];
+  }
   // Legs per (node, edge) for every demand point.
   std::vector<std::vector<PointLatencyQuery::AccessLeg>> legs(nd);
   {
     std::vector<std::jthread> pool;
     auto work = [&](unsigned part) {
       PointLatencyQuery q(net, index, model, mode);
-      for (std::size_t d = part; d < nd; d += threads) legs[d] = q.access_legs(demand[d], true);
+      for (std::size_t d = part; d < nd && !out_of_time(); d += threads) legs[d] = q.access_legs(demand[d], true);
     };
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
     work(0);
   }
+  auto incomplete = [&] {
+    SurvivalRows none;
+    none.complete = false;
+    none.sites_searched = rows.sites_searched;
+    none.sites_to_search = rows.sites_to_search;
+    return none;
+  };
+  if (stopped) return incomplete();
   // Scenarios containing each edge.
   std::vector<std::vector<std::uint32_t>> scen_of_edge(net.edges());
   for (std::uint32_t s = 0; s < scenarios.size(); ++s)
@@ -84,12 +106,12 @@ SurvivalRows survival_rows(const Network& net, const Graph& graph, const Segment
 
   std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> breaks;  // (demand, scenario, site)
   std::mutex breaks_mutex;
-  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> next{0}, searched{0};
   auto work = [&] {
     Search search(graph);
     std::vector<char> cut_edge(net.edges(), 0);
     std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> local;
-    for (std::size_t j; (j = next.fetch_add(1)) < candidates.size();) {
+    for (std::size_t j; !out_of_time() && (j = next.fetch_add(1)) < candidates.size();) {
       if (candidates[j].node == kNone || covered_by[j].empty()) continue;
       const Source src = candidates[j];
       search.run(std::span(&src, 1), budget_us);
@@ -112,7 +134,12 @@ SurvivalRows survival_rows(const Network& net, const Graph& graph, const Segment
         scen.erase(std::unique(scen.begin(), scen.end()), scen.end());
         for (std::uint32_t s : scen) demands_of_scenario[s].push_back(d);
       }
+      bool whole = true;
       for (const auto& [s, ds] : demands_of_scenario) {
+        if (out_of_time()) {
+          whole = false;
+          break;
+        }
         const std::span<const EdgeId> cut(scenarios.edges.data() + scenarios.first[s], scenarios.first[s + 1] - scenarios.first[s]);
         for (EdgeId e : cut) cut_edge[e] = 1;
         search.run(std::span(&src, 1), budget_us, cut);
@@ -120,6 +147,7 @@ SurvivalRows survival_rows(const Network& net, const Graph& graph, const Segment
           if (latency_of(search, d, &cut_edge, nullptr) > budget_us) local.emplace_back(d, s, static_cast<std::uint32_t>(j));
         for (EdgeId e : cut) cut_edge[e] = 0;
       }
+      if (whole) searched.fetch_add(1);
     }
     std::lock_guard lock(breaks_mutex);
     breaks.insert(breaks.end(), local.begin(), local.end());
@@ -129,8 +157,9 @@ SurvivalRows survival_rows(const Network& net, const Graph& graph, const Segment
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
   }
+  rows.sites_searched = searched.load();
+  if (stopped) return incomplete();
   std::sort(breaks.begin(), breaks.end());
-  SurvivalRows rows;
   for (std::size_t i = 0; i < breaks.size();) {
     const auto [d, s, j0] = breaks[i];
     std::vector<std::uint32_t> broken;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "placement/coverage.hpp"
+#include "placement/deadline.hpp"
 
 namespace lightcone {
 
@@ -35,12 +36,20 @@ struct SurvivalRows {
   std::vector<std::uint32_t> first{0};  // row r: sites[first[r] .. first[r+1])
   std::vector<std::uint32_t> sites;     // sites still covering the demand under the cut
   std::size_t rows() const { return demand.size(); }
+  // False when the deadline stopped the build: then there are no rows at all (a part of
+  // them would let a plan pass that some cut breaks), and the counts say how far it got.
+  bool complete = true;
+  std::size_t sites_searched = 0;  // candidate sites whose cuts were searched
+  std::size_t sites_to_search = 0; // candidate sites on the network that cover some demand
 };
 
+// `deadline` (wall time; DEFAULT: none) is checked before each demand point's access
+// legs, each candidate site and each cut scenario's search: once it has passed, the
+// build stops within one search and returns no rows, complete = false.
 SurvivalRows survival_rows(const Network& net, const Graph& graph, const SegmentIndex& index,
                            const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
                            std::span<const Source> candidates, double budget_us, const Coverage& coverage,
-                           const CutScenarios& scenarios, unsigned threads = 0);
+                           const CutScenarios& scenarios, unsigned threads = 0, const Deadline& deadline = {});
 
 // Per demand: 1 when some site covers it within budget_us and, under every cut scenario,
 // some site still does; else 0. Sources with node kNone are ignored (closed sites).

@@ -153,9 +153,12 @@ std::vector<double> demand_budgets(const PlaceJobOptions& o, std::size_t nd) {
 
 // The solve and the assignment on a coverage, network-made or measured; r.coverage_s set.
 // left_out: demand solved away as if absent (PlacementInput::left_out).
+// cannot_solve: when not empty, no solve: status no_solution with this reason (the input
+// and an empty assignment are still set, for the tables).
 void solve_job(PlaceJobResult& r, const Coverage& cov, const SurvivalRows* survival,
                const std::function<Coverage()>& all_pairs, const PointLayer& sites, const PointLayer& demand,
-               const PlaceJobOptions& o, const Deadline& deadline, std::vector<std::uint32_t> left_out = {}) {
+               const PlaceJobOptions& o, const Deadline& deadline, std::vector<std::uint32_t> left_out = {},
+               const std::string& cannot_solve = {}) {
   const std::size_t ns = sites.pos.size(), nd = demand.pos.size();
   const auto t1 = std::chrono::steady_clock::now();
   PlacementInput& in = r.input;
@@ -185,14 +188,25 @@ void solve_job(PlaceJobResult& r, const Coverage& cov, const SurvivalRows* survi
   in.left_out = std::move(left_out);
   in.survival = survival;
   in.threads = 1;
-  r.result = solve_placement(in);
-  check_median_budget(all_pairs, nd, ns, o, deadline, r);
+  if (cannot_solve.empty()) {
+    r.result = solve_placement(in);
+    check_median_budget(all_pairs, nd, ns, o, deadline, r);
+  } else {
+    r.result = PlacementResult{};
+    r.result.status = SolveStatus::no_solution;
+    r.result.reason = cannot_solve;
+    r.result.objective = r.result.bound = r.result.gap = std::numeric_limits<double>::quiet_NaN();
+  }
   if (r.solved()) {
     const std::vector<char> open = r.open(ns);
     // p-median / p-center serve every demand wherever it is; the covering problems
     // within each demand's budget.
     const bool latency_problem = o.problem == Problem::pmedian || o.problem == Problem::pcenter;
-    const std::vector<double> limit = latency_problem ? std::vector<double>(nd, kInf) : r.demand_budget_us;
+    std::vector<double> limit = latency_problem ? std::vector<double>(nd, kInf) : r.demand_budget_us;
+    // Capacitated p-center: within the worst latency the plan states (the cheapest
+    // assignment without that limit may send some load farther).
+    if (o.problem == Problem::pcenter && !in.capacity.empty() && std::isfinite(r.result.objective))
+      limit.assign(nd, r.result.objective * (1.0 + 1e-12));
     r.assignment = assign_demand(cov, open, limit, in.weight, in.load, in.capacity);
   } else {
     r.assignment.site.assign(nd, kNone);
@@ -256,16 +270,27 @@ PlaceJobResult run_place_job(const PreparedNetwork& P, const PointLayer& sites, 
   if (o.survive || !o.edge_group.empty()) {
     const CutScenarios cuts = o.edge_group.empty() ? single_edge_cuts(P.net) : grouped_cuts(P.net, o.edge_group);
     survival = survival_rows(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates, budget_us, cov,
-                             cuts, o.threads);
+                             cuts, o.threads, deadline);
     r.cut_scenarios = cuts.size();
     r.survival_rows = survival->rows();
+    r.survival_complete = survival->complete;
   }
   r.coverage_s = seconds_since(t0);
+  // The cut rows ran out of time: without all of them no plan can be shown to survive.
+  std::string cannot_solve;
+  if (survival && !survival->complete) {
+    cannot_solve = fmt::format(
+        "time limit: the fibre-cut rows were not complete after {:.1f} s ({} of {} covering candidate sites searched "
+        "under {} cut scenarios), so no plan can be shown to survive every cut. Raise --time-limit, or group the cuts "
+        "(--srlg-field)",
+        r.coverage_s, survival->sites_searched, survival->sites_to_search, r.cut_scenarios);
+  }
   const auto all_pairs = [&] {
     return build_coverage(P.net, *P.graph, *P.index, P.model, P.model.access_from, demand.pos, candidates, kInf,
                           o.threads);
   };
-  solve_job(r, cov, survival ? &*survival : nullptr, all_pairs, sites, demand, o, deadline, std::move(left_out));
+  solve_job(r, cov, survival ? &*survival : nullptr, all_pairs, sites, demand, o, deadline, std::move(left_out),
+            cannot_solve);
   for (std::uint32_t s : r.result.open) {
     const NodeId v = P.site_node[s];
     if (v == kNone || P.report.node_component[v] == 0) continue;
@@ -353,7 +378,8 @@ Json place_json(const PlaceJobResult& r, const PlaceJobOptions& o, const Latency
   j["capacity_unit"] = o.capacity_unit;
   if (o.use_capacity) j["assignment"] = r.assignment.split ? "split (some demand served by several sites)" : "whole";
   if (r.cut_scenarios > 0) {
-    j["survivable"] = {{"cuts", o.cuts_text}, {"scenarios", r.cut_scenarios}, {"rows", r.survival_rows}};
+    j["survivable"] = {{"cuts", o.cuts_text}, {"scenarios", r.cut_scenarios}, {"rows", r.survival_rows},
+                       {"rows_complete", r.survival_complete}};
   }
   Json chosen = Json::array();
   for (std::uint32_t s : res.open) {

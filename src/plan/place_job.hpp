@@ -71,6 +71,9 @@ struct PlaceJobResult {
   std::size_t coverage_entries = 0;
   Coverage coverage;                    // as solved, when PlaceJobOptions::keep_coverage
   std::size_t cut_scenarios = 0, survival_rows = 0;
+  // False when the time limit stopped the cut rows' build: then no solve (status
+  // no_solution, the reason says how far the build got).
+  bool survival_complete = true;
   double coverage_s = 0.0, solve_s = 0.0;
   // p-median with a budget (a hard constraint: pairs beyond it are no options): the same
   // problem solved over every pair, when they fit and time is left; how many demand

@@ -259,11 +259,8 @@ StoredRun read_run(const std::string& dir_or_gpkg) {
   }
   const std::vector<std::string> layers = layer_names(r.gpkg);
   auto has = [&](const char* name) { return std::find(layers.begin(), layers.end(), name) != layers.end(); };
-  if (!has(kZonesLayer) || !has(kRunInfoLayer)) {
-    throw InputError(r.gpkg + " is not a lightcone run: it lacks the layers zones and run_info. Give a directory "
-                     "written by lightcone plan, or a GeoPackage written by plan or zones.");
-  }
-  const FeatureTable info = read_table(r.gpkg, kRunInfoLayer);
+  // A run on a measured latency table ([coverage]) has no zones: run_info names its table.
+  const FeatureTable info = has(kRunInfoLayer) ? read_table(r.gpkg, kRunInfoLayer) : FeatureTable{};
   bool found = false;
   for (const Column& key : info.columns) {
     if (key.name != "key") continue;
@@ -276,11 +273,16 @@ StoredRun read_run(const std::string& dir_or_gpkg) {
       }
       for (std::size_t i = 0; i < key.texts().size(); ++i) {
         if (key.texts()[i] == "scenario_digest") r.scenario_digest = value.texts()[i];
+        if (key.texts()[i] == "coverage") r.measured_table = value.texts()[i];
       }
     }
   }
+  if (!has(kRunInfoLayer) || (!has(kZonesLayer) && r.measured_table.empty())) {
+    throw InputError(r.gpkg + " is not a lightcone run: it lacks the layers zones and run_info. Give a directory "
+                     "written by lightcone plan, or a GeoPackage written by plan or zones.");
+  }
   if (!found) throw InputError(r.gpkg + ": run_info does not state the metric. Run it again with this version.");
-  r.zones = read_table(r.gpkg, kZonesLayer);
+  if (has(kZonesLayer)) r.zones = read_table(r.gpkg, kZonesLayer);
   if (has(kDemandLayer)) r.demand = read_table(r.gpkg, kDemandLayer);
   if (has(kSitesLayer)) r.sites = read_table(r.gpkg, kSitesLayer);
   return r;

@@ -141,11 +141,13 @@ PostgisTarget scenario_postgis_target(const Scenario& s);
 void write_run_postgis(const PostgisTarget& target, ScenarioRun& run, const std::string& digest);
 
 // A run read back from disk: a run directory (its run.gpkg) or a GeoPackage written
-// by plan or zones.
+// by plan or zones. A plan on a measured latency table ([coverage]) has no zones, only
+// its sites and demand tables (without geometry).
 struct StoredRun {
   std::string gpkg;
   Metric metric = Metric::rtt;
-  FeatureTable zones;
+  std::optional<FeatureTable> zones;  // none: a run on a measured table
+  std::string measured_table;         // [coverage] path as written (run_info "coverage"); empty: a network run
   std::optional<FeatureTable> demand;
   std::optional<FeatureTable> sites;
   std::string scenario_digest;  // empty when the run does not state one (zones, older versions)

@@ -403,6 +403,38 @@ std::string budgets_html(const Json& summary) {
   return h + "</table>";
 }
 
+// The placement's result from summary.json: status, objective, bound and gap, and the
+// open sites (the first 100 listed). Empty without a placement.
+std::string placement_html(const Json& summary) {
+  if (!summary.contains("placement") || !summary["placement"].is_object()) return "";
+  const Json& p = summary["placement"];
+  auto text = [&](const char* k) {
+    if (!p.contains(k) || p[k].is_null()) return std::string("–");
+    return p[k].is_string() ? html_escape(p[k].get<std::string>()) : html_escape(p[k].dump());
+  };
+  auto real = [&](const char* k, int decimals) {
+    return p.contains(k) && p[k].is_number() ? num(p[k].get<double>(), decimals) : std::string("–");
+  };
+  std::string h = "<table id=\"placement\"><tr><th>problem</th><th>status</th><th>objective</th><th>bound</th><th>gap</th>"
+                  "<th>new sites</th></tr>";
+  h += "<tr><td>" + text("problem") + "</td><td>" + text("status") + "</td><td>" + real("objective", 3) +
+       (p.contains("objective_is") ? " (" + text("objective_is") + ")" : std::string()) + "</td><td>" + real("bound", 3) +
+       "</td><td>" + (p.contains("gap") && p["gap"].is_number() ? num(100.0 * p["gap"].get<double>(), 2) + " %" : "–") +
+       "</td><td>" + text("new_sites") + "</td></tr></table>\n";
+  if (p.contains("open_sites") && p["open_sites"].is_array() && !p["open_sites"].empty()) {
+    constexpr std::size_t kListed = 100;
+    const Json& open = p["open_sites"];
+    std::string ids;
+    for (std::size_t i = 0; i < open.size() && i < kListed; ++i) {
+      const Json& id = open[i].contains("site_id") ? open[i]["site_id"] : Json();
+      ids += (i ? ", " : "") + html_escape(id.is_string() ? id.get<std::string>() : id.dump());
+    }
+    if (open.size() > kListed) ids += " and " + std::to_string(open.size() - kListed) + " more (run.gpkg, layer sites)";
+    h += "<p>Open sites (" + std::to_string(open.size()) + "): " + ids + "</p>";
+  }
+  return h;
+}
+
 constexpr const char* kApp = R"JS(
 (function () {
   'use strict';
@@ -523,6 +555,8 @@ std::string html_report(const Json& summary, std::span<const FeatureTable> table
                         const LeafletAssets& leaflet) {
   Extent extent;
   for (const FeatureTable& t : tables) include_table(extent, t);
+  bool has_geometry = false;
+  for (const FeatureTable& t : tables) has_geometry |= t.geometry != FeatureTable::Geometry::none && t.features() > 0;
   const double coslat = extent.valid() ? std::cos((extent.south + extent.north) / 2.0 * 3.14159265358979323846 / 180.0) : 1.0;
   // Display tolerance: 1/3000 of the extent (about 100 m across a province).
   const double tol = extent.valid() ? std::max((extent.east - extent.west) * coslat, extent.north - extent.south) / 3000.0 : 0.0;
@@ -644,9 +678,17 @@ std::string html_report(const Json& summary, std::span<const FeatureTable> table
   if (sc.contains("description")) h += "<div class=\"model\">" + html_escape(sc["description"].get<std::string>()) + "</div>\n";
   h += "<div class=\"model\" id=\"model\">Latency model: " + html_escape(model) + "</div>\n";
   h += "<div class=\"model\">Budgets " + html_escape(budgets) + (metric.empty() ? "" : " (" + html_escape(metric) + ")") +
-       (sc.contains("file") ? " · scenario " + html_escape(sc["file"].get<std::string>()) : "") + "</div>\n</header>\n";
-  h += "<div id=\"map\"></div>\n";
+       (sc.contains("file") ? " · scenario " + html_escape(sc["file"].get<std::string>()) : "") + "</div>\n";
+  if (!has_geometry) {
+    // A placement on a measured latency table: nothing to draw, so the (empty) map is small.
+    h += "<div class=\"model\" id=\"no-map\">No map: the run's tables have no geometry (latencies from a measured "
+         "table, without a network); the plan is in the tables below and in run.gpkg.</div>\n";
+  }
+  h += "</header>\n";
+  h += has_geometry ? "<div id=\"map\"></div>\n" : "<div id=\"map\" style=\"height:140px;min-height:0\"></div>\n";
   h += "<section><h2>Targets</h2>\n" + targets_html(summary) + "\n</section>\n";
+  const std::string pt = placement_html(summary);
+  if (!pt.empty()) h += "<section><h2>Placement</h2>\n" + pt + "\n</section>\n";
   const std::string bt = budgets_html(summary);
   if (!bt.empty()) h += "<section><h2>Zones</h2>\n" + bt + "\n</section>\n";
   h += "<footer>Written by lightcone. Layers are simplified for display (about " + num(tol * 111.32, 2) + " km" +

@@ -9,6 +9,9 @@ Plans the bundled Qingdao scenario (zones at 1 ms and 3 ms, a latency surface), 
   - the console (--enable-logging): no message at all (an error, or a request that the
     policy blocked, would be one); DNS is mapped to nothing, so no request could leave;
   - a screenshot: not blank (pixel variance), and saved for the README.
+Then a plan on a measured latency table ([coverage]: no zones, fibre or geometry) and
+`lightcone report` on its directory: the page loads, without console messages, with a
+note on its empty map and the placement table.
 Exit 77 (skipped) when chromium is not installed (tests/run.sh --with-browser installs it).
 
 usage: report_browser_check.py LIGHTCONE SOURCE_DIR OUT_DIR
@@ -122,6 +125,30 @@ with tempfile.TemporaryDirectory() as tmp:
         distinct = len(set(zip(*(iter([row[i:i + 3] for row in rows[::11] for i in range(0, w * bpp, 11 * bpp)]),))))
         check(distinct > 50, f"only {distinct} distinct colours in the screenshot")
     print(f"report.html: {os.path.getsize(html_path)} bytes, {zones} zone paths; screenshot {shot}")
+
+    # A plan on a measured latency table ([coverage]): no zones, no fibre, no geometry at
+    # all; `lightcone report` on its directory. The page must still load without a message.
+    with open(os.path.join(tmp, "coverage.csv"), "w") as f:
+        f.write("demand_id,site_id,latency_us\nd1,a,600\nd1,b,900\nd2,b,900\nd3,c,400\n")
+    with open(os.path.join(tmp, "measured.toml"), "w") as f:
+        f.write('name = "measured"\n[coverage]\npath = "coverage.csv"\n[model]\nmetric = "rtt"\n'
+                '[placement]\nproblem = "lscp"\nbudget = "1ms"\n'
+                '[[target]]\nname = "all"\nkind = "demand_share"\nbudget = "1ms"\nmin_share = 0.99\n')
+    measured = os.path.join(tmp, "measured")
+    r = subprocess.run([LC, "plan", os.path.join(tmp, "measured.toml"), "--out", measured],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 0, "plan with [coverage] failed: " + r.stderr)
+    again = os.path.join(tmp, "again.html")
+    r = subprocess.run([LC, "report", measured, "--out", again], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 0, "report on a [coverage] run failed: " + r.stderr)
+    if os.path.isfile(again):
+        d = chromium(["--dump-dom"], "file://" + again)
+        check('data-lightcone-ready="1"' in d.stdout, "[coverage] run: the map script did not finish")
+        check('id="no-map"' in d.stdout and 'id="placement"' in d.stdout,
+              "[coverage] run: no note on the empty map, or no placement table")
+        check(d.stdout.count('class="pass"') == 1, "[coverage] run: the targets table does not show its passing target")
+        console = [l for l in d.stderr.splitlines() if ":CONSOLE" in l]
+        check(not console, "[coverage] run: console messages:\n" + "\n".join(console))
 
 if failures:
     print(f"{len(failures)} failure(s)")

@@ -112,6 +112,76 @@ TEST(PlanCoverageCli, RunsAreByteIdentical) {
   EXPECT_EQ(s["placement"]["open_sites"].size(), 2u);
 }
 
+// check --run, report and diff on a run directory made with [coverage] (no zones, no
+// geometry). Oracles: check --run gives the verdicts that plan computed in memory
+// (summary.json), and `lightcone report` rebuilds, from run.gpkg and summary.json alone,
+// the report.html that plan wrote from its tables in memory.
+TEST(PlanCoverageCli, CheckRunAndReportReadACoverageRun) {
+  ScratchDir dir;
+  // p-median, p = 2: {b, c} serve d1, d2 at 900 us, d3 at 400 us and d4 at 1200 us.
+  write_file(dir.file("coverage.csv"),
+             "demand_id,site_id,latency_us\nd1,a,600\nd1,b,900\nd2,b,900\nd3,c,400\nd3,a,1500\nd4,c,1200\n");
+  const std::string targets =
+      "[[target]]\nname = \"half\"\nkind = \"demand_share\"\nbudget = \"1ms\"\nmin_share = 0.5\n"
+      "[[target]]\nname = \"all\"\nkind = \"demand_share\"\nbudget = \"1ms\"\nmin_share = 0.99\n"
+      "[[target]]\nname = \"worst\"\nkind = \"worst_latency\"\nmax_latency = \"1.3ms\"\n"
+      "[[target]]\nname = \"sites\"\nkind = \"new_sites\"\nmax_new_sites = 1\n";
+  write_file(dir.file("s.toml"), "name = \"tiny\"\n[coverage]\npath = \"coverage.csv\"\n[model]\nmetric = \"rtt\"\n"
+                                 "[placement]\nproblem = \"pmedian\"\np = 2\n" + targets);
+  const CliResult plan = run_lightcone({"plan", dir.file("s.toml"), "--out", dir.file("run")});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  // The model line states the measured table, not a fibre model.
+  EXPECT_NE(plan.out.find("latency from a measured table " + dir.file("coverage.csv")), std::string::npos) << plan.out;
+  EXPECT_EQ(plan.out.find("group index"), std::string::npos) << plan.out;
+  const auto summary = nlohmann::json::parse(slurp(dir.file("run/summary.json")));
+  ASSERT_EQ(summary["targets"].size(), 4u);
+
+  for (const std::string& run : {dir.file("run"), dir.file("run/run.gpkg")}) {
+    SCOPED_TRACE(run);
+    const CliResult check = run_lightcone({"check", dir.file("s.toml"), "--run", run, "--json"});
+    EXPECT_EQ(check.code, 1) << check.err;  // two targets fail
+    EXPECT_EQ(check.err, "");
+    const auto j = nlohmann::json::parse(check.out);
+    ASSERT_EQ(j["targets"].size(), summary["targets"].size());
+    for (std::size_t i = 0; i < j["targets"].size(); ++i) {
+      SCOPED_TRACE(summary["targets"][i]["name"].get<std::string>());
+      for (const char* key : {"name", "verdict", "actual", "margin", "message"})
+        EXPECT_EQ(j["targets"][i][key], summary["targets"][i][key]) << key;
+    }
+    // The verdicts themselves, from the table by hand: 3 of 4 demand within 1 ms, worst 1.2 ms, 2 sites.
+    EXPECT_EQ(j["targets"][0]["verdict"], "pass");
+    EXPECT_DOUBLE_EQ(j["targets"][0]["actual"].get<double>(), 0.75);
+    EXPECT_EQ(j["targets"][1]["verdict"], "fail");
+    EXPECT_DOUBLE_EQ(j["targets"][2]["actual"].get<double>(), 1200.0);
+    EXPECT_EQ(j["targets"][3]["verdict"], "fail");
+    EXPECT_EQ(j["passed"], 2);
+  }
+
+  const CliResult report = run_lightcone({"report", dir.file("run"), "--out", dir.file("again.html")});
+  ASSERT_EQ(report.code, 0) << report.err;
+  EXPECT_EQ(slurp(dir.file("again.html")), slurp(dir.file("run/report.html")));
+  const std::string html = slurp(dir.file("again.html"));
+  EXPECT_NE(html.find("data-lightcone-ready"), std::string::npos);  // the map script is there
+  // No zones, no fibre: one layer, the sites, without geometry; a note says why the map is empty.
+  EXPECT_NE(html.find("\"layers\":{\"sites\":{\"type\":\"FeatureCollection\",\"features\":[]}}"), std::string::npos);
+  EXPECT_NE(html.find("id=\"no-map\""), std::string::npos);
+  // The plan itself, from summary.json.
+  EXPECT_NE(html.find("<td>pmedian</td><td>optimal</td><td>850 (weighted mean latency (us))</td><td>850</td><td>0 %</td><td>2</td>"), std::string::npos);
+  EXPECT_NE(html.find("Open sites (2): b, c"), std::string::npos);
+
+  // diff compares zones, which a measured run has none of: refused with the reason.
+  expect_input_error(run_lightcone({"diff", dir.file("run"), dir.file("run")}),
+                     dir.file("run") + " is a placement on a measured latency table (coverage.csv): it has no zones, "
+                     "and diff compares the zones and demand latencies of runs over a network. Compare its "
+                     "summary.json (placement) instead, or give two runs made with [network].");
+
+  // A changed table: the run is no longer the scenario's.
+  write_file(dir.file("coverage.csv"), "demand_id,site_id,latency_us\nd1,a,600\n");
+  const CliResult stale = run_lightcone({"check", dir.file("s.toml"), "--run", dir.file("run")});
+  EXPECT_EQ(stale.code, 2);
+  EXPECT_NE(stale.err.find("was not made from"), std::string::npos) << stale.err;
+}
+
 TEST(PlanCoverageCli, WhatNeedsANetworkIsRefused) {
   ScratchDir dir;
   write_file(dir.file("coverage.csv"), "demand_id,site_id,latency_us\nd1,a,600\n");

@@ -233,6 +233,34 @@ TEST(PlacementCoverHeuristics, MipCutoffDecidesFeasibilityBelowIt) {
   ASSERT_TRUE(lp.solve(Deadline::after(10.0)));
   EXPECT_NEAR(lp.objective(), 2.5, 1e-9);
   EXPECT_EQ(lp.rows(), 5);
+  // No time left: no model is built, nothing solved, no bound.
+  const MipResult late = mip.solve(Deadline::after(-1.0), 1, {});
+  EXPECT_TRUE(late.time_limit);
+  EXPECT_FALSE(late.has_solution || late.proven_optimal || late.proven_infeasible || late.lp_solved);
+  EXPECT_TRUE(std::isnan(late.bound));
+}
+
+// The column-major matrix handed to Clp/CBC keeps every coefficient with its row and
+// column, whatever order a row lists its columns in. By hand: min x0 + x1 + 1.5 x2 with
+// x0 + 3 x2 >= 3 (listed as x2, x0) and 2 x1 + x2 >= 2 has its optimum 2 at (0, 1/2, 1)
+// (x2 = t costs 4 - 2t up to t = 1, then 1 + t); a coefficient put in the wrong row or
+// column changes it.
+TEST(PlacementCoverHeuristics, MipMatrixKeepsEachCoefficientInPlace) {
+  for (const bool integer : {false, true}) {
+    Mip mip;
+    mip.add_column(1.0, 0.0, 10.0, false);
+    mip.add_column(1.0, 0.0, 10.0, false);
+    mip.add_column(1.5, 0.0, 10.0, integer);
+    mip.add_row({2, 0}, {3.0, 1.0}, 3.0, Mip::kInf);
+    mip.add_row({1, 2}, {2.0, 1.0}, 2.0, Mip::kInf);
+    const MipResult r = mip.solve(Deadline::after(30.0), 1, {});
+    ASSERT_TRUE(r.proven_optimal) << integer;
+    EXPECT_NEAR(r.objective, 2.0, 1e-9);
+    ASSERT_EQ(r.x.size(), 3u);
+    EXPECT_NEAR(r.x[0], 0.0, 1e-9);
+    EXPECT_NEAR(r.x[1], 0.5, 1e-9);
+    EXPECT_NEAR(r.x[2], 1.0, 1e-9);
+  }
 }
 
 }  // namespace

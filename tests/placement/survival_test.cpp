@@ -96,6 +96,25 @@ TEST(Survival, RowsEqualBruteForceOverEverySingleCut) {
                 std::set<std::uint32_t>(rows.sites.begin() + rows.first[r], rows.sites.begin() + rows.first[r + 1]));
   EXPECT_EQ(got, expected);
   EXPECT_FALSE(expected.empty()) << "the instance must have cuts that matter";
+  EXPECT_TRUE(rows.complete);
+  EXPECT_EQ(rows.sites_searched, rows.sites_to_search);
+  EXPECT_GT(rows.sites_to_search, 0u);
+
+  // A deadline far off changes nothing; one already passed stops the build: no rows at all
+  // (a part of them would pass plans that some cut breaks), and it says so.
+  const SurvivalRows later = survival_rows(inst.net, graph, index, model, AccessFrom::edges, inst.demand, inst.candidates,
+                                           budget, cov, cuts, 2, Deadline::after(600.0));
+  EXPECT_TRUE(later.complete);
+  EXPECT_EQ(later.sites, rows.sites);
+  EXPECT_EQ(later.first, rows.first);
+  for (unsigned threads : {1u, 2u}) {
+    const SurvivalRows none = survival_rows(inst.net, graph, index, model, AccessFrom::edges, inst.demand, inst.candidates,
+                                            budget, cov, cuts, threads, Deadline::after(-1.0));
+    EXPECT_FALSE(none.complete);
+    EXPECT_EQ(none.rows(), 0u);
+    EXPECT_EQ(none.sites_searched, 0u);
+    EXPECT_EQ(none.sites_to_search, rows.sites_to_search);
+  }
 }
 
 TEST(Survival, SurvivableCoverageFlagsEqualBruteForceForEveryOpenSet) {

@@ -153,10 +153,12 @@ TEST(ScenarioRun, WrittenRunReadsBackToTheTablesInMemory) {
   EXPECT_EQ(stored.scenario_digest, scenario_digest(e.scenario));
   EXPECT_NO_THROW(check_run_is_of(stored, "run", e.scenario));
   EXPECT_EQ(stored.metric, e.scenario.model.metric);
+  ASSERT_TRUE(stored.zones);
+  EXPECT_TRUE(stored.measured_table.empty());
   const FeatureTable& zones = table(R.zones.tables, kZonesLayer);
-  ASSERT_EQ(stored.zones.features(), zones.features());
+  ASSERT_EQ(stored.zones->features(), zones.features());
   const Column& a = column(zones, "area_km2");
-  const Column& b = column(stored.zones, "area_km2");
+  const Column& b = column(*stored.zones, "area_km2");
   for (std::size_t i = 0; i < a.reals().size(); ++i) EXPECT_EQ(a.reals()[i], b.reals()[i]);
   ASSERT_TRUE(stored.sites);
   EXPECT_EQ(column(*stored.sites, "open").integers(), column(table(R.zones.tables, kSitesLayer), "open").integers());

@@ -16,7 +16,11 @@ ogr2ogr, and checks:
      exits 2 and leaves the previous schema and run directory as they were, no staging
      schema left; a schema that is not a lightcone run is never replaced;
   5. a wrong password, a wrong port and an unknown host exit 2 naming host and database,
-     never the password.
+     never the password;
+  6. a plan on a measured latency table ([coverage]; sites and demand tables from PostGIS)
+     with [output] postgis, and with --out PG: alone: the layers of its run.gpkg
+     (attribute tables without geometry, run_info) as plain tables with the same rows
+     and fields.
 The cluster is stopped and removed afterwards, also on failure or a signal. When this runs
 as root, the cluster runs as `nobody` (initdb refuses root).
 
@@ -325,6 +329,66 @@ def main():
             fail(f"{what}: the password is in the message: {msg}")
     if os.path.exists(os.path.join(WORK, "never", "run.gpkg")):
         fail("a run that could not read its input wrote a run directory")
+
+    # 6. A plan on a measured latency table ([coverage], no network) into PostGIS: its
+    # layers (attribute tables without geometry, and run_info) as plain tables, the same
+    # rows and fields as its run.gpkg; the sites and demand tables read from PostGIS.
+    measured_check(conn, pg)
+
+
+def measured_check(conn, pg):
+    coverage = os.path.join(WORK, "coverage.csv")
+    sample = os.path.join(SRC, "data", "shandong_sample.gpkg")
+    r = lightcone(["place", "--network", sample + ":fibre", "--sites", sample + ":sites", "--status-field", "status",
+                   "--demand", sample + ":demand", "--demand-where", "in_qingdao = 1", "--weight", "pop",
+                   "--problem", "lscp", "--budget", "1ms", "--uncoverable", "skip", "--write-coverage", coverage,
+                   "--out", os.path.join(WORK, "coverage-place.gpkg")])
+    if r.returncode != 0:
+        fail(f"place --write-coverage: exit {r.returncode}: {r.stderr}")
+        return
+    text = ("name = \"measured\"\n[coverage]\npath = \"coverage.csv\"\n"
+            f"[sites]\npath = 'PG:\"{conn}\"'\nlayer = \"src.sites\"\n"
+            f"[demand]\npath = 'PG:\"{conn}\"'\nlayer = \"src.demand\"\nwhere = \"in_qingdao = 1\"\nweight_field = \"pop\"\n"
+            "[model]\nmetric = \"rtt\"\n[placement]\nproblem = \"lscp\"\nbudget = \"1ms\"\nuncoverable = \"skip\"\n"
+            "[[target]]\nname = \"share\"\nkind = \"demand_share\"\nbudget = \"1ms\"\nmin_share = 0.5\n"
+            f"[output]\npostgis = 'PG:\"{conn}\":measured_run'\n")
+    scenario = os.path.join(WORK, "measured.toml")
+    with open(scenario, "w") as f:
+        f.write(text)
+    run_dir = os.path.join(WORK, "measured-run")
+    shutil.rmtree(run_dir, ignore_errors=True)
+    r = lightcone(["plan", scenario, "--out", run_dir])
+    if r.returncode != 0:
+        fail(f"plan with [coverage] and [output] postgis: exit {r.returncode}: {r.stderr}")
+        return
+    gpkg = os.path.join(run_dir, "run.gpkg")
+    ds = ogr.Open(gpkg)
+    want = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount() for i in range(ds.GetLayerCount())}
+    want.pop("layer_styles", None)
+    if any(ds.GetLayerByName(n).GetGeomType() != ogr.wkbNone for n in want):
+        fail(f"a [coverage] run.gpkg has a layer with geometry: {sorted(want)}")
+    if "demand" not in want or want["demand"] < 100 or "sites" not in want:
+        fail(f"a [coverage] run.gpkg lacks its tables: {want}")
+    counts = schema_state("measured_run")[1]
+    got = {t: int(n) for t, n in counts.items()}
+    if got != want:
+        fail(f"[coverage] run into PostGIS: tables and rows {got}, run.gpkg {want}")
+    # Plain tables: no geometry column, no spatial index.
+    geom = cluster.psql("SELECT count(*) FROM geometry_columns WHERE f_table_schema = 'measured_run'")
+    gist = cluster.psql("SELECT count(*) FROM pg_indexes WHERE schemaname = 'measured_run' AND indexdef LIKE '%USING gist%'")
+    if geom != "0" or gist != "0":
+        fail(f"[coverage] run in PostGIS: {geom} geometry columns, {gist} GiST indexes (expected none)")
+    n = compare_layers(gpkg, pg, "measured_run")
+    print(f"[coverage] run in PostGIS equals its run.gpkg: tables {sorted(got)}, {n} rows compared")
+    # And `plan --out PG:` alone: the same tables and rows.
+    r = lightcone(["plan", scenario, "--out", f'PG:"{conn}":measured_only'])
+    if r.returncode != 0:
+        fail(f"plan with [coverage] --out PG: exit {r.returncode}: {r.stderr}")
+        return
+    only = {t: int(n) for t, n in schema_state("measured_only")[1].items()}
+    if only != want:
+        fail(f"[coverage] plan --out PG: tables and rows {only}, run.gpkg {want}")
+    compare_layers(gpkg, pg, "measured_only", skip_keys=("scenario_digest",))
 
 
 try:
