@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "core/error.hpp"
@@ -177,6 +178,36 @@ TEST(PlanParts, MergedCoverageIsTheSingleMachineCoverageOnTheSample) {
 
 TEST(PlanParts, MergedCoverageIsTheSingleMachineCoverageOnIris) { check_merged_coverage(kIrisParts, {1, 2, 5}, false); }
 
+// A scenario on three GeoJSON files in `dir` (fibre, sites with site_id, demand): an
+// LSCP at 1 ms RTT with max access 5 km; `network_keys` go into [network].
+std::string one_ms_lscp(const std::string& name, const std::string& network_keys) {
+  return "name = \"" + name + "\"\n[network]\npath = \"fibre.geojson\"\n" + network_keys +
+         "[sites]\npath = \"sites.geojson\"\nid_field = \"site_id\"\n[demand]\npath = \"demand.geojson\"\n"
+         "[model]\nmetric = \"rtt\"\nmax_access = \"5km\"\n[zones]\nbudgets = [\"1ms\"]\n[surface]\nenabled = false\n"
+         "[placement]\nproblem = \"lscp\"\nbudget = \"1ms\"\n";
+}
+
+// Runs `s` as one part, then the scenario with the part's rows: they must equal one
+// machine's; `check_single` looks at one machine's rows. Returns the part's widenings.
+int one_part_equals_single(const Scenario& s, const std::string& dir, const std::function<void(const Coverage&)>& check_single) {
+  std::vector<PartRun> runs;
+  const PartSet set = run_parts(s, 1, dir, &runs);
+  RunOptions options;
+  bool compared = false;
+  options.coverage_from = [&](const ScenarioRun& R) {
+    Coverage merged = merged_coverage(set, R);
+    const Coverage single = single_machine_coverage(s, R);
+    check_single(single);
+    expect_same(merged, single, s.name);
+    compared = true;
+    return merged;
+  };
+  Progress progress;
+  run_scenario(s, options, progress);
+  EXPECT_TRUE(compared);
+  return runs.at(0).info["halo"]["widenings"].get<int>();
+}
+
 // A line faster than the model (group index 1.0 instead of 1.4682) takes a path past the
 // halo the model's speed gives: the part's check sees it, doubles the halo and still
 // gets the coverage one machine gets.
@@ -193,45 +224,12 @@ TEST(PlanParts, AFasterLineThanTheModelWidensTheHalo) {
   test::write_file(dir.file("demand.geojson"), R"({"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0.001, 0.001]}},
     {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0.002, 0.01]}}]})");
-  test::write_file(dir.file("s.toml"), R"(name = "fast-line"
-[network]
-path = "fibre.geojson"
-group_index_field = "n"
-[sites]
-path = "sites.geojson"
-id_field = "site_id"
-[demand]
-path = "demand.geojson"
-[model]
-metric = "rtt"
-max_access = "5km"
-[zones]
-budgets = ["1ms"]
-[surface]
-enabled = false
-[placement]
-problem = "lscp"
-budget = "1ms"
-)");
-  const Scenario s = load_scenario(dir.file("s.toml"));
-  std::vector<PartRun> runs;
-  const PartSet set = run_parts(s, 1, dir.path(), &runs);
-  ASSERT_EQ(runs.size(), 1u);
-  EXPECT_GE(runs[0].info["halo"]["widenings"].get<int>(), 2);  // past the straight-line reach too
-  RunOptions options;
-  bool compared = false;
-  options.coverage_from = [&](const ScenarioRun& R) {
-    Coverage merged = merged_coverage(set, R);
-    const Coverage single = single_machine_coverage(s, R);
-    expect_same(merged, single, "fast line");
+  test::write_file(dir.file("s.toml"), one_ms_lscp("fast-line", "group_index_field = \"n\"\n"));
+  const int widenings = one_part_equals_single(load_scenario(dir.file("s.toml")), dir.path(), [](const Coverage& single) {
     // The far site covers the demand only over the fast line (about 483 us one-way).
     EXPECT_NE(std::find(single.site.begin(), single.site.end(), 0u), single.site.end());
-    compared = true;
-    return merged;
-  };
-  Progress progress;
-  run_scenario(s, options, progress);
-  EXPECT_TRUE(compared);
+  });
+  EXPECT_GE(widenings, 2);  // past the straight-line reach too
 }
 
 // A demand point in the middle of one long straight edge: its access legs run along the
@@ -247,43 +245,11 @@ TEST(PlanParts, ALegAlongALongEdgePastTheHaloWidensIt) {
     {"type": "Feature", "properties": {"site_id": "east"}, "geometry": {"type": "Point", "coordinates": [0.88, 0.001]}}]})");
   test::write_file(dir.file("demand.geojson"), R"({"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0.0, 0.001]}}]})");
-  test::write_file(dir.file("s.toml"), R"(name = "long-edge"
-[network]
-path = "fibre.geojson"
-no_tap_longer_than = "1000km"
-[sites]
-path = "sites.geojson"
-id_field = "site_id"
-[demand]
-path = "demand.geojson"
-[model]
-metric = "rtt"
-max_access = "5km"
-[zones]
-budgets = ["1ms"]
-[surface]
-enabled = false
-[placement]
-problem = "lscp"
-budget = "1ms"
-)");
-  const Scenario s = load_scenario(dir.file("s.toml"));
-  std::vector<PartRun> runs;
-  const PartSet set = run_parts(s, 1, dir.path(), &runs);
-  EXPECT_GE(runs[0].info["halo"]["widenings"].get<int>(), 1);
-  RunOptions options;
-  bool compared = false;
-  options.coverage_from = [&](const ScenarioRun& R) {
-    Coverage merged = merged_coverage(set, R);
-    const Coverage single = single_machine_coverage(s, R);
+  test::write_file(dir.file("s.toml"), one_ms_lscp("long-edge", "no_tap_longer_than = \"1000km\"\n"));
+  const int widenings = one_part_equals_single(load_scenario(dir.file("s.toml")), dir.path(), [](const Coverage& single) {
     EXPECT_EQ(single.entries(), 1u);  // the east site covers the demand point
-    expect_same(merged, single, "long edge");
-    compared = true;
-    return merged;
-  };
-  Progress progress;
-  run_scenario(s, options, progress);
-  EXPECT_TRUE(compared);
+  });
+  EXPECT_GE(widenings, 1);
 }
 
 TEST(PlanParts, RefusesWhatItCannotSplitOrMerge) {
