@@ -222,7 +222,8 @@ struct PartRows {
   Coverage rows;
 };
 
-PartRows read_rows(const std::string& path) {
+// `index_only`: the counts, demand indices and row offsets, not the sites and latencies.
+PartRows read_rows(const std::string& path, bool index_only = false) {
   std::ifstream f(path, std::ios::binary | std::ios::ate);
   auto bad = [&](const std::string& why) {
     return InputError(about_file(path), {path + " is no lightcone part's coverage (" + why +
@@ -252,15 +253,16 @@ PartRows read_rows(const std::string& path) {
   r.rows.sites = r.sites_total;
   r.rows.first.resize(n + 1);
   take(r.rows.first.data(), (n + 1) * 4);
-  r.rows.site.resize(entries);
-  take(r.rows.site.data(), entries * 4);
-  r.rows.latency_us.resize(entries);
-  take(r.rows.latency_us.data(), entries * 8);
   for (std::size_t k = 0; k < n; ++k) {
     if (r.demand[k] >= r.demand_total || (k > 0 && r.demand[k] <= r.demand[k - 1])) throw bad("bad demand index");
     if (r.rows.first[k + 1] < r.rows.first[k]) throw bad("bad row offsets");
   }
   if (r.rows.first[0] != 0 || r.rows.first[n] != entries) throw bad("bad row offsets");
+  if (index_only) return r;
+  r.rows.site.resize(entries);
+  take(r.rows.site.data(), entries * 4);
+  r.rows.latency_us.resize(entries);
+  take(r.rows.latency_us.data(), entries * 8);
   for (std::uint32_t j : r.rows.site)
     if (j >= r.sites_total) throw bad("bad site index");
   return r;
@@ -468,12 +470,13 @@ Coverage merged_coverage(const PartSet& set, const ScenarioRun& run) {
   Coverage c;
   c.demands = nd;
   c.sites = ns;
-  // Pass 1: row lengths (each part read once more in pass 2: only one part in memory).
+  // Pass 1: row lengths from each part's index (its pairs are read in pass 2, one part
+  // in memory at a time).
   std::vector<std::uint32_t> count(nd, 0);
   std::vector<char> seen(nd, 0);
   for (const std::string& dir : set.dirs) {
     const std::string path = (std::filesystem::path(dir) / kPartCoverage).string();
-    const PartRows r = read_rows(path);
+    const PartRows r = read_rows(path, /*index_only=*/true);
     if (r.demand_total != nd || r.sites_total != ns) {
       throw InputError(about_file(path),
                        {fmt::format("{}: the part counted {} demand points and {} sites, the scenario's layers now have "

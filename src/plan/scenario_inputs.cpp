@@ -99,6 +99,15 @@ auto read_layer(const Scenario& s, const ScenarioLayer& L, F&& read) {
   }
 }
 
+// The scenario's network into R.lines, only the lines meeting `box` when given.
+void read_network_layer(const Scenario& s, ScenarioRun& R, std::optional<ReadOptions::Box> box) {
+  const ScenarioLayer& NL = s.network.source;
+  ReadOptions o = read_options_for(NL);
+  o.within = box;
+  R.lines = read_layer(s, NL, [&] { return read_lines(NL.spec(), o, s.network.fields); });
+  R.lines.info.path = NL.path_text;
+}
+
 }  // namespace
 
 std::string join(const std::vector<std::string>& v) {
@@ -131,14 +140,7 @@ std::string read_scenario_layers(const Scenario& s, ScenarioRun& R, const Networ
   if (s.demand) preflight(s, s.demand->source);
   for (const BoundarySpec& b : s.boundaries) preflight(s, b.source);
 
-  const ScenarioLayer& NL = s.network.source;
-  auto read_network = [&](std::optional<ReadOptions::Box> box) {
-    ReadOptions o = read_options_for(NL);
-    o.within = box;
-    R.lines = read_layer(s, NL, [&] { return read_lines(NL.spec(), o, s.network.fields); });
-    R.lines.info.path = NL.path_text;
-  };
-  if (!window) read_network(std::nullopt);
+  if (!window) read_network_layer(s, R, std::nullopt);
   const ScenarioLayer& SL = s.sites.source;
   // Site status from its field (DEFAULT: "status" when the layer has it); cost and
   // capacity are read (and checked) for placement.
@@ -160,18 +162,14 @@ std::string read_scenario_layers(const Scenario& s, ScenarioRun& R, const Networ
     R.demand = read_layer(s, DL, [&] { return read_points(DL.spec(), read_options_for(DL), demand_fields(f)); });
     R.demand->info.path = DL.path_text;
   }
-  if (window) read_network(window(R));
+  if (window) read_network_layer(s, R, window(R));
   R.boundary_layers = read_boundaries(s, R.boundaries);
   return site_fields.status;
 }
 
 void read_network_within(const Scenario& s, ScenarioRun& R, std::optional<ReadOptions::Box> box) {
   const PgReadSession pg_session;
-  const ScenarioLayer& NL = s.network.source;
-  ReadOptions o = read_options_for(NL);
-  o.within = box;
-  R.lines = read_layer(s, NL, [&] { return read_lines(NL.spec(), o, s.network.fields); });
-  R.lines.info.path = NL.path_text;
+  read_network_layer(s, R, box);
 }
 
 }  // namespace plan_detail
