@@ -23,6 +23,9 @@ namespace lightcone {
 
 inline constexpr double kUnreached = std::numeric_limits<double>::infinity();
 
+struct Source;
+class Search;
+
 class Graph {
  public:
   explicit Graph(const Network& net);
@@ -44,6 +47,8 @@ class Graph {
 
  private:
   friend class Search;
+  friend void for_each_source(const Graph&, std::span<const Source>, double, unsigned,
+                              const std::function<void(std::size_t, const Search&)>&);
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <sstream>
@@ -131,6 +132,53 @@ TEST(SearchKernel, EqualsTheBoostEngineBitForBitOnRandomGraphsWithTies) {
   // Both sweeps ran many times: the fast one, and the exact one after a tie or with cuts.
   EXPECT_GT(fast_runs, 500u);  // 925 with seed 17
   EXPECT_GT(exact_runs, 1000u);  // 2,675 with seed 17
+}
+
+// The fast sweep's bucket queue (buckets of a tenth of the lower-quartile arc weight, a
+// ring of 1,024 of them, farther keys in an overflow list): weights spread over eight
+// decades (1e-3 .. 1e5 µs, log-uniform) put most keys of a search far beyond the ring, and
+// source offsets up to 1e6 µs start it far from zero. No ties (arbitrary doubles), so
+// these runs take the fast sweep, and must still equal the Boost engine bit for bit.
+TEST(SearchKernel, BucketQueueWithWeightsOverEightDecadesEqualsTheBoostEngine) {
+  constexpr std::uint64_t kSeed = 23;
+  std::mt19937_64 rng(kSeed);
+  std::size_t fast_runs = 0;
+  for (int graph = 0; graph < 60; ++graph) {
+    Network net;
+    const std::size_t n = std::uniform_int_distribution<std::size_t>(2, 400)(rng);
+    std::uniform_real_distribution<double> lon(100.0, 101.0), lat(30.0, 31.0), decade(-3.0, 5.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      net.node_pos.push_back(LonLat{lon(rng), lat(rng)});
+      net.node_delay_us.push_back(rng() % 2 ? 0.0 : std::pow(10.0, decade(rng)));
+    }
+    std::uniform_int_distribution<NodeId> node(0, static_cast<NodeId>(n - 1));
+    for (std::size_t k = 0; k < n * 2; ++k) {
+      const NodeId u = node(rng), v = node(rng);
+      if (u == v) continue;
+      net.edge_u.push_back(u);
+      net.edge_v.push_back(v);
+      net.edge_delay_us.push_back(std::pow(10.0, decade(rng)));
+    }
+    SCOPED_TRACE("seed " + std::to_string(kSeed) + ", graph " + std::to_string(graph));
+    const Graph g(net);
+    Search search(g);
+    test::BoostSearch oracle(net);
+    for (int run = 0; run < 10; ++run) {
+      std::vector<Source> sources;
+      const int k = 1 + static_cast<int>(rng() % 3);
+      for (int i = 0; i < k; ++i) {  // distinct offsets: equal ones would be a tie
+        sources.push_back(Source{node(rng), 0.37 * i + (run % 2 ? std::pow(10.0, decade(rng) + 1.0) : 0.0)});
+      }
+      const double budgets[] = {kUnreached, 1.0, 1e3, 1e5, 1e7};
+      const double budget = budgets[rng() % std::size(budgets)];
+      const std::uint64_t reruns_before = search.tie_reruns();
+      search.run(sources, budget);
+      oracle.run(sources, budget);
+      fast_runs += search.tie_reruns() == reruns_before;
+      ASSERT_EQ(compare(net, search, oracle), "") << "run " << run << ", budget " << budget;
+    }
+  }
+  EXPECT_GT(fast_runs, 500u);  // nearly all of the 600 runs
 }
 
 // Unbounded with cut edges: nodes behind a cut are pushed with an infinite key and, as in
