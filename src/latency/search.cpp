@@ -359,6 +359,8 @@ bool Search::Impl::sweep_fast() {
     const std::uint32_t source = tr[u].source;
     const std::uint32_t end = first_out[u + 1];
     if (!q.current.empty()) __builtin_prefetch(arcs + first_out[q.current.back().vertex]);
+    // Every head's state is asked for before the first branch that may mispredict.
+    for (std::uint32_t a = first_out[u]; a < end; ++a) __builtin_prefetch(st + arcs[a].head);
     for (std::uint32_t a = first_out[u]; a < end; ++a) {
       const Graph::Impl::Arc& arc = arcs[a];
       const double nd = d + arc.weight_us;
