@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+#include <vector>
 
 #include "network/geodesic.hpp"
 
@@ -190,27 +191,85 @@ double PointLatencyQuery::piece_floor_us(const Piece& piece, std::span<const dou
 
 PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_us,
                                          std::span<const std::uint32_t> node_source) {
-  PointLatency best;
-  // A candidate is worth an exact distance when it may beat the best so far, or when
-  // nothing within access has been seen yet (for the within_access flag).
-  auto want = [&](NodeId via, double lower_us) {
-    return !best.within_access || node_us[via] + lower_us < best.latency_us;
+  // The answer is the candidate (a point of an edge within max access, reached via one
+  // end of it) of the lowest total, the first in the segment index's order (pieces, then
+  // the u end before the v end) among equal totals; within_access says whether any
+  // candidate lies within max access. The pieces near p are visited cheapest first, by a
+  // rigorous floor of any candidate's total on them (the nearer end's latency plus the
+  // fibre to the piece, and the access over the plane distance to the piece's box), and
+  // the visit stops when the floor exceeds the best total: the same answer as one pass
+  // over every candidate in the index's order, for a fraction of the work.
+  struct Near {
+    double floor_us;
+    std::uint32_t seq, piece;
   };
-  for_each_candidate(p, want, [&](EdgeId e, NodeId via, double along, LonLat q, double dist,
-                            double access_us, double fibre_us) {
-    best.within_access = true;
-    const double total = access_us + node_us[via] + fibre_us;
-    if (total < best.latency_us) {
-      best.latency_us = total;
-      best.access_us = access_us;
-      best.access_m = dist;
-      best.source = node_source[via];
-      best.edge = e;
-      best.along_m = along;
-      best.at = q;
-      best.via = via;
+  thread_local std::vector<Near> near;
+  near.clear();
+  const LocalFrame frame(p);
+  std::uint32_t seq = 0;
+  m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
+    const Piece& piece = m_index.piece(id);
+    const std::uint32_t k = seq++;
+    if (far_from(frame, p, piece)) return;
+    const double fibre = piece_floor_us(piece, node_us);
+    if (fibre == kUnreached) {
+      near.push_back(Near{kUnreached, k, id});
+      return;
     }
+    // Plane distance to the piece's box (0 near the antimeridian, where the frame wraps);
+    // the geodesic distance to any point of the piece is at least 0.99 × it − 1 cm, as
+    // plane_candidates' lower bounds assume.
+    double gap = 0.0;
+    const double lon0 = std::min(piece.a.lon, piece.b.lon) - p.lon, lon1 = std::max(piece.a.lon, piece.b.lon) - p.lon;
+    if (lon0 > -90.0 && lon1 < 90.0) {
+      const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
+      const double gy = std::max({0.0, std::min(piece.a.lat, piece.b.lat) - p.lat, p.lat - std::max(piece.a.lat, piece.b.lat)}) *
+                        frame.m_per_deg_lat();
+      gap = std::sqrt(gx * gx + gy * gy);
+    }
+    const double floor = fibre + m_access.fixed_us + m_access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
+    near.push_back(Near{floor - 1e-9 * (std::abs(floor) + 1.0), k, id});
   });
+  // A min-heap: most points need only the few cheapest pieces.
+  const auto later = [](const Near& a, const Near& b) {
+    return a.floor_us != b.floor_us ? a.floor_us > b.floor_us : a.seq > b.seq;
+  };
+  std::make_heap(near.begin(), near.end(), later);
+  PointLatency best;
+  std::uint64_t best_seq = 0;
+  // No candidate whose bound exceeds the best total (or is infinite, once within
+  // access) can beat or tie it.
+  const auto hopeless = [&](double bound_us) {
+    return best.within_access && (bound_us > best.latency_us || bound_us == kUnreached);
+  };
+  for (auto end = near.end(); end != near.begin(); --end) {
+    if (hopeless(near.front().floor_us)) break;
+    std::pop_heap(near.begin(), end, later);
+    const Near n = *(end - 1);
+    const Piece& piece = m_index.piece(n.piece);
+    const PieceView v = view_piece(frame, piece);
+    plane_candidates(piece, v, [&](int e_end, double x, NodeId via, double lower_us, double) {
+      if (hopeless(node_us[via] + lower_us)) return;
+      const std::uint64_t order = 2 * std::uint64_t{n.seq} + static_cast<std::uint64_t>(e_end);
+      exact_candidate(frame, p, piece, v, e_end, x,
+                      [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us, double fibre_us) {
+                        best.within_access = true;
+                        const double total = access_us + node_us[w] + fibre_us;
+                        if (total < best.latency_us ||
+                            (total == best.latency_us && total < kUnreached && order < best_seq)) {
+                          best.latency_us = total;
+                          best.access_us = access_us;
+                          best.access_m = dist;
+                          best.source = node_source[w];
+                          best.edge = e;
+                          best.along_m = along;
+                          best.at = q;
+                          best.via = w;
+                          best_seq = order;
+                        }
+                      });
+    });
+  }
   return best;
 }
 

@@ -117,7 +117,8 @@ struct SurfaceNames : SettingNames {
   }
 };
 
-void run_zones(const Scenario& s, ScenarioRun& R, const RunOptions& options, const OpenSites& sites) {
+void run_zones(const Scenario& s, ScenarioRun& R, const RunOptions& options, const OpenSites& sites,
+               const std::function<void(const std::string&)>& on_step) {
   const SurfaceNames surface_names(s);
   ZonesJobOptions job;
   job.command = "plan";
@@ -132,6 +133,7 @@ void run_zones(const Scenario& s, ScenarioRun& R, const RunOptions& options, con
   job.threads = options.threads;
   job.site_status = sites.status;
   job.site_open = sites.open;
+  job.on_step = on_step;
   bool any_open = false;
   for (std::size_t i = 0; i < R.prepared.sources.size(); ++i) any_open = any_open || sites.open[R.prepared.source_site[i]];
   if (!any_open) {
@@ -358,8 +360,8 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   cuts.text = cuts.edge_group.empty() ? "every single fibre edge" : "shared-risk groups of " + s.network.fields.risk_group;
 
   const OpenSites sites = place(s, R, options, status_field, cuts, progress);
-  progress.phase("zones, demand and surface");
-  run_zones(s, R, options, sites);
+  // Its steps are phases of their own ("zones: search", "zones: polygons", …; ZonesJobOptions::on_step).
+  run_zones(s, R, options, sites, [&progress](const std::string& step) { progress.phase(step); });
   add_site_columns(s, R, sites.open);
   add_assignment_columns(s, R);
   const std::vector<Microseconds> cut_budgets = survival_budgets(s);

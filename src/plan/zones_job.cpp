@@ -31,11 +31,18 @@ class ZonesJob {
 
   ZonesJobResult run() {
     select_sources();
-    search();
+    step("zones: search");
+    R.nodes = nearest_source_latency(*P.graph, sources);
+    step("zones: polygons");
+    zone_polygons();
+    step("zones: demand evaluation");
     evaluate_demand();
+    step("zones: tables");
     summary_head();
     zones_table();
+    if (options.split) step("zones: per-site split");
     split_zones();
+    step("zones: tables");
     rings_and_simplify();
     network_table();
     sites_table();
@@ -47,7 +54,10 @@ class ZonesJob {
       demand_table();
       uncovered_table();
     }
-    if (options.surface) surface();
+    if (options.surface) {
+      step("zones: surface");
+      surface();
+    }
     return std::move(R);
   }
 
@@ -62,6 +72,7 @@ class ZonesJob {
   const AccessFrom mode;
   const AccessCost access;
   ZonesJobResult R;
+  std::string last_step;
   std::vector<Source> sources;
   std::vector<Microseconds> budgets;
   double largest_one_way = 0.0;
@@ -113,11 +124,15 @@ class ZonesJob {
     zone_options.access_from = mode;
   }
 
-  // Unbounded, so that demand beyond every budget gets its excess and demand in
-  // components without sites is told apart (one search; cheap next to the zones).
-  // Then the zones, smallest budget first.
-  void search() {
-    R.nodes = nearest_source_latency(*P.graph, sources);
+  void step(const std::string& name) {
+    if (options.on_step && name != last_step) options.on_step(name);
+    last_step = name;
+  }
+
+  // After the search (run(): unbounded, so that demand beyond every budget gets its
+  // excess and demand in components without sites is told apart; one search, cheap next
+  // to the zones): the zones, smallest budget first.
+  void zone_polygons() {
     for (const Microseconds& b : budgets)
       full.push_back(zone_polygon(P.net, R.nodes.us, access, b.value / k, zone_options));
   }

@@ -83,6 +83,10 @@ struct ZonesJobOptions {
   // Per site: 1 when the zones, demand and surface see it (the open sites of a plan).
   // Empty: every site attached to the network. REQUIRES: some open site is attached.
   std::vector<char> site_open;
+  // Told the name of each step as it starts ("zones: search", "zones: polygons", "zones:
+  // demand evaluation", "zones: per-site split", "zones: tables", "zones: surface"), e.g.
+  // for a run's timings (plan/scenario_run.hpp Progress). DEFAULT: none.
+  std::function<void(const std::string& step)> on_step;
 };
 
 struct ZonesJobResult {

@@ -118,6 +118,15 @@ TEST(PlanCli, ShippedScenarioWritesTheRunDeterministically) {
   const auto timings = nlohmann::json::parse(slurp(run + "/timings.json"));
   EXPECT_EQ(timings["threads"], 2);
   EXPECT_GT(timings["total_seconds"].get<double>(), 0.0);
+  // The zones job's steps are phases of their own, in the order they run.
+  std::vector<std::string> phases;
+  for (const auto& p : timings["phases"]) phases.push_back(p["phase"].get<std::string>());
+  std::vector<std::string> zone_steps;
+  for (const std::string& p : phases)
+    if (p.rfind("zones: ", 0) == 0) zone_steps.push_back(p);
+  EXPECT_EQ(zone_steps, (std::vector<std::string>{"zones: search", "zones: polygons", "zones: demand evaluation",
+                                                  "zones: tables", "zones: surface"}))
+      << timings.dump();
 
   // Again with one thread: byte-identical outputs (only timings.json may differ).
   const CliResult again = run_lightcone({"plan", kQingdao, "--out", dir.file("again"), "--threads", "1"});

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <random>
@@ -48,6 +49,50 @@ struct Comparison {
   double max_at_offset_m = 0.0;  // |point at (edge, along_m) − at|
 };
 
+// The rule evaluate() answers by (it prunes and reorders its exact work): every
+// candidate leg in the segment index's order (leg_candidates), each exactly (exact_leg);
+// the lowest total access + node latency + fibre wins, the first of equal totals. Equal
+// totals are common: a point nearest a node reaches it through every edge at the node.
+PointLatency one_pass(PointLatencyQuery& query, LonLat p, const NodeLatencies& nodes) {
+  std::vector<PointLatencyQuery::LegCandidate> candidates;
+  query.leg_candidates(p, candidates);
+  const LocalFrame frame(p);
+  PointLatency best;
+  for (const PointLatencyQuery::LegCandidate& c : candidates) {
+    PointLatencyQuery::AccessLeg leg;
+    if (!query.exact_leg(frame, p, c, leg)) continue;
+    best.within_access = true;
+    const double total = leg.access_us + nodes.us[leg.node] + leg.fibre_us;
+    if (total < best.latency_us) {
+      best.latency_us = total;
+      best.access_us = leg.access_us;
+      best.access_m = leg.access_m;
+      best.source = nodes.source[leg.node];
+      best.edge = leg.edge;
+      best.along_m = leg.along_m;
+      best.at = leg.at;
+      best.via = leg.node;
+    }
+  }
+  return best;
+}
+
+// Bit for bit (NaN equal to NaN).
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+std::string differs_from_one_pass(const PointLatency& a, const PointLatency& b) {
+  std::string out;
+  if (!same_bits(a.latency_us, b.latency_us)) out += " latency_us";
+  if (!same_bits(a.access_us, b.access_us)) out += " access_us";
+  if (!same_bits(a.access_m, b.access_m)) out += " access_m";
+  if (a.source != b.source) out += " source";
+  if (a.edge != b.edge) out += " edge";
+  if (!same_bits(a.along_m, b.along_m)) out += " along_m";
+  if (!same_bits(a.at.lon, b.at.lon) || !same_bits(a.at.lat, b.at.lat)) out += " at";
+  if (a.via != b.via) out += " via";
+  if (a.within_access != b.within_access) out += " within_access";
+  return out;
+}
+
 // Evaluates every point with PointLatencyQuery and with the oracle and checks the
 // definition: same value within tolerance, never below brute force, same reachability,
 // same nearest site when not tied, and a self-consistent answer (q on its edge, access
@@ -76,6 +121,9 @@ Comparison compare_with_oracle(const char* label, const Network& net, std::span<
     ours_secs += std::chrono::duration<double>(std::chrono::steady_clock::now() - ours_start).count();
     const PointOracle::Latency brute = oracle.latency(p, nodes.us, nodes.source, acc, nodes_only);
     ++c.points;
+    // The same answer, field for field, as the unpruned pass in the index's order.
+    if (const std::string d = differs_from_one_pass(ours, one_pass(query, p, nodes)); !d.empty())
+      fail(i, p, "differs from the one-pass rule in" + d);
     const auto near = oracle.nearest(p, acc.max_m + 50.0);
     if (std::abs(near.distance_m - acc.max_m) <= 20.0) ++c.near_boundary;
     // Reachability. The implementation accepts distances up to max × (1 + 1e-9) and
