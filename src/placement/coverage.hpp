@@ -23,6 +23,12 @@ struct Coverage {
   std::size_t entries() const { return site.size(); }
 };
 
+// The most pairs a Coverage holds: its row offsets are 32-bit (4,294,967,295 pairs, about
+// 52 GB of rows), which a province is far from (the large benchmark: 40.5 million).
+inline constexpr std::uint64_t kMaxCoveragePairs = 0xffffffffull;
+// InputError saying what to change when `pairs` demand-site pairs do not fit a Coverage.
+void check_coverage_pairs(std::uint64_t pairs);
+
 // Where a build_coverage call spent its time and how much it handled: access legs of the
 // demand points (kept after pruning), the per-site searches, the per-node site lists
 // (entries), the rows per demand point, and their layout by demand point. Wall seconds

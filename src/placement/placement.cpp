@@ -256,3 +256,16 @@ PlacementResult solve_placement(const PlacementInput& input) {
 }
 
 }  // namespace lightcone
+
+namespace lightcone {
+
+void check_coverage_pairs(std::uint64_t pairs) {
+  if (pairs <= kMaxCoveragePairs) return;
+  throw InputError("the placement has " + std::to_string(pairs) +
+                   " demand-site pairs within its budget, more than lightcone holds (" +
+                   std::to_string(kMaxCoveragePairs) +
+                   "). Use a smaller budget, fewer candidate sites or coarser demand (fewer, larger demand cells, "
+                   "or a demand filter).");
+}
+
+}  // namespace lightcone

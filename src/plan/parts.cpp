@@ -495,6 +495,9 @@ Coverage merged_coverage(const PartSet& set, const ScenarioRun& run) {
   for (std::size_t d = 0; d < nd; ++d) {
     if (!seen[d]) throw InputError(fmt::format("no part has demand point {}. Run the parts again.", d));
   }
+  std::uint64_t pairs = 0;
+  for (std::size_t d = 0; d < nd; ++d) pairs += count[d];
+  check_coverage_pairs(pairs);  // the parts' rows together must fit 32-bit offsets
   c.first.assign(nd + 1, 0);
   for (std::size_t d = 0; d < nd; ++d) c.first[d + 1] = c.first[d] + count[d];
   c.site.resize(c.first[nd]);

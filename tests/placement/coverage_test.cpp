@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/latency_model.hpp"
 #include "io/source.hpp"
 #include "latency/point_latency.hpp"
@@ -153,6 +154,21 @@ TEST(PlacementCoverage, EqualsSingleSiteSearchesOnAndorra) {
   ASSERT_EQ(std::count_if(f.candidates.begin(), f.candidates.end(), [](const Source& s) { return s.node == kNone; }), 1);
   check_mode(f, AccessFrom::edges, "access from edges");
   check_mode(f, AccessFrom::nodes, "access from nodes");
+}
+
+// Row offsets are 32-bit: a plan whose pairs would not fit is refused with what to change,
+// never wrapped around (a merge of parts sums its parts' rows in 64 bits first).
+TEST(Coverage, PairsBeyondThirtyTwoBitOffsetsAreRefusedWithAFix) {
+  EXPECT_NO_THROW(check_coverage_pairs(0));
+  EXPECT_NO_THROW(check_coverage_pairs(kMaxCoveragePairs));
+  try {
+    check_coverage_pairs(kMaxCoveragePairs + 1);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("4294967296 demand-site pairs"), std::string::npos) << what;
+    EXPECT_NE(what.find("Use a smaller budget"), std::string::npos) << what;
+  }
 }
 
 }  // namespace
