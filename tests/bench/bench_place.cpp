@@ -388,6 +388,16 @@ int main(int argc, char** argv) {
       phase("coverage_legs", st.legs,
             fmt::format("{} access legs kept ({:.1f} per demand point)", st.legs_kept,
                         static_cast<double>(st.legs_kept) / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()))));
+      {
+        // The legs' work per demand point: what the time above went into.
+        const double per = 1.0 / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()));
+        figure("coverage_leg_candidates", fmt::format("{:.1f}", static_cast<double>(st.leg_candidates) * per), "",
+               "per demand point: candidate legs with plane bounds (2 per fibre piece within max access)");
+        figure("coverage_leg_nodes", fmt::format("{:.1f}", static_cast<double>(st.leg_nodes) * per), "",
+               "per demand point: nodes those candidates end at (the pruning search's size)");
+        figure("coverage_exact_legs", fmt::format("{:.1f}", static_cast<double>(st.exact_legs) * per), "",
+               "per demand point: exact (geodesic) leg costs computed");
+      }
       phase("coverage_searches", st.searches, "one bounded search per site");
       phase("coverage_invert", st.invert, fmt::format("{} (site, latency) entries in per-node lists", st.node_entries));
       phase("coverage_rows", st.rows, "rows per demand point from its legs and the node lists");
