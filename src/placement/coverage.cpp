@@ -4,6 +4,7 @@
 #include <atomic>
 #include <bit>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <chrono>
 #include <ctime>
@@ -105,6 +106,8 @@ class LegPruner {
       m_upper[i] = std::min(m_upper[i], c.upper_us);
     }
     const std::size_t n = m_nodes.size();
+    m_count.candidates += m_candidates.size();
+    m_count.nodes += n;
     if (n == 0) return;
     double max_lower = 0.0;
     for (double l : m_lower) max_lower = std::max(max_lower, l);
@@ -130,6 +133,7 @@ class LegPruner {
     for (const auto& [i, k] : m_exact) {
       const auto& c = m_candidates[k];
       if (c.lower_us > m_dist[i]) continue;
+      ++m_count.exact;
       if (m_query.exact_leg(frame, p, c, leg)) m_dist[i] = std::min(m_dist[i], leg.cost_us);
     }
     for (std::uint32_t i = 0; i < n; ++i)
@@ -137,7 +141,14 @@ class LegPruner {
     std::sort(out.begin(), out.end(), [](const Leg& a, const Leg& b) { return a.node < b.node; });
   }
 
+  // The work done so far (CoverageStats' leg_candidates, leg_nodes, exact_legs).
+  struct Count {
+    std::size_t candidates = 0, nodes = 0, exact = 0;
+  };
+  const Count& count() const { return m_count; }
+
  private:
+  Count m_count;
   // m_other[i]: the least arrival at leg node i over an arc from another leg node, by
   // paths among leg nodes starting at node j at start[j]; exact below `stop`.
   void arrivals(const std::vector<double>& start, double stop) {
@@ -287,13 +298,33 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   {
     std::vector<std::vector<Leg>> legs(nd);  // by rank
     const Arcs arcs(net);
+    std::mutex count_mutex;
+    LegPruner::Count count;
     struct State {
       std::unique_ptr<LegPruner> pruner;
+      std::mutex* count_mutex = nullptr;
+      LegPruner::Count* count = nullptr;
+      ~State() {
+        if (!pruner) return;
+        const std::lock_guard lock(*count_mutex);
+        count->candidates += pruner->count().candidates;
+        count->nodes += pruner->count().nodes;
+        count->exact += pruner->count().exact;
+      }
     };
     parallel_blocks<State>(nd, 64, threads, [&](State& st, std::size_t b, std::size_t e) {
-      if (!st.pruner) st.pruner = std::make_unique<LegPruner>(net, index, model, mode, arcs);
+      if (!st.pruner) {
+        st.pruner = std::make_unique<LegPruner>(net, index, model, mode, arcs);
+        st.count_mutex = &count_mutex;
+        st.count = &count;
+      }
       for (std::size_t r = b; r < e; ++r) st.pruner->legs(demand[order[r]], legs[r]);
     });
+    if (stats) {
+      stats->leg_candidates = count.candidates;
+      stats->leg_nodes = count.nodes;
+      stats->exact_legs = count.exact;
+    }
     for (std::size_t r = 0; r < nd; ++r) leg_first[r + 1] = leg_first[r] + static_cast<std::uint32_t>(legs[r].size());
     leg_node.resize(leg_first.back());
     leg_cost.resize(leg_first.back());

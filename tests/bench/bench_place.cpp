@@ -72,6 +72,7 @@ struct Options {
   double pcenter_time_limit_s = 300.0;
   std::string problems = "lscp,mclp,pcenter";
   int demand_stride = 1;         // every n-th demand point only (quick profiling)
+  std::vector<double> demand_box;  // lon0,lat0,lon1,lat1: the demand points inside only (profiling)
   int lscp_k = 1;                // LSCP backup level (each demand covered by k sites)
   std::string coverage_cache;    // load the coverage from this file if it matches, else build and save it
   std::size_t euclidean = 0;     // > 0: no instance file; N demand points x N sites, every pair (p-median at scale)
@@ -95,6 +96,8 @@ struct Options {
              "  --problems            which problems to solve (DEFAULT: lscp,mclp,pcenter; also pmedian (p = --p);\n"
              "                        none: coverage only); each prints <problem>_peak_rss and _bytes_per_pair\n"
              "  --demand-stride       use every n-th demand point only, for quick profiling (DEFAULT: 1)\n"
+             "  --demand-box          LON0,LAT0,LON1,LAT1: the demand points inside this box only (a dense\n"
+             "                        region at full density, for profiling the coverage build on part of large)\n"
              "  --lscp-k K            LSCP backup coverage: every demand point covered by K sites (DEFAULT: 1)\n"
              "  --reference           also time the coverage build as it was before issue 13 item 8\n"
              "                        (tests/support/coverage_reference.hpp) and compare it pair for pair, bit for bit\n"
@@ -134,6 +137,15 @@ Options parse_args(int argc, char** argv) {
       else if (a == "--pcenter-time-limit" && value) o.pcenter_time_limit_s = std::stod(argv[++i]);
       else if (a == "--problems" && value) o.problems = argv[++i];
       else if (a == "--demand-stride" && value) o.demand_stride = std::max(1, std::stoi(argv[++i]));
+      else if (a == "--demand-box" && value) {
+        std::string v = argv[++i];
+        for (std::size_t at = 0; at <= v.size();) {
+          const std::size_t comma = std::min(v.find(',', at), v.size());
+          o.demand_box.push_back(std::stod(v.substr(at, comma - at)));
+          at = comma + 1;
+        }
+        if (o.demand_box.size() != 4) usage(argv[0], 2);
+      }
       else if (a == "--coverage-cache" && value) o.coverage_cache = argv[++i];
       else if (a == "--reference") o.reference = true;
       else if (a == "--lscp-k" && value) o.lscp_k = std::max(1, std::stoi(argv[++i]));
@@ -316,6 +328,18 @@ int main(int argc, char** argv) {
       lc::PointFields df;
       df.weight = "pop";
       demand = lc::read_points(lc::LayerSpec{o.instance, "demand"}, lc::ReadOptions{}, df);
+      if (o.demand_box.size() == 4) {
+        std::size_t k = 0;
+        for (std::size_t d = 0; d < demand.pos.size(); ++d) {
+          const lc::LonLat q = demand.pos[d];
+          if (q.lon < o.demand_box[0] || q.lat < o.demand_box[1] || q.lon > o.demand_box[2] || q.lat > o.demand_box[3])
+            continue;
+          demand.pos[k] = q;
+          demand.weight[k++] = demand.weight[d];
+        }
+        demand.pos.resize(k);
+        demand.weight.resize(k);
+      }
       if (o.demand_stride > 1) {
         std::size_t k = 0;
         for (std::size_t d = 0; d < demand.pos.size(); d += static_cast<std::size_t>(o.demand_stride), ++k) {
@@ -364,6 +388,16 @@ int main(int argc, char** argv) {
       phase("coverage_legs", st.legs,
             fmt::format("{} access legs kept ({:.1f} per demand point)", st.legs_kept,
                         static_cast<double>(st.legs_kept) / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()))));
+      {
+        // The legs' work per demand point: what the time above went into.
+        const double per = 1.0 / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()));
+        figure("coverage_leg_candidates", fmt::format("{:.1f}", static_cast<double>(st.leg_candidates) * per), "",
+               "per demand point: candidate legs with plane bounds (2 per fibre piece within max access)");
+        figure("coverage_leg_nodes", fmt::format("{:.1f}", static_cast<double>(st.leg_nodes) * per), "",
+               "per demand point: nodes those candidates end at (the pruning search's size)");
+        figure("coverage_exact_legs", fmt::format("{:.1f}", static_cast<double>(st.exact_legs) * per), "",
+               "per demand point: exact (geodesic) leg costs computed");
+      }
       phase("coverage_searches", st.searches, "one bounded search per site");
       phase("coverage_invert", st.invert, fmt::format("{} (site, latency) entries in per-node lists", st.node_entries));
       phase("coverage_rows", st.rows, "rows per demand point from its legs and the node lists");
@@ -394,6 +428,17 @@ int main(int argc, char** argv) {
     {
       std::size_t covered = 0;
       for (std::size_t d = 0; d < cov.demands; ++d) covered += cov.first[d + 1] > cov.first[d];
+      // FNV-1a over the rows (offsets, sites, latency bits): equal digests across runs and
+      // builds mean the same pairs in the same order with the same latency doubles.
+      std::uint64_t h = 1469598103934665603ull;
+      auto mix = [&h](std::uint64_t v) {
+        for (int b = 0; b < 8; ++b, v >>= 8) h = (h ^ (v & 0xff)) * 1099511628211ull;
+      };
+      for (std::uint32_t f : cov.first) mix(f);
+      for (std::uint32_t s : cov.site) mix(s);
+      for (double l : cov.latency_us) mix(std::bit_cast<std::uint64_t>(l));
+      figure("coverage_digest", fmt::format("{:016x}", h), "",
+             "FNV-1a of the rows, sites and latency bits: equal across builds = the same coverage bit for bit");
       figure("coverage_pairs", fmt::format("{}", cov.entries()), "",
              fmt::format("{:.1f} per demand point, {:.0f} MiB; {} of {} demand points have a candidate",
                          static_cast<double>(cov.entries()) / static_cast<double>(std::max<std::size_t>(1, cov.demands)),

@@ -240,3 +240,39 @@ TEST(CoverageEquivalence, EqualsTheOldBuildAndBruteForceOnEveryCertifiedNetwork)
 
 }  // namespace
 }  // namespace lightcone
+
+namespace lightcone {
+namespace {
+
+// CoverageStats' counts of the legs' work (what the benchmark reports per demand point)
+// against a count made here from PointLatencyQuery alone: every candidate of every point,
+// the distinct nodes they end at; exact legs lie between the legs kept and the candidates.
+TEST(CoverageEquivalence, StatsCountTheLegsWork) {
+  std::mt19937_64 rng(kSeed + 2);
+  const Case c = random_case(rng, 120, 0.25);
+  const Graph graph(c.net);
+  const SegmentIndex index(c.net);
+  PointLatencyQuery query(c.net, index, c.model, AccessFrom::edges);
+  std::size_t candidates = 0, nodes = 0;
+  std::vector<PointLatencyQuery::LegCandidate> found;
+  for (const LonLat& p : c.demand) {
+    query.leg_candidates(p, found);
+    candidates += found.size();
+    std::vector<NodeId> ends;
+    for (const auto& k : found) ends.push_back(k.node);
+    std::sort(ends.begin(), ends.end());
+    nodes += static_cast<std::size_t>(std::unique(ends.begin(), ends.end()) - ends.begin());
+  }
+  for (unsigned threads : {1u, 2u}) {
+    CoverageStats st;
+    build_coverage(c.net, graph, index, c.model, AccessFrom::edges, c.demand, c.candidates, kUnreached, threads, &st);
+    EXPECT_EQ(st.leg_candidates, candidates) << threads << " thread(s)";
+    EXPECT_EQ(st.leg_nodes, nodes) << threads << " thread(s)";
+    EXPECT_GE(st.exact_legs, st.legs_kept);
+    EXPECT_LE(st.exact_legs, st.leg_candidates);
+    EXPECT_GT(st.legs_kept, c.demand.size());
+  }
+}
+
+}  // namespace
+}  // namespace lightcone
