@@ -475,6 +475,10 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   Coverage c;
   c.demands = nd;
   c.sites = ns;
+  std::uint64_t pairs = 0;
+  for (const RowBlock& blk : blocks)
+    for (std::uint32_t k : blk.count) pairs += k;
+  check_coverage_pairs(pairs);  // before 32-bit offsets could wrap
   c.first.assign(nd + 1, 0);
   for (std::size_t bi = 0; bi < blocks.size(); ++bi)
     for (std::size_t i = 0; i < blocks[bi].count.size(); ++i) c.first[order[bi * kBlock + i] + 1] = blocks[bi].count[i];
