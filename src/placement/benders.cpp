@@ -5,9 +5,6 @@
 #include <cstdint>
 #include <numeric>
 #include <optional>
-#include <cstdio>
-#include <cstdlib>
-#include <chrono>
 
 #include "placement/mip.hpp"
 
@@ -133,6 +130,9 @@ double plan_cost(const Reduced& r, const std::vector<char>& open) {
   return cost;
 }
 
+// Branch-and-bound nodes between LP roundings (each improved by swaps).
+constexpr std::size_t kRoundEvery = 20;
+
 double violation_tolerance(double d) { return 1e-7 * std::max(1.0, std::abs(d)); }
 
 }  // namespace
@@ -187,6 +187,7 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     clo[nc + i] = s.lat[s.first[i]];
   }
   IncrementalLp lp(obj, clo, cup);
+  lp.primal_first();
   {
     std::vector<int> y;
     for (std::size_t j = 0; j < nc; ++j)
@@ -219,10 +220,10 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     pool.resize(kept);
     lp.delete_rows(drop);
   };
-  // The core point: the heuristic plan and the uniform point half and half (every column
-  // at the count's share), within the columns' bounds.
-  // It must meet the count row: then every separation point is a plan of the LP, and
-  // the cuts' value there an upper bound of the LP's optimum.
+  // The core point: every free new column at the count's share (the fixed ones at their
+  // value). It meets the count row: then every separation point is a point of the LP, and
+  // the cuts' value there an upper bound of the LP's optimum. (Not the heuristic plan: a
+  // poor plan puts rows far from their sites, and their cuts reach over most sites.)
   std::vector<double> core(nc);
   {
     double forced = 0.0, free = 0.0;
@@ -232,35 +233,20 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
         free += lo[j] == 0.0 && up[j] == 1.0;
       }
     const double share = free > 0.0 ? std::clamp((count - forced) / free, 0.0, 1.0) : 0.0;
-    bool plan_fits = start.serves_all;
-    double plan_count = 0.0;
-    for (std::size_t j = 0; j < nc && plan_fits; ++j) {
-      plan_fits = (start.open[j] ? 1.0 : 0.0) >= lo[j] && (start.open[j] ? 1.0 : 0.0) <= up[j];
-      plan_count += !r.col_existing[j] && start.open[j];
-    }
-    plan_fits = plan_fits && plan_count == count;
-    for (std::size_t j = 0; j < nc; ++j) {
-      const double uniform = lo[j] == up[j] ? lo[j] : r.col_existing[j] ? 1.0 : share;
-      core[j] = plan_fits ? 0.5 * (start.open[j] ? 1.0 : 0.0) + 0.5 * uniform : uniform;
-    }
+    for (std::size_t j = 0; j < nc; ++j) core[j] = lo[j] == up[j] ? lo[j] : r.col_existing[j] ? 1.0 : share;
   }
-  // First cuts: at the heuristic plan (each row at its latency in the plan) and the core.
-  for (const bool at_plan : {true, false}) {
-    if (at_plan && !start.serves_all) continue;
-    std::vector<double> y(nc);
-    for (std::size_t j = 0; j < nc; ++j) y[j] = at_plan ? (start.open[j] ? 1.0 : 0.0) : core[j];
-    for (std::uint32_t i = 0; i < nr; ++i) {
-      const Separated c = separate(s, i, y);
-      if (std::isfinite(c.value)) add_cut(c.cut);
-    }
+  // First cuts: at the core.
+  for (std::uint32_t i = 0; i < nr; ++i) {
+    const Separated c = separate(s, i, core);
+    if (std::isfinite(c.value)) add_cut(c.cut);
   }
 
-  if (std::getenv("LC_BENDERS_DEBUG")) std::fprintf(stderr, "start t %.2f cost %.9g\n", deadline.remaining_s(), out.cost);
   // 1. The LP relaxation by cutting planes.
   double lp_upper = std::numeric_limits<double>::infinity();  // the LP's optimum is at most this
   double alpha = std::clamp(options.in_out, 0.0, 1.0);
   std::vector<double> ys(nc), yo(nc);
   std::size_t stalls = 0;
+  std::vector<double> history;  // the master's values
   bool lp_ok = false;
   while (true) {
     if (deadline.expired()) {
@@ -319,13 +305,15 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
       if (a < 1.0) core = ys;  // the core point moves to the separation point
       if (a == 1.0 && a > alpha) ++stalls;
     }
-    if (std::getenv("LC_BENDERS_DEBUG"))
-      std::fprintf(stderr, "lp %zu: %.9g upper %.9g added %zu pool %zu alpha %.2f stalls %zu t %.2f\n", out.lp_rounds, lower, lp_upper, added, pool.size(), alpha, stalls, deadline.remaining_s());
     if (added == 0) {  // nothing cuts the master's y: its value is the LP's optimum
       out.lp_complete = true;
       break;
     }
     if (stalls >= 10) alpha = 1.0;  // in-out keeps missing: plain Kelley from here
+    // The master's value has stopped moving (the rest is the upper bound catching up):
+    // plain Kelley ends it sooner, at the first y no cut separates.
+    history.push_back(lower);
+    if (history.size() > 3 && lower - history[history.size() - 4] <= 1e-6 * std::max(1.0, std::abs(lower))) alpha = 1.0;
   }
   out.cuts_kept = pool.size();
   if (out.infeasible) {
@@ -336,6 +324,38 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
   if (stranded || !lp_ok || out.lp_unfinished || (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)))
     return finish();
 
+  // A plan from the LP's y: the count's largest new y open (with the fixed ones); kept
+  // when it costs less than the best.
+  auto round_plan = [&](const std::vector<double>& x) {
+    std::vector<std::uint32_t> free;
+    std::vector<char> open(nc, 0);
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (r.col_fixed[j] || r.col_existing[j] || lo[j] == 1.0) open[j] = 1;
+      else if (up[j] > 0.0) free.push_back(static_cast<std::uint32_t>(j));
+    }
+    std::size_t have = 0;
+    for (std::size_t j = 0; j < nc; ++j) have += open[j] && !r.col_existing[j];
+    const std::size_t want = static_cast<std::size_t>(count);
+    if (have > want) return;
+    const std::size_t k = std::min(free.size(), want - have);
+    std::partial_sort(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(k), free.end(),
+                      [&](std::uint32_t a, std::uint32_t b) { return x[a] != x[b] ? x[a] > x[b] : a < b; });
+    for (std::size_t q = 0; q < k; ++q) open[free[q]] = 1;
+    if (open == out.open) return;
+    const MedianPlan improved = median_search(r, p, deadline.share(0.25), &open);
+    if (improved.serves_all && improved.cost < out.cost - tolerance(out.cost)) {
+      // The interchange may open columns the fixings close: kept only within them.
+      bool within = true;
+      for (std::size_t j = 0; j < nc && within; ++j) within = improved.open[j] ? up[j] > 0.0 : lo[j] < 1.0;
+      if (within) {
+        out.cost = plan_cost(r, improved.open);
+        out.open = improved.open;
+      }
+    }
+  };
+  // The LP's y rounded and improved by swaps first: a better plan fixes more.
+  round_plan(std::vector<double>(lp.x().begin(), lp.x().begin() + static_cast<std::ptrdiff_t>(nc)));
+  if (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)) return finish();
   // 2. LP reduced-cost fixing against the best plan (a margin keeps plans within rounding
   //    of it; fixing less is always safe).
   if (!out.open.empty() && out.lp_complete) {
@@ -357,7 +377,8 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
 
   // 3. Branch and bound on y over the same LP (bounds changed per node, dual simplex from
   //    the last basis); every node's LP is cut until no row's cut is violated, so an
-  //    integral node's value is its plan's cost. Best bound first.
+  //    integral node's value is its plan's cost. Depth first along the open side, then
+  //    best bound first.
   for (std::size_t j = 0; j < nc; ++j) lp.set_column_bounds(static_cast<int>(j), lo[j], up[j]);
   struct Node {
     double lb = 0.0;
@@ -368,35 +389,6 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
   queue.push_back(Node{out.bound, {}});
   std::vector<std::pair<std::uint32_t, char>> applied;  // the fixes in the LP now
   auto prune_at = [&]() { return out.open.empty() ? std::numeric_limits<double>::infinity() : out.cost - tolerance(out.cost); };
-  // A plan from the LP's y: the count's largest new y open (with the fixed ones); kept
-  // when it costs less than the best.
-  auto round_plan = [&](const std::vector<double>& x) {
-    std::vector<std::uint32_t> free;
-    std::vector<char> open(nc, 0);
-    for (std::size_t j = 0; j < nc; ++j) {
-      if (r.col_fixed[j] || r.col_existing[j] || lo[j] == 1.0) open[j] = 1;
-      else if (up[j] > 0.0) free.push_back(static_cast<std::uint32_t>(j));
-    }
-    std::size_t have = 0;
-    for (std::size_t j = 0; j < nc; ++j) have += open[j] && !r.col_existing[j];
-    const std::size_t want = static_cast<std::size_t>(count);
-    if (have > want) return;
-    const std::size_t k = std::min(free.size(), want - have);
-    std::partial_sort(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(k), free.end(),
-                      [&](std::uint32_t a, std::uint32_t b) { return x[a] != x[b] ? x[a] > x[b] : a < b; });
-    for (std::size_t q = 0; q < k; ++q) open[free[q]] = 1;
-    if (open == out.open) return;
-    const MedianPlan improved = median_search(r, p, deadline, &open);
-    if (improved.serves_all && improved.cost < out.cost - tolerance(out.cost)) {
-      // The interchange may open columns the fixings close: kept only within them.
-      bool within = true;
-      for (std::size_t j = 0; j < nc && within; ++j) within = improved.open[j] ? up[j] > 0.0 : lo[j] < 1.0;
-      if (within) {
-        out.cost = plan_cost(r, improved.open);
-        out.open = improved.open;
-      }
-    }
-  };
   bool exhausted = false;
   std::vector<double> yn(nc);
   // Depth first along the open-side child (the LP changes least), then best bound first.
@@ -428,12 +420,10 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     bool feasible = true, finished = false;
     double value = node.lb;
     while (true) {
-      const double t0 = deadline.remaining_s();
       if (!lp.solve(deadline)) {
         feasible = !lp.infeasible();
         break;
       }
-      if (std::getenv("LC_BENDERS_DEBUG")) std::fprintf(stderr, "  node lp %.3f s obj %.9g\n", t0 - deadline.remaining_s(), lp.objective());
       ++out.lp_rounds;
       drop_slack();
       const std::vector<double>& x = lp.x();
@@ -476,7 +466,7 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
             out.open = std::move(open);
           }
           value = std::numeric_limits<double>::infinity();  // nothing below it in this node
-        } else if (out.nodes % 20 == 1) {
+        } else if (out.nodes % kRoundEvery == 1 % kRoundEvery) {
           round_plan(yn);
         }
         break;
@@ -525,8 +515,6 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
       queue.push_back(std::move(child));
       std::push_heap(queue.begin(), queue.end(), worse);
     }
-    if (std::getenv("LC_BENDERS_DEBUG") && out.nodes % 50 == 0)
-      std::fprintf(stderr, "node %zu: lb %.9g best %.9g open %zu pool %zu t %.2f\n", out.nodes, queue.front().lb, out.cost, queue.size(), pool.size(), deadline.remaining_s());
   }
   // The bound: the least bound of the open nodes (none left: the best plan is optimal).
   if (exhausted) {

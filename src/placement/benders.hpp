@@ -9,17 +9,24 @@
 // a fractional y in O(options read) by walking the row's options by latency until the
 // open fraction reaches 1 (D is the latency where it does: the cut's value at y is the
 // row's assignment LP, so cuts at every y make the master LP the assignment model's LP).
-// 1. The LP relaxation by cutting planes on one Clp model (dual simplex from the last
-//    basis; only violated cuts added, long-slack cuts dropped), stabilised by in-out
-//    separation (Ben-Ameur and Neto 2007; Fischetti, Ljubić and Sinnl 2017): cuts are
-//    separated at a point between the master's y and a core point, falling back to the
-//    master's y when they do not cut it off; it ends when the master's value meets an
-//    upper bound of the LP (the cuts' value at a separated point) or no cut is violated.
-// 2. LP reduced-cost fixing: a column at 0 (1) whose reduced cost lifts the LP bound
-//    above the best plan known is closed (opened).
-// 3. CBC on the master with the cuts found, from the best plan; each integer plan it
-//    returns is separated again (exact cuts at integer y), until CBC's optimum violates
-//    no cut (then it is the plan's true cost) or its bound meets the best plan.
+// 1. The LP relaxation by cutting planes on one Clp model (primal simplex first, then the
+//    dual from the last basis; only violated cuts added, cuts slack for 5 solves in a row
+//    dropped), stabilised by in-out separation (Ben-Ameur and Neto 2007; Fischetti,
+//    Ljubić and Sinnl 2017): cuts are separated at a point between the master's y and a
+//    core point (first every free column at the count's share), falling back to the
+//    master's y when they do not cut it off, and to plain Kelley once the master's value
+//    stalls; it ends when the master's value meets an upper bound of the LP (the cuts'
+//    value at a separated point) or no cut is violated at the master's y.
+// 2. The LP's y rounded (the largest p open) and improved by the fast interchange
+//    (median_search), then LP reduced-cost fixing: a column at 0 (1) whose reduced cost
+//    lifts the LP bound above the best plan is closed (opened).
+// 3. Branch and bound on y over the same Clp model (column bounds per node, dual simplex
+//    from the last basis): each node's LP is cut until no cut is violated at its y (so an
+//    integral node's value is its plan's cost), pruned by the best plan, reduced-cost
+//    fixing per node, branching on the most fractional y, depth first along the open side
+//    then best bound first. (CBC on the master, re-separated at each plan it returned,
+//    needed one full CBC solve per handful of cuts: far slower.)
+// The deadline stops any phase: the best plan with the least bound of the open nodes.
 // Latencies are one-way µs; costs Σ weight × latency (not divided by the total weight).
 #pragma once
 

@@ -304,7 +304,9 @@ bool IncrementalLp::solve(const Deadline& deadline) {
   if (deadline.expired()) return false;
   const DeadlineHandler handler(deadline);
   clp->passInEventHandler(&handler);
-  clp->dual(0);
+  if (m_primal_first && !m_solved) clp->primal(0);
+  else clp->dual(0);
+  m_solved = true;
   m_infeasible = clp->status() == 1;
   if (clp->status() != 0) return false;
   const double* x = clp->getColSolution();

@@ -84,16 +84,18 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
     }
   }
   // 1. Heuristic plan (uncapacitated: any plan serving every row is feasible) and the
-  //    Lagrangian bound, each with a share of the time.
-  MedianPlan h = median_search(r, in.p, in.deadline.share(0.25));
-  const bool have_plan = !cap && h.serves_all;
-  std::size_t lagrange_iterations = 0;
+  //    Lagrangian bound, each with a share of the time (a smaller one before Benders, which
+  //    rounds its LP into plans of its own: the greedy costs p passes over every pair).
   const bool radius = !cap && !in.force_mip;
   const bool benders = radius && in.median_method != PlacementInput::MedianMethod::radius;
+  const double share = benders ? 0.05 : 0.25;
+  MedianPlan h = median_search(r, in.p, in.deadline.share(share));
+  const bool have_plan = !cap && h.serves_all;
+  std::size_t lagrange_iterations = 0;
   std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
   double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
                                          benders ? kBendersLagrangeSteps : radius ? 3000 : 1000,
-                                         in.deadline.share(0.25), lagrange_iterations,
+                                         in.deadline.share(share), lagrange_iterations,
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
   const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
                                      std::to_string(lagrange_iterations) + " iterations)";
