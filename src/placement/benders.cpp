@@ -132,6 +132,9 @@ double plan_cost(const Reduced& r, const std::vector<char>& open) {
 
 // Branch-and-bound nodes between LP roundings (each improved by swaps).
 constexpr std::size_t kRoundEvery = 20;
+// The master LP whose y is first rounded into a plan (and improved by swaps).
+constexpr std::size_t kEarlyRounding = 3;
+constexpr double kRoundingMinSeconds = 3.0;
 
 double violation_tolerance(double d) { return 1e-7 * std::max(1.0, std::abs(d)); }
 
@@ -241,6 +244,37 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     if (std::isfinite(c.value)) add_cut(c.cut);
   }
 
+  // A plan from the LP's y: the count's largest new y open (with the fixed ones); kept
+  // when it costs less than the best.
+  auto round_plan = [&](const std::vector<double>& x, double share) {
+    // A pass of swaps over every pair takes a second on 25 M pairs: not in the last seconds.
+    if (deadline.remaining_s() < kRoundingMinSeconds) return;
+    std::vector<std::uint32_t> free;
+    std::vector<char> open(nc, 0);
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (r.col_fixed[j] || r.col_existing[j] || lo[j] == 1.0) open[j] = 1;
+      else if (up[j] > 0.0) free.push_back(static_cast<std::uint32_t>(j));
+    }
+    std::size_t have = 0;
+    for (std::size_t j = 0; j < nc; ++j) have += open[j] && !r.col_existing[j];
+    const std::size_t want = static_cast<std::size_t>(count);
+    if (have > want) return;
+    const std::size_t k = std::min(free.size(), want - have);
+    std::partial_sort(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(k), free.end(),
+                      [&](std::uint32_t a, std::uint32_t b) { return x[a] != x[b] ? x[a] > x[b] : a < b; });
+    for (std::size_t q = 0; q < k; ++q) open[free[q]] = 1;
+    if (open == out.open) return;
+    const MedianPlan improved = median_search(r, p, deadline.share(share), &open);
+    if (improved.serves_all && improved.cost < out.cost - tolerance(out.cost)) {
+      // The interchange may open columns the fixings close: kept only within them.
+      bool within = true;
+      for (std::size_t j = 0; j < nc && within; ++j) within = improved.open[j] ? up[j] > 0.0 : lo[j] < 1.0;
+      if (within) {
+        out.cost = plan_cost(r, improved.open);
+        out.open = improved.open;
+      }
+    }
+  };
   // 1. The LP relaxation by cutting planes.
   double lp_upper = std::numeric_limits<double>::infinity();  // the LP's optimum is at most this
   double alpha = std::clamp(options.in_out, 0.0, 1.0);
@@ -275,6 +309,9 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
       break;
     }
     std::copy(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(nc), yo.begin());
+    // A plan early (the LP's y already points at good sites): on large instances the
+    // heuristic plan may have been cut short, and the deadline may end the LP.
+    if (out.lp_rounds == kEarlyRounding) round_plan(yo, 0.15);
     drop_slack();
     // Separation: at ys = α·y_out + (1 − α)·core, the master's y when that finds nothing.
     std::size_t added = 0;
@@ -324,37 +361,8 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
   if (stranded || !lp_ok || out.lp_unfinished || (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)))
     return finish();
 
-  // A plan from the LP's y: the count's largest new y open (with the fixed ones); kept
-  // when it costs less than the best.
-  auto round_plan = [&](const std::vector<double>& x) {
-    std::vector<std::uint32_t> free;
-    std::vector<char> open(nc, 0);
-    for (std::size_t j = 0; j < nc; ++j) {
-      if (r.col_fixed[j] || r.col_existing[j] || lo[j] == 1.0) open[j] = 1;
-      else if (up[j] > 0.0) free.push_back(static_cast<std::uint32_t>(j));
-    }
-    std::size_t have = 0;
-    for (std::size_t j = 0; j < nc; ++j) have += open[j] && !r.col_existing[j];
-    const std::size_t want = static_cast<std::size_t>(count);
-    if (have > want) return;
-    const std::size_t k = std::min(free.size(), want - have);
-    std::partial_sort(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(k), free.end(),
-                      [&](std::uint32_t a, std::uint32_t b) { return x[a] != x[b] ? x[a] > x[b] : a < b; });
-    for (std::size_t q = 0; q < k; ++q) open[free[q]] = 1;
-    if (open == out.open) return;
-    const MedianPlan improved = median_search(r, p, deadline.share(0.25), &open);
-    if (improved.serves_all && improved.cost < out.cost - tolerance(out.cost)) {
-      // The interchange may open columns the fixings close: kept only within them.
-      bool within = true;
-      for (std::size_t j = 0; j < nc && within; ++j) within = improved.open[j] ? up[j] > 0.0 : lo[j] < 1.0;
-      if (within) {
-        out.cost = plan_cost(r, improved.open);
-        out.open = improved.open;
-      }
-    }
-  };
   // The LP's y rounded and improved by swaps first: a better plan fixes more.
-  round_plan(std::vector<double>(lp.x().begin(), lp.x().begin() + static_cast<std::ptrdiff_t>(nc)));
+  round_plan(std::vector<double>(lp.x().begin(), lp.x().begin() + static_cast<std::ptrdiff_t>(nc)), 0.25);
   if (!out.open.empty() && out.bound >= out.cost - tolerance(out.cost)) return finish();
   // 2. LP reduced-cost fixing against the best plan (a margin keeps plans within rounding
   //    of it; fixing less is always safe).
@@ -467,7 +475,7 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
           }
           value = std::numeric_limits<double>::infinity();  // nothing below it in this node
         } else if (out.nodes % kRoundEvery == 1 % kRoundEvery) {
-          round_plan(yn);
+          round_plan(yn, 0.25);
         }
         break;
       }

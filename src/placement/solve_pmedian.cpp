@@ -61,6 +61,7 @@ bool capacitated_plan(const PlacementInput& in, const Reduced& r, const MedianPl
 // heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
 // dual and cheaper to finish.
 constexpr std::size_t kBendersLagrangeSteps = 300;
+constexpr double kBendersHeavyNonzeros = 1e6;
 
 void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& out) {
   const Coverage& cov = *in.coverage;
@@ -88,13 +89,17 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   //    rounds its LP into plans of its own: the greedy costs p passes over every pair).
   const bool radius = !cap && !in.force_mip;
   const bool benders = radius && in.median_method != PlacementInput::MedianMethod::radius;
-  const double share = benders ? 0.05 : 0.25;
+  // The master's first cuts (at every site open by p / sites) hold about pairs / p
+  // nonzeros: past kBendersHeavyNonzeros its LP may not finish in the limit, and the
+  // heuristics and the bound keep the larger share of the time they have without Benders.
+  const bool heavy = static_cast<double>(r.row_col.size()) / std::max(1, in.p) > kBendersHeavyNonzeros;
+  const double share = benders && !heavy ? 0.05 : 0.25;
   MedianPlan h = median_search(r, in.p, in.deadline.share(share));
   const bool have_plan = !cap && h.serves_all;
   std::size_t lagrange_iterations = 0;
   std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
   double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
-                                         benders ? kBendersLagrangeSteps : radius ? 3000 : 1000,
+                                         benders && !heavy ? kBendersLagrangeSteps : radius ? 3000 : 1000,
                                          in.deadline.share(share), lagrange_iterations,
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
   const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
