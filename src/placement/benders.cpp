@@ -133,8 +133,11 @@ double plan_cost(const Reduced& r, const std::vector<char>& open) {
 // Branch-and-bound nodes between LP roundings (each improved by swaps).
 constexpr std::size_t kRoundEvery = 20;
 // The master LP whose y is first rounded into a plan (and improved by swaps).
-constexpr std::size_t kEarlyRounding = 3;
+constexpr std::size_t kEarlyRounding = 2;
 constexpr double kRoundingMinSeconds = 3.0;
+// A node's cut rounds stop when one raises its LP by less than this (relative).
+// (1,000² p = 10: 85 nodes, 17.2 s CPU against 87 nodes, 19.4 s when cutting to the end.)
+constexpr double kTailingOff = 1e-5;
 
 double violation_tolerance(double d) { return 1e-7 * std::max(1.0, std::abs(d)); }
 
@@ -426,7 +429,7 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     applied = node.fixes;
     // The node's LP, cut until no cut is violated at its y.
     bool feasible = true, finished = false;
-    double value = node.lb;
+    double value = node.lb, previous = -std::numeric_limits<double>::infinity();
     while (true) {
       if (!lp.solve(deadline)) {
         feasible = !lp.infeasible();
@@ -442,6 +445,12 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
       }
       bool integral = true;
       for (std::size_t j = 0; j < nc && integral; ++j) integral = std::abs(x[j] - std::round(x[j])) <= 1e-7;
+      // Tailing off at a fractional y: branch rather than cut on (the value stays a bound).
+      if (!integral && value - previous <= kTailingOff * std::max(1.0, std::abs(value))) {
+        finished = true;
+        break;
+      }
+      previous = value;
       std::copy(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(nc), yn.begin());
       std::size_t added = 0;
       for (std::uint32_t i = 0; i < nr; ++i) {
