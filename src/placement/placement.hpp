@@ -88,14 +88,14 @@ struct PlacementInput {
   // tests): a local search and the LP bound first, CBC only when they do not meet.
   // Tests switch it off to reach CBC.
   bool heuristics = true;
-  // p-median: solve the assignment MIP (root LP by Clp, then CBC) instead of the radius
-  // formulation, even when the greedy + swap plan and the Lagrangian bound already meet.
-  // Tests use it to reach the assignment model (the oracle of the radius formulation, and
-  // models whose root LP cannot finish in time). DEFAULT: false.
+  // p-median: solve the assignment MIP (root LP by Clp, then CBC) instead of Benders or the
+  // radius formulation, even when the greedy + swap plan and the Lagrangian bound already
+  // meet. Tests use it to reach the assignment model (the oracle of both, and models whose
+  // root LP cannot finish in time). DEFAULT: false.
   bool force_mip = false;
   // p-median, uncapacitated: the exact method after the heuristic plan and the Lagrangian
-  // bound. automatic: Benders decomposition (benders.hpp; measured faster than the radius
-  // formulation on every size in tests/bench/README.md); radius: the radius formulation
+  // bound. automatic: Benders decomposition (benders.hpp; as good as or better than the radius
+  // formulation on every instance in tests/bench/README.md); radius: the radius formulation
   // (radius.hpp). DEFAULT: automatic.
   enum class MedianMethod { automatic, benders, radius };
   MedianMethod median_method = MedianMethod::automatic;
