@@ -424,7 +424,7 @@ MaxCover max_cover_search(const Reduced& r, int p, const Deadline& deadline) {
 
 namespace lightcone::placement_detail {
 
-MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline) {
+MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const std::vector<char>* initial) {
   const std::size_t nr = r.rows(), nc = r.cols();
   // Per column: its (row, weighted latency) pairs.
   std::vector<std::uint32_t> first(nc + 1, 0), row(r.row_col.size());
@@ -454,7 +454,8 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline) {
     fixed_new += r.col_fixed[j] && !r.col_existing[j];
     if (r.col_fixed[j]) open[j] = 1;
   }
-  const int slots = std::max(0, std::min(p, new_cols) - fixed_new);
+  const int slots = initial ? 0 : std::max(0, std::min(p, new_cols) - fixed_new);
+  if (initial) open = *initial;
 
   std::vector<double> d1(nr, unserved), d2(nr, unserved);
   std::vector<std::uint32_t> f1(nr, kNone);

@@ -86,6 +86,8 @@ struct MedianPlan {
   std::size_t swaps = 0;
 };
 
-MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline);
+// initial (when given: a plan with exactly min(p, new columns) new sites, fixed ones
+// open): the interchange starts from it instead of the greedy plan.
+MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const std::vector<char>* initial = nullptr);
 
 }  // namespace lightcone::placement_detail

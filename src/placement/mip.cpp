@@ -304,13 +304,27 @@ bool IncrementalLp::solve(const Deadline& deadline) {
   if (deadline.expired()) return false;
   const DeadlineHandler handler(deadline);
   clp->passInEventHandler(&handler);
-  clp->dual(0);
+  if (m_primal_first && !m_solved) clp->primal(0);
+  else clp->dual(0);
+  m_solved = true;
   m_infeasible = clp->status() == 1;
   if (clp->status() != 0) return false;
   const double* x = clp->getColSolution();
   m_x.assign(x, x + m_columns);
+  const double* d = clp->getReducedCost();
+  m_reduced.assign(d, d + m_columns);
+  const double* a = clp->getRowActivity();
+  m_activity.assign(a, a + clp->numberRows());
   m_objective = clp->objectiveValue();
   return true;
+}
+
+void IncrementalLp::set_column_bounds(int column, double lower, double upper) {
+  static_cast<ClpSimplex*>(m_clp)->setColumnBounds(column, finite(lower), finite(upper));
+}
+
+void IncrementalLp::delete_rows(const std::vector<int>& rows) {
+  if (!rows.empty()) static_cast<ClpSimplex*>(m_clp)->deleteRows(static_cast<int>(rows.size()), rows.data());
 }
 
 bool Mip::satisfies(const std::vector<double>& x) const {

@@ -81,6 +81,19 @@ class IncrementalLp {
   bool solve(const Deadline& deadline);
   double objective() const { return m_objective; }
   const std::vector<double>& x() const { return m_x; }
+  // After a successful solve(): each column's reduced cost and each row's activity
+  // (rows in the order added, deleted ones left out).
+  const std::vector<double>& reduced_costs() const { return m_reduced; }
+  const std::vector<double>& row_activity() const { return m_activity; }
+  // The first solve() by the primal simplex (much faster than the dual from a slack
+  // basis on Benders masters); the later ones by the dual from the last basis.
+  void primal_first() { m_primal_first = true; }
+  // New bounds of an existing column (added and solved at least once); takes effect at
+  // the next solve().
+  void set_column_bounds(int column, double lower, double upper);
+  // Deletes rows already in the LP (indices as in row_activity(); rows still pending are
+  // not counted). Rows deleted while basic (slack) keep the basis valid for the next solve().
+  void delete_rows(const std::vector<int>& rows);
 
  private:
   void* m_clp = nullptr;  // ClpSimplex
@@ -89,8 +102,9 @@ class IncrementalLp {
   std::vector<double> m_value, m_row_lower, m_row_upper;
   std::vector<double> m_col_obj, m_col_lower, m_col_upper;
   bool m_infeasible = false;
+  bool m_primal_first = false, m_solved = false;
   double m_objective = 0.0;
-  std::vector<double> m_x;
+  std::vector<double> m_x, m_reduced, m_activity;
 };
 
 }  // namespace lightcone

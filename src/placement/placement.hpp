@@ -88,18 +88,27 @@ struct PlacementInput {
   // tests): a local search and the LP bound first, CBC only when they do not meet.
   // Tests switch it off to reach CBC.
   bool heuristics = true;
-  // p-median: solve the assignment MIP (root LP by Clp, then CBC) instead of the radius
-  // formulation, even when the greedy + swap plan and the Lagrangian bound already meet.
-  // Tests use it to reach the assignment model (the oracle of the radius formulation, and
-  // models whose root LP cannot finish in time). DEFAULT: false.
+  // p-median: solve the assignment MIP (root LP by Clp, then CBC) instead of Benders or the
+  // radius formulation, even when the greedy + swap plan and the Lagrangian bound already
+  // meet. Tests use it to reach the assignment model (the oracle of both, and models whose
+  // root LP cannot finish in time). DEFAULT: false.
   bool force_mip = false;
-  // p-median, uncapacitated: solve the radius formulation even when the greedy + swap plan
-  // and the Lagrangian bound already meet (tests reach it on small instances). DEFAULT: false.
-  bool force_radius = false;
-  // p-median, radius formulation: close (or open) sites whose Lagrangian reduced cost
-  // proves that no plan with them open (closed) beats the heuristic plan. Tests switch it
-  // off to reach the rounds of caps on small instances. DEFAULT: true.
+  // p-median, uncapacitated: the exact method after the heuristic plan and the Lagrangian
+  // bound. automatic: Benders decomposition (benders.hpp; as good as or better than the radius
+  // formulation on every instance in tests/bench/README.md); radius: the radius formulation
+  // (radius.hpp). DEFAULT: automatic.
+  enum class MedianMethod { automatic, benders, radius };
+  MedianMethod median_method = MedianMethod::automatic;
+  // p-median, uncapacitated: run the exact method even when the greedy + swap plan and the
+  // Lagrangian bound already meet (tests reach it on small instances). DEFAULT: false.
+  bool force_exact = false;
+  // p-median, uncapacitated: close (or open) sites whose Lagrangian reduced cost proves
+  // that no plan with them open (closed) beats the heuristic plan. Tests switch it off to
+  // reach the rounds of caps / cuts on small instances. DEFAULT: true.
   bool reduced_cost_fixing = true;
+  // p-median, Benders: the weight of the master's y in the in-out separation point (1: no
+  // stabilisation, plain Kelley cutting planes). Tests vary it. DEFAULT: 0.3.
+  double benders_in_out = 0.3;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };
@@ -123,6 +132,10 @@ struct PlacementResult {
   std::string method;                          // "cbc", "cbc (time limit)", "greedy"
   std::size_t rows_before = 0, rows_after = 0, columns_before = 0, columns_after = 0;
   std::size_t mip_solves = 0;
+  // p-median by Benders decomposition: the value of the master's LP relaxation when its
+  // cutting planes finished (weighted mean latency; NaN otherwise). It equals the
+  // assignment model's LP relaxation (tests check it).
+  double lp_bound = std::numeric_limits<double>::quiet_NaN();
 };
 
 PlacementResult solve_placement(const PlacementInput& input);

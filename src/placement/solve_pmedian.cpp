@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "placement/assign.hpp"
+#include "placement/benders.hpp"
 #include "placement/bounds.hpp"
 #include "placement/detail.hpp"
 #include "placement/heuristics.hpp"
@@ -56,6 +57,12 @@ bool capacitated_plan(const PlacementInput& in, const Reduced& r, const MedianPl
 
 }  // namespace
 
+// Subgradient steps before Benders: enough to close easy instances (the bound meets the
+// heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
+// dual and cheaper to finish.
+constexpr std::size_t kBendersLagrangeSteps = 300;
+constexpr double kBendersHeavyNonzeros = 1e6;
+
 void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& out) {
   const Coverage& cov = *in.coverage;
   double total_weight = 0.0;
@@ -78,14 +85,22 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
     }
   }
   // 1. Heuristic plan (uncapacitated: any plan serving every row is feasible) and the
-  //    Lagrangian bound, each with a share of the time.
-  MedianPlan h = median_search(r, in.p, in.deadline.share(0.25));
+  //    Lagrangian bound, each with a share of the time (a smaller one before Benders, which
+  //    rounds its LP into plans of its own: the greedy costs p passes over every pair).
+  const bool radius = !cap && !in.force_mip;
+  const bool benders = radius && in.median_method != PlacementInput::MedianMethod::radius;
+  // The master's first cuts (at every site open by p / sites) hold about pairs / p
+  // nonzeros: past kBendersHeavyNonzeros its LP may not finish in the limit, and the
+  // heuristics and the bound keep the larger share of the time they have without Benders.
+  const bool heavy = static_cast<double>(r.row_col.size()) / std::max(1, in.p) > kBendersHeavyNonzeros;
+  const double share = benders && !heavy ? 0.05 : 0.25;
+  MedianPlan h = median_search(r, in.p, in.deadline.share(share));
   const bool have_plan = !cap && h.serves_all;
   std::size_t lagrange_iterations = 0;
-  const bool radius = !cap && !in.force_mip;
   std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
   double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
-                                         radius ? 3000 : 1000, in.deadline.share(0.25), lagrange_iterations,
+                                         benders && !heavy ? kBendersLagrangeSteps : radius ? 3000 : 1000,
+                                         in.deadline.share(share), lagrange_iterations,
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
   const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
                                      std::to_string(lagrange_iterations) + " iterations)";
@@ -102,11 +117,52 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
     if (!optimal) out.reason = reason;
     assign_to_open_sites(in, out);
   };
-  if (have_plan && !in.force_mip && !in.force_radius && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
+  if (have_plan && !in.force_mip && !in.force_exact && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
     plan_from_heuristic(bound, heuristic_note, "");
     return;
   }
-  // 2. Uncapacitated: the radius formulation (radius.hpp), caps raised round by round.
+  // 2. Uncapacitated: Benders decomposition (benders.hpp), unless the radius formulation
+  //    is asked for.
+  if (benders) {
+    const BendersSolve bs =
+        median_benders(r, in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
+                       BendersOptions{in.benders_in_out});
+    if (bs.lp_complete) out.lp_bound = bs.lp_bound / scale;
+    std::size_t closed = 0, opened = 0;
+    for (signed char f : fix) {
+      closed += f < 0;
+      opened += f > 0;
+    }
+    const std::string method =
+        "benders decomposition (" + std::to_string(bs.lp_rounds) + " LP rounds" + (bs.lp_complete ? "" : " (LP unfinished)") +
+        ", " + std::to_string(bs.nodes) + " branch-and-bound nodes, " + std::to_string(bs.cuts) + " cuts, " +
+        std::to_string(bs.cuts_kept) + " kept; " + std::to_string(closed + bs.closed) + " sites closed and " +
+        std::to_string(opened + bs.opened) + " opened by reduced costs), " + heuristic_note;
+    if (bs.open.empty()) {
+      out.status = bs.infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
+      out.reason = bs.infeasible ? "no p sites can serve every demand within the budget"
+                                 : "no solution within the time limit";
+      if (!bs.infeasible && std::isfinite(std::max(bound, bs.bound))) out.bound = std::max(bound, bs.bound) / scale;
+      out.method = method;
+      return;
+    }
+    Solution s;
+    s.open = bs.open;
+    finish(in, r, s, false, bs.cost / scale, out);
+    const double b = std::max(bound, bs.bound);
+    const bool optimal = bs.optimal || (std::isfinite(b) && b >= bs.cost - 1e-9 * std::max(1.0, bs.cost));
+    out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
+    out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, bs.cost) / scale : std::numeric_limits<double>::quiet_NaN();
+    out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+    out.method = method;
+    if (!optimal)
+      out.reason = std::string(bs.lp_unfinished ? "time limit: the LP relaxation of the Benders master did not finish; "
+                                                : "time limit: ") +
+                   "the weighted mean latency lies between the bound and the objective";
+    assign_to_open_sites(in, out);
+    return;
+  }
+  // 2'. The radius formulation (radius.hpp), caps raised round by round.
   if (radius) {
     const RadiusSolve rs = median_radius(r, in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity());
     std::size_t closed = 0, opened = 0;

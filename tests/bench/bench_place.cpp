@@ -78,6 +78,7 @@ struct Options {
   std::size_t euclidean = 0;     // > 0: no instance file; N demand points x N sites, every pair (p-median at scale)
   std::uint64_t seed = 1;        // --euclidean's points and weights
   bool assignment = false;       // p-median by the assignment model (PlacementInput::force_mip), for before/after
+  bool radius = false;           // p-median by the radius formulation instead of Benders (PlacementInput::median_method)
   bool reference = false;        // also run the coverage build as it was before issue 13 item 8 and compare
   bool has(const std::string& name) const { return ("," + problems + ",").find("," + name + ",") != std::string::npos; }
 };
@@ -106,7 +107,8 @@ struct Options {
              "  --euclidean N         no INSTANCE: N demand points and N sites uniform in a 500 km square (seed --seed,\n"
              "                        DEFAULT 1; weights 1..100), latency the straight distance at the fibre's us/km,\n"
              "                        every pair kept; solves --problems pmedian only (p = --p)\n"
-             "  --assignment          p-median by the assignment model (as before the radius formulation)\n",
+             "  --assignment          p-median by the assignment model (as before the radius formulation)\n"
+             "  --radius              p-median by the radius formulation (as before Benders)\n",
              argv0);
   std::exit(code);
 }
@@ -152,6 +154,7 @@ Options parse_args(int argc, char** argv) {
       else if (a == "--euclidean" && value) o.euclidean = static_cast<std::size_t>(std::stoul(argv[++i]));
       else if (a == "--seed" && value) o.seed = std::stoull(argv[++i]);
       else if (a == "--assignment") o.assignment = true;
+      else if (a == "--radius") o.radius = true;
       else if (!a.empty() && a[0] != '-' && o.instance.empty()) o.instance = a;
       else usage(argv[0], 2);
     }
@@ -301,7 +304,8 @@ int run_euclidean(const Options& o) {
   in.time_limit_s = o.time_limit_s;
   in.threads = 1;
   in.force_mip = o.assignment;
-  solve(o.assignment ? "pmedian_assignment" : "pmedian", in, model.metric_factor());
+  if (o.radius) in.median_method = lc::PlacementInput::MedianMethod::radius;
+  solve(o.assignment ? "pmedian_assignment" : o.radius ? "pmedian_radius" : "pmedian", in, model.metric_factor());
   seconds("total", total);
   figure("peak_rss", fmt::format("{:.0f}", peak_rss_mib()), "MiB", "getrusage ru_maxrss");
   print_load("load_end");

@@ -164,10 +164,12 @@ double covered_weight(const Instance& inst, const Checked& c, double budget_us) 
 }
 
 TEST_F(TimeLimitCli, PMedianAssignmentModel800x800) {
-  // 640,000 assignment columns: the root LP alone needs far longer than 5 s.
+  // 640,000 assignment columns: the root LP alone needs far longer than 5 s. By default
+  // (Benders decomposition) the same instance may be proven optimal within the limit
+  // (about 3 s on the shared machine): then it must still hold the limit.
   for (const bool force : {true, false}) {
     SCOPED_TRACE(force ? "assignment MIP forced" : "default");
-    const Checked c = place_within_limit(*s_plain, {"--problem", "pmedian", "--p", "10"}, force);
+    const Checked c = place_within_limit(*s_plain, {"--problem", "pmedian", "--p", "10"}, force, force);
     if (c.summary.is_null()) continue;
     EXPECT_EQ(c.open_sites, 10u);
     EXPECT_NEAR(c.summary["objective"].get<double>(), weighted_mean(*s_plain, c), 1e-6 * weighted_mean(*s_plain, c));  // CSV digits
