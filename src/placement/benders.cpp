@@ -117,19 +117,6 @@ void cut_row(const Sorted& s, const Cut& c, int theta, std::vector<int>& cols, s
   lower = c.d;
 }
 
-// Σ weight × latency of a plan (+inf when a row has no open option).
-double plan_cost(const Reduced& r, const std::vector<char>& open) {
-  double cost = 0.0;
-  for (std::uint32_t i = 0; i < r.rows(); ++i) {
-    double best = std::numeric_limits<double>::infinity();
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
-      if (open[r.row_col[e]]) best = std::min(best, r.row_lat[e]);
-    if (!std::isfinite(best)) return best;
-    cost += r.row_weight[i] * best;
-  }
-  return cost;
-}
-
 // Branch-and-bound nodes between LP roundings (each improved by swaps).
 constexpr std::size_t kRoundEvery = 20;
 // The master LP whose y is first rounded into a plan (and improved by swaps).

@@ -424,6 +424,18 @@ MaxCover max_cover_search(const Reduced& r, int p, const Deadline& deadline) {
 
 namespace lightcone::placement_detail {
 
+double plan_cost(const Reduced& r, const std::vector<char>& open) {
+  double cost = 0.0;
+  for (std::uint32_t i = 0; i < r.rows(); ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+      if (open[r.row_col[e]]) best = std::min(best, r.row_lat[e]);
+    if (!std::isfinite(best)) return best;
+    cost += r.row_weight[i] * best;
+  }
+  return cost;
+}
+
 MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const std::vector<char>* initial) {
   const std::size_t nr = r.rows(), nc = r.cols();
   // Per column: its (row, weighted latency) pairs.

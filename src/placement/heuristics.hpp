@@ -90,4 +90,7 @@ struct MedianPlan {
 // open): the interchange starts from it instead of the greedy plan.
 MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const std::vector<char>* initial = nullptr);
 
+// Σ weight × latency of a plan (+inf when a row has no open option).
+double plan_cost(const Reduced& r, const std::vector<char>& open);
+
 }  // namespace lightcone::placement_detail

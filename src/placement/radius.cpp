@@ -63,19 +63,6 @@ struct Levels {
   }
 };
 
-// Σ weight × latency of a plan (+inf when a row has no open option).
-double plan_cost(const Reduced& r, const std::vector<char>& open) {
-  double cost = 0.0;
-  for (std::uint32_t i = 0; i < r.rows(); ++i) {
-    double best = std::numeric_limits<double>::infinity();
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
-      if (open[r.row_col[e]]) best = std::min(best, r.row_lat[e]);
-    if (!std::isfinite(best)) return best;
-    cost += r.row_weight[i] * best;
-  }
-  return cost;
-}
-
 }  // namespace
 
 RadiusSolve median_radius(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline,

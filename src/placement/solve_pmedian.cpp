@@ -117,6 +117,36 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
     if (!optimal) out.reason = reason;
     assign_to_open_sites(in, out);
   };
+  // The end of an exact method (Benders or the radius formulation): its plan, or why
+  // there is none, with the better of its bound and the Lagrangian one.
+  struct ExactEnd {
+    const std::vector<char>& open;
+    double cost, bound;
+    bool optimal, infeasible, lp_unfinished;
+    const char* lp;  // what "did not finish" names
+  };
+  auto finish_exact = [&](const ExactEnd& e, const std::string& method) {
+    const double b = std::max(bound, e.bound);
+    out.method = method;
+    if (e.open.empty()) {
+      out.status = e.infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
+      out.reason = e.infeasible ? "no p sites can serve every demand within the budget" : "no solution within the time limit";
+      if (!e.infeasible && std::isfinite(b)) out.bound = b / scale;
+      return;
+    }
+    Solution s;
+    s.open = e.open;
+    finish(in, r, s, false, e.cost / scale, out);
+    const bool optimal = e.optimal || (std::isfinite(b) && b >= e.cost - 1e-9 * std::max(1.0, e.cost));
+    out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
+    out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, e.cost) / scale : std::numeric_limits<double>::quiet_NaN();
+    out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
+    out.method = method;
+    if (!optimal)
+      out.reason = std::string(e.lp_unfinished ? "time limit: " + std::string(e.lp) + " did not finish; " : "time limit: ") +
+                   "the weighted mean latency lies between the bound and the objective";
+    assign_to_open_sites(in, out);
+  };
   if (have_plan && !in.force_mip && !in.force_exact && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
     plan_from_heuristic(bound, heuristic_note, "");
     return;
@@ -138,28 +168,9 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
         ", " + std::to_string(bs.nodes) + " branch-and-bound nodes, " + std::to_string(bs.cuts) + " cuts, " +
         std::to_string(bs.cuts_kept) + " kept; " + std::to_string(closed + bs.closed) + " sites closed and " +
         std::to_string(opened + bs.opened) + " opened by reduced costs), " + heuristic_note;
-    if (bs.open.empty()) {
-      out.status = bs.infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
-      out.reason = bs.infeasible ? "no p sites can serve every demand within the budget"
-                                 : "no solution within the time limit";
-      if (!bs.infeasible && std::isfinite(std::max(bound, bs.bound))) out.bound = std::max(bound, bs.bound) / scale;
-      out.method = method;
-      return;
-    }
-    Solution s;
-    s.open = bs.open;
-    finish(in, r, s, false, bs.cost / scale, out);
-    const double b = std::max(bound, bs.bound);
-    const bool optimal = bs.optimal || (std::isfinite(b) && b >= bs.cost - 1e-9 * std::max(1.0, bs.cost));
-    out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
-    out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, bs.cost) / scale : std::numeric_limits<double>::quiet_NaN();
-    out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
-    out.method = method;
-    if (!optimal)
-      out.reason = std::string(bs.lp_unfinished ? "time limit: the LP relaxation of the Benders master did not finish; "
-                                                : "time limit: ") +
-                   "the weighted mean latency lies between the bound and the objective";
-    assign_to_open_sites(in, out);
+    finish_exact(ExactEnd{bs.open, bs.cost, bs.bound, bs.optimal, bs.infeasible, bs.lp_unfinished,
+                          "the LP relaxation of the Benders master"},
+                 method);
     return;
   }
   // 2'. The radius formulation (radius.hpp), caps raised round by round.
@@ -175,28 +186,9 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
                                std::to_string(rs.rounds) + " cbc rounds of caps, " + std::to_string(rs.levels) + " levels over " +
                                std::to_string(rs.pairs) + " pairs; " + std::to_string(closed) + " sites closed and " +
                                std::to_string(opened) + " opened by reduced costs), " + heuristic_note;
-    if (rs.open.empty()) {
-      out.status = rs.infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
-      out.reason = rs.infeasible ? "no p sites can serve every demand within the budget"
-                                 : "no solution within the time limit";
-      if (!rs.infeasible && std::isfinite(std::max(bound, rs.bound))) out.bound = std::max(bound, rs.bound) / scale;
-      out.method = method;
-      return;
-    }
-    Solution s;
-    s.open = rs.open;
-    finish(in, r, s, false, rs.cost / scale, out);
-    const double b = std::max(bound, rs.bound);
-    const bool optimal = rs.optimal || (std::isfinite(b) && b >= rs.cost - 1e-9 * std::max(1.0, rs.cost));
-    out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
-    out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, rs.cost) / scale : std::numeric_limits<double>::quiet_NaN();
-    out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
-    out.method = method;
-    if (!optimal)
-      out.reason = std::string(rs.lp_unfinished ? "time limit: the root LP of the radius model did not finish; "
-                                                : "time limit: ") +
-                   "the weighted mean latency lies between the bound and the objective";
-    assign_to_open_sites(in, out);
+    finish_exact(ExactEnd{rs.open, rs.cost, rs.bound, rs.optimal, rs.infeasible, rs.lp_unfinished,
+                          "the root LP of the radius model"},
+                 method);
     return;
   }
   // 3. Capacities (or forced): the assignment MIP, started from the heuristic plan.
