@@ -86,8 +86,14 @@ std::string place_text(const PlaceRun& run) {
   out += fmt::format("{} ({}): {}, objective {} ({}), bound {}, gap {}\n", to_string(run.options.problem),
              run.network.model.describe(), to_string(res.status), j["objective"].dump(),
              j["objective_is"].get<std::string>(), j["bound"].dump(), j["gap"].dump());
-  out += fmt::format("demand rows {} -> {}, candidates {} -> {} after reductions; method {}\n", res.rows_before, res.rows_after,
-             res.columns_before, res.columns_after, res.method);
+  // A run that ended before its reductions (no rows, no candidates seen) or before any
+  // method ran says so rather than "0 -> 0" or an empty method.
+  const std::string method = res.method.empty() ? "none (no solve was run)" : res.method;
+  if (res.rows_before == 0 && res.columns_before == 0)
+    out += fmt::format("reductions not reached; method {}\n", method);
+  else
+    out += fmt::format("demand rows {} -> {}, candidates {} -> {} after reductions; method {}\n", res.rows_before,
+                       res.rows_after, res.columns_before, res.columns_after, method);
   std::string ids;
   for (std::uint32_t s : res.open)
     ids += (ids.empty() ? "" : ", ") + sites.id[s] + (run.options.status[s] == SiteStatus::existing ? " (existing)" : "");

@@ -107,6 +107,15 @@ TEST(PlaceCli, BadOptionsExit2AndWriteNothing) {
   }
 }
 
+// Infeasible before any solve (demand no candidate reaches within 10 µs RTT): the text
+// names no method rather than leaving it blank.
+TEST(PlaceCli, InfeasibleBeforeAnySolveSaysNoMethodRan) {
+  const CliResult r = run_lightcone(place({"--problem", "lscp", "--budget", "0.01ms"}));
+  EXPECT_NE(r.out.find(": infeasible,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("after reductions; method none (no solve was run)\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("method \n"), std::string::npos) << r.out;
+}
+
 TEST(PlaceCli, TieredBudgetHoldsTheTierToItsOwnBudget) {
   auto all = [](std::vector<std::string> extra) {
     std::vector<std::string> args{"place",  "--network", kSample + ":fibre", "--sites", kSample + ":sites", "--status-field",
