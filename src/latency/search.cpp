@@ -249,37 +249,6 @@ struct Search::Impl {
       return true;
     }
   };
-  // Removes the root: the last entry moves down from the root of the 4-ary heap, each
-  // slot written through place(i, entry).
-  template <class Place>
-  void pop_root(Place&& place) {
-    const HeapEntry moving = heap.back();
-    heap.pop_back();
-    const std::size_t n = heap.size();
-    if (n == 0) return;
-    const HeapEntry* h = heap.data();
-    std::size_t i = 0;
-    for (;;) {
-      const std::size_t first = 4 * i + 1;
-      if (first >= n) break;
-      const std::size_t end = std::min(first + 4, n);
-      std::size_t best = first;
-      double best_key = h[first].key;
-      for (std::size_t c = first + 1; c < end; ++c) {
-        if (h[c].key < best_key) {
-          best = c;
-          best_key = h[c].key;
-        }
-      }
-      if (!(best_key < moving.key)) break;
-      place(i, h[best]);
-      i = best;
-    }
-    place(i, moving);
-  }
-  void lazy_pop() {
-    pop_root([this](std::size_t i, const HeapEntry& e) { heap[i] = e; });
-  }
   const Graph::Impl* g = nullptr;
   std::vector<NodeState> state;
   std::vector<Tree> tree;
@@ -317,9 +286,32 @@ struct Search::Impl {
     heap.push_back(HeapEntry{key, x});
     sift_up(heap.size() - 1, heap.back());
   }
+  // Removes the root: the last entry moves down from the root of the 4-ary heap to the
+  // first smallest child while that child is smaller.
   void pop() {
     state[heap.front().vertex].heap = kPopped;
-    pop_root([this](std::size_t i, const HeapEntry& e) { place(i, e); });
+    const HeapEntry moving = heap.back();
+    heap.pop_back();
+    const std::size_t n = heap.size();
+    if (n == 0) return;
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      const std::size_t end = std::min(first + 4, n);
+      std::size_t best = first;
+      double best_key = heap[first].key;
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (heap[c].key < best_key) {
+          best = c;
+          best_key = heap[c].key;
+        }
+      }
+      if (!(best_key < moving.key)) break;
+      place(i, heap[best]);
+      i = best;
+    }
+    place(i, moving);
   }
 
   template <bool kWithCut>

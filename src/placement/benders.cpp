@@ -198,6 +198,17 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     ++out.cuts;
   };
   std::vector<char> has_cover(nr, 0);  // the row's feasibility cut is in the pool
+  // Row i's feasibility cut (Σ its options' y ≥ 1), added once, when y violates it: 1 if added.
+  auto add_cover = [&](std::uint32_t i, const std::vector<double>& y, double theta) -> std::size_t {
+    if (has_cover[i]) return 0;
+    Cut cover;
+    cover.row = i;
+    cover.d = -1.0;
+    if (!(cut_slack(s, cover, y, theta) < -1e-7)) return 0;
+    add_cut(cover);
+    has_cover[i] = 1;
+    return 1;
+  };
   // Optimality cuts slack in 5 solved LPs in a row leave the LP (call right after a solve).
   auto drop_slack = [&]() {
     const std::vector<double>& act = lp.row_activity();
@@ -313,16 +324,7 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
         const Separated c = separate(s, i, ys);
         upper += r.row_weight[i] * c.value;
         const double theta = x[nc + i];
-        if (!std::isfinite(c.value) && a == 1.0 && !has_cover[i]) {
-          Cut cover;
-          cover.row = i;
-          cover.d = -1.0;
-          if (cut_slack(s, cover, yo, theta) < -1e-7) {
-            add_cut(cover);
-            has_cover[i] = 1;
-            ++added;
-          }
-        }
+        if (!std::isfinite(c.value) && a == 1.0) added += add_cover(i, yo, theta);
         if (cut_slack(s, c.cut, yo, theta) < -violation_tolerance(c.cut.d)) {
           add_cut(c.cut);
           ++added;
@@ -443,16 +445,7 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
       for (std::uint32_t i = 0; i < nr; ++i) {
         const Separated c = separate(s, i, yn);
         const double theta = x[nc + i];
-        if (!std::isfinite(c.value) && !has_cover[i]) {
-          Cut cover;
-          cover.row = i;
-          cover.d = -1.0;
-          if (cut_slack(s, cover, yn, theta) < -1e-7) {
-            add_cut(cover);
-            has_cover[i] = 1;
-            ++added;
-          }
-        }
+        if (!std::isfinite(c.value)) added += add_cover(i, yn, theta);
         const double tol = integral ? 1e-9 * std::max(1.0, c.cut.d) : violation_tolerance(c.cut.d);
         if (cut_slack(s, c.cut, yn, theta) < -tol) {
           add_cut(c.cut);
