@@ -152,6 +152,13 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
   check(drv != nullptr, std::string("GDAL driver ") + choice.driver + " not available", path);
   // Fixed timestamps so identical runs give identical files.
   ScopedConfig date("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+  // SQLite's rollback journal on disk and its per-transaction syncs (GeoPackage) guard
+  // nothing here: the file is a temporary one, made durable by one fsync and put in place by
+  // a rename (AtomicFile), and a failed write discards it. The journal is kept in memory
+  // (rollbacks still work) and a small GeoPackage is written without its 30-odd journal
+  // files and syncs (on the 6-layer zones output: 37 unlink calls to 2, 578 writes to 186).
+  ScopedConfig journal("OGR_SQLITE_JOURNAL", "MEMORY");
+  ScopedConfig synchronous("OGR_SQLITE_SYNCHRONOUS", "OFF");
   {
     // Any GDAL failure, also one that only surfaces when the file is closed (a full disk
     // while the GeoPackage builds its R-tree indexes), fails the write.
