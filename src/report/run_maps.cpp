@@ -138,7 +138,6 @@ std::string info_value(const RunLayers& r, const std::string& key) {
 
 // ---- styles (maps/*.qml, scaled from mm to pixels) ------------------------------------
 
-const Rgba kInk{33, 33, 33, 255};
 const Rgba kWhite{255, 255, 255, 255};
 
 Rgba hex(std::string_view rrggbb, std::uint8_t alpha = 255) { return lightcone::hex(std::string(rrggbb).c_str(), alpha); }
@@ -553,9 +552,7 @@ bool has_placement(const RunLayers& r) {
 }
 
 render::Canvas placement_map(const RunLayers& r, const MapExtent& extent, const render::SheetOptions& so) {
-  std::size_t chosen = 0;
   const Column* status = r.sites ? column(*r.sites, "status") : nullptr;
-  for (std::size_t i = 0; status && i < r.sites->features(); ++i) chosen += text_at(status, i) == "chosen";
   const std::string problem = info_value(r, "problem");
   const std::string title = fmt::format("{}: site placement{}", run_name(r), problem.empty() ? "" : " (" + problem + ")");
   const std::size_t rows = 1 + 1 + 1 + 1 + 1 + 7 + 1;

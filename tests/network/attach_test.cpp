@@ -182,7 +182,10 @@ TEST(SplitAt, KeepsLengthsAndDelaysAndPlacesNodesAtTheAttachments) {
       }
       default: {
         const EdgeId e = static_cast<EdgeId>(unit(rng) * static_cast<double>(net.edges()));
-        p = oracle_direct(oracle.point_on_edge(e, unit(rng) * net.edge_geom_length_m[e]), 360 * unit(rng), 300 * unit(rng));
+        // Draws last argument first (g++'s order), in statements: argument order is unspecified.
+        const double r = 300 * unit(rng);
+        const double az = 360 * unit(rng);
+        p = oracle_direct(oracle.point_on_edge(e, unit(rng) * net.edge_geom_length_m[e]), az, r);
       }
     }
     att.push_back(attach_point(index, p, 1000.0, scratch));

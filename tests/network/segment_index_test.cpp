@@ -58,8 +58,12 @@ LineInput random_lines(std::uint64_t seed, double lon0, double lat0, double w, d
   for (int i = 0; i < shorts; ++i) {
     std::vector<LonLat> pts{{lon0 + unit(rng) * w, lat0 + unit(rng) * h}};
     const int n = 3 + static_cast<int>(unit(rng) * 4.0);
-    for (int k = 1; k < n; ++k)
-      pts.push_back(geodesic_destination(pts.back(), 360.0 * unit(rng), 1000.0 + 39000.0 * unit(rng)));
+    for (int k = 1; k < n; ++k) {
+      // Draws last argument first (g++'s order), in statements: argument order is unspecified.
+      const double r = 1000.0 + 39000.0 * unit(rng);
+      const double az = 360.0 * unit(rng);
+      pts.push_back(geodesic_destination(pts.back(), az, r));
+    }
     lines.add_line(pts, fid++);
   }
   return lines;
@@ -210,7 +214,9 @@ TEST(SegmentIndex, QueriesMatchBruteForceAndTheGridsOrder) {
       LonLat p{c.lon0 + unit(rng) * c.w, c.lat0 + unit(rng) * c.h};
       if (i % 2 == 0) {
         const Piece& q = all[static_cast<std::size_t>(unit(rng) * static_cast<double>(all.size()))];
-        p = geodesic_destination(geodesic_interpolate(q.a, q.b, unit(rng)), 360.0 * unit(rng), 3000.0 * unit(rng));
+        const double r = 3000.0 * unit(rng);  // drawn last argument first (g++'s order)
+        const double az = 360.0 * unit(rng);
+        p = geodesic_destination(geodesic_interpolate(q.a, q.b, unit(rng)), az, r);
       }
       const double radius = 10.0 * std::pow(3e4, unit(rng));
       got.clear();
@@ -299,8 +305,14 @@ TEST(GeodesicLine, PointsAreGeodesicInterpolateBitForBit) {
   std::size_t bad = 0;
   for (int i = 0; i < 200; ++i) {
     const LonLat a{-180.0 + 360.0 * unit(rng), -89.0 + 178.0 * unit(rng)};
-    const LonLat b = i % 2 ? LonLat{-180.0 + 360.0 * unit(rng), -89.0 + 178.0 * unit(rng)}
-                           : geodesic_destination(a, 360.0 * unit(rng), 1e5 * unit(rng));
+    LonLat b;
+    if (i % 2) {
+      b = LonLat{-180.0 + 360.0 * unit(rng), -89.0 + 178.0 * unit(rng)};
+    } else {
+      const double r = 1e5 * unit(rng);  // drawn last argument first (g++'s order)
+      const double az = 360.0 * unit(rng);
+      b = geodesic_destination(a, az, r);
+    }
     const GeodesicLine line(a, b);
     const int parts = 1 + static_cast<int>(unit(rng) * 5000.0);
     for (int k = 0; k <= parts; k += 1 + parts / 17) {

@@ -55,7 +55,13 @@ inline std::vector<double> write_place_instance(const std::string& path, const P
       if (y + 1 < p.grid) line(i, i + static_cast<std::size_t>(p.grid));
     }
   const double span = (p.grid - 1) * p.spacing_deg;
-  auto point = [&] { return fmt::format("POINT ({:.7f} {:.7f})", lon0 + unit(rng) * span, lat0 + unit(rng) * span); };
+  // Latitude drawn first, then longitude, in separate statements: function arguments are
+  // evaluated in an unspecified order (g++ right to left, clang left to right).
+  auto point = [&] {
+    const double y = lat0 + unit(rng) * span;
+    const double x = lon0 + unit(rng) * span;
+    return fmt::format("POINT ({:.7f} {:.7f})", x, y);
+  };
   LayerFixture sites;
   sites.name = "sites";
   sites.type = wkbPoint;

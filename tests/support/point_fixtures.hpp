@@ -104,8 +104,14 @@ inline LineInput synthetic_lines(std::uint64_t seed, int nodes = 24) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const LonLat origin{10.0, 60.0};
   std::vector<LonLat> pos;
-  for (int i = 0; i < nodes; ++i)
-    pos.push_back(oracle_direct(origin, 360.0 * unit(rng), 30000.0 * std::sqrt(unit(rng))));
+  // Random draws are made in separate statements throughout, last argument first: function
+  // arguments are evaluated in an unspecified order (g++ right to left, clang left to right),
+  // and the test data must be the same with either compiler.
+  for (int i = 0; i < nodes; ++i) {
+    const double r = 30000.0 * std::sqrt(unit(rng));
+    const double az = 360.0 * unit(rng);
+    pos.push_back(oracle_direct(origin, az, r));
+  }
   LineInput lines;
   std::int64_t fid = 0;
   for (int i = 0; i < nodes; ++i) {
@@ -165,13 +171,17 @@ inline std::vector<LonLat> sample_points(const Network& net, const PointOracle& 
   std::vector<LonLat> out;
   for (std::size_t i = 0; i < count; ++i) {
     switch (i % 10) {
-      case 0: case 1: case 2:
-        out.push_back(oracle_direct(edge_point(), 360.0 * unit(rng), 1.2 * max_m * unit(rng)));
+      case 0: case 1: case 2: {
+        const double r = 1.2 * max_m * unit(rng);
+        const double az = 360.0 * unit(rng);
+        out.push_back(oracle_direct(edge_point(), az, r));
         break;
+      }
       case 3: out.push_back(edge_point()); break;
       case 4: out.push_back(net.node_pos[pick(net.nodes())]); break;
       case 5: case 6: {
-        LonLat p = oracle_direct(edge_point(), 360.0 * unit(rng), max_m);
+        const double az = 360.0 * unit(rng);
+        LonLat p = oracle_direct(edge_point(), az, max_m);
         for (int k = 0; k < 8; ++k) {
           const auto near = oracle.nearest(p, 2.0 * max_m);
           if (near.edge == kNone || std::abs(near.distance_m - max_m) <= 10.0) break;
@@ -184,12 +194,17 @@ inline std::vector<LonLat> sample_points(const Network& net, const PointOracle& 
         out.push_back({lon_lo - dlon + unit(rng) * (lon_hi - lon_lo + 2 * dlon),
                        lat_lo - dlat + unit(rng) * (lat_hi - lat_lo + 2 * dlat)});
         break;
-      case 8:
-        out.push_back(oracle_direct({(lon_lo + lon_hi) / 2, (lat_lo + lat_hi) / 2}, 360.0 * unit(rng),
-                                    oracle_distance_m({lon_lo, lat_lo}, {lon_hi, lat_hi}) + max_m * (3.0 + 3.0 * unit(rng))));
+      case 8: {
+        const double r = oracle_distance_m({lon_lo, lat_lo}, {lon_hi, lat_hi}) + max_m * (3.0 + 3.0 * unit(rng));
+        const double az = 360.0 * unit(rng);
+        out.push_back(oracle_direct({(lon_lo + lon_hi) / 2, (lat_lo + lat_hi) / 2}, az, r));
         break;
-      default:
-        out.push_back(oracle_direct(net.node_pos[pick(net.nodes())], 360.0 * unit(rng), 50.0 * unit(rng)));
+      }
+      default: {
+        const double r = 50.0 * unit(rng);
+        const double az = 360.0 * unit(rng);
+        out.push_back(oracle_direct(net.node_pos[pick(net.nodes())], az, r));
+      }
     }
   }
   return out;

@@ -80,7 +80,9 @@ void check_property(const Fixture& f, const LatencyModel& model, double budget_u
       const auto g = f.net.edge_geometry(e);
       const std::size_t k = static_cast<std::size_t>(unit(rng) * static_cast<double>(g.size() - 1)) % (g.size() - 1);
       const LonLat q = geodesic_interpolate(g[k], g[k + 1], unit(rng));
-      p = geodesic_destination(q, 360.0 * unit(rng), 1.5 * model.max_access.value * unit(rng));
+      const double r = 1.5 * model.max_access.value * unit(rng);  // drawn last argument first (g++'s order)
+      const double az = 360.0 * unit(rng);
+      p = geodesic_destination(q, az, r);
     }
     const double l = query.evaluate(p, f.lat.us, f.lat.source).latency_us;
     const bool in = locator.covers(p);
