@@ -209,7 +209,9 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     has_cover[i] = 1;
     return 1;
   };
-  // Optimality cuts slack in 5 solved LPs in a row leave the LP (call right after a solve).
+  // Optimality cuts slack in `drop_after` solved LPs in a row leave the LP (call right
+  // after a solve).
+  const std::uint32_t drop_after = std::max<std::uint32_t>(1, options.drop_slack_after);
   auto drop_slack = [&]() {
     const std::vector<double>& act = lp.row_activity();
     std::vector<int> drop;
@@ -218,7 +220,7 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
       Cut& c = pool[k];
       const double rhs = c.d < 0.0 ? 1.0 : c.d;
       c.slack_age = act[k + 1] > rhs + 1e-6 * std::max(1.0, rhs) ? c.slack_age + 1 : 0;
-      if (c.slack_age >= 5 && c.d >= 0.0) drop.push_back(static_cast<int>(k + 1));
+      if (c.slack_age >= drop_after && c.d >= 0.0) drop.push_back(static_cast<int>(k + 1));
       else pool[kept++] = c;
     }
     pool.resize(kept);
@@ -494,12 +496,16 @@ BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, co
     {
       std::vector<char> in_node(nc, 0);
       for (const auto& f : node.fixes) in_node[f.first] = 1;
+      // From the LP's own objective, not the node's bound: with cuts dropped the LP may lie
+      // below the bound inherited from the parent, and the bound plus a reduced cost then
+      // overstates what moving the column costs (and fixes columns an optimum uses).
       const std::vector<double>& rc = lp.reduced_costs();
+      const double lp_value = lp.objective();
       const double margin = 1e-7 * std::max(1.0, std::abs(out.cost));
       for (std::size_t j = 0; j < nc && !out.open.empty(); ++j) {
         if (in_node[j] || lo[j] == up[j] || j == branch) continue;
-        if (x[j] <= 1e-9 && value + rc[j] > out.cost + margin) fixes.emplace_back(static_cast<std::uint32_t>(j), char{0});
-        else if (x[j] >= 1.0 - 1e-9 && value - rc[j] > out.cost + margin) fixes.emplace_back(static_cast<std::uint32_t>(j), char{1});
+        if (x[j] <= 1e-9 && lp_value + rc[j] > out.cost + margin) fixes.emplace_back(static_cast<std::uint32_t>(j), char{0});
+        else if (x[j] >= 1.0 - 1e-9 && lp_value - rc[j] > out.cost + margin) fixes.emplace_back(static_cast<std::uint32_t>(j), char{1});
       }
     }
     for (const char v : {char{1}, char{0}}) {

@@ -60,6 +60,9 @@ struct BendersSolve {
 struct BendersOptions {
   // Weight of the master's y in the separation point (1: no stabilisation). Tests vary it.
   double in_out = 0.3;
+  // An optimality cut slack in this many solved LPs in a row leaves the LP (>= 1). Tests
+  // set 1: the LP then changes most between branch-and-bound nodes.
+  std::uint32_t drop_slack_after = 5;
 };
 
 // REQUIRES: r uncapacitated, every row with an option. start: the heuristic plan (the

@@ -156,7 +156,7 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   if (benders) {
     const BendersSolve bs =
         median_benders(r, in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
-                       BendersOptions{in.benders_in_out});
+                       BendersOptions{in.benders_in_out, in.benders_drop_slack_after});
     if (bs.lp_complete) out.lp_bound = bs.lp_bound / scale;
     std::size_t closed = 0, opened = 0;
     for (signed char f : fix) {
