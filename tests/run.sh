@@ -30,12 +30,12 @@ for arg in "$@"; do
     --with-browser) extra_packages+=(chromium) ;;
     --with-postgis) extra_packages+=(postgresql-15-postgis-3) ;;
     --with-dask) extra_packages+=(python3-distributed) ;;
-    --with-fuzz) extra_packages+=(clang libclang-rt-dev); with_fuzz=1 ;;
+    --with-fuzz) with_fuzz=1 ;;
     *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser] [--with-postgis] [--with-dask] [--with-fuzz]" >&2; exit 2 ;;
   esac
 done
-# The sanitizer stage builds with clang and its sanitizer runtimes.
-[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] && extra_packages+=(clang libclang-rt-dev)
+# The sanitizer stage and the libFuzzer targets build with clang and its sanitizer runtimes.
+if [ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] || [ "$with_fuzz" = 1 ]; then extra_packages+=(clang libclang-rt-dev); fi
 install_deps "${extra_packages[@]}"
 
 LIGHTCONE_TARGETS=()

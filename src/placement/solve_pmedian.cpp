@@ -104,18 +104,23 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
   const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
                                      std::to_string(lagrange_iterations) + " iterations)";
-  auto plan_from_heuristic = [&](double b, const std::string& method, const std::string& reason) {
+  // A plan's result: optimal when proven or when the bound b meets its cost, else feasible
+  // with the bound, the gap and the reason.
+  auto finish_plan = [&](const std::vector<char>& open, double cost, double b, bool proven, const std::string& method,
+                         const std::string& reason) {
     Solution s;
-    s.open = h.open;
-    finish(in, r, s, false, h.cost / scale, out);
-    out.bound = std::isfinite(b) ? std::min(b, h.cost) / scale : std::numeric_limits<double>::quiet_NaN();
-    const bool optimal = std::isfinite(b) && b >= h.cost - 1e-9 * std::max(1.0, h.cost);
+    s.open = open;
+    finish(in, r, s, false, cost / scale, out);
+    const bool optimal = proven || (std::isfinite(b) && b >= cost - 1e-9 * std::max(1.0, cost));
     out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
+    out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, cost) / scale : std::numeric_limits<double>::quiet_NaN();
     out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
-    if (optimal) out.bound = out.objective;
     out.method = method;
     if (!optimal) out.reason = reason;
     assign_to_open_sites(in, out);
+  };
+  auto plan_from_heuristic = [&](double b, const std::string& method, const std::string& reason) {
+    finish_plan(h.open, h.cost, b, false, method, reason);
   };
   // The end of an exact method (Benders or the radius formulation): its plan, or why
   // there is none, with the better of its bound and the Lagrangian one.
@@ -127,25 +132,16 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   };
   auto finish_exact = [&](const ExactEnd& e, const std::string& method) {
     const double b = std::max(bound, e.bound);
-    out.method = method;
     if (e.open.empty()) {
+      out.method = method;
       out.status = e.infeasible ? SolveStatus::infeasible : SolveStatus::no_solution;
       out.reason = e.infeasible ? "no p sites can serve every demand within the budget" : "no solution within the time limit";
       if (!e.infeasible && std::isfinite(b)) out.bound = b / scale;
       return;
     }
-    Solution s;
-    s.open = e.open;
-    finish(in, r, s, false, e.cost / scale, out);
-    const bool optimal = e.optimal || (std::isfinite(b) && b >= e.cost - 1e-9 * std::max(1.0, e.cost));
-    out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
-    out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, e.cost) / scale : std::numeric_limits<double>::quiet_NaN();
-    out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
-    out.method = method;
-    if (!optimal)
-      out.reason = std::string(e.lp_unfinished ? "time limit: " + std::string(e.lp) + " did not finish; " : "time limit: ") +
-                   "the weighted mean latency lies between the bound and the objective";
-    assign_to_open_sites(in, out);
+    finish_plan(e.open, e.cost, b, e.optimal, method,
+                std::string(e.lp_unfinished ? "time limit: " + std::string(e.lp) + " did not finish; " : "time limit: ") +
+                    "the weighted mean latency lies between the bound and the objective");
   };
   if (have_plan && !in.force_mip && !in.force_exact && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
     plan_from_heuristic(bound, heuristic_note, "");
