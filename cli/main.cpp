@@ -2,12 +2,30 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "commands.hpp"
 #include "core/error.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Ends the process once a command is done. Every output file is complete by then (written
+// to a temporary name, synced and renamed; no dataset is left open), so only the standard
+// streams need flushing; the exit handlers that would follow only free memory (PROJ's and
+// SQLite's schemas, GDAL's drivers: about 1 ms of a tiny run). Sanitizer builds exit
+// normally, so the leak checker runs.
+int finish(int rc) {
+#if defined(LIGHTCONE_FAST_EXIT) && LIGHTCONE_FAST_EXIT
+  std::fflush(nullptr);
+  std::_Exit(rc);
+#else
+  return rc;
+#endif
+}
+
+int run_main(int argc, char** argv) {
   CLI::App app{"lightcone: where is compute reachable within a latency budget over real fibre"};
   app.set_version_flag("--version", "lightcone 0.1.0");
   app.require_subcommand(1);
@@ -53,3 +71,7 @@ int main(int argc, char** argv) {
     return 3;
   }
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return finish(run_main(argc, argv)); }

@@ -54,7 +54,12 @@ struct OpenLayer {
   }
 };
 
+// Registers the GDAL drivers of the formats lightcone writes and of the common inputs
+// (GeoPackage, GeoJSON, Shapefile, CSV, FlatGeobuf, GeoTIFF, PNG, MEM) and GDAL's quiet
+// error handler, once. open_vector registers the rest when an input needs them.
 void ensure_gdal_registered();
+// Registers all of GDAL's drivers (after ensure_gdal_registered's), once.
+void ensure_all_gdal_drivers();
 // A source as messages and outputs show it: a PG connection string without its password.
 std::string display_source(const std::string& path);
 // `message` with the password of the PG source `path` (if any) replaced by "***".

@@ -1,9 +1,13 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_vsi.h>
+#include <gdal_frmts.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cctype>
 #include <cstdlib>
 #include <mutex>
 
@@ -15,12 +19,35 @@
 
 namespace lightcone {
 
+namespace {
+std::atomic<bool> g_all_drivers{false};
+}  // namespace
+
 void ensure_gdal_registered() {
   static std::once_flag once;
   std::call_once(once, [] {
-    GDALAllRegister();
+    // The drivers of the formats lightcone writes and of the inputs most runs read. All of
+    // GDAL's 200-odd drivers (GDALAllRegister, about 2 ms of a tiny run) are registered only
+    // when an input needs another one (ensure_all_gdal_drivers).
+    RegisterOGRGeoPackage();
+    RegisterOGRGeoJSON();
+    RegisterOGRShape();
+    RegisterOGRCSV();
+    RegisterOGRFlatGeobuf();
+    GDALRegister_MEM();
+    GDALRegister_GTiff();
+    GDALRegister_PNG();
     // Errors are turned into exceptions with their message; GDAL must not print.
     CPLSetErrorHandler(CPLQuietErrorHandler);
+  });
+}
+
+void ensure_all_gdal_drivers() {
+  ensure_gdal_registered();
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();  // skips the drivers already registered
+    g_all_drivers.store(true, std::memory_order_release);
   });
 }
 
@@ -58,6 +85,16 @@ namespace {
 // Rows of a PostGIS layer per FETCH: 70,000 lines in 7 round trips instead of 140.
 constexpr const char* kPgCursorPage = "10000";
 
+// Files that the drivers ensure_gdal_registered registers are the only ones to open (the
+// full set has no other driver that takes these extensions).
+bool has_core_extension(const std::string& path) {
+  const std::size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return false;
+  std::string ext = path.substr(dot + 1);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == "gpkg" || ext == "geojson" || ext == "json" || ext == "shp" || ext == "csv" || ext == "fgb";
+}
+
 // The read-only PG datasets a PgReadSession keeps open on this thread (one reference each).
 struct PgSessionState {
   int depth = 0;
@@ -75,7 +112,7 @@ PgReadSession::~PgReadSession() {
 }
 
 DatasetPtr open_pg(const std::string& path, bool update) {
-  ensure_gdal_registered();
+  ensure_all_gdal_drivers();
   // libpq waits for a server that does not answer as long as TCP does (minutes): give up
   // after 10 s unless the connection string or PGCONNECT_TIMEOUT says otherwise.
   std::string text = path;
@@ -110,7 +147,16 @@ DatasetPtr open_vector(const std::string& path) {
     CPLError(CE_Failure, CPLE_OpenFailed, "%s", status.reason.c_str());
     return nullptr;
   }
+  // A file of one of the first-registered formats (by its extension) is opened with
+  // those drivers; any other input, or one they cannot open, with all of GDAL's, which then
+  // decide as they always would (a .json that is Esri JSON, a .gdb directory, a .tab).
+  if (!has_core_extension(path)) ensure_all_gdal_drivers();
   DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), kFlags, nullptr, nullptr, nullptr)));
+  if (!ds && !g_all_drivers.load(std::memory_order_acquire)) {
+    ensure_all_gdal_drivers();
+    CPLErrorReset();
+    ds.reset(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), kFlags, nullptr, nullptr, nullptr)));
+  }
   if (ds && std::string(ds->GetDriverName()) == "CSV") {
     // The CSV driver only takes a column named WKT as geometry by default; also accept
     // the names QGIS and others write, and point coordinate columns.

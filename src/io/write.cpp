@@ -159,6 +159,14 @@ void write_tables(const std::string& path, std::span<const FeatureTable> tables)
   // files and syncs (on the 6-layer zones output: 37 unlink calls to 2, 578 writes to 186).
   ScopedConfig journal("OGR_SQLITE_JOURNAL", "MEMORY");
   ScopedConfig synchronous("OGR_SQLITE_SYNCHRONOUS", "OFF");
+  // The dataset is created without options, so there is nothing to validate; validating
+  // would build the GeoPackage driver's option list, which parses GDAL's tile-matrix-set
+  // JSON files (about 1 ms of a tiny run's start-up).
+  ScopedConfig validate("GDAL_VALIDATE_CREATION_OPTIONS", "NO");
+  // Nor does writing use SpatiaLite's SQL functions (GDAL's GeoPackage driver has its own
+  // ST_* functions for the R-tree triggers); loading it into the new database would create
+  // a PROJ context and register some 1,000 functions (about 2 ms of a tiny run).
+  ScopedConfig spatialite("SPATIALITE_LOAD", "NO");
   {
     // Any GDAL failure, also one that only surfaces when the file is closed (a full disk
     // while the GeoPackage builds its R-tree indexes), fails the write.

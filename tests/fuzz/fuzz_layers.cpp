@@ -46,7 +46,7 @@ void expect_input_error_only(F&& f) {
 // Only the drivers of the seeds' formats: others (VRT, WFS, ...) may name other files or
 // URLs, which the fuzzer learns to write; any HTTP request fails at once.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  lightcone::ensure_gdal_registered();  // registers once; GDALAllRegister is not called again
+  lightcone::ensure_all_gdal_drivers();  // all drivers, once: an open that fails registers nothing more
   const std::vector<std::string> keep = {"GPKG", "SQLite", "GeoJSON", "GeoJSONSeq", "CSV"};
   for (int i = GDALGetDriverCount() - 1; i >= 0; --i) {
     GDALDriverH d = GDALGetDriver(i);
