@@ -38,6 +38,7 @@ struct Graph::Impl {
   std::vector<Arc> arcs;
   std::vector<NodeId> vertex_of;         // network node → vertex
   std::vector<NodeId> node_of;           // vertex → network node
+  std::vector<std::uint8_t> degree;      // per vertex: its number of arcs, 255 for 255 or more
   bool fast_ok = true;                   // every weight finite and >= 0: the fast sweep may run
   double inv_bucket_us = 1.0;            // 1 / the fast sweep's bucket width (BucketQueue)
 };
@@ -68,6 +69,9 @@ Graph::Graph(const Network& net) : m_impl(std::make_unique<Impl>()) {
     add(net.edge_u[e], net.edge_v[e], e);
     add(net.edge_v[e], net.edge_u[e], e);
   }
+  g.degree.resize(n);
+  for (std::size_t x = 0; x < n; ++x)
+    g.degree[x] = static_cast<std::uint8_t>(std::min<std::uint32_t>(g.first_out[x + 1] - g.first_out[x], 255));
   // The fast sweep's bucket width (BucketQueue): a tenth of the lower quartile of the
   // positive arc weights, so that a bucket holds a few nodes of a search's frontier (on
   // the medium benchmark a tenth was faster than a twentieth, a fifth, a half or one).
@@ -314,9 +318,15 @@ struct Search::Impl {
     place(i, moving);
   }
 
+  bool tree_valid = true;     // false after run_latencies: no sources or predecessors kept
+
   template <bool kWithCut>
   void sweep();
   bool sweep_fast();
+  bool sweep_latencies();
+  // Puts the sources (starts) into the bucket queue, each marked `mark`; false when a key
+  // does not fit a bucket index.
+  bool queue_starts(std::uint32_t mark);
   // Starts a run: a new epoch, the sources' nodes written and listed in `starts`.
   // False if an offset rules out the fast sweep (negative or not finite).
   bool start(std::span<const Source> sources, double budget_us);
@@ -372,6 +382,108 @@ bool Search::Impl::sweep_fast() {
       q.push(b, HeapEntry{nd, arc.head});
     }
   }
+}
+
+// The latency sweep (Search::run_latencies): latencies only, in no particular order. A
+// vertex of degree 2 (about 40 % of a fibre network's: where two lines meet end to end) is
+// never queued: when an arc improves it, its own arcs are relaxed at once (the `chain`
+// stack), so a chain of them is walked from the junction that settles first, and walked
+// back from the other end as far as that improves it; only the other vertices go through
+// the bucket queue. Walking a chain before its nodes' turn only relaxes arcs early: every
+// vertex still ends at its least latency over all paths, each path's latency the same
+// doubles added in the same order (addition of non-negative weights is monotone), so the
+// latencies are bit for bit the other sweeps' (tests: LatencySweep.*). A vertex reached
+// below the budget is in the reached list from its first improvement on; its latency is
+// read when the queue is empty, when every vertex holds its least. Ties need no care here
+// (no order, no predecessors). Gives up (false) as the fast sweep does on keys too large
+// for a bucket index; the exact sweep then runs.
+bool Search::Impl::sweep_latencies() {
+  const std::uint32_t* first_out = g->first_out.data();
+  const Graph::Impl::Arc* arcs = g->arcs.data();
+  const std::uint8_t* degree = g->degree.data();
+  NodeState* st = state.data();
+  const std::uint32_t ep = epoch;
+  const double limit = budget;
+  const double inv = g->inv_bucket_us;
+  BucketQueue& q = queue;
+  // Improves v to nd if nd is below its latency; false if not.
+  auto improve = [&](NodeId v, double nd) -> bool {
+    NodeState& sv = st[v];
+    const bool seen = sv.stamp == ep;
+    if (seen && !(nd < sv.dist)) return false;
+    if (!seen) settled.push_back(v);  // a vertex until the end of the run
+    sv = NodeState{nd, ep, kSettled};
+    return true;
+  };
+  // After `prev` improved `v` (of degree 2) to dv: v's other arc, and on along the chain
+  // while it improves. (The arc back to prev cannot improve it: dv = prev's latency + a
+  // weight >= 0.) False when a key does not fit a bucket index.
+  auto walk = [&](NodeId prev, NodeId v, double dv) -> bool {
+    for (;;) {
+      const std::uint32_t a0 = first_out[v];
+      const Graph::Impl::Arc* arc = arcs + a0;
+      if (arc->head == prev) ++arc;
+      if (arc->head == prev) return true;  // both arcs lead back (parallel edges)
+      const double nd = dv + arc->weight_us;
+      if (!(nd <= limit)) return limit != kUnreached;  // +inf by overflow: the exact sweep's case
+      const NodeId h = arc->head;
+      if (!improve(h, nd)) return true;
+      if (degree[h] != 2) {
+        if (degree[h] == 1) return true;  // its one arc leads back
+        std::uint64_t b = 0;
+        if (!BucketQueue::index(nd, inv, b)) return false;
+        q.push(b, HeapEntry{nd, h});
+        return true;
+      }
+      prev = v;
+      v = h;
+      dv = nd;
+    }
+  };
+  for (;;) {
+    if (q.current.empty() && !q.advance()) return true;
+    const HeapEntry top = q.current.back();
+    q.current.pop_back();
+    const NodeId u = top.vertex;
+    const double d = top.key;
+    // Superseded by a later push (keys only fall) or by a chain walk.
+    if (d != st[u].dist) continue;
+    const std::uint32_t end = first_out[u + 1];
+    for (std::uint32_t a = first_out[u]; a < end; ++a) __builtin_prefetch(st + arcs[a].head);
+    for (std::uint32_t a = first_out[u]; a < end; ++a) {
+      const Graph::Impl::Arc& arc = arcs[a];
+      const double nd = d + arc.weight_us;
+      if (!(nd <= limit)) {  // never reached
+        if (limit == kUnreached) return false;
+        continue;
+      }
+      if (!improve(arc.head, nd)) continue;
+      const std::uint8_t dh = degree[arc.head];
+      if (dh == 2) {
+        if (!walk(u, arc.head, nd)) return false;
+      } else if (dh != 1) {  // a leaf's one arc leads back to u
+        std::uint64_t b = 0;
+        if (!BucketQueue::index(nd, inv, b)) return false;
+        q.push(b, HeapEntry{nd, arc.head});
+      }
+    }
+  }
+}
+
+bool Search::Impl::queue_starts(std::uint32_t mark) {
+  const double invq = g->inv_bucket_us;
+  double least = kUnreached;
+  for (NodeId x : starts) least = std::min(least, state[x].dist);
+  std::uint64_t first = 0;
+  if (!starts.empty() && !BucketQueue::index(least, invq, first)) return false;
+  queue.start(first, invq);
+  for (NodeId x : starts) {
+    state[x].heap = mark;
+    std::uint64_t b = 0;
+    if (!BucketQueue::index(state[x].dist, invq, b)) return false;
+    queue.push(b, HeapEntry{state[x].dist, x});
+  }
+  return true;
 }
 
 bool Search::Impl::start(std::span<const Source> sources, double budget_us) {
@@ -471,22 +583,9 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
       for (EdgeId e : edges) cut[e] = 0;
     }
   } uncut{s.cut, cut};
+  s.tree_valid = true;
   if (s.start(sources, budget_us) && cut.empty() && s.g->fast_ok) {
-    double least = kUnreached;
-    for (NodeId x : s.starts) least = std::min(least, s.state[x].dist);
-    std::uint64_t first = 0;
-    bool fits = s.starts.empty() || Impl::BucketQueue::index(least, s.g->inv_bucket_us, first);
-    s.queue.start(first, s.g->inv_bucket_us);
-    for (NodeId x : s.starts) {
-      s.state[x].heap = 0;  // in the queue
-      std::uint64_t b = 0;
-      if (!fits || !Impl::BucketQueue::index(s.state[x].dist, s.g->inv_bucket_us, b)) {
-        fits = false;
-        break;
-      }
-      s.queue.push(b, Impl::HeapEntry{s.state[x].dist, x});
-    }
-    if (fits && s.sweep_fast()) return;
+    if (s.queue_starts(/*in the queue*/ 0) && s.sweep_fast()) return;
     ++s.tie_reruns;
     s.start(sources, budget_us);
   }
@@ -495,15 +594,34 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
   else s.sweep<true>();
 }
 
+void Search::run_latencies(std::span<const Source> sources, double budget_us) {
+  Impl& s = *m_impl;
+  if (s.start(sources, budget_us) && s.g->fast_ok) {
+    s.settled.assign(s.starts.begin(), s.starts.end());  // vertices during the sweep
+    if (s.queue_starts(kSettled) && s.sweep_latencies()) {
+      s.tree_valid = false;
+      s.settled_us.resize(s.settled.size());
+      for (std::size_t i = 0; i < s.settled.size(); ++i) {
+        s.settled_us[i] = s.state[s.settled[i]].dist;
+        s.settled[i] = s.g->node_of[s.settled[i]];
+      }
+      return;
+    }
+  }
+  run(sources, budget_us);
+}
+
 double Search::latency(NodeId v) const {
   const Impl& s = *m_impl;
   const NodeId x = s.g->vertex_of[v];
   return s.current(x) && s.state[x].heap == kSettled && s.state[x].dist <= s.budget ? s.state[x].dist : kUnreached;
 }
 std::uint32_t Search::source_of(NodeId v) const {
+  if (!m_impl->tree_valid) return kNone;
   return latency(v) == kUnreached ? kNone : m_impl->tree[m_impl->g->vertex_of[v]].source;
 }
 EdgeId Search::pred_edge(NodeId v) const {
+  if (!m_impl->tree_valid) return kNone;
   return latency(v) == kUnreached ? kNone : m_impl->tree[m_impl->g->vertex_of[v]].pred;
 }
 std::span<const NodeId> Search::reached() const { return m_impl->settled; }
@@ -527,7 +645,8 @@ NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source>
 }
 
 void for_each_source(const Graph& graph, std::span<const Source> sources, double budget_us,
-                     unsigned threads, const std::function<void(std::size_t, const Search&)>& visit) {
+                     unsigned threads, const std::function<void(std::size_t, const Search&)>& visit,
+                     SearchResults results) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, sources.size())));
   // Sources are handed out in the order of their vertices (a space-filling order of the
@@ -546,7 +665,8 @@ void for_each_source(const Graph& graph, std::span<const Source> sources, double
       Search search(graph);
       for (std::size_t k; !failed && (k = next.fetch_add(1)) < sources.size();) {
         const std::size_t i = order[k];
-        search.run(sources.subspan(i, 1), budget_us);
+        if (results == SearchResults::latencies) search.run_latencies(sources.subspan(i, 1), budget_us);
+        else search.run(sources.subspan(i, 1), budget_us);
         visit(i, search);
       }
     } catch (...) {

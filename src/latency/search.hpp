@@ -25,6 +25,8 @@ inline constexpr double kUnreached = std::numeric_limits<double>::infinity();
 
 struct Source;
 class Search;
+// What for_each_source's searches keep: everything run() gives, or run_latencies()'s.
+enum class SearchResults { ordered_tree, latencies };
 
 class Graph {
  public:
@@ -48,7 +50,7 @@ class Graph {
  private:
   friend class Search;
   friend void for_each_source(const Graph&, std::span<const Source>, double, unsigned,
-                              const std::function<void(std::size_t, const Search&)>&);
+                              const std::function<void(std::size_t, const Search&)>&, SearchResults);
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
@@ -70,6 +72,10 @@ class Search {
   // (kUnreached: no bound). Sources with offset > budget are ignored. Edges listed in
   // `cut` are treated as absent (a fibre cut).
   void run(std::span<const Source> sources, double budget_us = kUnreached, std::span<const EdgeId> cut = {});
+  // The same reached nodes and latencies, bit for bit, in no particular order and without
+  // sources or predecessors (source_of and pred_edge give kNone until the next run()):
+  // faster where only latencies are needed (search.cpp: the latency sweep).
+  void run_latencies(std::span<const Source> sources, double budget_us = kUnreached);
 
   // One-way latency of v, kUnreached if beyond the budget or not connected.
   double latency(NodeId v) const;
@@ -77,7 +83,8 @@ class Search {
   std::uint32_t source_of(NodeId v) const;
   // Edge by which the shortest path enters v; kNone for sources and unreached nodes.
   EdgeId pred_edge(NodeId v) const;
-  // Settled nodes within the budget, in settle order (non-decreasing latency).
+  // Settled nodes within the budget, in settle order (non-decreasing latency); after
+  // run_latencies, in no particular order.
   std::span<const NodeId> reached() const;
   // latency() of each node of reached(), in the same order.
   std::span<const double> reached_latency() const;
@@ -105,6 +112,7 @@ NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source>
 // the search but must synchronise its own writes. Order of calls is unspecified;
 // results per i are deterministic.
 void for_each_source(const Graph& graph, std::span<const Source> sources, double budget_us,
-                     unsigned threads, const std::function<void(std::size_t, const Search&)>& visit);
+                     unsigned threads, const std::function<void(std::size_t, const Search&)>& visit,
+                     SearchResults results = SearchResults::ordered_tree);
 
 }  // namespace lightcone

@@ -355,6 +355,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     }
   std::vector<std::vector<NodeId>> hit_node(valid.size());
   std::vector<std::vector<double>> hit_us(valid.size());
+  // Latencies only (the latency sweep): the lists are inverted by node and sorted below.
   for_each_source(graph, valid, budget_us, threads, [&](std::size_t i, const Search& s) {
     const auto reached = s.reached();
     const auto reached_us = s.reached_latency();
@@ -369,7 +370,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     }
     nodes.shrink_to_fit();
     us.shrink_to_fit();
-  });
+  }, SearchResults::latencies);
   lap(&CoverageStats::searches);
   std::vector<double>().swap(node_leg_min);
   // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing

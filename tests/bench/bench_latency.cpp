@@ -275,55 +275,78 @@ PerSiteResult run_per_site(const Instance& I, const Options& o, double rtt_ms) {
   const std::size_t ns = I.sources.size();
   PerSiteResult result{rtt_ms, budget_us, {}, {}};
   std::vector<std::uint64_t>& first = result.settled;
-  for (unsigned threads : o.threads) {
+  // Best of o.repeat runs of every site's search on `threads` threads, keeping `results`.
+  struct Timing {
     double best_wall = 0, best_cpu = 0, worst_wall = 0, least_cpu = 0;
     std::uint64_t total = 0;
     std::size_t tie_reruns = 0;
     bool mismatch = false;
+  };
+  auto time_searches = [&](unsigned threads, lc::SearchResults results) {
+    Timing t;
     for (unsigned rep = 0; rep < o.repeat; ++rep) {
       std::vector<std::uint64_t> settled(ns, 0);  // one writer per index: no sync needed
       std::vector<char> reran(ns, 0);
       Stopwatch w;
-      lc::for_each_source(*I.graph, I.sources, budget_us, threads, [&](std::size_t i, const lc::Search& s) {
-        settled[i] = s.reached().size();
-        // Did this run meet a tie (Search::tie_reruns grew since this worker's last run)?
-        thread_local const lc::Search* last_search = nullptr;
-        thread_local std::uint64_t last_reruns = 0;
-        if (last_search != &s) last_reruns = 0;  // a new worker's query object
-        reran[i] = s.tie_reruns() != last_reruns;
-        last_search = &s;
-        last_reruns = s.tie_reruns();
-      });
+      lc::for_each_source(
+          *I.graph, I.sources, budget_us, threads,
+          [&](std::size_t i, const lc::Search& s) {
+            settled[i] = s.reached().size();
+            // Did this run meet a tie (Search::tie_reruns grew since this worker's last run)?
+            thread_local const lc::Search* last_search = nullptr;
+            thread_local std::uint64_t last_reruns = 0;
+            if (last_search != &s) last_reruns = 0;  // a new worker's query object
+            reran[i] = s.tie_reruns() != last_reruns;
+            last_search = &s;
+            last_reruns = s.tie_reruns();
+          },
+          results);
       const double wall = w.wall();
       const double cpu = w.cpu();
-      if (rep == 0 || wall < best_wall) {
-        best_wall = wall;
-        best_cpu = cpu;
+      if (rep == 0 || wall < t.best_wall) {
+        t.best_wall = wall;
+        t.best_cpu = cpu;
       }
-      worst_wall = std::max(worst_wall, wall);
-      least_cpu = rep == 0 ? cpu : std::min(least_cpu, cpu);
-      total = std::accumulate(settled.begin(), settled.end(), std::uint64_t{0});
-      tie_reruns = static_cast<std::size_t>(std::count(reran.begin(), reran.end(), 1));
+      t.worst_wall = std::max(t.worst_wall, wall);
+      t.least_cpu = rep == 0 ? cpu : std::min(t.least_cpu, cpu);
+      t.total = std::accumulate(settled.begin(), settled.end(), std::uint64_t{0});
+      t.tie_reruns = static_cast<std::size_t>(std::count(reran.begin(), reran.end(), 1));
       if (first.empty()) first = settled;
-      else if (settled != first) mismatch = true;
+      else if (settled != first) t.mismatch = true;
     }
-    timed_figure(fmt::format("per_site_{}_rtt_{}t", tag, threads), best_wall,
-                 fmt::format("best of {} (worst {:.4g} s); cpu {:.3f} s; {} searches ({} met a tie: exact rerun), "
+    return t;
+  };
+  for (unsigned threads : o.threads) {
+    // Latencies only (Search::run_latencies, as the coverage build runs them): what
+    // NetworkX's single_source_dijkstra with a cutoff gives too.
+    const Timing t = time_searches(threads, lc::SearchResults::latencies);
+    timed_figure(fmt::format("per_site_{}_rtt_{}t", tag, threads), t.best_wall,
+                 fmt::format("best of {} (worst {:.4g} s); cpu {:.3f} s; {} searches, latencies only, "
                              "budget {:g} us one-way; {:.2f} M settled/s, {:.0f} ns cpu/settled",
-                             o.repeat, worst_wall, best_cpu, ns, tie_reruns, budget_us, static_cast<double>(total) / best_wall * 1e-6,
-                             best_cpu / static_cast<double>(std::max<std::uint64_t>(total, 1)) * 1e9));
-    result.best.emplace_back(threads, best_wall, least_cpu);
+                             o.repeat, t.worst_wall, t.best_cpu, ns, budget_us,
+                             static_cast<double>(t.total) / t.best_wall * 1e-6,
+                             t.best_cpu / static_cast<double>(std::max<std::uint64_t>(t.total, 1)) * 1e9));
+    result.best.emplace_back(threads, t.best_wall, t.least_cpu);
+    bool mismatch = t.mismatch;
     if (threads == o.threads.front()) {
       const std::uint64_t max = ns ? *std::max_element(first.begin(), first.end()) : 0;
-      count(fmt::format("per_site_{}_settled_total", tag), total);
+      count(fmt::format("per_site_{}_settled_total", tag), t.total);
       figure(fmt::format("per_site_{}_settled_mean", tag),
-             fmt::format("{:.0f}", ns ? static_cast<double>(total) / static_cast<double>(ns) : 0.0), "nodes",
+             fmt::format("{:.0f}", ns ? static_cast<double>(t.total) / static_cast<double>(ns) : 0.0), "nodes",
              fmt::format("per site; max {} = {:.1f}% of the graph", max,
                          100.0 * static_cast<double>(max) / static_cast<double>(I.graph->nodes())));
+      // The same searches keeping settle order, sources and predecessors (Search::run).
+      const Timing ordered = time_searches(threads, lc::SearchResults::ordered_tree);
+      mismatch = mismatch || ordered.mismatch;
+      timed_figure(fmt::format("per_site_{}_ordered_{}t", tag, threads), ordered.best_wall,
+                   fmt::format("best of {}; cpu {:.3f} s; settle order, sources and predecessors kept ({} met "
+                               "a tie: exact rerun); {:.0f} ns cpu/settled",
+                               o.repeat, ordered.best_cpu, ordered.tie_reruns,
+                               ordered.best_cpu / static_cast<double>(std::max<std::uint64_t>(ordered.total, 1)) * 1e9));
     }
     if (mismatch) {
       figure(fmt::format("per_site_{}_rtt_{}t_check", tag, threads), "MISMATCH", "",
-             "settled counts differ between runs or thread counts");
+             "settled counts differ between runs, thread counts or sweeps");
     }
   }
   return result;
