@@ -158,6 +158,10 @@ struct Search::Impl {
     std::uint64_t overflow_min = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t cur = 0;
     double inv = 1.0;
+    // false (the latency sweep): the current bucket is taken in any order; a node taken
+    // before one of a smaller key that then improves it is taken again (rare: it needs a
+    // path shorter than the bucket width), and the latencies come out the same.
+    bool sorted = true;
 
     // False when the key is too large for a bucket index (the exact sweep takes over).
     static bool index(double key, double inv, std::uint64_t& b) {
@@ -195,6 +199,7 @@ struct Search::Impl {
     [[gnu::always_inline]] void push(std::uint64_t b, HeapEntry e) {
       if (b != cur) return add(b, e);
       current.push_back(e);
+      if (!sorted) return;
       std::size_t i = current.size() - 1;
       while (i > 0 && current[i - 1].key < e.key) {
         current[i] = current[i - 1];
@@ -241,6 +246,7 @@ struct Search::Impl {
           bucket[slot].clear();
         }
       }
+      if (!sorted) return true;
       // Insertion sort, descending: a bucket holds a few entries.
       HeapEntry* c = current.data();
       const std::size_t n = current.size();
@@ -477,6 +483,7 @@ bool Search::Impl::queue_starts(std::uint32_t mark) {
   std::uint64_t first = 0;
   if (!starts.empty() && !BucketQueue::index(least, invq, first)) return false;
   queue.start(first, invq);
+  queue.sorted = mark != kSettled;  // the latency sweep marks its starts settled
   for (NodeId x : starts) {
     state[x].heap = mark;
     std::uint64_t b = 0;

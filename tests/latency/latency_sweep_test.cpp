@@ -193,6 +193,39 @@ TEST(LatencySweep, EqualsTheBoostEngineOnRandomGraphs) {
   EXPECT_EQ(runs, 200u * 10u);
 }
 
+// The latency sweep takes a bucket's nodes in any order (search.cpp: BucketQueue::sorted):
+// here u (99 µs) is taken before x (95 µs) of the same bucket (width 10 µs: a tenth of
+// the lower-quartile weight, 100), x then improves u to 96, and u must be taken again so
+// that its leaf y ends at 196, not 199.
+TEST(LatencySweep, ANodeTakenBeforeOneOfTheSameBucketThatImprovesItIsTakenAgain) {
+  Network net;
+  enum : NodeId { s, x, u, y, z, f0 };
+  for (NodeId i = 0; i < f0 + 11; ++i) {
+    net.node_pos.push_back(LonLat{100.0 + 0.01 * i, 30.0});
+    net.node_delay_us.push_back(0.0);
+  }
+  auto edge = [&](NodeId a, NodeId b, double w) {
+    net.edge_u.push_back(a);
+    net.edge_v.push_back(b);
+    net.edge_delay_us.push_back(w);
+  };
+  edge(s, x, 95.0);  // first: x enters the bucket before u, and the bucket is taken from the back
+  edge(s, u, 99.0);
+  edge(x, u, 1.0);
+  edge(u, y, 100.0);
+  edge(x, z, 100.0);                                        // x and u have degree 3: queued
+  for (NodeId i = f0; i < f0 + 10; ++i) edge(i, i + 1, 100.0);  // sets the bucket width
+  const Graph g(net);
+  Search search(g);
+  test::BoostSearch oracle(net);
+  const std::vector<Source> sources = {{s, 0.0}};
+  search.run_latencies(sources, kUnreached);
+  oracle.run(sources, kUnreached, {});
+  EXPECT_EQ(compare_latencies(net, search, oracle), "");
+  EXPECT_EQ(search.latency(u), 96.0);
+  EXPECT_EQ(search.latency(y), 196.0);
+}
+
 // Keys beyond the bucket index (weights up to 1e300): the sweep gives up and the exact
 // sweep's latencies are returned, still without order or predecessors promised.
 TEST(LatencySweep, KeysTooLargeForTheBucketQueueStillEqualTheBoostEngine) {
