@@ -390,19 +390,22 @@ bool Search::Impl::sweep_fast() {
   }
 }
 
-// The latency sweep (Search::run_latencies): latencies only, in no particular order. A
-// vertex of degree 2 (about 40 % of a fibre network's: where two lines meet end to end) is
-// never queued: when an arc improves it, its own arcs are relaxed at once (the `chain`
-// stack), so a chain of them is walked from the junction that settles first, and walked
-// back from the other end as far as that improves it; only the other vertices go through
-// the bucket queue. Walking a chain before its nodes' turn only relaxes arcs early: every
-// vertex still ends at its least latency over all paths, each path's latency the same
-// doubles added in the same order (addition of non-negative weights is monotone), so the
-// latencies are bit for bit the other sweeps' (tests: LatencySweep.*). A vertex reached
-// below the budget is in the reached list from its first improvement on; its latency is
-// read when the queue is empty, when every vertex holds its least. Ties need no care here
-// (no order, no predecessors). Gives up (false) as the fast sweep does on keys too large
-// for a bucket index; the exact sweep then runs.
+// The latency sweep (Search::run_latencies): latencies only, in no particular order.
+// - A vertex of degree 2 (about 40 % of a fibre network's: where two lines meet end to
+//   end) is never queued: when an arc improves it, its other arc is relaxed at once (walk),
+//   so a chain of them is walked from the junction that settles first, and walked back
+//   from the other end as far as that improves it. A leaf (degree 1) is not queued either:
+//   its one arc leads back. Only the other vertices go through the bucket queue.
+// - The queue's current bucket is taken in any order (BucketQueue::sorted false): a vertex
+//   taken before one of the same bucket that then improves it is queued and taken again.
+// Relaxing an arc early or twice changes no result: every vertex still ends at its least
+// latency over all paths, each path's latency the same doubles added in the same order
+// (addition of non-negative weights is monotone), so the latencies are bit for bit the
+// other sweeps' (tests: LatencySweep.*). A vertex reached below the budget is in the
+// reached list from its first improvement on; its latency is read when the queue is
+// empty, when every vertex holds its least. Ties need no care here (no order, no
+// predecessors). Gives up (false) as the fast sweep does on keys too large for a bucket
+// index; run() then gives the latencies.
 bool Search::Impl::sweep_latencies() {
   const std::uint32_t* first_out = g->first_out.data();
   const Graph::Impl::Arc* arcs = g->arcs.data();
