@@ -34,6 +34,15 @@ constexpr double kWallS = 7.0 + 8.0;
 #else
 constexpr double kWallS = 7.0;  // the limit + 10 % + 2 s would be 7.5; the issue asks 7
 #endif
+// The fibre-cut rows of the survivable runs on the small instance must be complete within
+// the limit for a plan to exist. Under ASan/UBSan they take 5-6.5 s (varying even with code
+// alignment) against 1.7-3.3 s in release, so there those runs get three times the limit
+// and its wall allowance (and may then finish their solve in time).
+#ifdef LIGHTCONE_SLOW_BUILD
+constexpr double kInTimeScale = 3.0;
+#else
+constexpr double kInTimeScale = 1.0;
+#endif
 
 struct Instance {
   std::string path;
@@ -84,8 +93,9 @@ struct Checked {
 // Runs place with a 5 s limit, checks the wall time, the status and the bound, and
 // measures the plan with `lightcone latency` from its open sites.
 // needs_longer false: the instance may be solved in time (status optimal is fine too).
+// scale: the limit and its wall allowance times this (kInTimeScale for the survivable runs).
 Checked place_within_limit(const Instance& inst, std::vector<std::string> extra, bool force_mip = false,
-                           bool needs_longer = true) {
+                           bool needs_longer = true, double scale = 1.0) {
   static ScratchDir out_dirs;
   static int run = 0;
   const std::string run_dir = out_dirs.file("run" + std::to_string(++run));
@@ -94,8 +104,9 @@ Checked place_within_limit(const Instance& inst, std::vector<std::string> extra,
     std::string dir;
     std::string file(const std::string& name) const { return dir + "/" + name; }
   } out{run_dir};
+  const std::string limit = std::to_string(static_cast<int>(kLimitS * scale)) + "s";
   std::vector<std::string> args{"place",    "--network", inst.path + ":fibre", "--sites", inst.path + ":sites",
-                                "--demand", inst.path + ":demand", "--weight", "pop", "--time-limit", "5s",
+                                "--demand", inst.path + ":demand", "--weight", "pop", "--time-limit", limit,
                                 "--json",   "--out", out.file("p.gpkg")};
   args.insert(args.end(), extra.begin(), extra.end());
   if (force_mip) setenv("LIGHTCONE_FORCE_MIP", "1", 1);
@@ -106,7 +117,7 @@ Checked place_within_limit(const Instance& inst, std::vector<std::string> extra,
   Checked c;
   c.gpkg = out.file("p.gpkg");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_LE(wall, kWallS) << "limit " << kLimitS << " s";
+  EXPECT_LE(wall, kWallS * scale) << "limit " << limit;
   if (r.code != 0) return c;
   c.summary = nlohmann::json::parse(r.out);
   EXPECT_TRUE(c.summary["bound"].is_number()) << r.out;
@@ -249,7 +260,8 @@ TEST_F(TimeLimitCli, Survivable) {
     // Solved within the limit before and after (CBC decides it): a plan in time. (At
     // 0.15 ms CBC ran past its elapsed-time limit once: 9.9 s for a 5 s limit; measured
     // again 2026-12-05 at load 3-4: 4.3-5.6 s wall, cut rows 1.7-3.3 s, solve 1.8-2.5 s.)
-    const Checked c = place_within_limit(*s_small, {"--problem", "lscp", "--budget", "0.1ms", "--survive"}, false, false);
+    const Checked c =
+        place_within_limit(*s_small, {"--problem", "lscp", "--budget", "0.1ms", "--survive"}, false, false, kInTimeScale);
     if (!c.summary.is_null()) {
       EXPECT_LE(worst(c), 100.0 + 1e-6);
       EXPECT_LE(c.summary["bound"].get<double>(), c.summary["objective"].get<double>());
@@ -279,11 +291,14 @@ TEST_F(TimeLimitCli, Survivable) {
     }
   }
   {
-    const Checked c = place_within_limit(*s_small, {"--problem", "mclp", "--p", "5", "--budget", "0.1ms", "--survive"});
+    const Checked c = place_within_limit(*s_small, {"--problem", "mclp", "--p", "5", "--budget", "0.1ms", "--survive"},
+                                         false, kInTimeScale == 1.0, kInTimeScale);
     if (!c.summary.is_null()) {
       EXPECT_EQ(c.open_sites, 5u);
       EXPECT_LE(c.summary["objective"].get<double>(), covered_weight(*s_small, c, 100.0) + 1e-6);
-      EXPECT_GT(c.summary["bound"].get<double>(), c.summary["objective"].get<double>());
+      // Stopped by the limit: a gap; with the sanitizers' longer limit it may close.
+      if (kInTimeScale == 1.0) EXPECT_GT(c.summary["bound"].get<double>(), c.summary["objective"].get<double>());
+      else EXPECT_GE(c.summary["bound"].get<double>(), c.summary["objective"].get<double>());
     }
   }
 }
