@@ -207,6 +207,14 @@ struct Search::Impl {
       }
       current[i] = e;
     }
+    // The next entry to take (the least key of the current bucket, or any of it when not
+    // sorted); false when the queue is empty.
+    [[gnu::always_inline]] bool take(HeapEntry& e) {
+      if (current.empty() && !advance()) return false;
+      e = current.back();
+      current.pop_back();
+      return true;
+    }
     // The next bucket after cur with entries; false when none is left.
     bool advance() {
       std::uint64_t next = std::numeric_limits<std::uint64_t>::max();
@@ -349,10 +357,7 @@ bool Search::Impl::sweep_fast() {
   const double inv = g->inv_bucket_us;
   BucketQueue& q = queue;
   double previous = -1.0;  // latency of the last settled node (all are >= 0)
-  for (;;) {
-    if (q.current.empty() && !q.advance()) return true;
-    const HeapEntry top = q.current.back();
-    q.current.pop_back();
+  for (HeapEntry top; q.take(top);) {
     const NodeId u = top.vertex;
     const double d = top.key;
     NodeState& su = st[u];
@@ -388,6 +393,7 @@ bool Search::Impl::sweep_fast() {
       q.push(b, HeapEntry{nd, arc.head});
     }
   }
+  return true;  // the queue is empty
 }
 
 // The latency sweep (Search::run_latencies): latencies only, in no particular order.
@@ -449,10 +455,7 @@ bool Search::Impl::sweep_latencies() {
       dv = nd;
     }
   };
-  for (;;) {
-    if (q.current.empty() && !q.advance()) return true;
-    const HeapEntry top = q.current.back();
-    q.current.pop_back();
+  for (HeapEntry top; q.take(top);) {
     const NodeId u = top.vertex;
     const double d = top.key;
     // Superseded by a later push (keys only fall) or by a chain walk.
@@ -477,6 +480,7 @@ bool Search::Impl::sweep_latencies() {
       }
     }
   }
+  return true;  // the queue is empty
 }
 
 bool Search::Impl::queue_starts(std::uint32_t mark) {
