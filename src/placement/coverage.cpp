@@ -376,23 +376,34 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing
   // latency (the scan below stops at the budget).
   std::vector<std::uint32_t> node_first(net.nodes() + 1, 0);
-  for (const auto& nodes : hit_node)
-    for (NodeId w : nodes) ++node_first[w + 1];
+  {
+    struct Nothing {};
+    parallel_blocks<Nothing>(hit_node.size(), 8, threads, [&](Nothing&, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i)
+        for (NodeId w : hit_node[i]) std::atomic_ref<std::uint32_t>(node_first[w + 1]).fetch_add(1, std::memory_order_relaxed);
+    });
+  }
   for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
   std::vector<std::uint32_t> node_site(node_first.back());
   std::vector<double> node_us(node_first.back());
   {
+    // Sites in parallel: each entry takes the next slot of its node (an atomic count), so
+    // a node's entries arrive in any order; the sort below orders them by (latency, site),
+    // which no two entries of a node share.
     std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
-    for (std::size_t i = 0; i < valid.size(); ++i) {
-      const auto j = static_cast<std::uint32_t>(valid_index[i]);
-      for (std::size_t n = 0; n < hit_node[i].size(); ++n) {
-        const std::uint32_t k = fill[hit_node[i][n]]++;
-        node_site[k] = j;
-        node_us[k] = hit_us[i][n];
+    struct Nothing {};
+    parallel_blocks<Nothing>(valid.size(), 8, threads, [&](Nothing&, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        const auto j = static_cast<std::uint32_t>(valid_index[i]);
+        for (std::size_t n = 0; n < hit_node[i].size(); ++n) {
+          const std::uint32_t k = std::atomic_ref<std::uint32_t>(fill[hit_node[i][n]]).fetch_add(1, std::memory_order_relaxed);
+          node_site[k] = j;
+          node_us[k] = hit_us[i][n];
+        }
+        std::vector<NodeId>().swap(hit_node[i]);
+        std::vector<double>().swap(hit_us[i]);
       }
-      std::vector<NodeId>().swap(hit_node[i]);
-      std::vector<double>().swap(hit_us[i]);
-    }
+    });
     struct State {
       std::vector<std::pair<double, std::uint32_t>> sorted;
     };
