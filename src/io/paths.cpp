@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
 #include <filesystem>
 #include <system_error>
@@ -54,6 +55,12 @@ void check_outputs_are_not_inputs(std::span<const NamedPath> outputs, std::span<
                        "): writing it would destroy the input. Write the output to another file.");
     }
   }
+}
+
+std::string extension_of(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
 }
 
 }  // namespace lightcone

@@ -37,4 +37,8 @@ struct InputPathStatus {
 };
 InputPathStatus input_path_status(const std::string& path);
 
+// The extension of a path's last component, with its dot, in lower case ("" if none):
+// "a/B.GPKG" gives ".gpkg".
+std::string extension_of(const std::string& path);
+
 }  // namespace lightcone

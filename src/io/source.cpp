@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cctype>
 #include <cstdlib>
 #include <mutex>
 
@@ -88,11 +87,8 @@ constexpr const char* kPgCursorPage = "10000";
 // Files that the drivers ensure_gdal_registered registers are the only ones to open (the
 // full set has no other driver that takes these extensions).
 bool has_core_extension(const std::string& path) {
-  const std::size_t dot = path.find_last_of('.');
-  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return false;
-  std::string ext = path.substr(dot + 1);
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == "gpkg" || ext == "geojson" || ext == "json" || ext == "shp" || ext == "csv" || ext == "fgb";
+  const std::string ext = extension_of(path);
+  return ext == ".gpkg" || ext == ".geojson" || ext == ".json" || ext == ".shp" || ext == ".csv" || ext == ".fgb";
 }
 
 // The read-only PG datasets a PgReadSession keeps open on this thread (one reference each).

@@ -1,21 +1,15 @@
 #include <cpl_conv.h>
 
-#include <cctype>
 #include <filesystem>
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/gdal_util.hpp"
+#include "io/paths.hpp"
 #include "io/write.hpp"
 
 namespace lightcone {
 namespace {
-
-std::string extension_of(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
-}
 
 struct DriverChoice {
   const char* driver;

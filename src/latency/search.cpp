@@ -338,9 +338,10 @@ struct Search::Impl {
   void sweep();
   bool sweep_fast();
   bool sweep_latencies();
-  // Puts the sources (starts) into the bucket queue, each marked `mark`; false when a key
-  // does not fit a bucket index.
-  bool queue_starts(std::uint32_t mark);
+  // Puts the sources (starts) into the bucket queue, each marked `mark`, the queue's
+  // buckets sorted or not (BucketQueue::sorted); false when a key does not fit a bucket
+  // index.
+  bool queue_starts(std::uint32_t mark, bool sorted);
   // Starts a run: a new epoch, the sources' nodes written and listed in `starts`.
   // False if an offset rules out the fast sweep (negative or not finite).
   bool start(std::span<const Source> sources, double budget_us);
@@ -483,18 +484,18 @@ bool Search::Impl::sweep_latencies() {
   return true;  // the queue is empty
 }
 
-bool Search::Impl::queue_starts(std::uint32_t mark) {
-  const double invq = g->inv_bucket_us;
+bool Search::Impl::queue_starts(std::uint32_t mark, bool sorted) {
+  const double inv = g->inv_bucket_us;
   double least = kUnreached;
   for (NodeId x : starts) least = std::min(least, state[x].dist);
   std::uint64_t first = 0;
-  if (!starts.empty() && !BucketQueue::index(least, invq, first)) return false;
-  queue.start(first, invq);
-  queue.sorted = mark != kSettled;  // the latency sweep marks its starts settled
+  if (!starts.empty() && !BucketQueue::index(least, inv, first)) return false;
+  queue.start(first, inv);
+  queue.sorted = sorted;
   for (NodeId x : starts) {
     state[x].heap = mark;
     std::uint64_t b = 0;
-    if (!BucketQueue::index(state[x].dist, invq, b)) return false;
+    if (!BucketQueue::index(state[x].dist, inv, b)) return false;
     queue.push(b, HeapEntry{state[x].dist, x});
   }
   return true;
@@ -599,7 +600,7 @@ void Search::run(std::span<const Source> sources, double budget_us, std::span<co
   } uncut{s.cut, cut};
   s.tree_valid = true;
   if (s.start(sources, budget_us) && cut.empty() && s.g->fast_ok) {
-    if (s.queue_starts(/*in the queue*/ 0) && s.sweep_fast()) return;
+    if (s.queue_starts(/*in the queue*/ 0, /*sorted=*/true) && s.sweep_fast()) return;
     ++s.tie_reruns;
     s.start(sources, budget_us);
   }
@@ -612,7 +613,7 @@ void Search::run_latencies(std::span<const Source> sources, double budget_us) {
   Impl& s = *m_impl;
   if (s.start(sources, budget_us) && s.g->fast_ok) {
     s.settled.assign(s.starts.begin(), s.starts.end());  // vertices during the sweep
-    if (s.queue_starts(kSettled) && s.sweep_latencies()) {
+    if (s.queue_starts(kSettled, /*sorted=*/false) && s.sweep_latencies()) {
       s.tree_valid = false;
       s.settled_us.resize(s.settled.size());
       for (std::size_t i = 0; i < s.settled.size(); ++i) {

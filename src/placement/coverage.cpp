@@ -229,6 +229,9 @@ namespace {
 // Runs work(state, begin, end) over [0, n) in blocks of `block` on `threads` threads (the
 // calling thread is one of them); each thread makes its own State. Blocks are handed out
 // in order from a shared counter, so threads stay balanced whatever the density.
+// The State of parallel_blocks' work that needs none.
+struct NoState {};
+
 template <class State, class Work>
 void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, Work&& work) {
   std::atomic<std::size_t> next{0};
@@ -377,8 +380,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   // latency (the scan below stops at the budget).
   std::vector<std::uint32_t> node_first(net.nodes() + 1, 0);
   {
-    struct Nothing {};
-    parallel_blocks<Nothing>(hit_node.size(), 8, threads, [&](Nothing&, std::size_t b, std::size_t e) {
+    parallel_blocks<NoState>(hit_node.size(), 8, threads, [&](NoState&, std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i)
         for (NodeId w : hit_node[i]) std::atomic_ref<std::uint32_t>(node_first[w + 1]).fetch_add(1, std::memory_order_relaxed);
     });
@@ -391,8 +393,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     // a node's entries arrive in any order; the sort below orders them by (latency, site),
     // which no two entries of a node share.
     std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
-    struct Nothing {};
-    parallel_blocks<Nothing>(valid.size(), 8, threads, [&](Nothing&, std::size_t b, std::size_t e) {
+    parallel_blocks<NoState>(valid.size(), 8, threads, [&](NoState&, std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i) {
         const auto j = static_cast<std::uint32_t>(valid_index[i]);
         for (std::size_t n = 0; n < hit_node[i].size(); ++n) {

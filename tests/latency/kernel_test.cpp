@@ -21,6 +21,7 @@
 #include "network/network.hpp"
 #include "support/boost_search.hpp"
 #include "support/datasets.hpp"
+#include "support/random_network.hpp"
 
 namespace lightcone {
 namespace {
@@ -65,38 +66,13 @@ std::string compare(const Network& net, const Search& got, const test::BoostSear
   return {};
 }
 
-// A random network: nodes scattered (their Morton order numbers the vertices), edges
-// between random pairs (parallel edges allowed, no self-loops), some nodes left isolated.
-// tie_heavy: delays from {0, 10, 20, 30} µs and node delays from {0, 5}, so that many
-// paths have equal sums; otherwise delays are arbitrary doubles.
-Network random_network(std::mt19937_64& rng, bool tie_heavy) {
-  Network net;
-  const std::size_t n = std::uniform_int_distribution<std::size_t>(2, 300)(rng);
-  const std::size_t m = std::uniform_int_distribution<std::size_t>(1, n * 3)(rng);
-  std::uniform_real_distribution<double> lon(100.0, 101.0), lat(30.0, 31.0), delay(0.0, 50.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    net.node_pos.push_back(LonLat{lon(rng), lat(rng)});
-    net.node_delay_us.push_back(tie_heavy ? 5.0 * static_cast<double>(rng() % 2) : delay(rng) * 0.1);
-  }
-  std::uniform_int_distribution<NodeId> node(0, static_cast<NodeId>(n - 1));
-  const NodeId isolated = node(rng) / 4;  // nodes below this get no edges
-  for (std::size_t k = 0; k < m; ++k) {
-    NodeId u = node(rng), v = node(rng);
-    if (u == v || u < isolated || v < isolated) continue;
-    net.edge_u.push_back(u);
-    net.edge_v.push_back(v);
-    net.edge_delay_us.push_back(tie_heavy ? 10.0 * static_cast<double>(rng() % 4) : delay(rng));
-  }
-  return net;
-}
-
 TEST(SearchKernel, EqualsTheBoostEngineBitForBitOnRandomGraphsWithTies) {
   constexpr std::uint64_t kSeed = 17;
   std::mt19937_64 rng(kSeed);
   std::size_t runs = 0, ties_seen = 0, fast_runs = 0, exact_runs = 0;
   for (int graph = 0; graph < 300; ++graph) {
     const bool tie_heavy = graph % 3 != 2;
-    const Network net = random_network(rng, tie_heavy);
+    const Network net = test::random_network(rng, tie_heavy);
     SCOPED_TRACE("seed " + std::to_string(kSeed) + ", graph " + std::to_string(graph) + " (" +
                  std::to_string(net.nodes()) + " nodes, " + std::to_string(net.edges()) + " edges)");
     const Graph g(net);

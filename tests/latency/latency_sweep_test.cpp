@@ -24,6 +24,7 @@
 #include "network/network.hpp"
 #include "support/boost_search.hpp"
 #include "support/datasets.hpp"
+#include "support/random_network.hpp"
 
 namespace lightcone {
 namespace {
@@ -171,22 +172,7 @@ TEST(LatencySweep, EqualsTheBoostEngineOnRandomGraphs) {
   std::mt19937_64 rng(kSeed);
   std::size_t runs = 0;
   for (int graph = 0; graph < 200; ++graph) {
-    Network net;
-    const std::size_t n = std::uniform_int_distribution<std::size_t>(2, 300)(rng);
-    const std::size_t m = std::uniform_int_distribution<std::size_t>(1, n * 2)(rng);
-    std::uniform_real_distribution<double> lon(100.0, 101.0), lat(30.0, 31.0), delay(0.0, 50.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      net.node_pos.push_back(LonLat{lon(rng), lat(rng)});
-      net.node_delay_us.push_back(graph % 2 ? 0.0 : delay(rng) * 0.1);
-    }
-    std::uniform_int_distribution<NodeId> pick(0, static_cast<NodeId>(n - 1));
-    for (std::size_t k = 0; k < m; ++k) {
-      const NodeId u = pick(rng), v = pick(rng);
-      if (u == v) continue;
-      net.edge_u.push_back(u);
-      net.edge_v.push_back(v);
-      net.edge_delay_us.push_back(graph % 4 == 0 ? 10.0 * static_cast<double>(rng() % 3) : delay(rng));
-    }
+    const Network net = test::random_network(rng, graph % 3 != 2);
     SCOPED_TRACE("seed " + std::to_string(kSeed) + ", graph " + std::to_string(graph));
     run_and_compare(net, rng, 10, runs);
   }
