@@ -192,8 +192,10 @@ double PointLatencyQuery::piece_floor_us(const Piece& piece, std::span<const dou
 PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_us,
                                          std::span<const std::uint32_t> node_source) {
   // The answer is the candidate (a point of an edge within max access, reached via one
-  // end of it) of the lowest total, the first in the segment index's order (pieces, then
-  // the u end before the v end) among equal totals; within_access says whether any
+  // end of it) of the lowest total; among equal totals, the one whose node has the lowest
+  // source index, then the least access, then the first in the segment index's order
+  // (pieces, then the u end before the v end): so the nearest site and the access do not
+  // depend on how the network is numbered; within_access says whether any
   // candidate lies within max access. The pieces near p are visited cheapest first, by a
   // rigorous floor of any candidate's total on them (the nearer end's latency plus the
   // fibre to the piece, and the access over the plane distance to the piece's box), and
@@ -237,6 +239,13 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
   std::make_heap(near.begin(), near.end(), later);
   PointLatency best;
   std::uint64_t best_seq = 0;
+  // Among equal totals: the lowest source index, then the least access, then the first
+  // in the index's order (the last only decides the edge, not what the tables show).
+  const auto tie_first = [&](std::uint32_t source, double access_us, std::uint64_t order) {
+    if (source != best.source) return source < best.source;
+    if (access_us != best.access_us) return access_us < best.access_us;
+    return order < best_seq;
+  };
   // No candidate whose bound exceeds the best total (or is infinite, once within
   // access) can beat or tie it.
   const auto hopeless = [&](double bound_us) {
@@ -256,7 +265,7 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
                         best.within_access = true;
                         const double total = access_us + node_us[w] + fibre_us;
                         if (total < best.latency_us ||
-                            (total == best.latency_us && total < kUnreached && order < best_seq)) {
+                            (total == best.latency_us && total < kUnreached && tie_first(node_source[w], access_us, order))) {
                           best.latency_us = total;
                           best.access_us = access_us;
                           best.access_m = dist;

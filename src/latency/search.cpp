@@ -659,6 +659,64 @@ NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source>
   return out;
 }
 
+void canonical_sources(const Graph& graph, std::span<const Source> sources, std::span<const std::uint32_t> rank,
+                       NodeLatencies& nodes) {
+  assert(rank.size() == sources.size());
+  const Graph::Impl& g = *graph.m_impl;
+  const std::size_t n = g.node_of.size();
+  // The reached vertices by latency: every tight arc's tail comes first, or ties it (a
+  // zero weight), which the passes below settle.
+  std::vector<NodeId> order;
+  for (NodeId x = 0; x < n; ++x)
+    if (nodes.us[g.node_of[x]] != kUnreached) order.push_back(x);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](NodeId a, NodeId b) { return nodes.us[g.node_of[a]] < nodes.us[g.node_of[b]]; });
+  // Each arc's partner (the same edge the other way): the arc into a vertex.
+  std::vector<std::uint32_t> partner(g.arcs.size()), arc_of_edge;
+  for (std::uint32_t j = 0; j < g.arcs.size(); ++j) {
+    const EdgeId e = g.arcs[j].edge;
+    if (e >= arc_of_edge.size()) arc_of_edge.resize(static_cast<std::size_t>(e) + 1, kNone);
+    if (arc_of_edge[e] == kNone) {
+      arc_of_edge[e] = j;
+    } else {
+      partner[j] = arc_of_edge[e];
+      partner[arc_of_edge[e]] = j;
+    }
+  }
+  // A start: the source of the lowest rank whose offset is the node's latency.
+  std::vector<std::uint32_t> start(n, kNone);
+  const auto better = [&](std::uint32_t a, std::uint32_t b) {  // source a before source b
+    return b == kNone || rank[a] < rank[b] || (rank[a] == rank[b] && a < b);
+  };
+  for (std::uint32_t i = 0; i < sources.size(); ++i) {
+    const NodeId v = sources[i].node;
+    if (sources[i].offset_us == nodes.us[v] && better(i, start[v])) start[v] = i;
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (NodeId x : order) {
+      const NodeId v = g.node_of[x];
+      const double dv = nodes.us[v];
+      std::uint32_t best = start[v];
+      EdgeId pred = kNone;
+      for (std::uint32_t j = g.first_out[x]; j < g.first_out[x + 1]; ++j) {
+        const NodeId u = g.node_of[g.arcs[j].head];
+        const std::uint32_t su = nodes.source[u];
+        if (su == kNone || nodes.us[u] + g.arcs[partner[j]].weight_us != dv) continue;
+        if (su != best && better(su, best)) {
+          best = su;
+          pred = g.arcs[j].edge;
+        }
+      }
+      if (best != nodes.source[v]) {
+        nodes.source[v] = best;
+        nodes.pred_edge[v] = pred;
+        changed = true;
+      }
+    }
+  }
+}
+
 void for_each_source(const Graph& graph, std::span<const Source> sources, double budget_us,
                      unsigned threads, const std::function<void(std::size_t, const Search&)>& visit,
                      SearchResults results) {

@@ -24,6 +24,7 @@ namespace lightcone {
 inline constexpr double kUnreached = std::numeric_limits<double>::infinity();
 
 struct Source;
+struct NodeLatencies;
 class Search;
 // What for_each_source's searches keep: everything run() gives, or run_latencies()'s.
 enum class SearchResults { ordered_tree, latencies };
@@ -51,6 +52,7 @@ class Graph {
   friend class Search;
   friend void for_each_source(const Graph&, std::span<const Source>, double, unsigned,
                               const std::function<void(std::size_t, const Search&)>&, SearchResults);
+  friend void canonical_sources(const Graph&, std::span<const Source>, std::span<const std::uint32_t>, NodeLatencies&);
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
@@ -106,6 +108,17 @@ struct NodeLatencies {
 };
 NodeLatencies nearest_source_latency(const Graph& graph, std::span<const Source> sources,
                                      double budget_us = kUnreached);
+
+// Ties between sources made independent of how the network is numbered: each reached
+// node's source becomes, among the sources from which a shortest path reaches it (a
+// path whose every arc sums exactly to the latencies: start offset, then latency of the
+// tail + arc weight, as the search adds them), the one of the lowest rank[source] (then
+// the lowest index), and its pred_edge the last edge of such a path from it. Latencies are
+// unchanged. So a part's halo network and the whole network name the same nearest site
+// for every node they share with equal latencies (plan/parts.hpp).
+// REQUIRES: `nodes` from nearest_source_latency(graph, sources, …); rank.size() == sources.size().
+void canonical_sources(const Graph& graph, std::span<const Source> sources, std::span<const std::uint32_t> rank,
+                       NodeLatencies& nodes);
 
 // Runs one bounded search per source on `threads` threads (0 = hardware threads).
 // visit(i, search) is called on a worker thread after source i's search; it may read

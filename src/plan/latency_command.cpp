@@ -117,7 +117,8 @@ LatencyRun run_latency(const LatencyRequest& rq) {
   }
   const LoadedNetwork L = load_network(rq.network, &rq.sites, rq.model);
   require_attached_sites(L, rq.sites_name);
-  const NodeLatencies nodes = nearest_source_latency(*L.graph, L.sources);
+  NodeLatencies nodes = nearest_source_latency(*L.graph, L.sources);
+  canonical_sources(*L.graph, L.sources, L.source_site, nodes);
   LatencyRun run;
   run.model = L.model;
   run.points = to.has_value();

@@ -147,7 +147,9 @@ void write_place(const std::string& out, const PlaceRun& r) {
         sources.push_back(L.sources[i]);
         source_site.push_back(L.source_site[i]);
       }
-    tables.push_back(network_table(L, nearest_source_latency(*L.graph, sources), source_site, *L.sites, L.model));
+    NodeLatencies nodes = nearest_source_latency(*L.graph, sources);
+    canonical_sources(*L.graph, sources, source_site, nodes);
+    tables.push_back(network_table(L, nodes, source_site, *L.sites, L.model));
   }
   tables.push_back(run_info_table(L.model, {{"command", "place"},
                                             {"problem", std::string(to_string(r.options.problem))},

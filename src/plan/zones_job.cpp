@@ -33,6 +33,7 @@ class ZonesJob {
     select_sources();
     step("zones: search");
     R.nodes = nearest_source_latency(*P.graph, sources);
+    canonical_sources(*P.graph, sources, R.source_site, R.nodes);
     step("zones: polygons");
     zone_polygons();
     step("zones: demand evaluation");

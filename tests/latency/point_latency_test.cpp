@@ -51,8 +51,9 @@ struct Comparison {
 
 // The rule evaluate() answers by (it prunes and reorders its exact work): every
 // candidate leg in the segment index's order (leg_candidates), each exactly (exact_leg);
-// the lowest total access + node latency + fibre wins, the first of equal totals. Equal
-// totals are common: a point nearest a node reaches it through every edge at the node.
+// the lowest total access + node latency + fibre wins; among equal totals the lowest
+// source, then the least access, then the first. Equal totals are common: a point
+// nearest a node reaches it through every edge at the node.
 PointLatency one_pass(PointLatencyQuery& query, LonLat p, const NodeLatencies& nodes) {
   std::vector<PointLatencyQuery::LegCandidate> candidates;
   query.leg_candidates(p, candidates);
@@ -63,7 +64,10 @@ PointLatency one_pass(PointLatencyQuery& query, LonLat p, const NodeLatencies& n
     if (!query.exact_leg(frame, p, c, leg)) continue;
     best.within_access = true;
     const double total = leg.access_us + nodes.us[leg.node] + leg.fibre_us;
-    if (total < best.latency_us) {
+    const std::uint32_t source = nodes.source[leg.node];
+    const bool tie_first = total == best.latency_us && total < kUnreached &&
+                           (source != best.source ? source < best.source : leg.access_us < best.access_us);
+    if (total < best.latency_us || tie_first) {
       best.latency_us = total;
       best.access_us = leg.access_us;
       best.access_m = leg.access_m;
