@@ -28,6 +28,8 @@ struct PlanArgs {
   unsigned parts = 0;  // --parts N (with --part I): one part, into a part directory
   unsigned part = 0;
   std::vector<std::string> part_dirs;  // merge: the parts' directories
+  std::string open_dir;                // plan --parts --part --open SOLVEDIR: a demand part
+  bool solve_only = false;             // merge --solve-only: only the open sites, into SOLVEDIR
 };
 
 // plan --parts N --part I --out PARTDIR: one part's coverage rows (plan/parts.hpp).
@@ -41,9 +43,29 @@ int run_part(const PlanArgs& a) {
   check_run_outputs(s, a.out);
   RunDirectory out(a.out, {}, {kRunTimings});
   const std::string digest = scenario_digest(s);
-  Progress progress(progress_printer(fmt::format("plan part {}/{}", a.part, a.parts)));
   RunOptions options;
   options.threads = a.threads;
+  if (!a.open_dir.empty()) {  // round 2: the demand evaluation for the open sites
+    const std::vector<char> open = read_open_sites(a.open_dir, digest);
+    Progress progress(progress_printer(fmt::format("plan demand part {}/{}", a.part, a.parts)));
+    const DemandPart part = run_demand_part(s, a.parts, a.part, digest, open, options, progress);
+    progress.phase("writing the part");
+    write_demand_part(out, part);
+    write_run_timings(out, progress, a.threads);
+    out.commit(digest);
+    if (a.json) {
+      fmt::print("{}\n", json_text(part.info));
+      return 0;
+    }
+    fmt::print("plan {} ({}), demand part {} of {}: {} of {} demand points evaluated ({} left to the merge); network "
+               "features read {} (halo {:.0f} km)\n",
+               s.name, s.file, a.part, a.parts, part.info["demand"]["resolved"].get<std::size_t>(), part.demand.size(),
+               part.info["demand"]["left_to_the_merge"].get<std::size_t>(),
+               part.info["halo"]["network_features_read"].get<std::size_t>(), part.info["halo"]["reach_km"].get<double>());
+    fmt::print("wrote {}/ (part.json, demand.bin)\n", a.out);
+    return 0;
+  }
+  Progress progress(progress_printer(fmt::format("plan part {}/{}", a.part, a.parts)));
   const PartRun part = run_scenario_part(s, a.parts, a.part, digest, options, progress);
   progress.phase("writing the part");
   write_part(out, part);
@@ -62,8 +84,47 @@ int run_part(const PlanArgs& a) {
   return 0;
 }
 
+// merge --solve-only --out SOLVEDIR: the placement from the parts' rows, its open sites
+// into SOLVEDIR/open_sites.json for the demand parts (round 2).
+int run_solve_only(const PlanArgs& a) {
+  const Scenario s = load_scenario(a.scenario);
+  check_scenario_parts(s, 1, 1);
+  if (is_pg_source(a.out)) {
+    throw InputError("--out of `merge --solve-only` is a directory (SOLVEDIR), not PostGIS. Give a path every worker "
+                     "can read.");
+  }
+  check_run_outputs(s, a.out);
+  RunDirectory out(a.out, {}, {kRunTimings});
+  const std::string digest = scenario_digest(s);
+  const PartSet parts = read_part_set(a.part_dirs, digest);
+  Progress progress(progress_printer("merge --solve-only"));
+  RunOptions options;
+  options.threads = a.threads;
+  options.solve_only = true;
+  options.coverage_from = [&parts](const ScenarioRun& run) { return merged_coverage(parts, run); };
+  const ScenarioRun R = run_scenario(s, options, progress);
+  progress.phase("writing the open sites");
+  write_open_sites(out, s, digest, R);
+  progress.done();
+  write_run_timings(out, progress, a.threads);
+  out.commit(digest);
+  std::size_t open = 0;
+  for (char o : R.site_open) open += o != 0;
+  const std::string status = R.placed ? std::string(to_string(R.placed->result.status)) : "none";
+  if (a.json) {
+    fmt::print("{}\n", json_text(nlohmann::ordered_json{{"open_sites", open}, {"sites", R.site_open.size()},
+                                                        {"placement_status", status}}));
+    return 0;
+  }
+  fmt::print("plan {} ({}), solve only: {} of {} sites open (placement {})\n", s.name, s.file, open,
+             R.site_open.size(), status);
+  fmt::print("wrote {}/ (open_sites.json): run the demand parts with --open {}, then merge every part\n", a.out, a.out);
+  return 0;
+}
+
 int run_plan(const PlanArgs& a) {
   if (a.parts || a.part) return run_part(a);
+  if (a.solve_only) return run_solve_only(a);
   const Scenario s = load_scenario(a.scenario);
   // --out DIR: the run directory; --out PG:...:SCHEMA: only the layers, into PostGIS.
   // [output] postgis in the scenario: the layers into PostGIS as well.
@@ -91,6 +152,11 @@ int run_plan(const PlanArgs& a) {
   options.threads = a.threads;
   options.surface = to_dir;  // the GeoTIFF goes only into a run directory
   if (parts) options.coverage_from = [&parts](const ScenarioRun& run) { return merged_coverage(*parts, run); };
+  if (parts && parts->demand_parts > 0) {
+    options.demand_from = [&parts](const ScenarioRun& run, const std::vector<char>& open) {
+      return merged_demand(*parts, run, open);
+    };
+  }
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");
   if (out) write_run(*out, R, progress, digest, leaflet);
@@ -146,8 +212,13 @@ void register_plan(CLI::App& app, Runner& run) {
                   "Plan in N parts (with --part): compute one part's coverage rows into --out PARTDIR, then "
                   "`lightcone merge`; see cli/SCALE.md");
   cmd->add_option("--part", a->part, "Which part to compute, 1..N (with --parts N)");
+  cmd->add_option("--open", a->open_dir,
+                  "With --parts N --part I: a demand part instead (round 2), the demand evaluation of part I for the "
+                  "sites a `merge --solve-only --out SOLVEDIR` opened; give it SOLVEDIR");
   cmd->callback([a, &run] {
     if ((a->parts == 0) != (a->part == 0)) throw CLI::ValidationError("--parts and --part go together: --parts N --part I");
+    if (!a->open_dir.empty() && a->parts == 0)
+      throw CLI::ValidationError("--open goes with --parts N --part I: --parts N --part I --open SOLVEDIR");
     run = [a] { return run_plan(*a); };
   });
 }
@@ -157,7 +228,13 @@ void register_merge(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
       "merge", "Merge the parts of `plan --parts N` into the run directory `plan` would write (byte for byte)");
   cmd->add_option("scenario", a->scenario, "The scenario file the parts were made from")->required();
-  cmd->add_option("parts", a->part_dirs, "Every part directory (PARTDIR of each --part I), any order")->required();
+  cmd->add_option("parts", a->part_dirs,
+                  "Every part directory (PARTDIR of each --part I), any order; with the demand parts (--open) too when "
+                  "they were run")
+      ->required();
+  cmd->add_flag("--solve-only", a->solve_only,
+                "Only solve the placement from the coverage parts and write its open sites into --out SOLVEDIR, for "
+                "the demand parts (`plan --parts N --part I --open SOLVEDIR`); see cli/SCALE.md");
   cmd->add_option("--out", a->out, "Output run directory, as for `lightcone plan` (or PG:\"CONNECTION\":SCHEMA)")
       ->required();
   cmd->add_option("--threads", a->threads, "Worker threads (DEFAULT: all cores); outputs do not depend on it");

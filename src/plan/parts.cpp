@@ -27,6 +27,8 @@ namespace {
 static_assert(std::endian::native == std::endian::little, "coverage.bin is little endian, as this host");
 
 constexpr char kMagic[8] = {'L', 'C', 'P', 'A', 'R', 'T', '1', '\0'};
+constexpr char kDemandMagic[8] = {'L', 'C', 'D', 'E', 'M', 'N', 'D', '1'};
+constexpr const char* kOpenSitesFormat = "lightcone open sites 1";
 constexpr int kWholeLayerAfter = 4;  // halo widenings before the whole layer is read
 constexpr double kFirstReach = 0.8;  // the first halo's reach, as a share of the straight-line reach
 
@@ -268,6 +270,71 @@ PartRows read_rows(const std::string& path, bool index_only = false) {
   return r;
 }
 
+// A directory a part (or a solve-only merge) committed, checked: its manifest, every
+// file's SHA-256, the scenario digest. `what` names what it should be.
+void check_part_dir(const std::string& dir, const std::string& digest, const std::string& what) {
+  const auto fail = [&](const std::string& why) { return InputError(about_file(dir), {dir + ": " + why}); };
+  const std::optional<RunManifest> manifest = read_manifest(dir);
+  if (!manifest) throw fail("not complete (no manifest.json). Give the " + what + ", or run it again.");
+  if (manifest->scenario_digest != digest) {
+    throw fail("made from another scenario or other inputs (digest " + manifest->scenario_digest +
+               ", the scenario's now: " + digest + "). Run it again from this scenario.");
+  }
+  for (const ManifestEntry& e : manifest->files) {
+    if (e.sha256.empty()) continue;
+    const std::string path = (std::filesystem::path(dir) / e.path).string();
+    if (file_sha256(path) != e.sha256)
+      throw fail("the file " + e.path + " changed since it was written (SHA-256 differs). Run it again.");
+  }
+}
+
+// demand.bin of a demand part, read and checked.
+struct PartPoints {
+  std::uint64_t demand_total = 0, sites_total = 0;
+  std::vector<std::uint32_t> demand;
+  std::vector<PartPoint> points;
+};
+
+PartPoints read_points(const std::string& path) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  auto bad = [&](const std::string& why) {
+    return InputError(about_file(path), {path + " is no lightcone demand part's evaluation (" + why +
+                                         "). Run `lightcone plan SCENARIO --parts N --part I --open SOLVEDIR --out "
+                                         "PARTDIR` again."});
+  };
+  if (!f) throw bad("cannot read it");
+  const std::uint64_t size = static_cast<std::uint64_t>(f.tellg());
+  f.seekg(0);
+  auto take = [&](void* p, std::uint64_t n) {
+    if (!f.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw bad("it ends early");
+  };
+  char magic[8];
+  take(magic, 8);
+  if (std::memcmp(magic, kDemandMagic, 8) != 0) throw bad("no LCDEMND1 header");
+  PartPoints r;
+  std::uint64_t n = 0;
+  take(&r.demand_total, 8);
+  take(&r.sites_total, 8);
+  take(&n, 8);
+  if (n > r.demand_total || 32 + n * 25 != size) throw bad("its counts do not match its size");
+  r.demand.resize(n);
+  take(r.demand.data(), n * 4);
+  std::vector<double> lat(n), acc(n);
+  std::vector<std::uint32_t> site(n);
+  std::vector<std::uint8_t> flags(n);
+  take(lat.data(), n * 8);
+  take(acc.data(), n * 8);
+  take(site.data(), n * 4);
+  take(flags.data(), n);
+  r.points.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (r.demand[k] >= r.demand_total || (k > 0 && r.demand[k] <= r.demand[k - 1])) throw bad("bad demand index");
+    if (site[k] != kNone && site[k] >= r.sites_total) throw bad("bad site index");
+    r.points[k] = PartPoint{lat[k], acc[k], site[k], flags[k]};
+  }
+  return r;
+}
+
 }  // namespace
 
 std::vector<std::uint32_t> part_demand(std::span<const LonLat> demand, unsigned parts, unsigned part) {
@@ -305,11 +372,21 @@ void check_scenario_parts(const Scenario& s, unsigned parts, unsigned part) {
   }
 }
 
-PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
-                          const RunOptions& options, Progress& progress) {
-  check_scenario_parts(s, parts, part);
+namespace {
+
+// A part's demand points and the network within their halo for a one-way budget: read,
+// built, and proven enough (Attempt).
+struct HaloRead {
+  std::vector<std::uint32_t> demand;  // indices into the demand layer, ascending
+  std::vector<LonLat> pos;            // their positions
+  std::size_t demand_total = 0, sites_total = 0;
+  Attempt a;
+  Json region, halo;                  // part.json's "region" and "halo"
+};
+
+HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budget_us, ScenarioRun& R,
+                   Progress& progress) {
   const LatencyModel& m = s.model;
-  const double budget_us = make_budget(m, *s.placement->budget).one_way.value;
   // The fewest µs a metre can cost: fibre at the model's group index, or access with its detour.
   const double us_per_m = std::min(m.fibre_us_per_km(), m.access_rate_us_per_km() * m.access_detour) / 1000.0;
   const double straight_reach_m = budget_us / us_per_m;
@@ -319,34 +396,29 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
   double reach_m = kFirstReach * straight_reach_m;
   const double A = m.max_access.value;
 
-  PartRun out;
-  out.parts = parts;
-  out.part = part;
-  ScenarioRun R;
-  std::vector<LonLat> pos;
+  HaloRead h;
   LonLatBox region;
   std::optional<LonLatBox> box;  // none: the whole layer
   progress.phase("reading layers");
   plan_detail::read_scenario_layers(s, R, [&](const ScenarioRun& run) -> std::optional<ReadOptions::Box> {
-    out.demand = part_demand(run.demand->pos, parts, part);
-    for (std::uint32_t d : out.demand) pos.push_back(run.demand->pos[d]);
-    region = LonLatBox::covering(pos);
-    if (pos.empty()) region = LonLatBox{{0.0, -90.0}, {0.0, -90.0}};  // nothing to read but the pole
+    h.demand = part_demand(run.demand->pos, parts, part);
+    for (std::uint32_t d : h.demand) h.pos.push_back(run.demand->pos[d]);
+    region = LonLatBox::covering(h.pos);
+    if (h.pos.empty()) region = LonLatBox{{0.0, -90.0}, {0.0, -90.0}};  // nothing to read but the pole
     box = grow(region, reach_m + 3.0 * A);
     return read_box(*box);
   });
-  out.demand_total = R.demand->pos.size();
-  out.sites_total = R.sites.pos.size();
+  h.demand_total = R.demand->pos.size();
+  h.sites_total = R.sites.pos.size();
   R.demand.reset();  // the part's points are in `pos`
   int widenings = 0;
   std::size_t features_read = 0;
-  Attempt a;
   for (;;) {
     features_read += R.lines.info.features_read;
     sort_lines_by_fid(R.lines);
     progress.phase("building the network");
-    a = attempt(s, R, pos, region, reach_m, !box, budget_us, progress);
-    if (a.halo_ok) break;
+    h.a = attempt(s, R, h.pos, region, reach_m, !box, budget_us, progress);
+    if (h.a.halo_ok) break;
     ++widenings;
     reach_m = reach_m < straight_reach_m ? straight_reach_m : 2.0 * reach_m;
     box.reset();
@@ -358,31 +430,137 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
   R.lines = LineLayer{};  // the network is built: its lines are not needed any more
   R.boundaries = {};
   R.boundary_layers.clear();
-  progress.phase("coverage");
-  out.rows = build_coverage(a.prepared.net, *a.prepared.graph, *a.prepared.index, m, m.access_from, pos, a.candidates,
-                            budget_us, options.threads);
+  h.region = h.pos.empty() ? Json(nullptr) : box_json(region);
+  h.halo = {{"reach_km", reach_m / 1000.0},
+            {"box", box ? box_json(*box) : Json("whole layer")},
+            {"widenings", widenings},
+            {"network_features_read", features_kept},
+            {"network_features_read_all_attempts", features_read},
+            {"nodes", h.a.prepared.net.nodes()},
+            {"edges", h.a.prepared.net.edges()},
+            {"check_seeds", h.a.seeds},
+            {"check_nodes_reached", h.a.reached}};
+  return h;
+}
 
-  Json& j = out.info;
+// part.json's head: what every part states.
+Json part_head(const Scenario& s, const std::string& digest, unsigned parts, unsigned part, const char* kind) {
+  Json j;
   j["format"] = "lightcone part 1";
+  j["kind"] = kind;
   j["scenario"] = {{"name", s.name}, {"file", s.file}};
   j["scenario_digest"] = digest;
   j["parts"] = parts;
   j["part"] = part;
-  j["model"] = model_to_json(m);
+  j["model"] = model_to_json(s.model);
+  return j;
+}
+
+// The one-way latency within which a demand part's values are exact: the largest of the
+// zones' budgets (the demand layer's covered_* and margins) and the placement's.
+double demand_part_budget_us(const Scenario& s) {
+  double L = s.placement && s.placement->budget ? make_budget(s.model, *s.placement->budget).one_way.value : 0.0;
+  for (const Microseconds& b : s.zones.budgets) L = std::max(L, make_budget(s.model, b).one_way.value);
+  return L;
+}
+
+}  // namespace
+
+PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
+                          const RunOptions& options, Progress& progress) {
+  check_scenario_parts(s, parts, part);
+  const LatencyModel& m = s.model;
+  const double budget_us = make_budget(m, *s.placement->budget).one_way.value;
+  ScenarioRun R;
+  HaloRead h = read_halo(s, parts, part, budget_us, R, progress);
+  PartRun out;
+  out.parts = parts;
+  out.part = part;
+  out.demand = std::move(h.demand);
+  out.demand_total = h.demand_total;
+  out.sites_total = h.sites_total;
+  progress.phase("coverage");
+  const Attempt& a = h.a;
+  out.rows = build_coverage(a.prepared.net, *a.prepared.graph, *a.prepared.index, m, m.access_from, h.pos, a.candidates,
+                            budget_us, options.threads);
+
+  Json& j = out.info;
+  j = part_head(s, digest, parts, part, kPartKindCoverage);
   j["budget_one_way_us"] = budget_us;
   j["demand"] = {{"total", out.demand_total}, {"in_part", out.demand.size()}};
   j["sites"] = {{"total", out.sites_total}, {"attached_here", a.prepared.sources.size()}, {"searched", a.searched}};
-  j["region"] = pos.empty() ? Json(nullptr) : box_json(region);
-  j["halo"] = {{"reach_km", reach_m / 1000.0},
-               {"box", box ? box_json(*box) : Json("whole layer")},
-               {"widenings", widenings},
-               {"network_features_read", features_kept},
-               {"network_features_read_all_attempts", features_read},
-               {"nodes", a.prepared.net.nodes()},
-               {"edges", a.prepared.net.edges()},
-               {"check_seeds", a.seeds},
-               {"check_nodes_reached", a.reached}};
+  j["region"] = h.region;
+  j["halo"] = h.halo;
   j["coverage"] = {{"entries", out.rows.entries()}, {"file", kPartCoverage}};
+  return out;
+}
+
+DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
+                           const std::vector<char>& open, const RunOptions& options, Progress& progress) {
+  check_scenario_parts(s, parts, part);
+  const LatencyModel& m = s.model;
+  const double L = demand_part_budget_us(s);
+  ScenarioRun R;
+  HaloRead h = read_halo(s, parts, part, L, R, progress);
+  if (open.size() != h.sites_total) {
+    throw InputError(fmt::format("the open sites were solved for {} sites, the sites layer now has {}. Run `lightcone "
+                                 "merge --solve-only` again.",
+                                 open.size(), h.sites_total));
+  }
+  DemandPart out;
+  out.parts = parts;
+  out.part = part;
+  out.demand = std::move(h.demand);
+  out.demand_total = h.demand_total;
+  out.sites_total = h.sites_total;
+  progress.phase("demand evaluation");
+  const PreparedNetwork& P = h.a.prepared;
+  // The open sites attached here, in site order (as the zones job's sources).
+  std::vector<Source> sources;
+  std::vector<std::uint32_t> site_of_source;
+  for (std::size_t k = 0; k < P.sources.size(); ++k) {
+    const std::uint32_t site = h.a.site_of[P.source_site[k]];
+    if (!open[site]) continue;
+    sources.push_back(P.sources[k]);
+    site_of_source.push_back(site);
+  }
+  const std::size_t n = h.pos.size();
+  out.points.assign(n, PartPoint{});
+  std::size_t resolved = 0;
+  if (P.net.edges() > 0) {
+    NodeLatencies nodes = nearest_source_latency(*P.graph, sources);
+    canonical_sources(*P.graph, sources, site_of_source, nodes);
+    const std::vector<PointLatency> pl =
+        evaluate_points(P.net, *P.index, m, m.access_from, h.pos, nodes.us, nodes.source, options.threads);
+    for (std::size_t k = 0; k < n; ++k) {
+      const PointLatency& q = pl[k];
+      PartPoint& o = out.points[k];
+      // Exact here: no network within max access (the halo holds all of it), or a latency
+      // within L (every path within L lies in the halo). Beyond L the merge evaluates it.
+      if (q.within_access && !(q.latency_us <= L)) continue;
+      o.flags = kPointResolved | (q.within_access ? kPointWithinAccess : 0) |
+                (far_mid_span_joins(P.net, std::span<const PointLatency>(&q, 1)) > 0 ? kPointFarMidSpan : 0);
+      o.latency_us = q.latency_us;
+      o.access_us = q.access_us;
+      o.site = q.source == kNone ? kNone : site_of_source[q.source];
+      ++resolved;
+    }
+  } else {
+    for (PartPoint& o : out.points) o.flags = kPointResolved;  // no network at all here: none within access
+    resolved = n;
+  }
+  std::vector<std::uint32_t> open_list;
+  for (std::uint32_t i = 0; i < open.size(); ++i)
+    if (open[i]) open_list.push_back(i);
+  Json& j = out.info;
+  j = part_head(s, digest, parts, part, kPartKindDemand);
+  j["budget_one_way_us"] = L;
+  j["demand"] = {{"total", out.demand_total}, {"in_part", n}, {"resolved", resolved}, {"left_to_the_merge", n - resolved}};
+  j["sites"] = {{"total", out.sites_total}, {"attached_here", P.sources.size()}, {"open_here", sources.size()}};
+  j["open_sites"] = open_list;
+  j["region"] = h.region;
+  j["halo"] = h.halo;
+  j["demand_evaluation"] = {{"file", kPartDemand}};
   return out;
 }
 
@@ -409,59 +587,149 @@ void write_part(RunDirectory& out, const PartRun& part) {
   write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
 }
 
+void write_demand_part(RunDirectory& out, const DemandPart& part) {
+  const std::string path = out.staged(kPartDemand);
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    auto put = [&f](const void* p, std::size_t bytes) { f.write(static_cast<const char*>(p), static_cast<std::streamsize>(bytes)); };
+    put(kDemandMagic, 8);
+    const std::size_t n = part.demand.size();
+    const std::uint64_t head[3] = {part.demand_total, part.sites_total, n};
+    put(head, sizeof head);
+    put(part.demand.data(), n * 4);
+    std::vector<double> v(n);
+    for (std::size_t k = 0; k < n; ++k) v[k] = part.points[k].latency_us;
+    put(v.data(), n * 8);
+    for (std::size_t k = 0; k < n; ++k) v[k] = part.points[k].access_us;
+    put(v.data(), n * 8);
+    std::vector<std::uint32_t> site(n);
+    std::vector<std::uint8_t> flags(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      site[k] = part.points[k].site;
+      flags[k] = part.points[k].flags;
+    }
+    put(site.data(), n * 4);
+    put(flags.data(), n);
+    f.close();
+    if (!f) {
+      throw InputError(about_file(path), {"cannot write " + path + " (disk full, or no permission?). Free space or "
+                                          "give another --out."});
+    }
+  }
+  write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
+}
+
+void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& digest, const ScenarioRun& run) {
+  Json j;
+  j["format"] = kOpenSitesFormat;
+  j["scenario"] = {{"name", s.name}, {"file", s.file}};
+  j["scenario_digest"] = digest;
+  j["sites_total"] = run.site_open.size();
+  Json open = Json::array(), ids = Json::array();
+  for (std::size_t i = 0; i < run.site_open.size(); ++i) {
+    if (!run.site_open[i]) continue;
+    open.push_back(i);
+    ids.push_back(run.sites.id[i]);
+  }
+  j["open"] = open;
+  j["open_ids"] = ids;
+  if (run.placed) {
+    j["placement"] = {{"status", to_string(run.placed->result.status)}, {"objective", run.placed->result.objective}};
+  }
+  write_text_file(out.staged(kOpenSites), json_text(j) + "\n");
+}
+
+std::vector<char> read_open_sites(const std::string& dir, const std::string& digest) {
+  const auto fail = [&](const std::string& why) { return InputError(about_file(dir), {dir + ": " + why}); };
+  check_part_dir(dir, digest, "SOLVEDIR of `lightcone merge SCENARIO PARTDIR... --solve-only --out SOLVEDIR`");
+  std::ifstream f((std::filesystem::path(dir) / kOpenSites).string());
+  const Json j = Json::parse(f, nullptr, false);
+  if (j.is_discarded() || j.value("format", "") != kOpenSitesFormat || !j.contains("sites_total") ||
+      !j["sites_total"].is_number_unsigned() || !j.contains("open") || !j["open"].is_array()) {
+    throw fail(std::string(kOpenSites) + " is missing or unreadable. Run `lightcone merge --solve-only` again.");
+  }
+  std::vector<char> open(j["sites_total"].get<std::size_t>(), 0);
+  for (const Json& i : j["open"]) {
+    if (!i.is_number_unsigned() || i.get<std::size_t>() >= open.size())
+      throw fail(std::string(kOpenSites) + " names a site beyond the sites layer. Run `lightcone merge --solve-only` again.");
+    open[i.get<std::size_t>()] = 1;
+  }
+  return open;
+}
+
 PartSet read_part_set(const std::vector<std::string>& dirs, const std::string& digest) {
   PartSet set;
-  std::vector<std::string> by_part;
+  // Per kind: N and the directories by part number.
+  struct Kind {
+    unsigned n = 0;
+    std::vector<std::string> by_part;
+  } coverage, demand;
+  std::optional<Json> demand_open;
   for (const std::string& dir : dirs) {
     const auto fail = [&](const std::string& why) {
       return InputError(about_file(dir), {dir + ": " + why});
     };
-    const std::optional<RunManifest> manifest = read_manifest(dir);
-    if (!manifest) {
-      throw fail("no complete part (no manifest.json). Give the PARTDIR of `lightcone plan SCENARIO --parts N --part I "
-                 "--out PARTDIR`, or run that part again.");
-    }
-    if (manifest->scenario_digest != digest) {
-      throw fail("this part was made from another scenario or other inputs (digest " + manifest->scenario_digest +
-                 ", the scenario's now: " + digest + "). Run the parts again from this scenario.");
-    }
-    for (const ManifestEntry& e : manifest->files) {
-      if (e.sha256.empty()) continue;
-      const std::string path = (std::filesystem::path(dir) / e.path).string();
-      if (file_sha256(path) != e.sha256)
-        throw fail("the file " + e.path + " changed since the part was written (SHA-256 differs). Run the part again.");
-    }
+    check_part_dir(dir, digest, "PARTDIR of `lightcone plan SCENARIO --parts N --part I --out PARTDIR`");
     std::ifstream f((std::filesystem::path(dir) / kPartInfo).string());
     Json info = Json::parse(f, nullptr, false);
     if (info.is_discarded() || !info.contains("parts") || !info.contains("part") || !info["parts"].is_number_unsigned() ||
         !info["part"].is_number_unsigned()) {
       throw fail(std::string(kPartInfo) + " is missing or unreadable. Run the part again.");
     }
-    const unsigned n = info["parts"].get<unsigned>(), i = info["part"].get<unsigned>();
-    if (set.parts == 0) {
-      set.parts = n;
-      by_part.assign(n, {});
+    const bool is_demand = info.value("kind", kPartKindCoverage) == std::string(kPartKindDemand);
+    if (is_demand) {
+      if (!info.contains("open_sites")) throw fail(std::string(kPartInfo) + " has no open_sites. Run the part again.");
+      if (demand_open && *demand_open != info["open_sites"]) {
+        throw fail("this demand part was evaluated for other open sites than " + demand.by_part[0] +
+                   ". Give the demand parts of one `--open SOLVEDIR`.");
+      }
+      demand_open = info["open_sites"];
     }
-    if (n != set.parts) {
-      throw fail(fmt::format("part {} of {}, but {} is a part of {}. Give the parts of one `--parts N` run.", i, n,
-                             by_part[0].empty() ? dirs.front() : by_part[0], set.parts));
+    Kind& kind = is_demand ? demand : coverage;
+    const char* what = is_demand ? "demand part" : "part";
+    const unsigned n = info["parts"].get<unsigned>(), i = info["part"].get<unsigned>();
+    if (kind.n == 0) {
+      kind.n = n;
+      kind.by_part.assign(n, {});
+    }
+    if (n != kind.n) {
+      const std::string other = std::find_if(kind.by_part.begin(), kind.by_part.end(), [](const std::string& d) {
+                                  return !d.empty();
+                                })[0];
+      throw fail(fmt::format("{} {} of {}, but {} is a {} of {}. Give the {}s of one `--parts N` run.", what, i, n, other,
+                             what, kind.n, what));
     }
     if (i < 1 || i > n) throw fail(fmt::format("part number {} is not within 1..{}.", i, n));
-    if (!by_part[i - 1].empty()) {
-      throw fail(fmt::format("part {} of {} is given twice (also {}). Give each part once.", i, n, by_part[i - 1]));
+    if (!kind.by_part[i - 1].empty()) {
+      throw fail(fmt::format("{} {} of {} is given twice (also {}). Give each part once.", what, i, n, kind.by_part[i - 1]));
     }
-    by_part[i - 1] = dir;
+    kind.by_part[i - 1] = dir;
   }
-  std::string missing;
-  for (unsigned i = 0; i < set.parts; ++i)
-    if (by_part[i].empty()) missing += (missing.empty() ? "" : ", ") + std::to_string(i + 1);
-  if (set.parts == 0) throw InputError("no part directory given. Give the PARTDIRs of every part.");
-  if (!missing.empty()) {
-    throw InputError(fmt::format("part(s) {} of {} missing. Run `lightcone plan SCENARIO --parts {} --part I --out "
-                                 "PARTDIR` for each and give every PARTDIR.",
-                                 missing, set.parts, set.parts));
+  if (coverage.n == 0) {
+    throw InputError(demand.n == 0 ? "no part directory given. Give the PARTDIRs of every part."
+                                   : "no coverage part given (only demand parts). Give the PARTDIRs of `lightcone plan "
+                                     "SCENARIO --parts N --part I --out PARTDIR` too.");
   }
-  set.dirs = std::move(by_part);
+  for (const Kind* kind : {&coverage, &demand}) {
+    std::string missing;
+    for (unsigned i = 0; i < kind->n; ++i)
+      if (kind->by_part[i].empty()) missing += (missing.empty() ? "" : ", ") + std::to_string(i + 1);
+    if (missing.empty()) continue;
+    throw InputError(kind == &coverage
+                         ? fmt::format("part(s) {} of {} missing. Run `lightcone plan SCENARIO --parts {} --part I --out "
+                                       "PARTDIR` for each and give every PARTDIR.",
+                                       missing, kind->n, kind->n)
+                         : fmt::format("demand part(s) {} of {} missing. Run `lightcone plan SCENARIO --parts {} --part I "
+                                       "--open SOLVEDIR --out PARTDIR` for each and give every PARTDIR.",
+                                       missing, kind->n, kind->n));
+  }
+  set.parts = coverage.n;
+  set.dirs = std::move(coverage.by_part);
+  set.demand_parts = demand.n;
+  set.demand_dirs = std::move(demand.by_part);
+  if (demand_open) {
+    for (const Json& i : *demand_open) set.demand_open.push_back(i.get<std::uint32_t>());
+  }
   return set;
 }
 
@@ -512,6 +780,59 @@ Coverage merged_coverage(const PartSet& set, const ScenarioRun& run) {
     }
   }
   return c;
+}
+
+ZonesJobOptions::GivenDemand merged_demand(const PartSet& set, const ScenarioRun& run, const std::vector<char>& open) {
+  const std::size_t nd = run.demand ? run.demand->pos.size() : 0, ns = run.sites.pos.size();
+  std::vector<std::uint32_t> open_list;
+  for (std::uint32_t i = 0; i < open.size(); ++i)
+    if (open[i]) open_list.push_back(i);
+  if (open_list != set.demand_open) {
+    throw InputError(about_file(set.demand_dirs.front()),
+                     {fmt::format("{}: the demand parts were evaluated for {} open sites, this merge's solve opened {}, "
+                                  "not the same (a solve that stops at its time limit may end elsewhere each time). Give "
+                                  "the coverage parts and the demand parts of one `--solve-only` merge, or raise "
+                                  "time_limit in [placement] so that the solve ends before it.",
+                                  set.demand_dirs.front(), set.demand_open.size(), open_list.size())});
+  }
+  ZonesJobOptions::GivenDemand g;
+  g.resolved.assign(nd, 0);
+  g.values.assign(nd, PointLatency{});
+  g.far.assign(nd, 0);
+  std::vector<char> seen(nd, 0);
+  for (const std::string& dir : set.demand_dirs) {
+    const std::string path = (std::filesystem::path(dir) / kPartDemand).string();
+    const PartPoints r = read_points(path);
+    if (r.demand_total != nd || r.sites_total != ns) {
+      throw InputError(about_file(path),
+                       {fmt::format("{}: the part counted {} demand points and {} sites, the scenario's layers now have "
+                                    "{} and {}. Run the parts again.",
+                                    dir, r.demand_total, r.sites_total, nd, ns)});
+    }
+    for (std::size_t k = 0; k < r.demand.size(); ++k) {
+      const std::uint32_t d = r.demand[k];
+      if (seen[d]) {
+        throw InputError(about_file(path), {fmt::format("{}: demand point {} is in two demand parts. Run the parts again.", dir, d)});
+      }
+      seen[d] = 1;
+      const PartPoint& p = r.points[k];
+      if (!(p.flags & kPointResolved)) continue;
+      if (p.site != kNone && !open[p.site]) {
+        throw InputError(about_file(path), {fmt::format("{}: demand point {} names site {}, which is not open. Run the "
+                                                        "demand parts again.", dir, d, p.site)});
+      }
+      g.resolved[d] = 1;
+      PointLatency& q = g.values[d];
+      q.latency_us = p.latency_us;
+      q.access_us = p.access_us;
+      q.source = p.site;
+      q.within_access = (p.flags & kPointWithinAccess) != 0;
+      g.far[d] = (p.flags & kPointFarMidSpan) != 0;
+    }
+  }
+  for (std::size_t d = 0; d < nd; ++d)
+    if (!seen[d]) throw InputError(fmt::format("no demand part has demand point {}. Run the demand parts again.", d));
+  return g;
 }
 
 }  // namespace lightcone

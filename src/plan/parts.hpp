@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -39,6 +40,11 @@ namespace lightcone {
 
 inline constexpr const char* kPartInfo = "part.json";
 inline constexpr const char* kPartCoverage = "coverage.bin";
+inline constexpr const char* kPartDemand = "demand.bin";
+inline constexpr const char* kOpenSites = "open_sites.json";
+// part.json's "kind": a coverage part (round 1) or a demand part (round 2).
+inline constexpr const char* kPartKindCoverage = "coverage";
+inline constexpr const char* kPartKindDemand = "demand evaluation";
 
 // The demand points (indices, ascending) of part `part` (1-based) of `parts`.
 // REQUIRES: 1 <= part <= parts.
@@ -65,18 +71,65 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
 // may add timings.json (write_run_timings) and then commits (manifest.json, one swap).
 void write_part(RunDirectory& out, const PartRun& part);
 
-// The parts a merge reads, checked: one scenario (its digest), one N, every part once.
+// Round 2 (`plan --parts N --part I --open SOLVEDIR`): the demand evaluation of part I's
+// demand points (the same Hilbert regions) for the sites a solve-only merge opened, on
+// the network within the halo of the largest budget of zones and placement, L (one-way).
+// Its nearest latency, access and nearest site are exact where the point has no network
+// within max access or lies within L (every path within L lies in the halo; ties between
+// sites go to the lowest site index on every network: canonical_sources); the others are
+// left to the merge, which has the whole network. demand.bin, little endian:
+// "LCDEMND1", u64 demand_total, u64 sites_total, u64 n, u32 demand_index[n] (ascending),
+// f64 latency_us[n], f64 access_us[n] (one-way µs; +inf when unreached), u32 site[n]
+// (index in the sites layer; 0xffffffff: none), u8 flags[n] (PartPoint flags).
+enum : std::uint8_t { kPointResolved = 1, kPointWithinAccess = 2, kPointFarMidSpan = 4 };
+struct PartPoint {
+  double latency_us = std::numeric_limits<double>::infinity();
+  double access_us = std::numeric_limits<double>::infinity();
+  std::uint32_t site = 0xffffffffu;
+  std::uint8_t flags = 0;  // 0: left to the merge
+};
+struct DemandPart {
+  unsigned parts = 1, part = 1;
+  std::vector<std::uint32_t> demand;  // indices into the demand layer, ascending
+  std::vector<PartPoint> points;      // per demand[k]
+  std::size_t demand_total = 0, sites_total = 0;
+  nlohmann::ordered_json info;        // part.json
+};
+// `open`: per site of the sites layer, 1 when open (read_open_sites).
+DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
+                           const std::vector<char>& open, const RunOptions& options, Progress& progress);
+void write_demand_part(RunDirectory& out, const DemandPart& part);
+
+// SOLVEDIR of `merge --solve-only`: open_sites.json ("format": "lightcone open sites 1",
+// the scenario and its digest, sites_total, open: site indices ascending, open_ids, the
+// placement's status). write_open_sites writes it into the staging directory.
+void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& digest, const ScenarioRun& run);
+// Per site, 1 when open. InputError naming the directory and the fix when it is no
+// complete SOLVEDIR (manifest, SHA-256) or of another scenario or inputs.
+std::vector<char> read_open_sites(const std::string& dir, const std::string& digest);
+
+// The parts a merge reads, checked: one scenario (its digest), every part once; the
+// coverage parts of one N and, when given, the demand parts of one N (any N).
 struct PartSet {
   unsigned parts = 0;
-  std::vector<std::string> dirs;  // by part number
+  std::vector<std::string> dirs;         // coverage parts, by part number
+  unsigned demand_parts = 0;
+  std::vector<std::string> demand_dirs;  // demand parts, by part number (none: the merge evaluates)
+  std::vector<std::uint32_t> demand_open;  // the open sites the demand parts were evaluated for
 };
 // InputError naming the directory and the fix when a directory is no complete part (no
-// manifest, a file whose SHA-256 differs), of another scenario or inputs, or when parts
-// are missing or given twice.
+// manifest, a file whose SHA-256 differs), of another scenario or inputs, when parts are
+// missing or given twice, when no coverage part is given, or when the demand parts
+// were evaluated for different open sites.
 PartSet read_part_set(const std::vector<std::string>& dirs, const std::string& digest);
 
 // The coverage of the whole demand from the parts' rows, for the run as read
 // (RunOptions::coverage_from). InputError when a part's counts differ from the run's.
 Coverage merged_coverage(const PartSet& set, const ScenarioRun& run);
+
+// The demand parts' evaluation for the run as read (RunOptions::demand_from). InputError
+// when the merge's solve opened other sites than the demand parts were evaluated for
+// (a solve that stopped at its time limit ends elsewhere each time), or when counts differ.
+ZonesJobOptions::GivenDemand merged_demand(const PartSet& set, const ScenarioRun& run, const std::vector<char>& open);
 
 }  // namespace lightcone

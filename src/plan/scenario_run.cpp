@@ -134,6 +134,11 @@ void run_zones(const Scenario& s, ScenarioRun& R, const RunOptions& options, con
   job.site_status = sites.status;
   job.site_open = sites.open;
   job.on_step = on_step;
+  std::optional<ZonesJobOptions::GivenDemand> given;
+  if (options.demand_from && R.demand) {
+    given = options.demand_from(R, sites.open);
+    job.given_demand = &*given;
+  }
   bool any_open = false;
   for (std::size_t i = 0; i < R.prepared.sources.size(); ++i) any_open = any_open || sites.open[R.prepared.source_site[i]];
   if (!any_open) {
@@ -360,6 +365,8 @@ ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress&
   cuts.text = cuts.edge_group.empty() ? "every single fibre edge" : "shared-risk groups of " + s.network.fields.risk_group;
 
   const OpenSites sites = place(s, R, options, status_field, cuts, progress);
+  R.site_open = sites.open;
+  if (options.solve_only) return R;
   // Its steps are phases of their own ("zones: search", "zones: polygons", …; ZonesJobOptions::on_step).
   run_zones(s, R, options, sites, [&progress](const std::string& step) { progress.phase(step); });
   add_site_columns(s, R, sites.open);

@@ -75,6 +75,13 @@ struct RunOptions {
   // `lightcone merge`: the placement's coverage (PlaceJobOptions::given_coverage) made
   // from the run as read (its demand and sites), instead of the searches. DEFAULT: none.
   std::function<Coverage(const ScenarioRun&)> coverage_from;
+  // `lightcone merge` with demand parts: the demand evaluation (ZonesJobOptions::
+  // given_demand) of the run as read, for the sites it opens (per site, 1 when open).
+  // DEFAULT: none.
+  std::function<ZonesJobOptions::GivenDemand(const ScenarioRun&, const std::vector<char>& open)> demand_from;
+  // `lightcone merge --solve-only`: stop after the placement (ScenarioRun::site_open
+  // set; no zones, targets or summary). DEFAULT: false.
+  bool solve_only = false;
 };
 
 // Everything a scenario run produced, before it is written.
@@ -87,6 +94,7 @@ struct ScenarioRun {
   PreparedNetwork prepared;
   PlaceJobOptions place_options;   // when the scenario has [placement]
   std::optional<PlaceJobResult> placed;
+  std::vector<char> site_open;     // per site: 1 when the zones see it (the placement's open sites)
   ZonesJobResult zones;            // tables, grid, summary of the zones job
   std::vector<TargetResult> targets;
   nlohmann::ordered_json summary;  // the run's summary.json

@@ -1,5 +1,7 @@
 #include "plan/zones_job.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -7,6 +9,7 @@
 #include <set>
 #include <span>
 
+#include "core/error.hpp"
 #include "geom/polygon_ops.hpp"
 #include "report/run_info.hpp"
 
@@ -80,6 +83,7 @@ class ZonesJob {
   ZoneOptions zone_options;
   const ZonesJobOptions::DemandSamples* samples = nullptr;
   std::vector<PointLatency> sl;  // sample points' latencies (polygon demand)
+  std::size_t given_far = 0;     // given points (GivenDemand) joined far mid-span
   double weight_total = 0.0;
   std::vector<MultiPolygon> full;  // zones, smallest budget first
   LonLatBox largest_box;
@@ -158,6 +162,32 @@ class ZonesJob {
           return a.within_access && !b.within_access;
         });
       }
+    } else if (const ZonesJobOptions::GivenDemand* g = options.given_demand) {
+      // The given points as they are (their site to this job's source); the rest here.
+      const std::size_t n = demand->pos.size();
+      assert(g->resolved.size() == n && g->values.size() == n && g->far.size() == n);
+      std::vector<std::uint32_t> source_of_site(site_layer.pos.size(), kNone);
+      for (std::uint32_t i = 0; i < R.source_site.size(); ++i) source_of_site[R.source_site[i]] = i;
+      std::vector<LonLat> rest;
+      std::vector<std::size_t> rest_index;
+      dl.resize(n);
+      for (std::size_t d = 0; d < n; ++d) {
+        if (!g->resolved[d]) {
+          rest.push_back(demand->pos[d]);
+          rest_index.push_back(d);
+          continue;
+        }
+        dl[d] = g->values[d];
+        if (dl[d].source != kNone) {
+          if (dl[d].source >= source_of_site.size() || source_of_site[dl[d].source] == kNone)
+            throw InputError(fmt::format("demand point {}: its given nearest site is not an open site on the network", d));
+          dl[d].source = source_of_site[dl[d].source];
+        }
+        given_far += g->far[d] != 0;
+      }
+      const std::vector<PointLatency> here =
+          evaluate_points(P.net, *P.index, model, mode, rest, nodes.us, nodes.source, options.threads);
+      for (std::size_t r = 0; r < rest.size(); ++r) dl[rest_index[r]] = here[r];
     } else {
       dl = evaluate_points(P.net, *P.index, model, mode, demand->pos, nodes.us, nodes.source, options.threads);
     }
@@ -466,7 +496,7 @@ class ZonesJob {
                          {"uncovered_beyond_budget", beyond},
                          {"uncovered_disconnected", disconnected}};
     // Mid-span taps far from an edge's ends (DESIGN §3): a counted warning.
-    const std::size_t far = far_mid_span_joins(P.net, samples ? std::span<const PointLatency>(sl) : dl);
+    const std::size_t far = far_mid_span_joins(P.net, samples ? std::span<const PointLatency>(sl) : dl) + given_far;
     summary["demand"]["joined_far_mid_span"] = far;
     if (far > 0) summary["warnings"].push_back(far_mid_span_warning(far, samples ? "demand sample points" : "demand points"));
     if (samples) {

@@ -83,6 +83,18 @@ struct ZonesJobOptions {
   // Per site: 1 when the zones, demand and surface see it (the open sites of a plan).
   // Empty: every site attached to the network. REQUIRES: some open site is attached.
   std::vector<char> site_open;
+  // The demand evaluation as given (`lightcone merge` with the demand parts of a plan in
+  // parts, plan/parts.hpp): per demand point, `resolved` 1 when values[d] holds it
+  // (latency_us, access_us, within_access and, in place of a source, the index of its
+  // nearest site in the sites layer, which must be open and attached; edge, at and via
+  // unset), and `far` 1 when it joined an edge far mid-span. The job evaluates only the
+  // others. Not with demand_samples. DEFAULT: none (every point is evaluated here).
+  struct GivenDemand {
+    std::vector<char> resolved;
+    std::vector<PointLatency> values;
+    std::vector<char> far;
+  };
+  const GivenDemand* given_demand = nullptr;
   // Told the name of each step as it starts ("zones: search", "zones: polygons", "zones:
   // demand evaluation", "zones: per-site split", "zones: tables", "zones: surface"), e.g.
   // for a run's timings (plan/scenario_run.hpp Progress). DEFAULT: none.

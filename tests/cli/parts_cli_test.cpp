@@ -2,12 +2,15 @@
 // run directory is byte for byte the one `lightcone plan` writes on one machine (every
 // file but timings.json: run.gpkg with coverage-driven chosen sites, zones, demand and
 // targets, run.tif, maps, summary.json, reports, manifest.json), for N = 1, 2 and 5, on
-// the Shandong sample and on Iris; bad parts and options exit 2.
+// the Shandong sample and on Iris; so is the merge of a second round (`merge
+// --solve-only`, then the demand parts `plan --parts N --part I --open SOLVEDIR`, then
+// `merge` of both kinds of parts); bad parts and options exit 2.
 #include <gtest/gtest.h>
 
 #include <cpl_vsi.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
 
@@ -39,7 +42,8 @@ std::vector<int> part_counts() {
 #endif
 }
 
-void expect_merge_equals_plan(const std::string& scenario) {
+// `left_to_the_merge`: adds the demand points the demand parts left to the merge.
+void expect_merge_equals_plan(const std::string& scenario, std::size_t* left_to_the_merge = nullptr) {
   ScratchDir dir;
   const auto single = run_lightcone({"plan", scenario, "--out", dir.file("single")});
   ASSERT_EQ(single.code, 0) << single.err;
@@ -66,6 +70,37 @@ void expect_merge_equals_plan(const std::string& scenario) {
       if (f == "timings.json") continue;
       EXPECT_TRUE(slurp(dir.file("single/" + f)) == slurp(out + "/" + f)) << f << " differs with " << n << " parts";
     }
+
+    // Round 2: the open sites of a solve-only merge, the demand evaluated in parts (of
+    // another N: regions need not match), and the merge of both kinds of parts.
+    const std::string solve = dir.file("solve" + std::to_string(n));
+    std::vector<std::string> solve_only(merge.begin(), merge.end() - 2);
+    solve_only.insert(solve_only.end(), {"--solve-only", "--out", solve});
+    const auto so = run_lightcone(solve_only);
+    ASSERT_EQ(so.code, 0) << so.err;
+    EXPECT_NE(so.out.find("solve only:"), std::string::npos) << so.out;
+    const int nd = n == 2 ? 5 : n + 1;
+    std::vector<std::string> merge2(merge.begin(), merge.end() - 2);
+    for (int i = 1; i <= nd; ++i) {
+      const std::string part = dir.file("n" + std::to_string(n) + "_d" + std::to_string(i));
+      const auto r = run_lightcone({"plan", scenario, "--parts", std::to_string(nd), "--part", std::to_string(i),
+                                    "--open", solve, "--out", part, "--threads", "1", "--json"});
+      ASSERT_EQ(r.code, 0) << r.err;
+      const auto info = nlohmann::json::parse(r.out);
+      EXPECT_EQ(info["kind"], "demand evaluation");
+      if (left_to_the_merge) *left_to_the_merge += info["demand"]["left_to_the_merge"].get<std::size_t>();
+      merge2.push_back(part);
+    }
+    const std::string out2 = dir.file("merged2_" + std::to_string(n));
+    merge2.insert(merge2.end(), {"--out", out2});
+    const auto m2 = run_lightcone(merge2);
+    ASSERT_EQ(m2.code, 0) << m2.err;
+    EXPECT_EQ(files_under(out2), files) << n << " + " << nd << " parts";
+    for (const std::string& f : files) {
+      if (f == "timings.json") continue;
+      EXPECT_TRUE(slurp(dir.file("single/" + f)) == slurp(out2 + "/" + f))
+          << f << " differs with " << n << " coverage and " << nd << " demand parts";
+    }
   }
 }
 
@@ -74,6 +109,13 @@ TEST(PartsCli, MergeOfTheSampleInPartsIsThePlan) {
 }
 
 TEST(PartsCli, MergeOfIrisInPartsIsThePlan) { expect_merge_equals_plan(kSource + "/tests/data/parts/iris_pmedian.toml"); }
+
+// Demand beyond the largest budget (1 ms): the demand parts leave it to the merge.
+TEST(PartsCli, MergeOfTheSampleWithDemandBeyondEveryBudgetIsThePlan) {
+  std::size_t left = 0;
+  expect_merge_equals_plan(kSource + "/tests/data/parts/sample_lscp_1ms.toml", &left);
+  EXPECT_GT(left, 0u);
+}
 
 // Inputs on storage every worker sees may be GDAL virtual paths (/vsis3/, /vsicurl/, ...):
 // the sample inside a zip read through /vsizip/ stands in for them here.

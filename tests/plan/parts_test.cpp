@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,7 @@ namespace {
 const std::string kSource = LIGHTCONE_SOURCE_DIR;
 const std::string kSampleParts = kSource + "/tests/data/parts/sample_mclp.toml";
 const std::string kIrisParts = kSource + "/tests/data/parts/iris_pmedian.toml";
+const std::string kSampleBeyond = kSource + "/tests/data/parts/sample_lscp_1ms.toml";
 
 // The order-2 Hilbert curve: the cell (x, y) of a 4 × 4 grid at each rank, as the
 // inverse walk (Wikipedia's "d2xy", run separately) gives it.
@@ -178,6 +180,89 @@ TEST(PlanParts, MergedCoverageIsTheSingleMachineCoverageOnTheSample) {
 
 TEST(PlanParts, MergedCoverageIsTheSingleMachineCoverageOnIris) { check_merged_coverage(kIrisParts, {1, 2, 5}, false); }
 
+// Round 2: the demand parts' evaluation for the open sites of the merge's solve, against
+// the single machine's (the zones job on the whole network): bit for bit where a part
+// resolved a point (latency, access, nearest site, within access), every point resolved
+// that lies within L or has no network within access. Each part read only the lines near
+// its halo box.
+void check_merged_demand(const std::string& scenario_path, std::initializer_list<unsigned> counts,
+                         std::size_t* left_to_the_merge) {
+  const Scenario s = load_scenario(scenario_path);
+  const std::string digest = scenario_digest(s);
+  test::ScratchDir dir;
+  const PartSet coverage = run_parts(s, 2, dir.path());
+  // One machine: the open sites and the demand evaluation.
+  RunOptions single_options;
+  single_options.threads = 2;
+  Progress progress;
+  const ScenarioRun single = run_scenario(s, single_options, progress);
+  double L = make_budget(s.model, *s.placement->budget).one_way.value;
+  for (const Microseconds& b : s.zones.budgets) L = std::max(L, make_budget(s.model, b).one_way.value);
+  for (unsigned n : counts) {
+    std::vector<std::string> dirs = coverage.dirs;
+    std::vector<DemandPart> runs;
+    for (unsigned i = 1; i <= n; ++i) {
+      Progress p;
+      RunOptions options;
+      options.threads = 2;
+      runs.push_back(run_demand_part(s, n, i, digest, single.site_open, options, p));
+      dirs.push_back(dir.file("d" + std::to_string(n) + "_" + std::to_string(i)));
+      RunDirectory rd(dirs.back(), {}, {});
+      write_demand_part(rd, runs.back());
+      rd.commit(digest);
+    }
+    const PartSet set = read_part_set(dirs, digest);
+    ASSERT_EQ(set.demand_parts, n);
+    const ZonesJobOptions::GivenDemand g = merged_demand(set, single, single.site_open);
+    const std::vector<PointLatency>& want = single.zones.demand;
+    ASSERT_EQ(g.resolved.size(), want.size());
+    std::size_t resolved = 0;
+    for (std::size_t d = 0; d < want.size(); ++d) {
+      const PointLatency& w = want[d];
+      const bool must = !w.within_access || w.latency_us <= L;
+      if (!g.resolved[d]) {
+        EXPECT_FALSE(must) << scenario_path << ", " << n << " parts: point " << d << " left to the merge";
+        if (left_to_the_merge) ++*left_to_the_merge;
+        continue;
+      }
+      ++resolved;
+      const PointLatency& q = g.values[d];
+      const std::string where = scenario_path + ", " + std::to_string(n) + " parts, point " + std::to_string(d);
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(q.latency_us), std::bit_cast<std::uint64_t>(w.latency_us)) << where;
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(q.access_us), std::bit_cast<std::uint64_t>(w.access_us)) << where;
+      ASSERT_EQ(q.within_access, w.within_access) << where;
+      ASSERT_EQ(q.source, w.source == kNone ? kNone : single.zones.source_site[w.source]) << where;
+    }
+    EXPECT_GT(resolved, want.size() / 2) << scenario_path;
+    for (const DemandPart& p : runs) {
+      if (!p.info["halo"]["box"].is_array()) continue;
+      const auto [meets, has_vertex] = lines_near(single.lines, p.info["halo"]["box"]);
+      const std::size_t read = p.info["halo"]["network_features_read"];
+      EXPECT_LE(read, meets) << "demand part " << p.part << " of " << n;
+      EXPECT_GE(read, has_vertex) << "demand part " << p.part << " of " << n;
+    }
+    // Demand parts of other open sites than the merge's solve are refused.
+    std::vector<char> other = single.site_open;
+    other[std::find(other.begin(), other.end(), 1) - other.begin()] = 0;
+    try {
+      merged_demand(set, single, other);
+      FAIL() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("evaluated for"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(PlanParts, DemandPartsEqualTheSingleMachineOnTheSample) { check_merged_demand(kSampleParts, {1, 2, 5}, nullptr); }
+
+TEST(PlanParts, DemandPartsEqualTheSingleMachineOnIris) { check_merged_demand(kIrisParts, {1, 2, 5}, nullptr); }
+
+TEST(PlanParts, DemandPartsLeaveDemandBeyondEveryBudgetToTheMerge) {
+  std::size_t left = 0;
+  check_merged_demand(kSampleBeyond, {1, 3}, &left);
+  EXPECT_GT(left, 0u);
+}
+
 // A scenario on three GeoJSON files in `dir` (fibre, sites with site_id, demand): an
 // LSCP at 1 ms RTT with max access 5 km; `network_keys` go into [network].
 std::string one_ms_lscp(const std::string& name, const std::string& network_keys) {
@@ -252,6 +337,57 @@ TEST(PlanParts, ALegAlongALongEdgePastTheHaloWidensIt) {
   EXPECT_GE(widenings, 1);
 }
 
+// A demand point whose only site lies 330 km down a line of ten features: beyond every
+// budget, and past the demand part's halo, where the part cannot reach the site at all.
+// The part leaves the point to the merge, whose whole network reaches it: the merged
+// demand evaluation says "beyond budget" with the single machine's latency.
+TEST(PlanParts, DemandBeyondTheHaloIsLeftToTheMerge) {
+  test::ScratchDir dir;
+  std::string lines;
+  for (int k = 0; k < 10; ++k) {
+    lines += std::string(k ? "," : "") + R"({"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[)" +
+             std::to_string(0.3 * k) + ", 0], [" + std::to_string(0.3 * (k + 1)) + ", 0]]}}";
+  }
+  test::write_file(dir.file("fibre.geojson"), R"({"type": "FeatureCollection", "features": [)" + lines + "]}");
+  test::write_file(dir.file("sites.geojson"), R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"site_id": "far", "status": "existing"}, "geometry": {"type": "Point", "coordinates": [3.0, 0.001]}},
+    {"type": "Feature", "properties": {"site_id": "cand", "status": "candidate"}, "geometry": {"type": "Point", "coordinates": [2.9, 0.001]}}]})");
+  test::write_file(dir.file("demand.geojson"), R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0.001, 0.001]}},
+    {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [2.95, 0.001]}}]})");
+  test::write_file(dir.file("s.toml"), one_ms_lscp("beyond-halo", "") + "uncoverable = \"skip\"\n");
+  const Scenario s = load_scenario(dir.file("s.toml"));
+  const std::string digest = scenario_digest(s);
+  Progress progress;
+  const ScenarioRun single = run_scenario(s, RunOptions{}, progress);
+  ASSERT_EQ(single.zones.demand.size(), 2u);
+  const double far_us = single.zones.demand[0].latency_us;
+  ASSERT_GT(far_us, 1500.0);  // about 330 km of fibre one-way
+  ASSERT_LT(far_us, kUnreached);
+  std::vector<std::string> dirs = run_parts(s, 1, dir.path()).dirs;
+  for (unsigned i = 1; i <= 2; ++i) {
+    const DemandPart part = run_demand_part(s, 2, i, digest, single.site_open, RunOptions{}, progress);
+    if (part.demand == std::vector<std::uint32_t>{0}) {
+      EXPECT_EQ(part.points.at(0).flags, 0) << "the far point must be left to the merge";
+      EXPECT_LT(part.info["halo"]["network_features_read"].get<std::size_t>(), 10u);
+    }
+    dirs.push_back(dir.file("d" + std::to_string(i)));
+    RunDirectory rd(dirs.back(), {}, {});
+    write_demand_part(rd, part);
+    rd.commit(digest);
+  }
+  const PartSet set = read_part_set(dirs, digest);
+  RunOptions options;
+  options.coverage_from = [&](const ScenarioRun& R) { return merged_coverage(set, R); };
+  options.demand_from = [&](const ScenarioRun& R, const std::vector<char>& open) { return merged_demand(set, R, open); };
+  const ScenarioRun merged = run_scenario(s, options, progress);
+  ASSERT_EQ(merged.zones.demand.size(), 2u);
+  for (int d = 0; d < 2; ++d) {
+    EXPECT_EQ(merged.zones.demand[d].latency_us, single.zones.demand[d].latency_us) << d;
+    EXPECT_EQ(merged.zones.demand[d].source, single.zones.demand[d].source) << d;
+  }
+}
+
 TEST(PlanParts, RefusesWhatItCannotSplitOrMerge) {
   const Scenario iris = load_scenario(kSource + "/data/iris.toml");  // no [placement]
   try {
@@ -292,7 +428,7 @@ TEST(PlanParts, RefusesWhatItCannotSplitOrMerge) {
     bytes[bytes.size() - 1] ^= 1;
     test::write_file(dirs[1] + "/coverage.bin", bytes);
   }
-  EXPECT_NE(message(dirs, digest).find("changed since the part was written"), std::string::npos);
+  EXPECT_NE(message(dirs, digest).find("changed since it was written"), std::string::npos);
 }
 
 }  // namespace
