@@ -6,8 +6,9 @@
            its own LocalCluster (2 workers) gives the run directory of `lightcone plan` of
            the same scenario on one machine: the same files, byte for byte, except
            timings.json (wall times: the one file that differs between identical runs,
-           README); every part is reported started and done, none retried; the parts are
-           DIR.parts/part-I-of-3.
+           README); every part of both rounds (coverage, then demand evaluation after the
+           solve-only merge) is reported started and done, none retried; the parts are
+           DIR.parts/part-I-of-3 and DIR.parts/demand-I-of-3, the open sites DIR.parts/solve-3.
   kill     a LocalCluster started and stopped here (2 workers, 127.0.0.1, the scheduler on a
            free port) runs `lightcone-dask plan ... --parts 4 --threads 1 --scheduler ...` on
            the same scenario with 16 times the demand (each sample cell as a 4 x 4 grid of
@@ -34,6 +35,7 @@ import sys
 import time
 
 SKIP = 77
+PROG = "lightcone-dask"
 failures = []
 
 
@@ -126,12 +128,15 @@ def case_equal(binary, src, work):
         fail(f"lightcone-dask plan --parts 3: exit {r.returncode}")
         return
     for i in (1, 2, 3):
-        if f"part {i}/3 started on tcp://127.0.0.1:" not in r.stderr:
-            fail(f"no start line for part {i} (with its worker's address) on stderr")
-        if f"part {i}/3 done in " not in r.stderr:
-            fail(f"no done line for part {i} on stderr")
-        if not os.path.isdir(os.path.join(out + ".parts", f"part-{i}-of-3")):
-            fail(f"no part directory {out}.parts/part-{i}-of-3")
+        for what, name in (("part", "part"), ("demand part", "demand")):
+            if f"\n{PROG}: {what} {i}/3 started on tcp://127.0.0.1:" not in "\n" + r.stderr:
+                fail(f"no start line for {what} {i} (with its worker's address) on stderr")
+            if f"\n{PROG}: {what} {i}/3 done in " not in "\n" + r.stderr:
+                fail(f"no done line for {what} {i} on stderr")
+            if not os.path.isdir(os.path.join(out + ".parts", f"{name}-{i}-of-3")):
+                fail(f"no part directory {out}.parts/{name}-{i}-of-3")
+    if not os.path.isfile(os.path.join(out + ".parts", "solve-3", "open_sites.json")):
+        fail(f"no solve-only merge in {out}.parts/solve-3")
     if "retrying" in r.stderr or "failed" in r.stderr:
         fail("a part failed or was retried in a run without faults")
     compare_runs(os.path.join(work, "single"), out, "3 parts on a LocalCluster")
