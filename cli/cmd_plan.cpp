@@ -46,7 +46,7 @@ int run_part(const PlanArgs& a) {
   RunOptions options;
   options.threads = a.threads;
   if (!a.open_dir.empty()) {  // round 2: the demand evaluation for the open sites
-    const std::vector<char> open = read_open_sites(a.open_dir, digest);
+    const OpenSiteFile open = read_open_sites(a.open_dir, digest);
     Progress progress(progress_printer(fmt::format("plan demand part {}/{}", a.part, a.parts)));
     const DemandPart part = run_demand_part(s, a.parts, a.part, digest, open, options, progress);
     progress.phase("writing the part");
@@ -62,7 +62,7 @@ int run_part(const PlanArgs& a) {
                s.name, s.file, a.part, a.parts, part.info["demand"]["resolved"].get<std::size_t>(), part.demand.size(),
                part.info["demand"]["left_to_the_merge"].get<std::size_t>(),
                part.info["halo"]["network_features_read"].get<std::size_t>(), part.info["halo"]["reach_km"].get<double>());
-    fmt::print("wrote {}/ (part.json, demand.bin)\n", a.out);
+    fmt::print("wrote {}/ (part.json, demand.bin{})\n", a.out, part.surface ? ", surface.bin" : "");
     return 0;
   }
   Progress progress(progress_printer(fmt::format("plan part {}/{}", a.part, a.parts)));
@@ -156,6 +156,7 @@ int run_plan(const PlanArgs& a) {
     options.demand_from = [&parts](const ScenarioRun& run, const std::vector<char>& open) {
       return merged_demand(*parts, run, open);
     };
+    options.surface_from = [&parts](const LatencyGrid& grid) { return merged_surface(*parts, grid); };
   }
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");

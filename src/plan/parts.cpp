@@ -17,9 +17,12 @@
 #include "io/write.hpp"
 #include "latency/point_latency.hpp"
 #include "network/geodesic.hpp"
+#include "network/projection.hpp"
 #include "plan/scenario_detail.hpp"
 #include "report/json_text.hpp"
 #include "report/run_info.hpp"
+#include "zones/surface.hpp"
+#include "zones/zones.hpp"
 
 namespace lightcone {
 namespace {
@@ -28,6 +31,7 @@ static_assert(std::endian::native == std::endian::little, "coverage.bin is littl
 
 constexpr char kMagic[8] = {'L', 'C', 'P', 'A', 'R', 'T', '1', '\0'};
 constexpr char kDemandMagic[8] = {'L', 'C', 'D', 'E', 'M', 'N', 'D', '1'};
+constexpr char kSurfaceMagic[8] = {'L', 'C', 'S', 'U', 'R', 'F', '1', '\0'};
 constexpr const char* kOpenSitesFormat = "lightcone open sites 1";
 constexpr int kWholeLayerAfter = 4;  // halo widenings before the whole layer is read
 constexpr double kFirstReach = 0.8;  // the first halo's reach, as a share of the straight-line reach
@@ -102,6 +106,13 @@ void sort_lines_by_fid(LineLayer& layer) {
   in = std::move(out);
 }
 
+// A disc of points a part evaluates besides its demand points (a tile of the surface):
+// every point within radius_m of centre.
+struct Probe {
+  LonLat centre;
+  double radius_m = 0.0;
+};
+
 // One attempt of a part on the network as read: the sites attached, the halo checked,
 // the candidates to search. Empty `candidates` when the halo was too small.
 struct Attempt {
@@ -113,7 +124,8 @@ struct Attempt {
   bool halo_ok = false;
 };
 
-Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat> pos, const LonLatBox& region,
+Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat> pos, std::span<const Probe> probes,
+                const LonLatBox& region,
                 double reach_m, bool whole, double budget_us, Progress& progress) {
   const LatencyModel& m = s.model;
   const double A = m.max_access.value;
@@ -133,7 +145,7 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   a.prepared = prepare_network(R.lines.lines, m, s.network.build, &points);
   const PreparedNetwork& P = a.prepared;
   a.candidates.assign(R.sites.pos.size(), Source{kNone, 0.0});
-  if (P.net.edges() == 0 || pos.empty()) {
+  if (P.net.edges() == 0 || (pos.empty() && probes.empty())) {
     a.halo_ok = true;
     return a;
   }
@@ -194,6 +206,16 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   PointLatencyQuery q(P.net, *P.index, P.model, P.model.access_from);
   for (const LonLat& p : pos)
     q.leg_bounds(p, [&](NodeId v, double lower, double) { seed_us[v] = std::min(seed_us[v], std::max(0.0, lower)); });
+  // A probe's points: both ends of every edge with a piece within max access of the
+  // disc, at 0 (a lower bound of any access leg from the disc).
+  std::vector<std::uint32_t> scratch;
+  for (const Probe& pr : probes) {
+    P.index->query(pr.centre, (pr.radius_m + A) * 1.01 + 10.0, scratch, [&](std::uint32_t id) {
+      const EdgeId e = P.index->piece(id).edge;
+      seed_us[P.net.edge_u[e]] = 0.0;
+      seed_us[P.net.edge_v[e]] = 0.0;
+    });
+  }
   std::vector<Source> seeds;
   for (NodeId v = 0; v < P.net.nodes(); ++v)
     if (seed_us[v] < kUnreached) seeds.push_back(Source{v, seed_us[v]});
@@ -384,8 +406,9 @@ struct HaloRead {
   Json region, halo;                  // part.json's "region" and "halo"
 };
 
+// `probes`: discs of other points the part evaluates (their boxes join the region).
 HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budget_us, ScenarioRun& R,
-                   Progress& progress) {
+                   Progress& progress, std::span<const Probe> probes = {}) {
   const LatencyModel& m = s.model;
   // The fewest µs a metre can cost: fibre at the model's group index, or access with its detour.
   const double us_per_m = std::min(m.fibre_us_per_km(), m.access_rate_us_per_km() * m.access_detour) / 1000.0;
@@ -404,7 +427,16 @@ HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budg
     h.demand = part_demand(run.demand->pos, parts, part);
     for (std::uint32_t d : h.demand) h.pos.push_back(run.demand->pos[d]);
     region = LonLatBox::covering(h.pos);
-    if (h.pos.empty()) region = LonLatBox{{0.0, -90.0}, {0.0, -90.0}};  // nothing to read but the pole
+    if (!probes.empty()) {
+      std::vector<LonLat> corners(h.pos);
+      for (const Probe& pr : probes) {
+        const LonLatBox b = grow(LonLatBox{pr.centre, pr.centre}, pr.radius_m);
+        corners.push_back(b.min);
+        corners.push_back(b.max);
+      }
+      region = LonLatBox::covering(corners);
+    }
+    if (h.pos.empty() && probes.empty()) region = LonLatBox{{0.0, -90.0}, {0.0, -90.0}};  // nothing to read but the pole
     box = grow(region, reach_m + 3.0 * A);
     return read_box(*box);
   });
@@ -417,7 +449,7 @@ HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budg
     features_read += R.lines.info.features_read;
     sort_lines_by_fid(R.lines);
     progress.phase("building the network");
-    h.a = attempt(s, R, h.pos, region, reach_m, !box, budget_us, progress);
+    h.a = attempt(s, R, h.pos, probes, region, reach_m, !box, budget_us, progress);
     if (h.a.halo_ok) break;
     ++widenings;
     reach_m = reach_m < straight_reach_m ? straight_reach_m : 2.0 * reach_m;
@@ -430,7 +462,7 @@ HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budg
   R.lines = LineLayer{};  // the network is built: its lines are not needed any more
   R.boundaries = {};
   R.boundary_layers.clear();
-  h.region = h.pos.empty() ? Json(nullptr) : box_json(region);
+  h.region = h.pos.empty() && probes.empty() ? Json(nullptr) : box_json(region);
   h.halo = {{"reach_km", reach_m / 1000.0},
             {"box", box ? box_json(*box) : Json("whole layer")},
             {"widenings", widenings},
@@ -441,6 +473,24 @@ HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budg
             {"check_seeds", h.a.seeds},
             {"check_nodes_reached", h.a.reached}};
   return h;
+}
+
+// The surface's extent as the run takes it (zones_job.cpp): [surface] extent, else the
+// box of the largest zone of the open sites. None without a surface.
+std::optional<LonLatBox> surface_extent_of(const Scenario& s, const ScenarioRun& R) {
+  if (!s.surface.enabled || s.zones.budgets.empty()) return std::nullopt;
+  if (s.surface.extent) return *s.surface.extent;
+  const PreparedNetwork& P = R.prepared;
+  std::vector<Source> sources;
+  for (std::size_t k = 0; k < P.sources.size(); ++k)
+    if (R.site_open[P.source_site[k]]) sources.push_back(P.sources[k]);
+  if (sources.empty() || P.net.edges() == 0) return std::nullopt;
+  const NodeLatencies nodes = nearest_source_latency(*P.graph, sources);
+  ZoneOptions zone = s.zones.options;
+  zone.access_from = s.model.access_from;
+  const Microseconds largest = *std::max_element(s.zones.budgets.begin(), s.zones.budgets.end());
+  const MultiPolygon z = zone_polygon(P.net, nodes.us, AccessCost(s.model), largest.value / s.model.metric_factor(), zone);
+  return LonLatBox::covering(z.coords);
 }
 
 // part.json's head: what every part states.
@@ -496,12 +546,39 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
 }
 
 DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
-                           const std::vector<char>& open, const RunOptions& options, Progress& progress) {
+                           const OpenSiteFile& open_file, const RunOptions& options, Progress& progress) {
   check_scenario_parts(s, parts, part);
   const LatencyModel& m = s.model;
   const double L = demand_part_budget_us(s);
+  const std::vector<char>& open = open_file.open;
+  // The surface's tiles of this part: their run of the tiles' Hilbert order.
+  std::optional<LatencyGrid> grid;
+  std::vector<std::uint32_t> my_tiles;
+  std::vector<SurfaceTile> tiles;
+  std::vector<Probe> probes;
+  if (open_file.surface_extent && s.surface.enabled) {
+    SurfaceOptions so = s.surface.options;
+    so.threads = options.threads;
+    grid = surface_grid_choice(*open_file.surface_extent, so);
+    tiles = surface_tiles(*grid);
+    const Projection proj(grid->crs);
+    std::vector<LonLat> centres;
+    for (const SurfaceTile& t : tiles) {
+      centres.push_back(proj.inverse({(grid->centre_x(t.c0) + grid->centre_x(t.c1 - 1)) / 2,
+                                      (grid->centre_y(t.r0) + grid->centre_y(t.r1 - 1)) / 2}));
+    }
+    my_tiles = part_demand(centres, parts, part);
+    for (std::uint32_t t : my_tiles) {
+      // The tile's radius from its corner cells (2 % and 2 m for the projection's bend).
+      double radius = 0.0;
+      for (int r : {tiles[t].r0, tiles[t].r1 - 1})
+        for (int c : {tiles[t].c0, tiles[t].c1 - 1})
+          radius = std::max(radius, geodesic_distance_m(centres[t], proj.inverse({grid->centre_x(c), grid->centre_y(r)})));
+      probes.push_back({centres[t], radius * 1.02 + 2.0});
+    }
+  }
   ScenarioRun R;
-  HaloRead h = read_halo(s, parts, part, L, R, progress);
+  HaloRead h = read_halo(s, parts, part, L, R, progress, probes);
   if (open.size() != h.sites_total) {
     throw InputError(fmt::format("the open sites were solved for {} sites, the sites layer now has {}. Run `lightcone "
                                  "merge --solve-only` again.",
@@ -527,8 +604,9 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
   const std::size_t n = h.pos.size();
   out.points.assign(n, PartPoint{});
   std::size_t resolved = 0;
+  NodeLatencies nodes;
   if (P.net.edges() > 0) {
-    NodeLatencies nodes = nearest_source_latency(*P.graph, sources);
+    nodes = nearest_source_latency(*P.graph, sources);
     canonical_sources(*P.graph, sources, site_of_source, nodes);
     const std::vector<PointLatency> pl =
         evaluate_points(P.net, *P.index, m, m.access_from, h.pos, nodes.us, nodes.source, options.threads);
@@ -549,6 +627,50 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
     for (PartPoint& o : out.points) o.flags = kPointResolved;  // no network at all here: none within access
     resolved = n;
   }
+  Json surface_info = nullptr;
+  if (grid) {
+    progress.phase("surface tiles");
+    PartSurface& ps = out.surface.emplace();
+    ps.width = grid->width;
+    ps.height = grid->height;
+    ps.x0 = grid->x0;
+    ps.y0 = grid->y0;
+    ps.cell = grid->cell;
+    std::size_t cells = 0;
+    if (P.net.edges() > 0 && !my_tiles.empty()) {
+      grid->values.assign(static_cast<std::size_t>(grid->width) * static_cast<std::size_t>(grid->height), grid->nodata);
+      rasterise_tiles(P.net, *P.index, m, m.access_from, nodes.us, *grid, my_tiles, options.threads);
+      // A value within L (with room for the float's rounding) is exact here; the merge
+      // computes the tiles with any other cell (unreached, beyond L or without network).
+      const double limit = L * m.metric_factor() * (1.0 - 1e-6);
+      for (std::uint32_t t : my_tiles) {
+        for (int r = tiles[t].r0; r < tiles[t].r1; ++r)
+          for (int c = tiles[t].c0; c < tiles[t].c1; ++c) {
+            ++cells;
+            const std::size_t i = static_cast<std::size_t>(r) * static_cast<std::size_t>(grid->width) + static_cast<std::size_t>(c);
+            const float v = grid->values[i];
+            if (v == grid->nodata || !(static_cast<double>(v) <= limit)) continue;
+            ps.cell_index.push_back(static_cast<std::uint32_t>(i));
+            ps.value.push_back(v);
+          }
+      }
+      std::vector<std::size_t> order(ps.cell_index.size());
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ps.cell_index[a] < ps.cell_index[b]; });
+      PartSurface sorted = ps;
+      for (std::size_t k = 0; k < order.size(); ++k) {
+        sorted.cell_index[k] = ps.cell_index[order[k]];
+        sorted.value[k] = ps.value[order[k]];
+      }
+      ps = std::move(sorted);
+    }
+    surface_info = {{"file", kPartSurface},
+                    {"grid", {{"width", grid->width}, {"height", grid->height}, {"cell_m", grid->cell}, {"crs", grid->crs}}},
+                    {"tiles", my_tiles.size()},
+                    {"tiles_total", tiles.size()},
+                    {"cells", cells},
+                    {"cells_resolved", ps.cell_index.size()}};
+  }
   std::vector<std::uint32_t> open_list;
   for (std::uint32_t i = 0; i < open.size(); ++i)
     if (open[i]) open_list.push_back(i);
@@ -561,6 +683,7 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
   j["region"] = h.region;
   j["halo"] = h.halo;
   j["demand_evaluation"] = {{"file", kPartDemand}};
+  j["surface"] = surface_info;
   return out;
 }
 
@@ -616,6 +739,26 @@ void write_demand_part(RunDirectory& out, const DemandPart& part) {
                                           "give another --out."});
     }
   }
+  if (part.surface) {
+    const PartSurface& ps = *part.surface;
+    const std::string spath = out.staged(kPartSurface);
+    std::ofstream f(spath, std::ios::binary | std::ios::trunc);
+    auto put = [&f](const void* p, std::size_t bytes) { f.write(static_cast<const char*>(p), static_cast<std::streamsize>(bytes)); };
+    put(kSurfaceMagic, 8);
+    const std::uint64_t size[2] = {static_cast<std::uint64_t>(ps.width), static_cast<std::uint64_t>(ps.height)};
+    put(size, sizeof size);
+    const double place[3] = {ps.x0, ps.y0, ps.cell};
+    put(place, sizeof place);
+    const std::uint64_t n = ps.cell_index.size();
+    put(&n, 8);
+    put(ps.cell_index.data(), n * 4);
+    put(ps.value.data(), n * 4);
+    f.close();
+    if (!f) {
+      throw InputError(about_file(spath), {"cannot write " + spath + " (disk full, or no permission?). Free space or "
+                                           "give another --out."});
+    }
+  }
   write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
 }
 
@@ -636,10 +779,11 @@ void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& d
   if (run.placed) {
     j["placement"] = {{"status", to_string(run.placed->result.status)}, {"objective", run.placed->result.objective}};
   }
+  if (const std::optional<LonLatBox> e = surface_extent_of(s, run)) j["surface_extent"] = box_json(*e);
   write_text_file(out.staged(kOpenSites), json_text(j) + "\n");
 }
 
-std::vector<char> read_open_sites(const std::string& dir, const std::string& digest) {
+OpenSiteFile read_open_sites(const std::string& dir, const std::string& digest) {
   const auto fail = [&](const std::string& why) { return InputError(about_file(dir), {dir + ": " + why}); };
   check_part_dir(dir, digest, "SOLVEDIR of `lightcone merge SCENARIO PARTDIR... --solve-only --out SOLVEDIR`");
   std::ifstream f((std::filesystem::path(dir) / kOpenSites).string());
@@ -648,13 +792,21 @@ std::vector<char> read_open_sites(const std::string& dir, const std::string& dig
       !j["sites_total"].is_number_unsigned() || !j.contains("open") || !j["open"].is_array()) {
     throw fail(std::string(kOpenSites) + " is missing or unreadable. Run `lightcone merge --solve-only` again.");
   }
-  std::vector<char> open(j["sites_total"].get<std::size_t>(), 0);
+  OpenSiteFile out;
+  std::vector<char>& open = out.open;
+  open.assign(j["sites_total"].get<std::size_t>(), 0);
   for (const Json& i : j["open"]) {
     if (!i.is_number_unsigned() || i.get<std::size_t>() >= open.size())
       throw fail(std::string(kOpenSites) + " names a site beyond the sites layer. Run `lightcone merge --solve-only` again.");
     open[i.get<std::size_t>()] = 1;
   }
-  return open;
+  if (j.contains("surface_extent")) {
+    const Json& e = j["surface_extent"];
+    if (!e.is_array() || e.size() != 4 || !std::all_of(e.begin(), e.end(), [](const Json& v) { return v.is_number(); }))
+      throw fail(std::string(kOpenSites) + " has a bad surface_extent. Run `lightcone merge --solve-only` again.");
+    out.surface_extent = LonLatBox{{e[0].get<double>(), e[1].get<double>()}, {e[2].get<double>(), e[3].get<double>()}};
+  }
+  return out;
 }
 
 PartSet read_part_set(const std::vector<std::string>& dirs, const std::string& digest) {
@@ -832,6 +984,51 @@ ZonesJobOptions::GivenDemand merged_demand(const PartSet& set, const ScenarioRun
   }
   for (std::size_t d = 0; d < nd; ++d)
     if (!seen[d]) throw InputError(fmt::format("no demand part has demand point {}. Run the demand parts again.", d));
+  return g;
+}
+
+ZonesJobOptions::GivenSurface merged_surface(const PartSet& set, const LatencyGrid& grid) {
+  const std::size_t cells = static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height);
+  ZonesJobOptions::GivenSurface g;
+  g.values.assign(cells, grid.nodata);
+  g.resolved.assign(cells, 0);
+  for (const std::string& dir : set.demand_dirs) {
+    const std::string path = (std::filesystem::path(dir) / kPartSurface).string();
+    if (!std::filesystem::exists(path)) continue;  // no surface then: the merge computes every tile
+    std::ifstream f(path, std::ios::binary | std::ios::ate);
+    auto bad = [&](const std::string& why) {
+      return InputError(about_file(path), {path + ": " + why + ". Run the demand parts again (`lightcone merge "
+                                           "--solve-only`, then `lightcone plan ... --open SOLVEDIR`)."});
+    };
+    const std::uint64_t size = static_cast<std::uint64_t>(f.tellg());
+    f.seekg(0);
+    auto take = [&](void* p, std::uint64_t n) {
+      if (!f.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw bad("it ends early");
+    };
+    char magic[8];
+    take(magic, 8);
+    if (std::memcmp(magic, kSurfaceMagic, 8) != 0) throw bad("no LCSURF1 header");
+    std::uint64_t wh[2], n = 0;
+    double place[3];
+    take(wh, sizeof wh);
+    take(place, sizeof place);
+    take(&n, 8);
+    if (56 + n * 8 != size || n > cells) throw bad("its counts do not match its size");
+    if (wh[0] != static_cast<std::uint64_t>(grid.width) || wh[1] != static_cast<std::uint64_t>(grid.height) ||
+        place[0] != grid.x0 || place[1] != grid.y0 || place[2] != grid.cell) {
+      throw bad(fmt::format("its grid ({} x {} cells of {:g} m) is not the merge's ({} x {} of {:g} m)", wh[0], wh[1],
+                            place[2], grid.width, grid.height, grid.cell));
+    }
+    std::vector<std::uint32_t> index(n);
+    std::vector<float> value(n);
+    take(index.data(), n * 4);
+    take(value.data(), n * 4);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (index[k] >= cells) throw bad("a cell beyond the grid");
+      g.values[index[k]] = value[k];
+      g.resolved[index[k]] = 1;
+    }
+  }
   return g;
 }
 

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ namespace lightcone {
 inline constexpr const char* kPartInfo = "part.json";
 inline constexpr const char* kPartCoverage = "coverage.bin";
 inline constexpr const char* kPartDemand = "demand.bin";
+inline constexpr const char* kPartSurface = "surface.bin";
 inline constexpr const char* kOpenSites = "open_sites.json";
 // part.json's "kind": a coverage part (round 1) or a demand part (round 2).
 inline constexpr const char* kPartKindCoverage = "coverage";
@@ -88,25 +90,45 @@ struct PartPoint {
   std::uint32_t site = 0xffffffffu;
   std::uint8_t flags = 0;  // 0: left to the merge
 };
+// With a surface, a demand part also computes the surface's tiles (zones/surface.hpp
+// surface_tiles) whose centres fall in its run of the tiles' Hilbert order (N runs of
+// equal count), on the same halo (grown to hold them; the halo check seeds every edge
+// end within max access of a tile at 0), and keeps the cells whose value is within L;
+// the merge computes the tiles with any other cell. surface.bin, little endian:
+// "LCSURF1\0", u64 width, u64 height, f64 x0, f64 y0, f64 cell (the grid, as the merge
+// checks it), u64 n, u32 cell[n] (row-major index, ascending), f32 value[n] (metric µs).
+struct PartSurface {
+  int width = 0, height = 0;
+  double x0 = 0.0, y0 = 0.0, cell = 0.0;
+  std::vector<std::uint32_t> cell_index;
+  std::vector<float> value;
+};
 struct DemandPart {
   unsigned parts = 1, part = 1;
   std::vector<std::uint32_t> demand;  // indices into the demand layer, ascending
   std::vector<PartPoint> points;      // per demand[k]
   std::size_t demand_total = 0, sites_total = 0;
+  std::optional<PartSurface> surface; // when the run has a surface
   nlohmann::ordered_json info;        // part.json
 };
-// `open`: per site of the sites layer, 1 when open (read_open_sites).
-DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
-                           const std::vector<char>& open, const RunOptions& options, Progress& progress);
-void write_demand_part(RunDirectory& out, const DemandPart& part);
 
 // SOLVEDIR of `merge --solve-only`: open_sites.json ("format": "lightcone open sites 1",
 // the scenario and its digest, sites_total, open: site indices ascending, open_ids, the
-// placement's status). write_open_sites writes it into the staging directory.
+// placement's status, and surface_extent [W, S, E, N] when the run has a surface: the
+// [surface] extent, else the box of the largest zone of the open sites, as the run takes
+// it). write_open_sites writes it into the staging directory.
+struct OpenSiteFile {
+  std::vector<char> open;                   // per site of the sites layer: 1 when open
+  std::optional<LonLatBox> surface_extent;
+};
 void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& digest, const ScenarioRun& run);
-// Per site, 1 when open. InputError naming the directory and the fix when it is no
-// complete SOLVEDIR (manifest, SHA-256) or of another scenario or inputs.
-std::vector<char> read_open_sites(const std::string& dir, const std::string& digest);
+// InputError naming the directory and the fix when it is no complete SOLVEDIR (manifest,
+// SHA-256) or of another scenario or inputs.
+OpenSiteFile read_open_sites(const std::string& dir, const std::string& digest);
+
+DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
+                           const OpenSiteFile& open, const RunOptions& options, Progress& progress);
+void write_demand_part(RunDirectory& out, const DemandPart& part);
 
 // The parts a merge reads, checked: one scenario (its digest), every part once; the
 // coverage parts of one N and, when given, the demand parts of one N (any N).
@@ -131,5 +153,9 @@ Coverage merged_coverage(const PartSet& set, const ScenarioRun& run);
 // when the merge's solve opened other sites than the demand parts were evaluated for
 // (a solve that stopped at its time limit ends elsewhere each time), or when counts differ.
 ZonesJobOptions::GivenDemand merged_demand(const PartSet& set, const ScenarioRun& run, const std::vector<char>& open);
+
+// The demand parts' surface cells for the grid the merge makes (RunOptions::surface_from).
+// InputError when a part's grid differs from it.
+ZonesJobOptions::GivenSurface merged_surface(const PartSet& set, const LatencyGrid& grid);
 
 }  // namespace lightcone

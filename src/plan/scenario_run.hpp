@@ -79,6 +79,9 @@ struct RunOptions {
   // given_demand) of the run as read, for the sites it opens (per site, 1 when open).
   // DEFAULT: none.
   std::function<ZonesJobOptions::GivenDemand(const ScenarioRun&, const std::vector<char>& open)> demand_from;
+  // ... and their surface cells (ZonesJobOptions::surface_from) for the grid the run makes.
+  // DEFAULT: none.
+  std::function<ZonesJobOptions::GivenSurface(const LatencyGrid& grid)> surface_from;
   // `lightcone merge --solve-only`: stop after the placement (ScenarioRun::site_open
   // set; no zones, targets or summary). DEFAULT: false.
   bool solve_only = false;

@@ -518,7 +518,30 @@ class ZonesJob {
     if (options.check_surface_extent && !extent.empty()) options.check_surface_extent(extent);
     SurfaceOptions sopt = options.surface_options;
     sopt.threads = options.threads;
-    LatencyGrid grid = latency_surface(P.net, *P.index, model, mode, nodes.us, nodes.source, extent, sopt);
+    LatencyGrid grid;
+    if (options.surface_from) {
+      // The given cells; the tiles with a cell not given are computed here.
+      grid = surface_grid_choice(extent, sopt);
+      const std::size_t cells = static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height);
+      if (cells > 0) {
+        ZonesJobOptions::GivenSurface given = options.surface_from(grid);
+        assert(given.values.size() == cells && given.resolved.size() == cells);
+        grid.values = std::move(given.values);
+        const std::vector<SurfaceTile> tiles = surface_tiles(grid);
+        std::vector<std::uint32_t> todo;
+        for (std::uint32_t t = 0; t < tiles.size(); ++t) {
+          bool all = true;
+          for (int r = tiles[t].r0; r < tiles[t].r1 && all; ++r)
+            for (int c = tiles[t].c0; c < tiles[t].c1 && all; ++c)
+              all = given.resolved[static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) +
+                                   static_cast<std::size_t>(c)] != 0;
+          if (!all) todo.push_back(t);
+        }
+        rasterise_tiles(P.net, *P.index, model, mode, nodes.us, grid, todo, sopt.threads);
+      }
+    } else {
+      grid = latency_surface(P.net, *P.index, model, mode, nodes.us, nodes.source, extent, sopt);
+    }
     grid.metadata = {{"LIGHTCONE_MODEL", model.describe()},
                      {"LIGHTCONE_METRIC", std::string(to_string(model.metric))},
                      {"LIGHTCONE_UNITS", "microseconds"}};

@@ -95,6 +95,16 @@ struct ZonesJobOptions {
     std::vector<char> far;
   };
   const GivenDemand* given_demand = nullptr;
+  // The surface's cells as given (`lightcone merge` with the demand parts of a plan in
+  // parts, which compute tiles of the surface too): called with the grid (its values
+  // empty) once the extent is known; `resolved[i]` is 1 when `values[i]` holds cell i
+  // (metric µs, or the grid's nodata). The job computes only the tiles (surface_tiles)
+  // with a cell not given. DEFAULT: none (every cell is computed here).
+  struct GivenSurface {
+    std::vector<float> values;
+    std::vector<char> resolved;
+  };
+  std::function<GivenSurface(const LatencyGrid& grid)> surface_from;
   // Told the name of each step as it starts ("zones: search", "zones: polygons", "zones:
   // demand evaluation", "zones: per-site split", "zones: tables", "zones: surface"), e.g.
   // for a run's timings (plan/scenario_run.hpp Progress). DEFAULT: none.

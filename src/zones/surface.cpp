@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <numbers>
@@ -150,11 +151,15 @@ class TileWorker {
   explicit TileWorker(const SurfaceJob& job)
       : m_job(job), m_proj(job.grid.crs), m_query(job.net, job.index, job.model, job.mode) {}
 
-  void run(std::atomic<std::size_t>& next, std::size_t tiles) {
-    for (std::size_t t = next++; t < tiles; t = next++) {
-      const Tile tile = tile_at(t);
+  // Tiles `list[k]` for the k it takes from `next` (all tiles when `list` is empty).
+  void run(std::atomic<std::size_t>& next, std::size_t tiles, std::span<const std::uint32_t> list) {
+    for (std::size_t k = next++; k < tiles; k = next++) {
+      const Tile tile = tile_at(list.empty() ? k : list[k]);
       gather_candidates(tile);
-      if (m_candidates.empty()) continue;
+      if (m_candidates.empty()) {
+        clear_tile(tile);
+        continue;
+      }
       rasterise_tile(tile);
       write_tile(tile);
     }
@@ -293,9 +298,16 @@ class TileWorker {
     std::size_t i = 0;
     for (int r = tile.r0; r < tile.r1; ++r)
       for (int c = tile.c0; c < tile.c1; ++c, ++i)
-        if (m_best[i] != kUnreached)
-          grid.values[static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) +
-                      static_cast<std::size_t>(c)] = static_cast<float>(m_best[i] * m_job.k);
+        grid.values[static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) + static_cast<std::size_t>(c)] =
+            m_best[i] != kUnreached ? static_cast<float>(m_best[i] * m_job.k) : grid.nodata;
+  }
+
+  void clear_tile(const Tile& tile) {
+    LatencyGrid& grid = m_job.grid;
+    for (int r = tile.r0; r < tile.r1; ++r)
+      for (int c = tile.c0; c < tile.c1; ++c)
+        grid.values[static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) + static_cast<std::size_t>(c)] =
+            grid.nodata;
   }
 
   const SurfaceJob& m_job;
@@ -309,6 +321,9 @@ class TileWorker {
   std::uint32_t m_seed = kNone;  // the last winning candidate of this tile (index into m_candidates)
 };
 
+// Cells a side of the rasteriser's tiles (about kTileM).
+int tile_side(const LatencyGrid& grid) { return std::clamp(static_cast<int>(std::lround(kTileM / grid.cell)), 4, 64); }
+
 // Every cell value is min over pieces of PointLatencyQuery::piece_latency at the cell
 // centre, i.e. exactly what evaluate() returns there. Each tile (about kTileM) gathers
 // the pieces within max access of it once, ordered by a lower bound for the whole tile;
@@ -319,14 +334,16 @@ class TileWorker {
 // tile's plane with distances shrunk to lower bounds) cannot beat it. The bounds are
 // rigorous, so skipping never changes a value; a value does not depend on the order of
 // tiles, so the grid is the same for any number of threads.
+// `list`: the tiles to compute (indices in row order); empty: every tile.
 void rasterise(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
-               std::span<const double> node_us, LatencyGrid& grid, unsigned threads) {
+               std::span<const double> node_us, LatencyGrid& grid, unsigned threads,
+               std::span<const std::uint32_t> list = {}) {
   const AccessCost access(model);
   const double k = model.metric_factor();
-  const int side = std::clamp(static_cast<int>(std::lround(kTileM / grid.cell)), 4, 64);
+  const int side = tile_side(grid);
   const int tiles_x = (grid.width + side - 1) / side;
   const int tiles_y = (grid.height + side - 1) / side;
-  const std::size_t tiles = static_cast<std::size_t>(tiles_x) * static_cast<std::size_t>(tiles_y);
+  const std::size_t tiles = list.empty() ? static_cast<std::size_t>(tiles_x) * static_cast<std::size_t>(tiles_y) : list.size();
   // Beyond this (lower bound of the geodesic) distance no point of a piece is within
   // max access, so piece_latency has nothing there.
   const double reach_m = access.max_m * (1.0 + 1e-6) + 0.01;
@@ -335,7 +352,7 @@ void rasterise(const Network& net, const SegmentIndex& index, const LatencyModel
   const std::vector<PieceLatency> pieces = piece_latencies(net, index, model, mode, node_us, access);
   const SurfaceJob job{net, index, model, mode, node_us, grid, access, k, side, tiles_x, reach_m, pieces};
   std::atomic<std::size_t> next{0};
-  auto work = [&] { TileWorker(job).run(next, tiles); };
+  auto work = [&] { TileWorker(job).run(next, tiles, list); };
   std::vector<std::jthread> pool;  // joined when it goes out of scope
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
@@ -591,6 +608,24 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
   grid.values.assign(static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height), grid.nodata);
   rasterise(net, index, model, mode, node_us, grid, options.threads);
   return grid;
+}
+
+std::vector<SurfaceTile> surface_tiles(const LatencyGrid& grid) {
+  std::vector<SurfaceTile> out;
+  if (grid.width <= 0 || grid.height <= 0) return out;
+  const int side = tile_side(grid);
+  for (int r0 = 0; r0 < grid.height; r0 += side)
+    for (int c0 = 0; c0 < grid.width; c0 += side)
+      out.push_back({c0, r0, std::min(grid.width, c0 + side), std::min(grid.height, r0 + side)});
+  return out;
+}
+
+void rasterise_tiles(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
+                     std::span<const double> node_us, LatencyGrid& grid, std::span<const std::uint32_t> tiles,
+                     unsigned threads) {
+  assert(grid.values.size() == static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height));
+  if (tiles.empty()) return;
+  rasterise(net, index, model, mode, node_us, grid, threads, tiles);
 }
 
 }  // namespace lightcone

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/grid.hpp"
 #include "core/latency_model.hpp"
@@ -86,5 +87,21 @@ LatencyGrid latency_surface(const Network& net, const SegmentIndex& index, const
                             AccessFrom mode, std::span<const double> node_us,
                             std::span<const std::uint32_t> node_source, const LonLatBox& extent,
                             const SurfaceOptions& options);
+
+// The rasteriser's tiles of a grid: blocks of about 4 km × 4 km of cells (4 to 64 cells a
+// side), row by row from the north-west; cells [c0, c1) × [r0, r1). Each cell's value is
+// the same whichever tiles are computed, in whatever order: a plan in parts computes
+// some tiles of the grid on each part (plan/parts.hpp).
+struct SurfaceTile {
+  int c0 = 0, r0 = 0, c1 = 0, r1 = 0;
+};
+std::vector<SurfaceTile> surface_tiles(const LatencyGrid& grid);
+
+// Computes the cells of the tiles listed (indices into surface_tiles(grid)), as
+// latency_surface does, into grid.values (REQUIRES: width × height values; unreachable
+// cells are set to nodata, cells of other tiles are left as they are).
+void rasterise_tiles(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
+                     std::span<const double> node_us, LatencyGrid& grid, std::span<const std::uint32_t> tiles,
+                     unsigned threads);
 
 }  // namespace lightcone

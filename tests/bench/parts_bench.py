@@ -2,13 +2,15 @@
 """A plan in parts against one machine (issue 16): wall time and peak memory.
 
     tests/bench/parts_bench.py INSTANCE.gpkg [--parts 1,4,16] [--workers 2] [--lightcone BIN]
-                               [--problem lscp] [--budget 1ms] [--work DIR] [--check]
+                               [--problem lscp] [--budget 1ms] [--work DIR] [--check] [--rounds 2]
 
 INSTANCE: a GeoPackage of ../shared/tools/gen_instance.py (layers fibre, sites, demand).
 Writes a scenario (placement at the budget, zones at the budget, no surface), runs
 `lightcone plan` once (one process, all cores), then for each N: the N parts one after
 another (--threads 1 each; each part's wall time and peak RSS), the same N parts on
-`--workers` processes at once (the wall time a 2-worker cluster needs), and the merge.
+`--workers` processes at once (the wall time a 2-worker cluster needs), then (--rounds 2,
+the default, as cli/lightcone-dask runs it) the solve-only merge and the N demand parts on
+`--workers` processes, and the merge.
 Prints one table. --check also compares the merged run directory with the single run's
 (every file but timings.json) and fails (exit 1) when they differ.
 Peak RSS is the child's ru_maxrss (wait4), wall time from time.monotonic().
@@ -91,6 +93,9 @@ def main():
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--no-single", action="store_true", help="skip the single run (no ratio, no --check)")
     ap.add_argument("--no-parallel", action="store_true", help="skip the parts on --workers processes")
+    ap.add_argument("--rounds", type=int, choices=(1, 2), default=1,
+                    help="2: a solve-only merge and the demand parts (on --workers) before the merge, "
+                         "whose time is in 'total'; 1 (DEFAULT): the coverage parts only, as lightcone-dask")
     a = ap.parse_args()
     binary = os.path.abspath(a.lightcone)
     shutil.rmtree(a.work, ignore_errors=True)
@@ -130,13 +135,34 @@ def main():
                                              parts[i - 1], "--threads", "1"]), range(1, n + 1)))
             parallel = time.monotonic() - t
         merged = os.path.join(a.work, f"merged{n}")
-        mwall, mrss = run([binary, "merge", scenario, *parts, "--out", merged])
+        round2 = ""
+        extra_s = 0.0
+        merge_parts = list(parts)
+        if a.rounds == 2:
+            # The solve here, then the demand parts on the workers.
+            solve = os.path.join(a.work, f"n{n}", "solve")
+            swall, srss = run([binary, "merge", scenario, *parts, "--solve-only", "--out", solve])
+            dparts = [os.path.join(a.work, f"n{n}", f"demand-{i}-of-{n}") for i in range(1, n + 1)]
+            t = time.monotonic()
+            with concurrent.futures.ThreadPoolExecutor(a.workers) as pool:
+                dres = list(pool.map(lambda i: run([binary, "plan", scenario, "--parts", str(n), "--part", str(i),
+                                                    "--open", solve, "--out", dparts[i - 1], "--threads", "1"]),
+                                     range(1, n + 1)))
+            dwall = time.monotonic() - t
+            extra_s = swall + dwall
+            merge_parts += dparts
+            round2 = (f"    round 2: solve-only merge {swall:.1f} s ({srss:.0f} MiB), demand parts on {a.workers} "
+                      f"workers {dwall:.1f} s (part max {max(w for w, _ in dres):.1f} s, "
+                      f"{max(r for _, r in dres):.0f} MiB)")
+        mwall, mrss = run([binary, "merge", scenario, *merge_parts, "--out", merged])
         with open(os.path.join(merged, "summary.json")) as f:
             total_features = json.load(f)["network"].get("features_read", 0)
-        total = parallel + mwall
+        total = parallel + extra_s + mwall
         print(f"{n:>3} {max(w for w, _ in one):>10.1f} {sum(w for w, _ in one):>10.1f} {max(r for _, r in one):>12.0f} "
               f"{max(feats):>14} {sum(feats) / max(total_features, 1):>15.2f} {parallel:>22.1f} {mwall:>8.1f} "
               f"{mrss:>9.0f} {total:>8.1f} {total / wall:>8.2f}")
+        if round2:
+            print(round2)
         if a.check and not a.no_single:
             diffs = same_run(single, merged)
             if diffs:

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """cli/lightcone-dask on a real Dask distributed cluster (issue 16 item 2).
 
-  equal    `lightcone-dask plan tests/data/parts/sample_mclp.toml --parts 3` (the sample with
+  equal    `lightcone-dask plan tests/data/parts/sample_mclp.toml --parts 3 --rounds 2` (the sample with
            a placement: parts split the placement's coverage; data/qingdao.toml has none) on
            its own LocalCluster (2 workers) gives the run directory of `lightcone plan` of
            the same scenario on one machine: the same files, byte for byte, except
@@ -122,7 +122,8 @@ def case_equal(binary, src, work):
     scenario = os.path.join(src, "tests", "data", "parts", "sample_mclp.toml")
     single_run(binary, scenario, os.path.join(work, "single"))
     out = os.path.join(work, "dask")
-    r = driver(src, ["plan", scenario, "--parts", "3", "--out", out, "--lightcone", binary, "--workers", "2"])
+    r = driver(src, ["plan", scenario, "--parts", "3", "--out", out, "--lightcone", binary, "--workers", "2",
+                     "--rounds", "2"])
     print(r.stderr, flush=True)
     if r.returncode != 0:
         fail(f"lightcone-dask plan --parts 3: exit {r.returncode}")

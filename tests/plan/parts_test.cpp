@@ -186,7 +186,7 @@ TEST(PlanParts, MergedCoverageIsTheSingleMachineCoverageOnIris) { check_merged_c
 // that lies within L or has no network within access. Each part read only the lines near
 // its halo box.
 void check_merged_demand(const std::string& scenario_path, std::initializer_list<unsigned> counts,
-                         std::size_t* left_to_the_merge) {
+                         std::size_t* left_to_the_merge, std::size_t* surface_cells = nullptr) {
   const Scenario s = load_scenario(scenario_path);
   const std::string digest = scenario_digest(s);
   test::ScratchDir dir;
@@ -198,6 +198,15 @@ void check_merged_demand(const std::string& scenario_path, std::initializer_list
   const ScenarioRun single = run_scenario(s, single_options, progress);
   double L = make_budget(s.model, *s.placement->budget).one_way.value;
   for (const Microseconds& b : s.zones.budgets) L = std::max(L, make_budget(s.model, b).one_way.value);
+  // The open sites through SOLVEDIR, as `merge --solve-only` writes it.
+  {
+    RunDirectory rd(dir.file("solve"), {}, {});
+    write_open_sites(rd, s, digest, single);
+    rd.commit(digest);
+  }
+  const OpenSiteFile open = read_open_sites(dir.file("solve"), digest);
+  EXPECT_EQ(open.open, single.site_open);
+  ASSERT_EQ(open.surface_extent.has_value(), single.zones.surface.has_value()) << scenario_path;
   for (unsigned n : counts) {
     std::vector<std::string> dirs = coverage.dirs;
     std::vector<DemandPart> runs;
@@ -205,7 +214,7 @@ void check_merged_demand(const std::string& scenario_path, std::initializer_list
       Progress p;
       RunOptions options;
       options.threads = 2;
-      runs.push_back(run_demand_part(s, n, i, digest, single.site_open, options, p));
+      runs.push_back(run_demand_part(s, n, i, digest, open, options, p));
       dirs.push_back(dir.file("d" + std::to_string(n) + "_" + std::to_string(i)));
       RunDirectory rd(dirs.back(), {}, {});
       write_demand_part(rd, runs.back());
@@ -234,6 +243,23 @@ void check_merged_demand(const std::string& scenario_path, std::initializer_list
       ASSERT_EQ(q.source, w.source == kNone ? kNone : single.zones.source_site[w.source]) << where;
     }
     EXPECT_GT(resolved, want.size() / 2) << scenario_path;
+    // The surface: every cell a part resolved is the single machine's, bit for bit, and
+    // most cells with a value are resolved.
+    if (single.zones.surface) {
+      const LatencyGrid& grid = *single.zones.surface;
+      const ZonesJobOptions::GivenSurface gs = merged_surface(set, grid);
+      std::size_t cells = 0, valued = 0;
+      for (std::size_t i = 0; i < grid.values.size(); ++i) {
+        valued += grid.values[i] != grid.nodata;
+        if (!gs.resolved[i]) continue;
+        ++cells;
+        ASSERT_EQ(std::bit_cast<std::uint32_t>(gs.values[i]), std::bit_cast<std::uint32_t>(grid.values[i]))
+            << scenario_path << ", " << n << " parts, cell " << i;
+      }
+      // (Cells without a value, beyond max access of any fibre, are left to the merge.)
+      EXPECT_GT(cells, valued / 2) << scenario_path << ", " << n << " parts";
+      if (surface_cells) *surface_cells += cells;
+    }
     for (const DemandPart& p : runs) {
       if (!p.info["halo"]["box"].is_array()) continue;
       const auto [meets, has_vertex] = lines_near(single.lines, p.info["halo"]["box"]);
@@ -253,9 +279,17 @@ void check_merged_demand(const std::string& scenario_path, std::initializer_list
   }
 }
 
-TEST(PlanParts, DemandPartsEqualTheSingleMachineOnTheSample) { check_merged_demand(kSampleParts, {1, 2, 5}, nullptr); }
+TEST(PlanParts, DemandPartsEqualTheSingleMachineOnTheSample) {
+  std::size_t cells = 0;
+  check_merged_demand(kSampleParts, {1, 2, 5}, nullptr, &cells);
+  EXPECT_GT(cells, 0u);
+}
 
-TEST(PlanParts, DemandPartsEqualTheSingleMachineOnIris) { check_merged_demand(kIrisParts, {1, 2, 5}, nullptr); }
+TEST(PlanParts, DemandPartsEqualTheSingleMachineOnIris) {
+  std::size_t cells = 0;
+  check_merged_demand(kIrisParts, {1, 2, 5}, nullptr, &cells);
+  EXPECT_GT(cells, 0u);
+}
 
 TEST(PlanParts, DemandPartsLeaveDemandBeyondEveryBudgetToTheMerge) {
   std::size_t left = 0;
@@ -366,7 +400,7 @@ TEST(PlanParts, DemandBeyondTheHaloIsLeftToTheMerge) {
   ASSERT_LT(far_us, kUnreached);
   std::vector<std::string> dirs = run_parts(s, 1, dir.path()).dirs;
   for (unsigned i = 1; i <= 2; ++i) {
-    const DemandPart part = run_demand_part(s, 2, i, digest, single.site_open, RunOptions{}, progress);
+    const DemandPart part = run_demand_part(s, 2, i, digest, OpenSiteFile{single.site_open, std::nullopt}, RunOptions{}, progress);
     if (part.demand == std::vector<std::uint32_t>{0}) {
       EXPECT_EQ(part.points.at(0).flags, 0) << "the far point must be left to the merge";
       EXPECT_LT(part.info["halo"]["network_features_read"].get<std::size_t>(), 10u);
