@@ -239,6 +239,55 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   return a;
 }
 
+// A part's binary file read straight into arrays (no copy of the whole file in memory):
+// take() reads n bytes; bad() is the InputError naming the file, what it should be, why
+// not and the fix.
+class BinaryIn {
+ public:
+  BinaryIn(const std::string& path, std::string what, std::string fix)
+      : m_path(path), m_what(std::move(what)), m_fix(std::move(fix)), m_f(path, std::ios::binary | std::ios::ate) {
+    if (!m_f) throw bad("cannot read it");
+    m_size = static_cast<std::uint64_t>(m_f.tellg());
+    m_f.seekg(0);
+  }
+  std::uint64_t size() const { return m_size; }
+  void take(void* p, std::uint64_t n) {
+    if (!m_f.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw bad("it ends early");
+  }
+  // The 8-byte magic, e.g. "LCPART1".
+  void magic(const char (&m)[8]) {
+    char got[8];
+    take(got, 8);
+    if (std::memcmp(got, m, 8) != 0) throw bad(fmt::format("no {} header", std::string(m, strnlen(m, 8))));
+  }
+  InputError bad(const std::string& why) const {
+    return InputError(about_file(m_path), {m_path + " is no lightcone " + m_what + " (" + why + "). " + m_fix});
+  }
+
+ private:
+  std::string m_path, m_what, m_fix;
+  std::ifstream m_f;
+  std::uint64_t m_size = 0;
+};
+
+// A part's binary file written array by array; close() throws when it could not be.
+class BinaryOut {
+ public:
+  explicit BinaryOut(std::string path) : m_path(std::move(path)), m_f(m_path, std::ios::binary | std::ios::trunc) {}
+  void put(const void* p, std::size_t bytes) { m_f.write(static_cast<const char*>(p), static_cast<std::streamsize>(bytes)); }
+  void close() {
+    m_f.close();
+    if (!m_f) {
+      throw InputError(about_file(m_path), {"cannot write " + m_path + " (disk full, or no permission?). Free space or "
+                                            "give another --out."});
+    }
+  }
+
+ private:
+  std::string m_path;
+  std::ofstream m_f;
+};
+
 // coverage.bin of a part, read and checked.
 struct PartRows {
   std::uint64_t demand_total = 0, sites_total = 0;
@@ -248,21 +297,11 @@ struct PartRows {
 
 // `index_only`: the counts, demand indices and row offsets, not the sites and latencies.
 PartRows read_rows(const std::string& path, bool index_only = false) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  auto bad = [&](const std::string& why) {
-    return InputError(about_file(path), {path + " is no lightcone part's coverage (" + why +
-                                         "). Run `lightcone plan SCENARIO --parts N --part I --out PARTDIR` again."});
-  };
-  if (!f) throw bad("cannot read it");
-  const std::uint64_t size = static_cast<std::uint64_t>(f.tellg());
-  f.seekg(0);
-  // Straight into the arrays: no copy of the whole file in memory.
-  auto take = [&](void* p, std::uint64_t n) {
-    if (!f.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw bad("it ends early");
-  };
-  char magic[8];
-  take(magic, 8);
-  if (std::memcmp(magic, kMagic, 8) != 0) throw bad("no LCPART1 header");
+  BinaryIn f(path, "part's coverage", "Run `lightcone plan SCENARIO --parts N --part I --out PARTDIR` again.");
+  const auto bad = [&](const std::string& why) { return f.bad(why); };
+  const auto take = [&](void* p, std::uint64_t n) { f.take(p, n); };
+  const std::uint64_t size = f.size();
+  f.magic(kMagic);
   PartRows r;
   std::uint64_t n = 0, entries = 0;
   take(&r.demand_total, 8);
@@ -318,21 +357,12 @@ struct PartPoints {
 };
 
 PartPoints read_points(const std::string& path) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  auto bad = [&](const std::string& why) {
-    return InputError(about_file(path), {path + " is no lightcone demand part's evaluation (" + why +
-                                         "). Run `lightcone plan SCENARIO --parts N --part I --open SOLVEDIR --out "
-                                         "PARTDIR` again."});
-  };
-  if (!f) throw bad("cannot read it");
-  const std::uint64_t size = static_cast<std::uint64_t>(f.tellg());
-  f.seekg(0);
-  auto take = [&](void* p, std::uint64_t n) {
-    if (!f.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw bad("it ends early");
-  };
-  char magic[8];
-  take(magic, 8);
-  if (std::memcmp(magic, kDemandMagic, 8) != 0) throw bad("no LCDEMND1 header");
+  BinaryIn f(path, "demand part's evaluation",
+             "Run `lightcone plan SCENARIO --parts N --part I --open SOLVEDIR --out PARTDIR` again.");
+  const auto bad = [&](const std::string& why) { return f.bad(why); };
+  const auto take = [&](void* p, std::uint64_t n) { f.take(p, n); };
+  const std::uint64_t size = f.size();
+  f.magic(kDemandMagic);
   PartPoints r;
   std::uint64_t n = 0;
   take(&r.demand_total, 8);
@@ -692,8 +722,8 @@ void write_part(RunDirectory& out, const PartRun& part) {
   const std::string path = out.staged(kPartCoverage);
   {
     // Array by array, straight from the rows (no copy of the whole file in memory).
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    auto put = [&f](const void* p, std::size_t bytes) { f.write(static_cast<const char*>(p), static_cast<std::streamsize>(bytes)); };
+    BinaryOut f(path);
+    const auto put = [&f](const void* p, std::size_t bytes) { f.put(p, bytes); };
     put(kMagic, 8);
     const std::uint64_t head[4] = {part.demand_total, part.sites_total, part.demand.size(), c.entries()};
     put(head, sizeof head);
@@ -702,10 +732,6 @@ void write_part(RunDirectory& out, const PartRun& part) {
     put(c.site.data(), c.site.size() * 4);
     put(c.latency_us.data(), c.latency_us.size() * 8);
     f.close();
-    if (!f) {
-      throw InputError(about_file(path), {"cannot write " + path + " (disk full, or no permission?). Free space or "
-                                          "give another --out."});
-    }
   }
   write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
 }
@@ -713,8 +739,8 @@ void write_part(RunDirectory& out, const PartRun& part) {
 void write_demand_part(RunDirectory& out, const DemandPart& part) {
   const std::string path = out.staged(kPartDemand);
   {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    auto put = [&f](const void* p, std::size_t bytes) { f.write(static_cast<const char*>(p), static_cast<std::streamsize>(bytes)); };
+    BinaryOut f(path);
+    const auto put = [&f](const void* p, std::size_t bytes) { f.put(p, bytes); };
     put(kDemandMagic, 8);
     const std::size_t n = part.demand.size();
     const std::uint64_t head[3] = {part.demand_total, part.sites_total, n};
@@ -734,16 +760,12 @@ void write_demand_part(RunDirectory& out, const DemandPart& part) {
     put(site.data(), n * 4);
     put(flags.data(), n);
     f.close();
-    if (!f) {
-      throw InputError(about_file(path), {"cannot write " + path + " (disk full, or no permission?). Free space or "
-                                          "give another --out."});
-    }
   }
   if (part.surface) {
     const PartSurface& ps = *part.surface;
     const std::string spath = out.staged(kPartSurface);
-    std::ofstream f(spath, std::ios::binary | std::ios::trunc);
-    auto put = [&f](const void* p, std::size_t bytes) { f.write(static_cast<const char*>(p), static_cast<std::streamsize>(bytes)); };
+    BinaryOut f(spath);
+    const auto put = [&f](const void* p, std::size_t bytes) { f.put(p, bytes); };
     put(kSurfaceMagic, 8);
     const std::uint64_t size[2] = {static_cast<std::uint64_t>(ps.width), static_cast<std::uint64_t>(ps.height)};
     put(size, sizeof size);
@@ -754,10 +776,6 @@ void write_demand_part(RunDirectory& out, const DemandPart& part) {
     put(ps.cell_index.data(), n * 4);
     put(ps.value.data(), n * 4);
     f.close();
-    if (!f) {
-      throw InputError(about_file(spath), {"cannot write " + spath + " (disk full, or no permission?). Free space or "
-                                           "give another --out."});
-    }
   }
   write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
 }
@@ -995,19 +1013,12 @@ ZonesJobOptions::GivenSurface merged_surface(const PartSet& set, const LatencyGr
   for (const std::string& dir : set.demand_dirs) {
     const std::string path = (std::filesystem::path(dir) / kPartSurface).string();
     if (!std::filesystem::exists(path)) continue;  // no surface then: the merge computes every tile
-    std::ifstream f(path, std::ios::binary | std::ios::ate);
-    auto bad = [&](const std::string& why) {
-      return InputError(about_file(path), {path + ": " + why + ". Run the demand parts again (`lightcone merge "
-                                           "--solve-only`, then `lightcone plan ... --open SOLVEDIR`)."});
-    };
-    const std::uint64_t size = static_cast<std::uint64_t>(f.tellg());
-    f.seekg(0);
-    auto take = [&](void* p, std::uint64_t n) {
-      if (!f.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw bad("it ends early");
-    };
-    char magic[8];
-    take(magic, 8);
-    if (std::memcmp(magic, kSurfaceMagic, 8) != 0) throw bad("no LCSURF1 header");
+    BinaryIn f(path, "demand part's surface",
+               "Run the demand parts again (`lightcone merge --solve-only`, then `lightcone plan ... --open SOLVEDIR`).");
+    const auto bad = [&](const std::string& why) { return f.bad(why); };
+    const auto take = [&](void* p, std::uint64_t n) { f.take(p, n); };
+    const std::uint64_t size = f.size();
+    f.magic(kSurfaceMagic);
     std::uint64_t wh[2], n = 0;
     double place[3];
     take(wh, sizeof wh);
