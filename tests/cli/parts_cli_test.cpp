@@ -166,6 +166,20 @@ TEST(PartsCli, BadOptionsAndPartsExitTwo) {
   r = run_lightcone({"merge", kSource + "/tests/data/parts/sample_mclp.toml", dir.file("p1"), "--out", dir.file("run")});
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("another scenario or other inputs"), std::string::npos) << r.err;
+  // The second round: --open needs --parts and --part, and a SOLVEDIR.
+  r = run_lightcone({"plan", scenario, "--open", dir.file("p1"), "--out", dir.file("d")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--open goes with --parts N --part I"), std::string::npos) << r.err;
+  r = run_lightcone({"plan", scenario, "--parts", "2", "--part", "1", "--open", dir.path(), "--out", dir.file("d")});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("no manifest.json"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("d/part.json")));
+  r = run_lightcone({"plan", scenario, "--parts", "2", "--part", "1", "--open", dir.file("p1"), "--out", dir.file("d")});
+  EXPECT_EQ(r.code, 2) << r.err;  // a part is no SOLVEDIR
+  EXPECT_NE(r.err.find("open_sites.json is missing or unreadable"), std::string::npos) << r.err;
+  r = run_lightcone({"merge", scenario, dir.file("p1"), "--solve-only", "--out", "PG:dbname=x:s"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("not PostGIS"), std::string::npos) << r.err;
 }
 
 }  // namespace
