@@ -42,7 +42,7 @@ namespace {
 namespace fs = std::filesystem;
 using fuzz::Rng;
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(LIGHTCONE_SANITIZED)
 constexpr std::size_t kDefaultMutants = 40;
 constexpr double kDefaultTimeout = 60.0;
 #else
