@@ -45,18 +45,21 @@ int run_part(const PlanArgs& a) {
   const std::string digest = scenario_digest(s);
   RunOptions options;
   options.threads = a.threads;
+  // Writes a computed part into PARTDIR (its files, timings.json, one swap); true when
+  // --json printed its part.json.
+  const auto finish = [&](Progress& progress, const auto& part, const auto& write) {
+    progress.phase("writing the part");
+    write(out, part);
+    write_run_timings(out, progress, a.threads);
+    out.commit(digest);
+    if (a.json) fmt::print("{}\n", json_text(part.info));
+    return a.json;
+  };
   if (!a.open_dir.empty()) {  // round 2: the demand evaluation for the open sites
     const OpenSiteFile open = read_open_sites(a.open_dir, digest);
     Progress progress(progress_printer(fmt::format("plan demand part {}/{}", a.part, a.parts)));
     const DemandPart part = run_demand_part(s, a.parts, a.part, digest, open, options, progress);
-    progress.phase("writing the part");
-    write_demand_part(out, part);
-    write_run_timings(out, progress, a.threads);
-    out.commit(digest);
-    if (a.json) {
-      fmt::print("{}\n", json_text(part.info));
-      return 0;
-    }
+    if (finish(progress, part, write_demand_part)) return 0;
     fmt::print("plan {} ({}), demand part {} of {}: {} of {} demand points evaluated ({} left to the merge); network "
                "features read {} (halo {:.0f} km)\n",
                s.name, s.file, a.part, a.parts, part.info["demand"]["resolved"].get<std::size_t>(), part.demand.size(),
@@ -67,14 +70,7 @@ int run_part(const PlanArgs& a) {
   }
   Progress progress(progress_printer(fmt::format("plan part {}/{}", a.part, a.parts)));
   const PartRun part = run_scenario_part(s, a.parts, a.part, digest, options, progress);
-  progress.phase("writing the part");
-  write_part(out, part);
-  write_run_timings(out, progress, a.threads);
-  out.commit(digest);
-  if (a.json) {
-    fmt::print("{}\n", json_text(part.info));
-    return 0;
-  }
+  if (finish(progress, part, write_part)) return 0;
   fmt::print("plan {} ({}), part {} of {}: {} of {} demand points, {} coverage pairs; network features read {} "
              "(halo {:.0f} km)\n",
              s.name, s.file, a.part, a.parts, part.demand.size(), part.demand_total, part.rows.entries(),

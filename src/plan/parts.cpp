@@ -544,6 +544,16 @@ double demand_part_budget_us(const Scenario& s) {
   return L;
 }
 
+// What every part states of its demand, from its halo read (PartRun, DemandPart).
+template <class Part>
+void take_demand(Part& out, unsigned parts, unsigned part, HaloRead& h) {
+  out.parts = parts;
+  out.part = part;
+  out.demand = std::move(h.demand);
+  out.demand_total = h.demand_total;
+  out.sites_total = h.sites_total;
+}
+
 }  // namespace
 
 PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, const std::string& digest,
@@ -554,11 +564,7 @@ PartRun run_scenario_part(const Scenario& s, unsigned parts, unsigned part, cons
   ScenarioRun R;
   HaloRead h = read_halo(s, parts, part, budget_us, R, progress);
   PartRun out;
-  out.parts = parts;
-  out.part = part;
-  out.demand = std::move(h.demand);
-  out.demand_total = h.demand_total;
-  out.sites_total = h.sites_total;
+  take_demand(out, parts, part, h);
   progress.phase("coverage");
   const Attempt& a = h.a;
   out.rows = build_coverage(a.prepared.net, *a.prepared.graph, *a.prepared.index, m, m.access_from, h.pos, a.candidates,
@@ -615,11 +621,7 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
                                  open.size(), h.sites_total));
   }
   DemandPart out;
-  out.parts = parts;
-  out.part = part;
-  out.demand = std::move(h.demand);
-  out.demand_total = h.demand_total;
-  out.sites_total = h.sites_total;
+  take_demand(out, parts, part, h);
   progress.phase("demand evaluation");
   const PreparedNetwork& P = h.a.prepared;
   // The open sites attached here, in site order (as the zones job's sources).
@@ -673,26 +675,21 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
       // A value within L (with room for the float's rounding) is exact here; the merge
       // computes the tiles with any other cell (unreached, beyond L or without network).
       const double limit = L * m.metric_factor() * (1.0 - 1e-6);
+      std::vector<std::pair<std::uint32_t, float>> kept;  // (cell, value), by cell in the file
       for (std::uint32_t t : my_tiles) {
         for (int r = tiles[t].r0; r < tiles[t].r1; ++r)
           for (int c = tiles[t].c0; c < tiles[t].c1; ++c) {
             ++cells;
             const std::size_t i = static_cast<std::size_t>(r) * static_cast<std::size_t>(grid->width) + static_cast<std::size_t>(c);
             const float v = grid->values[i];
-            if (v == grid->nodata || !(static_cast<double>(v) <= limit)) continue;
-            ps.cell_index.push_back(static_cast<std::uint32_t>(i));
-            ps.value.push_back(v);
+            if (v != grid->nodata && static_cast<double>(v) <= limit) kept.emplace_back(static_cast<std::uint32_t>(i), v);
           }
       }
-      std::vector<std::size_t> order(ps.cell_index.size());
-      std::iota(order.begin(), order.end(), std::size_t{0});
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ps.cell_index[a] < ps.cell_index[b]; });
-      PartSurface sorted = ps;
-      for (std::size_t k = 0; k < order.size(); ++k) {
-        sorted.cell_index[k] = ps.cell_index[order[k]];
-        sorted.value[k] = ps.value[order[k]];
+      std::sort(kept.begin(), kept.end());
+      for (const auto& [i, v] : kept) {
+        ps.cell_index.push_back(i);
+        ps.value.push_back(v);
       }
-      ps = std::move(sorted);
     }
     surface_info = {{"file", kPartSurface},
                     {"grid", {{"width", grid->width}, {"height", grid->height}, {"cell_m", grid->cell}, {"crs", grid->crs}}},
