@@ -65,7 +65,12 @@ int run_part(const PlanArgs& a) {
                s.name, s.file, a.part, a.parts, part.info["demand"]["resolved"].get<std::size_t>(), part.demand.size(),
                part.info["demand"]["left_to_the_merge"].get<std::size_t>(),
                part.info["halo"]["network_features_read"].get<std::size_t>(), part.info["halo"]["reach_km"].get<double>());
-    fmt::print("wrote {}/ (part.json, demand.bin{})\n", a.out, part.surface ? ", surface.bin" : "");
+    if (part.zones) {
+      fmt::print("zone pieces: {} tiles of {} ({} pieces)\n", part.info["zones"]["tiles"].get<std::size_t>(),
+                 part.info["zones"]["tiles_total"].get<std::size_t>(), part.info["zones"]["pieces"].get<std::size_t>());
+    }
+    fmt::print("wrote {}/ (part.json, demand.bin{}{})\n", a.out, part.surface ? ", surface.bin" : "",
+               part.zones ? ", zones.bin" : "");
     return 0;
   }
   Progress progress(progress_printer(fmt::format("plan part {}/{}", a.part, a.parts)));
@@ -100,7 +105,7 @@ int run_solve_only(const PlanArgs& a) {
   options.coverage_from = [&parts](const ScenarioRun& run) { return merged_coverage(parts, run); };
   const ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing the open sites");
-  write_open_sites(out, s, digest, R);
+  write_open_sites(out, s, digest, R, a.threads);
   progress.done();
   write_run_timings(out, progress, a.threads);
   out.commit(digest);
@@ -153,6 +158,7 @@ int run_plan(const PlanArgs& a) {
       return merged_demand(*parts, run, open);
     };
     options.surface_from = [&parts](const LatencyGrid& grid) { return merged_surface(*parts, grid); };
+    options.zones_from = [&parts](double budget_one_way_us) { return merged_zones(*parts, budget_one_way_us); };
   }
   ScenarioRun R = run_scenario(s, options, progress);
   progress.phase("writing outputs");

@@ -10,9 +10,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/longitude.hpp"
 #include "core/spatial_order.hpp"
 #include "io/write.hpp"
 #include "latency/point_latency.hpp"
@@ -32,6 +34,8 @@ static_assert(std::endian::native == std::endian::little, "coverage.bin is littl
 constexpr char kMagic[8] = {'L', 'C', 'P', 'A', 'R', 'T', '1', '\0'};
 constexpr char kDemandMagic[8] = {'L', 'C', 'D', 'E', 'M', 'N', 'D', '1'};
 constexpr char kSurfaceMagic[8] = {'L', 'C', 'S', 'U', 'R', 'F', '1', '\0'};
+constexpr char kZonesMagic[8] = {'L', 'C', 'Z', 'O', 'N', 'E', 'S', '1'};
+static_assert(sizeof(LonLat) == 16, "zones.bin stores (lon, lat) as two f64");
 constexpr const char* kOpenSitesFormat = "lightcone open sites 1";
 constexpr int kWholeLayerAfter = 4;  // halo widenings before the whole layer is read
 constexpr double kFirstReach = 0.8;  // the first halo's reach, as a share of the straight-line reach
@@ -505,22 +509,59 @@ HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budg
   return h;
 }
 
-// The surface's extent as the run takes it (zones_job.cpp): [surface] extent, else the
-// box of the largest zone of the open sites. None without a surface.
-std::optional<LonLatBox> surface_extent_of(const Scenario& s, const ScenarioRun& R) {
-  if (!s.surface.enabled || s.zones.budgets.empty()) return std::nullopt;
-  if (s.surface.extent) return *s.surface.extent;
+// What the solve-only merge states of the zones of the open sites (open_sites.json): the
+// surface's extent as the run takes it (zones_job.cpp: [surface] extent, else the box of
+// the largest zone), the whole network's reference longitude and the zones' tiles.
+struct OpenZones {
+  std::optional<LonLatBox> surface_extent;
+  std::optional<double> ref_lon;
+  std::vector<ZoneTile> tiles;
+};
+
+// The zones' one-way budgets as the zones job takes them: ascending, each once.
+std::vector<double> zone_budgets_one_way(const Scenario& s) {
+  std::vector<Microseconds> budgets = s.zones.budgets;
+  std::sort(budgets.begin(), budgets.end());
+  budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
+  std::vector<double> out;
+  for (const Microseconds& b : budgets) out.push_back(b.value / s.model.metric_factor());
+  return out;
+}
+
+// The zone options as the zones job takes them.
+ZoneOptions zone_options_of(const Scenario& s, unsigned threads) {
+  ZoneOptions zone = s.zones.options;
+  zone.access_from = s.model.access_from;
+  zone.threads = threads;
+  return zone;
+}
+
+OpenZones open_zones_of(const Scenario& s, const ScenarioRun& R, unsigned threads) {
+  OpenZones out;
+  if (s.zones.budgets.empty()) return out;
+  const bool surface = s.surface.enabled;
+  if (surface && s.surface.extent) out.surface_extent = *s.surface.extent;
   const PreparedNetwork& P = R.prepared;
   std::vector<Source> sources;
   for (std::size_t k = 0; k < P.sources.size(); ++k)
     if (R.site_open[P.source_site[k]]) sources.push_back(P.sources[k]);
-  if (sources.empty() || P.net.edges() == 0) return std::nullopt;
+  if (sources.empty() || P.net.edges() == 0) return out;
   const NodeLatencies nodes = nearest_source_latency(*P.graph, sources);
-  ZoneOptions zone = s.zones.options;
-  zone.access_from = s.model.access_from;
-  const Microseconds largest = *std::max_element(s.zones.budgets.begin(), s.zones.budgets.end());
-  const MultiPolygon z = zone_polygon(P.net, nodes.us, AccessCost(s.model), largest.value / s.model.metric_factor(), zone);
-  return LonLatBox::covering(z.coords);
+  const ZoneOptions zone = zone_options_of(s, threads);
+  const AccessCost access(s.model);
+  out.ref_lon = zone_reference_lon(P.net);
+  const std::vector<double> budgets = zone_budgets_one_way(s);
+  for (double b1 : budgets) {
+    const std::vector<ZoneTile> t = zone_tiles(P.net, nodes.us, access, b1, zone, *out.ref_lon);
+    std::vector<ZoneTile> both;
+    std::set_union(out.tiles.begin(), out.tiles.end(), t.begin(), t.end(), std::back_inserter(both));
+    out.tiles = std::move(both);
+  }
+  if (surface && !s.surface.extent) {
+    const MultiPolygon z = zone_polygon(P.net, nodes.us, access, budgets.back(), zone);
+    out.surface_extent = LonLatBox::covering(z.coords);
+  }
+  return out;
 }
 
 // part.json's head: what every part states.
@@ -613,6 +654,24 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
       probes.push_back({centres[t], radius * 1.02 + 2.0});
     }
   }
+  // The zones' tiles of this part: their run of the tiles' Hilbert order.
+  std::vector<ZoneTile> my_zone_tiles;
+  if (open_file.zone_reference_lon && !open_file.zone_tiles.empty()) {
+    std::vector<LonLat> centres;
+    for (const ZoneTile& t : open_file.zone_tiles)
+      centres.push_back({wrap_lon((t.i + 0.5) * kZoneTileDeg), (t.j + 0.5) * kZoneTileDeg});
+    for (std::uint32_t k : part_demand(centres, parts, part)) {
+      const ZoneTile& t = open_file.zone_tiles[k];
+      my_zone_tiles.push_back(t);
+      double radius = 0.0;
+      for (int dj : {0, 1})
+        for (int di : {0, 1})
+          radius = std::max(radius, geodesic_distance_m(centres[k], {wrap_lon((t.i + di) * kZoneTileDeg),
+                                                                     std::clamp((t.j + dj) * kZoneTileDeg, -90.0, 90.0)}));
+      probes.push_back({centres[k], radius * 1.02 + 2.0 + 0.7 * m.max_access.value});
+    }
+    std::sort(my_zone_tiles.begin(), my_zone_tiles.end());
+  }
   ScenarioRun R;
   HaloRead h = read_halo(s, parts, part, L, R, progress, probes);
   if (open.size() != h.sites_total) {
@@ -698,6 +757,29 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
                     {"cells", cells},
                     {"cells_resolved", ps.cell_index.size()}};
   }
+  Json zones_info = nullptr;
+  if (open_file.zone_reference_lon && !open_file.zone_tiles.empty()) {
+    progress.phase("zone pieces");
+    PartZones& pz = out.zones.emplace();
+    pz.tiles = my_zone_tiles;
+    pz.budgets = zone_budgets_one_way(s);
+    std::size_t pieces = 0;
+    for (double b1 : pz.budgets) {
+      std::vector<ZonePiece>& here = pz.pieces.emplace_back();
+      if (P.net.edges() == 0 || my_zone_tiles.empty()) continue;
+      here = zone_pieces(P.net, nodes.us, AccessCost(m), b1, zone_options_of(s, options.threads),
+                         *open_file.zone_reference_lon, [&](const ZoneTile& t) {
+                           return std::binary_search(my_zone_tiles.begin(), my_zone_tiles.end(), t);
+                         });
+      std::erase_if(here, [](const ZonePiece& p) { return p.shape.empty(); });
+      pieces += here.size();
+    }
+    zones_info = {{"file", kPartZones},
+                  {"tiles", my_zone_tiles.size()},
+                  {"tiles_total", open_file.zone_tiles.size()},
+                  {"tile_deg", kZoneTileDeg},
+                  {"pieces", pieces}};
+  }
   std::vector<std::uint32_t> open_list;
   for (std::uint32_t i = 0; i < open.size(); ++i)
     if (open[i]) open_list.push_back(i);
@@ -711,6 +793,7 @@ DemandPart run_demand_part(const Scenario& s, unsigned parts, unsigned part, con
   j["halo"] = h.halo;
   j["demand_evaluation"] = {{"file", kPartDemand}};
   j["surface"] = surface_info;
+  j["zones"] = zones_info;
   return out;
 }
 
@@ -774,10 +857,40 @@ void write_demand_part(RunDirectory& out, const DemandPart& part) {
     put(ps.value.data(), n * 4);
     f.close();
   }
+  if (part.zones) {
+    const PartZones& pz = *part.zones;
+    BinaryOut f(out.staged(kPartZones));
+    const auto put = [&f](const void* p, std::size_t bytes) { f.put(p, bytes); };
+    const auto put_u64 = [&put](std::uint64_t v) { put(&v, 8); };
+    const auto put_tile = [&put](const ZoneTile& t) {
+      const std::int32_t ji[2] = {t.j, t.i};
+      put(ji, sizeof ji);
+    };
+    put(kZonesMagic, 8);
+    put_u64(pz.tiles.size());
+    for (const ZoneTile& t : pz.tiles) put_tile(t);
+    put_u64(pz.budgets.size());
+    for (std::size_t b = 0; b < pz.budgets.size(); ++b) {
+      put(&pz.budgets[b], 8);
+      put_u64(pz.pieces[b].size());
+      for (const ZonePiece& p : pz.pieces[b]) {
+        put_tile(p.tile);
+        const MultiPolygon& m = p.shape;
+        put_u64(m.polygons());
+        put_u64(m.rings());
+        put_u64(m.coords.size());
+        put(m.polygon_first.data(), m.polygon_first.size() * 4);
+        put(m.ring_first.data(), m.ring_first.size() * 4);
+        put(m.coords.data(), m.coords.size() * sizeof(LonLat));
+      }
+    }
+    f.close();
+  }
   write_text_file(out.staged(kPartInfo), json_text(part.info) + "\n");
 }
 
-void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& digest, const ScenarioRun& run) {
+void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& digest, const ScenarioRun& run,
+                      unsigned threads) {
   Json j;
   j["format"] = kOpenSitesFormat;
   j["scenario"] = {{"name", s.name}, {"file", s.file}};
@@ -794,7 +907,14 @@ void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& d
   if (run.placed) {
     j["placement"] = {{"status", to_string(run.placed->result.status)}, {"objective", run.placed->result.objective}};
   }
-  if (const std::optional<LonLatBox> e = surface_extent_of(s, run)) j["surface_extent"] = box_json(*e);
+  const OpenZones z = open_zones_of(s, run, threads);
+  if (z.surface_extent) j["surface_extent"] = box_json(*z.surface_extent);
+  if (z.ref_lon) {
+    j["zone_reference_lon"] = *z.ref_lon;
+    Json tiles = Json::array();
+    for (const ZoneTile& t : z.tiles) tiles.push_back(Json::array({t.j, t.i}));
+    j["zone_tiles"] = tiles;
+  }
   write_text_file(out.staged(kOpenSites), json_text(j) + "\n");
 }
 
@@ -820,6 +940,20 @@ OpenSiteFile read_open_sites(const std::string& dir, const std::string& digest) 
     if (!e.is_array() || e.size() != 4 || !std::all_of(e.begin(), e.end(), [](const Json& v) { return v.is_number(); }))
       throw fail(std::string(kOpenSites) + " has a bad surface_extent. Run `lightcone merge --solve-only` again.");
     out.surface_extent = LonLatBox{{e[0].get<double>(), e[1].get<double>()}, {e[2].get<double>(), e[3].get<double>()}};
+  }
+  if (j.contains("zone_reference_lon")) {
+    const Json& r = j["zone_reference_lon"];
+    const Json& t = j.contains("zone_tiles") ? j["zone_tiles"] : Json();
+    const auto bad_tile = [](const Json& p) {
+      return !p.is_array() || p.size() != 2 || !p[0].is_number_integer() || !p[1].is_number_integer();
+    };
+    if (!r.is_number() || !t.is_array() || std::any_of(t.begin(), t.end(), bad_tile))
+      throw fail(std::string(kOpenSites) + " has bad zone tiles. Run `lightcone merge --solve-only` again.");
+    out.zone_reference_lon = r.get<double>();
+    for (const Json& p : t) out.zone_tiles.push_back(ZoneTile{p[0].get<std::int32_t>(), p[1].get<std::int32_t>()});
+    if (!std::is_sorted(out.zone_tiles.begin(), out.zone_tiles.end()) ||
+        std::adjacent_find(out.zone_tiles.begin(), out.zone_tiles.end()) != out.zone_tiles.end())
+      throw fail(std::string(kOpenSites) + " has bad zone tiles. Run `lightcone merge --solve-only` again.");
   }
   return out;
 }
@@ -1038,6 +1172,87 @@ ZonesJobOptions::GivenSurface merged_surface(const PartSet& set, const LatencyGr
     }
   }
   return g;
+}
+
+std::vector<ZonePiece> merged_zones(const PartSet& set, double budget_one_way_us) {
+  std::vector<ZonePiece> out;
+  for (const std::string& dir : set.demand_dirs) {
+    const std::string path = (std::filesystem::path(dir) / kPartZones).string();
+    if (!std::filesystem::exists(path)) continue;  // no zones then: the merge builds every piece
+    BinaryIn f(path, "demand part's zone pieces",
+               "Run the demand parts again (`lightcone merge --solve-only`, then `lightcone plan ... --open SOLVEDIR`).");
+    const std::uint64_t size = f.size();
+    std::uint64_t used = 8;
+    const auto take = [&](void* p, std::uint64_t n) {
+      if (n > size - used) throw f.bad("its counts do not match its size");
+      f.take(p, n);
+      used += n;
+    };
+    const auto take_u64 = [&] {
+      std::uint64_t v = 0;
+      take(&v, 8);
+      return v;
+    };
+    const auto take_tile = [&] {
+      std::int32_t ji[2];
+      take(ji, sizeof ji);
+      return ZoneTile{ji[0], ji[1]};
+    };
+    f.magic(kZonesMagic);
+    const std::uint64_t tiles = take_u64();
+    if (tiles > size / 8) throw f.bad("its counts do not match its size");
+    std::vector<ZoneTile> mine(tiles);
+    for (ZoneTile& t : mine) t = take_tile();
+    if (!std::is_sorted(mine.begin(), mine.end()) || std::adjacent_find(mine.begin(), mine.end()) != mine.end())
+      throw f.bad("its tiles are not ascending");
+    const std::uint64_t budgets = take_u64();
+    bool found = false;
+    std::vector<ZonePiece> here;  // this budget's pieces of this part
+    for (std::uint64_t b = 0; b < budgets; ++b) {
+      double budget = 0.0;
+      take(&budget, 8);
+      const std::uint64_t pieces = take_u64();
+      for (std::uint64_t k = 0; k < pieces; ++k) {
+        ZonePiece p;
+        p.tile = take_tile();
+        const std::uint64_t polygons = take_u64(), rings = take_u64(), points = take_u64();
+        if (polygons > rings || rings > points || points > (size - used) / 16) throw f.bad("its counts do not match its size");
+        MultiPolygon& m = p.shape;
+        m.polygon_first.resize(polygons + 1);
+        m.ring_first.resize(rings + 1);
+        m.coords.resize(points);
+        take(m.polygon_first.data(), (polygons + 1) * 4);
+        take(m.ring_first.data(), (rings + 1) * 4);
+        take(m.coords.data(), points * 16);
+        const auto ascending_to = [](const std::vector<std::uint32_t>& v, std::uint64_t last) {
+          return v.front() == 0 && v.back() == last && std::is_sorted(v.begin(), v.end());
+        };
+        if (!ascending_to(m.polygon_first, rings) || !ascending_to(m.ring_first, points) ||
+            !std::binary_search(mine.begin(), mine.end(), p.tile))
+          throw f.bad("a piece's rings or tile are not the part's");
+        if (budget == budget_one_way_us) here.push_back(std::move(p));
+      }
+      found = found || budget == budget_one_way_us;
+    }
+    if (used != size) throw f.bad("its counts do not match its size");
+    if (!found) continue;  // not this budget: the merge builds its pieces
+    // The part's tiles without a piece: empty there.
+    std::vector<ZoneTile> have;
+    for (const ZonePiece& p : here) have.push_back(p.tile);
+    std::sort(have.begin(), have.end());
+    for (const ZoneTile& t : mine)
+      if (!std::binary_search(have.begin(), have.end(), t)) here.push_back(ZonePiece{t, {}});
+    std::move(here.begin(), here.end(), std::back_inserter(out));
+  }
+  std::sort(out.begin(), out.end(), [](const ZonePiece& a, const ZonePiece& b) { return a.tile < b.tile; });
+  for (std::size_t k = 1; k < out.size(); ++k) {
+    if (out[k].tile == out[k - 1].tile) {
+      throw InputError(fmt::format("zone tile ({}, {}) is in two demand parts. Run the demand parts of one `--open "
+                                   "SOLVEDIR` and one `--parts N` again.",
+                                   out[k].tile.j, out[k].tile.i));
+    }
+  }
+  return out;
 }
 
 }  // namespace lightcone

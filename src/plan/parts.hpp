@@ -43,6 +43,7 @@ inline constexpr const char* kPartInfo = "part.json";
 inline constexpr const char* kPartCoverage = "coverage.bin";
 inline constexpr const char* kPartDemand = "demand.bin";
 inline constexpr const char* kPartSurface = "surface.bin";
+inline constexpr const char* kPartZones = "zones.bin";
 inline constexpr const char* kOpenSites = "open_sites.json";
 // part.json's "kind": a coverage part (round 1) or a demand part (round 2).
 inline constexpr const char* kPartKindCoverage = "coverage";
@@ -103,12 +104,28 @@ struct PartSurface {
   std::vector<std::uint32_t> cell_index;
   std::vector<float> value;
 };
+// With zones, a demand part also builds the zone pieces (zones/zones.hpp) of its tiles:
+// the zone tiles the solve-only merge listed, in their Hilbert order cut into N runs;
+// their discs join the region as the surface's tiles do (grown by 0.7 × max access, as a
+// buffer's box reaches up to about 1.6 × its radius from its centre line). Per budget
+// the pieces are exact: a tile's buffers come from edges reached within L. zones.bin,
+// little endian: "LCZONES1", u64 tiles, i32 (row, column)[tiles] (the part's tiles,
+// ascending), u64 budgets, then per budget: f64 budget (one-way µs), u64 pieces, and per
+// piece: i32 row, i32 column, u64 polygons, u64 rings, u64 points, u32 polygon_first
+// [polygons + 1], u32 ring_first[rings + 1], f64 (lon, lat)[points] (continuous
+// longitudes). A tile of the part without a piece is empty there.
+struct PartZones {
+  std::vector<ZoneTile> tiles;                 // the part's tiles, ascending
+  std::vector<double> budgets;                 // one-way µs, ascending
+  std::vector<std::vector<ZonePiece>> pieces;  // per budget, the non-empty pieces by tile
+};
 struct DemandPart {
   unsigned parts = 1, part = 1;
   std::vector<std::uint32_t> demand;  // indices into the demand layer, ascending
   std::vector<PartPoint> points;      // per demand[k]
   std::size_t demand_total = 0, sites_total = 0;
   std::optional<PartSurface> surface; // when the run has a surface
+  std::optional<PartZones> zones;     // when the run has zones
   nlohmann::ordered_json info;        // part.json
 };
 
@@ -117,11 +134,17 @@ struct DemandPart {
 // placement's status, and surface_extent [W, S, E, N] when the run has a surface: the
 // [surface] extent, else the box of the largest zone of the open sites, as the run takes
 // it). write_open_sites writes it into the staging directory.
+// With zones, also zone_reference_lon (of the whole network: a part's network is only
+// its halo) and zone_tiles, [[row, column], ...]: the tiles that any zone of the open
+// sites meets (zones/zones.hpp zone_tiles), ascending.
 struct OpenSiteFile {
   std::vector<char> open;                   // per site of the sites layer: 1 when open
   std::optional<LonLatBox> surface_extent;
+  std::optional<double> zone_reference_lon;
+  std::vector<ZoneTile> zone_tiles;
 };
-void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& digest, const ScenarioRun& run);
+void write_open_sites(RunDirectory& out, const Scenario& s, const std::string& digest, const ScenarioRun& run,
+                      unsigned threads = 0);
 // InputError naming the directory and the fix when it is no complete SOLVEDIR (manifest,
 // SHA-256) or of another scenario or inputs.
 OpenSiteFile read_open_sites(const std::string& dir, const std::string& digest);
@@ -157,5 +180,10 @@ ZonesJobOptions::GivenDemand merged_demand(const PartSet& set, const ScenarioRun
 // The demand parts' surface cells for the grid the merge makes (RunOptions::surface_from).
 // InputError when a part's grid differs from it.
 ZonesJobOptions::GivenSurface merged_surface(const PartSet& set, const LatencyGrid& grid);
+
+// The demand parts' zone pieces for one-way budget `budget_one_way_us` (RunOptions::
+// zones_from): every tile of every part, empty where the part had no piece. InputError
+// when a tile is in two parts or a file is damaged.
+std::vector<ZonePiece> merged_zones(const PartSet& set, double budget_one_way_us);
 
 }  // namespace lightcone

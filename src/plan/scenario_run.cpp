@@ -135,6 +135,7 @@ void run_zones(const Scenario& s, ScenarioRun& R, const RunOptions& options, con
   job.site_open = sites.open;
   job.on_step = on_step;
   job.surface_from = options.surface_from;
+  job.zones_from = options.zones_from;
   std::optional<ZonesJobOptions::GivenDemand> given;
   if (options.demand_from && R.demand) {
     given = options.demand_from(R, sites.open);

@@ -82,6 +82,9 @@ struct RunOptions {
   // ... and their surface cells (ZonesJobOptions::surface_from) for the grid the run makes.
   // DEFAULT: none.
   std::function<ZonesJobOptions::GivenSurface(const LatencyGrid& grid)> surface_from;
+  // ... and their zone pieces (ZonesJobOptions::zones_from) for each one-way budget.
+  // DEFAULT: none.
+  std::function<std::vector<ZonePiece>(double budget_one_way_us)> zones_from;
   // `lightcone merge --solve-only`: stop after the placement (ScenarioRun::site_open
   // set; no zones, targets or summary). DEFAULT: false.
   bool solve_only = false;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <iterator>
 #include <numbers>
 #include <set>
 #include <span>
@@ -127,6 +128,7 @@ class ZonesJob {
     largest_one_way = budgets.back().value / k;
     zone_options = options.zone;
     zone_options.access_from = mode;
+    zone_options.threads = options.threads;
   }
 
   void step(const std::string& name) {
@@ -138,8 +140,22 @@ class ZonesJob {
   // excess and demand in components without sites is told apart; one search, cheap next
   // to the zones): the zones, smallest budget first.
   void zone_polygons() {
-    for (const Microseconds& b : budgets)
-      full.push_back(zone_polygon(P.net, R.nodes.us, access, b.value / k, zone_options));
+    for (const Microseconds& b : budgets) {
+      const double b1 = b.value / k;
+      if (!options.zones_from) {
+        full.push_back(zone_polygon(P.net, R.nodes.us, access, b1, zone_options));
+        continue;
+      }
+      std::vector<ZonePiece> pieces = options.zones_from(b1);
+      std::vector<ZoneTile> given;
+      for (const ZonePiece& p : pieces) given.push_back(p.tile);
+      std::sort(given.begin(), given.end());
+      std::vector<ZonePiece> here =
+          zone_pieces(P.net, R.nodes.us, access, b1, zone_options, zone_reference_lon(P.net),
+                      [&](const ZoneTile& t) { return !std::binary_search(given.begin(), given.end(), t); });
+      std::move(here.begin(), here.end(), std::back_inserter(pieces));
+      full.push_back(zone_from_pieces(std::move(pieces)));
+    }
   }
 
   // Demand evaluation: sample points (one per feature unless polygons are sampled) and

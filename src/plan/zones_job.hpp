@@ -105,6 +105,11 @@ struct ZonesJobOptions {
     std::vector<char> resolved;
   };
   std::function<GivenSurface(const LatencyGrid& grid)> surface_from;
+  // The zones' pieces as given (`lightcone merge` with the demand parts, which build the
+  // pieces of their tiles: zones/zones.hpp zone_pieces): called with each one-way budget;
+  // a tile given (its shape may be empty) is taken as it is, the job builds the pieces of
+  // the other tiles. DEFAULT: none (every piece is built here).
+  std::function<std::vector<ZonePiece>(double budget_one_way_us)> zones_from;
   // Told the name of each step as it starts ("zones: search", "zones: polygons", "zones:
   // demand evaluation", "zones: per-site split", "zones: tables", "zones: surface"), e.g.
   // for a run's timings (plan/scenario_run.hpp Progress). DEFAULT: none.

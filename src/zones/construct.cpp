@@ -161,11 +161,46 @@ void collect_pieces(const Network& net, std::span<const double> node_us, const A
   }
 }
 
+namespace {
+
+HullCollector collect_zone(const Network& net, std::span<const double> node_us, const AccessCost& access,
+                           double budget_us, const ZoneOptions& options, double ref_lon) {
+  HullCollector hulls(std::max(8, options.circle_segments), ref_lon);
+  collect_pieces(net, node_us, access, budget_us, options, std::span<HullCollector>(&hulls, 1));
+  return hulls;
+}
+
+}  // namespace
+
+std::vector<ZoneTile> zone_tiles(const Network& net, std::span<const double> node_us, const AccessCost& access,
+                                 double budget_us, const ZoneOptions& options, double ref_lon) {
+  return collect_zone(net, node_us, access, budget_us, options, ref_lon).tiles();
+}
+
+std::vector<ZonePiece> zone_pieces(const Network& net, std::span<const double> node_us, const AccessCost& access,
+                                   double budget_us, const ZoneOptions& options, double ref_lon,
+                                   const std::function<bool(const ZoneTile&)>& wanted) {
+  HullCollector hulls = collect_zone(net, node_us, access, budget_us, options, ref_lon);
+  std::vector<ZoneTile> tiles = hulls.tiles();
+  if (wanted) std::erase_if(tiles, [&](const ZoneTile& t) { return !wanted(t); });
+  std::vector<MultiPolygon> shapes = hulls.tile_pieces(tiles, options.threads);
+  std::vector<ZonePiece> out(tiles.size());
+  for (std::size_t k = 0; k < tiles.size(); ++k) out[k] = ZonePiece{tiles[k], std::move(shapes[k])};
+  return out;
+}
+
+MultiPolygon zone_from_pieces(std::vector<ZonePiece> pieces) {
+  std::sort(pieces.begin(), pieces.end(), [](const ZonePiece& a, const ZonePiece& b) { return a.tile < b.tile; });
+  std::vector<geom::Geometry> parts;
+  for (const ZonePiece& p : pieces)
+    if (!p.shape.empty()) parts.push_back(geom::from(p.shape));
+  if (parts.empty()) return {};
+  return geom::to_multipolygon(geom::wrap_antimeridian(geom::unary_union(std::move(parts))));
+}
+
 MultiPolygon zone_polygon(const Network& net, std::span<const double> node_us, const AccessCost& access,
                           double budget_us, const ZoneOptions& options) {
-  HullCollector hulls(std::max(8, options.circle_segments), zone_reference_lon(net));
-  collect_pieces(net, node_us, access, budget_us, options, std::span<HullCollector>(&hulls, 1));
-  return geom::to_multipolygon(hulls.union_all());
+  return zone_from_pieces(zone_pieces(net, node_us, access, budget_us, options, zone_reference_lon(net)));
 }
 
 }  // namespace lightcone

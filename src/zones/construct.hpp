@@ -13,10 +13,6 @@
 
 namespace lightcone {
 
-// The reference longitude for HullCollector: the middle of the smallest arc holding
-// every node's longitude (beyond 180 for a network crossing the antimeridian).
-double zone_reference_lon(const Network& net);
-
 // Adds every zone piece to a collector: pieces reached through node v go to
 // collectors[node_owner[v]] (skipped when that is ≥ collectors.size()), or all to
 // collectors[0] when node_owner is empty. REQUIRES: !collectors.empty().

@@ -1,9 +1,14 @@
 #include "zones/hull_collector.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <numbers>
+#include <thread>
+#include <tuple>
 
 #include "core/longitude.hpp"
 #include "network/geodesic.hpp"
@@ -169,22 +174,133 @@ void HullCollector::add_tapered(LonLat a, double ra, LonLat b, double rb) {
   // b next to a (a piece is short, far less than 180° long).
   a.lon = unwrap_lon(a.lon, m_ref_lon);
   b.lon = unwrap_lon(b.lon, a.lon);
-  m_discs.push_back({a, std::max(0.0, ra), b, std::max(0.0, rb)});
+  // + 0.0: no −0.0, so that equal buffers are equal bit for bit (index_tiles).
+  m_discs.push_back({{a.lon + 0.0, a.lat + 0.0}, std::max(0.0, ra), {b.lon + 0.0, b.lat + 0.0}, std::max(0.0, rb)});
+  m_indexed = false;
 }
 
 geom::Geometry HullCollector::union_all() {
-  std::vector<geom::Geometry> parts;
-  const std::vector<bool> needed = drop_interior(parts);
-  for (std::size_t i = 0; i < m_discs.size(); ++i)
-    if (needed[i])
-      if (geom::Geometry g = hull(m_discs[i])) parts.push_back(std::move(g));
+  const std::vector<ZoneTile> t = tiles();
+  std::vector<MultiPolygon> shapes = tile_pieces(t);
+  std::vector<ZonePiece> pieces(t.size());
+  for (std::size_t k = 0; k < t.size(); ++k) pieces[k] = ZonePiece{t[k], std::move(shapes[k])};
   m_discs.clear();
-  return geom::wrap_antimeridian(geom::unary_union(std::move(parts)));
+  m_by_tile.clear();
+  m_indexed = false;
+  return geom::from(zone_from_pieces(std::move(pieces)));
 }
 
-void HullCollector::add_circle_points(LonLat c, double r_m) {
+geom::Geometry HullCollector::union_untiled() {
+  Scratch s;
+  geom::Geometry u = union_of(m_discs, s);
+  m_discs.clear();
+  m_by_tile.clear();
+  m_indexed = false;
+  return geom::wrap_antimeridian(std::move(u));
+}
+
+geom::Geometry HullCollector::union_of(std::span<const DiscPair> discs, Scratch& s) const {
+  std::vector<geom::Geometry> parts;
+  const std::vector<bool> needed = drop_interior(discs, parts);
+  for (std::size_t i = 0; i < discs.size(); ++i)
+    if (needed[i])
+      if (geom::Geometry g = hull(discs[i], s)) parts.push_back(std::move(g));
+  return geom::unary_union(std::move(parts));
+}
+
+namespace {
+
+// A tile's key: row, then column, each offset to stay positive (continuous longitudes
+// lie within a few turns of 0).
+constexpr std::int64_t kTileOffset = std::int64_t{1} << 30;
+std::uint64_t tile_key(std::int64_t j, std::int64_t i) {
+  return (static_cast<std::uint64_t>(j + kTileOffset) << 32) | static_cast<std::uint64_t>(i + kTileOffset);
+}
+ZoneTile tile_of_key(std::uint64_t k) {
+  return {static_cast<std::int32_t>(static_cast<std::int64_t>(k >> 32) - kTileOffset),
+          static_cast<std::int32_t>(static_cast<std::int64_t>(k & 0xffffffffu) - kTileOffset)};
+}
+
+}  // namespace
+
+void HullCollector::index_tiles() {
+  if (m_indexed) return;
+  auto values = [](const DiscPair& d) { return std::tie(d.a.lon, d.a.lat, d.ra, d.b.lon, d.b.lat, d.rb); };
+  std::sort(m_discs.begin(), m_discs.end(), [&](const DiscPair& x, const DiscPair& y) { return values(x) < values(y); });
+  m_discs.erase(std::unique(m_discs.begin(), m_discs.end(),
+                            [&](const DiscPair& x, const DiscPair& y) { return values(x) == values(y); }),
+                m_discs.end());
+  m_by_tile.clear();
+  for (std::size_t k = 0; k < m_discs.size(); ++k) {
+    const geom::Box b = box_of(m_discs[k]);
+    const auto i0 = static_cast<std::int64_t>(std::floor(b.x0 / kZoneTileDeg));
+    const auto i1 = static_cast<std::int64_t>(std::floor(b.x1 / kZoneTileDeg));
+    const auto j0 = static_cast<std::int64_t>(std::floor(b.y0 / kZoneTileDeg));
+    const auto j1 = static_cast<std::int64_t>(std::floor(b.y1 / kZoneTileDeg));
+    for (std::int64_t j = j0; j <= j1; ++j)
+      for (std::int64_t i = i0; i <= i1; ++i) m_by_tile.emplace_back(tile_key(j, i), static_cast<std::uint32_t>(k));
+  }
+  std::sort(m_by_tile.begin(), m_by_tile.end());
+  m_indexed = true;
+}
+
+std::vector<ZoneTile> HullCollector::tiles() {
+  index_tiles();
+  std::vector<ZoneTile> out;
+  for (std::size_t k = 0; k < m_by_tile.size(); ++k)
+    if (k == 0 || m_by_tile[k].first != m_by_tile[k - 1].first) out.push_back(tile_of_key(m_by_tile[k].first));
+  return out;
+}
+
+std::vector<MultiPolygon> HullCollector::tile_pieces(std::span<const ZoneTile> want, unsigned threads) {
+  index_tiles();
+  std::vector<MultiPolygon> out(want.size());
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, want.size()));
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failed;
+  std::mutex failed_mutex;
+  auto work = [&] {
+    Scratch s;
+    std::vector<DiscPair> discs;
+    for (std::size_t t; (t = next.fetch_add(1)) < want.size();) {
+      try {
+        const std::uint64_t key = tile_key(want[t].j, want[t].i);
+        auto it = std::lower_bound(m_by_tile.begin(), m_by_tile.end(), std::make_pair(key, std::uint32_t{0}));
+        discs.clear();
+        for (; it != m_by_tile.end() && it->first == key; ++it) discs.push_back(m_discs[it->second]);
+        if (discs.empty()) continue;
+        const geom::Box tile{want[t].i * kZoneTileDeg, want[t].j * kZoneTileDeg, (want[t].i + 1) * kZoneTileDeg,
+                             (want[t].j + 1) * kZoneTileDeg};
+        geom::Geometry u = union_of(discs, s);
+        if (!u || geom::is_empty(u)) continue;
+        const geom::Box e = geom::extent(u);
+        // Wholly inside the tile: the union itself (no clip, no new vertices).
+        if (e.x0 >= tile.x0 && e.x1 <= tile.x1 && e.y0 >= tile.y0 && e.y1 <= tile.y1) {
+          out[t] = geom::to_multipolygon(u);
+        } else {
+          out[t] = geom::to_multipolygon(geom::intersection(u, geom::rectangle(tile)));
+        }
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(failed_mutex);
+        if (!failed) failed = std::current_exception();
+        next = want.size();
+      }
+    }
+  };
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    for (unsigned k = 0; k < threads; ++k) pool.emplace_back(work);
+  }
+  if (failed) std::rethrow_exception(failed);
+  return out;
+}
+
+void HullCollector::add_circle_points(LonLat c, double r_m, std::vector<LonLat>& pts) const {
   if (r_m <= 0.0) {
-    m_pts.push_back(c);
+    pts.push_back(c);
     return;
   }
   const double rr = r_m * m_inflate + 0.01;
@@ -196,21 +312,21 @@ void HullCollector::add_circle_points(LonLat c, double r_m) {
     for (int k = 0; k < m_segments; ++k) {
       const double dlat = rr * m_cos_az[k] / centre.m_per_deg_lat();
       const LocalFrame mid({c.lon, c.lat + dlat / 2});
-      m_pts.push_back({c.lon + rr * m_sin_az[k] / mid.m_per_deg_lon(), c.lat + rr * m_cos_az[k] / mid.m_per_deg_lat()});
+      pts.push_back({c.lon + rr * m_sin_az[k] / mid.m_per_deg_lon(), c.lat + rr * m_cos_az[k] / mid.m_per_deg_lat()});
     }
     return;
   }
-  for (int k = 0; k < m_segments; ++k) m_pts.push_back(geodesic_destination(c, m_az_deg[k], rr));
+  for (int k = 0; k < m_segments; ++k) pts.push_back(geodesic_destination(c, m_az_deg[k], rr));
 }
 
 // The hull polygon of a disc pair (no geometry when degenerate).
-geom::Geometry HullCollector::hull(const DiscPair& d) {
-  m_pts.clear();
-  add_circle_points(d.a, d.ra);
-  if (!(d.a == d.b)) add_circle_points(d.b, d.rb);
-  convex_hull(m_pts, m_ring);
-  if (m_ring.size() < 4) return {};
-  return geom::polygon(m_ring);
+geom::Geometry HullCollector::hull(const DiscPair& d, Scratch& s) const {
+  s.pts.clear();
+  add_circle_points(d.a, d.ra, s.pts);
+  if (!(d.a == d.b)) add_circle_points(d.b, d.rb, s.pts);
+  convex_hull(s.pts, s.ring);
+  if (s.ring.size() < 4) return {};
+  return geom::polygon(s.ring);
 }
 
 // A lon/lat box holding every vertex hull(d) can have (generous margins).
@@ -238,17 +354,18 @@ geom::Box HullCollector::box_of(const DiscPair& d) const {
 // wholly in marked cells adds nothing to the union: it is not built, and the marked
 // cells, as one rectangle per row run, join the union instead. The union is the same
 // set; only its cost shrinks. Returns which hulls are needed; appends the rectangles.
-std::vector<bool> HullCollector::drop_interior(std::vector<geom::Geometry>& parts) const {
-  const std::size_t n = m_discs.size();
+std::vector<bool> HullCollector::drop_interior(std::span<const DiscPair> discs,
+                                               std::vector<geom::Geometry>& parts) const {
+  const std::size_t n = discs.size();
   std::vector<bool> needed(n, true);
   if (n < kFilterMinHulls) return needed;
   std::vector<geom::Box> boxes(n);
   std::vector<double> radii(n);
   geom::Box all;
   for (std::size_t i = 0; i < n; ++i) {
-    boxes[i] = box_of(m_discs[i]);
+    boxes[i] = box_of(discs[i]);
     all.add(boxes[i]);
-    radii[i] = std::max(m_discs[i].ra, m_discs[i].rb);
+    radii[i] = std::max(discs[i].ra, discs[i].rb);
   }
   std::nth_element(radii.begin(), radii.begin() + static_cast<std::ptrdiff_t>(n / 2), radii.end());
   const double median_m = radii[n / 2];
@@ -257,7 +374,7 @@ std::vector<bool> HullCollector::drop_interior(std::vector<geom::Geometry>& part
   const double w_deg = all.x1 - all.x0;
   const double h_deg = all.y1 - all.y0;
   CoverGrid grid(all, std::max(median_m / 5.0 / 111320.0, std::sqrt(w_deg * h_deg / kFilterMaxCells)));
-  for (const DiscPair& d : m_discs) {
+  for (const DiscPair& d : discs) {
     grid.mark_disc(d.a, d.ra);
     if (!(d.a == d.b)) grid.mark_disc(d.b, d.rb);
   }

@@ -13,6 +13,9 @@
 // build the union of tapered buffers), split.cpp, simplify.cpp, sample.cpp.
 #pragma once
 
+#include <compare>
+#include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -26,11 +29,45 @@ struct ZoneOptions {
   int circle_segments = 64;
   // Access from any edge point (default) or only from nodes, as in point latency.
   AccessFrom access_from = AccessFrom::edges;
+  // Worker threads for the zone's tiles (zone_pieces); 0 = all cores. DEFAULT: 1.
+  unsigned threads = 1;
 };
 
 // Zone polygon for one-way budget `budget_us` given every node's one-way latency.
+// Built by tiles (below): zone_from_pieces(zone_pieces(..., zone_reference_lon(net))).
 MultiPolygon zone_polygon(const Network& net, std::span<const double> node_us, const AccessCost& access,
                           double budget_us, const ZoneOptions& options = {});
+
+// Zones by tiles, so that a plan in parts can build each tile's piece where its network
+// is (plan/parts.hpp) and the union of the pieces is the zone, byte for byte. The tiles
+// are a fixed lattice of kZoneTileDeg degrees: tile (i, j) is [i·T, (i+1)·T] ×
+// [j·T, (j+1)·T] in continuous longitudes (a network's longitudes moved by multiples of
+// 360° next to a reference longitude: zone_reference_lon, the middle of the smallest arc
+// holding every node's longitude, so that a network across the antimeridian has one
+// piece per place). A tile's piece is the union of the tapered buffers whose box meets
+// the tile, in one order of their values, clipped to the tile; the zone is the union of
+// the pieces in tile order (row j, then i), cut at the antimeridian.
+inline constexpr double kZoneTileDeg = 1.0;
+struct ZoneTile {
+  std::int32_t j = 0, i = 0;  // row (latitude), column (continuous longitude)
+  auto operator<=>(const ZoneTile&) const = default;
+};
+struct ZonePiece {
+  ZoneTile tile;
+  MultiPolygon shape;  // continuous longitudes; empty when the zone misses the tile
+};
+double zone_reference_lon(const Network& net);
+// The tiles some buffer of zone B meets (every non-empty piece is in one of them), in order.
+std::vector<ZoneTile> zone_tiles(const Network& net, std::span<const double> node_us, const AccessCost& access,
+                                 double budget_us, const ZoneOptions& options, double ref_lon);
+// The pieces of zone B: of every tile it meets that `wanted` accepts (DEFAULT: all), in
+// tile order (on options.threads threads).
+std::vector<ZonePiece> zone_pieces(const Network& net, std::span<const double> node_us, const AccessCost& access,
+                                   double budget_us, const ZoneOptions& options, double ref_lon,
+                                   const std::function<bool(const ZoneTile&)>& wanted = {});
+// The zone from its pieces (any order; sorted by tile here; empty ones skipped).
+// REQUIRES: no tile twice.
+MultiPolygon zone_from_pieces(std::vector<ZonePiece> pieces);
 
 // Per-site split of zone B (DEFAULT off; `zones --split`): each location of the zone goes
 // to its nearest site, i.e. the site through which point latency (§3) is lowest.

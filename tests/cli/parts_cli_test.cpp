@@ -81,6 +81,7 @@ void expect_merge_equals_plan(const std::string& scenario, std::size_t* left_to_
     EXPECT_NE(so.out.find("solve only:"), std::string::npos) << so.out;
     const int nd = n + 1;
     std::vector<std::string> merge2(merge.begin(), merge.end() - 2);
+    std::size_t zone_tiles = 0, zone_tiles_total = 0, zone_pieces = 0;
     for (int i = 1; i <= nd; ++i) {
       const std::string part = dir.file("n" + std::to_string(n) + "_d" + std::to_string(i));
       const auto r = run_lightcone({"plan", scenario, "--parts", std::to_string(nd), "--part", std::to_string(i),
@@ -89,8 +90,15 @@ void expect_merge_equals_plan(const std::string& scenario, std::size_t* left_to_
       const auto info = nlohmann::json::parse(r.out);
       EXPECT_EQ(info["kind"], "demand evaluation");
       if (left_to_the_merge) *left_to_the_merge += info["demand"]["left_to_the_merge"].get<std::size_t>();
+      ASSERT_TRUE(info["zones"].is_object()) << r.out;  // every scenario here has zones
+      zone_tiles += info["zones"]["tiles"].get<std::size_t>();
+      zone_tiles_total = info["zones"]["tiles_total"].get<std::size_t>();
+      zone_pieces += info["zones"]["pieces"].get<std::size_t>();
       merge2.push_back(part);
     }
+    // The demand parts built the zones' pieces: each tile in one part.
+    EXPECT_EQ(zone_tiles, zone_tiles_total);
+    EXPECT_GT(zone_pieces, 0u);
     const std::string out2 = dir.file("merged2_" + std::to_string(n));
     merge2.insert(merge2.end(), {"--out", out2});
     const auto m2 = run_lightcone(merge2);

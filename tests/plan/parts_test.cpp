@@ -400,7 +400,7 @@ TEST(PlanParts, DemandBeyondTheHaloIsLeftToTheMerge) {
   ASSERT_LT(far_us, kUnreached);
   std::vector<std::string> dirs = run_parts(s, 1, dir.path()).dirs;
   for (unsigned i = 1; i <= 2; ++i) {
-    const DemandPart part = run_demand_part(s, 2, i, digest, OpenSiteFile{single.site_open, std::nullopt}, RunOptions{}, progress);
+    const DemandPart part = run_demand_part(s, 2, i, digest, OpenSiteFile{single.site_open, std::nullopt, std::nullopt, {}}, RunOptions{}, progress);
     if (part.demand == std::vector<std::uint32_t>{0}) {
       EXPECT_EQ(part.points.at(0).flags, 0) << "the far point must be left to the merge";
       EXPECT_LT(part.info["halo"]["network_features_read"].get<std::size_t>(), 10u);
