@@ -12,7 +12,9 @@
 #                     PostGIS input and output are tested against a real server (tests/postgis)
 #                     instead of being skipped
 #   --with-dask       also install Dask distributed (python3-distributed), so cli/lightcone-dask
-#                     is tested on real LocalClusters (tests/dask) instead of being skipped
+#                     is tested on real LocalClusters (tests/dask) instead of being skipped, and
+#                     the instance generator's packages (numpy, scipy, pyproj, GDAL's Python), so
+#                     the plan in parts is checked on a generated medium instance (with ../shared)
 #   --with-fuzz       also build the libFuzzer targets (tests/fuzz/fuzz_*.cpp, ASan + UBSan;
 #                     Debian's clang and libclang-rt-dev) in build-asan and run each
 #                     for LIGHTCONE_FUZZ_SECONDS (DEFAULT: 60) seconds; any crash fails
@@ -29,7 +31,7 @@ for arg in "$@"; do
     --with-notebooks) extra_packages+=("${NOTEBOOK_PACKAGES[@]}") ;;
     --with-browser) extra_packages+=(chromium) ;;
     --with-postgis) extra_packages+=(postgresql-15-postgis-3) ;;
-    --with-dask) extra_packages+=(python3-distributed) ;;
+    --with-dask) extra_packages+=(python3-distributed python3-numpy python3-scipy python3-pyproj python3-gdal) ;;
     --with-fuzz) with_fuzz=1 ;;
     *) echo "usage: tests/run.sh [--with-qgis] [--with-notebooks] [--with-browser] [--with-postgis] [--with-dask] [--with-fuzz]" >&2; exit 2 ;;
   esac
