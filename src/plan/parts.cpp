@@ -211,13 +211,22 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   for (const LonLat& p : pos)
     q.leg_bounds(p, [&](NodeId v, double lower, double) { seed_us[v] = std::min(seed_us[v], std::max(0.0, lower)); });
   // A probe's points: both ends of every edge with a piece within max access of the
-  // disc, at 0 (a lower bound of any access leg from the disc).
+  // disc, each at the fibre along the edge from the piece to that end (a lower bound of
+  // any access leg from the disc through that end: the leg joins the edge on a piece
+  // within max access; and of the latency an end may have for a zone's buffer on such
+  // a piece, which needs the end's latency plus that fibre within the budget). 1e-9 of
+  // room for the float.
   std::vector<std::uint32_t> scratch;
   for (const Probe& pr : probes) {
     P.index->query(pr.centre, (pr.radius_m + A) * 1.01 + 10.0, scratch, [&](std::uint32_t id) {
-      const EdgeId e = P.index->piece(id).edge;
-      seed_us[P.net.edge_u[e]] = 0.0;
-      seed_us[P.net.edge_v[e]] = 0.0;
+      const Piece piece = P.index->piece(id);
+      const EdgeId e = piece.edge;
+      const double G = P.net.edge_geom_length_m[e];
+      const double rate = G > 0 ? P.net.edge_delay_us[e] / G : 0.0;
+      const double to_u = std::max(0.0, rate * piece.along_m * (1.0 - 1e-9));
+      const double to_v = std::max(0.0, rate * (G - piece.along_m - piece.length_m) * (1.0 - 1e-9));
+      seed_us[P.net.edge_u[e]] = std::min(seed_us[P.net.edge_u[e]], to_u);
+      seed_us[P.net.edge_v[e]] = std::min(seed_us[P.net.edge_v[e]], to_v);
     });
   }
   std::vector<Source> seeds;
