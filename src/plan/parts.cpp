@@ -117,6 +117,10 @@ struct Probe {
   double radius_m = 0.0;
 };
 
+// The radius around a probe's centre within which an edge piece may carry an access leg
+// (or a zone buffer) for the probe's points: its disc and max access `A`, with room.
+double probe_query_m(const Probe& pr, double A) { return (pr.radius_m + A) * 1.01 + 10.0; }
+
 // One attempt of a part on the network as read: the sites attached, the halo checked,
 // the candidates to search. Empty `candidates` when the halo was too small.
 struct Attempt {
@@ -218,7 +222,7 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   // room for the float.
   std::vector<std::uint32_t> scratch;
   for (const Probe& pr : probes) {
-    P.index->query(pr.centre, (pr.radius_m + A) * 1.01 + 10.0, scratch, [&](std::uint32_t id) {
+    P.index->query(pr.centre, probe_query_m(pr, A), scratch, [&](std::uint32_t id) {
       const Piece piece = P.index->piece(id);
       const EdgeId e = piece.edge;
       const double G = P.net.edge_geom_length_m[e];
@@ -473,7 +477,9 @@ HaloRead read_halo(const Scenario& s, unsigned parts, unsigned part, double budg
     if (!probes.empty()) {
       std::vector<LonLat> corners(h.pos);
       for (const Probe& pr : probes) {
-        const LonLatBox b = grow(LonLatBox{pr.centre, pr.centre}, pr.radius_m);
+        // Every edge end the halo check may seed for it (attempt(): pieces within max
+        // access of the disc), so that the check has the whole reach beyond each.
+        const LonLatBox b = grow(LonLatBox{pr.centre, pr.centre}, probe_query_m(pr, A));
         corners.push_back(b.min);
         corners.push_back(b.max);
       }
