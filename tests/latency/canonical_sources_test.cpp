@@ -16,6 +16,7 @@
 #include "latency/search.hpp"
 #include "network/network.hpp"
 #include "support/boost_search.hpp"
+#include "support/network_edit.hpp"
 #include "support/random_network.hpp"
 
 namespace lightcone {
@@ -96,24 +97,9 @@ TEST(CanonicalSources, DoNotDependOnHowTheNetworkIsNumbered) {
     const Network net = test::random_network(rng, true);
     const Case c = random_sources(rng, net);
     // The same network, nodes and edges in another order (and each edge the other way).
-    std::vector<NodeId> perm(net.nodes());
-    std::iota(perm.begin(), perm.end(), 0u);
-    std::shuffle(perm.begin(), perm.end(), rng);
-    Network other;
-    other.node_pos.resize(net.nodes());
-    other.node_delay_us.resize(net.nodes());
-    for (NodeId v = 0; v < net.nodes(); ++v) {
-      other.node_pos[perm[v]] = net.node_pos[v];
-      other.node_delay_us[perm[v]] = net.node_delay_us[v];
-    }
-    std::vector<EdgeId> edges(net.edges());
-    std::iota(edges.begin(), edges.end(), 0u);
-    std::shuffle(edges.begin(), edges.end(), rng);
-    for (EdgeId e : edges) {
-      other.edge_u.push_back(perm[net.edge_v[e]]);
-      other.edge_v.push_back(perm[net.edge_u[e]]);
-      other.edge_delay_us.push_back(net.edge_delay_us[e]);
-    }
+    const test::Renumbered r = test::renumbered(net, rng, /*reverse=*/true);
+    const Network& other = r.net;
+    const std::vector<NodeId>& perm = r.perm;
     Case moved = c;
     for (Source& s : moved.sources) s.node = perm[s.node];
     const Graph g1(net), g2(other);

@@ -15,6 +15,7 @@
 #include "zones/construct.hpp"
 #include "zones/hull_collector.hpp"
 #include "zones/zones.hpp"
+#include "support/network_edit.hpp"
 
 namespace lightcone {
 namespace {
@@ -115,31 +116,9 @@ TEST(ZoneTiles, ZoneDoesNotDependOnNumberingOrThreads) {
   // and geometry, as a part's halo network has them).
   std::mt19937_64 rng(512);
   const Network& net = s.net;
-  std::vector<NodeId> perm(net.nodes());
-  std::iota(perm.begin(), perm.end(), 0u);
-  std::shuffle(perm.begin(), perm.end(), rng);
-  Network other;
-  other.node_pos.resize(net.nodes());
-  other.node_delay_us.resize(net.nodes());
-  for (NodeId v = 0; v < net.nodes(); ++v) {
-    other.node_pos[perm[v]] = net.node_pos[v];
-    other.node_delay_us[perm[v]] = net.node_delay_us[v];
-  }
-  std::vector<EdgeId> edges(net.edges());
-  std::iota(edges.begin(), edges.end(), 0u);
-  std::shuffle(edges.begin(), edges.end(), rng);
-  for (EdgeId e : edges) {
-    other.edge_u.push_back(perm[net.edge_u[e]]);
-    other.edge_v.push_back(perm[net.edge_v[e]]);
-    other.edge_length_m.push_back(net.edge_length_m[e]);
-    other.edge_geom_length_m.push_back(net.edge_geom_length_m[e]);
-    other.edge_delay_us.push_back(net.edge_delay_us[e]);
-    other.edge_fid.push_back(net.edge_fid[e]);
-    if (!net.edge_tap.empty()) other.edge_tap.push_back(net.edge_tap[e]);
-    const auto g = net.edge_geometry(e);
-    other.geom.insert(other.geom.end(), g.begin(), g.end());
-    other.edge_geom_first.push_back(static_cast<std::uint32_t>(other.geom.size()));
-  }
+  const test::Renumbered r = test::renumbered(net, rng);
+  const Network& other = r.net;
+  const std::vector<NodeId>& perm = r.perm;
   std::vector<double> us(net.nodes());
   for (NodeId v = 0; v < net.nodes(); ++v) us[perm[v]] = s.lat.us[v];
   const AccessCost access(model);
