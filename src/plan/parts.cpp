@@ -533,22 +533,15 @@ struct OpenZones {
   std::vector<ZoneTile> tiles;
 };
 
-// The zones' one-way budgets as the zones job takes them: ascending, each once.
+// The zones' one-way budgets as the zones job takes them (zones_job_budgets).
 std::vector<double> zone_budgets_one_way(const Scenario& s) {
-  std::vector<Microseconds> budgets = s.zones.budgets;
-  std::sort(budgets.begin(), budgets.end());
-  budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
   std::vector<double> out;
-  for (const Microseconds& b : budgets) out.push_back(b.value / s.model.metric_factor());
+  for (const Microseconds& b : zones_job_budgets(s.zones.budgets)) out.push_back(b.value / s.model.metric_factor());
   return out;
 }
 
-// The zone options as the zones job takes them.
 ZoneOptions zone_options_of(const Scenario& s, unsigned threads) {
-  ZoneOptions zone = s.zones.options;
-  zone.access_from = s.model.access_from;
-  zone.threads = threads;
-  return zone;
+  return zones_job_zone_options(s.zones.options, s.model.access_from, threads);
 }
 
 OpenZones open_zones_of(const Scenario& s, const ScenarioRun& R, unsigned threads) {

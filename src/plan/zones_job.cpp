@@ -121,14 +121,10 @@ class ZonesJob {
         R.source_site.push_back(P.source_site[i]);
       }
     assert(!sources.empty());
-    budgets = options.budgets;
-    std::sort(budgets.begin(), budgets.end());
-    budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
+    budgets = zones_job_budgets(options.budgets);
     R.budgets = budgets;
     largest_one_way = budgets.back().value / k;
-    zone_options = options.zone;
-    zone_options.access_from = mode;
-    zone_options.threads = options.threads;
+    zone_options = zones_job_zone_options(options.zone, mode, options.threads);
   }
 
   void step(const std::string& name) {
@@ -604,6 +600,19 @@ FeatureTable network_table(const PreparedNetwork& P, const NodeLatencies& nodes,
   edges.columns.push_back(Column::reals("delay_us", delay));
   edges.columns.push_back(Column::texts("site_id", site, site_null));
   return edges;
+}
+
+std::vector<Microseconds> zones_job_budgets(std::vector<Microseconds> budgets) {
+  std::sort(budgets.begin(), budgets.end());
+  budgets.erase(std::unique(budgets.begin(), budgets.end()), budgets.end());
+  return budgets;
+}
+
+ZoneOptions zones_job_zone_options(const ZoneOptions& zone, AccessFrom access_from, unsigned threads) {
+  ZoneOptions out = zone;
+  out.access_from = access_from;
+  out.threads = threads;
+  return out;
 }
 
 ZonesJobResult run_zones_job(const PreparedNetwork& P, const LayerInfo& network, const PointLayer& site_layer,

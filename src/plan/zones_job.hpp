@@ -139,6 +139,13 @@ FeatureTable network_table(const PreparedNetwork& prepared, const NodeLatencies&
 // summary should state it; `sites` the sites as read (prepared.sources refer to them);
 // `demand` may be null. Throws InputError when no site is attached to the network or
 // the surface would be too large.
+// The zones' budgets as the job takes them: ascending, each once. (A demand part of a
+// plan in parts builds the same zones' pieces: plan/parts.cpp.)
+std::vector<Microseconds> zones_job_budgets(std::vector<Microseconds> budgets);
+// The zone options as the job takes them: `zone` with the model's access rule and the
+// job's threads.
+ZoneOptions zones_job_zone_options(const ZoneOptions& zone, AccessFrom access_from, unsigned threads);
+
 ZonesJobResult run_zones_job(const PreparedNetwork& prepared, const LayerInfo& network, const PointLayer& sites,
                              const PointLayer* demand, const ZonesJobOptions& options);
 
