@@ -389,3 +389,88 @@ std::string far_mid_span_warning(std::size_t n, const std::string& what) {
 }
 
 }  // namespace lightcone
+
+namespace lightcone {
+namespace {
+
+// A lon/lat box; a piece's may reach past 180 (its ends on both sides of ±180).
+struct DegBox {
+  double lon0 = 180.0, lon1 = -180.0, lat0 = 90.0, lat1 = -90.0;
+  void add(LonLat p) {
+    lon0 = std::min(lon0, p.lon);
+    lon1 = std::max(lon1, p.lon);
+    lat0 = std::min(lat0, p.lat);
+    lat1 = std::max(lat1, p.lat);
+  }
+};
+
+DegBox piece_box(const Piece& piece) {
+  DegBox b;
+  b.add(piece.a);
+  LonLat q = piece.b;
+  if (q.lon - piece.a.lon > 180.0) q.lon -= 360.0;
+  if (piece.a.lon - q.lon > 180.0) q.lon += 360.0;
+  b.add(q);
+  return b;
+}
+
+// A lower bound (metres) of the geodesic distance between any point of a and any point
+// of b: the gaps in latitude and in longitude (the nearer way round) at their least
+// metres per degree (a degree of latitude is at least 110,574 m; of longitude at least
+// 111,319 m × cos φ at the most poleward latitude φ of either box), 1 % off for the
+// plane, 1 m for rounding; 0 when they touch.
+double box_gap_m(const DegBox& a, const DegBox& b) {
+  const double gy = std::max({0.0, b.lat0 - a.lat1, a.lat0 - b.lat1}) * 110574.0;
+  double glon = 360.0;
+  for (double shift : {-360.0, 0.0, 360.0})
+    glon = std::min(glon, std::max({0.0, b.lon0 + shift - a.lon1, a.lon0 - (b.lon1 + shift)}));
+  const double pole = std::max({std::fabs(a.lat0), std::fabs(a.lat1), std::fabs(b.lat0), std::fabs(b.lat1)});
+  const double gx = glon * 111319.0 * std::max(0.0, std::cos(pole * M_PI / 180.0));
+  return std::max(0.0, std::sqrt(gx * gx + gy * gy) * 0.99 - 1.0);
+}
+
+}  // namespace
+
+void leg_floors(const Network& net, const SegmentIndex& index, const LatencyModel& model, std::span<const LonLat> pts,
+                std::span<double> floor_us) {
+  if (pts.empty()) return;
+  const AccessCost access(model);
+  const double reach = plane_reach_m(access.max_m);
+  // Blocks: cells kLegFloorCellM high and about as wide (in degrees at each point's latitude).
+  const double cell_lat = kLegFloorCellM / 110574.0;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(pts.size());
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const double c = std::cos(std::min(89.0, std::fabs(pts[i].lat)) * M_PI / 180.0);
+    const auto row = static_cast<std::uint64_t>(std::floor((pts[i].lat + 90.0) / cell_lat));
+    const auto col = static_cast<std::uint64_t>(std::floor((pts[i].lon + 180.0) * c / cell_lat));
+    keyed[i] = {(row << 32) | col, static_cast<std::uint32_t>(i)};
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::uint32_t> scratch;
+  for (std::size_t k = 0; k < keyed.size();) {
+    DegBox box;  // one cell of raw longitudes: never across ±180
+    std::size_t end = k;
+    for (; end < keyed.size() && keyed[end].first == keyed[k].first; ++end) box.add(pts[keyed[end].second]);
+    k = end;
+    const LonLat centre{0.5 * (box.lon0 + box.lon1), 0.5 * (box.lat0 + box.lat1)};
+    double radius = 0.0;
+    for (double lon : {box.lon0, box.lon1})
+      for (double lat : {box.lat0, box.lat1}) radius = std::max(radius, geodesic_distance_m(centre, LonLat{lon, lat}));
+    index.query(centre, (radius + reach) * 1.01 + 10.0, scratch, [&](std::uint32_t id) {
+      const Piece piece = index.piece(id);
+      const double gap = box_gap_m(box, piece_box(piece));
+      if (gap > reach) return;  // no point of the piece within max access of the block
+      const EdgeId e = piece.edge;
+      const double G = net.edge_geom_length_m[e];
+      const double rate = G > 0 ? net.edge_delay_us[e] / G : 0.0;
+      const double acc = access.fixed_us + access.us_per_m * gap;
+      // 1e-9 of room for the float (legs sum their parts in another order).
+      const double to_u = std::max(0.0, (acc + rate * piece.along_m) * (1.0 - 1e-9));
+      const double to_v = std::max(0.0, (acc + rate * (G - piece.along_m - piece.length_m)) * (1.0 - 1e-9));
+      floor_us[net.edge_u[e]] = std::min(floor_us[net.edge_u[e]], to_u);
+      floor_us[net.edge_v[e]] = std::min(floor_us[net.edge_v[e]], to_v);
+    });
+  }
+}
+
+}  // namespace lightcone

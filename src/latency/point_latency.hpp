@@ -145,6 +145,19 @@ std::size_t far_mid_span_joins(const Network& net, std::span<const PointLatency>
 // The summary's warning for `n` such joins of `what` ("demand points").
 std::string far_mid_span_warning(std::size_t n, const std::string& what);
 
+// Per node w, a lower bound of every access leg from any of `pts` through w (the
+// cost_us of PointLatencyQuery::access_legs, node delay aside), min'ed into floor_us[w]
+// (the caller fills it: kUnreached, or earlier floors). The points are taken in blocks,
+// the cells of a grid of kLegFloorCellM: every piece of an edge within max access of a
+// block's box gives both ends of its edge the access over the gap between the boxes
+// plus the fibre from the piece to the end. Looser than each point's leg_bounds by at
+// most the access over a block's size and the fibre of a piece, at a small share of
+// their cost (one segment-index query per block). For checking that a network around
+// many points holds every path within a budget (plan parts' halo check).
+inline constexpr double kLegFloorCellM = 5000.0;
+void leg_floors(const Network& net, const SegmentIndex& index, const LatencyModel& model, std::span<const LonLat> pts,
+                std::span<double> floor_us);
+
 // Point latency of many points on `threads` threads (0 = all cores); result i for pts[i].
 std::vector<PointLatency> evaluate_points(const Network& net, const SegmentIndex& index, const LatencyModel& model,
                                           AccessFrom mode, std::span<const LonLat> pts,

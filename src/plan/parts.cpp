@@ -211,9 +211,8 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
   // at their plane lower bounds, the budget plus twice the largest node delay (a search
   // from the demand side counts node delays at the other end) and 1 µs.
   std::vector<double> seed_us(P.net.nodes(), kUnreached);  // per node: the lowest bound of any leg
-  PointLatencyQuery q(P.net, *P.index, P.model, P.model.access_from);
-  for (const LonLat& p : pos)
-    q.leg_bounds(p, [&](NodeId v, double lower, double) { seed_us[v] = std::min(seed_us[v], std::max(0.0, lower)); });
+  // Every leg of a demand point, from below, by blocks of nearby points (leg_floors).
+  leg_floors(P.net, *P.index, P.model, pos, seed_us);
   // A probe's points: both ends of every edge with a piece within max access of the
   // disc, each at the fibre along the edge from the piece to that end (a lower bound of
   // any access leg from the disc through that end: the leg joins the edge on a piece

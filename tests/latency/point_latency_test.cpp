@@ -555,5 +555,97 @@ TEST(PointLatencyLoops, LollipopLoopIsReachableBothWaysRound) {
   EXPECT_NEAR(latency_from(lines, model, s, P3), want3, kAbsUs + kRel * want3);
 }
 
+// leg_floors (the halo check of plan parts) against the brute-force legs: below every leg
+// of every point, taken together (blocks of many points: a dense cluster besides
+// points of every kind); and for a point alone, nine in ten of its legs within the
+// access and fibre of one piece, so that the bound says something.
+void check_leg_floors(const char* label, const Network& net, const LatencyModel& model, std::span<const LonLat> points) {
+  const SegmentIndex index(net);
+  const PointOracle oracle(net);
+  const OracleAccess acc = OracleAccess::of(model);
+  double rate = 0.0;  // the fastest fibre's µs per metre
+  for (EdgeId e = 0; e < net.edges(); ++e)
+    if (net.edge_geom_length_m[e] > 0) rate = std::max(rate, net.edge_delay_us[e] / net.edge_geom_length_m[e]);
+  std::vector<double> floors(net.nodes(), kUnreached);
+  leg_floors(net, index, model, points, floors);
+  std::size_t legs = 0, above = 0, alone_legs = 0, alone_tight = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::vector<double> brute = oracle.legs(points[i], acc);
+    std::vector<double> alone(net.nodes(), kUnreached);
+    if (i < 80) leg_floors(net, index, model, std::span<const LonLat>(&points[i], 1), alone);
+    for (NodeId w = 0; w < net.nodes(); ++w) {
+      if (!(brute[w] < point_test::kOracleInf)) continue;
+      ++legs;
+      if (!(floors[w] <= brute[w] + 1e-9 * (1.0 + brute[w])) && ++above <= 10)
+        ADD_FAILURE() << label << " point " << i << " node " << w << ": floor " << floors[w] << " above the leg "
+                      << brute[w];
+      if (i >= 80) continue;
+      EXPECT_LE(alone[w], brute[w] + 1e-9 * (1.0 + brute[w])) << label << " point " << i << " node " << w;
+      // Within a piece's access and fibre, unless another piece near p whose box (not
+      // itself) lies within max access gives a lower floor.
+      const double slack = (acc.us_per_m + rate) * SegmentIndex::kPieceMaxM * 1.01 + acc.us_per_m * (0.01 * acc.max_m + 1.0) + 0.01;
+      ++alone_legs;
+      if (alone[w] >= brute[w] - slack) ++alone_tight;
+    }
+  }
+  std::printf("%s: %zu points, %zu legs, all above their floors: %s; a point alone: %zu of %zu legs within a piece\n",
+              label, points.size(), legs, above ? "no" : "yes", alone_tight, alone_legs);
+  EXPECT_GT(legs, points.size());
+  EXPECT_GE(alone_tight, alone_legs * 9 / 10);
+}
+
+TEST_F(PointLatencyAndorra, LegFloorsLieBelowEveryLegOfTheirPoints) {
+  std::mt19937_64 rng(kSeed + 7);
+  const PointOracle oracle(net());
+  LatencyModel model;
+  model.max_access = Metres{1500.0};
+  model.access_fixed = Microseconds{2.0};
+  std::vector<LonLat> points = point_test::sample_points(net(), oracle, model.max_access.value, rng, 120);
+  // A dense cluster: 80 points within 3 km of one node, so blocks hold many points.
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const LonLat centre = net().node_pos[net().nodes() / 2];
+  for (int k = 0; k < 80; ++k) points.push_back(point_test::oracle_direct(centre, 360.0 * unit(rng), 3000.0 * unit(rng)));
+  check_leg_floors("andorra", net(), model, points);
+}
+
+TEST(LegFloors, LieBelowEveryLegNear60North) {
+  std::mt19937_64 rng(kSeed + 8);
+  LatencyModel build_model;
+  build_model.no_tap_longer_than = Metres{std::numeric_limits<double>::infinity()};
+  BuildReport report;
+  const Network net = build_network(point_test::synthetic_lines(kSeed + 8), build_model, BuildOptions{}, &report);
+  const PointOracle oracle(net);
+  LatencyModel model;
+  model.max_access = Metres{4000.0};
+  model.access_detour = 1.2;
+  check_leg_floors("synthetic 60N", net, model, point_test::sample_points(net, oracle, 4000.0, rng, 400));
+}
+
+// Across ±180 (the oracle does not go there): the exact legs of PointLatencyQuery.
+TEST(LegFloors, LieBelowTheLegsAcrossTheAntimeridian) {
+  LineInput lines;
+  const std::vector<LonLat> west = {{179.95, 10.0}, {179.999, 10.0}};
+  const std::vector<LonLat> east = {{-179.9995, 10.0005}, {-179.95, 10.0005}};
+  lines.add_line(west, 1);
+  lines.add_line(east, 2);
+  LatencyModel model;
+  model.access_fixed = Microseconds{1.0};
+  BuildReport report;
+  const Network net = build_network(lines, model, BuildOptions{}, &report);
+  const SegmentIndex index(net);
+  PointLatencyQuery query(net, index, model);
+  const std::vector<LonLat> points = {{-179.9999, 10.0001}, {179.9999, 9.9999}, {-179.97, 10.003}, {179.97, 9.997}};
+  std::vector<double> floors(net.nodes(), kUnreached);
+  leg_floors(net, index, model, points, floors);
+  std::size_t across = 0;
+  for (LonLat p : points) {
+    for (const PointLatencyQuery::AccessLeg& leg : query.access_legs(p)) {
+      EXPECT_LE(floors[leg.node], leg.access_us + leg.fibre_us + 1e-9) << p.lon << " node " << leg.node;
+      if ((p.lon > 0) != (net.node_pos[leg.node].lon > 0)) ++across;
+    }
+  }
+  EXPECT_GE(across, 4u);  // both sides reach both edges
+}
+
 }  // namespace
 }  // namespace lightcone
