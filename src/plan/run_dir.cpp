@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "core/error.hpp"
@@ -108,8 +109,14 @@ std::string input_sha256(const std::string& path) {
 
 std::string scenario_digest(const Scenario& s) {
   // Roles and contents, not paths: the same files give the same digest wherever they lie.
+  // A file in several roles (network, sites and demand layers of one GeoPackage) is read once.
   Sha256 all;
-  for (const NamedPath& in : scenario_input_paths(s)) all.update(in.role + "\t" + input_sha256(in.path) + "\n");
+  std::map<std::string, std::string> seen;
+  for (const NamedPath& in : scenario_input_paths(s)) {
+    auto it = seen.find(in.path);
+    if (it == seen.end()) it = seen.emplace(in.path, input_sha256(in.path)).first;
+    all.update(in.role + "\t" + it->second + "\n");
+  }
   return "sha256:" + all.hex();
 }
 
