@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The README's test command: installs missing Debian packages, builds with -Werror and
-# runs every test; then builds with clang, AddressSanitizer + UndefinedBehaviorSanitizer
-# (build-asan) and runs every test again. Exit status is non-zero when anything fails.
-# LIGHTCONE_SKIP_SANITIZERS=1 skips the sanitizer stage.
+# The README's test command: installs missing Debian packages, builds with -Werror,
+# builds with clang, AddressSanitizer + UndefinedBehaviorSanitizer (build-asan), and runs
+# every test, each in one of the two (below: the library's under the sanitizers, whole
+# runs of the binary in release). Exit status is non-zero when anything fails.
+# LIGHTCONE_SKIP_SANITIZERS=1 skips the sanitizer stage (then every test runs in release);
+# LIGHTCONE_SANITIZE_ALL=1 also runs the whole-binary tests under the sanitizers.
 #   --with-qgis       also install QGIS and Jupyter (Debian packages), so the real-QGIS test
 #                     (tests/qgis) and the notebooks run instead of being skipped
 #   --with-notebooks  only the Jupyter packages (the notebooks run, the QGIS test is skipped)
@@ -41,14 +43,22 @@ if [ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] || [ "$with_fuzz" = 1 ]; then extr
 install_deps "${extra_packages[@]}"
 
 LIGHTCONE_TARGETS=()
-echo "== build (release, -Werror)" >&2
+# With the sanitizer stage, the library's test binaries run there only (below): not built here.
+[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] && LIGHTCONE_TARGETS=(lightcone cli_test timelimit_test)
+echo "== build (release, -Werror; at ${SECONDS} s)" >&2
 configure_build build
-echo "== tests" >&2
-# The fault-injection tests (label faults) and the mutation fuzzer (label fuzz) check
-# crashes and partial outputs: when the sanitizer stage follows, they run there only,
-# where they check more.
+echo "== tests (at ${SECONDS} s)" >&2
+# With the sanitizer stage, every test runs once, in the build where it checks the most:
+# the library's tests, the mutation fuzzer (label fuzz) and the fault-injection tests
+# (label faults: crashes and partial outputs) under ASan + UBSan; here, the tests that run
+# the lightcone binary whole (label cli: the same library code, end to end), the time-limit
+# tests (label timelimit: wall-clock bounds, meaningless at the sanitizers' speed) and the
+# Python-driven ones (QGIS, notebooks, browser, PostGIS, Dask: not in the sanitizer build).
+# LIGHTCONE_SANITIZE_ALL=1 runs the cli and timelimit tests under the sanitizers too.
+sanitized_only='^(faults|fuzz|core|geom|io|latency|network|placement|plan|render|report|scenario|zones)$'
+release_only='^(cli|timelimit)$'
 skip_here=()
-[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] && skip_here=(-LE '^(faults|fuzz)$')
+[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] && skip_here=(-LE "$sanitized_only" -E '_NOT_BUILT$')
 ctest --test-dir build --output-on-failure -j2 --timeout 900 "${skip_here[@]}"
 
 # The sanitizer build: clang (about three times faster than g++ on instrumented code), and
@@ -60,12 +70,15 @@ if [ -f build-asan/CMakeCache.txt ] && ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*c
   rm -rf build-asan
 fi
 if [ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== build (clang, ASan + UBSan${san_args:+, libFuzzer targets})" >&2
+  echo "== build (clang, ASan + UBSan${san_args:+, libFuzzer targets}; at ${SECONDS} s)" >&2
+  LIGHTCONE_TARGETS=()
   CC=clang CXX=clang++ configure_build build-asan -DLIGHTCONE_SANITIZE=ON "${san_args[@]}"
-  echo "== tests under ASan + UBSan" >&2
+  echo "== tests under ASan + UBSan (at ${SECONDS} s)" >&2
+  skip_sanitized=(-LE "$release_only")
+  [ "${LIGHTCONE_SANITIZE_ALL:-0}" = 1 ] && skip_sanitized=()
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions="$LIGHTCONE_ROOT/tests/lsan.supp" \
-    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
+    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800 "${skip_sanitized[@]}"
 elif [ "$with_fuzz" = 1 ]; then
   echo "== build (clang, libFuzzer + ASan + UBSan: the fuzz targets only)" >&2
   LIGHTCONE_TARGETS=(fuzz_scenario fuzz_layers)
@@ -77,7 +90,7 @@ if [ "$with_fuzz" = 1 ]; then
     echo "tests/run.sh: no libFuzzer runtime ($libfuzzer); install the Debian package libclang-rt-dev" >&2
     exit 1
   fi
-  echo "== libFuzzer (${LIGHTCONE_FUZZ_SECONDS:-60} s per target)" >&2
+  echo "== libFuzzer (${LIGHTCONE_FUZZ_SECONDS:-60} s per target; at ${SECONDS} s)" >&2
   tests/fuzz/run_libfuzzer.sh build-asan "${LIGHTCONE_FUZZ_SECONDS:-60}"
 fi
-echo "all tests passed" >&2
+echo "all tests passed (${SECONDS} s)" >&2
