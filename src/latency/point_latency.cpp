@@ -438,11 +438,13 @@ void leg_floors(const Network& net, const SegmentIndex& index, const LatencyMode
   const double reach = plane_reach_m(access.max_m);
   // Blocks: cells kLegFloorCellM high and about as wide (in degrees at each point's latitude).
   const double cell_lat = kLegFloorCellM / 110574.0;
+  // Any coordinate makes a key (NaN and below 0: 0; at most 1e9 < 2^32).
+  const auto cell_key = [](double x) { return static_cast<std::uint64_t>(x >= 0.0 ? std::min(x, 1e9) : 0.0); };
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(pts.size());
   for (std::size_t i = 0; i < pts.size(); ++i) {
     const double c = std::cos(std::min(89.0, std::fabs(pts[i].lat)) * M_PI / 180.0);
-    const auto row = static_cast<std::uint64_t>(std::floor((pts[i].lat + 90.0) / cell_lat));
-    const auto col = static_cast<std::uint64_t>(std::floor((pts[i].lon + 180.0) * c / cell_lat));
+    const auto row = cell_key(std::floor((pts[i].lat + 90.0) / cell_lat));
+    const auto col = cell_key(std::floor((pts[i].lon + 180.0) * c / cell_lat));
     keyed[i] = {(row << 32) | col, static_cast<std::uint32_t>(i)};
   }
   std::sort(keyed.begin(), keyed.end());

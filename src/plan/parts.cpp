@@ -208,10 +208,10 @@ Attempt attempt(const Scenario& s, const ScenarioRun& R, std::span<const LonLat>
     node_exit[P.net.edge_v[e]] = std::min(node_exit[P.net.edge_v[e]], exit_from_v[e]);
   }
   // Every node within the budget of a demand point of the part, from below: access legs
-  // at their plane lower bounds, the budget plus twice the largest node delay (a search
-  // from the demand side counts node delays at the other end) and 1 µs.
+  // at lower bounds (leg_floors: per block of nearby points), the budget plus twice the
+  // largest node delay (a search from the demand side counts node delays at the other
+  // end) and 1 µs.
   std::vector<double> seed_us(P.net.nodes(), kUnreached);  // per node: the lowest bound of any leg
-  // Every leg of a demand point, from below, by blocks of nearby points (leg_floors).
   leg_floors(P.net, *P.index, P.model, pos, seed_us);
   // A probe's points: both ends of every edge with a piece within max access of the
   // disc, each at the fibre along the edge from the piece to that end (a lower bound of
