@@ -43,10 +43,13 @@ if [ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] || [ "$with_fuzz" = 1 ]; then extr
 install_deps "${extra_packages[@]}"
 
 LIGHTCONE_TARGETS=()
-# With the sanitizer stage, the library's test binaries run there only (below): not built here.
-[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] && LIGHTCONE_TARGETS=(lightcone cli_test timelimit_test)
+# With the sanitizer stage, the library's tests run there only (below): not built here;
+# the whole-binary tests run here only, unless LIGHTCONE_SANITIZE_ALL=1.
+library_here=OFF binary_there=OFF
+[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" = 1 ] && library_here=ON
+[ "${LIGHTCONE_SANITIZE_ALL:-0}" = 1 ] && binary_there=ON
 echo "== build (release, -Werror; at ${SECONDS} s)" >&2
-configure_build build
+configure_build build -DLIGHTCONE_LIBRARY_TESTS=$library_here -DLIGHTCONE_BINARY_TESTS=ON
 echo "== tests (at ${SECONDS} s)" >&2
 # With the sanitizer stage, every test runs once, in the build where it checks the most:
 # the library's tests, the mutation fuzzer (label fuzz) and the fault-injection tests
@@ -55,10 +58,9 @@ echo "== tests (at ${SECONDS} s)" >&2
 # tests (label timelimit: wall-clock bounds, meaningless at the sanitizers' speed) and the
 # Python-driven ones (QGIS, notebooks, browser, PostGIS, Dask: not in the sanitizer build).
 # LIGHTCONE_SANITIZE_ALL=1 runs the cli and timelimit tests under the sanitizers too.
-sanitized_only='^(faults|fuzz|core|geom|io|latency|network|placement|plan|render|report|scenario|zones)$'
-release_only='^(cli|timelimit)$'
+sanitized_only='^(faults|fuzz)$'
 skip_here=()
-[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] && skip_here=(-LE "$sanitized_only" -E '_NOT_BUILT$')
+[ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ] && skip_here=(-LE "$sanitized_only")
 ctest --test-dir build --output-on-failure -j2 --timeout 900 "${skip_here[@]}"
 
 # The sanitizer build: clang (about three times faster than g++ on instrumented code), and
@@ -71,14 +73,12 @@ if [ -f build-asan/CMakeCache.txt ] && ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*c
 fi
 if [ "${LIGHTCONE_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build (clang, ASan + UBSan${san_args:+, libFuzzer targets}; at ${SECONDS} s)" >&2
-  LIGHTCONE_TARGETS=()
-  CC=clang CXX=clang++ configure_build build-asan -DLIGHTCONE_SANITIZE=ON "${san_args[@]}"
+  CC=clang CXX=clang++ configure_build build-asan -DLIGHTCONE_SANITIZE=ON -DLIGHTCONE_LIBRARY_TESTS=ON \
+    -DLIGHTCONE_BINARY_TESTS=$binary_there "${san_args[@]}"
   echo "== tests under ASan + UBSan (at ${SECONDS} s)" >&2
-  skip_sanitized=(-LE "$release_only")
-  [ "${LIGHTCONE_SANITIZE_ALL:-0}" = 1 ] && skip_sanitized=()
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions="$LIGHTCONE_ROOT/tests/lsan.supp" \
-    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800 "${skip_sanitized[@]}"
+    ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
 elif [ "$with_fuzz" = 1 ]; then
   echo "== build (clang, libFuzzer + ASan + UBSan: the fuzz targets only)" >&2
   LIGHTCONE_TARGETS=(fuzz_scenario fuzz_layers)
