@@ -393,33 +393,12 @@ std::string far_mid_span_warning(std::size_t n, const std::string& what) {
 namespace lightcone {
 namespace {
 
-// A lon/lat box; a piece's may reach past 180 (its ends on both sides of ±180).
-struct DegBox {
-  double lon0 = 180.0, lon1 = -180.0, lat0 = 90.0, lat1 = -90.0;
-  void add(LonLat p) {
-    lon0 = std::min(lon0, p.lon);
-    lon1 = std::max(lon1, p.lon);
-    lat0 = std::min(lat0, p.lat);
-    lat1 = std::max(lat1, p.lat);
-  }
-};
-
-DegBox piece_box(const Piece& piece) {
-  DegBox b;
-  b.add(piece.a);
-  LonLat q = piece.b;
-  if (q.lon - piece.a.lon > 180.0) q.lon -= 360.0;
-  if (piece.a.lon - q.lon > 180.0) q.lon += 360.0;
-  b.add(q);
-  return b;
-}
-
 // A lower bound (metres) of the geodesic distance between any point of a and any point
 // of b: the gaps in latitude and in longitude (the nearer way round) at their least
 // metres per degree (a degree of latitude is at least 110,574 m; of longitude at least
 // 111,319 m × cos φ at the most poleward latitude φ of either box), 1 % off for the
 // plane, 1 m for rounding; 0 when they touch.
-double box_gap_m(const DegBox& a, const DegBox& b) {
+double box_gap_m(const DegreeBox& a, const DegreeBox& b) {
   const double gy = std::max({0.0, b.lat0 - a.lat1, a.lat0 - b.lat1}) * 110574.0;
   double glon = 360.0;
   for (double shift : {-360.0, 0.0, 360.0})
@@ -450,9 +429,13 @@ void leg_floors(const Network& net, const SegmentIndex& index, const LatencyMode
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::uint32_t> scratch;
   for (std::size_t k = 0; k < keyed.size();) {
-    DegBox box;  // one cell of raw longitudes: never across ±180
+    const LonLat first = pts[keyed[k].second];
+    DegreeBox box{first.lon, first.lon, first.lat, first.lat};  // one cell of raw longitudes: never across ±180
     std::size_t end = k;
-    for (; end < keyed.size() && keyed[end].first == keyed[k].first; ++end) box.add(pts[keyed[end].second]);
+    for (; end < keyed.size() && keyed[end].first == keyed[k].first; ++end) {
+      const LonLat p = pts[keyed[end].second];
+      box = {std::min(box.lon0, p.lon), std::max(box.lon1, p.lon), std::min(box.lat0, p.lat), std::max(box.lat1, p.lat)};
+    }
     k = end;
     const LonLat centre{0.5 * (box.lon0 + box.lon1), 0.5 * (box.lat0 + box.lat1)};
     double radius = 0.0;
@@ -460,7 +443,7 @@ void leg_floors(const Network& net, const SegmentIndex& index, const LatencyMode
       for (double lat : {box.lat0, box.lat1}) radius = std::max(radius, geodesic_distance_m(centre, LonLat{lon, lat}));
     index.query(centre, (radius + reach) * 1.01 + 10.0, scratch, [&](std::uint32_t id) {
       const Piece piece = index.piece(id);
-      const double gap = box_gap_m(box, piece_box(piece));
+      const double gap = box_gap_m(box, piece_box(piece.a, piece.b));
       if (gap > reach) return;  // no point of the piece within max access of the block
       const EdgeId e = piece.edge;
       const double G = net.edge_geom_length_m[e];

@@ -23,33 +23,20 @@ using TreeBox = bg::model::box<TreePoint>;
 using Entry = std::pair<TreeBox, std::uint32_t>;
 using Tree = bgi::rtree<Entry, bgi::quadratic<16>>;
 
-struct LonLatBox {
-  double lon0 = 0.0, lon1 = 0.0, lat0 = 0.0, lat1 = 0.0;
-};
+TreeBox tree_box(const DegreeBox& b) { return {TreePoint(b.lon0, b.lat0), TreePoint(b.lon1, b.lat1)}; }
 
-TreeBox tree_box(const LonLatBox& b) { return {TreePoint(b.lon0, b.lat0), TreePoint(b.lon1, b.lat1)}; }
-
-bool meets(const LonLatBox& a, const LonLatBox& b) {
+bool meets(const DegreeBox& a, const DegreeBox& b) {
   return a.lon0 <= b.lon1 && a.lon1 >= b.lon0 && a.lat0 <= b.lat1 && a.lat1 >= b.lat0;
-}
-
-// A piece's box as the grid filed it: a piece crossing the antimeridian (its ends more
-// than 180° of longitude apart) runs east from its end near +180 past 180 (so its box
-// reaches beyond 180; queries near −180 look there too, see collect).
-LonLatBox piece_box(LonLat a, LonLat b) {
-  LonLatBox box{std::min(a.lon, b.lon), std::max(a.lon, b.lon), std::min(a.lat, b.lat), std::max(a.lat, b.lat)};
-  if (box.lon1 - box.lon0 > 180.0) box = {box.lon1, box.lon0 + 360.0, box.lat0, box.lat1};
-  return box;
 }
 
 // The query box moved by −360° and +360° where it reaches past ±180 (a piece's box lies
 // within [−180, 180] but for crossing pieces, which reach a little past 180): the
 // boxes that hold the pieces on the other side of the antimeridian.
-std::vector<LonLatBox> other_side_boxes(const LonLatBox& q) {
-  std::vector<LonLatBox> out;
+std::vector<DegreeBox> other_side_boxes(const DegreeBox& q) {
+  std::vector<DegreeBox> out;
   if (q.lon0 >= -180.0 && q.lon1 <= 180.0) return out;
   for (const double shift : {-360.0, 360.0}) {
-    const LonLatBox s{q.lon0 + shift, q.lon1 + shift, q.lat0, q.lat1};
+    const DegreeBox s{q.lon0 + shift, q.lon1 + shift, q.lat0, q.lat1};
     if (s.lon1 >= -180.0 && s.lon0 <= 181.0) out.push_back(s);
   }
   return out;
@@ -58,7 +45,7 @@ std::vector<LonLatBox> other_side_boxes(const LonLatBox& q) {
 // A lon/lat box holding every point within radius_m of p in p's local plane (generous:
 // 110 km per degree of latitude, 111 km per degree of longitude at the box's pole-most
 // latitude).
-LonLatBox query_box(LonLat p, double radius_m) {
+DegreeBox query_box(LonLat p, double radius_m) {
   const double dlat = radius_m / 110000.0 + 1e-9;
   const double c = std::max(std::cos(std::min(std::abs(p.lat) + dlat, 90.0) * 0.017453292519943295), 1e-6);
   const double dlon = std::min(radius_m / (111000.0 * c) + 1e-9, 180.0);
@@ -72,13 +59,13 @@ LonLatBox query_box(LonLat p, double radius_m) {
 // vertices; where the azimuth turns from northward to southward (or back) the arc passes
 // a vertex, whose latitude Clairaut's relation gives. The margin covers rounding of the
 // computed points (nanometres).
-LonLatBox arc_box(const GeodesicLine::Point& p0, const GeodesicLine::Point& p1) {
+DegreeBox arc_box(const GeodesicLine::Point& p0, const GeodesicLine::Point& p1) {
   constexpr double kPad = 1e-8;
   constexpr double kEps = 1e-12;
   constexpr double kDeg = 0.017453292519943295;
   const double c0 = std::cos(p0.azimuth_deg * kDeg);
   const double c1 = std::cos(p1.azimuth_deg * kDeg);
-  LonLatBox box{0.0, 0.0, std::min(p0.at.lat, p1.at.lat), std::max(p0.at.lat, p1.at.lat)};
+  DegreeBox box{0.0, 0.0, std::min(p0.at.lat, p1.at.lat), std::max(p0.at.lat, p1.at.lat)};
   const bool north_vertex = c0 > -kEps && c1 < kEps;
   const bool south_vertex = c0 < kEps && c1 > -kEps;
   if (north_vertex || south_vertex) {
@@ -109,6 +96,12 @@ struct OrderKey {
 };
 
 }  // namespace
+
+DegreeBox piece_box(LonLat a, LonLat b) {
+  DegreeBox box{std::min(a.lon, b.lon), std::max(a.lon, b.lon), std::min(a.lat, b.lat), std::max(a.lat, b.lat)};
+  if (box.lon1 - box.lon0 > 180.0) box = {box.lon1, box.lon0 + 360.0, box.lat0, box.lat1};
+  return box;
+}
 
 struct SegmentIndex::Impl {
   // A segment of more than kStoredMaxPieces pieces: its pieces are computed on demand.
@@ -144,7 +137,7 @@ struct SegmentIndex::Impl {
   }
 
   std::int64_t cell(double deg) const { return static_cast<std::int64_t>(std::floor(deg / cell_deg)); }
-  OrderKey key(const LonLatBox& b, std::uint32_t orig_rank, std::uint32_t id) const {
+  OrderKey key(const DegreeBox& b, std::uint32_t orig_rank, std::uint32_t id) const {
     return {cell(0.5 * (b.lon0 + b.lon1)), cell(0.5 * (b.lat0 + b.lat1)), orig_rank, id};
   }
   GeodesicLine::Point point(const LongSegment& s, std::uint32_t k) const {
@@ -154,9 +147,9 @@ struct SegmentIndex::Impl {
   // only when the box of its geodesic arc meets q.
   template <class F>
   void descend(const LongSegment& s, std::uint32_t k0, std::uint32_t k1, const GeodesicLine::Point& p0,
-               const GeodesicLine::Point& p1, const LonLatBox& q, F&& emit) const {
+               const GeodesicLine::Point& p1, const DegreeBox& q, F&& emit) const {
     if (k1 - k0 == 1) {
-      const LonLatBox b = piece_box(p0.at, p1.at);
+      const DegreeBox b = piece_box(p0.at, p1.at);
       if (meets(b, q)) emit(k0, b);
       return;
     }
@@ -228,7 +221,7 @@ SegmentIndex::SegmentIndex(const Network& net, double cell_deg) : m_impl(std::ma
     const auto id = static_cast<std::uint32_t>(m_pieces.size());
     m_pieces.push_back(stored[k.id]);
     I.orig.push_back(k.orig);
-    const LonLatBox b = piece_box(m_pieces.back().a, m_pieces.back().b);
+    const DegreeBox b = piece_box(m_pieces.back().a, m_pieces.back().b);
     I.half_lon = std::max(I.half_lon, 0.5 * (b.lon1 - b.lon0));
     I.half_lat = std::max(I.half_lat, 0.5 * (b.lat1 - b.lat0));
     if (i == 0 || k.cx != keys[i - 1].cx || k.cy != keys[i - 1].cy)
@@ -275,14 +268,14 @@ Piece SegmentIndex::long_piece(std::uint32_t id) const {
 }
 
 void SegmentIndex::collect(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
-  const LonLatBox q = query_box(p, radius_m);
+  const DegreeBox q = query_box(p, radius_m);
   collect_box(q.lon0, q.lon1, q.lat0, q.lat1, out);
-  const std::vector<LonLatBox> others = other_side_boxes(q);
+  const std::vector<DegreeBox> others = other_side_boxes(q);
   if (others.empty()) return;
   // Near the antimeridian: the pieces on its other side too, each once, in query order.
   const Impl& I = *m_impl;
   thread_local std::vector<std::uint32_t> more;
-  for (const LonLatBox& o : others) {
+  for (const DegreeBox& o : others) {
     collect_box(o.lon0, o.lon1, o.lat0, o.lat1, more);
     out.insert(out.end(), more.begin(), more.end());
   }
@@ -312,7 +305,7 @@ void SegmentIndex::collect_box(double lon0, double lon1, double lat0, double lat
                                std::vector<std::uint32_t>& out) const {
   const Impl& I = *m_impl;
   out.clear();
-  const LonLatBox q{lon0, lon1, lat0, lat1};
+  const DegreeBox q{lon0, lon1, lat0, lat1};
   // Stored pieces: each sits in the cell of its box centre, so the cells of the query
   // box widened by the largest half-extent hold every piece whose box meets it.
   if (!m_pieces.empty())
@@ -330,7 +323,7 @@ void SegmentIndex::collect_box(double lon0, double lon1, double lat0, double lat
   I.spans.query(bgi::intersects(qb), boost::make_function_output_iterator([&](const Entry& e) {
                   const Impl::Chunk& c = I.chunks[e.second];
                   const Impl::LongSegment& s = I.segments[c.segment];
-                  I.descend(s, c.k0, c.k1, c.p0, c.p1, q, [&](std::uint32_t k, const LonLatBox& b) {
+                  I.descend(s, c.k0, c.k1, c.p0, c.p1, q, [&](std::uint32_t k, const DegreeBox& b) {
                     found.push_back(I.key(b, s.first_orig + k, s.first_id + k));
                   });
                 }));
@@ -343,20 +336,20 @@ void SegmentIndex::collect_box(double lon0, double lon1, double lat0, double lat
 
 void SegmentIndex::query_brute_force(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
   const Impl& I = *m_impl;
-  std::vector<LonLatBox> qs{query_box(p, radius_m)};
-  for (const LonLatBox& o : other_side_boxes(qs.front())) qs.push_back(o);
-  auto meets_any = [&](const LonLatBox& b) {
-    return std::any_of(qs.begin(), qs.end(), [&](const LonLatBox& q) { return meets(b, q); });
+  std::vector<DegreeBox> qs{query_box(p, radius_m)};
+  for (const DegreeBox& o : other_side_boxes(qs.front())) qs.push_back(o);
+  auto meets_any = [&](const DegreeBox& b) {
+    return std::any_of(qs.begin(), qs.end(), [&](const DegreeBox& q) { return meets(b, q); });
   };
   std::vector<OrderKey> found;
   for (std::uint32_t id = 0; id < m_pieces.size(); ++id) {
-    const LonLatBox b = piece_box(m_pieces[id].a, m_pieces[id].b);
+    const DegreeBox b = piece_box(m_pieces[id].a, m_pieces[id].b);
     if (meets_any(b)) found.push_back(I.key(b, I.orig[id], id));
   }
   for (const Impl::LongSegment& s : I.segments)
     for (std::uint32_t k = 0; k < s.parts; ++k) {
       const Piece piece = long_piece(s.first_id + k);
-      const LonLatBox b = piece_box(piece.a, piece.b);
+      const DegreeBox b = piece_box(piece.a, piece.b);
       if (meets_any(b)) found.push_back(I.key(b, s.first_orig + k, s.first_id + k));
     }
   std::sort(found.begin(), found.end());

@@ -32,6 +32,15 @@ struct Piece {
   LonLat b;
 };
 
+// A lon/lat box in degrees.
+struct DegreeBox {
+  double lon0 = 0.0, lon1 = 0.0, lat0 = 0.0, lat1 = 0.0;
+};
+// A piece's box (ends a and b) as the index files it: a piece crossing the antimeridian
+// (its ends more than 180° of longitude apart) runs east from its end near +180 past 180
+// (so its box reaches beyond 180; queries near −180 look there too).
+DegreeBox piece_box(LonLat a, LonLat b);
+
 class SegmentIndex {
  public:
   static constexpr double kPieceMaxM = 2000.0;

@@ -135,10 +135,6 @@ FeatureTable network_table(const PreparedNetwork& prepared, const NodeLatencies&
                            const std::vector<std::uint32_t>& source_site, const PointLayer& sites,
                            const LatencyModel& model);
 
-// Runs the job. `network` is the network layer's info (path, layer, counts) as the
-// summary should state it; `sites` the sites as read (prepared.sources refer to them);
-// `demand` may be null. Throws InputError when no site is attached to the network or
-// the surface would be too large.
 // The zones' budgets as the job takes them: ascending, each once. (A demand part of a
 // plan in parts builds the same zones' pieces: plan/parts.cpp.)
 std::vector<Microseconds> zones_job_budgets(std::vector<Microseconds> budgets);
@@ -146,6 +142,10 @@ std::vector<Microseconds> zones_job_budgets(std::vector<Microseconds> budgets);
 // job's threads.
 ZoneOptions zones_job_zone_options(const ZoneOptions& zone, AccessFrom access_from, unsigned threads);
 
+// Runs the job. `network` is the network layer's info (path, layer, counts) as the
+// summary should state it; `sites` the sites as read (prepared.sources refer to them);
+// `demand` may be null. Throws InputError when no site is attached to the network or
+// the surface would be too large.
 ZonesJobResult run_zones_job(const PreparedNetwork& prepared, const LayerInfo& network, const PointLayer& sites,
                              const PointLayer* demand, const ZonesJobOptions& options);
 
