@@ -18,6 +18,18 @@ double argmin_access(double acc, double slope, double x0, double h, double lo, d
   return std::clamp(x, lo, hi);
 }
 
+// The squared plane distance from p to the piece's lon/lat box in p's frame (x, y are
+// linear in lon, lat there): a lower bound of the squared distance to any point of the
+// piece. −1 near the antimeridian, where the frame wraps (no bound).
+double plane_gap_sq(const LocalFrame& frame, LonLat p, const Piece& piece) {
+  const double lon0 = std::min(piece.a.lon, piece.b.lon) - p.lon, lon1 = std::max(piece.a.lon, piece.b.lon) - p.lon;
+  if (!(lon0 > -90.0 && lon1 < 90.0)) return -1.0;
+  const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
+  const double gy = std::max({0.0, std::min(piece.a.lat, piece.b.lat) - p.lat, p.lat - std::max(piece.a.lat, piece.b.lat)}) *
+                    frame.m_per_deg_lat();
+  return gx * gx + gy * gy;
+}
+
 }  // namespace
 
 PointLatencyQuery::PointLatencyQuery(const Network& net, const SegmentIndex& index,
@@ -53,13 +65,9 @@ bool PointLatencyQuery::far_from(const LocalFrame& frame, LonLat p, const Piece&
   // The plane distance from p to the piece's lon/lat box, a lower bound of its distance to
   // the piece in p's frame (x, y are linear in lon, lat there), with a margin far above
   // rounding: a piece rejected here is one plane_candidates would reject too.
-  const double lon0 = std::min(piece.a.lon, piece.b.lon) - p.lon, lon1 = std::max(piece.a.lon, piece.b.lon) - p.lon;
-  if (!(lon0 > -90.0 && lon1 < 90.0)) return false;  // near the antimeridian the frame wraps: no shortcut
-  const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
-  const double gy = std::max({0.0, std::min(piece.a.lat, piece.b.lat) - p.lat, p.lat - std::max(piece.a.lat, piece.b.lat)}) *
-                    frame.m_per_deg_lat();
+  const double gap_sq = plane_gap_sq(frame, p, piece);  // < 0 near the antimeridian: no shortcut
   const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
-  return gx * gx + gy * gy > reach * reach;
+  return gap_sq > reach * reach;
 }
 
 template <class F>
@@ -221,14 +229,8 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
     // Plane distance to the piece's box (0 near the antimeridian, where the frame wraps);
     // the geodesic distance to any point of the piece is at least 0.99 × it − 1 cm, as
     // plane_candidates' lower bounds assume.
-    double gap = 0.0;
-    const double lon0 = std::min(piece.a.lon, piece.b.lon) - p.lon, lon1 = std::max(piece.a.lon, piece.b.lon) - p.lon;
-    if (lon0 > -90.0 && lon1 < 90.0) {
-      const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
-      const double gy = std::max({0.0, std::min(piece.a.lat, piece.b.lat) - p.lat, p.lat - std::max(piece.a.lat, piece.b.lat)}) *
-                        frame.m_per_deg_lat();
-      gap = std::sqrt(gx * gx + gy * gy);
-    }
+    const double gap_sq = plane_gap_sq(frame, p, piece);
+    const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
     const double floor = fibre + m_access.fixed_us + m_access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
     near.push_back(Near{floor - 1e-9 * (std::abs(floor) + 1.0), k, id});
   });
@@ -303,6 +305,45 @@ void PointLatencyQuery::leg_candidates(LonLat p, std::vector<LegCandidate>& out)
       const double delay = m_net.node_delay_us[via];
       out.push_back(LegCandidate{via, id, static_cast<std::uint32_t>(end), x, lower_us + delay, upper_us + delay});
     });
+  });
+}
+
+void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
+  out.clear();
+  const LocalFrame frame(p);
+  const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
+  m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
+    const Piece& piece = m_index.piece(id);
+    const double gap_sq = plane_gap_sq(frame, p, piece);
+    if (gap_sq > reach * reach) return;  // far_from
+    // As evaluate's floors: the access over 0.99 × the plane gap − 1 cm (a lower bound of
+    // the geodesic distance to any point of the piece), the fibre from the piece's near
+    // end to each edge end, less a rounding margin (positions are clamped and summed in
+    // another order by the exact leg).
+    const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
+    const double access = m_access.fixed_us + m_access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
+    const EdgeId e = piece.edge;
+    const double geom = m_net.edge_geom_length_m[e];
+    const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;
+    PieceFloor f;
+    f.piece = id;
+    f.node[0] = m_net.edge_u[e];
+    f.node[1] = m_net.edge_v[e];
+    const double fibre[2] = {rate * std::max(0.0, piece.along_m), rate * std::max(0.0, geom - piece.along_m - piece.length_m)};
+    for (int end = 0; end < 2; ++end) {
+      const double floor = access + fibre[end] + m_net.node_delay_us[f.node[end]];
+      f.floor_us[end] = floor - 1e-9 * (std::abs(floor) + 1.0);
+    }
+    out.push_back(f);
+  });
+}
+
+void PointLatencyQuery::piece_candidates(const LocalFrame& frame, std::uint32_t id, std::vector<LegCandidate>& out) const {
+  const Piece& piece = m_index.piece(id);
+  plane_candidates(piece, view_piece(frame, piece), [&](int end, double x, NodeId via, double lower_us, double upper_us) {
+    // The same sums as leg_candidates.
+    const double delay = m_net.node_delay_us[via];
+    out.push_back(LegCandidate{via, id, static_cast<std::uint32_t>(end), x, lower_us + delay, upper_us + delay});
   });
 }
 

@@ -87,6 +87,18 @@ class PointLatencyQuery {
     double upper_us = 0.0;    // ≥ the exact cost_us; kUnreached when it may lie beyond max access
   };
   void leg_candidates(LonLat p, std::vector<LegCandidate>& out);
+  // leg_candidates in two steps, for pruning lazily: every piece near p (the pieces
+  // leg_candidates looks at, in its order) with a floor of the exact cost_us of its leg via
+  // each end (node delay included; the access over the plane gap to the piece's box plus
+  // the fibre from the piece to that end), before any plane work; then the candidates of
+  // one such piece (the LegCandidates leg_candidates gives for it), appended to `out`.
+  struct PieceFloor {
+    std::uint32_t piece = 0;
+    NodeId node[2] = {kNone, kNone};  // the edge's u and v ends
+    double floor_us[2] = {0.0, 0.0};  // ≤ the exact cost_us of the leg via node[end]
+  };
+  void piece_floors(LonLat p, std::vector<PieceFloor>& out);
+  void piece_candidates(const LocalFrame& frame, std::uint32_t piece, std::vector<LegCandidate>& out) const;
   // The exact leg of candidate c of leg_candidates(p, …); false when no point of its piece
   // lies within max access. REQUIRES: `frame` is LocalFrame(p).
   bool exact_leg(const LocalFrame& frame, LonLat p, const LegCandidate& c, AccessLeg& out) const;

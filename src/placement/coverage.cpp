@@ -77,149 +77,165 @@ struct Leg {
 // cannot give any site a lower latency than leg w' when c_w' + d(w' → w) ≤ c_w, because
 // d(s → w') ≤ d(s → w) + d(w → w') for every site s (and reversing a path changes its
 // node delays by exactly delay(w) − delay(w'), which cancels). Such legs are dropped
-// before their exact (geodesic) cost is ever computed: the plane bounds of every
-// candidate (lower ≤ exact ≤ upper) feed a small Dijkstra over the network between the
-// legs' own nodes, from every leg at its upper bound; a leg is dropped when a path from
-// another leg arrives below its lower bound. On a dense network this keeps a few legs
-// per point out of hundreds, and skips most geodesic distances.
+// before their exact (geodesic) cost is computed, and most of them before their plane
+// bounds are: one Dijkstra over the network from p's legs (each at the upper bound of its
+// cost), fed lazily. The pieces near p are taken by a floor of their legs' costs (access
+// over the plane gap to the piece's box, fibre to the edge end), in buckets of rising
+// floors; before a bucket the search settles every node below the bucket's least floor
+// (no leg yet to come can reach it more cheaply). A piece whose ends both have a label
+// below their floors (a path from another leg arrives cheaper than any leg through this
+// piece could) is dropped with no plane work; the others get their plane bounds, and each
+// of their candidates not already beaten becomes a source. At the end the search runs up
+// to the greatest lower bound kept, and a candidate is dropped when its node's label lies
+// below its lower bound (its own upper bound never does). On a dense network most pieces
+// near a point lie behind nearer legs and are never looked at closely.
 class LegPruner {
  public:
   LegPruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
             const Arcs& arcs)
-      : m_query(net, index, model, mode), m_arcs(arcs), m_mark(net.nodes()) {}
+      : m_query(net, index, model, mode), m_arcs(arcs), m_state(net.nodes()),
+        m_bucket_us(AccessCost(model).us_per_m * kBucketM) {}
 
   void legs(LonLat p, std::vector<Leg>& out) {
     out.clear();
     if (++m_epoch == 0) {
-      std::fill(m_mark.begin(), m_mark.end(), Mark{});
+      std::fill(m_state.begin(), m_state.end(), State{});
       m_epoch = 1;
     }
-    m_nodes.clear();
-    m_vertex.clear();
-    m_lower.clear();
-    m_upper.clear();
-    // One segment-index pass: the plane bounds of every candidate, kept for the exact pass.
-    m_query.leg_candidates(p, m_candidates);
-    for (const auto& c : m_candidates) {
-      const std::uint32_t i = local(c.node);
-      m_lower[i] = std::min(m_lower[i], c.lower_us);
-      m_upper[i] = std::min(m_upper[i], c.upper_us);
+    m_heap.clear();
+    m_kept.clear();
+    m_query.piece_floors(p, m_pieces);
+    m_count.pieces += m_pieces.size();
+    if (m_pieces.empty()) return;
+    // Buckets of floors (a counting sort): a piece's key is the lesser floor of its ends.
+    double lo = kUnreached;
+    for (const auto& f : m_pieces) lo = std::min(lo, key(f));
+    const double width = m_bucket_us > 0 ? m_bucket_us : 1.0;
+    auto bucket_of = [&](double k) {
+      const double b = (k - lo) / width;
+      return b < static_cast<double>(kBuckets - 1) ? static_cast<std::size_t>(b) : kBuckets - 1;
+    };
+    m_first.assign(kBuckets + 1, 0);
+    m_least.assign(kBuckets, kUnreached);
+    for (const auto& f : m_pieces) {
+      const std::size_t b = bucket_of(key(f));
+      ++m_first[b + 1];
+      m_least[b] = std::min(m_least[b], key(f));
     }
-    const std::size_t n = m_nodes.size();
-    m_count.candidates += m_candidates.size();
-    m_count.nodes += n;
-    if (n == 0) return;
-    double max_lower = 0.0;
-    for (double l : m_lower) max_lower = std::max(max_lower, l);
-    arrivals(m_upper, max_lower);
-    // Exact legs for the rest; per node only the candidates that may beat its best upper
-    // bound. The cheapest exact leg per node (reused m_dist: kUnreached = none).
-    m_keep.assign(n, 0);
-    for (std::uint32_t i = 0; i < n; ++i) m_keep[i] = !(m_other[i] < m_lower[i] - 1e-9 * (1.0 + m_lower[i]));
-    m_dist.assign(n, kUnreached);
-    // By node, cheapest lower bound first: a candidate whose lower bound exceeds an exact
-    // cost already found for its node cannot lower that node's minimum.
-    m_exact.clear();
-    for (std::uint32_t k = 0; k < m_candidates.size(); ++k) {
-      const auto& c = m_candidates[k];
-      const std::uint32_t i = m_mark[m_arcs.vertex_of[c.node]].local;
-      if (m_keep[i] && c.lower_us <= m_upper[i] + 1e-9 * (1.0 + m_upper[i])) m_exact.emplace_back(i, k);
+    for (std::size_t b = 0; b < kBuckets; ++b) m_first[b + 1] += m_first[b];
+    m_sorted.resize(m_pieces.size());
+    {
+      m_fill.assign(m_first.begin(), m_first.end() - 1);
+      for (std::uint32_t i = 0; i < m_pieces.size(); ++i) m_sorted[m_fill[bucket_of(key(m_pieces[i]))]++] = i;
     }
-    std::sort(m_exact.begin(), m_exact.end(), [&](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first < b.first : m_candidates[a.second].lower_us < m_candidates[b.second].lower_us;
-    });
     const LocalFrame frame(p);
-    PointLatencyQuery::AccessLeg leg;
-    for (const auto& [i, k] : m_exact) {
-      const auto& c = m_candidates[k];
-      if (c.lower_us > m_dist[i]) continue;
-      ++m_count.exact;
-      if (m_query.exact_leg(frame, p, c, leg)) m_dist[i] = std::min(m_dist[i], leg.cost_us);
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      if (m_first[b] == m_first[b + 1]) continue;
+      settle(m_least[b]);
+      for (std::uint32_t k = m_first[b]; k < m_first[b + 1]; ++k) {
+        const auto& f = m_pieces[m_sorted[k]];
+        if (beaten(f.node[0], f.floor_us[0]) && beaten(f.node[1], f.floor_us[1])) continue;
+        m_candidates.clear();
+        m_query.piece_candidates(frame, f.piece, m_candidates);
+        m_count.candidates += m_candidates.size();
+        for (const auto& c : m_candidates) {
+          if (beaten(c.node, c.lower_us)) continue;
+          m_kept.push_back(c);
+          if (c.upper_us < kUnreached) reach(m_arcs.vertex_of[c.node], c.upper_us);
+        }
+      }
     }
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (m_dist[i] < kUnreached) out.push_back(Leg{m_nodes[i], m_dist[i]});
-    std::sort(out.begin(), out.end(), [](const Leg& a, const Leg& b) { return a.node < b.node; });
+    double stop = 0.0;
+    for (const auto& c : m_kept) stop = std::max(stop, c.lower_us);
+    settle(stop);
+    // The candidates no other leg beats, by node and cheapest lower bound first: a
+    // candidate whose lower bound exceeds an exact cost already found for its node cannot
+    // lower that node's minimum.
+    std::erase_if(m_kept, [&](const auto& c) { return beaten(c.node, c.lower_us); });
+    std::sort(m_kept.begin(), m_kept.end(), [](const auto& a, const auto& b) {
+      return a.node != b.node ? a.node < b.node : a.lower_us < b.lower_us;
+    });
+    PointLatencyQuery::AccessLeg leg;
+    for (std::size_t i = 0; i < m_kept.size();) {
+      const NodeId w = m_kept[i].node;
+      double best = kUnreached;
+      for (; i < m_kept.size() && m_kept[i].node == w; ++i) {
+        if (m_kept[i].lower_us > best) continue;
+        ++m_count.exact;
+        if (m_query.exact_leg(frame, p, m_kept[i], leg)) best = std::min(best, leg.cost_us);
+      }
+      if (best < kUnreached) out.push_back(Leg{w, best});
+    }
   }
 
-  // The work done so far (CoverageStats' leg_candidates, leg_nodes, exact_legs).
+  // The work done so far (CoverageStats' leg_pieces, leg_candidates, leg_nodes, exact_legs).
   struct Count {
-    std::size_t candidates = 0, nodes = 0, exact = 0;
+    std::size_t pieces = 0, candidates = 0, nodes = 0, exact = 0;
   };
   const Count& count() const { return m_count; }
 
  private:
-  Count m_count;
-  // m_other[i]: the least arrival at leg node i over an arc from another leg node, by
-  // paths among leg nodes starting at node j at start[j]; exact below `stop`.
-  void arrivals(const std::vector<double>& start, double stop) {
-    const std::size_t n = m_nodes.size();
-    m_reach.assign(start.begin(), start.end());
-    m_other.assign(n, kUnreached);
-    m_heap.clear();
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (m_reach[i] <= stop) m_heap.push_back(Entry{m_reach[i], i});
-    // Which of equal keys comes first does not matter: each node's arrival is the least
-    // over its arcs from the nodes settled below the stop, a set fixed by the values.
-    auto later = [](const Entry& a, const Entry& b) { return a.d > b.d; };
-    std::make_heap(m_heap.begin(), m_heap.end(), later);
-    while (!m_heap.empty()) {
+  // Buckets of this much access distance (the floors' spread within a bucket); pieces
+  // whose floors lie beyond the last bucket share it.
+  static constexpr double kBucketM = 100.0;
+  static constexpr std::size_t kBuckets = 160;
+
+  static double key(const PointLatencyQuery::PieceFloor& f) { return std::min(f.floor_us[0], f.floor_us[1]); }
+
+  // Whether a path from some leg reaches node w below `lower_us` (with a rounding margin):
+  // then a leg through w costing at least lower_us cannot matter. A label only ever comes
+  // from upper bounds of real legs plus arcs, so it is such a path whether or not settled.
+  bool beaten(NodeId w, double lower_us) const {
+    const State& st = m_state[m_arcs.vertex_of[w]];
+    return st.stamp == m_epoch && st.label < lower_us - 1e-9 * (1.0 + lower_us);
+  }
+
+  void reach(std::uint32_t v, double d) {
+    State& st = m_state[v];
+    if (st.stamp != m_epoch) {
+      st.stamp = m_epoch;
+      st.label = kUnreached;
+    }
+    if (!(d < st.label)) return;
+    st.label = d;
+    m_heap.push_back(Entry{d, v});
+    std::push_heap(m_heap.begin(), m_heap.end(), later);
+  }
+
+  // Settles (relaxes the arcs of) every node whose label is at most `upto`.
+  void settle(double upto) {
+    while (!m_heap.empty() && m_heap.front().d <= upto) {
       std::pop_heap(m_heap.begin(), m_heap.end(), later);
       const Entry top = m_heap.back();
       m_heap.pop_back();
-      const double d = top.d;
-      if (d > m_reach[top.i]) continue;  // stale entry
-      if (d > stop) break;               // cannot undercut any leg's bound any more
-      const std::uint32_t u = m_vertex[top.i];
-      for (std::uint32_t k = m_arcs.first[u]; k < m_arcs.first[u + 1]; ++k) {
-        const Arcs::Arc& a = m_arcs.arc[k];
-        const Mark& mk = m_mark[a.head];
-        if (mk.stamp != m_epoch) continue;  // not a leg node: paths stay among legs
-        const std::uint32_t j = mk.local;
-        const double via = d + a.weight_us;
-        m_other[j] = std::min(m_other[j], via);
-        if (via < m_reach[j]) {
-          m_reach[j] = via;
-          if (via > stop) continue;  // would be popped after the stop: never relaxes anything
-          m_heap.push_back(Entry{via, j});
-          std::push_heap(m_heap.begin(), m_heap.end(), later);
-        }
-      }
+      if (top.d > m_state[top.v].label) continue;  // stale entry
+      ++m_count.nodes;
+      for (std::uint32_t k = m_arcs.first[top.v]; k < m_arcs.first[top.v + 1]; ++k)
+        reach(m_arcs.arc[k].head, top.d + m_arcs.arc[k].weight_us);
     }
   }
 
-  std::uint32_t local(NodeId w) {
-    const std::uint32_t v = m_arcs.vertex_of[w];
-    Mark& mk = m_mark[v];
-    if (mk.stamp != m_epoch) {
-      mk.stamp = m_epoch;
-      mk.local = static_cast<std::uint32_t>(m_nodes.size());
-      m_nodes.push_back(w);
-      m_vertex.push_back(v);
-      m_lower.push_back(kUnreached);
-      m_upper.push_back(kUnreached);
-    }
-    return mk.local;
-  }
-
-  PointLatencyQuery m_query;
-  const Arcs& m_arcs;
-  struct Mark {
-    std::uint32_t stamp = 0;  // m_epoch: a leg node of the current point
-    std::uint32_t local = 0;  // its index in m_nodes
-  };
-  std::vector<Mark> m_mark;  // by vertex
-  std::uint32_t m_epoch = 0;
-  std::vector<NodeId> m_nodes;
-  std::vector<std::uint32_t> m_vertex;  // of m_nodes
-  std::vector<double> m_lower, m_upper, m_dist, m_other, m_reach;
-  std::vector<char> m_keep;
   struct Entry {
     double d;
-    std::uint32_t i;
+    std::uint32_t v;  // vertex
   };
+  static bool later(const Entry& a, const Entry& b) { return a.d > b.d; }
+
+  Count m_count;
+  PointLatencyQuery m_query;
+  const Arcs& m_arcs;
+  struct State {
+    std::uint32_t stamp = 0;  // m_epoch: labelled for the current point
+    double label = kUnreached;
+  };
+  std::vector<State> m_state;  // by vertex
+  std::uint32_t m_epoch = 0;
+  double m_bucket_us;
   std::vector<Entry> m_heap;
-  std::vector<PointLatencyQuery::LegCandidate> m_candidates;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> m_exact;  // (local node, candidate)
+  std::vector<PointLatencyQuery::PieceFloor> m_pieces;
+  std::vector<std::uint32_t> m_first, m_fill, m_sorted;
+  std::vector<double> m_least;
+  std::vector<PointLatencyQuery::LegCandidate> m_candidates, m_kept;
 };
 
 }  // namespace
@@ -310,6 +326,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       ~State() {
         if (!pruner) return;
         const std::lock_guard lock(*count_mutex);
+        count->pieces += pruner->count().pieces;
         count->candidates += pruner->count().candidates;
         count->nodes += pruner->count().nodes;
         count->exact += pruner->count().exact;
@@ -324,6 +341,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       for (std::size_t r = b; r < e; ++r) st.pruner->legs(demand[order[r]], legs[r]);
     });
     if (stats) {
+      stats->leg_pieces = count.pieces;
       stats->leg_candidates = count.candidates;
       stats->leg_nodes = count.nodes;
       stats->exact_legs = count.exact;

@@ -39,10 +39,11 @@ struct CoverageStats {
   };
   Phase legs, searches, invert, rows, layout;
   std::size_t legs_kept = 0, node_entries = 0;
-  // The access legs' work, over all demand points: candidate legs with plane bounds (two
-  // per fibre piece within reach), distinct nodes they end at (the pruning search's
-  // size), and exact (geodesic) leg costs computed.
-  std::size_t leg_candidates = 0, leg_nodes = 0, exact_legs = 0;
+  // The access legs' work, over all demand points: fibre pieces within reach (each with a
+  // floor of its legs' costs), candidate legs given plane bounds (two per piece not
+  // dropped on its floors alone), nodes the pruning search settled, and exact (geodesic)
+  // leg costs computed.
+  std::size_t leg_pieces = 0, leg_candidates = 0, leg_nodes = 0, exact_legs = 0;
 };
 
 // candidates[j]: the search source of candidate j (node kNone = not on the network).

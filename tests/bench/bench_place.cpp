@@ -395,10 +395,12 @@ int main(int argc, char** argv) {
       {
         // The legs' work per demand point: what the time above went into.
         const double per = 1.0 / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()));
+        figure("coverage_leg_pieces", fmt::format("{:.1f}", static_cast<double>(st.leg_pieces) * per), "",
+               "per demand point: fibre pieces within max access (a floor of their legs' costs each)");
         figure("coverage_leg_candidates", fmt::format("{:.1f}", static_cast<double>(st.leg_candidates) * per), "",
-               "per demand point: candidate legs with plane bounds (2 per fibre piece within max access)");
+               "per demand point: candidate legs with plane bounds (2 per piece not dropped on its floors)");
         figure("coverage_leg_nodes", fmt::format("{:.1f}", static_cast<double>(st.leg_nodes) * per), "",
-               "per demand point: nodes those candidates end at (the pruning search's size)");
+               "per demand point: nodes the pruning search settled");
         figure("coverage_exact_legs", fmt::format("{:.1f}", static_cast<double>(st.exact_legs) * per), "",
                "per demand point: exact (geodesic) leg costs computed");
       }
