@@ -55,8 +55,9 @@ echo "== tests (at ${SECONDS} s)" >&2
 # the library's tests, the mutation fuzzer (label fuzz) and the fault-injection tests
 # (label faults: crashes and partial outputs) under ASan + UBSan; here, the tests that run
 # the lightcone binary whole (label cli: the same library code, end to end), the time-limit
-# tests (label timelimit: wall-clock bounds, meaningless at the sanitizers' speed) and the
-# Python-driven ones (QGIS, notebooks, browser, PostGIS, Dask: not in the sanitizer build).
+# tests (label timelimit: wall-clock bounds, meaningless at the sanitizers' speed), the
+# kill -9 fault test (label kill: a killed process has nothing for a sanitizer to report)
+# and the Python-driven ones (QGIS, notebooks, browser, PostGIS, Dask: not in the sanitizer build).
 # LIGHTCONE_SANITIZE_ALL=1 runs the cli and timelimit tests under the sanitizers too.
 sanitized_only='^(faults|fuzz)$'
 skip_here=()
