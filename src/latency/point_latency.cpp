@@ -300,11 +300,7 @@ void PointLatencyQuery::leg_candidates(LonLat p, std::vector<LegCandidate>& out)
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
     const Piece& piece = m_index.piece(id);
     if (far_from(frame, p, piece)) return;
-    plane_candidates(piece, view_piece(frame, piece), [&](int end, double x, NodeId via, double lower_us, double upper_us) {
-      // The same sums as leg_bounds and access_legs' keep make.
-      const double delay = m_net.node_delay_us[via];
-      out.push_back(LegCandidate{via, id, static_cast<std::uint32_t>(end), x, lower_us + delay, upper_us + delay});
-    });
+    piece_candidates(frame, id, out);
   });
 }
 
@@ -340,11 +336,24 @@ void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
 
 void PointLatencyQuery::piece_candidates(const LocalFrame& frame, std::uint32_t id, std::vector<LegCandidate>& out) const {
   const Piece& piece = m_index.piece(id);
-  plane_candidates(piece, view_piece(frame, piece), [&](int end, double x, NodeId via, double lower_us, double upper_us) {
-    // The same sums as leg_candidates.
+  const PieceView v = view_piece(frame, piece);
+  plane_candidates(piece, v, [&](int end, double x, NodeId via, double lower_us, double upper_us) {
+    // The same sums as leg_bounds and access_legs' keep make. x is clamped to [0, length]:
+    // exact_candidate takes the piece's own end points there.
     const double delay = m_net.node_delay_us[via];
-    out.push_back(LegCandidate{via, id, static_cast<std::uint32_t>(end), x, lower_us + delay, upper_us + delay});
+    const std::uint32_t at_vertex = x <= 0 ? 1 : x >= v.length ? 2 : 0;
+    out.push_back(LegCandidate{via, id, static_cast<std::uint32_t>(end), at_vertex, x, lower_us + delay, upper_us + delay});
   });
+}
+
+PointLatencyQuery::VertexKey PointLatencyQuery::vertex_key(const LegCandidate& c) const {
+  // exact_candidate's sums at x = 0 (x / length = 0) or x = length (x / length = 1).
+  const Piece& piece = m_index.piece(c.piece);
+  const EdgeId e = piece.edge;
+  const double geom = m_net.edge_geom_length_m[e];
+  const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;
+  const double along = std::clamp(piece.along_m + (c.at_vertex == 1 ? 0.0 : 1.0) * piece.length_m, 0.0, geom);
+  return VertexKey{c.at_vertex == 1 ? piece.a : piece.b, rate * (c.end == 0 ? along : geom - along)};
 }
 
 bool PointLatencyQuery::exact_leg(const LocalFrame& frame, LonLat p, const LegCandidate& c, AccessLeg& out) const {

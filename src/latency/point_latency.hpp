@@ -82,6 +82,7 @@ class PointLatencyQuery {
     NodeId node = kNone;
     std::uint32_t piece = 0;  // segment index piece
     std::uint32_t end = 0;    // 0: reached via the edge's u end, 1: via its v end
+    std::uint32_t at_vertex = 0;  // 1: x is the piece's start (its point a), 2: its end (b); 0: inside
     double x = 0.0;           // plane position along the piece
     double lower_us = 0.0;    // ≤ the exact cost_us (node delay included)
     double upper_us = 0.0;    // ≥ the exact cost_us; kUnreached when it may lie beyond max access
@@ -99,6 +100,16 @@ class PointLatencyQuery {
   };
   void piece_floors(LonLat p, std::vector<PieceFloor>& out);
   void piece_candidates(const LocalFrame& frame, std::uint32_t piece, std::vector<LegCandidate>& out) const;
+  // Candidates at a vertex of their edge (at_vertex ≠ 0) with equal keys and nodes have
+  // the same exact leg, bit for bit: the leg is the access to that point q plus the fibre
+  // from it to the node (so the pieces on both sides of a vertex give the same leg, as do
+  // the edges of a node that all start at the node's own position). REQUIRES at_vertex ≠ 0.
+  struct VertexKey {
+    LonLat q;
+    double fibre_us = 0.0;
+    bool operator==(const VertexKey& o) const { return q.lon == o.q.lon && q.lat == o.q.lat && fibre_us == o.fibre_us; }
+  };
+  VertexKey vertex_key(const LegCandidate& c) const;
   // The exact leg of candidate c of leg_candidates(p, …); false when no point of its piece
   // lies within max access. REQUIRES: `frame` is LocalFrame(p).
   bool exact_leg(const LocalFrame& frame, LonLat p, const LegCandidate& c, AccessLeg& out) const;

@@ -159,10 +159,22 @@ class LegPruner {
     for (std::size_t i = 0; i < m_kept.size();) {
       const NodeId w = m_kept[i].node;
       double best = kUnreached;
+      m_vertices.clear();
       for (; i < m_kept.size() && m_kept[i].node == w; ++i) {
-        if (m_kept[i].lower_us > best) continue;
+        const auto& c = m_kept[i];
+        if (c.lower_us > best) continue;
+        // Candidates at the same vertex point with the same fibre to w have the same exact
+        // leg: computed once. Only a leg found at the vertex itself counts; beyond max
+        // access the leg is searched along the candidate's own piece instead.
+        PointLatencyQuery::VertexKey key;
+        if (c.at_vertex != 0) {
+          key = m_query.vertex_key(c);
+          if (std::find(m_vertices.begin(), m_vertices.end(), key) != m_vertices.end()) continue;
+        }
         ++m_count.exact;
-        if (m_query.exact_leg(frame, p, m_kept[i], leg)) best = std::min(best, leg.cost_us);
+        if (!m_query.exact_leg(frame, p, c, leg)) continue;
+        best = std::min(best, leg.cost_us);
+        if (c.at_vertex != 0 && leg.at.lon == key.q.lon && leg.at.lat == key.q.lat) m_vertices.push_back(key);
       }
       if (best < kUnreached) out.push_back(Leg{w, best});
     }
@@ -236,6 +248,7 @@ class LegPruner {
   std::vector<std::uint32_t> m_first, m_fill, m_sorted;
   std::vector<double> m_least;
   std::vector<PointLatencyQuery::LegCandidate> m_candidates, m_kept;
+  std::vector<PointLatencyQuery::VertexKey> m_vertices;  // of one node's exact legs
 };
 
 }  // namespace
