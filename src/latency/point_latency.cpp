@@ -304,34 +304,80 @@ void PointLatencyQuery::leg_candidates(LonLat p, std::vector<LegCandidate>& out)
   });
 }
 
+namespace {
+
+// A piece's lon/lat box and the fibre from it to each end of its edge (node delay
+// included): what its legs' floors need besides p.
+PointLatencyQuery::NearPiece near_piece(const Network& net, const Piece& piece, std::uint32_t id) {
+  PointLatencyQuery::NearPiece n;
+  n.lon0 = std::min(piece.a.lon, piece.b.lon);
+  n.lon1 = std::max(piece.a.lon, piece.b.lon);
+  n.lat0 = std::min(piece.a.lat, piece.b.lat);
+  n.lat1 = std::max(piece.a.lat, piece.b.lat);
+  const EdgeId e = piece.edge;
+  const double geom = net.edge_geom_length_m[e];
+  const double rate = geom > 0 ? net.edge_delay_us[e] / geom : 0.0;
+  n.node[0] = net.edge_u[e];
+  n.node[1] = net.edge_v[e];
+  n.fibre_us[0] = rate * std::max(0.0, piece.along_m) + net.node_delay_us[n.node[0]];
+  n.fibre_us[1] = rate * std::max(0.0, geom - piece.along_m - piece.length_m) + net.node_delay_us[n.node[1]];
+  n.piece = id;
+  return n;
+}
+
+// The floors of one near piece's legs from p (frame: p's), as evaluate's: the access over
+// 0.99 × the plane gap to its box − 1 cm (a lower bound of the geodesic distance to any
+// point of the piece; the gap is 0 near the antimeridian, where the frame wraps), plus the
+// fibre to each end, less a rounding margin (positions are clamped and summed in another
+// order by the exact leg). False when the piece lies beyond reach (far_from).
+bool piece_floor(const LocalFrame& frame, LonLat p, const PointLatencyQuery::NearPiece& n, const AccessCost& access,
+                 double reach, PointLatencyQuery::PieceFloor& f) {
+  const double lon0 = n.lon0 - p.lon, lon1 = n.lon1 - p.lon;
+  double gap = 0.0;
+  if (lon0 > -90.0 && lon1 < 90.0) {
+    const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
+    const double gy = std::max({0.0, n.lat0 - p.lat, p.lat - n.lat1}) * frame.m_per_deg_lat();
+    const double gap_sq = gx * gx + gy * gy;
+    if (gap_sq > reach * reach) return false;
+    gap = std::sqrt(gap_sq);
+  }
+  const double a = access.fixed_us + access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
+  f.piece = n.piece;
+  for (int end = 0; end < 2; ++end) {
+    f.node[end] = n.node[end];
+    const double floor = a + n.fibre_us[end];
+    f.floor_us[end] = floor - 1e-9 * (std::abs(floor) + 1.0);
+  }
+  return true;
+}
+
+}  // namespace
+
 void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
   out.clear();
   const LocalFrame frame(p);
   const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
+  PieceFloor f;
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
-    const Piece& piece = m_index.piece(id);
-    const double gap_sq = plane_gap_sq(frame, p, piece);
-    if (gap_sq > reach * reach) return;  // far_from
-    // As evaluate's floors: the access over 0.99 × the plane gap − 1 cm (a lower bound of
-    // the geodesic distance to any point of the piece), the fibre from the piece's near
-    // end to each edge end, less a rounding margin (positions are clamped and summed in
-    // another order by the exact leg).
-    const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
-    const double access = m_access.fixed_us + m_access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
-    const EdgeId e = piece.edge;
-    const double geom = m_net.edge_geom_length_m[e];
-    const double rate = geom > 0 ? m_net.edge_delay_us[e] / geom : 0.0;
-    PieceFloor f;
-    f.piece = id;
-    f.node[0] = m_net.edge_u[e];
-    f.node[1] = m_net.edge_v[e];
-    const double fibre[2] = {rate * std::max(0.0, piece.along_m), rate * std::max(0.0, geom - piece.along_m - piece.length_m)};
-    for (int end = 0; end < 2; ++end) {
-      const double floor = access + fibre[end] + m_net.node_delay_us[f.node[end]];
-      f.floor_us[end] = floor - 1e-9 * (std::abs(floor) + 1.0);
-    }
-    out.push_back(f);
+    if (piece_floor(frame, p, near_piece(m_net, m_index.piece(id), id), m_access, reach, f)) out.push_back(f);
   });
+}
+
+bool PointLatencyQuery::near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out) {
+  // Up to 1.5 times a point's query box: beyond, the shared query costs more than it saves.
+  if (!m_index.query_union(pts, plane_reach_m(m_access.max_m), 1.5, m_scratch)) return false;
+  out.clear();
+  for (const std::uint32_t id : m_scratch) out.push_back(near_piece(m_net, m_index.piece(id), id));
+  return true;
+}
+
+void PointLatencyQuery::piece_floors(LonLat p, std::span<const NearPiece> near, std::vector<PieceFloor>& out) const {
+  out.clear();
+  const LocalFrame frame(p);
+  const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
+  PieceFloor f;
+  for (const NearPiece& n : near)
+    if (piece_floor(frame, p, n, m_access, reach, f)) out.push_back(f);
 }
 
 void PointLatencyQuery::piece_candidates(const LocalFrame& frame, std::uint32_t id, std::vector<LegCandidate>& out) const {

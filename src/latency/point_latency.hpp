@@ -99,6 +99,19 @@ class PointLatencyQuery {
     double floor_us[2] = {0.0, 0.0};  // ≤ the exact cost_us of the leg via node[end]
   };
   void piece_floors(LonLat p, std::vector<PieceFloor>& out);
+  // piece_floors for many nearby points from one index query: the pieces near any of
+  // `pts` with what their floors need (box, fibre to each end with its node delay);
+  // false when near_pieces cannot share a query among them (SegmentIndex::query_union).
+  // piece_floors(p, near, out) then gives, for any p of pts, the floors piece_floors(p,
+  // out) gives, up to rounding in the last bits (both are floors), in another order.
+  struct NearPiece {
+    double lon0 = 0, lon1 = 0, lat0 = 0, lat1 = 0;  // the piece's lon/lat box
+    double fibre_us[2] = {0.0, 0.0};               // from the piece to each end, node delay included
+    NodeId node[2] = {kNone, kNone};
+    std::uint32_t piece = 0;
+  };
+  bool near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out);
+  void piece_floors(LonLat p, std::span<const NearPiece> near, std::vector<PieceFloor>& out) const;
   void piece_candidates(const LocalFrame& frame, std::uint32_t piece, std::vector<LegCandidate>& out) const;
   // Candidates at a vertex of their edge (at_vertex ≠ 0) with equal keys and nodes have
   // the same exact leg, bit for bit: the leg is the access to that point q plus the fibre

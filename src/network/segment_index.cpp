@@ -267,6 +267,23 @@ Piece SegmentIndex::long_piece(std::uint32_t id) const {
   return Piece{it->edge, along, it->piece_m, I.point(*it, k).at, I.point(*it, k + 1).at};
 }
 
+bool SegmentIndex::query_union(std::span<const LonLat> pts, double radius_m, double spread,
+                               std::vector<std::uint32_t>& out) const {
+  if (pts.empty()) return false;
+  DegreeBox u = query_box(pts.front(), radius_m);
+  double width = 0.0, height = 0.0;
+  for (const LonLat& p : pts) {
+    const DegreeBox q = query_box(p, radius_m);
+    if (!other_side_boxes(q).empty()) return false;
+    u = DegreeBox{std::min(u.lon0, q.lon0), std::max(u.lon1, q.lon1), std::min(u.lat0, q.lat0), std::max(u.lat1, q.lat1)};
+    width = std::max(width, q.lon1 - q.lon0);
+    height = std::max(height, q.lat1 - q.lat0);
+  }
+  if (u.lon1 - u.lon0 > spread * width || u.lat1 - u.lat0 > spread * height) return false;
+  collect_box(u.lon0, u.lon1, u.lat0, u.lat1, out);
+  return true;
+}
+
 void SegmentIndex::collect(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
   const DegreeBox q = query_box(p, radius_m);
   collect_box(q.lon0, q.lon1, q.lat0, q.lat1, out);

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -70,6 +71,12 @@ class SegmentIndex {
     collect(p, radius_m, scratch);
     for (const std::uint32_t id : scratch) f(id);
   }
+  // One query for several nearby points: the ids whose box meets the union of their
+  // query boxes (so every id query(p, radius_m, …) gives for each p of pts), each once,
+  // in query order. False, `out` untouched, when some point's query box reaches across the
+  // antimeridian or the union is more than `spread` times a point's box in either
+  // direction (then query each point alone).
+  bool query_union(std::span<const LonLat> pts, double radius_m, double spread, std::vector<std::uint32_t>& out) const;
   // The same ids in the same order by scanning every piece (the test oracle; slow).
   void query_brute_force(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const;
 

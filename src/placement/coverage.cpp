@@ -1,6 +1,7 @@
 #include "placement/coverage.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <memory>
@@ -94,8 +95,32 @@ class LegPruner {
   LegPruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
             const Arcs& arcs)
       : m_query(net, index, model, mode), m_arcs(arcs), m_state(net.nodes()),
-        m_bucket_us(AccessCost(model).us_per_m * kBucketM) {}
+        m_bucket_us(AccessCost(model).us_per_m * kBucketM),
+        m_queue_width(std::max(AccessCost(model).us_per_m * 10.0, 1e-6)) {}
 
+  // The legs of each of `pts` (neighbours: one index query serves them all when it can).
+  void legs(std::span<const LonLat> pts, std::span<std::vector<Leg>> out) {
+    if (pts.size() > 1 && m_query.near_pieces(pts, m_near)) {
+      for (std::size_t i = 0; i < pts.size(); ++i) {
+        m_query.piece_floors(pts[i], m_near, m_pieces);
+        legs(pts[i], out[i]);
+      }
+    } else {
+      for (std::size_t i = 0; i < pts.size(); ++i) {
+        m_query.piece_floors(pts[i], m_pieces);
+        legs(pts[i], out[i]);
+      }
+    }
+  }
+
+  // The work done so far (CoverageStats' leg_pieces, leg_candidates, leg_nodes, exact_legs).
+  struct Count {
+    std::size_t pieces = 0, candidates = 0, nodes = 0, exact = 0;
+  };
+  const Count& count() const { return m_count; }
+
+ private:
+  // The legs of p from the floors of its pieces (m_pieces).
   void legs(LonLat p, std::vector<Leg>& out) {
     out.clear();
     if (++m_epoch == 0) {
@@ -104,12 +129,16 @@ class LegPruner {
     }
     m_heap.clear();
     m_kept.clear();
-    m_query.piece_floors(p, m_pieces);
     m_count.pieces += m_pieces.size();
     if (m_pieces.empty()) return;
     // Buckets of floors (a counting sort): a piece's key is the lesser floor of its ends.
     double lo = kUnreached;
     for (const auto& f : m_pieces) lo = std::min(lo, key(f));
+    // The search's queue starts at the least floor (no label lies below it).
+    for (std::size_t b = m_queue_cur; b <= m_queue_top && b < kQueue; ++b) m_queue[b].clear();
+    m_queue_base = lo;
+    m_queue_cur = 0;
+    m_queue_top = 0;
     const double width = m_bucket_us > 0 ? m_bucket_us : 1.0;
     auto bucket_of = [&](double k) {
       const double b = (k - lo) / width;
@@ -180,13 +209,6 @@ class LegPruner {
     }
   }
 
-  // The work done so far (CoverageStats' leg_pieces, leg_candidates, leg_nodes, exact_legs).
-  struct Count {
-    std::size_t pieces = 0, candidates = 0, nodes = 0, exact = 0;
-  };
-  const Count& count() const { return m_count; }
-
- private:
   // Buckets of this much access distance (the floors' spread within a bucket); pieces
   // whose floors lie beyond the last bucket share it.
   static constexpr double kBucketM = 100.0;
@@ -210,20 +232,57 @@ class LegPruner {
     }
     if (!(d < st.label)) return;
     st.label = d;
-    m_heap.push_back(Entry{d, v});
-    std::push_heap(m_heap.begin(), m_heap.end(), later);
+    const double b = (d - m_queue_base) / m_queue_width;
+    if (b < static_cast<double>(kQueue)) {
+      // Never behind the bucket being settled (a label found there may round below it).
+      const std::size_t i = std::max(m_queue_cur, b > 0 ? static_cast<std::size_t>(b) : std::size_t{0});
+      m_queue[i].push_back(Entry{d, v});
+      m_queue_top = std::max(m_queue_top, i);
+    } else {
+      m_heap.push_back(Entry{d, v});
+      std::push_heap(m_heap.begin(), m_heap.end(), later);
+    }
   }
 
-  // Settles (relaxes the arcs of) every node whose label is at most `upto`.
+  // Settles (relaxes the arcs of) every node whose label is at most `upto`. A bucket queue
+  // (Dial's) over the labels near the point, a heap beyond it: within a bucket the order
+  // is any, so a node may be settled again when a label a little lower reaches it later
+  // (label-correcting). Which labels are final does not matter for the pruning, which
+  // only needs each label to be the cost of some path from a leg; the order only makes
+  // the labels low early.
   void settle(double upto) {
+    auto relax = [&](const Entry& e) {
+      ++m_count.nodes;
+      for (std::uint32_t k = m_arcs.first[e.v]; k < m_arcs.first[e.v + 1]; ++k)
+        reach(m_arcs.arc[k].head, e.d + m_arcs.arc[k].weight_us);
+    };
+    for (; m_queue_cur < kQueue && m_queue_cur <= m_queue_top; ++m_queue_cur) {
+      if (m_queue_base + m_queue_width * static_cast<double>(m_queue_cur) > upto) return;
+      auto& bucket = m_queue[m_queue_cur];
+      bool left = false;  // entries above `upto` stay
+      for (std::size_t i = 0; i < bucket.size();) {
+        const Entry e = bucket[i];
+        if (e.d > m_state[e.v].label) {  // stale
+          bucket[i] = bucket.back();
+          bucket.pop_back();
+        } else if (e.d > upto) {
+          left = true;
+          ++i;
+        } else {
+          bucket[i] = bucket.back();
+          bucket.pop_back();
+          relax(e);  // may append to this bucket
+        }
+      }
+      if (left) return;
+    }
+    if (m_queue_cur <= m_queue_top && m_queue_cur < kQueue) return;
     while (!m_heap.empty() && m_heap.front().d <= upto) {
       std::pop_heap(m_heap.begin(), m_heap.end(), later);
       const Entry top = m_heap.back();
       m_heap.pop_back();
       if (top.d > m_state[top.v].label) continue;  // stale entry
-      ++m_count.nodes;
-      for (std::uint32_t k = m_arcs.first[top.v]; k < m_arcs.first[top.v + 1]; ++k)
-        reach(m_arcs.arc[k].head, top.d + m_arcs.arc[k].weight_us);
+      relax(top);
     }
   }
 
@@ -243,8 +302,14 @@ class LegPruner {
   std::vector<State> m_state;  // by vertex
   std::uint32_t m_epoch = 0;
   double m_bucket_us;
-  std::vector<Entry> m_heap;
+  std::vector<Entry> m_heap;  // labels beyond the bucket queue
+  // The bucket queue: bucket i holds labels from base + i × width (the access over 10 m).
+  static constexpr std::size_t kQueue = 4096;
+  std::vector<std::vector<Entry>> m_queue = std::vector<std::vector<Entry>>(kQueue);
+  double m_queue_base = 0.0, m_queue_width = 1.0;
+  std::size_t m_queue_cur = 0, m_queue_top = 0;
   std::vector<PointLatencyQuery::PieceFloor> m_pieces;
+  std::vector<PointLatencyQuery::NearPiece> m_near;
   std::vector<std::uint32_t> m_first, m_fill, m_sorted;
   std::vector<double> m_least;
   std::vector<PointLatencyQuery::LegCandidate> m_candidates, m_kept;
@@ -329,6 +394,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   std::vector<double> leg_cost;  // cost less the node delay of w (the path pays it)
   {
     std::vector<std::vector<Leg>> legs(nd);  // by rank
+    constexpr std::size_t kGroup = 8;
     const Arcs arcs(net);
     std::mutex count_mutex;
     LegPruner::Count count;
@@ -351,7 +417,14 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         st.count_mutex = &count_mutex;
         st.count = &count;
       }
-      for (std::size_t r = b; r < e; ++r) st.pruner->legs(demand[order[r]], legs[r]);
+      // Groups of consecutive ranks (neighbours in the space-filling order) share one
+      // index query for their pieces.
+      std::array<LonLat, kGroup> pts;
+      for (std::size_t g = b; g < e; g += kGroup) {
+        const std::size_t n = std::min(kGroup, e - g);
+        for (std::size_t i = 0; i < n; ++i) pts[i] = demand[order[g + i]];
+        st.pruner->legs(std::span(pts.data(), n), std::span(legs.data() + g, n));
+      }
     });
     if (stats) {
       stats->leg_pieces = count.pieces;

@@ -260,6 +260,52 @@ TEST(SegmentIndex, QueriesMatchBruteForceAndTheGridsOrder) {
   }
 }
 
+// query_union: one query for a group of nearby points holds every piece each point's own
+// query gives, in query order, each once; groups spread too far, or reaching across the
+// antimeridian, are refused.
+TEST(SegmentIndex, QueryUnionHoldsEveryPointsQuery) {
+  const Case& c = kCases[2];  // province
+  const Network net = build(random_lines(c.seed, c.lon0, c.lat0, c.w, c.h, c.spans, c.shorts));
+  const SegmentIndex index(net);
+  std::mt19937_64 rng(c.seed + 200);
+  std::uniform_real_distribution<double> unit(0.0, 1.0), near(-0.02, 0.02);
+  std::vector<std::uint32_t> all, one, scratch;
+  std::size_t shared = 0;
+  for (int g = 0; g < 60; ++g) {
+    const LonLat o{c.lon0 + unit(rng) * c.w, c.lat0 + unit(rng) * c.h};
+    std::vector<LonLat> pts;
+    for (int i = 0; i < 8; ++i) pts.push_back({o.lon + near(rng), o.lat + near(rng)});
+    const double radius = 10000.0;
+    if (!index.query_union(pts, radius, 1.5, all)) {
+      ADD_FAILURE() << "group " << g << " refused";
+      continue;
+    }
+    std::unordered_map<std::uint32_t, std::size_t> pos;
+    for (std::size_t k = 0; k < all.size(); ++k) EXPECT_TRUE(pos.emplace(all[k], k).second) << "twice: " << all[k];
+    for (const LonLat& p : pts) {
+      one.clear();
+      index.query(p, radius, scratch, [&](std::uint32_t id) { one.push_back(id); });
+      std::size_t last = 0;
+      for (std::size_t k = 0; k < one.size(); ++k) {
+        const auto it = pos.find(one[k]);
+        ASSERT_NE(it, pos.end()) << "group " << g << ": piece " << one[k] << " missing";
+        if (k > 0) {
+          EXPECT_GT(it->second, last) << "group " << g << ": not in query order";
+        }
+        last = it->second;
+      }
+      shared += one.size();
+    }
+  }
+  EXPECT_GT(shared, 1000u);
+  // Spread: two points 1° apart with a 10 km radius.
+  const std::vector<LonLat> spread{{116.0, 35.0}, {117.0, 35.0}};
+  EXPECT_FALSE(index.query_union(spread, 10000.0, 1.5, all));
+  // Across the antimeridian.
+  const std::vector<LonLat> dateline{{179.99, 10.0}, {179.98, 10.0}};
+  EXPECT_FALSE(index.query_union(dateline, 10000.0, 1.5, all));
+}
+
 // Nearest point (attach_point, the index's nearest-segment query) against the exact
 // oracle, with the access limit of the CLI (10 km) and validate's far search (1,000 km).
 TEST(SegmentIndex, NearestPointMatchesBruteForceOnLongSpans) {
