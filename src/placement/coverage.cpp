@@ -394,7 +394,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   std::vector<double> leg_cost;  // cost less the node delay of w (the path pays it)
   {
     std::vector<std::vector<Leg>> legs(nd);  // by rank
-    constexpr std::size_t kGroup = 8;
+    constexpr std::size_t kGroup = 16;
     const Arcs arcs(net);
     std::mutex count_mutex;
     LegPruner::Count count;
