@@ -18,16 +18,20 @@ double argmin_access(double acc, double slope, double x0, double h, double lo, d
   return std::clamp(x, lo, hi);
 }
 
-// The squared plane distance from p to the piece's lon/lat box in p's frame (x, y are
-// linear in lon, lat there): a lower bound of the squared distance to any point of the
-// piece. −1 near the antimeridian, where the frame wraps (no bound).
-double plane_gap_sq(const LocalFrame& frame, LonLat p, const Piece& piece) {
-  const double lon0 = std::min(piece.a.lon, piece.b.lon) - p.lon, lon1 = std::max(piece.a.lon, piece.b.lon) - p.lon;
-  if (!(lon0 > -90.0 && lon1 < 90.0)) return -1.0;
-  const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
-  const double gy = std::max({0.0, std::min(piece.a.lat, piece.b.lat) - p.lat, p.lat - std::max(piece.a.lat, piece.b.lat)}) *
-                    frame.m_per_deg_lat();
+// The squared plane distance from p to a lon/lat box in p's frame (x, y are linear in
+// lon, lat there): a lower bound of the squared distance to any point in the box. −1 near
+// the antimeridian, where the frame wraps (no bound).
+double plane_gap_sq(const LocalFrame& frame, LonLat p, double lon0, double lon1, double lat0, double lat1) {
+  const double w = lon0 - p.lon, e = lon1 - p.lon;
+  if (!(w > -90.0 && e < 90.0)) return -1.0;
+  const double gx = std::max({0.0, w, -e}) * frame.m_per_deg_lon();
+  const double gy = std::max({0.0, lat0 - p.lat, p.lat - lat1}) * frame.m_per_deg_lat();
   return gx * gx + gy * gy;
+}
+// The same for a piece's box (its ends' bounds).
+double plane_gap_sq(const LocalFrame& frame, LonLat p, const Piece& piece) {
+  return plane_gap_sq(frame, p, std::min(piece.a.lon, piece.b.lon), std::max(piece.a.lon, piece.b.lon),
+                      std::min(piece.a.lat, piece.b.lat), std::max(piece.a.lat, piece.b.lat));
 }
 
 }  // namespace
@@ -332,15 +336,9 @@ PointLatencyQuery::NearPiece near_piece(const Network& net, const Piece& piece, 
 // order by the exact leg). False when the piece lies beyond reach (far_from).
 bool piece_floor(const LocalFrame& frame, LonLat p, const PointLatencyQuery::NearPiece& n, const AccessCost& access,
                  double reach, PointLatencyQuery::PieceFloor& f) {
-  const double lon0 = n.lon0 - p.lon, lon1 = n.lon1 - p.lon;
-  double gap = 0.0;
-  if (lon0 > -90.0 && lon1 < 90.0) {
-    const double gx = std::max({0.0, lon0, -lon1}) * frame.m_per_deg_lon();
-    const double gy = std::max({0.0, n.lat0 - p.lat, p.lat - n.lat1}) * frame.m_per_deg_lat();
-    const double gap_sq = gx * gx + gy * gy;
-    if (gap_sq > reach * reach) return false;
-    gap = std::sqrt(gap_sq);
-  }
+  const double gap_sq = plane_gap_sq(frame, p, n.lon0, n.lon1, n.lat0, n.lat1);
+  if (gap_sq > reach * reach) return false;
+  const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
   const double a = access.fixed_us + access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
   f.piece = n.piece;
   for (int end = 0; end < 2; ++end) {
