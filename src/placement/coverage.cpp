@@ -205,7 +205,9 @@ class LegPruner {
         best = std::min(best, leg.cost_us);
         if (c.at_vertex != 0 && leg.at.lon == key.q.lon && leg.at.lat == key.q.lat) m_vertices.push_back(key);
       }
-      if (best < kUnreached) out.push_back(Leg{w, best});
+      // With its exact cost known, a leg that a path from another leg undercuts (the
+      // label: its own upper bound is never below its exact cost) cannot matter either.
+      if (best < kUnreached && !beaten(w, best)) out.push_back(Leg{w, best});
     }
   }
 
