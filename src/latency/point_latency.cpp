@@ -21,17 +21,18 @@ double argmin_access(double acc, double slope, double x0, double h, double lo, d
 // The squared plane distance from p to a lon/lat box in p's frame (x, y are linear in
 // lon, lat there): a lower bound of the squared distance to any point in the box. −1 near
 // the antimeridian, where the frame wraps (no bound).
-double plane_gap_sq(const LocalFrame& frame, LonLat p, double lon0, double lon1, double lat0, double lat1) {
-  const double w = lon0 - p.lon, e = lon1 - p.lon;
+double plane_gap_sq(const LocalFrame& frame, LonLat p, const DegreeBox& b) {
+  const double w = b.lon0 - p.lon, e = b.lon1 - p.lon;
   if (!(w > -90.0 && e < 90.0)) return -1.0;
   const double gx = std::max({0.0, w, -e}) * frame.m_per_deg_lon();
-  const double gy = std::max({0.0, lat0 - p.lat, p.lat - lat1}) * frame.m_per_deg_lat();
+  const double gy = std::max({0.0, b.lat0 - p.lat, p.lat - b.lat1}) * frame.m_per_deg_lat();
   return gx * gx + gy * gy;
 }
-// The same for a piece's box (its ends' bounds).
+// The same for a piece's box (its ends' bounds, raw longitudes).
 double plane_gap_sq(const LocalFrame& frame, LonLat p, const Piece& piece) {
-  return plane_gap_sq(frame, p, std::min(piece.a.lon, piece.b.lon), std::max(piece.a.lon, piece.b.lon),
-                      std::min(piece.a.lat, piece.b.lat), std::max(piece.a.lat, piece.b.lat));
+  DegreeBox b = DegreeBox::at(piece.a);
+  b.add(piece.b);
+  return plane_gap_sq(frame, p, b);
 }
 
 }  // namespace
@@ -314,10 +315,8 @@ namespace {
 // included): what its legs' floors need besides p.
 PointLatencyQuery::NearPiece near_piece(const Network& net, const Piece& piece, std::uint32_t id) {
   PointLatencyQuery::NearPiece n;
-  n.lon0 = std::min(piece.a.lon, piece.b.lon);
-  n.lon1 = std::max(piece.a.lon, piece.b.lon);
-  n.lat0 = std::min(piece.a.lat, piece.b.lat);
-  n.lat1 = std::max(piece.a.lat, piece.b.lat);
+  n.box = DegreeBox::at(piece.a);
+  n.box.add(piece.b);
   const EdgeId e = piece.edge;
   const double geom = net.edge_geom_length_m[e];
   const double rate = geom > 0 ? net.edge_delay_us[e] / geom : 0.0;
@@ -336,7 +335,7 @@ PointLatencyQuery::NearPiece near_piece(const Network& net, const Piece& piece, 
 // order by the exact leg). False when the piece lies beyond reach (far_from).
 bool piece_floor(const LocalFrame& frame, LonLat p, const PointLatencyQuery::NearPiece& n, const AccessCost& access,
                  double reach, PointLatencyQuery::PieceFloor& f) {
-  const double gap_sq = plane_gap_sq(frame, p, n.lon0, n.lon1, n.lat0, n.lat1);
+  const double gap_sq = plane_gap_sq(frame, p, n.box);
   if (gap_sq > reach * reach) return false;
   const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
   const double a = access.fixed_us + access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
@@ -523,13 +522,9 @@ void leg_floors(const Network& net, const SegmentIndex& index, const LatencyMode
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::uint32_t> scratch;
   for (std::size_t k = 0; k < keyed.size();) {
-    const LonLat first = pts[keyed[k].second];
-    DegreeBox box{first.lon, first.lon, first.lat, first.lat};  // one cell of raw longitudes: never across ±180
+    DegreeBox box = DegreeBox::at(pts[keyed[k].second]);  // one cell of raw longitudes: never across ±180
     std::size_t end = k;
-    for (; end < keyed.size() && keyed[end].first == keyed[k].first; ++end) {
-      const LonLat p = pts[keyed[end].second];
-      box = {std::min(box.lon0, p.lon), std::max(box.lon1, p.lon), std::min(box.lat0, p.lat), std::max(box.lat1, p.lat)};
-    }
+    for (; end < keyed.size() && keyed[end].first == keyed[k].first; ++end) box.add(pts[keyed[end].second]);
     k = end;
     const LonLat centre{0.5 * (box.lon0 + box.lon1), 0.5 * (box.lat0 + box.lat1)};
     double radius = 0.0;

@@ -105,7 +105,7 @@ class PointLatencyQuery {
   // piece_floors(p, near, out) then gives, for any p of pts, the floors piece_floors(p,
   // out) gives, up to rounding in the last bits (both are floors), in another order.
   struct NearPiece {
-    double lon0 = 0, lon1 = 0, lat0 = 0, lat1 = 0;  // the piece's lon/lat box
+    DegreeBox box;                                 // the piece's lon/lat box (raw longitudes)
     double fibre_us[2] = {0.0, 0.0};               // from the piece to each end, node delay included
     NodeId node[2] = {kNone, kNone};
     std::uint32_t piece = 0;

@@ -275,7 +275,7 @@ bool SegmentIndex::query_union(std::span<const LonLat> pts, double radius_m, dou
   for (const LonLat& p : pts) {
     const DegreeBox q = query_box(p, radius_m);
     if (!other_side_boxes(q).empty()) return false;
-    u = DegreeBox{std::min(u.lon0, q.lon0), std::max(u.lon1, q.lon1), std::min(u.lat0, q.lat0), std::max(u.lat1, q.lat1)};
+    u.add(q);
     width = std::max(width, q.lon1 - q.lon0);
     height = std::max(height, q.lat1 - q.lat0);
   }

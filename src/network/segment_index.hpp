@@ -15,6 +15,7 @@
 // are computed again on each piece(id), bit for bit as if they had been stored.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -36,6 +37,15 @@ struct Piece {
 // A lon/lat box in degrees.
 struct DegreeBox {
   double lon0 = 0.0, lon1 = 0.0, lat0 = 0.0, lat1 = 0.0;
+  // The box of one point, grown to hold another point or box (raw longitudes: no wrap).
+  static DegreeBox at(LonLat p) { return {p.lon, p.lon, p.lat, p.lat}; }
+  void add(LonLat p) { add(at(p)); }
+  void add(const DegreeBox& b) {
+    lon0 = std::min(lon0, b.lon0);
+    lon1 = std::max(lon1, b.lon1);
+    lat0 = std::min(lat0, b.lat0);
+    lat1 = std::max(lat1, b.lat1);
+  }
 };
 // A piece's box (ends a and b) as the index files it: a piece crossing the antimeridian
 // (its ends more than 180° of longitude apart) runs east from its end near +180 past 180

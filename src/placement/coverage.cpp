@@ -95,21 +95,18 @@ class LegPruner {
   LegPruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
             const Arcs& arcs)
       : m_query(net, index, model, mode), m_arcs(arcs), m_state(net.nodes()),
-        m_bucket_us(AccessCost(model).us_per_m * kBucketM),
-        m_queue_width(std::max(AccessCost(model).us_per_m * 10.0, 1e-6)) {}
+        m_bucket_us(AccessCost(model).us_per_m * kBucketM > 0 ? AccessCost(model).us_per_m * kBucketM : 1.0),
+        m_queue_width(std::max(AccessCost(model).us_per_m * kQueueM, 1e-6)) {}
 
   // The legs of each of `pts` (neighbours: one index query serves them all when it can).
   void legs(std::span<const LonLat> pts, std::span<std::vector<Leg>> out) {
-    if (pts.size() > 1 && m_query.near_pieces(pts, m_near)) {
-      for (std::size_t i = 0; i < pts.size(); ++i) {
+    const bool shared = pts.size() > 1 && m_query.near_pieces(pts, m_near);
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      if (shared)
         m_query.piece_floors(pts[i], m_near, m_pieces);
-        legs(pts[i], out[i]);
-      }
-    } else {
-      for (std::size_t i = 0; i < pts.size(); ++i) {
+      else
         m_query.piece_floors(pts[i], m_pieces);
-        legs(pts[i], out[i]);
-      }
+      legs(pts[i], out[i]);
     }
   }
 
@@ -139,9 +136,8 @@ class LegPruner {
     m_queue_base = lo;
     m_queue_cur = 0;
     m_queue_top = 0;
-    const double width = m_bucket_us > 0 ? m_bucket_us : 1.0;
     auto bucket_of = [&](double k) {
-      const double b = (k - lo) / width;
+      const double b = (k - lo) / m_bucket_us;
       return b < static_cast<double>(kBuckets - 1) ? static_cast<std::size_t>(b) : kBuckets - 1;
     };
     m_first.assign(kBuckets + 1, 0);
@@ -153,10 +149,8 @@ class LegPruner {
     }
     for (std::size_t b = 0; b < kBuckets; ++b) m_first[b + 1] += m_first[b];
     m_sorted.resize(m_pieces.size());
-    {
-      m_fill.assign(m_first.begin(), m_first.end() - 1);
-      for (std::uint32_t i = 0; i < m_pieces.size(); ++i) m_sorted[m_fill[bucket_of(key(m_pieces[i]))]++] = i;
-    }
+    m_fill.assign(m_first.begin(), m_first.end() - 1);
+    for (std::uint32_t i = 0; i < m_pieces.size(); ++i) m_sorted[m_fill[bucket_of(key(m_pieces[i]))]++] = i;
     const LocalFrame frame(p);
     for (std::size_t b = 0; b < kBuckets; ++b) {
       if (m_first[b] == m_first[b + 1]) continue;
@@ -303,10 +297,11 @@ class LegPruner {
   };
   std::vector<State> m_state;  // by vertex
   std::uint32_t m_epoch = 0;
-  double m_bucket_us;
+  double m_bucket_us;  // width of the floors' buckets (> 0)
   std::vector<Entry> m_heap;  // labels beyond the bucket queue
-  // The bucket queue: bucket i holds labels from base + i × width (the access over 10 m).
+  // The bucket queue: bucket i holds labels from base + i × width (the access over kQueueM).
   static constexpr std::size_t kQueue = 4096;
+  static constexpr double kQueueM = 10.0;
   std::vector<std::vector<Entry>> m_queue = std::vector<std::vector<Entry>>(kQueue);
   double m_queue_base = 0.0, m_queue_width = 1.0;
   std::size_t m_queue_cur = 0, m_queue_top = 0;
