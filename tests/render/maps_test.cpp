@@ -68,6 +68,8 @@ std::size_t distinct_colours(const RgbaImage& img) {
   return s.size();
 }
 
+// One plan run shared by the suite's tests, which run in one process (tests/CMakeLists.txt,
+// ONE_PROCESS): no test changes it.
 class QingdaoMaps : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -85,10 +87,13 @@ class QingdaoMaps : public ::testing::Test {
 ScratchDir* QingdaoMaps::s_dir = nullptr;
 
 TEST_F(QingdaoMaps, RenderWritesZonesAndSurfaceMaps) {
-  const CliResult r = run_lightcone({"render", run(), "--width", "1000"});
+  // Into a copy of the run: the others read the run's own maps (1400 px wide).
+  const std::string own = s_dir->file("own");
+  std::filesystem::copy(run(), own, std::filesystem::copy_options::recursive);
+  const CliResult r = run_lightcone({"render", own, "--width", "1000"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  const std::string maps = run() + "/maps";
+  const std::string maps = own + "/maps";
   EXPECT_EQ(r.out, maps + "/zones.png\n" + maps + "/surface.png\n");  // no placement in this run
   EXPECT_EQ(dir_entries(maps), (std::vector<std::string>{"surface.png", "zones.png"}));
 
