@@ -48,15 +48,21 @@ double plane_reach_m(double max_m) { return max_m * (1.0 + 1e-3) + 0.01; }
 template <class Want, class F>
 void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
   const LocalFrame frame(p);
+  const PlaneScale scale = scale_at(frame);
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch,
-                [&](std::uint32_t id) { for_piece(frame, p, m_index.piece(id), want, f); });
+                [&](std::uint32_t id) { for_piece(frame, scale, p, m_index.piece(id), want, f); });
+}
+
+PlaneScale PointLatencyQuery::scale_at(const LocalFrame& frame) const {
+  return frame.plane_scale(plane_reach_m(m_access.max_m));
 }
 
 template <class Want, class F>
-void PointLatencyQuery::for_piece(const LocalFrame& frame, LonLat p, const Piece& piece, Want&& want, F&& f) const {
+void PointLatencyQuery::for_piece(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const Piece& piece,
+                                  Want&& want, F&& f) const {
   if (far_from(frame, p, piece)) return;
   const PieceView v = view_piece(frame, piece);
-  plane_candidates(piece, v, [&](int end, double x, NodeId via, double lower_us, double upper_us) {
+  plane_candidates(piece, v, scale, [&](int end, double x, NodeId via, double lower_us, double upper_us) {
     if constexpr (std::is_invocable_v<Want, NodeId, double, double>) {
       if (!want(via, lower_us, upper_us)) return;
     } else {
@@ -76,7 +82,7 @@ bool PointLatencyQuery::far_from(const LocalFrame& frame, LonLat p, const Piece&
 }
 
 template <class F>
-void PointLatencyQuery::plane_candidates(const Piece& piece, const PieceView& v, F&& f) const {
+void PointLatencyQuery::plane_candidates(const Piece& piece, const PieceView& v, const PlaneScale& ps, F&& f) const {
   const double max_m = m_access.max_m;
   const double plane_max = plane_reach_m(max_m);
   if (v.h > plane_max) return;
@@ -105,17 +111,22 @@ void PointLatencyQuery::plane_candidates(const Piece& piece, const PieceView& v,
     const double along = std::clamp(along_edge(piece, v, x), 0.0, geom);
     const double fibre_us = rate * (end == 0 ? along : geom - along);
     const NodeId via = end == 0 ? m_net.edge_u[e] : m_net.edge_v[e];
-    // Cheap lower bound from the plane distance (plane error is far below 1 %);
-    // the exact geodesic distance is computed only for candidates that may win.
+    // Cheap bounds from the plane distance (PlaneScale: lo × plane ≤ geodesic ≤ hi ×
+    // plane); the exact geodesic distance is computed only for candidates that may win.
+    // The lower bound allows for q taken on the piece's geodesic instead of the plane
+    // chord (exact_candidate, near max access: within margin_m of it). It holds for the
+    // point where max access cuts the piece too: the plane objective grows from x towards
+    // it, and lo ≤ 1.
     const double qx = v.ax + v.ux * x, qy = v.ay + v.uy * x;
     const double plane_d = std::sqrt(qx * qx + qy * qy);  // not std::hypot: 3x slower, no overflow here
     // Upper bound too, for candidates surely within max access (then q stays the plane
-    // point, in exact_candidate, and its geodesic distance is within 1e-4 of the plane one).
+    // point, in exact_candidate).
     const bool surely_within =
-        plane_d * 1.01 + 0.01 <= max_m - (m_mode == AccessFrom::edges ? 1e-3 * v.length + 0.01 : 0.0);
-    const double upper_us = surely_within ? fibre_us + m_access.us_per_m * (plane_d * 1.01 + 0.01) + m_access.fixed_us
+        plane_d * ps.hi + 0.01 <= max_m - (m_mode == AccessFrom::edges ? 1e-3 * v.length + 0.01 : 0.0);
+    const double upper_us = surely_within ? fibre_us + m_access.us_per_m * (plane_d * ps.hi + 0.01) + m_access.fixed_us
                                           : kUnreached;
-    const double lower_us = fibre_us + m_access.us_per_m * (plane_d * 0.99 - 0.01) + m_access.fixed_us;
+    const double lower_us =
+        fibre_us + m_access.us_per_m * (plane_d * ps.lo - ps.margin_m(piece.length_m)) + m_access.fixed_us;
     f(end, x, via, lower_us, upper_us);
   }
 }
@@ -177,12 +188,12 @@ void PointLatencyQuery::exact_candidate(const LocalFrame& frame, LonLat p, const
   f(e, via, along, q, dist, m_access.us_per_m * dist + m_access.fixed_us, fibre_us);
 }
 
-double PointLatencyQuery::piece_latency(const LocalFrame& frame, LonLat p, const Piece& piece,
+double PointLatencyQuery::piece_latency(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const Piece& piece,
                                         std::span<const double> node_us, double best_us) const {
   double best = best_us;
   double found = kUnreached;
   for_piece(
-      frame, p, piece, [&](NodeId via, double lower_us) { return node_us[via] + lower_us < best; },
+      frame, scale, p, piece, [&](NodeId via, double lower_us) { return node_us[via] + lower_us < best; },
       [&](EdgeId, NodeId via, double, LonLat, double, double access_us, double fibre_us) {
         // Summed in the same order as evaluate(), so both give the same value.
         const double total = access_us + node_us[via] + fibre_us;
@@ -221,6 +232,7 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
   thread_local std::vector<Near> near;
   near.clear();
   const LocalFrame frame(p);
+  const PlaneScale scale = scale_at(frame);
   std::uint32_t seq = 0;
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
     const Piece& piece = m_index.piece(id);
@@ -232,11 +244,12 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
       return;
     }
     // Plane distance to the piece's box (0 near the antimeridian, where the frame wraps);
-    // the geodesic distance to any point of the piece is at least 0.99 × it − 1 cm, as
+    // the geodesic distance to any point of the piece is at least lo × it − margin, as
     // plane_candidates' lower bounds assume.
     const double gap_sq = plane_gap_sq(frame, p, piece);
     const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
-    const double floor = fibre + m_access.fixed_us + m_access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
+    const double floor =
+        fibre + m_access.fixed_us + m_access.us_per_m * std::max(0.0, gap * scale.lo - scale.margin_m(piece.length_m));
     near.push_back(Near{floor - 1e-9 * (std::abs(floor) + 1.0), k, id});
   });
   // A min-heap: most points need only the few cheapest pieces.
@@ -264,7 +277,7 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
     const Near n = *(end - 1);
     const Piece& piece = m_index.piece(n.piece);
     const PieceView v = view_piece(frame, piece);
-    plane_candidates(piece, v, [&](int e_end, double x, NodeId via, double lower_us, double) {
+    plane_candidates(piece, v, scale, [&](int e_end, double x, NodeId via, double lower_us, double) {
       if (hopeless(node_us[via] + lower_us)) return;
       const std::uint64_t order = 2 * std::uint64_t{n.seq} + static_cast<std::uint64_t>(e_end);
       exact_candidate(frame, p, piece, v, e_end, x,
@@ -302,10 +315,11 @@ void PointLatencyQuery::leg_bounds(LonLat p, const std::function<void(NodeId, do
 void PointLatencyQuery::leg_candidates(LonLat p, std::vector<LegCandidate>& out) {
   out.clear();
   const LocalFrame frame(p);
+  const PlaneScale scale = scale_at(frame);
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
     const Piece& piece = m_index.piece(id);
     if (far_from(frame, p, piece)) return;
-    piece_candidates(frame, id, out);
+    piece_candidates(frame, scale, id, out);
   });
 }
 
@@ -325,20 +339,22 @@ PointLatencyQuery::NearPiece near_piece(const Network& net, const Piece& piece, 
   n.fibre_us[0] = rate * std::max(0.0, piece.along_m) + net.node_delay_us[n.node[0]];
   n.fibre_us[1] = rate * std::max(0.0, geom - piece.along_m - piece.length_m) + net.node_delay_us[n.node[1]];
   n.piece = id;
+  n.length_m = piece.length_m;
   return n;
 }
 
 // The floors of one near piece's legs from p (frame: p's), as evaluate's: the access over
-// 0.99 × the plane gap to its box − 1 cm (a lower bound of the geodesic distance to any
-// point of the piece; the gap is 0 near the antimeridian, where the frame wraps), plus the
-// fibre to each end, less a rounding margin (positions are clamped and summed in another
-// order by the exact leg). False when the piece lies beyond reach (far_from).
-bool piece_floor(const LocalFrame& frame, LonLat p, const PointLatencyQuery::NearPiece& n, const AccessCost& access,
-                 double reach, PointLatencyQuery::PieceFloor& f) {
+// lo × the plane gap to its box − margin (PlaneScale: a lower bound of the geodesic
+// distance to any point of the piece; the gap is 0 near the antimeridian, where the frame
+// wraps), plus the fibre to each end, less a rounding margin (positions are clamped and
+// summed in another order by the exact leg). False when the piece lies beyond reach
+// (far_from).
+bool piece_floor(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const PointLatencyQuery::NearPiece& n,
+                 const AccessCost& access, double reach, PointLatencyQuery::PieceFloor& f) {
   const double gap_sq = plane_gap_sq(frame, p, n.box);
   if (gap_sq > reach * reach) return false;
   const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
-  const double a = access.fixed_us + access.us_per_m * std::max(0.0, gap * 0.99 - 0.01);
+  const double a = access.fixed_us + access.us_per_m * std::max(0.0, gap * scale.lo - scale.margin_m(n.length_m));
   f.piece = n.piece;
   for (int end = 0; end < 2; ++end) {
     f.node[end] = n.node[end];
@@ -353,10 +369,11 @@ bool piece_floor(const LocalFrame& frame, LonLat p, const PointLatencyQuery::Nea
 void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
   out.clear();
   const LocalFrame frame(p);
+  const PlaneScale scale = scale_at(frame);
   const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
   PieceFloor f;
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
-    if (piece_floor(frame, p, near_piece(m_net, m_index.piece(id), id), m_access, reach, f)) out.push_back(f);
+    if (piece_floor(frame, scale, p, near_piece(m_net, m_index.piece(id), id), m_access, reach, f)) out.push_back(f);
   });
 }
 
@@ -371,16 +388,18 @@ bool PointLatencyQuery::near_pieces(std::span<const LonLat> pts, std::vector<Nea
 void PointLatencyQuery::piece_floors(LonLat p, std::span<const NearPiece> near, std::vector<PieceFloor>& out) const {
   out.clear();
   const LocalFrame frame(p);
+  const PlaneScale scale = scale_at(frame);
   const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
   PieceFloor f;
   for (const NearPiece& n : near)
-    if (piece_floor(frame, p, n, m_access, reach, f)) out.push_back(f);
+    if (piece_floor(frame, scale, p, n, m_access, reach, f)) out.push_back(f);
 }
 
-void PointLatencyQuery::piece_candidates(const LocalFrame& frame, std::uint32_t id, std::vector<LegCandidate>& out) const {
+void PointLatencyQuery::piece_candidates(const LocalFrame& frame, const PlaneScale& scale, std::uint32_t id,
+                                         std::vector<LegCandidate>& out) const {
   const Piece& piece = m_index.piece(id);
   const PieceView v = view_piece(frame, piece);
-  plane_candidates(piece, v, [&](int end, double x, NodeId via, double lower_us, double upper_us) {
+  plane_candidates(piece, v, scale, [&](int end, double x, NodeId via, double lower_us, double upper_us) {
     // The same sums as leg_bounds and access_legs' keep make. x is clamped to [0, length]:
     // exact_candidate takes the piece's own end points there.
     const double delay = m_net.node_delay_us[via];

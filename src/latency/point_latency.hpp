@@ -109,10 +109,16 @@ class PointLatencyQuery {
     double fibre_us[2] = {0.0, 0.0};               // from the piece to each end, node delay included
     NodeId node[2] = {kNone, kNone};
     std::uint32_t piece = 0;
+    double length_m = 0.0;                         // the piece's (PlaneScale::margin_m)
   };
   bool near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out);
   void piece_floors(LonLat p, std::span<const NearPiece> near, std::vector<PieceFloor>& out) const;
-  void piece_candidates(const LocalFrame& frame, std::uint32_t piece, std::vector<LegCandidate>& out) const;
+  // REQUIRES: `scale` is scale_at(frame).
+  void piece_candidates(const LocalFrame& frame, const PlaneScale& scale, std::uint32_t piece,
+                        std::vector<LegCandidate>& out) const;
+  // How plane distances from the frame's origin stray from geodesic ones within the reach
+  // of any candidate (LocalFrame::plane_scale): what the plane bounds allow for.
+  PlaneScale scale_at(const LocalFrame& frame) const;
   // Candidates at a vertex of their edge (at_vertex ≠ 0) with equal keys and nodes have
   // the same exact leg, bit for bit: the leg is the access to that point q plus the fibre
   // from it to the node (so the pieces on both sides of a vertex give the same leg, as do
@@ -132,9 +138,10 @@ class PointLatencyQuery {
   // term evaluate() takes the minimum of over the pieces near p (same code, same value).
   // kUnreached when no point of the piece lies within max access, both ends are
   // unreached, or no candidate beats `best_us` (exact work is skipped for candidates
-  // whose lower bound cannot beat it). REQUIRES: `frame` is LocalFrame(p).
-  double piece_latency(const LocalFrame& frame, LonLat p, const Piece& piece, std::span<const double> node_us,
-                       double best_us = kUnreached) const;
+  // whose lower bound cannot beat it). REQUIRES: `frame` is LocalFrame(p), `scale` is
+  // scale_at(frame).
+  double piece_latency(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const Piece& piece,
+                       std::span<const double> node_us, double best_us = kUnreached) const;
   // A lower bound of the network latency (without access) of every point of `piece`:
   // piece_latency(…) ≥ piece_floor_us(…) + access fixed delay + access µs/m × distance.
   double piece_floor_us(const Piece& piece, std::span<const double> node_us) const;
@@ -148,13 +155,14 @@ class PointLatencyQuery {
   void for_each_candidate(LonLat p, Want&& want, F&& f);
   // The same for one piece (the closed form); p's frame given.
   template <class Want, class F>
-  void for_piece(const LocalFrame& frame, LonLat p, const Piece& piece, Want&& want, F&& f) const;
+  void for_piece(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const Piece& piece, Want&& want,
+                 F&& f) const;
   // for_piece in its parts: a cheap test that no point of the piece lies in p's plane
   // disc (then plane_candidates would find nothing); f(end, x, via, lower_us, upper_us)
   // for each end's plane candidate; the exact value of one candidate, f as for_piece's.
   bool far_from(const LocalFrame& frame, LonLat p, const Piece& piece) const;
   template <class F>
-  void plane_candidates(const Piece& piece, const PieceView& v, F&& f) const;
+  void plane_candidates(const Piece& piece, const PieceView& v, const PlaneScale& ps, F&& f) const;
   template <class F>
   void exact_candidate(const LocalFrame& frame, LonLat p, const Piece& piece, const PieceView& v, int end, double x,
                        F&& f) const;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace lightcone {
@@ -106,6 +107,31 @@ LocalFrame::LocalFrame(LonLat origin) : m_origin(origin) {
   const double m = kA * (1.0 - e2) / (w * w * w); // meridional radius
   m_kx = n * std::cos(phi) * std::numbers::pi / 180.0;
   m_ky = m * std::numbers::pi / 180.0;
+}
+
+PlaneScale LocalFrame::plane_scale(double reach_m) const {
+  constexpr double kDeg = std::numbers::pi / 180.0;
+  const double e2 = kF * (2.0 - kF);
+  const double m_min = kA * (1.0 - e2);  // meridional radius at the equator: the least
+  const double phi0 = std::abs(m_origin.lat) * kDeg;
+  const double band = reach_m / m_min;
+  const double near = std::max(0.0, phi0 - band);                      // least |φ| in the band
+  const double far = std::min(std::numbers::pi / 2.0, phi0 + band);   // greatest
+  auto w = [&](double phi) { return std::sqrt(1.0 - e2 * std::sin(phi) * std::sin(phi)); };
+  auto parallel = [&](double phi) { return kA / w(phi) * std::cos(phi); };          // N cos φ
+  auto meridian = [&](double phi) { return kA * (1.0 - e2) / (w(phi) * w(phi) * w(phi)); };  // M
+  PlaneScale s;
+  const double p0 = parallel(phi0), m0 = meridian(phi0);
+  // N cos φ falls and M grows with |φ|; rounding: 1e-12 relative each way.
+  if (p0 < 1e-9 * kA) {
+    s.lo = 0.0;
+    s.hi = std::numeric_limits<double>::infinity();
+  } else {
+    s.lo = std::max(0.0, std::min(parallel(far) / p0, meridian(near) / m0) - 1e-12);
+    s.hi = std::max(parallel(near) / p0, meridian(far) / m0) + 1e-12;
+  }
+  s.tan_max = far < std::numbers::pi / 2.0 - 1e-9 ? std::tan(far) : 1e9;
+  return s;
 }
 
 LocalFrame::Xy LocalFrame::to_xy(LonLat p) const {

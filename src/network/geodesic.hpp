@@ -49,12 +49,32 @@ LonLat geodesic_destination(LonLat p, double azimuth_deg, double distance_m);
 // Ellipsoidal area (m²) of a ring (closed or not); positive whatever the orientation.
 double geodesic_ring_area_m2(std::span<const LonLat> ring);
 
+// How far plane distances in a LocalFrame may stray from geodesic ones, for points q
+// within plane distance `reach` of the origin p (LocalFrame::plane_scale):
+//   lo · plane(p, q) ≤ geodesic(p, q) ≤ hi · plane(p, q),
+// and a point of a fibre piece (a geodesic of length L ≤ `reach`) lies within margin_m(L)
+// of the plane chord between its ends (and of the lon/lat box of its ends).
+struct PlaneScale {
+  double lo = 0.0;       // in [0, 1]; 0: no bound (within `reach` of a pole)
+  double hi = 0.0;       // ≥ 1; infinity: no bound
+  double tan_max = 0.0;  // |tan| of the pole-most latitude within reach
+  double margin_m(double length_m) const { return length_m * (1e-3 + length_m * tan_max / 4e6) + 0.01; }
+};
+
 // Local east/north plane around an origin, in metres: x = Δlon·cos(lat0)·N, y = Δlat·M,
 // with the ellipsoid's radii of curvature at lat0. Accurate to ~1e-4 relative within a
 // few tens of km; used to find candidates, exact distances use geodesic_distance_m.
 class LocalFrame {
  public:
   explicit LocalFrame(LonLat origin);
+  // Bounds of geodesic over plane distance from the origin within plane distance reach_m
+  // (PlaneScale). The ellipsoid's metric is (M dφ)² + (N cos φ dλ)², the plane's the same
+  // with M, N cos φ frozen at the origin; along any curve within the band of latitudes
+  // |φ − φ0| ≤ reach / M_min the ratio of the two lengths lies between the least and the
+  // greatest of M(φ)/M(φ0) and N(φ) cos φ / (N(φ0) cos φ0) there. The plane chord stays in
+  // that band, so geodesic ≤ hi · plane; a geodesic no longer than reach stays in it too,
+  // so geodesic ≥ lo · plane (and a longer one exceeds reach ≥ lo · plane).
+  PlaneScale plane_scale(double reach_m) const;
   struct Xy {
     double x = 0.0;
     double y = 0.0;

@@ -152,6 +152,7 @@ class LegPruner {
     m_fill.assign(m_first.begin(), m_first.end() - 1);
     for (std::uint32_t i = 0; i < m_pieces.size(); ++i) m_sorted[m_fill[bucket_of(key(m_pieces[i]))]++] = i;
     const LocalFrame frame(p);
+    const PlaneScale scale = m_query.scale_at(frame);
     for (std::size_t b = 0; b < kBuckets; ++b) {
       if (m_first[b] == m_first[b + 1]) continue;
       settle(m_least[b]);
@@ -159,7 +160,7 @@ class LegPruner {
         const auto& f = m_pieces[m_sorted[k]];
         if (beaten(f.node[0], f.floor_us[0]) && beaten(f.node[1], f.floor_us[1])) continue;
         m_candidates.clear();
-        m_query.piece_candidates(frame, f.piece, m_candidates);
+        m_query.piece_candidates(frame, scale, f.piece, m_candidates);
         m_count.candidates += m_candidates.size();
         for (const auto& c : m_candidates) {
           if (beaten(c.node, c.lower_us)) continue;

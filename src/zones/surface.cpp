@@ -27,6 +27,7 @@ constexpr double kBlockM = 1000.0;
 struct Cell {
   LonLat p;               // centre
   LocalFrame frame;       // LocalFrame(p)
+  PlaneScale scale;       // PointLatencyQuery::scale_at(frame)
   LocalFrame::Xy q;       // in the tile's plane
   double best;            // one-way µs
   int at;                 // index in the tile
@@ -239,7 +240,8 @@ class TileWorker {
       for (int c = sc0; c < sc1; ++c) {
         const LonLat p = m_proj.inverse({grid.centre_x(c), grid.centre_y(r)});
         const auto q = tile.frame.to_xy(p);
-        m_cells.push_back({p, LocalFrame(p), q, kUnreached, (r - tile.r0) * (tile.c1 - tile.c0) + (c - tile.c0)});
+        const LocalFrame frame(p);
+        m_cells.push_back({p, frame, m_query.scale_at(frame), q, kUnreached, (r - tile.r0) * (tile.c1 - tile.c0) + (c - tile.c0)});
         cx += q.x;
         cy += q.y;
       }
@@ -251,7 +253,7 @@ class TileWorker {
     double bound = m_seed == kNone ? kUnreached : 0.0;
     for (Cell& cell : m_cells) {
       if (m_seed != kNone) {
-        cell.best = m_query.piece_latency(cell.frame, cell.p, m_job.index.piece(m_candidates[m_seed].id), m_job.node_us);
+        cell.best = m_query.piece_latency(cell.frame, cell.scale, cell.p, m_job.index.piece(m_candidates[m_seed].id), m_job.node_us);
       }
       bound = std::max(bound, cell.best);
     }
@@ -283,7 +285,7 @@ class TileWorker {
       if (lower >= b) continue;
       const double dmin = tile.lower_m(segment_distance(cell.q.x, cell.q.y, cand.a, cand.b));
       if (dmin > m_job.reach_m) continue;
-      const double l = m_query.piece_latency(cell.frame, cell.p, m_job.index.piece(cand.id), m_job.node_us, b);
+      const double l = m_query.piece_latency(cell.frame, cell.scale, cell.p, m_job.index.piece(cand.id), m_job.node_us, b);
       if (l < b) {
         b = l;
         won = n.at;
