@@ -115,22 +115,29 @@ PlaneScale LocalFrame::plane_scale(double reach_m) const {
   const double m_min = kA * (1.0 - e2);  // meridional radius at the equator: the least
   const double phi0 = std::abs(m_origin.lat) * kDeg;
   const double band = reach_m / m_min;
-  const double near = std::max(0.0, phi0 - band);                      // least |φ| in the band
-  const double far = std::min(std::numbers::pi / 2.0, phi0 + band);   // greatest
-  auto w = [&](double phi) { return std::sqrt(1.0 - e2 * std::sin(phi) * std::sin(phi)); };
-  auto parallel = [&](double phi) { return kA / w(phi) * std::cos(phi); };          // N cos φ
-  auto meridian = [&](double phi) { return kA * (1.0 - e2) / (w(phi) * w(phi) * w(phi)); };  // M
+  const double near = std::max(0.0, phi0 - band);                     // least |φ| in the band
+  const double far = std::min(std::numbers::pi / 2.0, phi0 + band);  // greatest
+  // N cos φ (the parallel's radius) and M (the meridian's) at a latitude, from its sine and
+  // cosine (each computed once: this runs once per point or raster cell).
+  struct Radii {
+    double parallel, meridian, tan;
+  };
+  auto radii = [&](double phi) {
+    const double sn = std::sin(phi), cs = std::cos(phi);
+    const double w2 = 1.0 - e2 * sn * sn, w = std::sqrt(w2);
+    return Radii{kA / w * cs, kA * (1.0 - e2) / (w2 * w), cs > 1e-9 ? sn / cs : 1e9};
+  };
+  const Radii r0 = radii(phi0), rn = radii(near), rf = radii(far);
   PlaneScale s;
-  const double p0 = parallel(phi0), m0 = meridian(phi0);
   // N cos φ falls and M grows with |φ|; rounding: 1e-12 relative each way.
-  if (p0 < 1e-9 * kA) {
+  if (r0.parallel < 1e-9 * kA) {
     s.lo = 0.0;
     s.hi = std::numeric_limits<double>::infinity();
   } else {
-    s.lo = std::max(0.0, std::min(parallel(far) / p0, meridian(near) / m0) - 1e-12);
-    s.hi = std::max(parallel(near) / p0, meridian(far) / m0) + 1e-12;
+    s.lo = std::max(0.0, std::min(rf.parallel / r0.parallel, rn.meridian / r0.meridian) - 1e-12);
+    s.hi = std::max(rn.parallel / r0.parallel, rf.meridian / r0.meridian) + 1e-12;
   }
-  s.tan_max = far < std::numbers::pi / 2.0 - 1e-9 ? std::tan(far) : 1e9;
+  s.tan_max = rf.tan;
   return s;
 }
 
