@@ -45,6 +45,12 @@ PointLatencyQuery::PointLatencyQuery(const Network& net, const SegmentIndex& ind
 // the final distance is checked geodesically.
 double plane_reach_m(double max_m) { return max_m * (1.0 + 1e-3) + 0.01; }
 
+namespace {
+// The plane gap to a piece's box beyond which no point of the piece lies in the plane disc
+// (far_from, the floors): the plane reach with a margin far above rounding.
+double far_reach_m(double max_m) { return plane_reach_m(max_m) * (1.0 + 1e-6) + 1e-3; }
+}  // namespace
+
 template <class Want, class F>
 void PointLatencyQuery::for_each_candidate(LonLat p, Want&& want, F&& f) {
   const LocalFrame frame(p);
@@ -77,7 +83,7 @@ bool PointLatencyQuery::far_from(const LocalFrame& frame, LonLat p, const Piece&
   // the piece in p's frame (x, y are linear in lon, lat there), with a margin far above
   // rounding: a piece rejected here is one plane_candidates would reject too.
   const double gap_sq = plane_gap_sq(frame, p, piece);  // < 0 near the antimeridian: no shortcut
-  const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
+  const double reach = far_reach_m(m_access.max_m);
   return gap_sq > reach * reach;
 }
 
@@ -370,7 +376,7 @@ void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
   out.clear();
   const LocalFrame frame(p);
   const PlaneScale scale = scale_at(frame);
-  const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
+  const double reach = far_reach_m(m_access.max_m);
   PieceFloor f;
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
     if (piece_floor(frame, scale, p, near_piece(m_net, m_index.piece(id), id), m_access, reach, f)) out.push_back(f);
@@ -389,7 +395,7 @@ void PointLatencyQuery::piece_floors(LonLat p, std::span<const NearPiece> near, 
   out.clear();
   const LocalFrame frame(p);
   const PlaneScale scale = scale_at(frame);
-  const double reach = plane_reach_m(m_access.max_m) * (1.0 + 1e-6) + 1e-3;
+  const double reach = far_reach_m(m_access.max_m);
   PieceFloor f;
   for (const NearPiece& n : near)
     if (piece_floor(frame, scale, p, n, m_access, reach, f)) out.push_back(f);
