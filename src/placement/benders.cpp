@@ -21,28 +21,31 @@ struct Cut {
   std::uint32_t slack_age = 0;  // consecutive LP solves with the cut slack
 };
 
-// Each row's options (columns not closed), sorted by latency, ties by column.
+// Each row's options (columns not closed), sorted by latency, ties by column: r's rows by
+// latency with the closed columns taken out in place.
 struct Sorted {
   std::vector<std::uint32_t> first;  // row i: [first[i], first[i + 1])
   std::vector<std::uint32_t> col;
   std::vector<double> lat;
-  Sorted(const Reduced& r, const std::vector<signed char>& state) : first(r.rows() + 1, 0) {
-    col.reserve(r.row_col.size());
-    lat.reserve(r.row_col.size());
-    std::vector<std::uint32_t> e;
-    for (std::uint32_t i = 0; i < r.rows(); ++i) {
-      e.clear();
-      for (std::uint32_t q = r.row_first[i]; q < r.row_first[i + 1]; ++q)
-        if (state.empty() || state[r.row_col[q]] >= 0) e.push_back(q);
-      std::sort(e.begin(), e.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return r.row_lat[a] != r.row_lat[b] ? r.row_lat[a] < r.row_lat[b] : r.row_col[a] < r.row_col[b];
-      });
-      for (std::uint32_t q : e) {
-        col.push_back(r.row_col[q]);
-        lat.push_back(r.row_lat[q]);
-      }
-      first[i + 1] = static_cast<std::uint32_t>(col.size());
+  Sorted(RowsByLatency&& rows, const std::vector<signed char>& state)
+      : first(std::move(rows.first)), col(std::move(rows.col)), lat(std::move(rows.lat)) {
+    if (state.empty()) return;
+    std::uint32_t k = 0, from = first[0];
+    for (std::size_t i = 0; i + 1 < first.size(); ++i) {
+      const std::uint32_t to = first[i + 1];
+      for (std::uint32_t q = from; q < to; ++q)
+        if (state[col[q]] >= 0) {
+          col[k] = col[q];
+          lat[k] = lat[q];
+          ++k;
+        }
+      from = to;
+      first[i + 1] = k;
     }
+    col.resize(k);
+    lat.resize(k);
+    col.shrink_to_fit();
+    lat.shrink_to_fit();
   }
 };
 
@@ -130,14 +133,15 @@ double violation_tolerance(double d) { return 1e-7 * std::max(1.0, std::abs(d));
 
 }  // namespace
 
-BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline,
-                            const std::vector<signed char>& fix, double fix_upper, const BendersOptions& options) {
+BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const MedianPlan& start,
+                            const Deadline& deadline, const std::vector<signed char>& fix, double fix_upper,
+                            const BendersOptions& options) {
   const std::uint32_t nr = static_cast<std::uint32_t>(r.rows());
   const std::size_t nc = r.cols();
   const bool fixing = !fix.empty() && std::isfinite(fix_upper) &&
                       std::any_of(fix.begin(), fix.end(), [](signed char f) { return f != 0; });
   const std::vector<signed char> none;
-  const Sorted s(r, fixing ? fix : none);
+  const Sorted s(std::move(sorted), fixing ? fix : none);
   auto tolerance = [](double c) { return 1e-9 * std::max(1.0, std::abs(c)); };
   BendersSolve out;
   if (start.serves_all) {

@@ -69,7 +69,9 @@ struct BendersOptions {
 // first incumbent when it serves every row, and the first core point). fix / fix_upper:
 // as median_radius (Lagrangian reduced-cost fixing; plans the fixings leave out cost at
 // least fix_upper, which the bound counts).
-BendersSolve median_benders(const Reduced& r, int p, const MedianPlan& start, const Deadline& deadline,
+// `sorted`: r's rows by latency (taken: the closed columns are filtered out of it in place).
+BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const MedianPlan& start,
+                            const Deadline& deadline,
                             const std::vector<signed char>& fix = {},
                             double fix_upper = std::numeric_limits<double>::infinity(),
                             const BendersOptions& options = {});

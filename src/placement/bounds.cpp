@@ -183,18 +183,26 @@ double max_cover_bound(const Reduced& r, const ColumnRows& col_rows, int p, doub
 
 namespace lightcone::placement_detail {
 
-double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_t max_iterations,
-                               const Deadline& deadline, std::size_t& iterations, std::vector<signed char>* fix) {
+double median_lagrangian_bound(const Reduced& r, const RowsByLatency& sorted, int p, double upper,
+                               std::size_t max_iterations, const Deadline& deadline, std::size_t& iterations,
+                               std::vector<signed char>* fix) {
   const std::size_t nr = r.rows(), nc = r.cols();
-  std::vector<double> cost(r.row_col.size()), u(nr, 0.0), g(nr), rho(nc);
-  for (std::uint32_t i = 0; i < nr; ++i) {
-    double m = std::numeric_limits<double>::infinity();
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
-      cost[e] = r.row_weight[i] * r.row_lat[e];
-      m = std::min(m, cost[e]);
+  // Each row's entries by latency: the entries below a row's multiplier are a prefix, and
+  // an iteration reads only those (with p sites of many, a row's multiplier lies near its
+  // cost at about its (sites / p)-th nearest: most entries lie beyond it).
+  const std::vector<std::uint32_t>& first = sorted.first;
+  const std::vector<std::uint32_t>& col = sorted.col;
+  const std::vector<double>& lat = sorted.lat;
+  std::vector<double> u(nr, 0.0), g(nr), rho(nc);
+  for (std::uint32_t i = 0; i < nr; ++i) u[i] = first[i + 1] > first[i] ? r.row_weight[i] * lat[first[i]] : 0.0;
+  // ρ_j at multipliers v: Σ over rows of min(0, cost − v_i) (each row's prefix below v_i).
+  auto reduced_costs = [&](const std::vector<double>& v) {
+    std::fill(rho.begin(), rho.end(), 0.0);
+    for (std::uint32_t i = 0; i < nr; ++i) {
+      const double vi = v[i], w = r.row_weight[i];
+      for (std::uint32_t e = first[i], end = first[i + 1]; e < end && w * lat[e] < vi; ++e) rho[col[e]] += w * lat[e] - vi;
     }
-    u[i] = std::isfinite(m) ? m : 0.0;
-  }
+  };
   int new_cols = 0, fixed_new = 0;
   std::vector<std::uint32_t> free_cols;
   for (std::uint32_t j = 0; j < nc; ++j) {
@@ -218,10 +226,7 @@ double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_
   if (fix && std::isfinite(best)) best_u = u;
   for (std::size_t it = 0; it < max_iterations && !deadline.expired(); ++it) {
     iterations = it + 1;
-    std::fill(rho.begin(), rho.end(), 0.0);
-    for (std::uint32_t i = 0; i < nr; ++i)
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
-        if (cost[e] < u[i]) rho[r.row_col[e]] += cost[e] - u[i];
+    reduced_costs(u);
     double value = 0.0;
     for (double x : u) value += x;
     std::fill(chosen.begin(), chosen.end(), 0);
@@ -250,8 +255,9 @@ double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_
     double norm = 0.0;
     for (std::uint32_t i = 0; i < nr; ++i) {
       g[i] = 1.0;
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
-        if (chosen[r.row_col[e]] && cost[e] < u[i]) g[i] -= 1.0;
+      const double w = r.row_weight[i];
+      for (std::uint32_t e = first[i], end = first[i + 1]; e < end && w * lat[e] < u[i]; ++e)
+        if (chosen[col[e]]) g[i] -= 1.0;
       norm += g[i] * g[i];
     }
     if (norm <= 0.0) break;  // the relaxed plan assigns every row once: it is optimal
@@ -263,10 +269,7 @@ double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_
     fix->assign(nc, 0);
     if (!std::isfinite(upper) || best_u.empty() || slots == 0 || slots >= free_cols.size()) return best;
     // Reduced costs at the best multipliers: the bound with one more (or one fewer) column.
-    std::fill(rho.begin(), rho.end(), 0.0);
-    for (std::uint32_t i = 0; i < nr; ++i)
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
-        if (cost[e] < best_u[i]) rho[r.row_col[e]] += cost[e] - best_u[i];
+    reduced_costs(best_u);
     order = free_cols;
     std::sort(order.begin(), order.end(),
               [&](std::uint32_t a, std::uint32_t b) { return rho[a] < rho[b] || (rho[a] == rho[b] && a < b); });

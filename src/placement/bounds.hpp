@@ -63,8 +63,9 @@ namespace lightcone::placement_detail {
 // place of the worst chosen column reaches upper), open (+1: the bound with it replaced by
 // the best column left out reaches upper), or either (0); fixed columns stay 0. Lagrangian
 // reduced-cost fixing (e.g. Avella, Sassano and Vasil'ev 2007).
-double median_lagrangian_bound(const Reduced& r, int p, double upper, std::size_t max_iterations,
-                               const Deadline& deadline, std::size_t& iterations,
+// `sorted`: r's rows by latency (each iteration reads each row's prefix below u_i).
+double median_lagrangian_bound(const Reduced& r, const RowsByLatency& sorted, int p, double upper,
+                               std::size_t max_iterations, const Deadline& deadline, std::size_t& iterations,
                                std::vector<signed char>* fix = nullptr);
 
 }  // namespace lightcone::placement_detail

@@ -1,10 +1,12 @@
 #include "placement/reduce.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <thread>
 #include <unordered_map>
 
 #include "placement/detail.hpp"
@@ -17,6 +19,36 @@ ColumnRows::ColumnRows(const Reduced& r) : first(r.cols() + 1, 0), row(r.row_col
   std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
   for (std::uint32_t i = 0; i < r.rows(); ++i)
     for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) row[fill[r.row_col[e]]++] = i;
+}
+
+RowsByLatency::RowsByLatency(const Reduced& r, unsigned threads)
+    : first(r.row_first), col(r.row_col.size()), lat(r.row_col.size()) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t nr = r.rows();
+  // Rows handed out in blocks from a shared counter; each row's range is its own.
+  std::atomic<std::size_t> next{0};
+  auto run = [&] {
+    std::vector<std::uint32_t> e;
+    constexpr std::size_t kBlock = 64;
+    for (std::size_t b; (b = next.fetch_add(kBlock)) < nr;) {
+      for (std::size_t i = b; i < std::min(nr, b + kBlock); ++i) {
+        e.resize(r.row_first[i + 1] - r.row_first[i]);
+        std::iota(e.begin(), e.end(), r.row_first[i]);
+        std::sort(e.begin(), e.end(), [&](std::uint32_t a, std::uint32_t c) {
+          return r.row_lat[a] != r.row_lat[c] ? r.row_lat[a] < r.row_lat[c] : r.row_col[a] < r.row_col[c];
+        });
+        std::uint32_t k = r.row_first[i];
+        for (std::uint32_t q : e) {
+          col[k] = r.row_col[q];
+          lat[k] = r.row_lat[q];
+          ++k;
+        }
+      }
+    }
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads && t * 256 < nr; ++t) pool.emplace_back(run);
+  run();
 }
 
 Reduced with_rows(const Reduced& r, std::span<const std::uint32_t> rows) {

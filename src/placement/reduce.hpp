@@ -41,6 +41,16 @@ struct ColumnRows {
   std::span<const std::uint32_t> operator[](std::size_t j) const { return {row.data() + first[j], row.data() + first[j + 1]}; }
 };
 
+// Each row's entries sorted by latency, ties by column (row i: [first[i], first[i + 1]),
+// the same ranges as r's). The Lagrangian bound reads each row's prefix below its
+// multiplier; Benders' cuts read each row's options nearest first. Rows are sorted on
+// `threads` threads (0: all cores).
+struct RowsByLatency {
+  std::vector<std::uint32_t> first, col;
+  std::vector<double> lat;
+  RowsByLatency(const Reduced& r, unsigned threads);
+};
+
 // A model over some rows of r (in the given order), with r's columns.
 Reduced with_rows(const Reduced& r, std::span<const std::uint32_t> rows);
 

@@ -60,7 +60,7 @@ bool capacitated_plan(const PlacementInput& in, const Reduced& r, const MedianPl
 // Subgradient steps before Benders: enough to close easy instances (the bound meets the
 // heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
 // dual and cheaper to finish.
-constexpr std::size_t kBendersLagrangeSteps = 300;
+constexpr std::size_t kBendersLagrangeSteps = 1000;
 constexpr double kBendersHeavyNonzeros = 1e6;
 
 void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& out) {
@@ -95,10 +95,11 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   const bool heavy = static_cast<double>(r.row_col.size()) / std::max(1, in.p) > kBendersHeavyNonzeros;
   const double share = benders && !heavy ? 0.05 : 0.25;
   MedianPlan h = median_search(r, in.p, in.deadline.share(share));
+  RowsByLatency sorted(r, 0);
   const bool have_plan = !cap && h.serves_all;
   std::size_t lagrange_iterations = 0;
   std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
-  double bound = median_lagrangian_bound(r, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
+  double bound = median_lagrangian_bound(r, sorted, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
                                          benders && !heavy ? kBendersLagrangeSteps : radius ? 3000 : 1000,
                                          in.deadline.share(share), lagrange_iterations,
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
@@ -151,7 +152,7 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   //    is asked for.
   if (benders) {
     const BendersSolve bs =
-        median_benders(r, in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
+        median_benders(r, std::move(sorted), in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
                        BendersOptions{in.benders_in_out, in.benders_drop_slack_after});
     if (bs.lp_complete) out.lp_bound = bs.lp_bound / scale;
     std::size_t closed = 0, opened = 0;
