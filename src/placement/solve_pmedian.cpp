@@ -60,7 +60,7 @@ bool capacitated_plan(const PlacementInput& in, const Reduced& r, const MedianPl
 // Subgradient steps before Benders: enough to close easy instances (the bound meets the
 // heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
 // dual and cheaper to finish.
-constexpr std::size_t kBendersLagrangeSteps = 1000;
+constexpr std::size_t kBendersLagrangeSteps = 300;
 constexpr double kBendersHeavyNonzeros = 1e6;
 
 void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& out) {
