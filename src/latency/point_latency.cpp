@@ -42,13 +42,25 @@ PointLatencyQuery::PointLatencyQuery(const Network& net, const SegmentIndex& ind
     : m_net(net), m_index(index), m_access(model), m_mode(mode) {}
 
 // Slightly larger plane radius so plane/geodesic differences never drop a candidate;
-// the final distance is checked geodesically.
+// the final distance is checked geodesically. (The index's query boxes hold every point
+// within this geodesic distance; the plane windows and gaps use piece_reach_m.)
 double plane_reach_m(double max_m) { return max_m * (1.0 + 1e-3) + 0.01; }
 
 namespace {
+// The plane reach of max access for a piece of length L around p (scale: p's, for a
+// reach of at least max_m): a point of the piece within max_m of p geodesically lies
+// within plane_of(max_m) of p in p's plane, and the piece's plane chord (and its ends'
+// lon/lat box) within margin_m(L) of that point. Never less than plane_reach_m (the
+// reach before this bound, which it exceeds only far north or for long access: 60°N and
+// 50 km, 80°N and 10 km).
+double piece_reach_m(const PlaneScale& scale, double max_m, double length_m) {
+  return std::max(plane_reach_m(max_m), scale.plane_of(max_m) + scale.margin_m(length_m) + 0.01);
+}
 // The plane gap to a piece's box beyond which no point of the piece lies in the plane disc
-// (far_from, the floors): the plane reach with a margin far above rounding.
-double far_reach_m(double max_m) { return plane_reach_m(max_m) * (1.0 + 1e-6) + 1e-3; }
+// (far_from, the floors): the piece's reach with a margin far above rounding.
+double far_reach_m(const PlaneScale& scale, double max_m, double length_m) {
+  return piece_reach_m(scale, max_m, length_m) * (1.0 + 1e-6) + 1e-3;
+}
 }  // namespace
 
 template <class Want, class F>
@@ -66,7 +78,7 @@ PlaneScale PointLatencyQuery::scale_at(const LocalFrame& frame) const {
 template <class Want, class F>
 void PointLatencyQuery::for_piece(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const Piece& piece,
                                   Want&& want, F&& f) const {
-  if (far_from(frame, p, piece)) return;
+  if (far_from(frame, scale, p, piece)) return;
   const PieceView v = view_piece(frame, piece);
   plane_candidates(piece, v, scale, [&](int end, double x, NodeId via, double lower_us, double upper_us) {
     if constexpr (std::is_invocable_v<Want, NodeId, double, double>) {
@@ -78,19 +90,19 @@ void PointLatencyQuery::for_piece(const LocalFrame& frame, const PlaneScale& sca
   });
 }
 
-bool PointLatencyQuery::far_from(const LocalFrame& frame, LonLat p, const Piece& piece) const {
+bool PointLatencyQuery::far_from(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const Piece& piece) const {
   // The plane distance from p to the piece's lon/lat box, a lower bound of its distance to
   // the piece in p's frame (x, y are linear in lon, lat there), with a margin far above
   // rounding: a piece rejected here is one plane_candidates would reject too.
   const double gap_sq = plane_gap_sq(frame, p, piece);  // < 0 near the antimeridian: no shortcut
-  const double reach = far_reach_m(m_access.max_m);
+  const double reach = far_reach_m(scale, m_access.max_m, piece.length_m);
   return gap_sq > reach * reach;
 }
 
 template <class F>
 void PointLatencyQuery::plane_candidates(const Piece& piece, const PieceView& v, const PlaneScale& ps, F&& f) const {
   const double max_m = m_access.max_m;
-  const double plane_max = plane_reach_m(max_m);
+  const double plane_max = piece_reach_m(ps, max_m, piece.length_m);
   if (v.h > plane_max) return;
   const double r = std::sqrt(plane_max * plane_max - v.h * v.h);
   const double lo = std::max(0.0, v.x0 - r);
@@ -243,7 +255,7 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
     const Piece& piece = m_index.piece(id);
     const std::uint32_t k = seq++;
-    if (far_from(frame, p, piece)) return;
+    if (far_from(frame, scale, p, piece)) return;
     const double fibre = piece_floor_us(piece, node_us);
     if (fibre == kUnreached) {
       near.push_back(Near{kUnreached, k, id});
@@ -324,7 +336,7 @@ void PointLatencyQuery::leg_candidates(LonLat p, std::vector<LegCandidate>& out)
   const PlaneScale scale = scale_at(frame);
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
     const Piece& piece = m_index.piece(id);
-    if (far_from(frame, p, piece)) return;
+    if (far_from(frame, scale, p, piece)) return;
     piece_candidates(frame, scale, id, out);
   });
 }
@@ -356,8 +368,9 @@ PointLatencyQuery::NearPiece near_piece(const Network& net, const Piece& piece, 
 // summed in another order by the exact leg). False when the piece lies beyond reach
 // (far_from).
 bool piece_floor(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const PointLatencyQuery::NearPiece& n,
-                 const AccessCost& access, double reach, PointLatencyQuery::PieceFloor& f) {
+                 const AccessCost& access, PointLatencyQuery::PieceFloor& f) {
   const double gap_sq = plane_gap_sq(frame, p, n.box);
+  const double reach = far_reach_m(scale, access.max_m, n.length_m);
   if (gap_sq > reach * reach) return false;
   const double gap = gap_sq > 0.0 ? std::sqrt(gap_sq) : 0.0;
   const double a = access.fixed_us + access.us_per_m * std::max(0.0, gap * scale.lo - scale.margin_m(n.length_m));
@@ -376,10 +389,9 @@ void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
   out.clear();
   const LocalFrame frame(p);
   const PlaneScale scale = scale_at(frame);
-  const double reach = far_reach_m(m_access.max_m);
   PieceFloor f;
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
-    if (piece_floor(frame, scale, p, near_piece(m_net, m_index.piece(id), id), m_access, reach, f)) out.push_back(f);
+    if (piece_floor(frame, scale, p, near_piece(m_net, m_index.piece(id), id), m_access, f)) out.push_back(f);
   });
 }
 
@@ -395,10 +407,9 @@ void PointLatencyQuery::piece_floors(LonLat p, std::span<const NearPiece> near, 
   out.clear();
   const LocalFrame frame(p);
   const PlaneScale scale = scale_at(frame);
-  const double reach = far_reach_m(m_access.max_m);
   PieceFloor f;
   for (const NearPiece& n : near)
-    if (piece_floor(frame, scale, p, n, m_access, reach, f)) out.push_back(f);
+    if (piece_floor(frame, scale, p, n, m_access, f)) out.push_back(f);
 }
 
 void PointLatencyQuery::piece_candidates(const LocalFrame& frame, const PlaneScale& scale, std::uint32_t id,

@@ -160,7 +160,7 @@ class PointLatencyQuery {
   // for_piece in its parts: a cheap test that no point of the piece lies in p's plane
   // disc (then plane_candidates would find nothing); f(end, x, via, lower_us, upper_us)
   // for each end's plane candidate; the exact value of one candidate, f as for_piece's.
-  bool far_from(const LocalFrame& frame, LonLat p, const Piece& piece) const;
+  bool far_from(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const Piece& piece) const;
   template <class F>
   void plane_candidates(const Piece& piece, const PieceView& v, const PlaneScale& ps, F&& f) const;
   template <class F>

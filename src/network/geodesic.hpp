@@ -3,6 +3,8 @@
 // Units: metres, degrees. This module is the only PROJ user.
 #pragma once
 
+#include <limits>
+
 #include <memory>
 #include <span>
 
@@ -59,6 +61,11 @@ struct PlaneScale {
   double hi = 0.0;       // ≥ 1; infinity: no bound
   double tan_max = 0.0;  // |tan| of the pole-most latitude within reach
   double margin_m(double length_m) const { return length_m * (1e-3 + length_m * tan_max / 4e6) + 0.01; }
+  // The greatest plane distance from the origin of a point within geodesic distance g ≤
+  // reach of it (g / lo; infinity when lo is 0).
+  double plane_of(double geodesic_m) const {
+    return lo > 0.0 ? geodesic_m / lo * (1.0 + 1e-12) : std::numeric_limits<double>::infinity();
+  }
 };
 
 // Local east/north plane around an origin, in metres: x = Δlon·cos(lat0)·N, y = Δlat·M,

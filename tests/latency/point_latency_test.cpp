@@ -367,6 +367,37 @@ TEST(PointLatency, BoundaryOfMaxAccessOnAStraightEdge) {
   EXPECT_EQ(c.unreachable_far, 6u);
 }
 
+// Points just inside max access of a straight edge, in every direction, where the local
+// plane's distance differs from the geodesic one by more than 0.1 % (far north, or a
+// long max access at mid latitudes): the plane reach must grow with that difference, or
+// the edge is missed (the point reported beyond access) or reached at a worse point.
+TEST(PointLatency, EdgeJustInsideMaxAccessInEveryDirectionAtHighLatitudes) {
+  struct Case {
+    double lat, max_m;
+  };
+  for (const Case k : {Case{78.0, 10000.0}, Case{86.0, 10000.0}, Case{60.0, 50000.0}, Case{36.0, 50000.0}}) {
+    const LonLat a{15.0, k.lat};
+    const LonLat b = point_test::oracle_direct(a, 90.0, 1000.0);
+    LineInput lines;
+    const LonLat pts[] = {a, b};
+    lines.add_line(pts, 1);
+    LatencyModel model;
+    model.max_access = Metres{k.max_m};
+    BuildReport report;
+    const Network net = build_network(lines, model, BuildOptions{}, &report);
+    ASSERT_EQ(net.edges(), 1u);
+    const Source site{NodeId{0}, 0.0};
+    std::vector<LonLat> points;
+    for (double bearing = 0.0; bearing < 360.0; bearing += 7.5)
+      for (double f : {0.97, 0.995, 0.9995})
+        for (LonLat from : {a, b}) points.push_back(point_test::oracle_direct(from, bearing, f * k.max_m));
+    const std::string label = "straight edge at " + std::to_string(static_cast<int>(k.lat)) + " N, max access " +
+                              std::to_string(static_cast<int>(k.max_m)) + " m";
+    const auto c = compare_with_oracle(label.c_str(), net, std::span(&site, 1), model, AccessFrom::edges, points);
+    EXPECT_EQ(c.reached, points.size()) << label;
+  }
+}
+
 // With one site on a tiny edge and nothing else in reach, latency is access only and
 // grows linearly with distance at detour × access µs/km (plus the fixed delay).
 TEST(PointLatency, AccessOnlyGrowsLinearlyWithDistance) {
