@@ -49,6 +49,12 @@ struct RowsByLatency {
   std::vector<std::uint32_t> first, col;
   std::vector<double> lat;
   RowsByLatency(const Reduced& r, unsigned threads);
+  // Frees the arrays (after their last reader).
+  void release() {
+    std::vector<std::uint32_t>().swap(first);
+    std::vector<std::uint32_t>().swap(col);
+    std::vector<double>().swap(lat);
+  }
 };
 
 // A model over some rows of r (in the given order), with r's columns.

@@ -103,6 +103,7 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
                                          benders && !heavy ? kBendersLagrangeSteps : radius ? 3000 : 1000,
                                          in.deadline.share(share), lagrange_iterations,
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
+  if (!benders) sorted.release();  // only Benders reads the rows by latency again
   const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
                                      std::to_string(lagrange_iterations) + " iterations)";
   // A plan's result: optimal when proven or when the bound b meets its cost, else feasible
