@@ -4,7 +4,6 @@
 #pragma once
 
 #include <limits>
-
 #include <memory>
 #include <span>
 

@@ -12,8 +12,12 @@
 #include <tuple>
 
 #include "core/spatial_order.hpp"
+#include "placement/parallel.hpp"
 
 namespace lightcone {
+
+using placement_detail::NoState;
+using placement_detail::parallel_blocks;
 
 Coverage coverage_from_triples(std::size_t demands, std::size_t sites,
                                std::vector<std::tuple<std::uint32_t, std::uint32_t, double>> triples,
@@ -314,27 +318,6 @@ class LegPruner {
   std::vector<PointLatencyQuery::VertexKey> m_vertices;  // of one node's exact legs
 };
 
-}  // namespace
-
-namespace {
-
-// Runs work(state, begin, end) over [0, n) in blocks of `block` on `threads` threads (the
-// calling thread is one of them); each thread makes its own State. Blocks are handed out
-// in order from a shared counter, so threads stay balanced whatever the density.
-// The State of parallel_blocks' work that needs none.
-struct NoState {};
-
-template <class State, class Work>
-void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, Work&& work) {
-  std::atomic<std::size_t> next{0};
-  auto run = [&] {
-    State state;
-    for (std::size_t b; (b = next.fetch_add(block)) < n;) work(state, b, std::min(n, b + block));
-  };
-  std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
-  run();
-}
 
 // The coverage rows of one block of demand ranks: per rank its entry count, then the
 // entries (site ascending) of every rank of the block in rank order.

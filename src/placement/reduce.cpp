@@ -1,15 +1,14 @@
 #include "placement/reduce.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
-#include <thread>
 #include <unordered_map>
 
 #include "placement/detail.hpp"
+#include "placement/parallel.hpp"
 
 namespace lightcone::placement_detail {
 
@@ -23,32 +22,25 @@ ColumnRows::ColumnRows(const Reduced& r) : first(r.cols() + 1, 0), row(r.row_col
 
 RowsByLatency::RowsByLatency(const Reduced& r, unsigned threads)
     : first(r.row_first), col(r.row_col.size()), lat(r.row_col.size()) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t nr = r.rows();
-  // Rows handed out in blocks from a shared counter; each row's range is its own.
-  std::atomic<std::size_t> next{0};
-  auto run = [&] {
+  // Each row's range is its own: rows in blocks on every thread.
+  struct Order {
     std::vector<std::uint32_t> e;
-    constexpr std::size_t kBlock = 64;
-    for (std::size_t b; (b = next.fetch_add(kBlock)) < nr;) {
-      for (std::size_t i = b; i < std::min(nr, b + kBlock); ++i) {
-        e.resize(r.row_first[i + 1] - r.row_first[i]);
-        std::iota(e.begin(), e.end(), r.row_first[i]);
-        std::sort(e.begin(), e.end(), [&](std::uint32_t a, std::uint32_t c) {
-          return r.row_lat[a] != r.row_lat[c] ? r.row_lat[a] < r.row_lat[c] : r.row_col[a] < r.row_col[c];
-        });
-        std::uint32_t k = r.row_first[i];
-        for (std::uint32_t q : e) {
-          col[k] = r.row_col[q];
-          lat[k] = r.row_lat[q];
-          ++k;
-        }
+  };
+  parallel_blocks<Order>(r.rows(), 64, threads, [&](Order& o, std::size_t b, std::size_t end) {
+    for (std::size_t i = b; i < end; ++i) {
+      o.e.resize(r.row_first[i + 1] - r.row_first[i]);
+      std::iota(o.e.begin(), o.e.end(), r.row_first[i]);
+      std::sort(o.e.begin(), o.e.end(), [&](std::uint32_t x, std::uint32_t y) {
+        return r.row_lat[x] != r.row_lat[y] ? r.row_lat[x] < r.row_lat[y] : r.row_col[x] < r.row_col[y];
+      });
+      std::uint32_t k = r.row_first[i];
+      for (std::uint32_t q : o.e) {
+        col[k] = r.row_col[q];
+        lat[k] = r.row_lat[q];
+        ++k;
       }
     }
-  };
-  std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads && t * 256 < nr; ++t) pool.emplace_back(run);
-  run();
+  });
 }
 
 Reduced with_rows(const Reduced& r, std::span<const std::uint32_t> rows) {
