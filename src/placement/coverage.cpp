@@ -11,6 +11,7 @@
 #include <ctime>
 #include <tuple>
 
+#include "core/huge_pages.hpp"
 #include "core/spatial_order.hpp"
 #include "placement/parallel.hpp"
 
@@ -323,8 +324,12 @@ class LegPruner {
 // entries (site ascending) of every rank of the block in rank order.
 struct RowBlock {
   std::vector<std::uint32_t> count;
-  std::vector<std::uint32_t> site;
-  std::vector<double> latency_us;
+  std::span<const std::uint32_t> site;  // in a row arena
+  std::span<const double> latency_us;
+};
+struct RowArena {
+  ChunkArena<std::uint32_t> site;
+  ChunkArena<double> latency_us;
 };
 
 }  // namespace
@@ -374,13 +379,16 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   std::vector<NodeId> leg_node;
   std::vector<double> leg_cost;  // cost less the node delay of w (the path pays it)
   {
-    std::vector<std::vector<Leg>> legs(nd);  // by rank
+    std::vector<std::span<const Leg>> legs(nd);  // by rank, in the threads' arenas
     constexpr std::size_t kGroup = 16;
     const Arcs arcs(net);
     std::mutex count_mutex;
     LegPruner::Count count;
+    std::vector<std::unique_ptr<ChunkArena<Leg>>> arenas;  // one per thread
     struct State {
       std::unique_ptr<LegPruner> pruner;
+      ChunkArena<Leg>* arena = nullptr;
+      std::array<std::vector<Leg>, kGroup> out;
       std::mutex* count_mutex = nullptr;
       LegPruner::Count* count = nullptr;
       ~State() {
@@ -397,6 +405,9 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         st.pruner = std::make_unique<LegPruner>(net, index, model, mode, arcs);
         st.count_mutex = &count_mutex;
         st.count = &count;
+        const std::lock_guard lock(count_mutex);
+        arenas.push_back(std::make_unique<ChunkArena<Leg>>());
+        st.arena = arenas.back().get();
       }
       // Groups of consecutive ranks (neighbours in the space-filling order) share one
       // index query for their pieces.
@@ -404,7 +415,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       for (std::size_t g = b; g < e; g += kGroup) {
         const std::size_t n = std::min(kGroup, e - g);
         for (std::size_t i = 0; i < n; ++i) pts[i] = demand[order[g + i]];
-        st.pruner->legs(std::span(pts.data(), n), std::span(legs.data() + g, n));
+        st.pruner->legs(std::span(pts.data(), n), std::span(st.out.data(), n));
+        for (std::size_t i = 0; i < n; ++i) legs[g + i] = st.arena->append(st.out[i]);
       }
     });
     if (stats) {
@@ -414,6 +426,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       stats->exact_legs = count.exact;
     }
     for (std::size_t r = 0; r < nd; ++r) leg_first[r + 1] = leg_first[r] + static_cast<std::uint32_t>(legs[r].size());
+    reserve_huge(leg_node, leg_first.back());
+    reserve_huge(leg_cost, leg_first.back());
     leg_node.resize(leg_first.back());
     leg_cost.resize(leg_first.back());
     for (std::size_t r = 0; r < nd; ++r) {
@@ -423,7 +437,6 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         leg_cost[k] = leg.cost_us - net.node_delay_us[leg.node];
         ++k;
       }
-      std::vector<Leg>().swap(legs[r]);
     }
   }
   lap(&CoverageStats::legs);
@@ -441,39 +454,58 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       valid.push_back(candidates[j]);
       valid_index.push_back(j);
     }
-  std::vector<std::vector<NodeId>> hit_node(valid.size());
-  std::vector<std::vector<double>> hit_us(valid.size());
-  // Latencies only (the latency sweep): the lists are inverted by node and sorted below.
-  for_each_source(graph, valid, budget_us, threads, [&](std::size_t i, const Search& s) {
-    const auto reached = s.reached();
-    const auto reached_us = s.reached_latency();
-    auto& nodes = hit_node[i];
-    auto& us = hit_us[i];
-    for (std::size_t n = 0; n < reached.size(); ++n) {
-      const NodeId w = reached[n];
-      // The cheapest leg first: if even it exceeds the budget, every leg at w does.
-      if (!(reached_us[n] + node_leg_min[w] <= budget_us)) continue;
-      nodes.push_back(w);
-      us.push_back(reached_us[n]);
-    }
-    nodes.shrink_to_fit();
-    us.shrink_to_fit();
-  }, SearchResults::latencies);
-  lap(&CoverageStats::searches);
-  std::vector<double>().swap(node_leg_min);
-  // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing
-  // latency (the scan below stops at the budget).
+  // Each search's kept nodes go to its worker's arenas (no copy on growth, huge pages),
+  // and their counts per node straight into node_first.
+  std::vector<std::span<const NodeId>> hit_node(valid.size());
+  std::vector<std::span<const double>> hit_us(valid.size());
   std::vector<std::uint32_t> node_first(net.nodes() + 1, 0);
+  std::vector<std::uint32_t> node_site;
+  std::vector<double> node_us;
   {
-    parallel_blocks<NoState>(hit_node.size(), 8, threads, [&](NoState&, std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i)
-        for (NodeId w : hit_node[i]) std::atomic_ref<std::uint32_t>(node_first[w + 1]).fetch_add(1, std::memory_order_relaxed);
-    });
-  }
-  for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
-  std::vector<std::uint32_t> node_site(node_first.back());
-  std::vector<double> node_us(node_first.back());
-  {
+    struct Worker {
+      const Search* search = nullptr;
+      ChunkArena<NodeId> nodes;
+      ChunkArena<double> us;
+      std::vector<NodeId> scratch_nodes;
+      std::vector<double> scratch_us;
+    };
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::mutex workers_mutex;
+    auto worker_of = [&](const Search& s) -> Worker& {
+      const std::lock_guard lock(workers_mutex);
+      for (auto& w : workers)
+        if (w->search == &s) return *w;
+      workers.push_back(std::make_unique<Worker>());
+      workers.back()->search = &s;
+      return *workers.back();
+    };
+    // Latencies only (the latency sweep): the lists are inverted by node and sorted below.
+    for_each_source(graph, valid, budget_us, threads, [&](std::size_t i, const Search& s) {
+      Worker& wk = worker_of(s);
+      const auto reached = s.reached();
+      const auto reached_us = s.reached_latency();
+      wk.scratch_nodes.clear();
+      wk.scratch_us.clear();
+      for (std::size_t n = 0; n < reached.size(); ++n) {
+        const NodeId w = reached[n];
+        // The cheapest leg first: if even it exceeds the budget, every leg at w does.
+        if (!(reached_us[n] + node_leg_min[w] <= budget_us)) continue;
+        wk.scratch_nodes.push_back(w);
+        wk.scratch_us.push_back(reached_us[n]);
+        std::atomic_ref<std::uint32_t>(node_first[w + 1]).fetch_add(1, std::memory_order_relaxed);
+      }
+      hit_node[i] = wk.nodes.append(wk.scratch_nodes);
+      hit_us[i] = wk.us.append(wk.scratch_us);
+    }, SearchResults::latencies);
+    lap(&CoverageStats::searches);
+    std::vector<double>().swap(node_leg_min);
+    // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing
+    // latency (the scan below stops at the budget).
+    for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
+    reserve_huge(node_site, node_first.back());
+    reserve_huge(node_us, node_first.back());
+    node_site.resize(node_first.back());
+    node_us.resize(node_first.back());
     // Sites in parallel: each entry takes the next slot of its node (an atomic count), so
     // a node's entries arrive in any order; the sort below orders them by (latency, site),
     // which no two entries of a node share.
@@ -486,8 +518,6 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
           node_site[k] = j;
           node_us[k] = hit_us[i][n];
         }
-        std::vector<NodeId>().swap(hit_node[i]);
-        std::vector<double>().swap(hit_us[i]);
       }
     });
     struct State {
@@ -503,27 +533,36 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         for (std::uint32_t k = lo; k < hi; ++k) std::tie(node_us[k], node_site[k]) = st.sorted[k - lo];
       }
     });
-  }
-
+  }  // the searches' arenas go
   lap(&CoverageStats::invert);
   if (stats) stats->node_entries = node_first.back();
   // 3. Rows per demand point, by blocks of ranks.
   constexpr std::size_t kBlock = 256;
   std::vector<RowBlock> blocks((nd + kBlock - 1) / kBlock);
+  std::vector<std::unique_ptr<RowArena>> row_arenas;  // one per thread
   {
+    std::mutex arenas_mutex;
     struct State {
       std::vector<double> best;           // by site; kUnreached = not reached yet
       std::vector<std::uint64_t> marked;  // by site, a bit each: reached
       std::vector<std::uint32_t> touched;
+      std::vector<std::uint32_t> site;    // the block's rows, then into the arena
+      std::vector<double> latency_us;
+      RowArena* arena = nullptr;
     };
     const std::size_t words = (ns + 63) / 64;
     parallel_blocks<State>(nd, kBlock, threads, [&](State& st, std::size_t b, std::size_t e) {
       if (st.best.size() != ns) {
         st.best.assign(ns, kUnreached);
         st.marked.assign(words, 0);
+        const std::lock_guard lock(arenas_mutex);
+        row_arenas.push_back(std::make_unique<RowArena>());
+        st.arena = row_arenas.back().get();
       }
       RowBlock& out = blocks[b / kBlock];
       out.count.reserve(e - b);
+      st.site.clear();
+      st.latency_us.clear();
       for (std::size_t r = b; r < e; ++r) {
         st.touched.clear();
         for (std::uint32_t k = leg_first[r]; k < leg_first[r + 1]; ++k) {
@@ -544,8 +583,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         // By site: sort the few touched sites, or read the bitmap when it is short
         // next to them.
         auto emit = [&](std::uint32_t j) {
-          out.site.push_back(j);
-          out.latency_us.push_back(st.best[j]);
+          st.site.push_back(j);
+          st.latency_us.push_back(st.best[j]);
           st.best[j] = kUnreached;
         };
         if (st.touched.size() * 8 < words) {
@@ -562,6 +601,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
           }
         }
       }
+      out.site = st.arena->site.append(st.site);
+      out.latency_us = st.arena->latency_us.append(st.latency_us);
     });
   }
   lap(&CoverageStats::rows);
@@ -581,6 +622,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   for (std::size_t bi = 0; bi < blocks.size(); ++bi)
     for (std::size_t i = 0; i < blocks[bi].count.size(); ++i) c.first[order[bi * kBlock + i] + 1] = blocks[bi].count[i];
   for (std::size_t d = 0; d < nd; ++d) c.first[d + 1] += c.first[d];
+  reserve_huge(c.site, c.first.back());
+  reserve_huge(c.latency_us, c.first.back());
   c.site.resize(c.first.back());
   c.latency_us.resize(c.first.back());
   for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
@@ -593,9 +636,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       at += blk.count[i];
     }
     std::vector<std::uint32_t>().swap(blk.count);
-    std::vector<std::uint32_t>().swap(blk.site);
-    std::vector<double>().swap(blk.latency_us);
   }
+  row_arenas.clear();
   lap(&CoverageStats::layout);
   return c;
 }
