@@ -446,6 +446,19 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   for (std::size_t k = 0; k < leg_node.size(); ++k)
     node_leg_min[leg_node[k]] = std::min(node_leg_min[leg_node[k]], leg_cost[k]);
 
+  // Bands of latency over [0, budget] (the last one holds the rest): band(l) never
+  // decreases as l grows, so in a list ordered by band an entry is never followed by one
+  // more than a band's width below it.
+  constexpr std::size_t kBands = 256;
+  struct Bands {
+    double width_us, per_us;
+    std::size_t of(double l) const {
+      const double b = l * per_us;
+      return b < static_cast<double>(kBands - 1) ? static_cast<std::size_t>(b) : kBands - 1;
+    }
+  };
+  const Bands bands{budget_us / kBands, budget_us > 0 ? kBands / budget_us : 0.0};
+
   // 2. One bounded search per candidate: the leg nodes that matter, with their latency.
   std::vector<std::size_t> valid_index;
   std::vector<Source> valid;
@@ -499,16 +512,15 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     }, SearchResults::latencies);
     lap(&CoverageStats::searches);
     std::vector<double>().swap(node_leg_min);
-    // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by increasing
-    // latency (the scan below stops at the budget).
+    // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by band of
+    // latency (below).
     for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
     reserve_huge(node_site, node_first.back());
     reserve_huge(node_us, node_first.back());
     node_site.resize(node_first.back());
     node_us.resize(node_first.back());
     // Sites in parallel: each entry takes the next slot of its node (an atomic count), so
-    // a node's entries arrive in any order; the sort below orders them by (latency, site),
-    // which no two entries of a node share.
+    // a node's entries arrive in any order (a row's minima do not depend on it).
     std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
     parallel_blocks<NoState>(valid.size(), 8, threads, [&](NoState&, std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i) {
@@ -520,17 +532,29 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         }
       }
     });
+    // Each node's entries by band of latency (a counting sort; within a band in any order):
+    // the row scan below stops where the rest of a node's list lies beyond the budget.
     struct State {
-      std::vector<std::pair<double, std::uint32_t>> sorted;
+      std::vector<std::uint32_t> site;
+      std::vector<double> us;
+      std::array<std::uint32_t, kBands + 1> first;
     };
     parallel_blocks<State>(net.nodes(), 4096, threads, [&](State& st, std::size_t b, std::size_t e) {
       for (std::size_t v = b; v < e; ++v) {
         const std::uint32_t lo = node_first[v], hi = node_first[v + 1];
         if (hi - lo < 2) continue;
-        st.sorted.clear();
-        for (std::uint32_t k = lo; k < hi; ++k) st.sorted.emplace_back(node_us[k], node_site[k]);
-        std::sort(st.sorted.begin(), st.sorted.end());
-        for (std::uint32_t k = lo; k < hi; ++k) std::tie(node_us[k], node_site[k]) = st.sorted[k - lo];
+        st.first.fill(0);
+        for (std::uint32_t k = lo; k < hi; ++k) ++st.first[bands.of(node_us[k]) + 1];
+        for (std::size_t i = 0; i < kBands; ++i) st.first[i + 1] += st.first[i];
+        st.site.resize(hi - lo);
+        st.us.resize(hi - lo);
+        for (std::uint32_t k = lo; k < hi; ++k) {
+          const std::uint32_t to = st.first[bands.of(node_us[k])]++;
+          st.site[to] = node_site[k];
+          st.us[to] = node_us[k];
+        }
+        std::copy(st.site.begin(), st.site.end(), node_site.begin() + lo);
+        std::copy(st.us.begin(), st.us.end(), node_us.begin() + lo);
       }
     });
   }  // the searches' arenas go
@@ -570,7 +594,12 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
           const double c = leg_cost[k];
           for (std::uint32_t x = node_first[w], end = node_first[w + 1]; x < end; ++x) {
             const double l = node_us[x] + c;
-            if (l > budget_us) break;  // latencies increase: so do the rest
+            if (l > budget_us) {
+              // Entries further on lie in this band or above: not below this one's
+              // latency less a band's width.
+              if (bands.width_us > 0 && l - bands.width_us * 1.01 > budget_us) break;
+              continue;
+            }
             const std::uint32_t j = node_site[x];
             if (st.best[j] == kUnreached) {
               st.touched.push_back(j);
