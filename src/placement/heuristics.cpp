@@ -490,34 +490,49 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
     }
   };
   nearest_two();
-  // 1. Greedy: the column saving the most, slots times. Past the deadline, the columns
-  //    saving the most in that pass fill every slot left at once (a plan is always returned).
-  std::vector<double> gains(nc, -1.0);
-  for (int s = 0; s < slots; ++s) {
-    double best_gain = -1.0;
-    std::uint32_t best = kNone;
-    for (std::uint32_t j = 0; j < nc; ++j) {
-      gains[j] = -1.0;
-      if (open[j] || r.col_existing[j]) continue;
-      double gain = 0.0;
-      for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) gain += std::max(0.0, d1[row[q]] - cost[q]);
-      gains[j] = gain;
-      if (gain > best_gain) {
-        best_gain = gain;
-        best = j;
-      }
-    }
-    if (best == kNone) break;
+  // 1. Greedy: the column saving the most, slots times (ties: the lowest index). Lazily
+  //    (Minoux's accelerated greedy): a column's saving never grows as sites open, so the
+  //    savings last computed bound the present ones, and only the head of a queue ordered
+  //    by them is recomputed until it stays at the head; the same choices as recomputing
+  //    every column each time. Past the deadline, the columns with the greatest bounds fill
+  //    every slot left at once (a plan is always returned).
+  auto gain_of = [&](std::uint32_t j) {
+    double gain = 0.0;
+    for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) gain += std::max(0.0, d1[row[q]] - cost[q]);
+    return gain;
+  };
+  struct Bound {
+    double gain;
+    std::uint32_t col;
+  };
+  // The head is the greatest gain, then the lowest column.
+  auto below = [](const Bound& a, const Bound& b) { return a.gain < b.gain || (a.gain == b.gain && a.col > b.col); };
+  std::vector<Bound> heap;
+  if (slots > 0)
+    for (std::uint32_t j = 0; j < nc; ++j)
+      if (!open[j] && !r.col_existing[j]) heap.push_back(Bound{gain_of(j), j});
+  std::make_heap(heap.begin(), heap.end(), below);
+  for (int s = 0; s < slots && !heap.empty(); ++s) {
     if (deadline.expired() && s + 1 < slots) {
-      std::vector<std::uint32_t> rest;
-      for (std::uint32_t j = 0; j < nc; ++j)
-        if (gains[j] >= 0.0) rest.push_back(j);
-      const std::size_t take = std::min(rest.size(), static_cast<std::size_t>(slots - s));
-      std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(take), rest.end(),
-                        [&](std::uint32_t a, std::uint32_t b) { return gains[a] > gains[b] || (gains[a] == gains[b] && a < b); });
-      for (std::size_t q = 0; q < take; ++q) open[rest[q]] = 1;
+      std::sort_heap(heap.begin(), heap.end(), below);  // ascending: the best last
+      const std::size_t take = std::min(heap.size(), static_cast<std::size_t>(slots - s));
+      for (std::size_t q = 0; q < take; ++q) open[heap[heap.size() - 1 - q].col] = 1;
       break;
     }
+    std::uint32_t best = kNone;
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), below);
+      Bound top = heap.back();
+      heap.pop_back();
+      top.gain = gain_of(top.col);
+      if (heap.empty() || !below(top, heap.front())) {
+        best = top.col;
+        break;
+      }
+      heap.push_back(top);
+      std::push_heap(heap.begin(), heap.end(), below);
+    }
+    if (best == kNone) break;
     open[best] = 1;
     for (std::uint32_t q = first[best]; q < first[best + 1]; ++q)
       if (cost[q] < d1[row[q]]) {
