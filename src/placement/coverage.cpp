@@ -345,11 +345,12 @@ struct RowArena {
 //    space-filling order of the points.
 // 2. One bounded search per site; it keeps only the leg nodes it reaches early enough to
 //    give some leg within the budget (dist + cheapest leg there ≤ budget). Inverted once
-//    into a flat per-node list of (site, dist), by increasing dist.
+//    into a flat per-node list of (site, dist), by band of dist (a counting sort).
 // 3. Per demand point (blocks of consecutive ranks, one thread each): for each leg, the
-//    sites of its node's list while dist + cost ≤ budget, the minimum per site in a small
-//    array by site index. Rows come out by site, per demand point: no transposition of
-//    the pairs, and the random access stays within one array of `sites` doubles.
+//    sites of its node's list with dist + cost ≤ budget (up to where the rest of the list
+//    lies beyond it), the minimum per site in a small array by site index. Rows come out
+//    by site, per demand point: no transposition of the pairs, and the random access
+//    stays within one array of `sites` doubles.
 Coverage build_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
                         const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
                         std::span<const Source> candidates, double budget_us, unsigned threads,
@@ -492,7 +493,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       workers.back()->search = &s;
       return *workers.back();
     };
-    // Latencies only (the latency sweep): the lists are inverted by node and sorted below.
+    // Latencies only (the latency sweep): the lists are inverted by node and banded below.
     for_each_source(graph, valid, budget_us, threads, [&](std::size_t i, const Search& s) {
       Worker& wk = worker_of(s);
       const auto reached = s.reached();
