@@ -19,6 +19,7 @@ namespace lightcone {
 
 using placement_detail::NoState;
 using placement_detail::parallel_blocks;
+using placement_detail::PerWorker;
 
 Coverage coverage_from_triples(std::size_t demands, std::size_t sites,
                                std::vector<std::tuple<std::uint32_t, std::uint32_t, double>> triples,
@@ -385,7 +386,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     const Arcs arcs(net);
     std::mutex count_mutex;
     LegPruner::Count count;
-    std::vector<std::unique_ptr<ChunkArena<Leg>>> arenas;  // one per thread
+    PerWorker<ChunkArena<Leg>> arenas;
     struct State {
       std::unique_ptr<LegPruner> pruner;
       ChunkArena<Leg>* arena = nullptr;
@@ -406,9 +407,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         st.pruner = std::make_unique<LegPruner>(net, index, model, mode, arcs);
         st.count_mutex = &count_mutex;
         st.count = &count;
-        const std::lock_guard lock(count_mutex);
-        arenas.push_back(std::make_unique<ChunkArena<Leg>>());
-        st.arena = arenas.back().get();
+        st.arena = &arenas.of(&st);
       }
       // Groups of consecutive ranks (neighbours in the space-filling order) share one
       // index query for their pieces.
@@ -476,26 +475,16 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   std::vector<std::uint32_t> node_site;
   std::vector<double> node_us;
   {
-    struct Worker {
-      const Search* search = nullptr;
+    struct Worker {  // per search thread
       ChunkArena<NodeId> nodes;
       ChunkArena<double> us;
       std::vector<NodeId> scratch_nodes;
       std::vector<double> scratch_us;
     };
-    std::vector<std::unique_ptr<Worker>> workers;
-    std::mutex workers_mutex;
-    auto worker_of = [&](const Search& s) -> Worker& {
-      const std::lock_guard lock(workers_mutex);
-      for (auto& w : workers)
-        if (w->search == &s) return *w;
-      workers.push_back(std::make_unique<Worker>());
-      workers.back()->search = &s;
-      return *workers.back();
-    };
+    PerWorker<Worker> workers;
     // Latencies only (the latency sweep): the lists are inverted by node and banded below.
     for_each_source(graph, valid, budget_us, threads, [&](std::size_t i, const Search& s) {
-      Worker& wk = worker_of(s);
+      Worker& wk = workers.of(&s);
       const auto reached = s.reached();
       const auto reached_us = s.reached_latency();
       wk.scratch_nodes.clear();
@@ -564,9 +553,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   // 3. Rows per demand point, by blocks of ranks.
   constexpr std::size_t kBlock = 256;
   std::vector<RowBlock> blocks((nd + kBlock - 1) / kBlock);
-  std::vector<std::unique_ptr<RowArena>> row_arenas;  // one per thread
+  PerWorker<RowArena> row_arenas;
   {
-    std::mutex arenas_mutex;
     struct State {
       std::vector<double> best;           // by site; kUnreached = not reached yet
       std::vector<std::uint64_t> marked;  // by site, a bit each: reached
@@ -580,9 +568,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       if (st.best.size() != ns) {
         st.best.assign(ns, kUnreached);
         st.marked.assign(words, 0);
-        const std::lock_guard lock(arenas_mutex);
-        row_arenas.push_back(std::make_unique<RowArena>());
-        st.arena = row_arenas.back().get();
+        st.arena = &row_arenas.of(&st);
       }
       RowBlock& out = blocks[b / kBlock];
       out.count.reserve(e - b);

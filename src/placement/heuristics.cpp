@@ -501,36 +501,29 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
     for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) gain += std::max(0.0, d1[row[q]] - cost[q]);
     return gain;
   };
-  struct Bound {
-    double gain;
-    std::uint32_t col;
-  };
-  // The head is the greatest gain, then the lowest column.
-  auto below = [](const Bound& a, const Bound& b) { return a.gain < b.gain || (a.gain == b.gain && a.col > b.col); };
-  std::vector<Bound> heap;
+  const LowerEntry lower;
+  LazyQueue queue(lower);
   if (slots > 0)
     for (std::uint32_t j = 0; j < nc; ++j)
-      if (!open[j] && !r.col_existing[j]) heap.push_back(Bound{gain_of(j), j});
-  std::make_heap(heap.begin(), heap.end(), below);
-  for (int s = 0; s < slots && !heap.empty(); ++s) {
+      if (!open[j] && !r.col_existing[j]) queue.emplace(gain_of(j), j);
+  for (int s = 0; s < slots && !queue.empty(); ++s) {
     if (deadline.expired() && s + 1 < slots) {
-      std::sort_heap(heap.begin(), heap.end(), below);  // ascending: the best last
-      const std::size_t take = std::min(heap.size(), static_cast<std::size_t>(slots - s));
-      for (std::size_t q = 0; q < take; ++q) open[heap[heap.size() - 1 - q].col] = 1;
+      for (int q = s; q < slots && !queue.empty(); ++q) {
+        open[queue.top().second] = 1;
+        queue.pop();
+      }
       break;
     }
     std::uint32_t best = kNone;
-    while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), below);
-      Bound top = heap.back();
-      heap.pop_back();
-      top.gain = gain_of(top.col);
-      if (heap.empty() || !below(top, heap.front())) {
-        best = top.col;
+    while (!queue.empty()) {
+      const std::uint32_t j = static_cast<std::uint32_t>(queue.top().second);
+      queue.pop();
+      const Entry fresh{gain_of(j), j};
+      if (queue.empty() || !lower(fresh, queue.top())) {
+        best = j;
         break;
       }
-      heap.push_back(top);
-      std::push_heap(heap.begin(), heap.end(), below);
+      queue.push(fresh);
     }
     if (best == kNone) break;
     open[best] = 1;

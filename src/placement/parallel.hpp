@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -19,6 +21,9 @@ struct NoState {};
 template <class State, class Work>
 void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, Work&& work) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // No more threads than blocks (a small pass runs on the calling thread alone).
+  const std::size_t blocks = block > 0 ? (n + block - 1) / block : 1;
+  if (blocks < threads) threads = static_cast<unsigned>(std::max<std::size_t>(1, blocks));
   std::atomic<std::size_t> next{0};
   auto run = [&] {
     State state;
@@ -28,5 +33,30 @@ void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, Work&& 
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
   run();
 }
+
+// One object per worker thread that must outlive the worker (e.g. the arena its results
+// live in): of(key) gives the worker's own, made on first use; key is any address unique
+// to the worker while it runs (its parallel_blocks State, its Search).
+template <class T>
+class PerWorker {
+ public:
+  T& of(const void* key) {
+    const std::lock_guard lock(m_mutex);
+    for (std::size_t k = 0; k < m_keys.size(); ++k)
+      if (m_keys[k] == key) return *m_items[k];
+    m_keys.push_back(key);
+    m_items.push_back(std::make_unique<T>());
+    return *m_items.back();
+  }
+  void clear() {
+    m_keys.clear();
+    m_items.clear();
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::vector<const void*> m_keys;
+  std::vector<std::unique_ptr<T>> m_items;
+};
 
 }  // namespace lightcone::placement_detail
