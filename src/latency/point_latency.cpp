@@ -86,7 +86,7 @@ void PointLatencyQuery::for_piece(const LocalFrame& frame, const PlaneScale& sca
     } else {
       if (!want(via, lower_us)) return;
     }
-    exact_candidate(frame, p, piece, v, end, x, f);
+    exact_candidate(frame, piece, v, end, x, f);
   });
 }
 
@@ -150,7 +150,7 @@ void PointLatencyQuery::plane_candidates(const Piece& piece, const PieceView& v,
 }
 
 template <class F>
-void PointLatencyQuery::exact_candidate(const LocalFrame& frame, LonLat p, const Piece& piece, const PieceView& v,
+void PointLatencyQuery::exact_candidate(const LocalFrame& frame, const Piece& piece, const PieceView& v,
                                         int end, double x, F&& f) const {
   const double max_m = m_access.max_m;
   const EdgeId e = piece.edge;
@@ -168,10 +168,10 @@ void PointLatencyQuery::exact_candidate(const LocalFrame& frame, LonLat p, const
     return at_x <= 0 ? piece.a : at_x >= v.length ? piece.b : geodesic_interpolate(piece.a, piece.b, at_x / v.length);
   };
   LonLat q = x <= 0 ? piece.a : x >= v.length ? piece.b : v.at(frame, x);
-  double dist = geodesic_distance_m(p, q);
+  double dist = frame.distance_m(q);
   if (dist > max_m - (1e-3 * v.length + 0.01) && m_mode == AccessFrom::edges) {
     q = point(x);
-    dist = geodesic_distance_m(p, q);
+    dist = frame.distance_m(q);
   }
   if (dist > max_m * (1.0 + 1e-9)) {
     if (m_mode == AccessFrom::nodes) return;
@@ -182,13 +182,13 @@ void PointLatencyQuery::exact_candidate(const LocalFrame& frame, LonLat p, const
     // plane_candidates, at the unconstrained optimum, still holds for it.)
     double in = std::clamp(v.x0, 0.0, v.length);
     LonLat q_in = point(in);
-    double d_in = geodesic_distance_m(p, q_in);
+    double d_in = frame.distance_m(q_in);
     if (d_in > max_m) return;  // no point of this piece within reach
     double out = x;
     while (std::abs(out - in) > 1e-3) {
       const double mid = 0.5 * (in + out);
       const LonLat q_mid = point(mid);
-      const double d_mid = geodesic_distance_m(p, q_mid);
+      const double d_mid = frame.distance_m(q_mid);
       if (d_mid <= max_m) {
         in = mid;
         q_in = q_mid;
@@ -298,7 +298,7 @@ PointLatency PointLatencyQuery::evaluate(LonLat p, std::span<const double> node_
     plane_candidates(piece, v, scale, [&](int e_end, double x, NodeId via, double lower_us, double) {
       if (hopeless(node_us[via] + lower_us)) return;
       const std::uint64_t order = 2 * std::uint64_t{n.seq} + static_cast<std::uint64_t>(e_end);
-      exact_candidate(frame, p, piece, v, e_end, x,
+      exact_candidate(frame, piece, v, e_end, x,
                       [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us, double fibre_us) {
                         best.within_access = true;
                         const double total = access_us + node_us[w] + fibre_us;
@@ -435,10 +435,10 @@ PointLatencyQuery::VertexKey PointLatencyQuery::vertex_key(const LegCandidate& c
   return VertexKey{c.at_vertex == 1 ? piece.a : piece.b, rate * (c.end == 0 ? along : geom - along)};
 }
 
-bool PointLatencyQuery::exact_leg(const LocalFrame& frame, LonLat p, const LegCandidate& c, AccessLeg& out) const {
+bool PointLatencyQuery::exact_leg(const LocalFrame& frame, const LegCandidate& c, AccessLeg& out) const {
   const Piece& piece = m_index.piece(c.piece);
   bool found = false;
-  exact_candidate(frame, p, piece, view_piece(frame, piece), static_cast<int>(c.end), c.x,
+  exact_candidate(frame, piece, view_piece(frame, piece), static_cast<int>(c.end), c.x,
                   [&](EdgeId e, NodeId w, double along, LonLat q, double dist, double access_us, double fibre_us) {
                     out = AccessLeg{w, access_us + fibre_us + m_net.node_delay_us[w], access_us, dist, fibre_us,
                                     e, along, q};

@@ -131,7 +131,7 @@ class PointLatencyQuery {
   VertexKey vertex_key(const LegCandidate& c) const;
   // The exact leg of candidate c of leg_candidates(p, …); false when no point of its piece
   // lies within max access. REQUIRES: `frame` is LocalFrame(p).
-  bool exact_leg(const LocalFrame& frame, LonLat p, const LegCandidate& c, AccessLeg& out) const;
+  bool exact_leg(const LocalFrame& frame, const LegCandidate& c, AccessLeg& out) const;
 
   // The §3 closed form for one piece of the segment index: the lowest access + network
   // latency from p through a point of `piece`, reached via either end of its edge — the
@@ -164,7 +164,7 @@ class PointLatencyQuery {
   template <class F>
   void plane_candidates(const Piece& piece, const PieceView& v, const PlaneScale& ps, F&& f) const;
   template <class F>
-  void exact_candidate(const LocalFrame& frame, LonLat p, const Piece& piece, const PieceView& v, int end, double x,
+  void exact_candidate(const LocalFrame& frame, const Piece& piece, const PieceView& v, int end, double x,
                        F&& f) const;
 
   const Network& m_net;

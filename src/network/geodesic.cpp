@@ -107,6 +107,46 @@ LocalFrame::LocalFrame(LonLat origin) : m_origin(origin) {
   const double m = kA * (1.0 - e2) / (w * w * w); // meridional radius
   m_kx = n * std::cos(phi) * std::numbers::pi / 180.0;
   m_ky = m * std::numbers::pi / 180.0;
+  m_ecef = ecef(origin);
+}
+
+LocalFrame::Ecef LocalFrame::ecef(LonLat p) {
+  constexpr double kDeg = std::numbers::pi / 180.0;
+  const double e2 = kF * (2.0 - kF);
+  Ecef out;
+  out.sin_lat = std::sin(p.lat * kDeg);
+  out.cos_lat = std::cos(p.lat * kDeg);
+  out.sin_lon = std::sin(p.lon * kDeg);
+  out.cos_lon = std::cos(p.lon * kDeg);
+  const double n = kA / std::sqrt(1.0 - e2 * out.sin_lat * out.sin_lat);
+  out.x = n * out.cos_lat * out.cos_lon;
+  out.y = n * out.cos_lat * out.sin_lon;
+  out.z = n * (1.0 - e2) * out.sin_lat;
+  return out;
+}
+
+double LocalFrame::curvature(const Ecef& p, double dx, double dy, double dz) {
+  const double e2 = kF * (2.0 - kF);
+  const double east = -p.sin_lon * dx + p.cos_lon * dy;
+  const double north = -p.sin_lat * p.cos_lon * dx - p.sin_lat * p.sin_lon * dy + p.cos_lat * dz;
+  const double w2 = 1.0 - e2 * p.sin_lat * p.sin_lat;
+  const double w = std::sqrt(w2);
+  const double inv_n = w / kA;                           // 1 / prime vertical radius
+  const double inv_m = w2 * w / (kA * (1.0 - e2));       // 1 / meridional radius
+  const double h = east * east + north * north;
+  return h > 0.0 ? (north * north * inv_m + east * east * inv_n) / h : inv_n;
+}
+
+double LocalFrame::distance_m(LonLat q) const {
+  if (q == m_origin) return 0.0;
+  const Ecef b = ecef(q);
+  const double dx = b.x - m_ecef.x, dy = b.y - m_ecef.y, dz = b.z - m_ecef.z;
+  const double c2 = dx * dx + dy * dy + dz * dz;
+  if (c2 > kSeriesMaxM * kSeriesMaxM) return geodesic_distance_m(m_origin, q);
+  // The curvature at both ends: its mean cancels the first-order change along the arc.
+  const double k = 0.5 * (curvature(m_ecef, dx, dy, dz) + curvature(b, -dx, -dy, -dz));
+  const double kc2 = k * k * c2;
+  return std::sqrt(c2) * (1.0 + kc2 / 24.0 + 3.0 * kc2 * kc2 / 640.0);
 }
 
 PlaneScale LocalFrame::plane_scale(double reach_m) const {

@@ -69,10 +69,20 @@ struct PlaneScale {
 
 // Local east/north plane around an origin, in metres: x = Δlon·cos(lat0)·N, y = Δlat·M,
 // with the ellipsoid's radii of curvature at lat0. Accurate to ~1e-4 relative within a
-// few tens of km; used to find candidates, exact distances use geodesic_distance_m.
+// few tens of km; used to find candidates, exact distances use distance_m.
 class LocalFrame {
  public:
   explicit LocalFrame(LonLat origin);
+  // The geodesic distance (m) from the origin to q, fast (≈ 40 ns against ≈ 600 ns for
+  // geodesic_distance_m): the chord between the two points in Earth-centred coordinates,
+  // lengthened to the arc of their normal section by s = c·(1 + κ²c²/24 + 3κ⁴c⁴/640), κ the
+  // mean of the two ends' normal curvatures in the chord's direction (Euler: cos²α / M +
+  // sin²α / N). Within 1e-8 m of the geodesic up to 10 km, 1e-7 m up to 50 km and 2e-6 m up
+  // to kSeriesMaxM, at any latitude and across the antimeridian (tested against PROJ's
+  // geod_inverse); a longer chord gets geodesic_distance_m itself. The access legs' exact
+  // costs use it, in point latency and the coverage build alike.
+  double distance_m(LonLat q) const;
+  static constexpr double kSeriesMaxM = 100e3;
   // Bounds of geodesic over plane distance from the origin within plane distance reach_m
   // (PlaneScale). The ellipsoid's metric is (M dφ)² + (N cos φ dλ)², the plane's the same
   // with M, N cos φ frozen at the origin; along any curve within the band of latitudes
@@ -92,9 +102,20 @@ class LocalFrame {
   double m_per_deg_lat() const { return m_ky; }
 
  private:
+  // A point in Earth-centred coordinates (m) with the sines and cosines of its latitude
+  // and longitude.
+  struct Ecef {
+    double x = 0.0, y = 0.0, z = 0.0;
+    double sin_lat = 0.0, cos_lat = 1.0, sin_lon = 0.0, cos_lon = 1.0;
+  };
+  static Ecef ecef(LonLat p);
+  // The normal curvature (1/m) at p in the horizontal direction of (dx, dy, dz).
+  static double curvature(const Ecef& p, double dx, double dy, double dz);
+
   LonLat m_origin;
   double m_kx = 0.0;
   double m_ky = 0.0;
+  Ecef m_ecef;
 };
 
 }  // namespace lightcone

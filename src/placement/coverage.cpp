@@ -202,7 +202,7 @@ class LegPruner {
           if (std::find(m_vertices.begin(), m_vertices.end(), key) != m_vertices.end()) continue;
         }
         ++m_count.exact;
-        if (!m_query.exact_leg(frame, p, c, leg)) continue;
+        if (!m_query.exact_leg(frame, c, leg)) continue;
         best = std::min(best, leg.cost_us);
         if (c.at_vertex != 0 && leg.at.lon == key.q.lon && leg.at.lat == key.q.lat) m_vertices.push_back(key);
       }

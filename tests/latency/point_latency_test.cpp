@@ -61,7 +61,7 @@ PointLatency one_pass(PointLatencyQuery& query, LonLat p, const NodeLatencies& n
   PointLatency best;
   for (const PointLatencyQuery::LegCandidate& c : candidates) {
     PointLatencyQuery::AccessLeg leg;
-    if (!query.exact_leg(frame, p, c, leg)) continue;
+    if (!query.exact_leg(frame, c, leg)) continue;
     best.within_access = true;
     const double total = leg.access_us + nodes.us[leg.node] + leg.fibre_us;
     const std::uint32_t source = nodes.source[leg.node];

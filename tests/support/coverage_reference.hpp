@@ -108,7 +108,7 @@ class LegPruner {
     for (const auto& [i, k] : m_exact) {
       const auto& c = m_candidates[k];
       if (c.lower_us > m_dist[i]) continue;
-      if (m_query.exact_leg(frame, p, c, leg)) m_dist[i] = std::min(m_dist[i], leg.cost_us);
+      if (m_query.exact_leg(frame, c, leg)) m_dist[i] = std::min(m_dist[i], leg.cost_us);
     }
     for (std::uint32_t i = 0; i < n; ++i)
       if (m_dist[i] < kUnreached) out.push_back(Leg{m_nodes[i], m_dist[i]});
