@@ -1,4 +1,5 @@
-// Geodesic distances on the WGS 84 ellipsoid (PROJ geodesic, Karney's algorithm),
+// Geodesic distances on the WGS 84 ellipsoid (PROJ geodesic, Karney's algorithm; short ones
+// from a point also by a faster series, LocalFrame::distance_m),
 // and a local tangent-plane frame for small-distance geometry (attach, access).
 // Units: metres, degrees. This module is the only PROJ user.
 #pragma once
