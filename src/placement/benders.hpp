@@ -60,8 +60,8 @@ struct BendersSolve {
 struct BendersOptions {
   // Weight of the master's y in the separation point (1: no stabilisation). Tests vary it.
   double in_out = 0.3;
-  // An optimality cut slack in this many solved LPs in a row leaves the LP (>= 1). Tests
-  // set 1: the LP then changes most between branch-and-bound nodes.
+  // An optimality cut slack in this many solved LPs in a row leaves the LP (>= 1; in branch
+  // and bound at most 2). Tests set 1: the LP then changes most between nodes.
   std::uint32_t drop_slack_after = 5;
 };
 

@@ -109,8 +109,8 @@ struct PlacementInput {
   // p-median, Benders: the weight of the master's y in the in-out separation point (1: no
   // stabilisation, plain Kelley cutting planes). Tests vary it. DEFAULT: 0.3.
   double benders_in_out = 0.3;
-  // p-median, Benders: solved LPs in a row a cut must be slack in before it leaves the LP.
-  // Tests set 1. DEFAULT: 5.
+  // p-median, Benders: solved LPs in a row a cut must be slack in before it leaves the LP
+  // (in branch and bound at most 2). Tests set 1. DEFAULT: 5.
   std::uint32_t benders_drop_slack_after = 5;
 };
 
