@@ -12,6 +12,7 @@ namespace {
 
 constexpr double kA = 6378137.0;              // WGS 84 semi-major axis, m
 constexpr double kF = 1.0 / 298.257223563;    // WGS 84 flattening
+constexpr double kE2 = kF * (2.0 - kF);        // first eccentricity squared
 
 const geod_geodesic& wgs84() {
   static const geod_geodesic g = [] {
@@ -100,11 +101,10 @@ double geodesic_ring_area_m2(std::span<const LonLat> ring) {
 
 LocalFrame::LocalFrame(LonLat origin) : m_origin(origin) {
   const double phi = origin.lat * std::numbers::pi / 180.0;
-  const double e2 = kF * (2.0 - kF);
   const double s = std::sin(phi);
-  const double w = std::sqrt(1.0 - e2 * s * s);
+  const double w = std::sqrt(1.0 - kE2 * s * s);
   const double n = kA / w;                       // prime vertical radius
-  const double m = kA * (1.0 - e2) / (w * w * w); // meridional radius
+  const double m = kA * (1.0 - kE2) / (w * w * w); // meridional radius
   m_kx = n * std::cos(phi) * std::numbers::pi / 180.0;
   m_ky = m * std::numbers::pi / 180.0;
   m_ecef = ecef(origin);
@@ -112,27 +112,25 @@ LocalFrame::LocalFrame(LonLat origin) : m_origin(origin) {
 
 LocalFrame::Ecef LocalFrame::ecef(LonLat p) {
   constexpr double kDeg = std::numbers::pi / 180.0;
-  const double e2 = kF * (2.0 - kF);
   Ecef out;
   out.sin_lat = std::sin(p.lat * kDeg);
   out.cos_lat = std::cos(p.lat * kDeg);
   out.sin_lon = std::sin(p.lon * kDeg);
   out.cos_lon = std::cos(p.lon * kDeg);
-  const double n = kA / std::sqrt(1.0 - e2 * out.sin_lat * out.sin_lat);
+  const double n = kA / std::sqrt(1.0 - kE2 * out.sin_lat * out.sin_lat);
   out.x = n * out.cos_lat * out.cos_lon;
   out.y = n * out.cos_lat * out.sin_lon;
-  out.z = n * (1.0 - e2) * out.sin_lat;
+  out.z = n * (1.0 - kE2) * out.sin_lat;
   return out;
 }
 
 double LocalFrame::curvature(const Ecef& p, double dx, double dy, double dz) {
-  const double e2 = kF * (2.0 - kF);
   const double east = -p.sin_lon * dx + p.cos_lon * dy;
   const double north = -p.sin_lat * p.cos_lon * dx - p.sin_lat * p.sin_lon * dy + p.cos_lat * dz;
-  const double w2 = 1.0 - e2 * p.sin_lat * p.sin_lat;
+  const double w2 = 1.0 - kE2 * p.sin_lat * p.sin_lat;
   const double w = std::sqrt(w2);
   const double inv_n = w / kA;                           // 1 / prime vertical radius
-  const double inv_m = w2 * w / (kA * (1.0 - e2));       // 1 / meridional radius
+  const double inv_m = w2 * w / (kA * (1.0 - kE2));       // 1 / meridional radius
   const double h = east * east + north * north;
   return h > 0.0 ? (north * north * inv_m + east * east * inv_n) / h : inv_n;
 }
@@ -151,8 +149,7 @@ double LocalFrame::distance_m(LonLat q) const {
 
 PlaneScale LocalFrame::plane_scale(double reach_m) const {
   constexpr double kDeg = std::numbers::pi / 180.0;
-  const double e2 = kF * (2.0 - kF);
-  const double m_min = kA * (1.0 - e2);  // meridional radius at the equator: the least
+  const double m_min = kA * (1.0 - kE2);  // meridional radius at the equator: the least
   const double phi0 = std::abs(m_origin.lat) * kDeg;
   const double band = reach_m / m_min;
   const double near = std::max(0.0, phi0 - band);                     // least |φ| in the band
@@ -164,8 +161,8 @@ PlaneScale LocalFrame::plane_scale(double reach_m) const {
   };
   auto radii = [&](double phi) {
     const double sn = std::sin(phi), cs = std::cos(phi);
-    const double w2 = 1.0 - e2 * sn * sn, w = std::sqrt(w2);
-    return Radii{kA / w * cs, kA * (1.0 - e2) / (w2 * w), cs > 1e-9 ? sn / cs : 1e9};
+    const double w2 = 1.0 - kE2 * sn * sn, w = std::sqrt(w2);
+    return Radii{kA / w * cs, kA * (1.0 - kE2) / (w2 * w), cs > 1e-9 ? sn / cs : 1e9};
   };
   const Radii r0 = radii(phi0), rn = radii(near), rf = radii(far);
   PlaneScale s;
