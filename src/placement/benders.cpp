@@ -277,7 +277,9 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
                       [&](std::uint32_t a, std::uint32_t b) { return x[a] != x[b] ? x[a] > x[b] : a < b; });
     for (std::size_t q = 0; q < k; ++q) open[free[q]] = 1;
     if (open == out.open) return;
-    const MedianPlan improved = median_search(r, p, deadline.share(share), &open);
+    MedianSearchOptions from_lp;
+    from_lp.initial = &open;
+    const MedianPlan improved = median_search(r, p, deadline.share(share), from_lp);
     if (improved.serves_all && improved.cost < out.cost - tolerance(out.cost)) {
       // The interchange may open columns the fixings close: kept only within them.
       bool within = true;

@@ -64,8 +64,26 @@ namespace lightcone::placement_detail {
 // the best column left out reaches upper), or either (0); fixed columns stay 0. Lagrangian
 // reduced-cost fixing (e.g. Avella, Sassano and Vasil'ev 2007).
 // `sorted`: r's rows by latency (each iteration reads each row's prefix below u_i).
+// threads: of its passes over the rows (0: every core when they hold at least
+// kLagrangeParallelEntries entries, else one). The result is the same on any number.
+// dual (when given): the best multipliers and their bound, and per column how many of
+// the steps from the kPrimalFrom-th on chose it (a rough LP solution: rounded to p sites
+// it starts a local search in another basin than the greedy).
+struct MedianDual {
+  std::vector<double> u;  // per row (empty: no finite bound)
+  double value = -std::numeric_limits<double>::infinity();
+  std::vector<double> y;  // per column
+};
+inline constexpr std::size_t kLagrangeParallelEntries = 4'000'000;
+inline constexpr std::size_t kPrimalFrom = 20;
 double median_lagrangian_bound(const Reduced& r, const RowsByLatency& sorted, int p, double upper,
                                std::size_t max_iterations, const Deadline& deadline, std::size_t& iterations,
-                               std::vector<signed char>* fix = nullptr);
+                               std::vector<signed char>* fix = nullptr, unsigned threads = 0, MedianDual* dual = nullptr);
+
+// The reduced-cost fixing of median_lagrangian_bound (`fix`) at the multipliers dual.u
+// (bound dual.value) against a plan costing `upper`: with a cheaper plan found since, it
+// closes more columns.
+void median_fixing(const Reduced& r, const RowsByLatency& sorted, int p, const MedianDual& dual, double upper,
+                   std::vector<signed char>& fix, unsigned threads = 0);
 
 }  // namespace lightcone::placement_detail

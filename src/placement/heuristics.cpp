@@ -5,10 +5,12 @@
 #include <limits>
 #include <numeric>
 #include <queue>
+#include <thread>
 #include <utility>
 
 #include "placement/bounds.hpp"
 #include "placement/detail.hpp"
+#include "placement/parallel.hpp"
 
 namespace lightcone::placement_detail {
 namespace {
@@ -436,7 +438,27 @@ double plan_cost(const Reduced& r, const std::vector<char>& open) {
   return cost;
 }
 
-MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const std::vector<char>* initial) {
+namespace {
+
+// The interchange's pass over the columns in fixed chunks (on MedianSearchOptions::threads).
+constexpr std::size_t kSwapChunks = 16;
+struct SwapScratch {
+  std::vector<double> extra;
+  std::vector<std::uint32_t> touched;
+};
+struct SwapFound {
+  double delta;
+  std::uint32_t in, out;
+};
+
+}  // namespace
+
+MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const MedianSearchOptions& options) {
+  const std::vector<char>* initial = options.initial;
+  const std::size_t perturb_rounds = options.perturb_rounds;
+  const std::span<const signed char> fix = options.fix;
+  constexpr std::size_t kMaxShake = 3;
+  auto shut = [&](std::uint32_t j) { return !fix.empty() && fix[j] < 0; };
   const std::size_t nr = r.rows(), nc = r.cols();
   // Per column: its (row, weighted latency) pairs.
   std::vector<std::uint32_t> first(nc + 1, 0), row(r.row_col.size());
@@ -505,7 +527,7 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   LazyQueue queue(lower);
   if (slots > 0)
     for (std::uint32_t j = 0; j < nc; ++j)
-      if (!open[j] && !r.col_existing[j]) queue.emplace(gain_of(j), j);
+      if (!open[j] && !r.col_existing[j] && !shut(j)) queue.emplace(gain_of(j), j);
   for (int s = 0; s < slots && !queue.empty(); ++s) {
     if (deadline.expired() && s + 1 < slots) {
       for (int q = s; q < slots && !queue.empty(); ++q) {
@@ -533,55 +555,187 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
         f1[row[q]] = best;
       }
   }
-  // 2. Fast interchange: best swap per pass.
-  std::vector<double> loss(nc, 0.0), extra(nc, 0.0);
-  std::vector<std::uint32_t> touched, members;
-  while (!deadline.expired()) {
-    nearest_two();
-    members.clear();
-    for (std::uint32_t k = 0; k < nc; ++k)
-      if (open[k] && !r.col_fixed[k]) members.push_back(k);
-    std::fill(loss.begin(), loss.end(), 0.0);
-    double total = 0.0;
-    for (std::uint32_t i = 0; i < nr; ++i) {
-      total += d1[i];
-      if (f1[i] != kNone) loss[f1[i]] += d2[i] - d1[i];
-    }
-    double best_delta = -1e-9 * std::max(1.0, total);
-    std::uint32_t best_in = kNone, best_out = kNone;
-    for (std::uint32_t j = 0; j < nc; ++j) {
-      if (open[j] || r.col_existing[j]) continue;
-      double gain = 0.0;
-      touched.clear();
-      for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) {
-        const std::uint32_t i = row[q];
-        gain += std::max(0.0, d1[i] - cost[q]);
-        if (f1[i] == kNone) continue;
-        const double c = d2[i] - std::max(d1[i], std::min(d2[i], cost[q]));
-        if (c <= 0.0) continue;
-        if (extra[f1[i]] == 0.0) touched.push_back(f1[i]);
-        extra[f1[i]] += c;
+  // 2. Fast interchange: best swap per pass, until no swap saves.
+  std::vector<double> loss(nc, 0.0);
+  std::vector<std::uint32_t> members;
+  std::vector<std::uint32_t> col_split(kSwapChunks + 1);
+  for (std::size_t c = 0; c <= kSwapChunks; ++c) col_split[c] = static_cast<std::uint32_t>(nc * c / kSwapChunks);
+  std::vector<SwapFound> found(kSwapChunks);
+  const unsigned swap_workers = options.threads                       ? options.threads
+                                : r.row_col.size() >= kSwapParallelPairs ? std::max(1u, std::thread::hardware_concurrency())
+                                                                         : 1u;
+  auto interchange = [&] {
+    std::size_t swaps = 0;
+    while (!deadline.expired()) {
+      nearest_two();
+      members.clear();
+      for (std::uint32_t k = 0; k < nc; ++k)
+        if (open[k] && !r.col_fixed[k]) members.push_back(k);
+      std::fill(loss.begin(), loss.end(), 0.0);
+      double total = 0.0;
+      for (std::uint32_t i = 0; i < nr; ++i) {
+        total += d1[i];
+        if (f1[i] != kNone) loss[f1[i]] += d2[i] - d1[i];
       }
-      for (const std::uint32_t k : members) {
-        const double delta = loss[k] - gain - extra[k];
-        if (delta < best_delta) {
-          best_delta = delta;
-          best_in = j;
-          best_out = k;
+      // The best swap of each fixed chunk of columns (the first found among equal
+      // savings), then of the chunks in order: the swap a single pass in column order
+      // finds, on any number of threads.
+      const double threshold = -1e-9 * std::max(1.0, total);
+      parallel_blocks<SwapScratch>(kSwapChunks, 1, swap_workers, [&](SwapScratch& w, std::size_t c0, std::size_t c1) {
+        if (w.extra.size() != nc) w.extra.assign(nc, 0.0);
+        for (std::size_t c = c0; c < c1; ++c) {
+          SwapFound& f = found[c];
+          f = SwapFound{threshold, kNone, kNone};
+          for (std::uint32_t j = col_split[c]; j < col_split[c + 1]; ++j) {
+            if (open[j] || r.col_existing[j] || shut(j)) continue;
+            double gain = 0.0;
+            w.touched.clear();
+            for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) {
+              const std::uint32_t i = row[q];
+              gain += std::max(0.0, d1[i] - cost[q]);
+              if (f1[i] == kNone) continue;
+              const double c2 = d2[i] - std::max(d1[i], std::min(d2[i], cost[q]));
+              if (c2 <= 0.0) continue;
+              if (w.extra[f1[i]] == 0.0) w.touched.push_back(f1[i]);
+              w.extra[f1[i]] += c2;
+            }
+            for (const std::uint32_t k : members) {
+              const double delta = loss[k] - gain - w.extra[k];
+              if (delta < f.delta) f = SwapFound{delta, j, k};
+            }
+            for (std::uint32_t k : w.touched) w.extra[k] = 0.0;
+          }
         }
-      }
-      for (std::uint32_t k : touched) extra[k] = 0.0;
+      });
+      double best_delta = threshold;
+      std::uint32_t best_in = kNone, best_out = kNone;
+      for (const SwapFound& f : found)
+        if (f.in != kNone && f.delta < best_delta) {
+          best_delta = f.delta;
+          best_in = f.in;
+          best_out = f.out;
+        }
+      if (best_in == kNone) break;
+      open[best_out] = 0;
+      open[best_in] = 1;
+      ++swaps;
     }
-    if (best_in == kNone) break;
-    open[best_out] = 0;
-    open[best_in] = 1;
-    ++out.swaps;
+    return swaps;
+  };
+  out.swaps = interchange();
+  // 3. Perturbation (variable neighbourhood search, Hansen and Mladenović 1997): from the
+  //    best plan, k pseudo-random swaps, then the interchange; a cheaper plan is kept and
+  //    k starts again at 1, else k grows (up to kMaxShake). A fixed seed and round count.
+  if (perturb_rounds > 0) {
+    auto plan_total = [&] {
+      nearest_two();
+      double t = 0.0;
+      for (double d : d1) t += d;
+      return t;
+    };
+    std::vector<char> best_open = open;
+    double best_total = plan_total();
+    std::vector<std::uint32_t> in_pool, out_pool;
+    std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+    auto next = [&](std::size_t n) {  // splitmix64, modulo n
+      std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      z ^= z >> 31;
+      return static_cast<std::size_t>(z % n);
+    };
+    std::size_t k = 1;
+    for (std::size_t round = 0; round < perturb_rounds && !deadline.expired(); ++round) {
+      open = best_open;
+      for (std::size_t s = 0; s < k; ++s) {
+        in_pool.clear();
+        out_pool.clear();
+        for (std::uint32_t j = 0; j < nc; ++j) {
+          if (r.col_existing[j] || r.col_fixed[j] || (!open[j] && shut(j))) continue;
+          (open[j] ? out_pool : in_pool).push_back(j);
+        }
+        if (in_pool.empty() || out_pool.empty()) break;
+        open[out_pool[next(out_pool.size())]] = 0;
+        open[in_pool[next(in_pool.size())]] = 1;
+      }
+      const std::size_t swaps = interchange();
+      const double total = plan_total();
+      ++out.rounds;
+      if (total < best_total - 1e-9 * std::max(1.0, best_total)) {
+        best_total = total;
+        best_open = open;
+        out.swaps += swaps;
+        ++out.improved;
+        k = 1;
+      } else {
+        k = k >= kMaxShake ? 1 : k + 1;
+      }
+    }
+    open = best_open;
   }
   nearest_two();
   out.serves_all = std::none_of(f1.begin(), f1.end(), [](std::uint32_t j) { return j == kNone; });
   out.cost = 0.0;
   for (double d : d1) out.cost += d;
   return out;
+}
+
+MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::span<const double> y,
+                          std::span<const signed char> fix, const Deadline& deadline, std::size_t rounds, unsigned threads) {
+  const std::size_t nc = r.cols();
+  const double tol = 1e-9 * std::max(1.0, h.cost);
+  MedianPlan best = h;
+  best.rounds = best.improved = 0;
+  auto perturb = [&](const MedianPlan& from, std::size_t n, const Deadline& until) {
+    if (n == 0 || until.expired()) return;
+    MedianSearchOptions o;
+    o.initial = &from.open;
+    o.perturb_rounds = n;
+    o.fix = fix;
+    o.threads = threads;
+    MedianPlan q = median_search(r, p, until, o);
+    const std::size_t done = best.rounds + q.rounds, gains = best.improved + q.improved;
+    if (q.serves_all && q.cost < best.cost - tol) {
+      q.swaps += from.swaps;
+      best = std::move(q);
+    }
+    best.rounds = done;
+    best.improved = gains;
+  };
+  if (y.size() == nc) {
+    std::vector<char> start(nc, 0);
+    std::vector<std::uint32_t> order;
+    std::size_t new_cols = 0, fixed_new = 0;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      new_cols += !r.col_existing[j];
+      fixed_new += r.col_fixed[j] && !r.col_existing[j];
+      if (r.col_fixed[j] || r.col_existing[j]) start[j] = 1;
+      else if (fix.empty() || fix[j] >= 0) order.push_back(j);
+    }
+    const std::size_t want = std::min<std::size_t>(static_cast<std::size_t>(std::max(0, p)), new_cols);
+    const std::size_t slots = want > fixed_new ? want - fixed_new : 0;
+    if (slots > 0 && slots <= order.size()) {
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(slots), order.end(),
+                        [&](std::uint32_t a, std::uint32_t b) { return y[a] != y[b] ? y[a] > y[b] : a < b; });
+      for (std::size_t q = 0; q < slots; ++q) start[order[q]] = 1;
+      if (start != h.open) {
+        const Deadline half = deadline.share(0.5);
+        MedianSearchOptions o;
+        o.initial = &start;
+        o.fix = fix;
+        o.threads = threads;
+        MedianPlan other = median_search(r, p, half, o);
+        other.swaps += h.swaps;
+        if (other.serves_all && other.cost < best.cost - tol) {
+          best = other;
+          best.rounds = best.improved = 0;
+        }
+        if (other.serves_all && other.open != h.open) perturb(other, rounds / 2, half);
+      }
+    }
+  }
+  perturb(h, rounds - std::min(rounds, best.rounds), deadline);
+  return best;
 }
 
 }  // namespace lightcone::placement_detail

@@ -83,12 +83,39 @@ struct MedianPlan {
   std::vector<char> open;  // per reduced column
   double cost = 0.0;       // Σ weight × latency when serves_all
   bool serves_all = false;
-  std::size_t swaps = 0;
+  std::size_t swaps = 0;     // swaps of the interchange (and of the perturbations that gained)
+  std::size_t rounds = 0;    // perturbation rounds run
+  std::size_t improved = 0;  // of which gave a cheaper plan
 };
 
-// initial (when given: a plan with exactly min(p, new columns) new sites, fixed ones
-// open): the interchange starts from it instead of the greedy plan.
-MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const std::vector<char>* initial = nullptr);
+struct MedianSearchOptions {
+  // When given: a plan with exactly min(p, new columns) new sites, fixed ones open; the
+  // interchange starts from it instead of the greedy plan.
+  const std::vector<char>* initial = nullptr;
+  // Rounds of perturbation after the interchange (variable neighbourhood search: k
+  // pseudo-random swaps from the best plan, k = 1..3, then the interchange again), until
+  // the deadline.
+  std::size_t perturb_rounds = 0;
+  // Empty, or per column: columns at -1 are never opened (closed by the Lagrangian's
+  // reduced costs: no plan cheaper than the one they were fixed against opens them); an
+  // initial plan may still hold them.
+  std::span<const signed char> fix;
+  // Threads of the interchange's passes: 0, every core when the model holds at least
+  // kSwapParallelPairs pairs (else one). The plan is the same on any number.
+  unsigned threads = 0;
+};
+inline constexpr std::size_t kSwapParallelPairs = 2'000'000;
+
+MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, const MedianSearchOptions& options = {});
+
+// Another local optimum and perturbations, for large models where the greedy's plan is
+// all there may be: a plan from a rough LP solution y (per column, e.g. how often the
+// Lagrangian chose it: its free columns chosen most, as many as a plan opens, none of them
+// closed by fix), improved by the interchange, and perturbed for half of `rounds` (within
+// half the deadline's time); then `h` perturbed for the rounds left. Returns the cheapest
+// plan seen (h when none is cheaper), rounds and improved counting both starts.
+MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::span<const double> y,
+                          std::span<const signed char> fix, const Deadline& deadline, std::size_t rounds, unsigned threads = 0);
 
 // Σ weight × latency of a plan (+inf when a row has no open option).
 double plan_cost(const Reduced& r, const std::vector<char>& open);

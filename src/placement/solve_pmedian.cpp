@@ -57,6 +57,10 @@ bool capacitated_plan(const PlacementInput& in, const Reduced& r, const MedianPl
 
 }  // namespace
 
+// Perturbation rounds after the greedy's and the Lagrangian's local optima (each a few
+// passes of the interchange over every pair; the deadline's share cuts them short).
+constexpr std::size_t kPerturbRounds = 50;
+
 // Subgradient steps before Benders: enough to close easy instances (the bound meets the
 // heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
 // dual and cheaper to finish.
@@ -99,13 +103,31 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   const bool have_plan = !cap && h.serves_all;
   std::size_t lagrange_iterations = 0;
   std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
+  MedianDual dual;
   double bound = median_lagrangian_bound(r, sorted, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
                                          benders && !heavy ? kBendersLagrangeSteps : radius ? 3000 : 1000,
                                          in.deadline.share(share), lagrange_iterations,
-                                         radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr);
+                                         radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr, 0,
+                                         have_plan ? &dual : nullptr);
+  // 1'. Large models (heavy): another local optimum, from the Lagrangian's rough LP
+  //     solution, and perturbations of both, within a share of the time; the greedy's plan
+  //     may otherwise be all there is. A cheaper plan closes more columns by the same
+  //     multipliers.
+  std::size_t perturb_rounds = 0, perturb_gains = 0;
+  if (have_plan && heavy && !(std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost))) {
+    MedianPlan better = median_improve(r, in.p, h, dual.y, fix, in.deadline.share(share), kPerturbRounds);
+    perturb_rounds = better.rounds;
+    perturb_gains = better.improved;
+    if (better.serves_all && better.cost < h.cost) {
+      h = std::move(better);
+      if (!fix.empty()) median_fixing(r, sorted, in.p, dual, h.cost, fix, 0);
+    }
+  }
   if (!benders) sorted.release();  // only Benders reads the rows by latency again
-  const std::string heuristic_note = "greedy + " + std::to_string(h.swaps) + " swaps, Lagrangian bound (" +
-                                     std::to_string(lagrange_iterations) + " iterations)";
+  const std::string heuristic_note =
+      "greedy + " + std::to_string(h.swaps) + " swaps" +
+      (perturb_rounds ? " (" + std::to_string(perturb_rounds) + " perturbations, " + std::to_string(perturb_gains) + " gained)" : "") +
+      ", Lagrangian bound (" + std::to_string(lagrange_iterations) + " iterations)";
   // A plan's result: optimal when proven or when the bound b meets its cost, else feasible
   // with the bound, the gap and the reason.
   auto finish_plan = [&](const std::vector<char>& open, double cost, double b, bool proven, const std::string& method,

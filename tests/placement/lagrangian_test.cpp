@@ -103,7 +103,7 @@ TEST(RowsByLatency, EachRowItsOwnEntriesByLatencyThenColumnOnAnyThreadCount) {
 // nearest option); the fixings hold for every plan cheaper than `upper`.
 TEST(MedianLagrangian, BoundAndFixingsHoldAgainstEveryPlan) {
   std::mt19937_64 rng(11);
-  int fixings = 0, tight = 0;
+  int fixings = 0, tight = 0, refixed = 0;
   for (int trial = 0; trial < 60; ++trial) {
     const bool fixed = trial % 3 == 0;
     const Reduced r = random_model(rng, 25 + static_cast<std::uint32_t>(rng() % 20), 11, 0.3 + 0.1 * (trial % 6), fixed);
@@ -122,8 +122,9 @@ TEST(MedianLagrangian, BoundAndFixingsHoldAgainstEveryPlan) {
     const double upper = trial % 2 == 0 ? optimum : optimum * 1.02;
     std::size_t iterations = 0;
     std::vector<signed char> fix;
-    const double bound =
-        median_lagrangian_bound(r, sorted, p, upper, 3000, Deadline(), iterations, std::isfinite(optimum) ? &fix : nullptr);
+    MedianDual dual;
+    const double bound = median_lagrangian_bound(r, sorted, p, upper, 3000, Deadline(), iterations,
+                                                 std::isfinite(optimum) ? &fix : nullptr, trial % 10 == 0 ? 2 : 1, &dual);
     ASSERT_GT(iterations, 0u);
     if (!std::isfinite(optimum)) continue;  // no plan serves every row: only the bound's validity above
     EXPECT_LE(bound, optimum * (1 + 1e-12)) << "trial " << trial;
@@ -141,10 +142,32 @@ TEST(MedianLagrangian, BoundAndFixingsHoldAgainstEveryPlan) {
       }
     }
     for (signed char f : fix) fixings += f != 0;
+    // The same multipliers against a cheaper plan (a tenth of the way from the optimum to
+    // upper): at least the same fixings, and they hold for every plan cheaper than it.
+    EXPECT_EQ(dual.value, bound) << "trial " << trial;
+    if (!(upper > optimum)) continue;
+    const double cheaper = optimum + 0.1 * (upper - optimum);
+    std::vector<signed char> refix;
+    median_fixing(r, sorted, p, dual, cheaper, refix);
+    ASSERT_EQ(refix.size(), r.cols());
+    for (std::size_t j = 0; j < r.cols(); ++j) {
+      if (fix[j] != 0) {
+        EXPECT_EQ(refix[j], fix[j]) << "trial " << trial << ": column " << j;
+      }
+      refixed += refix[j] != 0 && fix[j] == 0;
+    }
+    for (const auto& open : all) {
+      if (!(brute_plan_cost(r, open) < cheaper)) continue;
+      for (std::size_t j = 0; j < r.cols(); ++j)
+        if (refix[j] != 0) {
+          EXPECT_EQ(open[j] != 0, refix[j] > 0) << "trial " << trial << ": column " << j;
+        }
+    }
   }
   // The checks above must have something to check.
   EXPECT_GT(fixings, 20);
   EXPECT_GT(tight, 5);
+  EXPECT_GT(refixed, 0);
 }
 
 // The p-median heuristic (lazy greedy, then best swaps) against brute force: its plan has
@@ -182,6 +205,113 @@ TEST(MedianSearch, PlanIsASwapLocalOptimumWithPNewSites) {
   }
   EXPECT_GT(checked, 500);
   std::printf("[ median search ] optimal on %d of 60 models, %d swaps checked\n", optimal, checked);
+}
+
+
+// The Lagrangian's passes and the interchange's pass run in fixed chunks: the same bits on
+// any number of threads (a model large enough for every chunk to hold rows and columns).
+TEST(MedianLagrangian, SameBitsOnAnyThreadCount) {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 3; ++trial) {
+    const Reduced r = random_model(rng, 400, 160, 0.4, trial == 1);
+    const RowsByLatency sorted(r, 0);
+    const int p = 4 + 3 * trial;
+    const MedianPlan h = median_search(r, p, Deadline());
+    std::vector<std::vector<signed char>> fixes;
+    std::vector<MedianDual> duals;
+    std::vector<double> bounds;
+    MedianPlan first;
+    for (const unsigned threads : {1u, 2u, 5u}) {
+      std::size_t iterations = 0;
+      fixes.emplace_back();
+      duals.emplace_back();
+      bounds.push_back(
+          median_lagrangian_bound(r, sorted, p, h.cost, 400, Deadline(), iterations, &fixes.back(), threads, &duals.back()));
+      MedianSearchOptions o;
+      o.threads = threads;
+      o.perturb_rounds = 6;
+      const MedianPlan again = median_search(r, p, Deadline(), o);
+      MedianSearchOptions plain;
+      plain.threads = threads;
+      EXPECT_EQ(median_search(r, p, Deadline(), plain).open, h.open) << "trial " << trial << ", " << threads << " threads";
+      if (threads > 1) {
+        EXPECT_EQ(bounds.back(), bounds.front()) << "trial " << trial << ", " << threads << " threads";
+        EXPECT_EQ(fixes.back(), fixes.front());
+        EXPECT_EQ(duals.back().u, duals.front().u);
+        EXPECT_EQ(duals.back().y, duals.front().y);
+      }
+      if (threads == 1) first = again;
+      EXPECT_EQ(again.open, first.open) << "trial " << trial << ", " << threads << " threads";
+      EXPECT_EQ(again.cost, first.cost);
+      EXPECT_EQ(again.rounds, 6u);
+    }
+  }
+}
+
+// Every column an allowed plan may swap in: new, not open, not closed by fix.
+bool swap_local_optimum(const Reduced& r, const std::vector<char>& open, const std::vector<signed char>& fix, double cost) {
+  for (std::uint32_t out = 0; out < r.cols(); ++out) {
+    if (!open[out] || r.col_fixed[out] || r.col_existing[out]) continue;
+    for (std::uint32_t in = 0; in < r.cols(); ++in) {
+      if (open[in] || r.col_existing[in] || (!fix.empty() && fix[in] < 0)) continue;
+      std::vector<char> swapped = open;
+      swapped[out] = 0;
+      swapped[in] = 1;
+      if (brute_plan_cost(r, swapped) < cost * (1 - 1e-9)) return false;
+    }
+  }
+  return true;
+}
+
+// Perturbation (median_search's rounds) and a second start (median_improve) against brute
+// force, with columns closed by a fixing: each plan is a plan (fixed columns, exactly
+// min(p, new columns) new ones) that opens no closed column, costs what it says, no more
+// than the interchange's plan, and no single allowed swap lowers it.
+TEST(MedianSearch, PerturbationAndSecondStartKeepAPlanNoWorseWithinTheFixing) {
+  std::mt19937_64 rng(31);
+  int better = 0, optimal = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const bool fixed = trial % 3 == 0;
+    const Reduced r = random_model(rng, 30 + static_cast<std::uint32_t>(rng() % 30), 12, 1.0, fixed);
+    const int p = 1 + static_cast<int>(rng() % 5);
+    // Up to 4 columns closed (never a fixed or existing one).
+    std::vector<signed char> fix(r.cols(), 0);
+    for (int k = 0; k < 4; ++k) {
+      const std::uint32_t j = static_cast<std::uint32_t>(rng() % r.cols());
+      if (!r.col_fixed[j] && !r.col_existing[j]) fix[j] = -1;
+    }
+    MedianSearchOptions o;
+    o.fix = fix;
+    const MedianPlan h = median_search(r, p, Deadline(), o);
+    std::vector<double> y(r.cols());
+    for (double& v : y) v = static_cast<double>(rng() % 7);
+    MedianPlan got[2];
+    o.perturb_rounds = 25;
+    got[0] = median_search(r, p, Deadline(), o);
+    got[1] = median_improve(r, p, h, y, fix, Deadline(), 25, 1);
+    const auto all = plans(r, p);
+    double optimum = kInf;
+    for (const auto& open : all) {
+      bool allowed = true;
+      for (std::size_t j = 0; j < r.cols(); ++j) allowed = allowed && !(open[j] && fix[j] < 0);
+      if (allowed) optimum = std::min(optimum, brute_plan_cost(r, open));
+    }
+    for (const MedianPlan& g : got) {
+      ASSERT_TRUE(g.serves_all) << "trial " << trial;
+      EXPECT_TRUE(std::find(all.begin(), all.end(), g.open) != all.end()) << "trial " << trial << ": not a plan";
+      for (std::size_t j = 0; j < r.cols(); ++j) EXPECT_FALSE(g.open[j] && fix[j] < 0) << "trial " << trial << ": closed " << j;
+      EXPECT_NEAR(g.cost, brute_plan_cost(r, g.open), 1e-9 * g.cost) << "trial " << trial;
+      EXPECT_LE(g.cost, h.cost * (1 + 1e-12)) << "trial " << trial;
+      EXPECT_GE(g.cost, optimum * (1 - 1e-12)) << "trial " << trial;
+      EXPECT_TRUE(swap_local_optimum(r, g.open, fix, g.cost)) << "trial " << trial;
+      better += g.cost < h.cost * (1 - 1e-12);
+      optimal += g.cost <= optimum * (1 + 1e-12);
+    }
+    EXPECT_EQ(got[0].rounds, 25u) << "trial " << trial;
+  }
+  // Something to check: perturbations that found cheaper plans.
+  EXPECT_GT(better, 0);
+  std::printf("[ perturbation ] cheaper than the interchange on %d of 120 runs, optimal on %d\n", better, optimal);
 }
 
 }  // namespace
