@@ -1,7 +1,8 @@
 // p-median: exactly p new sites (fewer when there are fewer candidates) minimising the
 // weighted mean latency (µs) of each demand to its assigned site, capacities respected.
 // 1. A greedy + fast-interchange plan and a Lagrangian bound; when they meet the plan is
-//    optimal without a MIP.
+//    optimal without a MIP. On large models (pairs / p above kBendersHeavyNonzeros) also a
+//    second start and perturbations (median_improve), within the Lagrangian's fixings.
 // 2. Uncapacitated: the radius formulation (radius.hpp: variables per distinct latency
 //    level of each demand row, capped at the row's level in the best plan known and raised
 //    round by round), far smaller than the assignment model.
