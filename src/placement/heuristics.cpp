@@ -686,6 +686,8 @@ MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::spa
   const double tol = 1e-9 * std::max(1.0, h.cost);
   MedianPlan best = h;
   best.rounds = best.improved = 0;
+  // Each median_search first lays out every pair by column: none once the time is up.
+  if (deadline.expired()) return best;
   auto perturb = [&](const MedianPlan& from, std::size_t n, const Deadline& until) {
     if (n == 0 || until.expired()) return;
     MedianSearchOptions o;
@@ -718,7 +720,7 @@ MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::spa
       std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(slots), order.end(),
                         [&](std::uint32_t a, std::uint32_t b) { return y[a] != y[b] ? y[a] > y[b] : a < b; });
       for (std::size_t q = 0; q < slots; ++q) start[order[q]] = 1;
-      if (start != h.open) {
+      if (start != h.open && !deadline.expired()) {
         const Deadline half = deadline.share(0.5);
         MedianSearchOptions o;
         o.initial = &start;
