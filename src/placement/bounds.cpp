@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <thread>
 #include <utility>
 
 #include "placement/detail.hpp"
@@ -196,11 +195,7 @@ struct Chunks {
   unsigned workers = 1;
   Chunks(std::size_t nr, std::size_t entries, unsigned threads) : split(kChunks + 1) {
     for (std::size_t c = 0; c <= kChunks; ++c) split[c] = static_cast<std::uint32_t>(nr * c / kChunks);
-    // threads 0: every core where the rows hold enough entries to pay for starting them
-    // each iteration.
-    workers = threads                                ? threads
-              : entries >= kLagrangeParallelEntries ? std::max(1u, std::thread::hardware_concurrency())
-                                                    : 1u;
+    workers = workers_for(threads, entries, kLagrangeParallelEntries);
   }
   template <class Work>
   void run(Work&& work) const {
@@ -236,13 +231,9 @@ struct FreeColumns {
   std::vector<std::uint32_t> cols;  // neither fixed nor existing
   std::size_t slots = 0;            // how many of them a plan opens
   FreeColumns(const Reduced& r, int p) {
-    int new_cols = 0, fixed_new = 0;
-    for (std::uint32_t j = 0; j < r.cols(); ++j) {
-      new_cols += !r.col_existing[j];
-      fixed_new += r.col_fixed[j] && !r.col_existing[j];
+    for (std::uint32_t j = 0; j < r.cols(); ++j)
       if (!r.col_fixed[j] && !r.col_existing[j]) cols.push_back(j);
-    }
-    slots = std::min(cols.size(), static_cast<std::size_t>(std::max(0, std::min(p, new_cols) - fixed_new)));
+    slots = std::min(cols.size(), median_free_slots(r, p));
   }
 };
 

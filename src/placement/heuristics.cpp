@@ -5,7 +5,6 @@
 #include <limits>
 #include <numeric>
 #include <queue>
-#include <thread>
 #include <utility>
 
 #include "placement/bounds.hpp"
@@ -482,13 +481,9 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   out.open.assign(nc, 0);
   std::vector<char>& open = out.open;
   // Exactly min(p, new columns) new sites, required ones (fixed, not existing) among them.
-  int new_cols = 0, fixed_new = 0;
-  for (std::size_t j = 0; j < nc; ++j) {
-    new_cols += !r.col_existing[j];
-    fixed_new += r.col_fixed[j] && !r.col_existing[j];
+  for (std::size_t j = 0; j < nc; ++j)
     if (r.col_fixed[j]) open[j] = 1;
-  }
-  const int slots = initial ? 0 : std::max(0, std::min(p, new_cols) - fixed_new);
+  const std::size_t slots = initial ? 0 : median_free_slots(r, p);
   if (initial) open = *initial;
 
   std::vector<double> d1(nr, unserved), d2(nr, unserved);
@@ -528,9 +523,9 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   if (slots > 0)
     for (std::uint32_t j = 0; j < nc; ++j)
       if (!open[j] && !r.col_existing[j] && !shut(j)) queue.emplace(gain_of(j), j);
-  for (int s = 0; s < slots && !queue.empty(); ++s) {
+  for (std::size_t s = 0; s < slots && !queue.empty(); ++s) {
     if (deadline.expired() && s + 1 < slots) {
-      for (int q = s; q < slots && !queue.empty(); ++q) {
+      for (std::size_t q = s; q < slots && !queue.empty(); ++q) {
         open[queue.top().second] = 1;
         queue.pop();
       }
@@ -561,9 +556,7 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   std::vector<std::uint32_t> col_split(kSwapChunks + 1);
   for (std::size_t c = 0; c <= kSwapChunks; ++c) col_split[c] = static_cast<std::uint32_t>(nc * c / kSwapChunks);
   std::vector<SwapFound> found(kSwapChunks);
-  const unsigned swap_workers = options.threads                       ? options.threads
-                                : r.row_col.size() >= kSwapParallelPairs ? std::max(1u, std::thread::hardware_concurrency())
-                                                                         : 1u;
+  const unsigned swap_workers = workers_for(options.threads, r.row_col.size(), kSwapParallelPairs);
   auto interchange = [&] {
     std::size_t swaps = 0;
     while (!deadline.expired()) {
@@ -707,15 +700,11 @@ MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::spa
   if (y.size() == nc) {
     std::vector<char> start(nc, 0);
     std::vector<std::uint32_t> order;
-    std::size_t new_cols = 0, fixed_new = 0;
     for (std::uint32_t j = 0; j < nc; ++j) {
-      new_cols += !r.col_existing[j];
-      fixed_new += r.col_fixed[j] && !r.col_existing[j];
       if (r.col_fixed[j] || r.col_existing[j]) start[j] = 1;
       else if (fix.empty() || fix[j] >= 0) order.push_back(j);
     }
-    const std::size_t want = std::min<std::size_t>(static_cast<std::size_t>(std::max(0, p)), new_cols);
-    const std::size_t slots = want > fixed_new ? want - fixed_new : 0;
+    const std::size_t slots = median_free_slots(r, p);
     if (slots > 0 && slots <= order.size()) {
       std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(slots), order.end(),
                         [&](std::uint32_t a, std::uint32_t b) { return y[a] != y[b] ? y[a] > y[b] : a < b; });
@@ -728,10 +717,7 @@ MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::spa
         o.threads = threads;
         MedianPlan other = median_search(r, p, half, o);
         other.swaps += h.swaps;
-        if (other.serves_all && other.cost < best.cost - tol) {
-          best = other;
-          best.rounds = best.improved = 0;
-        }
+        if (other.serves_all && other.cost < best.cost - tol) best = other;
         if (other.serves_all && other.open != h.open) perturb(other, rounds / 2, half);
       }
     }

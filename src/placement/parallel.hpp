@@ -34,6 +34,13 @@ void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, Work&& 
   run();
 }
 
+// Threads for a pass of `work` units: `threads` when given, else every core when the
+// work reaches `threshold` (below it, starting threads costs more than they save), else 1.
+inline unsigned workers_for(unsigned threads, std::size_t work, std::size_t threshold) {
+  if (threads) return threads;
+  return work >= threshold ? std::max(1u, std::thread::hardware_concurrency()) : 1u;
+}
+
 // One object per worker thread that must outlive the worker (e.g. the arena its results
 // live in): of(key) gives the worker's own, made on first use; key is any address unique
 // to the worker while it runs (its parallel_blocks State, its Search).

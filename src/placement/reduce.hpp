@@ -5,6 +5,7 @@
 // more. Latencies are one-way µs; row and column ids are dense 0..n-1.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -28,6 +29,18 @@ struct Reduced {
   std::size_t rows() const { return row_weight.size(); }
   std::size_t cols() const { return col_site.size(); }
 };
+
+// How many columns neither fixed nor existing a p-median plan opens: min(p, new columns)
+// new sites, less the required (fixed, not existing) ones; at least 0.
+inline std::size_t median_free_slots(const Reduced& r, int p) {
+  std::size_t new_cols = 0, fixed_new = 0;
+  for (std::size_t j = 0; j < r.cols(); ++j) {
+    new_cols += !r.col_existing[j];
+    fixed_new += r.col_fixed[j] && !r.col_existing[j];
+  }
+  const std::size_t want = std::min(static_cast<std::size_t>(std::max(0, p)), new_cols);
+  return want > fixed_new ? want - fixed_new : 0;
+}
 
 struct Prepared {
   Reduced r;

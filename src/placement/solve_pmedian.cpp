@@ -11,6 +11,7 @@
 // Each MIP's root LP by Clp until the deadline, CBC only when that LP finished in time
 // (Mip::solve). When time runs out the best plan found is returned with the best bound
 // found (Lagrangian or LP), status feasible.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -99,6 +100,8 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   // heuristics and the bound keep the larger share of the time they have without Benders.
   const bool heavy = static_cast<double>(r.row_col.size()) / std::max(1, in.p) > kBendersHeavyNonzeros;
   const double share = benders && !heavy ? 0.05 : 0.25;
+  // A bound b that meets a plan costing `cost`: the plan is optimal.
+  auto meets = [](double b, double cost) { return std::isfinite(b) && b >= cost - 1e-9 * std::max(1.0, cost); };
   MedianPlan h = median_search(r, in.p, in.deadline.share(share));
   RowsByLatency sorted(r, 0);
   const bool have_plan = !cap && h.serves_all;
@@ -115,7 +118,7 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   //     may otherwise be all there is. A cheaper plan closes more columns by the same
   //     multipliers.
   std::size_t perturb_rounds = 0, perturb_gains = 0;
-  if (have_plan && heavy && !(std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost))) {
+  if (have_plan && heavy && !meets(bound, h.cost)) {
     MedianPlan better = median_improve(r, in.p, h, dual.y, fix, in.deadline.share(share), kPerturbRounds);
     perturb_rounds = better.rounds;
     perturb_gains = better.improved;
@@ -136,7 +139,7 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
     Solution s;
     s.open = open;
     finish(in, r, s, false, cost / scale, out);
-    const bool optimal = proven || (std::isfinite(b) && b >= cost - 1e-9 * std::max(1.0, cost));
+    const bool optimal = proven || meets(b, cost);
     out.status = optimal ? SolveStatus::optimal : SolveStatus::feasible;
     out.bound = optimal ? out.objective : std::isfinite(b) ? std::min(b, cost) / scale : std::numeric_limits<double>::quiet_NaN();
     out.gap = optimal ? 0.0 : std::isnan(out.bound) ? out.bound : std::abs(out.objective - out.bound) / std::max(out.objective, kEps);
@@ -168,7 +171,7 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
                 std::string(e.lp_unfinished ? "time limit: " + std::string(e.lp) + " did not finish; " : "time limit: ") +
                     "the weighted mean latency lies between the bound and the objective");
   };
-  if (have_plan && !in.force_mip && !in.force_exact && std::isfinite(bound) && bound >= h.cost - 1e-9 * std::max(1.0, h.cost)) {
+  if (have_plan && !in.force_mip && !in.force_exact && meets(bound, h.cost)) {
     plan_from_heuristic(bound, heuristic_note, "");
     return;
   }
