@@ -251,8 +251,22 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     const double share = free > 0.0 ? std::clamp((count - forced) / free, 0.0, 1.0) : 0.0;
     for (std::size_t j = 0; j < nc; ++j) core[j] = lo[j] == up[j] ? lo[j] : r.col_existing[j] ? 1.0 : share;
   }
-  // First cuts: at the core.
+  // First cuts: at the Lagrangian's levels when given (a row whose level lies at or below
+  // its nearest option gains nothing there), else at the core.
+  const bool warm = options.lagrange_u.size() == nr;
   for (std::uint32_t i = 0; i < nr; ++i) {
+    if (warm && r.row_weight[i] > 0.0) {
+      const double d = options.lagrange_u[i] / r.row_weight[i];
+      const auto b = s.lat.begin() + s.first[i], e = s.lat.begin() + s.first[i + 1];
+      if (b != e && d > *b && std::isfinite(d)) {
+        Cut c;
+        c.row = i;
+        c.d = d;
+        c.count = static_cast<std::uint32_t>(std::lower_bound(b, e, d) - b);
+        add_cut(c);
+        continue;
+      }
+    }
     const Separated c = separate(s, i, core);
     if (std::isfinite(c.value)) add_cut(c.cut);
   }

@@ -11,7 +11,10 @@
 // row's assignment LP, so cuts at every y make the master LP the assignment model's LP).
 // 1. The LP relaxation by cutting planes on one Clp model (primal simplex first, then the
 //    dual from the last basis; only violated cuts added, cuts slack for 5 solves in a row
-//    dropped), stabilised by in-out separation (Ben-Ameur and Neto 2007; Fischetti,
+//    dropped). The first cuts: row i's at the level D = u_i / w_i of the Lagrangian's
+//    multiplier when given (BendersOptions::lagrange_u; together they hold the master's
+//    LP at or above the Lagrangian bound from its first solve), else at the core point.
+//    Stabilised by in-out separation (Ben-Ameur and Neto 2007; Fischetti,
 //    Ljubić and Sinnl 2017): cuts are separated at a point between the master's y and a
 //    core point (first every free column at the count's share), falling back to the
 //    master's y when they do not cut it off, and to plain Kelley once the master's value
@@ -32,6 +35,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "placement/deadline.hpp"
@@ -63,6 +67,10 @@ struct BendersOptions {
   // An optimality cut slack in this many solved LPs in a row leaves the LP (>= 1; in branch
   // and bound at most 2). Tests set 1: the LP then changes most between nodes.
   std::uint32_t drop_slack_after = 5;
+  // The Lagrangian's multipliers, per row (weight × latency; empty: none). Row i's first
+  // cut is then taken at D = u_i / w_i rather than at the core point: those cuts alone
+  // give the master's LP at least the Lagrangian bound of u.
+  std::span<const double> lagrange_u;
 };
 
 // REQUIRES: r uncapacitated, every row with an option. start: the heuristic plan (the

@@ -112,6 +112,9 @@ struct PlacementInput {
   // p-median, Benders: solved LPs in a row a cut must be slack in before it leaves the LP
   // (in branch and bound at most 2). Tests set 1. DEFAULT: 5.
   std::uint32_t benders_drop_slack_after = 5;
+  // p-median, Benders: the master's first cuts at the levels of the Lagrangian's multipliers
+  // (else at the core point, as before 2026-12-06). Tests and benchmarks compare. DEFAULT: true.
+  bool benders_lagrange_cuts = true;
 };
 
 enum class SolveStatus { optimal, feasible, infeasible, no_solution };

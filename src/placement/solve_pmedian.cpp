@@ -180,7 +180,8 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   if (benders) {
     const BendersSolve bs =
         median_benders(r, std::move(sorted), in.p, h, in.deadline, fix, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
-                       BendersOptions{in.benders_in_out, in.benders_drop_slack_after});
+                       BendersOptions{in.benders_in_out, in.benders_drop_slack_after,
+                                      in.benders_lagrange_cuts ? std::span<const double>(dual.u) : std::span<const double>()});
     if (bs.lp_complete) out.lp_bound = bs.lp_bound / scale;
     std::size_t closed = 0, opened = 0;
     for (signed char f : fix) {

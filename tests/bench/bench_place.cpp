@@ -79,6 +79,7 @@ struct Options {
   std::uint64_t seed = 1;        // --euclidean's points and weights
   bool assignment = false;       // p-median by the assignment model (PlacementInput::force_mip), for before/after
   bool radius = false;           // p-median by the radius formulation instead of Benders (PlacementInput::median_method)
+  bool core_cuts = false;        // Benders' first cuts at the core point (PlacementInput::benders_lagrange_cuts off)
   bool reference = false;        // also run the coverage build as it was before issue 13 item 8 and compare
   bool has(const std::string& name) const { return ("," + problems + ",").find("," + name + ",") != std::string::npos; }
 };
@@ -108,7 +109,8 @@ struct Options {
              "                        DEFAULT 1; weights 1..100), latency the straight distance at the fibre's us/km,\n"
              "                        every pair kept; solves --problems pmedian only (p = --p)\n"
              "  --assignment          p-median by the assignment model (as before the radius formulation)\n"
-             "  --radius              p-median by the radius formulation (as before Benders)\n",
+             "  --radius              p-median by the radius formulation (as before Benders)\n"
+             "  --core-cuts           Benders' first cuts at the core point, not at the Lagrangian's levels (as before)\n",
              argv0);
   std::exit(code);
 }
@@ -155,6 +157,7 @@ Options parse_args(int argc, char** argv) {
       else if (a == "--seed" && value) o.seed = std::stoull(argv[++i]);
       else if (a == "--assignment") o.assignment = true;
       else if (a == "--radius") o.radius = true;
+      else if (a == "--core-cuts") o.core_cuts = true;
       else if (!a.empty() && a[0] != '-' && o.instance.empty()) o.instance = a;
       else usage(argv[0], 2);
     }
@@ -305,6 +308,7 @@ int run_euclidean(const Options& o) {
   in.threads = 1;
   in.force_mip = o.assignment;
   if (o.radius) in.median_method = lc::PlacementInput::MedianMethod::radius;
+  in.benders_lagrange_cuts = !o.core_cuts;
   solve(o.assignment ? "pmedian_assignment" : o.radius ? "pmedian_radius" : "pmedian", in, model.metric_factor());
   seconds("total", total);
   figure("peak_rss", fmt::format("{:.0f}", peak_rss_mib()), "MiB", "getrusage ru_maxrss");

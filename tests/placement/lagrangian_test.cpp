@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "placement/benders.hpp"
 #include "placement/bounds.hpp"
 #include "placement/heuristics.hpp"
 #include "placement/reduce.hpp"
@@ -312,6 +314,58 @@ TEST(MedianSearch, PerturbationAndSecondStartKeepAPlanNoWorseWithinTheFixing) {
   // Something to check: perturbations that found cheaper plans.
   EXPECT_GT(better, 0);
   std::printf("[ perturbation ] cheaper than the interchange on %d of 120 runs, optimal on %d\n", better, optimal);
+}
+
+// Benders' first cuts at the Lagrangian's levels (BendersOptions::lagrange_u): a cut at any
+// level D is valid, so whatever the multipliers (the Lagrangian's own, random ones, zero,
+// beyond every option, with or without its fixings) the solve proves the brute-force
+// optimum, with no time limit.
+TEST(MedianBenders, FirstCutsFromAnyMultipliersKeepTheOptimum) {
+  std::mt19937_64 rng(41);
+  int solved = 0, warm_used = 0;
+  for (int trial = 0; trial < 80; ++trial) {
+    const bool fixed = trial % 3 == 0;
+    const Reduced r = random_model(rng, 20 + static_cast<std::uint32_t>(rng() % 25), 11, 0.35 + 0.1 * (trial % 6), fixed);
+    const int p = 1 + static_cast<int>(rng() % 5);
+    double optimum = kInf;
+    for (const auto& open : plans(r, p)) optimum = std::min(optimum, brute_plan_cost(r, open));
+    const RowsByLatency sorted(r, 0);
+    std::vector<double> u(r.rows());
+    std::vector<signed char> fix;
+    const MedianPlan start = median_search(r, p, Deadline());
+    const int kind = trial % 4;
+    if (kind == 0) {  // the Lagrangian's own, with its fixings against the start's plan
+      MedianDual dual;
+      std::size_t iterations = 0;
+      const double upper = start.serves_all ? start.cost : kInf;
+      median_lagrangian_bound(r, sorted, p, upper, 300, Deadline(), iterations, start.serves_all ? &fix : nullptr, 1, &dual);
+      if (dual.u.size() == r.rows()) u = dual.u;
+    } else {
+      std::uniform_real_distribution<double> level(0.0, kind == 1 ? 25.0 : 400.0);
+      for (std::uint32_t i = 0; i < r.rows(); ++i) u[i] = kind == 3 && i % 2 ? 0.0 : r.row_weight[i] * level(rng);
+    }
+    for (std::uint32_t i = 0; i < r.rows(); ++i) {
+      double nearest = kInf;
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) nearest = std::min(nearest, r.row_lat[e]);
+      warm_used += u[i] > r.row_weight[i] * nearest;
+    }
+    BendersOptions options;
+    options.lagrange_u = u;
+    const BendersSolve b = median_benders(r, RowsByLatency(r, 0), p, start, Deadline(), fix,
+                                          fix.empty() ? kInf : start.cost, options);
+    SCOPED_TRACE("trial " + std::to_string(trial) + " kind " + std::to_string(kind));
+    if (!std::isfinite(optimum)) {
+      EXPECT_TRUE(b.infeasible || b.open.empty());
+      continue;
+    }
+    ASSERT_TRUE(b.optimal);
+    ASSERT_FALSE(b.open.empty());
+    EXPECT_NEAR(b.cost, optimum, 1e-9 * optimum);
+    EXPECT_NEAR(brute_plan_cost(r, b.open), optimum, 1e-9 * optimum);
+    ++solved;
+  }
+  EXPECT_GT(solved, 50);
+  EXPECT_GT(warm_used, 500) << "few rows got a cut at their multiplier's level";
 }
 
 }  // namespace

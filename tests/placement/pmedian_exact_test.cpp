@@ -136,13 +136,14 @@ std::size_t nodes_of(const PlacementResult& r) {
 // Lagrangian bound meet); else the assignment model.
 PlacementResult solve(const Instance& in, std::mt19937_64& rng, double budget, bool exact, bool skip,
                       bool fixing = true, Method method = Method::radius, double in_out = 0.3,
-                      std::uint32_t drop_slack_after = 5) {
+                      std::uint32_t drop_slack_after = 5, bool lagrange_cuts = true) {
   Built b;
   build(b, in, Problem::pmedian, rng, budget);
   b.input.force_exact = exact;
   b.input.median_method = method;
   b.input.benders_in_out = in_out;
   b.input.benders_drop_slack_after = drop_slack_after;
+  b.input.benders_lagrange_cuts = lagrange_cuts;
   b.input.reduced_cost_fixing = fixing;
   b.input.force_mip = !exact;
   b.input.uncoverable = skip ? Uncoverable::skip : Uncoverable::fail;
@@ -209,14 +210,15 @@ TEST_P(PmedianExact, EqualsBruteForce) {
     const Instance oracle_in = skip ? coverable_part(in) : in;
     const BruteForce bf = brute_force(oracle_in, Problem::pmedian);
     // Without fixing, with fixing, the assignment model; Benders also without in-out
-    // stabilisation (plain Kelley) and with a core point weighted heavily.
+    // stabilisation (plain Kelley) and with a core point weighted heavily, its first cuts
+    // there (not at the Lagrangian's levels).
     for (const int variant : {0, 1, 2, 3, 4}) {
       if (variant >= 3 && method == Method::radius) continue;
       const bool radius = variant != 2;  // the exact method asked for
       const double in_out = variant == 3 ? 1.0 : variant == 4 ? 0.05 : 0.3;
       SCOPED_TRACE("seed " + std::to_string(seed) + " variant " + std::to_string(variant) +
                    " p=" + std::to_string(shape.p) + (skip ? " budget, skip" : "") + (shape.components ? " components" : ""));
-      const PlacementResult r = solve(in, rng, budget, radius, skip, variant == 1, method, in_out);
+      const PlacementResult r = solve(in, rng, budget, radius, skip, variant == 1, method, in_out, 5, variant != 4);
       if (!bf.feasible) {
         EXPECT_EQ(r.status, SolveStatus::infeasible) << r.method << " objective " << r.objective;
         infeasible += variant == 0;
@@ -309,7 +311,8 @@ TEST(PmedianExact, BendersBranchingEqualsAssignmentModel) {
     const int required = static_cast<int>(std::count(in.status.begin(), in.status.end(), SiteStatus::required));
     in.p = std::max(in.p, required + 2);
     SCOPED_TRACE("seed " + std::to_string(seed) + " p=" + std::to_string(in.p));
-    const PlacementResult exact = solve(in, rng, budget, true, false, false, Method::benders, seed % 2 ? 1.0 : 0.3);
+    const PlacementResult exact =
+        solve(in, rng, budget, true, false, false, Method::benders, seed % 2 ? 1.0 : 0.3, 5, seed % 4 < 2);
     const PlacementResult assignment = solve(in, rng, budget, false, false);
     ASSERT_EQ(assignment.status, SolveStatus::optimal) << assignment.reason << " (" << assignment.method << ")";
     ASSERT_EQ(exact.status, SolveStatus::optimal) << exact.reason << " (" << exact.method << ")";
