@@ -10,6 +10,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "placement/benders.hpp"
@@ -329,7 +330,7 @@ TEST(MedianBenders, FirstCutsFromAnyMultipliersKeepTheOptimum) {
     const int p = 1 + static_cast<int>(rng() % 5);
     double optimum = kInf;
     for (const auto& open : plans(r, p)) optimum = std::min(optimum, brute_plan_cost(r, open));
-    const RowsByLatency sorted(r, 0);
+    RowsByLatency sorted(r, 0);
     std::vector<double> u(r.rows());
     std::vector<signed char> fix;
     const MedianPlan start = median_search(r, p, Deadline());
@@ -344,14 +345,10 @@ TEST(MedianBenders, FirstCutsFromAnyMultipliersKeepTheOptimum) {
       std::uniform_real_distribution<double> level(0.0, kind == 1 ? 25.0 : 400.0);
       for (std::uint32_t i = 0; i < r.rows(); ++i) u[i] = kind == 3 && i % 2 ? 0.0 : r.row_weight[i] * level(rng);
     }
-    for (std::uint32_t i = 0; i < r.rows(); ++i) {
-      double nearest = kInf;
-      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) nearest = std::min(nearest, r.row_lat[e]);
-      warm_used += u[i] > r.row_weight[i] * nearest;
-    }
+    for (std::uint32_t i = 0; i < r.rows(); ++i) warm_used += u[i] > r.row_weight[i] * sorted.lat[sorted.first[i]];
     BendersOptions options;
     options.lagrange_u = u;
-    const BendersSolve b = median_benders(r, RowsByLatency(r, 0), p, start, Deadline(), fix,
+    const BendersSolve b = median_benders(r, std::move(sorted), p, start, Deadline(), fix,
                                           fix.empty() ? kInf : start.cost, options);
     SCOPED_TRACE("trial " + std::to_string(trial) + " kind " + std::to_string(kind));
     if (!std::isfinite(optimum)) {
