@@ -47,6 +47,7 @@ struct Sorted {
     col.shrink_to_fit();
     lat.shrink_to_fit();
   }
+  LatencyRows view() const { return {first, col, lat}; }
 };
 
 // The cut of row i at y: D the latency at which the open fraction, options by latency,
@@ -293,6 +294,9 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     if (open == out.open) return;
     MedianSearchOptions from_lp;
     from_lp.initial = &open;
+    // The interchange reads the rows by latency (the closed columns left out: never opened).
+    from_lp.rows = s.view();
+    if (fixing) from_lp.fix = fix;
     const MedianPlan improved = median_search(r, p, deadline.share(share), from_lp);
     if (improved.serves_all && improved.cost < out.cost - tolerance(out.cost)) {
       // The interchange may open columns the fixings close: kept only within them.

@@ -449,6 +449,8 @@ struct SwapFound {
   double delta;
   std::uint32_t in, out;
 };
+// The pass by rows: fixed chunks of rows (MedianSearchOptions::rows).
+constexpr std::size_t kRowChunks = 8;
 
 }  // namespace
 
@@ -557,6 +559,79 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   for (std::size_t c = 0; c <= kSwapChunks; ++c) col_split[c] = static_cast<std::uint32_t>(nc * c / kSwapChunks);
   std::vector<SwapFound> found(kSwapChunks);
   const unsigned swap_workers = workers_for(options.threads, r.row_col.size(), kSwapParallelPairs);
+  // The pass by rows (options.rows): a column j closed in the plan gains, from row i,
+  // d1 − c_ij where c_ij < d1, and gives its nearest open site k's loss back d2 − max(d1,
+  // c_ij) where c_ij < d2 (extra): only the options below d2 count, a prefix of the row
+  // by latency. Fixed chunks of rows by entries, each with its own sums per column and
+  // per (column, member), added in chunk order: the same bits on any number of threads.
+  const LatencyRows by_row = options.rows.first.size() == nr + 1 ? options.rows : LatencyRows{};
+  std::vector<std::uint32_t> row_split;
+  std::vector<std::vector<double>> chunk_gain, chunk_extra;
+  std::vector<char> eligible;
+  std::vector<std::int32_t> slot_of;
+  std::vector<double> gain_sum, extra_sum;
+  if (!by_row.empty()) {
+    row_split.assign(kRowChunks + 1, static_cast<std::uint32_t>(nr));
+    row_split[0] = 0;
+    const double entries = static_cast<double>(by_row.first[nr]);
+    std::uint32_t i = 0;
+    for (std::size_t c = 1; c < kRowChunks; ++c) {
+      while (i < nr && static_cast<double>(by_row.first[i]) < entries * static_cast<double>(c) / kRowChunks) ++i;
+      row_split[c] = i;
+    }
+    chunk_gain.resize(kRowChunks);
+    chunk_extra.resize(kRowChunks);
+  }
+  // The best swap from the sums by row: the first (column ascending, members in order)
+  // with the least delta, as the pass by columns finds it.
+  auto row_pass = [&](double threshold, std::uint32_t& best_in, std::uint32_t& best_out) {
+    const std::size_t m = members.size();
+    eligible.assign(nc, 0);
+    for (std::uint32_t j = 0; j < nc; ++j) eligible[j] = !(open[j] || r.col_existing[j] || shut(j));
+    slot_of.assign(nc, -1);
+    for (std::size_t s = 0; s < m; ++s) slot_of[members[s]] = static_cast<std::int32_t>(s);
+    const std::span<const std::uint32_t> rfirst = by_row.first, rcol = by_row.col;
+    const std::span<const double> rlat = by_row.lat;
+    parallel_blocks<NoState>(kRowChunks, 1, swap_workers, [&](NoState&, std::size_t c0, std::size_t c1) {
+      for (std::size_t c = c0; c < c1; ++c) {
+        std::vector<double>& g = chunk_gain[c];
+        std::vector<double>& x = chunk_extra[c];
+        g.assign(nc, 0.0);
+        x.assign(nc * m, 0.0);
+        for (std::uint32_t i = row_split[c]; i < row_split[c + 1]; ++i) {
+          const double a = d1[i], b = d2[i], w = r.row_weight[i];
+          const std::int32_t slot = f1[i] == kNone ? -1 : slot_of[f1[i]];
+          for (std::uint32_t e = rfirst[i], end = rfirst[i + 1]; e < end; ++e) {
+            const double cost_e = w * rlat[e];
+            if (!(cost_e < b)) break;
+            const std::uint32_t j = rcol[e];
+            if (!eligible[j]) continue;
+            if (cost_e < a) g[j] += a - cost_e;
+            if (slot >= 0) x[j * m + static_cast<std::size_t>(slot)] += b - std::max(a, cost_e);
+          }
+        }
+      }
+    });
+    gain_sum.assign(nc, 0.0);
+    extra_sum.assign(nc * m, 0.0);
+    for (std::size_t c = 0; c < kRowChunks; ++c) {
+      for (std::size_t j = 0; j < nc; ++j) gain_sum[j] += chunk_gain[c][j];
+      for (std::size_t q = 0; q < nc * m; ++q) extra_sum[q] += chunk_extra[c][q];
+    }
+    double best = threshold;
+    best_in = best_out = kNone;
+    for (std::uint32_t j = 0; j < nc; ++j) {
+      if (!eligible[j]) continue;
+      for (std::size_t s = 0; s < m; ++s) {
+        const double delta = loss[members[s]] - gain_sum[j] - extra_sum[j * m + s];
+        if (delta < best) {
+          best = delta;
+          best_in = j;
+          best_out = members[s];
+        }
+      }
+    }
+  };
   auto interchange = [&] {
     std::size_t swaps = 0;
     while (!deadline.expired()) {
@@ -574,6 +649,15 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
       // savings), then of the chunks in order: the swap a single pass in column order
       // finds, on any number of threads.
       const double threshold = -1e-9 * std::max(1.0, total);
+      if (!by_row.empty() && members.size() * nc <= kRowPassSums) {
+        std::uint32_t in = kNone, out_col = kNone;
+        row_pass(threshold, in, out_col);
+        if (in == kNone) break;
+        open[out_col] = 0;
+        open[in] = 1;
+        ++swaps;
+        continue;
+      }
       parallel_blocks<SwapScratch>(kSwapChunks, 1, swap_workers, [&](SwapScratch& w, std::size_t c0, std::size_t c1) {
         if (w.extra.size() != nc) w.extra.assign(nc, 0.0);
         for (std::size_t c = c0; c < c1; ++c) {
@@ -674,7 +758,8 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
 }
 
 MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::span<const double> y,
-                          std::span<const signed char> fix, const Deadline& deadline, std::size_t rounds, unsigned threads) {
+                          std::span<const signed char> fix, const Deadline& deadline, std::size_t rounds, unsigned threads,
+                          LatencyRows rows) {
   const std::size_t nc = r.cols();
   const double tol = 1e-9 * std::max(1.0, h.cost);
   MedianPlan best = h;
@@ -688,6 +773,7 @@ MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::spa
     o.perturb_rounds = n;
     o.fix = fix;
     o.threads = threads;
+    o.rows = rows;
     MedianPlan q = median_search(r, p, until, o);
     const std::size_t done = best.rounds + q.rounds, gains = best.improved + q.improved;
     if (q.serves_all && q.cost < best.cost - tol) {
@@ -715,6 +801,7 @@ MedianPlan median_improve(const Reduced& r, int p, const MedianPlan& h, std::spa
         o.initial = &start;
         o.fix = fix;
         o.threads = threads;
+        o.rows = rows;
         MedianPlan other = median_search(r, p, half, o);
         other.swaps += h.swaps;
         if (other.serves_all && other.cost < best.cost - tol) best = other;

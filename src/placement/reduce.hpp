@@ -54,6 +54,13 @@ struct ColumnRows {
   std::span<const std::uint32_t> operator[](std::size_t j) const { return {row.data() + first[j], row.data() + first[j + 1]}; }
 };
 
+// A view of each row's entries by latency (row i: [first[i], first[i + 1])); empty: none.
+struct LatencyRows {
+  std::span<const std::uint32_t> first, col;
+  std::span<const double> lat;
+  bool empty() const { return first.empty(); }
+};
+
 // Each row's entries sorted by latency, ties by column (row i: [first[i], first[i + 1]),
 // the same ranges as r's). The Lagrangian bound reads each row's prefix below its
 // multiplier; Benders' cuts read each row's options nearest first. Rows are sorted on
@@ -62,6 +69,7 @@ struct RowsByLatency {
   std::vector<std::uint32_t> first, col;
   std::vector<double> lat;
   RowsByLatency(const Reduced& r, unsigned threads);
+  LatencyRows view() const { return {first, col, lat}; }
   // Frees the arrays (after their last reader).
   void release() {
     std::vector<std::uint32_t>().swap(first);
