@@ -186,31 +186,12 @@ namespace lightcone::placement_detail {
 
 namespace {
 
-// The rows in kChunks fixed chunks, each summed on its own and the chunks added in order:
-// the same bits on any number of threads.
-constexpr std::size_t kChunks = 8;
-
-struct Chunks {
-  std::vector<std::uint32_t> split;
-  unsigned workers = 1;
-  Chunks(std::size_t nr, std::size_t entries, unsigned threads) : split(kChunks + 1) {
-    for (std::size_t c = 0; c <= kChunks; ++c) split[c] = static_cast<std::uint32_t>(nr * c / kChunks);
-    workers = workers_for(threads, entries, kLagrangeParallelEntries);
-  }
-  template <class Work>
-  void run(Work&& work) const {
-    parallel_blocks<NoState>(kChunks, 1, workers, [&](NoState&, std::size_t c0, std::size_t c1) {
-      for (std::size_t c = c0; c < c1; ++c) work(c, split[c], split[c + 1]);
-    });
-  }
-};
-
 // ρ_j at multipliers v: Σ over rows of min(0, cost − v_i) (each row's prefix below v_i).
-// scratch: kChunks × columns.
-void chunked_reduced_costs(const Reduced& r, const RowsByLatency& sorted, const Chunks& chunks,
+// scratch: kFixedChunks × columns.
+void chunked_reduced_costs(const Reduced& r, const RowsByLatency& sorted, const FixedChunks& chunks,
                            const std::vector<double>& v, std::vector<double>& scratch, std::vector<double>& rho) {
   const std::size_t nc = r.cols();
-  scratch.resize(kChunks * nc);
+  scratch.resize(kFixedChunks * nc);
   chunks.run([&](std::size_t c, std::uint32_t i0, std::uint32_t i1) {
     double* part = scratch.data() + c * nc;
     std::fill(part, part + nc, 0.0);
@@ -221,7 +202,7 @@ void chunked_reduced_costs(const Reduced& r, const RowsByLatency& sorted, const 
     }
   });
   rho.assign(nc, 0.0);
-  for (std::size_t c = 0; c < kChunks; ++c) {
+  for (std::size_t c = 0; c < kFixedChunks; ++c) {
     const double* part = scratch.data() + c * nc;
     for (std::size_t j = 0; j < nc; ++j) rho[j] += part[j];
   }
@@ -249,7 +230,7 @@ void median_fixing(const Reduced& r, const RowsByLatency& sorted, int p, const M
     return;
   // Reduced costs at the multipliers: the bound with one more (or one fewer) column.
   std::vector<double> scratch, rho;
-  chunked_reduced_costs(r, sorted, Chunks(r.rows(), sorted.lat.size(), threads), dual.u, scratch, rho);
+  chunked_reduced_costs(r, sorted, FixedChunks(r.rows(), workers_for(threads, sorted.lat.size(), kLagrangeParallelEntries)), dual.u, scratch, rho);
   std::vector<std::uint32_t> order = free.cols;
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return rho[a] < rho[b] || (rho[a] == rho[b] && a < b); });
   const double worst_in = rho[order[free.slots - 1]], best_out = rho[order[free.slots]];
@@ -275,8 +256,8 @@ double median_lagrangian_bound(const Reduced& r, const RowsByLatency& sorted, in
   const std::vector<double>& lat = sorted.lat;
   std::vector<double> u(nr, 0.0), g(nr), rho(nc), scratch;
   for (std::uint32_t i = 0; i < nr; ++i) u[i] = first[i + 1] > first[i] ? r.row_weight[i] * lat[first[i]] : 0.0;
-  const Chunks chunks(nr, lat.size(), threads);
-  std::vector<double> chunk_norm(kChunks);
+  const FixedChunks chunks(nr, workers_for(threads, lat.size(), kLagrangeParallelEntries));
+  std::vector<double> chunk_norm(kFixedChunks);
   auto reduced_costs = [&](const std::vector<double>& v) { chunked_reduced_costs(r, sorted, chunks, v, scratch, rho); };
   const FreeColumns free(r, p);
   const std::vector<std::uint32_t>& free_cols = free.cols;

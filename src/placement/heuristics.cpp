@@ -449,8 +449,6 @@ struct SwapFound {
   double delta;
   std::uint32_t in, out;
 };
-// The pass by rows: fixed chunks of rows (MedianSearchOptions::rows).
-constexpr std::size_t kRowChunks = 8;
 
 }  // namespace
 
@@ -482,6 +480,8 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   MedianPlan out;
   out.open.assign(nc, 0);
   std::vector<char>& open = out.open;
+  // A column a swap may open: new, closed in the plan, not shut.
+  auto can_open = [&](std::uint32_t j) { return !(open[j] || r.col_existing[j] || shut(j)); };
   // Exactly min(p, new columns) new sites, required ones (fixed, not existing) among them.
   for (std::size_t j = 0; j < nc; ++j)
     if (r.col_fixed[j]) open[j] = 1;
@@ -565,56 +565,42 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   // by latency. Fixed chunks of rows by entries, each with its own sums per column and
   // per (column, member), added in chunk order: the same bits on any number of threads.
   const LatencyRows by_row = options.rows.first.size() == nr + 1 ? options.rows : LatencyRows{};
-  std::vector<std::uint32_t> row_split;
-  std::vector<std::vector<double>> chunk_gain, chunk_extra;
+  const FixedChunks row_chunks = by_row.empty() ? FixedChunks(0, 1) : FixedChunks(by_row.first, swap_workers);
+  std::vector<std::vector<double>> chunk_gain(kFixedChunks), chunk_extra(kFixedChunks);
   std::vector<char> eligible;
   std::vector<std::int32_t> slot_of;
   std::vector<double> gain_sum, extra_sum;
-  if (!by_row.empty()) {
-    row_split.assign(kRowChunks + 1, static_cast<std::uint32_t>(nr));
-    row_split[0] = 0;
-    const double entries = static_cast<double>(by_row.first[nr]);
-    std::uint32_t i = 0;
-    for (std::size_t c = 1; c < kRowChunks; ++c) {
-      while (i < nr && static_cast<double>(by_row.first[i]) < entries * static_cast<double>(c) / kRowChunks) ++i;
-      row_split[c] = i;
-    }
-    chunk_gain.resize(kRowChunks);
-    chunk_extra.resize(kRowChunks);
-  }
   // The best swap from the sums by row: the first (column ascending, members in order)
   // with the least delta, as the pass by columns finds it.
   auto row_pass = [&](double threshold, std::uint32_t& best_in, std::uint32_t& best_out) {
     const std::size_t m = members.size();
     eligible.assign(nc, 0);
-    for (std::uint32_t j = 0; j < nc; ++j) eligible[j] = !(open[j] || r.col_existing[j] || shut(j));
+    for (std::uint32_t j = 0; j < nc; ++j) eligible[j] = can_open(j);
     slot_of.assign(nc, -1);
     for (std::size_t s = 0; s < m; ++s) slot_of[members[s]] = static_cast<std::int32_t>(s);
     const std::span<const std::uint32_t> rfirst = by_row.first, rcol = by_row.col;
     const std::span<const double> rlat = by_row.lat;
-    parallel_blocks<NoState>(kRowChunks, 1, swap_workers, [&](NoState&, std::size_t c0, std::size_t c1) {
-      for (std::size_t c = c0; c < c1; ++c) {
-        std::vector<double>& g = chunk_gain[c];
-        std::vector<double>& x = chunk_extra[c];
-        g.assign(nc, 0.0);
-        x.assign(nc * m, 0.0);
-        for (std::uint32_t i = row_split[c]; i < row_split[c + 1]; ++i) {
-          const double a = d1[i], b = d2[i], w = r.row_weight[i];
-          const std::int32_t slot = f1[i] == kNone ? -1 : slot_of[f1[i]];
-          for (std::uint32_t e = rfirst[i], end = rfirst[i + 1]; e < end; ++e) {
-            const double cost_e = w * rlat[e];
-            if (!(cost_e < b)) break;
-            const std::uint32_t j = rcol[e];
-            if (!eligible[j]) continue;
-            if (cost_e < a) g[j] += a - cost_e;
-            if (slot >= 0) x[j * m + static_cast<std::size_t>(slot)] += b - std::max(a, cost_e);
-          }
+    row_chunks.run([&](std::size_t c, std::uint32_t i0, std::uint32_t i1) {
+      std::vector<double>& g = chunk_gain[c];
+      std::vector<double>& x = chunk_extra[c];
+      g.assign(nc, 0.0);
+      x.assign(nc * m, 0.0);
+      for (std::uint32_t i = i0; i < i1; ++i) {
+        const double a = d1[i], b = d2[i], w = r.row_weight[i];
+        const std::int32_t slot = f1[i] == kNone ? -1 : slot_of[f1[i]];
+        for (std::uint32_t e = rfirst[i], end = rfirst[i + 1]; e < end; ++e) {
+          const double cost_e = w * rlat[e];
+          if (!(cost_e < b)) break;
+          const std::uint32_t j = rcol[e];
+          if (!eligible[j]) continue;
+          if (cost_e < a) g[j] += a - cost_e;
+          if (slot >= 0) x[j * m + static_cast<std::size_t>(slot)] += b - std::max(a, cost_e);
         }
       }
     });
     gain_sum.assign(nc, 0.0);
     extra_sum.assign(nc * m, 0.0);
-    for (std::size_t c = 0; c < kRowChunks; ++c) {
+    for (std::size_t c = 0; c < kFixedChunks; ++c) {
       for (std::size_t j = 0; j < nc; ++j) gain_sum[j] += chunk_gain[c][j];
       for (std::size_t q = 0; q < nc * m; ++q) extra_sum[q] += chunk_extra[c][q];
     }
@@ -664,7 +650,7 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
           SwapFound& f = found[c];
           f = SwapFound{threshold, kNone, kNone};
           for (std::uint32_t j = col_split[c]; j < col_split[c + 1]; ++j) {
-            if (open[j] || r.col_existing[j] || shut(j)) continue;
+            if (!can_open(j)) continue;
             double gain = 0.0;
             w.touched.clear();
             for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) {

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -40,6 +42,36 @@ inline unsigned workers_for(unsigned threads, std::size_t work, std::size_t thre
   if (threads) return threads;
   return work >= threshold ? std::max(1u, std::thread::hardware_concurrency()) : 1u;
 }
+
+// Rows in kFixedChunks fixed chunks, each worked on apart (its own sums), the chunks'
+// results then added in chunk order by the caller: the same bits on any number of threads.
+inline constexpr std::size_t kFixedChunks = 8;
+struct FixedChunks {
+  std::vector<std::uint32_t> split;  // chunk c: rows [split[c], split[c + 1])
+  unsigned workers = 1;
+  // `rows` rows, as many in each chunk.
+  FixedChunks(std::size_t rows, unsigned workers_) : split(kFixedChunks + 1), workers(workers_) {
+    for (std::size_t c = 0; c <= kFixedChunks; ++c) split[c] = static_cast<std::uint32_t>(rows * c / kFixedChunks);
+  }
+  // Rows with entries [first[i], first[i + 1]): about as many entries in each chunk.
+  FixedChunks(std::span<const std::uint32_t> first, unsigned workers_) : split(kFixedChunks + 1), workers(workers_) {
+    const std::size_t rows = first.size() - 1;
+    const std::uint64_t entries = first[rows];
+    std::size_t i = 0;
+    for (std::size_t c = 0; c < kFixedChunks; ++c) {
+      while (i < rows && std::uint64_t{first[i]} * kFixedChunks < entries * c) ++i;
+      split[c] = static_cast<std::uint32_t>(i);
+    }
+    split[kFixedChunks] = static_cast<std::uint32_t>(rows);
+  }
+  // work(chunk, first row, end row) for every chunk, on `workers` threads.
+  template <class Work>
+  void run(Work&& work) const {
+    parallel_blocks<NoState>(kFixedChunks, 1, workers, [&](NoState&, std::size_t c0, std::size_t c1) {
+      for (std::size_t c = c0; c < c1; ++c) work(c, split[c], split[c + 1]);
+    });
+  }
+};
 
 // One object per worker thread that must outlive the worker (e.g. the arena its results
 // live in): of(key) gives the worker's own, made on first use; key is any address unique
