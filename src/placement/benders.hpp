@@ -23,12 +23,15 @@
 // 2. The LP's y rounded (the largest p open) and improved by the fast interchange
 //    (median_search), then LP reduced-cost fixing: a column at 0 (1) whose reduced cost
 //    lifts the LP bound above the best plan is closed (opened).
-// 3. Branch and bound on y over the same Clp model (column bounds per node, dual simplex
-//    from the last basis): each node's LP is cut until no cut is violated at its y (so an
-//    integral node's value is its plan's cost), pruned by the best plan, reduced-cost
-//    fixing per node, branching on the most fractional y, depth first along the open side
-//    then best bound first. (CBC on the master, re-separated at each plan it returned,
-//    needed one full CBC solve per handful of cuts: far slower.)
+// 3. Branch and bound on y over copies of the Clp model (column bounds per node, dual
+//    simplex from the last basis): each node's LP is cut until no cut is violated at its
+//    y (so an integral node's value is its plan's cost), pruned by the best plan,
+//    reduced-cost fixing per node, reliability branching (pseudocosts, strong branching
+//    by a few dual simplex iterations until a column's sides were seen), each of two
+//    workers diving along the open side, else taking the open node of least bound. The
+//    workers solve a node each per round, side by side, and their results are merged in
+//    worker order: the same tree on one core or two. (CBC on the master, re-separated at
+//    each plan it returned, needed one full CBC solve per handful of cuts: far slower.)
 // The deadline stops any phase: the best plan with the least bound of the open nodes.
 // Latencies are one-way µs; costs Σ weight × latency (not divided by the total weight).
 #pragma once
@@ -71,6 +74,9 @@ struct BendersOptions {
   // cut is then taken at D = u_i / w_i rather than at the core point: those cuts alone
   // give the master's LP at least the Lagrangian bound of u.
   std::span<const double> lagrange_u;
+  // Cores for the branch and bound's two workers (0: every core; 1: one after the other).
+  // The tree, plan and bound are the same on any number (tests compare them).
+  unsigned threads = 0;
 };
 
 // REQUIRES: r uncapacitated, every row with an option. start: the heuristic plan (the

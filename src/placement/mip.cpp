@@ -258,6 +258,13 @@ IncrementalLp::IncrementalLp(const std::vector<double>& objective, const std::ve
   m_clp = clp;
 }
 
+IncrementalLp::IncrementalLp(const IncrementalLp& o)
+    : m_clp(new ClpSimplex(*static_cast<const ClpSimplex*>(o.m_clp))), m_columns(o.m_columns), m_start(o.m_start),
+      m_index(o.m_index), m_value(o.m_value), m_row_lower(o.m_row_lower), m_row_upper(o.m_row_upper),
+      m_col_obj(o.m_col_obj), m_col_lower(o.m_col_lower), m_col_upper(o.m_col_upper), m_infeasible(o.m_infeasible),
+      m_primal_first(o.m_primal_first), m_solved(o.m_solved), m_objective(o.m_objective), m_x(o.m_x),
+      m_reduced(o.m_reduced), m_activity(o.m_activity) {}
+
 IncrementalLp::~IncrementalLp() { delete static_cast<ClpSimplex*>(m_clp); }
 
 void IncrementalLp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper) {
@@ -317,6 +324,44 @@ bool IncrementalLp::solve(const Deadline& deadline) {
   m_activity.assign(a, a + clp->numberRows());
   m_objective = clp->objectiveValue();
   return true;
+}
+
+double IncrementalLp::probe(int column, double lower, double upper, int iterations, const Deadline& deadline) {
+  auto* clp = static_cast<ClpSimplex*>(m_clp);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!m_solved || deadline.expired() || !m_row_lower.empty() || !m_col_obj.empty()) return nan;
+  const int n = clp->numberColumns(), m = clp->numberRows();
+  const std::size_t un = static_cast<std::size_t>(n), um = static_cast<std::size_t>(m);
+  const std::vector<unsigned char> status(clp->statusArray(), clp->statusArray() + un + um);
+  const std::vector<double> col(clp->primalColumnSolution(), clp->primalColumnSolution() + un);
+  const std::vector<double> row(clp->primalRowSolution(), clp->primalRowSolution() + um);
+  const std::vector<double> dual(clp->dualRowSolution(), clp->dualRowSolution() + um);
+  const std::vector<double> reduced(clp->dualColumnSolution(), clp->dualColumnSolution() + un);
+  const double old_lower = clp->getColLower()[column], old_upper = clp->getColUpper()[column];
+  const int old_limit = clp->maximumIterations();
+  const double old_objective = clp->objectiveValue();
+  const int old_status = clp->status();
+  clp->setColumnBounds(column, finite(lower), finite(upper));
+  clp->setMaximumIterations(iterations);
+  double value = nan;
+  {
+    const DeadlineHandler handler(deadline);
+    clp->passInEventHandler(&handler);
+    clp->dual(0);
+    if (clp->status() == 1) value = std::numeric_limits<double>::infinity();
+    else if (clp->status() == 0 || (clp->status() == 3 && clp->secondaryStatus() != 9 && !deadline.expired()))
+      value = clp->objectiveValue();
+  }
+  clp->setMaximumIterations(old_limit);
+  clp->setColumnBounds(column, old_lower, old_upper);
+  std::copy(status.begin(), status.end(), clp->statusArray());
+  std::copy(col.begin(), col.end(), clp->primalColumnSolution());
+  std::copy(row.begin(), row.end(), clp->primalRowSolution());
+  std::copy(dual.begin(), dual.end(), clp->dualRowSolution());
+  std::copy(reduced.begin(), reduced.end(), clp->dualColumnSolution());
+  clp->setObjectiveValue(old_objective);
+  clp->setProblemStatus(old_status);
+  return value;
 }
 
 void IncrementalLp::set_column_bounds(int column, double lower, double upper) {

@@ -65,7 +65,8 @@ class IncrementalLp {
   static constexpr double kInf = std::numeric_limits<double>::infinity();
   IncrementalLp(const std::vector<double>& objective, const std::vector<double>& lower, const std::vector<double>& upper);
   ~IncrementalLp();
-  IncrementalLp(const IncrementalLp&) = delete;
+  // A copy: the same rows (pending ones too), bounds and last basis, solved on its own.
+  IncrementalLp(const IncrementalLp& other);
   IncrementalLp& operator=(const IncrementalLp&) = delete;
   // Σ coef·x over (cols, coefs) in [lower, upper]; takes effect at the next solve().
   void add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper);
@@ -88,6 +89,13 @@ class IncrementalLp {
   // The first solve() by the primal simplex (much faster than the dual from a slack
   // basis on Benders masters); the later ones by the dual from the last basis.
   void primal_first() { m_primal_first = true; }
+  // Strong branching: after a successful solve() with no rows or columns pending, the
+  // LP's value with `column`'s bounds set to [lower, upper], from the last basis by at
+  // most `iterations` dual simplex iterations: a lower bound of that LP's optimum when
+  // the dual simplex stopped early (its basis stays dual feasible), +inf when it proved
+  // that LP infeasible, NaN when it failed or the deadline passed. The bounds, basis and
+  // solution are then restored (the next solve() starts where the last one ended).
+  double probe(int column, double lower, double upper, int iterations, const Deadline& deadline);
   // New bounds of an existing column (added and solved at least once); takes effect at
   // the next solve().
   void set_column_bounds(int column, double lower, double upper);

@@ -8,10 +8,12 @@
 // checked against a brute-force p-center over every distinct latency value.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <string>
+#include <memory>
 #include <tuple>
 #include <vector>
 
@@ -238,6 +240,81 @@ TEST(PlacementCoverHeuristics, MipCutoffDecidesFeasibilityBelowIt) {
   EXPECT_TRUE(late.time_limit);
   EXPECT_FALSE(late.has_solution || late.proven_optimal || late.proven_infeasible || late.lp_solved);
   EXPECT_TRUE(std::isnan(late.bound));
+}
+
+// Strong branching's probe (IncrementalLp::probe): with iterations enough, the LP's value
+// with one column fixed equals a new LP of the same rows solved with that bound (+inf when
+// infeasible); stopped after one iteration it is at most that value; and after any probe
+// the LP is as it was (the next solve gives the same value and solution).
+TEST(PlacementCoverHeuristics, ProbeGivesTheLpWithAColumnFixedAndRestoresTheLp) {
+  std::mt19937_64 rng(7);
+  int compared = 0, infeasible = 0, early = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const int n = 8 + static_cast<int>(rng() % 8), m = 10 + static_cast<int>(rng() % 15);
+    std::vector<double> cost(static_cast<std::size_t>(n));
+    for (double& c : cost) c = 1.0 + static_cast<double>(rng() % 9);
+    std::vector<std::vector<int>> rows(static_cast<std::size_t>(m));
+    for (auto& row : rows) {
+      for (int j = 0; j < n; ++j)
+        if (rng() % 4 == 0) row.push_back(j);
+      if (row.size() < 2) {
+        const int a = static_cast<int>(rng() % static_cast<unsigned>(n));
+        row = {a, (a + 1 + static_cast<int>(rng() % static_cast<unsigned>(n - 1))) % n};
+      }
+      std::sort(row.begin(), row.end());
+      row.erase(std::unique(row.begin(), row.end()), row.end());
+    }
+    auto build = [&](int fixed, double at) {
+      std::vector<double> lo(static_cast<std::size_t>(n), 0.0), up(static_cast<std::size_t>(n), 1.0);
+      if (fixed >= 0) lo[static_cast<std::size_t>(fixed)] = up[static_cast<std::size_t>(fixed)] = at;
+      auto lp = std::make_unique<IncrementalLp>(cost, lo, up);
+      for (const auto& row : rows) lp->add_row(row, std::vector<double>(row.size(), 1.0), 1.0, IncrementalLp::kInf);
+      // A count row as Benders' (Σ y = k) makes fixings infeasible now and then.
+      std::vector<int> all(static_cast<std::size_t>(n));
+      for (int j = 0; j < n; ++j) all[static_cast<std::size_t>(j)] = j;
+      lp->add_row(all, std::vector<double>(all.size(), 1.0), 0.0, 3.0 + static_cast<double>(trial % 3));
+      return lp;
+    };
+    const auto lp = build(-1, 0.0);
+    if (!lp->solve(Deadline::after(30.0))) continue;
+    const double value = lp->objective();
+    const std::vector<double> x = lp->x();
+    for (int j = 0; j < n; ++j)
+      for (const double at : {0.0, 1.0}) {
+        const auto fresh = build(j, at);
+        const bool ok = fresh->solve(Deadline::after(30.0));
+        const double want = ok ? fresh->objective() : std::numeric_limits<double>::infinity();
+        ASSERT_TRUE(ok || fresh->infeasible());
+        const double got = lp->probe(j, at, at, 1000, Deadline::after(30.0));
+        SCOPED_TRACE("trial " + std::to_string(trial) + " column " + std::to_string(j) + " at " + std::to_string(at));
+        if (std::isinf(want)) {
+          EXPECT_TRUE(std::isinf(got)) << got;
+          ++infeasible;
+        } else {
+          EXPECT_NEAR(got, want, 1e-7 * std::max(1.0, want));
+          ++compared;
+        }
+        const double first = lp->probe(j, at, at, 1, Deadline::after(30.0));
+        if (!std::isnan(first) && !std::isinf(first)) {
+          EXPECT_LE(first, want + 1e-7 * std::max(1.0, std::abs(want)));
+          early += first < want - 1e-7 * std::max(1.0, std::abs(want));
+        }
+        ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
+        EXPECT_NEAR(lp->objective(), value, 1e-9 * std::max(1.0, value));
+        for (int k = 0; k < n; ++k) EXPECT_NEAR(lp->x()[static_cast<std::size_t>(k)], x[static_cast<std::size_t>(k)], 1e-9);
+      }
+  }
+  EXPECT_GT(compared, 300);
+  EXPECT_GT(infeasible, 0) << "no fixing made the LP infeasible";
+  EXPECT_GT(early, 0) << "one iteration always reached the optimum";
+  // No time left: NaN, and the LP as it was.
+  const auto lp = std::make_unique<IncrementalLp>(std::vector<double>{1.0, 2.0}, std::vector<double>{0.0, 0.0},
+                                                  std::vector<double>{1.0, 1.0});
+  lp->add_row({0, 1}, {1.0, 1.0}, 1.0, IncrementalLp::kInf);
+  ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
+  EXPECT_TRUE(std::isnan(lp->probe(0, 0.0, 0.0, 100, Deadline::after(-1.0))));
+  ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
+  EXPECT_NEAR(lp->objective(), 1.0, 1e-12);
 }
 
 // The column-major matrix handed to Clp/CBC keeps every coefficient with its row and
