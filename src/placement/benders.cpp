@@ -545,9 +545,9 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     Fixes applied;             // the fixes in its LP now
     std::optional<Node> dive;  // its next node
     std::vector<double> y;
-    std::size_t cuts = 0;      // cuts added (the second worker's; the first counts into out.cuts)
   };
-  // The second worker's master: a copy of the first once the root's LP is done.
+  // The second worker's master: a copy of the first once the root's LP is done (its cuts
+  // counted apart, then added to out.cuts after each round).
   std::optional<Master> second;
   std::size_t second_cuts = 0;
   std::vector<Worker> workers(2);
