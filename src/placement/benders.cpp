@@ -311,12 +311,7 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     lp.add_row(y, std::vector<double>(y.size(), 1.0), count, count);
   }
   const std::vector<Cut>& pool = master.pool;
-  auto add_cut = [&](const Cut& c) { master.add_cut(c); };
-  auto add_cover = [&](std::uint32_t i, const std::vector<double>& y, double theta) {
-    return master.add_cover(i, y, theta);
-  };
   master.drop_after = std::max<std::uint32_t>(1, options.drop_slack_after);
-  auto drop_slack = [&]() { master.drop_slack(); };
   // The core point: every free new column at the count's share (the fixed ones at their
   // value). It meets the count row: then every separation point is a point of the LP, and
   // the cuts' value there an upper bound of the LP's optimum. (Not the heuristic plan: a
@@ -344,12 +339,12 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
         c.row = i;
         c.d = d;
         c.count = static_cast<std::uint32_t>(std::lower_bound(b, e, d) - b);
-        add_cut(c);
+        master.add_cut(c);
         continue;
       }
     }
     const Separated c = separate(s, i, core);
-    if (std::isfinite(c.value)) add_cut(c.cut);
+    if (std::isfinite(c.value)) master.add_cut(c.cut);
   }
 
   // A plan from the LP's y: the count's largest new y open (with the fixed ones); kept
@@ -425,7 +420,7 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     // A plan early (the LP's y already points at good sites): on large instances the
     // heuristic plan may have been cut short, and the deadline may end the LP.
     if (out.lp_rounds == kEarlyRounding) round_plan(yo, 0.15);
-    drop_slack();
+    master.drop_slack();
     // Separation: at ys = α·y_out + (1 − α)·core, the master's y when that finds nothing.
     std::size_t added = 0;
     for (int attempt = 0; attempt < 2 && added == 0; ++attempt) {
@@ -436,9 +431,9 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
         const Separated c = separate(s, i, ys);
         upper += r.row_weight[i] * c.value;
         const double theta = x[nc + i];
-        if (!std::isfinite(c.value) && a == 1.0) added += add_cover(i, yo, theta);
+        if (!std::isfinite(c.value) && a == 1.0) added += master.add_cover(i, yo, theta);
         if (cut_slack(s, c.cut, yo, theta) < -violation_tolerance(c.cut.d)) {
-          add_cut(c.cut);
+          master.add_cut(c.cut);
           ++added;
         }
       }
@@ -522,6 +517,8 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
   auto prune_below = [&](double cost) {
     return std::isinf(cost) ? std::numeric_limits<double>::infinity() : cost - tolerance(cost);
   };
+  // The best plan's cost (+inf while there is none).
+  auto incumbent = [&]() { return out.open.empty() ? std::numeric_limits<double>::infinity() : out.cost; };
   struct Observation {
     std::uint32_t column;
     char side;
@@ -684,7 +681,7 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
   while (true) {
     // Each worker's node: its dive, else the open node of least bound not pruned.
     std::optional<Node> take[2];
-    const double cost = out.open.empty() ? std::numeric_limits<double>::infinity() : out.cost;
+    const double cost = incumbent();
     for (std::size_t k = 0; k < workers.size(); ++k) {
       Worker& w = workers[k];
       if (w.dive) {
@@ -746,7 +743,7 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
         continue;
       }
       if (!o.round.empty()) round_plan(o.round, 0.25);
-      if (o.branch == nc || o.value >= prune_below(out.open.empty() ? std::numeric_limits<double>::infinity() : out.cost)) continue;
+      if (o.branch == nc || o.value >= prune_below(incumbent())) continue;
       for (const char v : {char{1}, char{0}}) {
         Node child;
         child.lb = o.value;
