@@ -68,16 +68,18 @@ constexpr std::size_t kPerturbRounds = 400;
 // Subgradient steps before Benders: enough to close easy instances (the bound meets the
 // heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
 // dual and cheaper to finish. On models of more than kBendersLongLagrangePairs pairs
-// (whose master LPs take seconds each) up to kBendersLongLagrangeSteps, within the same
-// share of the time: the master's first cuts are taken at the multipliers' levels, so
-// with nearer-converged multipliers its LP finishes sooner (5,000^2 seed 1: p = 50 in 30 s
-// instead of 41 s, p = 100 in 9 s instead of 12 s), its early y rounds to a better plan and
-// more sites are closed. (5,000^2, 60 s, alternated on 2026-12-07: p = 50 seeds 1 and 2
-// 0.087 % and 0.36 % -> 0.016 % and 0.15 %, p = 100 seeds 1, 2 0.039 %, 0.051 % -> 0.035 %,
-// 0.039 %, seed 3 proven in 57.9 s instead of 60.05 s, p = 500 the same. At 1,000^2 and
-// 2,500^2 it cost more than it saved: 1,000^2 p = 10 seed 1 4.7 -> 7.0 s.)
+// (whose master LPs take seconds each) kBendersLongLagrangeSteps, within up to
+// kLongLagrangeShare of the time (about 2 s at 5,000^2: the step count, not the clock,
+// ends it, so runs repeat): the master's first cuts are taken at the multipliers' levels,
+// so with nearer-converged multipliers its LP finishes sooner, its early y rounds to a
+// better plan and more sites are closed. (5,000^2, 60 s, 2026-12-07: p = 50 seed 1
+// 0.015 % in two runs, where 300 steps gave 0.08-0.09 % in three runs of four; p = 100
+// seed 1 0.029 % against 0.036-0.039 %, seed 3 proven in 42.6 s instead of 57-60 s,
+// p = 500 proven in 17.1 s instead of 13.5 s. At 1,000^2 and 2,500^2 the longer run cost
+// more than it saved: 1,000^2 p = 10 seed 1 4.7 -> 7.0 s.)
 constexpr std::size_t kBendersLagrangeSteps = 300;
-constexpr std::size_t kBendersLongLagrangeSteps = 3000;
+constexpr std::size_t kBendersLongLagrangeSteps = 2000;
+constexpr double kLongLagrangeShare = 0.10;
 constexpr std::size_t kBendersLongLagrangePairs = 12'000'000;
 constexpr double kBendersHeavyNonzeros = 1e6;
 
@@ -122,13 +124,13 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   std::size_t lagrange_iterations = 0;
   std::vector<signed char> fix;  // reduced-cost fixing for the radius formulation
   MedianDual dual;
-  const std::size_t lagrange_steps =
-      !benders || heavy ? (radius ? 3000 : 1000)
-      : r.row_col.size() > kBendersLongLagrangePairs ? kBendersLongLagrangeSteps
-                                                     : kBendersLagrangeSteps;
+  const bool long_lagrange = benders && !heavy && r.row_col.size() > kBendersLongLagrangePairs;
+  const std::size_t lagrange_steps = !benders || heavy ? (radius ? 3000 : 1000)
+                                     : long_lagrange   ? kBendersLongLagrangeSteps
+                                                       : kBendersLagrangeSteps;
   double bound = median_lagrangian_bound(r, sorted, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
                                          lagrange_steps,
-                                         in.deadline.share(share), lagrange_iterations,
+                                         in.deadline.share(long_lagrange ? kLongLagrangeShare : share), lagrange_iterations,
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr, 0,
                                          have_plan ? &dual : nullptr);
   // 1'. Large models (heavy): another local optimum, from the Lagrangian's rough LP
