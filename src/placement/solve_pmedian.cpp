@@ -69,8 +69,8 @@ constexpr std::size_t kPerturbRounds = 400;
 // heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
 // dual and cheaper to finish. On models of more than kBendersLongLagrangePairs pairs
 // (whose master LPs take seconds each) kBendersLongLagrangeSteps, within up to
-// kLongLagrangeShare of the time (about 2 s at 5,000^2: the step count, not the clock,
-// ends it, so runs repeat): the master's first cuts are taken at the multipliers' levels,
+// kBendersLongLagrangeShare of the time (about 2 s at 5,000^2: the step count, not the
+// clock, ends it, so runs repeat): the master's first cuts are taken at the multipliers' levels,
 // so with nearer-converged multipliers its LP finishes sooner, its early y rounds to a
 // better plan and more sites are closed. (5,000^2, 60 s, 2026-12-07: p = 50 seed 1
 // 0.015 % in two runs, where 300 steps gave 0.08-0.09 % in three runs of four; p = 100
@@ -79,7 +79,7 @@ constexpr std::size_t kPerturbRounds = 400;
 // more than it saved: 1,000^2 p = 10 seed 1 4.7 -> 7.0 s.)
 constexpr std::size_t kBendersLagrangeSteps = 300;
 constexpr std::size_t kBendersLongLagrangeSteps = 2000;
-constexpr double kLongLagrangeShare = 0.10;
+constexpr double kBendersLongLagrangeShare = 0.10;
 constexpr std::size_t kBendersLongLagrangePairs = 12'000'000;
 constexpr double kBendersHeavyNonzeros = 1e6;
 
@@ -130,7 +130,8 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
                                                        : kBendersLagrangeSteps;
   double bound = median_lagrangian_bound(r, sorted, in.p, have_plan ? h.cost : std::numeric_limits<double>::infinity(),
                                          lagrange_steps,
-                                         in.deadline.share(long_lagrange ? kLongLagrangeShare : share), lagrange_iterations,
+                                         in.deadline.share(long_lagrange ? kBendersLongLagrangeShare : share),
+                                         lagrange_iterations,
                                          radius && have_plan && in.reduced_cost_fixing ? &fix : nullptr, 0,
                                          have_plan ? &dual : nullptr);
   // 1'. Large models (heavy): another local optimum, from the Lagrangian's rough LP
