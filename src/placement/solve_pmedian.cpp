@@ -67,16 +67,12 @@ constexpr std::size_t kPerturbRounds = 400;
 
 // Subgradient steps before Benders: enough to close easy instances (the bound meets the
 // heuristic plan) and fix sites; the Benders master's LP is as strong as the Lagrangian
-// dual and cheaper to finish. On models of more than kBendersLongLagrangePairs pairs
-// (whose master LPs take seconds each) kBendersLongLagrangeSteps, within up to
-// kBendersLongLagrangeShare of the time (about 2 s at 5,000^2: the step count, not the
-// clock, ends it, so runs repeat): the master's first cuts are taken at the multipliers' levels,
-// so with nearer-converged multipliers its LP finishes sooner, its early y rounds to a
-// better plan and more sites are closed. (5,000^2, 60 s, 2026-12-07: p = 50 seed 1
-// 0.015 % in two runs, where 300 steps gave 0.08-0.09 % in three runs of four; p = 100
-// seed 1 0.029 % against 0.036-0.039 %, seed 3 proven in 42.6 s instead of 57-60 s,
-// p = 500 proven in 17.1 s instead of 13.5 s. At 1,000^2 and 2,500^2 the longer run cost
-// more than it saved: 1,000^2 p = 10 seed 1 4.7 -> 7.0 s.)
+// dual and cheaper to finish. Models of more than kBendersLongLagrangePairs pairs (whose
+// master LPs take seconds each) take kBendersLongLagrangeSteps within up to
+// kBendersLongLagrangeShare of the time, so that the step count ends them, not the clock
+// (runs repeat): the master's first cuts lie at the multipliers' levels, and nearer-
+// converged multipliers finish its LP sooner and close more sites. Below that size the
+// longer run cost more than it saved (tests/bench/README.md, session 24).
 constexpr std::size_t kBendersLagrangeSteps = 300;
 constexpr std::size_t kBendersLongLagrangeSteps = 2000;
 constexpr double kBendersLongLagrangeShare = 0.10;
