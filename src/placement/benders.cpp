@@ -1,6 +1,7 @@
 #include "placement/benders.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -127,6 +128,9 @@ void cut_row(const Sorted& s, const Cut& c, int theta, std::vector<int>& cols, s
 constexpr std::size_t kRoundEvery = 3;
 // The master LP whose y is first rounded into a plan (and improved by swaps).
 constexpr std::size_t kEarlyRounding = 2;
+// Perturbation rounds beside the root's LP (BendersOptions::perturb_beside_root): the
+// root's end stops them first on the models that ask for them.
+constexpr std::size_t kBesideRootRounds = 100'000;
 constexpr double kRoundingMinSeconds = 3.0;
 // A node's cut rounds stop when one raises its LP by less than this (relative).
 // (1,000² p = 10: 85 nodes, 17.2 s CPU against 87 nodes, 19.4 s when cutting to the end.)
@@ -347,6 +351,16 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     if (std::isfinite(c.value)) master.add_cut(c.cut);
   }
 
+  // A plan found by swaps becomes the best when it costs less. The interchange may open
+  // columns the fixings close: kept only within them.
+  auto accept = [&](const MedianPlan& found) {
+    if (!found.serves_all || !(found.cost < out.cost - tolerance(out.cost))) return false;
+    for (std::size_t j = 0; j < nc; ++j)
+      if (found.open[j] ? up[j] == 0.0 : lo[j] == 1.0) return false;
+    out.cost = plan_cost(r, found.open);
+    out.open = found.open;
+    return true;
+  };
   // A plan from the LP's y: the count's largest new y open (with the fixed ones); kept
   // when it costs less than the best.
   auto round_plan = [&](const std::vector<double>& x, double share) {
@@ -372,17 +386,32 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     // The interchange reads the rows by latency (the closed columns left out: never opened).
     from_lp.rows = s.view();
     if (fixing) from_lp.fix = fix;
-    const MedianPlan improved = median_search(r, p, deadline.share(share), from_lp);
-    if (improved.serves_all && improved.cost < out.cost - tolerance(out.cost)) {
-      // The interchange may open columns the fixings close: kept only within them.
-      bool within = true;
-      for (std::size_t j = 0; j < nc && within; ++j) within = improved.open[j] ? up[j] > 0.0 : lo[j] < 1.0;
-      if (within) {
-        out.cost = plan_cost(r, improved.open);
-        out.open = improved.open;
-      }
-    }
+    accept(median_search(r, p, deadline.share(share), from_lp));
   };
+  const unsigned cores = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  // Perturbations of the best plan on the second core while the root's LP (one thread)
+  // runs on the first; they stop when it is done, and their plan is kept when cheaper.
+  std::atomic<bool> root_done{false};
+  std::optional<MedianPlan> beside_plan;
+  std::vector<char> beside_from;
+  std::optional<std::jthread> perturber;
+  struct StopBeside {  // also when the loop below throws: before `perturber` joins
+    std::atomic<bool>& done;
+    ~StopBeside() { done.store(true); }
+  } stop_beside{root_done};
+  if (options.perturb_beside_root && cores > 1 && !out.open.empty()) {
+    beside_from = out.open;
+    perturber.emplace([&] {
+      MedianSearchOptions o;
+      o.initial = &beside_from;
+      o.perturb_rounds = kBesideRootRounds;
+      o.perturb_seed = 1;  // not the rounds the heuristics before Benders already tried
+      o.threads = 1;
+      o.rows = s.view();
+      if (fixing) o.fix = fix;
+      beside_plan = median_search(r, p, deadline.stoppable(root_done), o);
+    });
+  }
   // 1. The LP relaxation by cutting planes.
   double lp_upper = std::numeric_limits<double>::infinity();  // the LP's optimum is at most this
   double alpha = std::clamp(options.in_out, 0.0, 1.0);
@@ -450,6 +479,15 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     // plain Kelley ends it sooner, at the first y no cut separates.
     history.push_back(lower);
     if (history.size() > 3 && lower - history[history.size() - 4] <= 1e-6 * std::max(1.0, std::abs(lower))) alpha = 1.0;
+  }
+  root_done.store(true);
+  if (perturber) {
+    perturber.reset();  // joins
+    if (beside_plan) {
+      out.beside_rounds = beside_plan->rounds;
+      out.beside_gains = beside_plan->improved;
+      out.beside_kept = accept(*beside_plan);
+    }
   }
   out.cuts_kept = pool.size();
   if (out.infeasible) {
@@ -550,7 +588,6 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
   std::vector<Worker> workers(2);
   workers[0].m = &master;
   for (Worker& w : workers) w.y.resize(nc);
-  const unsigned cores = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
 
   // Node `node` (number `seq`) on worker w, against plans costing at least `cost`.
   auto solve_node = [&](Worker& w, const Node& node, std::size_t seq, double cost, Outcome& o) {

@@ -62,6 +62,10 @@ struct BendersSolve {
   std::size_t cuts_kept = 0;   // cuts in the last model
   std::size_t nodes = 0;       // branch-and-bound nodes solved (the root included)
   std::size_t closed = 0, opened = 0;  // columns fixed by LP reduced costs
+  // BendersOptions::perturb_beside_root: rounds done, rounds that found a cheaper plan, and
+  // whether the cheapest became the best plan.
+  std::size_t beside_rounds = 0, beside_gains = 0;
+  bool beside_kept = false;
 };
 
 struct BendersOptions {
@@ -77,6 +81,13 @@ struct BendersOptions {
   // Cores for the branch and bound's two workers (0: every core; 1: one after the other).
   // The tree, plan and bound are the same on any number (tests compare them).
   unsigned threads = 0;
+  // With two cores or more: perturbations of the best plan (median_search's variable
+  // neighbourhood search) on a second core while the root's LP runs, until it is done; a
+  // cheaper plan they find becomes the best before the reduced-cost fixing and the tree.
+  // How many rounds fit depends on the LP's time, so the plan may then differ from run to
+  // run: for models whose LP takes most of the limit (solve_pmedian's heavy ones), where
+  // the heuristics' time shares already do.
+  bool perturb_beside_root = false;
 };
 
 // REQUIRES: r uncapacitated, every row with an option. start: the heuristic plan (the

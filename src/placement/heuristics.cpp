@@ -699,7 +699,7 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
     std::vector<char> best_open = open;
     double best_total = plan_total();
     std::vector<std::uint32_t> in_pool, out_pool;
-    std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+    std::uint64_t state = 0x9e3779b97f4a7c15ULL ^ (options.perturb_seed * 0xd1b54a32d192ed03ULL);
     auto next = [&](std::size_t n) {  // splitmix64, modulo n
       std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
       z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;

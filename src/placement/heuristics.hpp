@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -96,6 +97,8 @@ struct MedianSearchOptions {
   // pseudo-random swaps from the best plan, k = 1..3, then the interchange again), until
   // the deadline.
   std::size_t perturb_rounds = 0;
+  // The perturbations' pseudo-random sequence (fixed per seed).
+  std::uint64_t perturb_seed = 0;
   // Empty, or per column: columns at -1 are never opened (closed by the Lagrangian's
   // reduced costs: no plan cheaper than the one they were fixed against opens them); an
   // initial plan may still hold them.

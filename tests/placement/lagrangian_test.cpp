@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -461,6 +464,107 @@ TEST(MedianBenders, TheSameTreeOnOneCoreOrTwo) {
   }
   std::printf("[ benders ] %d of 40 models branched past the root's children\n", branched);
   EXPECT_GT(branched, 5);
+}
+
+// A stoppable deadline expires when its flag is set, and so do its shares and its
+// `within`s taken before or after; the deadline it was made from does not.
+TEST(Deadline, StopsWhenItsFlagIsSetAndSoDoItsShares) {
+  std::atomic<bool> stop{false};
+  for (const Deadline& base : {Deadline(), Deadline::after(3600.0)}) {
+    stop = false;
+    const Deadline d = base.stoppable(stop);
+    const Deadline half = d.share(0.5), soon = d.within(1800.0);
+    EXPECT_FALSE(d.none());
+    EXPECT_FALSE(d.expired());
+    EXPECT_FALSE(half.expired());
+    EXPECT_FALSE(soon.expired());
+    EXPECT_GT(d.remaining_s(), 1000.0);
+    stop = true;
+    for (const Deadline& x : {d, half, soon, d.share(0.5), d.within(10.0)}) {
+      EXPECT_TRUE(x.expired());
+      EXPECT_EQ(x.remaining_s(), 0.0);
+    }
+    EXPECT_FALSE(base.expired());
+    EXPECT_EQ(base.none(), base.remaining_s() == kInf);
+  }
+  // The search stops at the flag, set by another thread 50 ms on: its perturbation rounds
+  // end there (a billion of them otherwise), with a plan.
+  std::mt19937_64 rng(53);
+  const Reduced r = random_model(rng, 200, 20, 0.8, false);
+  MedianSearchOptions o;
+  o.perturb_rounds = 1'000'000'000;
+  stop = false;
+  MedianPlan h;
+  {
+    std::jthread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      stop = true;
+    });
+    h = median_search(r, 4, Deadline().stoppable(stop), o);
+  }
+  EXPECT_TRUE(h.serves_all);
+  EXPECT_GT(h.rounds, 0u);
+  EXPECT_LT(h.rounds, 1'000'000'000u);
+}
+
+// Perturbations beside the root's LP (BendersOptions::perturb_beside_root) on a second
+// core, from a poor first plan, with and without the Lagrangian's fixings: the solve
+// still proves the brute-force optimum, and a plan they found is kept only within the
+// fixings (the optimum is then that plan's cost or the tree's).
+TEST(MedianBenders, PerturbationsBesideTheRootKeepTheOptimum) {
+  std::mt19937_64 rng(47);
+  int solved = 0, ran = 0, kept = 0;
+  std::size_t rounds = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const Reduced r = random_model(rng, 60 + static_cast<std::uint32_t>(rng() % 60), 16, 0.8, trial % 4 == 0);
+    const int p = 2 + static_cast<int>(rng() % 4);
+    double optimum = kInf;
+    for (const auto& open : plans(r, p)) optimum = std::min(optimum, brute_plan_cost(r, open));
+    if (!std::isfinite(optimum)) continue;
+    // The poorest plan of a few random ones that serve every row.
+    MedianPlan start;
+    for (int k = 0; k < 8; ++k) {
+      std::vector<char> open(r.cols(), 0);
+      for (std::size_t j = 0; j < r.cols(); ++j) open[j] = r.col_fixed[j] || r.col_existing[j];
+      std::vector<std::uint32_t> free;
+      for (std::uint32_t j = 0; j < r.cols(); ++j)
+        if (!open[j]) free.push_back(j);
+      std::shuffle(free.begin(), free.end(), rng);
+      const std::size_t need = static_cast<std::size_t>(p) - (r.col_fixed[1] ? 1u : 0u);
+      for (std::size_t q = 0; q < need && q < free.size(); ++q) open[free[q]] = 1;
+      const double c = brute_plan_cost(r, open);
+      if (std::isfinite(c) && (!start.serves_all || c > start.cost)) {
+        start.open = open;
+        start.cost = c;
+        start.serves_all = true;
+      }
+    }
+    if (!start.serves_all) continue;
+    RowsByLatency sorted(r, 0);
+    std::vector<signed char> fix;
+    if (trial % 2 == 0) {
+      std::size_t iterations = 0;
+      median_lagrangian_bound(r, sorted, p, start.cost, 300, Deadline(), iterations, &fix, 1);
+    }
+    BendersOptions options;
+    options.perturb_beside_root = true;
+    options.threads = 2;
+    const BendersSolve b = median_benders(r, std::move(sorted), p, start, Deadline(), fix, fix.empty() ? kInf : start.cost, options);
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    ASSERT_TRUE(b.optimal);
+    EXPECT_NEAR(b.cost, optimum, 1e-9 * optimum);
+    EXPECT_NEAR(brute_plan_cost(r, b.open), optimum, 1e-9 * optimum);
+    for (std::size_t j = 0; j < r.cols() && !fix.empty(); ++j) EXPECT_FALSE(b.open[j] && fix[j] < 0) << "closed " << j;
+    EXPECT_LE(b.beside_gains, b.beside_rounds);
+    ++solved;
+    ran += b.beside_rounds > 0;
+    kept += b.beside_kept;
+    rounds += b.beside_rounds;
+  }
+  std::printf("[ benders ] perturbations beside the root ran on %d of %d models (%zu rounds), their plan kept on %d\n",
+              ran, solved, rounds, kept);
+  EXPECT_GT(solved, 25);
+  EXPECT_GT(ran, 0) << "the perturbations never ran beside the root";
 }
 
 }  // namespace
