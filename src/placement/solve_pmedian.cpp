@@ -143,11 +143,12 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
   //     multipliers.
   //     With a second core Benders perturbs on beside its root LP, so a smaller share here
   //     leaves that LP more time.
+  const bool beside_root = benders && heavy && std::thread::hardware_concurrency() > 1;
   std::size_t perturb_rounds = 0, perturb_gains = 0;
   if (have_plan && heavy && !meets(bound, h.cost)) {
-    const double improve_share = benders && std::thread::hardware_concurrency() > 1 ? kHeavyImproveShareBeside : share;
-    MedianPlan better =
-        median_improve(r, in.p, h, dual.y, fix, in.deadline.share(improve_share), kPerturbRounds, 0, sorted.view());
+    MedianPlan better = median_improve(r, in.p, h, dual.y, fix,
+                                       in.deadline.share(beside_root ? kHeavyImproveShareBeside : share), kPerturbRounds,
+                                       0, sorted.view());
     perturb_rounds = better.rounds;
     perturb_gains = better.improved;
     if (better.serves_all && better.cost < h.cost) {
@@ -210,7 +211,7 @@ void solve_pmedian(const PlacementInput& in, const Reduced& r, PlacementResult& 
                            in.benders_lagrange_cuts ? std::span<const double>(dual.u) : std::span<const double>()};
     // Large models: the root's LP may take the rest of the limit on one core (and its
     // plan is then the best there is); the other core goes on perturbing meanwhile.
-    options.perturb_beside_root = heavy;
+    options.perturb_beside_root = beside_root;
     const BendersSolve bs = median_benders(r, std::move(sorted), in.p, h, in.deadline, fix,
                                            have_plan ? h.cost : std::numeric_limits<double>::infinity(), options);
     if (bs.lp_complete) out.lp_bound = bs.lp_bound / scale;

@@ -87,6 +87,13 @@ std::vector<std::vector<char>> plans(const Reduced& r, int p) {
   return out;
 }
 
+// The least cost of any plan (+inf when none serves every row).
+double brute_optimum(const Reduced& r, int p) {
+  double optimum = kInf;
+  for (const auto& open : plans(r, p)) optimum = std::min(optimum, brute_plan_cost(r, open));
+  return optimum;
+}
+
 TEST(RowsByLatency, EachRowItsOwnEntriesByLatencyThenColumnOnAnyThreadCount) {
   std::mt19937_64 rng(3);
   const Reduced r = random_model(rng, 2000, 12, 0.6, false);
@@ -388,8 +395,7 @@ TEST(MedianBenders, FirstCutsFromAnyMultipliersKeepTheOptimum) {
     const bool fixed = trial % 3 == 0;
     const Reduced r = random_model(rng, 20 + static_cast<std::uint32_t>(rng() % 25), 11, 0.35 + 0.1 * (trial % 6), fixed);
     const int p = 1 + static_cast<int>(rng() % 5);
-    double optimum = kInf;
-    for (const auto& open : plans(r, p)) optimum = std::min(optimum, brute_plan_cost(r, open));
+    const double optimum = brute_optimum(r, p);
     RowsByLatency sorted(r, 0);
     std::vector<double> u(r.rows());
     std::vector<signed char> fix;
@@ -434,8 +440,7 @@ TEST(MedianBenders, TheSameTreeOnOneCoreOrTwo) {
   for (int trial = 0; trial < 40; ++trial) {
     const Reduced r = random_model(rng, 40 + static_cast<std::uint32_t>(rng() % 30), 14, 0.5, trial % 4 == 0);
     const int p = 2 + static_cast<int>(rng() % 4);
-    double optimum = kInf;
-    for (const auto& open : plans(r, p)) optimum = std::min(optimum, brute_plan_cost(r, open));
+    const double optimum = brute_optimum(r, p);
     if (!std::isfinite(optimum)) continue;
     // A poor start (the first p columns): the tree, not the heuristic, finds the optimum.
     MedianPlan start;
@@ -518,8 +523,7 @@ TEST(MedianBenders, PerturbationsBesideTheRootKeepTheOptimum) {
   for (int trial = 0; trial < 40; ++trial) {
     const Reduced r = random_model(rng, 60 + static_cast<std::uint32_t>(rng() % 60), 16, 0.8, trial % 4 == 0);
     const int p = 2 + static_cast<int>(rng() % 4);
-    double optimum = kInf;
-    for (const auto& open : plans(r, p)) optimum = std::min(optimum, brute_plan_cost(r, open));
+    const double optimum = brute_optimum(r, p);
     if (!std::isfinite(optimum)) continue;
     // The poorest plan of a few random ones that serve every row.
     MedianPlan start;
