@@ -87,8 +87,11 @@ class IncrementalLp {
   const std::vector<double>& reduced_costs() const { return m_reduced; }
   const std::vector<double>& row_activity() const { return m_activity; }
   // The first solve() by the primal simplex (much faster than the dual from a slack
-  // basis on Benders masters); the later ones by the dual from the last basis.
+  // basis on Benders masters), on a large LP from Clp's Idiot crash when the deadline
+  // leaves time for it; the later ones by the dual from the last basis.
   void primal_first() { m_primal_first = true; }
+  // Whether the first solve() started from the crash.
+  bool crashed() const { return m_crashed; }
   // Strong branching: after a successful solve() with no rows or columns pending, the
   // LP's value with `column`'s bounds set to [lower, upper], from the last basis by at
   // most `iterations` dual simplex iterations: a lower bound of that LP's optimum when
@@ -110,7 +113,7 @@ class IncrementalLp {
   std::vector<double> m_value, m_row_lower, m_row_upper;
   std::vector<double> m_col_obj, m_col_lower, m_col_upper;
   bool m_infeasible = false;
-  bool m_primal_first = false, m_solved = false;
+  bool m_primal_first = false, m_solved = false, m_crashed = false;
   double m_objective = 0.0;
   std::vector<double> m_x, m_reduced, m_activity;
 };

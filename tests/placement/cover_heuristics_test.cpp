@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -315,6 +316,102 @@ TEST(PlacementCoverHeuristics, ProbeGivesTheLpWithAColumnFixedAndRestoresTheLp) 
   EXPECT_TRUE(std::isnan(lp->probe(0, 0.0, 0.0, 100, Deadline::after(-1.0))));
   ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
   EXPECT_NEAR(lp->objective(), 1.0, 1e-12);
+}
+
+// A large first LP (a Benders master's first cuts, over 100,000 nonzeros) solved by the
+// primal simplex from Clp's Idiot crash (IncrementalLp::primal_first) has the optimum the
+// dual simplex from the slack basis finds, and so does the next round of cuts (the dual
+// from each one's last basis). With too little time for the crash the first solve goes
+// without it and stops at the deadline. The master: random points in a square, each
+// row's cut at the distance to its k-th nearest point, p points open.
+TEST(PlacementCoverHeuristics, FirstPrimalFromTheCrashHasTheDualsOptimum) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> coord(0.0, 1000.0), weight(1.0, 3.0);
+  const int n = 1200, p = 12;
+  std::vector<double> x(n), y(n), w(n);
+  for (int i = 0; i < n; ++i) {
+    x[static_cast<std::size_t>(i)] = coord(rng);
+    y[static_cast<std::size_t>(i)] = coord(rng);
+    w[static_cast<std::size_t>(i)] = weight(rng);
+  }
+  // Row i's points by distance (itself first, at 0).
+  std::vector<std::vector<std::pair<double, int>>> near(n);
+  for (int i = 0; i < n; ++i) {
+    auto& row = near[static_cast<std::size_t>(i)];
+    for (int j = 0; j < n; ++j)
+      row.emplace_back(std::hypot(x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(j)],
+                                  y[static_cast<std::size_t>(i)] - y[static_cast<std::size_t>(j)]),
+                       j);
+    std::sort(row.begin(), row.end());
+  }
+  // y_j: columns 0..n-1; θ_i: n + i, at least the row's nearest distance (0).
+  std::vector<double> obj(2 * n, 0.0), lo(2 * n, 0.0), up(2 * n, 1.0);
+  for (int i = 0; i < n; ++i) {
+    obj[static_cast<std::size_t>(n + i)] = w[static_cast<std::size_t>(i)];
+    up[static_cast<std::size_t>(n + i)] = IncrementalLp::kInf;
+  }
+  std::size_t nonzeros = 0;     // of the first round
+  std::vector<double> first_d;  // the first round's right-hand sides
+  auto add_cuts = [&](IncrementalLp& lp, int round) {
+    nonzeros = 0;
+    first_d.clear();
+    for (int i = 0; i < n; ++i) {
+      const auto& row = near[static_cast<std::size_t>(i)];
+      const int k = round == 0 ? 90 + static_cast<int>((i * 7) % 40) : 20 + static_cast<int>((i * 3) % 30);
+      const double d = row[static_cast<std::size_t>(k)].first;
+      std::vector<int> cols{n + i};
+      std::vector<double> coefs{1.0};
+      for (int q = 0; q < k; ++q) {
+        cols.push_back(row[static_cast<std::size_t>(q)].second);
+        coefs.push_back(d - row[static_cast<std::size_t>(q)].first);
+      }
+      if (round == 0) {
+        nonzeros += cols.size();
+        first_d.push_back(d);
+      }
+      lp.add_row(cols, coefs, d, IncrementalLp::kInf);
+    }
+    if (round == 0) {
+      std::vector<int> all(static_cast<std::size_t>(n));
+      for (int j = 0; j < n; ++j) all[static_cast<std::size_t>(j)] = j;
+      lp.add_row(all, std::vector<double>(all.size(), 1.0), p, p);
+      nonzeros += all.size();
+    }
+  };
+  IncrementalLp crashed(obj, lo, up), dual(obj, lo, up);
+  crashed.primal_first();
+  add_cuts(crashed, 0);
+  add_cuts(dual, 0);
+  ASSERT_GE(nonzeros, 100'000u);  // large enough for the crash
+  ASSERT_TRUE(crashed.solve(Deadline::after(120.0)));
+  EXPECT_TRUE(crashed.crashed());
+  ASSERT_TRUE(dual.solve(Deadline::after(120.0)));
+  EXPECT_FALSE(dual.crashed());
+  EXPECT_NEAR(crashed.objective(), dual.objective(), 1e-7 * dual.objective());
+  EXPECT_GT(crashed.objective(), 0.0);
+  // Its x meets the count row and every cut.
+  double open = 0.0;
+  for (int j = 0; j < n; ++j) open += crashed.x()[static_cast<std::size_t>(j)];
+  EXPECT_NEAR(open, p, 1e-6);
+  ASSERT_EQ(crashed.row_activity().size(), first_d.size() + 1);
+  for (std::size_t i = 0; i < first_d.size(); ++i)
+    EXPECT_GE(crashed.row_activity()[i], first_d[i] - 1e-6 * std::max(1.0, first_d[i])) << "cut " << i;
+  add_cuts(crashed, 1);
+  add_cuts(dual, 1);
+  ASSERT_TRUE(crashed.solve(Deadline::after(120.0)));
+  ASSERT_TRUE(dual.solve(Deadline::after(120.0)));
+  EXPECT_NEAR(crashed.objective(), dual.objective(), 1e-7 * dual.objective());
+
+  // 0.2 s: less than the crash's margin (about 5 µs per nonzero, three times over), so the
+  // primal runs alone and stops at the deadline.
+  IncrementalLp late(obj, lo, up);
+  late.primal_first();
+  add_cuts(late, 0);
+  const auto start = std::chrono::steady_clock::now();
+  late.solve(Deadline::after(0.2));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_FALSE(late.crashed());
+  EXPECT_LT(took, 1.5);
 }
 
 // The column-major matrix handed to Clp/CBC keeps every coefficient with its row and
