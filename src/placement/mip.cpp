@@ -34,8 +34,7 @@ class DeadlineHandler : public ClpEventHandler {
 
 // The Idiot crash before a first primal simplex (IncrementalLp::solve): on LPs of at
 // least this many nonzeros, when the deadline leaves kIdiotMargin times its estimated
-// time (about 3 µs per nonzero measured on Benders masters of 1.1–1.7 M nonzeros:
-// 1.8–5.2 s).
+// time (1.5–3.9 µs per nonzero measured on Benders masters of 1.1–1.7 M nonzeros).
 constexpr double kIdiotMinNonzeros = 100'000;
 constexpr double kIdiotSecondsPerNonzero = 5e-6;
 constexpr double kIdiotMargin = 3.0;
@@ -333,8 +332,8 @@ bool IncrementalLp::solve(const Deadline& deadline) {
     // towards an approximate solution, then a crossover to a basis), as Clp's own
     // initialSolve does for the primal: on Benders masters of 1.1–1.7 M nonzeros the
     // primal from the slack basis took 17 s and more than 22 s, the crash and primal
-    // 1.8 and 5.2 s. The crash does
-    // not watch the deadline: only when the time left holds several times its estimate.
+    // 1.8 and 5.2 s. The crash does not watch the deadline: only when the time left holds
+    // several times its estimate.
     const double nonzeros = static_cast<double>(clp->getNumElements());
     if (nonzeros >= kIdiotMinNonzeros && deadline.remaining_s() >= kIdiotMargin * kIdiotSecondsPerNonzero * nonzeros) {
       Idiot idiot(*clp);

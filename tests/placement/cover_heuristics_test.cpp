@@ -350,11 +350,14 @@ TEST(PlacementCoverHeuristics, FirstPrimalFromTheCrashHasTheDualsOptimum) {
     obj[static_cast<std::size_t>(n + i)] = w[static_cast<std::size_t>(i)];
     up[static_cast<std::size_t>(n + i)] = IncrementalLp::kInf;
   }
-  std::size_t nonzeros = 0;     // of the first round
-  std::vector<double> first_d;  // the first round's right-hand sides
+  // A batch of cuts, one per row at its k-th nearest point: their right-hand sides and
+  // nonzeros. The first batch also holds the count row (Σ y = p, last).
+  struct Batch {
+    std::vector<double> d;
+    std::size_t nonzeros = 0;
+  };
   auto add_cuts = [&](IncrementalLp& lp, int round) {
-    nonzeros = 0;
-    first_d.clear();
+    Batch b;
     for (int i = 0; i < n; ++i) {
       const auto& row = near[static_cast<std::size_t>(i)];
       const int k = round == 0 ? 90 + static_cast<int>((i * 7) % 40) : 20 + static_cast<int>((i * 3) % 30);
@@ -365,24 +368,23 @@ TEST(PlacementCoverHeuristics, FirstPrimalFromTheCrashHasTheDualsOptimum) {
         cols.push_back(row[static_cast<std::size_t>(q)].second);
         coefs.push_back(d - row[static_cast<std::size_t>(q)].first);
       }
-      if (round == 0) {
-        nonzeros += cols.size();
-        first_d.push_back(d);
-      }
+      b.nonzeros += cols.size();
+      b.d.push_back(d);
       lp.add_row(cols, coefs, d, IncrementalLp::kInf);
     }
     if (round == 0) {
       std::vector<int> all(static_cast<std::size_t>(n));
       for (int j = 0; j < n; ++j) all[static_cast<std::size_t>(j)] = j;
       lp.add_row(all, std::vector<double>(all.size(), 1.0), p, p);
-      nonzeros += all.size();
+      b.nonzeros += all.size();
     }
+    return b;
   };
   IncrementalLp crashed(obj, lo, up), dual(obj, lo, up);
   crashed.primal_first();
-  add_cuts(crashed, 0);
+  const Batch first = add_cuts(crashed, 0);
   add_cuts(dual, 0);
-  ASSERT_GE(nonzeros, 100'000u);  // large enough for the crash
+  ASSERT_GE(first.nonzeros, 100'000u);  // large enough for the crash
   ASSERT_TRUE(crashed.solve(Deadline::after(120.0)));
   EXPECT_TRUE(crashed.crashed());
   ASSERT_TRUE(dual.solve(Deadline::after(120.0)));
@@ -393,9 +395,9 @@ TEST(PlacementCoverHeuristics, FirstPrimalFromTheCrashHasTheDualsOptimum) {
   double open = 0.0;
   for (int j = 0; j < n; ++j) open += crashed.x()[static_cast<std::size_t>(j)];
   EXPECT_NEAR(open, p, 1e-6);
-  ASSERT_EQ(crashed.row_activity().size(), first_d.size() + 1);
-  for (std::size_t i = 0; i < first_d.size(); ++i)
-    EXPECT_GE(crashed.row_activity()[i], first_d[i] - 1e-6 * std::max(1.0, first_d[i])) << "cut " << i;
+  ASSERT_EQ(crashed.row_activity().size(), first.d.size() + 1);
+  for (std::size_t i = 0; i < first.d.size(); ++i)
+    EXPECT_GE(crashed.row_activity()[i], first.d[i] - 1e-6 * std::max(1.0, first.d[i])) << "cut " << i;
   add_cuts(crashed, 1);
   add_cuts(dual, 1);
   ASSERT_TRUE(crashed.solve(Deadline::after(120.0)));
