@@ -403,13 +403,30 @@ bool PointLatencyQuery::near_pieces(std::span<const LonLat> pts, std::vector<Nea
   return true;
 }
 
-void PointLatencyQuery::piece_floors(LonLat p, std::span<const NearPiece> near, std::vector<PieceFloor>& out) const {
+void PointLatencyQuery::near_pieces(LonLat p, std::vector<NearPiece>& out) {
   out.clear();
-  const LocalFrame frame(p);
-  const PlaneScale scale = scale_at(frame);
+  m_index.query(p, plane_reach_m(m_access.max_m), m_scratch,
+                [&](std::uint32_t id) { out.push_back(near_piece(m_net, m_index.piece(id), id)); });
+}
+
+void PointLatencyQuery::piece_floors(std::span<const LonLat> pts, std::span<const NearPiece> near,
+                                     std::vector<double>& floors) const {
+  const std::size_t n = pts.size();
+  floors.resize(near.size() * n * 2);
   PieceFloor f;
-  for (const NearPiece& n : near)
-    if (piece_floor(frame, scale, p, n, m_access, f)) out.push_back(f);
+  for (std::size_t k = 0; k < n; ++k) {
+    const LocalFrame frame(pts[k]);
+    const PlaneScale scale = scale_at(frame);
+    for (std::size_t i = 0; i < near.size(); ++i) {
+      double* to = &floors[(i * n + k) * 2];
+      if (piece_floor(frame, scale, pts[k], near[i], m_access, f)) {
+        to[0] = f.floor_us[0];
+        to[1] = f.floor_us[1];
+      } else {
+        to[0] = to[1] = kUnreached;
+      }
+    }
+  }
 }
 
 void PointLatencyQuery::piece_candidates(const LocalFrame& frame, const PlaneScale& scale, std::uint32_t id,

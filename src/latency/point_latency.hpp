@@ -102,8 +102,10 @@ class PointLatencyQuery {
   // piece_floors for many nearby points from one index query: the pieces near any of
   // `pts` with what their floors need (box, fibre to each end with its node delay);
   // false when near_pieces cannot share a query among them (SegmentIndex::query_union).
-  // piece_floors(p, near, out) then gives, for any p of pts, the floors piece_floors(p,
-  // out) gives, up to rounding in the last bits (both are floors), in another order.
+  // piece_floors(pts, near, floors) then gives, for each p of pts, the floors
+  // piece_floors(p, out) gives, up to rounding in the last bits (both are floors), by
+  // near piece. near_pieces(p, out): the pieces piece_floors(p, out) looks at (always
+  // possible, also across the antimeridian), for one point.
   struct NearPiece {
     DegreeBox box;                                 // the piece's lon/lat box (raw longitudes)
     double fibre_us[2] = {0.0, 0.0};               // from the piece to each end, node delay included
@@ -112,7 +114,11 @@ class PointLatencyQuery {
     double length_m = 0.0;                         // the piece's (PlaneScale::margin_m)
   };
   bool near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out);
-  void piece_floors(LonLat p, std::span<const NearPiece> near, std::vector<PieceFloor>& out) const;
+  void near_pieces(LonLat p, std::vector<NearPiece>& out);
+  // floors[(i × pts.size() + k) × 2 + end]: the floor of the leg from pts[k] via end `end`
+  // of near[i] (PieceFloor::floor_us), kUnreached when near[i] lies beyond reach of pts[k]
+  // (piece_floors(pts[k], out) leaves it out).
+  void piece_floors(std::span<const LonLat> pts, std::span<const NearPiece> near, std::vector<double>& floors) const;
   // REQUIRES: `scale` is scale_at(frame).
   void piece_candidates(const LocalFrame& frame, const PlaneScale& scale, std::uint32_t piece,
                         std::vector<LegCandidate>& out) const;

@@ -80,118 +80,168 @@ struct Leg {
   double cost_us;  // access + along the edge to `node` + node delay of `node`
 };
 
-// The access legs of one demand point that can matter for some site. Leg w (cost c_w)
-// cannot give any site a lower latency than leg w' when c_w' + d(w' → w) ≤ c_w, because
-// d(s → w') ≤ d(s → w) + d(w → w') for every site s (and reversing a path changes its
-// node delays by exactly delay(w) − delay(w'), which cancels). Such legs are dropped
+// The access legs of demand points that can matter for some site. Leg w (cost c_w) of a
+// point cannot give any site a lower latency than leg w' when c_w' + d(w' → w) ≤ c_w,
+// because d(s → w') ≤ d(s → w) + d(w → w') for every site s (and reversing a path changes
+// its node delays by exactly delay(w) − delay(w'), which cancels). Such legs are dropped
 // before their exact (geodesic) cost is computed, and most of them before their plane
-// bounds are: one Dijkstra over the network from p's legs (each at the upper bound of its
-// cost), fed lazily. The pieces near p are taken by a floor of their legs' costs (access
-// over the plane gap to the piece's box, fibre to the edge end), in buckets of rising
-// floors; before a bucket the search settles every node below the bucket's least floor
-// (no leg yet to come can reach it more cheaply). A piece whose ends both have a label
-// below their floors (a path from another leg arrives cheaper than any leg through this
-// piece could) is dropped with no plane work; the others get their plane bounds, and each
-// of their candidates not already beaten becomes a source. At the end the search runs up
-// to the greatest lower bound kept, and a candidate is dropped when its node's label lies
-// below its lower bound (its own upper bound never does). On a dense network most pieces
-// near a point lie behind nearer legs and are never looked at closely.
-class LegPruner {
+// bounds are: a Dijkstra over the network from the point's legs (each at the upper bound
+// of its cost), fed lazily. The pieces near the point are taken by a floor of their legs'
+// costs (access over the plane gap to the piece's box, fibre to the edge end), in buckets
+// of rising floors; before a bucket the search settles every node below the bucket's
+// least floor. A piece whose ends both have a label below their floors (a path from
+// another leg arrives cheaper than any leg through this piece could) is dropped with no
+// plane work; the others get their plane bounds, and each of their candidates not already
+// beaten becomes a source. At the end the search runs up to the greatest lower bound
+// kept, and a candidate is dropped when its node's label lies below its lower bound (its
+// own upper bound never does).
+//
+// Which legs are kept does not depend on the order: a candidate left out or beaten when
+// looked at would not have lowered any label (its bound lies above a label already there),
+// so the final labels up to the last lower bound are the distances from every candidate's
+// upper bound, whatever was looked at first. That lets up to kLanes neighbouring points
+// (lanes) share one search over the union of their regions, a node's labels (one per
+// lane) in one cache line: the index query, the pieces and the search's traversal are
+// shared, each lane's decisions are its own. Each (piece, lane) pair is looked at in the
+// bucket of that lane's own floor, as a search for that lane alone would look at it, so
+// no lane's source arrives behind the part already settled; a node is relaxed (all lanes
+// at once) when one of its lanes' labels fell since its last relaxation. (On the large
+// benchmark instance: 345 relaxations per point instead of 742, the legs 5–12 % faster.)
+class LanePruner {
  public:
-  LegPruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
-            const Arcs& arcs)
-      : m_query(net, index, model, mode), m_arcs(arcs), m_state(net.nodes()),
+  static constexpr std::size_t kLanes = 8;
+
+  LanePruner(const Network& net, const SegmentIndex& index, const LatencyModel& model, AccessFrom mode,
+             const Arcs& arcs)
+      : m_query(net, index, model, mode), m_arcs(arcs), m_stamp(net.nodes(), 0), m_slot(net.nodes(), 0),
         m_bucket_us(AccessCost(model).us_per_m * kBucketM > 0 ? AccessCost(model).us_per_m * kBucketM : 1.0),
         m_queue_width(std::max(AccessCost(model).us_per_m * kQueueM, 1e-6)) {}
 
-  // The legs of each of `pts` (neighbours: one index query serves them all when it can).
+  // The legs of each of `pts` (neighbours: up to kLanes share one index query and one search
+  // when they can; else one at a time).
   void legs(std::span<const LonLat> pts, std::span<std::vector<Leg>> out) {
-    const bool shared = pts.size() > 1 && m_query.near_pieces(pts, m_near);
+    if (pts.size() > 1 && m_query.near_pieces(pts, m_near)) {
+      lanes(pts, out);
+      return;
+    }
     for (std::size_t i = 0; i < pts.size(); ++i) {
-      if (shared)
-        m_query.piece_floors(pts[i], m_near, m_pieces);
-      else
-        m_query.piece_floors(pts[i], m_pieces);
-      legs(pts[i], out[i]);
+      m_query.near_pieces(pts[i], m_near);
+      lanes(pts.subspan(i, 1), out.subspan(i, 1));
     }
   }
 
-  // The work done so far (CoverageStats' leg_pieces, leg_candidates, leg_nodes, exact_legs).
+  // The work done so far (CoverageStats' leg_pieces, leg_candidates, leg_nodes, exact_legs);
+  // nodes: the relaxations of the searches, each shared by its lanes.
   struct Count {
     std::size_t pieces = 0, candidates = 0, nodes = 0, exact = 0;
   };
   const Count& count() const { return m_count; }
 
  private:
-  // The legs of p from the floors of its pieces (m_pieces).
-  void legs(LonLat p, std::vector<Leg>& out) {
-    out.clear();
+  // The legs of the points of `pts` (at most kLanes) from the pieces of m_near.
+  void lanes(std::span<const LonLat> pts, std::span<std::vector<Leg>> out) {
+    const std::size_t n = pts.size();
     if (++m_epoch == 0) {
-      std::fill(m_state.begin(), m_state.end(), State{});
+      std::fill(m_stamp.begin(), m_stamp.end(), 0);
       m_epoch = 1;
     }
     m_heap.clear();
-    m_kept.clear();
-    m_count.pieces += m_pieces.size();
-    if (m_pieces.empty()) return;
-    // Buckets of floors (a counting sort): a piece's key is the lesser floor of its ends.
-    double lo = kUnreached;
-    for (const auto& f : m_pieces) lo = std::min(lo, key(f));
-    // The search's queue starts at the least floor (no label lies below it).
+    m_label.clear();
+    m_dirty.clear();
+    m_frame.clear();
+    for (std::size_t k = 0; k < n; ++k) {
+      out[k].clear();
+      m_kept[k].clear();
+      m_frame.emplace_back(pts[k]);
+      m_scale[k] = m_query.scale_at(m_frame[k]);
+    }
+    if (m_near.empty()) return;
+    m_query.piece_floors(pts, m_near, m_floor);
+    // Each (piece, lane) pair in reach is looked at in the bucket of the lane's lesser
+    // floor of the piece's ends, after the search has settled up to the bucket's least
+    // floor, as the lane's own search would have (a counting sort of the pairs).
+    const std::size_t pairs = m_near.size() * n;
+    m_pair_floor.resize(pairs);
+    double lo = kUnreached;  // no label lies below it
+    for (std::size_t x = 0; x < pairs; ++x) {
+      const double f = std::min(m_floor[x * 2], m_floor[x * 2 + 1]);
+      m_pair_floor[x] = f;
+      lo = std::min(lo, f);
+    }
+    if (lo == kUnreached) return;
     for (std::size_t b = m_queue_cur; b <= m_queue_top && b < kQueue; ++b) m_queue[b].clear();
     m_queue_base = lo;
     m_queue_cur = 0;
     m_queue_top = 0;
-    auto bucket_of = [&](double k) {
-      const double b = (k - lo) / m_bucket_us;
-      return b < static_cast<double>(kBuckets - 1) ? static_cast<std::size_t>(b) : kBuckets - 1;
-    };
+    const double per_bucket = 1.0 / m_bucket_us;
     m_first.assign(kBuckets + 1, 0);
     m_least.assign(kBuckets, kUnreached);
-    for (const auto& f : m_pieces) {
-      const std::size_t b = bucket_of(key(f));
+    m_pair_bucket.resize(pairs);
+    m_ends.resize(m_near.size());
+    for (std::size_t i = 0; i < m_near.size(); ++i)
+      m_ends[i] = {m_arcs.vertex_of[m_near[i].node[0]], m_arcs.vertex_of[m_near[i].node[1]]};
+    for (std::size_t x = 0; x < pairs; ++x) {
+      const double f = m_pair_floor[x];
+      if (f == kUnreached) {
+        m_pair_bucket[x] = kBuckets;
+        continue;
+      }
+      const double at = (f - lo) * per_bucket;
+      const std::size_t b = at < static_cast<double>(kBuckets - 1) ? static_cast<std::size_t>(at) : kBuckets - 1;
+      m_pair_bucket[x] = static_cast<std::uint8_t>(b);
       ++m_first[b + 1];
-      m_least[b] = std::min(m_least[b], key(f));
+      m_least[b] = std::min(m_least[b], f);
     }
     for (std::size_t b = 0; b < kBuckets; ++b) m_first[b + 1] += m_first[b];
-    m_sorted.resize(m_pieces.size());
+    m_count.pieces += m_first[kBuckets];
+    m_sorted.resize(m_first[kBuckets]);
     m_fill.assign(m_first.begin(), m_first.end() - 1);
-    for (std::uint32_t i = 0; i < m_pieces.size(); ++i) m_sorted[m_fill[bucket_of(key(m_pieces[i]))]++] = i;
-    const LocalFrame frame(p);
-    const PlaneScale scale = m_query.scale_at(frame);
+    for (std::uint32_t x = 0; x < pairs; ++x)
+      if (m_pair_bucket[x] < kBuckets) m_sorted[m_fill[m_pair_bucket[x]]++] = x;
     for (std::size_t b = 0; b < kBuckets; ++b) {
       if (m_first[b] == m_first[b + 1]) continue;
       settle(m_least[b]);
-      for (std::uint32_t k = m_first[b]; k < m_first[b + 1]; ++k) {
-        const auto& f = m_pieces[m_sorted[k]];
-        if (beaten(f.node[0], f.floor_us[0]) && beaten(f.node[1], f.floor_us[1])) continue;
+      for (std::uint32_t s = m_first[b]; s < m_first[b + 1]; ++s) {
+        const std::uint32_t x = m_sorted[s];
+        const std::size_t k = x % n;
+        const double* f = &m_floor[x * 2];
+        const std::size_t i = x / n;
+        if (beaten(k, m_ends[i][0], f[0]) && beaten(k, m_ends[i][1], f[1])) continue;
         m_candidates.clear();
-        m_query.piece_candidates(frame, scale, f.piece, m_candidates);
+        m_query.piece_candidates(m_frame[k], m_scale[k], m_near[i].piece, m_candidates);
         m_count.candidates += m_candidates.size();
         for (const auto& c : m_candidates) {
-          if (beaten(c.node, c.lower_us)) continue;
-          m_kept.push_back(c);
-          if (c.upper_us < kUnreached) reach(m_arcs.vertex_of[c.node], c.upper_us);
+          const std::uint32_t v = m_arcs.vertex_of[c.node];
+          if (beaten(k, v, c.lower_us)) continue;
+          m_kept[k].push_back(c);
+          if (c.upper_us < kUnreached) reach(k, v, c.upper_us);
         }
       }
     }
     double stop = 0.0;
-    for (const auto& c : m_kept) stop = std::max(stop, c.lower_us);
+    for (std::size_t k = 0; k < n; ++k)
+      for (const auto& c : m_kept[k]) stop = std::max(stop, c.lower_us);
     settle(stop);
+    for (std::size_t k = 0; k < n; ++k) exact(k, out[k]);
+  }
+
+  // Lane k's legs from its candidates kept, the search settled up to their lower bounds.
+  void exact(std::size_t k, std::vector<Leg>& out) {
+    auto& kept = m_kept[k];
     // The candidates no other leg beats, by node and cheapest lower bound first: a
     // candidate whose lower bound exceeds an exact cost already found for its node cannot
     // lower that node's minimum.
-    std::erase_if(m_kept, [&](const auto& c) { return beaten(c.node, c.lower_us); });
-    std::sort(m_kept.begin(), m_kept.end(), [](const auto& a, const auto& b) {
+    std::erase_if(kept, [&](const auto& c) { return beaten(k, m_arcs.vertex_of[c.node], c.lower_us); });
+    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
       return a.node != b.node ? a.node < b.node : a.lower_us < b.lower_us;
     });
     PointLatencyQuery::AccessLeg leg;
-    for (std::size_t i = 0; i < m_kept.size();) {
-      const NodeId w = m_kept[i].node;
+    for (std::size_t i = 0; i < kept.size();) {
+      const NodeId w = kept[i].node;
       double best = kUnreached;
       m_vertices.clear();
-      for (; i < m_kept.size() && m_kept[i].node == w; ++i) {
-        const auto& c = m_kept[i];
+      for (; i < kept.size() && kept[i].node == w; ++i) {
+        const auto& c = kept[i];
         if (c.lower_us > best) continue;
         // Candidates at the same vertex point with the same fibre to w have the same exact
         // leg: computed once. Only a leg found at the vertex itself counts; beyond max
@@ -202,13 +252,13 @@ class LegPruner {
           if (std::find(m_vertices.begin(), m_vertices.end(), key) != m_vertices.end()) continue;
         }
         ++m_count.exact;
-        if (!m_query.exact_leg(frame, c, leg)) continue;
+        if (!m_query.exact_leg(m_frame[k], c, leg)) continue;
         best = std::min(best, leg.cost_us);
         if (c.at_vertex != 0 && leg.at.lon == key.q.lon && leg.at.lat == key.q.lat) m_vertices.push_back(key);
       }
       // With its exact cost known, a leg that a path from another leg undercuts (the
       // label: its own upper bound is never below its exact cost) cannot matter either.
-      if (best < kUnreached && !beaten(w, best)) out.push_back(Leg{w, best});
+      if (best < kUnreached && !beaten(k, m_arcs.vertex_of[w], best)) out.push_back(Leg{w, best});
     }
   }
 
@@ -217,24 +267,32 @@ class LegPruner {
   static constexpr double kBucketM = 100.0;
   static constexpr std::size_t kBuckets = 160;
 
-  static double key(const PointLatencyQuery::PieceFloor& f) { return std::min(f.floor_us[0], f.floor_us[1]); }
-
-  // Whether a path from some leg reaches node w below `lower_us` (with a rounding margin):
-  // then a leg through w costing at least lower_us cannot matter. A label only ever comes
-  // from upper bounds of real legs plus arcs, so it is such a path whether or not settled.
-  bool beaten(NodeId w, double lower_us) const {
-    const State& st = m_state[m_arcs.vertex_of[w]];
-    return st.stamp == m_epoch && st.label < lower_us - 1e-9 * (1.0 + lower_us);
+  // Whether a path from some leg of lane k reaches vertex v below `lower_us` (with a
+  // rounding margin): then a leg through v costing at least lower_us cannot matter. A
+  // label only ever comes from upper bounds of real legs plus arcs, so it is such a path
+  // whether or not settled.
+  bool beaten(std::size_t k, std::uint32_t v, double lower_us) const {
+    return m_stamp[v] == m_epoch && m_label[m_slot[v]].us[k] < lower_us - 1e-9 * (1.0 + lower_us);
   }
 
-  void reach(std::uint32_t v, double d) {
-    State& st = m_state[v];
-    if (st.stamp != m_epoch) {
-      st.stamp = m_epoch;
-      st.label = kUnreached;
+  struct alignas(64) Labels {
+    double us[kLanes];
+  };
+  static_assert(kBuckets < 256, "a pair's bucket is a byte");
+  // Vertex v's labels, a slot taken on its first touch by this search (unreached lanes: kUnreached).
+  Labels& labels(std::uint32_t v) {
+    if (m_stamp[v] != m_epoch) {
+      m_stamp[v] = m_epoch;
+      m_slot[v] = static_cast<std::uint32_t>(m_label.size());
+      m_label.emplace_back();
+      std::fill(std::begin(m_label.back().us), std::end(m_label.back().us), kUnreached);
+      m_dirty.push_back(0);
     }
-    if (!(d < st.label)) return;
-    st.label = d;
+    return m_label[m_slot[v]];
+  }
+  std::uint8_t& dirty(std::uint32_t v) { return m_dirty[m_slot[v]]; }
+
+  void push(std::uint32_t v, double d) {
     const double b = (d - m_queue_base) / m_queue_width;
     if (b < static_cast<double>(kQueue)) {
       // Never behind the bucket being settled (a label found there may round below it).
@@ -247,25 +305,53 @@ class LegPruner {
     }
   }
 
-  // Settles (relaxes the arcs of) every node whose label is at most `upto`. A bucket queue
-  // (Dial's) over the labels near the point, a heap beyond it: within a bucket the order
-  // is any, so a node may be settled again when a label a little lower reaches it later
-  // (label-correcting). Which labels are final does not matter for the pruning, which
-  // only needs each label to be the cost of some path from a leg; the order only makes
-  // the labels low early.
+  // A source of lane k: a leg's upper bound at vertex v.
+  void reach(std::size_t k, std::uint32_t v, double d) {
+    Labels& l = labels(v);
+    if (!(d < l.us[k])) return;
+    l.us[k] = d;
+    dirty(v) |= static_cast<std::uint8_t>(1u << k);
+    push(v, d);
+  }
+
+  // Relaxes the arcs of vertex u in every lane; a head whose labels fall gets an entry at
+  // the least of its fallen labels.
+  void relax(std::uint32_t u) {
+    ++m_count.nodes;
+    dirty(u) = 0;
+    const Labels from = m_label[m_slot[u]];
+    for (std::uint32_t a = m_arcs.first[u]; a < m_arcs.first[u + 1]; ++a) {
+      const auto& arc = m_arcs.arc[a];
+      Labels& to = labels(arc.head);
+      unsigned fell = 0;
+      double least = kUnreached;
+      for (std::size_t k = 0; k < kLanes; ++k) {
+        const double d = from.us[k] + arc.weight_us;
+        const bool lower = d < to.us[k];
+        to.us[k] = lower ? d : to.us[k];
+        fell |= static_cast<unsigned>(lower) << k;
+        least = lower ? std::min(least, d) : least;
+      }
+      if (fell == 0) continue;
+      dirty(arc.head) |= static_cast<std::uint8_t>(fell);
+      push(arc.head, least);
+    }
+  }
+
+  // Relaxes every vertex with an entry at most `upto` whose labels fell since it was last
+  // relaxed. A bucket queue (Dial's) over the labels near the points, a heap beyond it:
+  // within a bucket the order is any, and a vertex is relaxed again when a label of some
+  // lane falls after its last relaxation (label-correcting). After it, every label at
+  // most `upto` is its lane's distance from the sources so far (an entry at most the
+  // label is queued whenever a label falls, and relaxing it passes the label on).
   void settle(double upto) {
-    auto relax = [&](const Entry& e) {
-      ++m_count.nodes;
-      for (std::uint32_t k = m_arcs.first[e.v]; k < m_arcs.first[e.v + 1]; ++k)
-        reach(m_arcs.arc[k].head, e.d + m_arcs.arc[k].weight_us);
-    };
     for (; m_queue_cur < kQueue && m_queue_cur <= m_queue_top; ++m_queue_cur) {
       if (m_queue_base + m_queue_width * static_cast<double>(m_queue_cur) > upto) return;
       auto& bucket = m_queue[m_queue_cur];
       bool left = false;  // entries above `upto` stay
       for (std::size_t i = 0; i < bucket.size();) {
         const Entry e = bucket[i];
-        if (e.d > m_state[e.v].label) {  // stale
+        if (dirty(e.v) == 0) {  // stale
           bucket[i] = bucket.back();
           bucket.pop_back();
         } else if (e.d > upto) {
@@ -274,7 +360,7 @@ class LegPruner {
         } else {
           bucket[i] = bucket.back();
           bucket.pop_back();
-          relax(e);  // may append to this bucket
+          relax(e.v);  // may append to this bucket
         }
       }
       if (left) return;
@@ -284,8 +370,8 @@ class LegPruner {
       std::pop_heap(m_heap.begin(), m_heap.end(), later);
       const Entry top = m_heap.back();
       m_heap.pop_back();
-      if (top.d > m_state[top.v].label) continue;  // stale entry
-      relax(top);
+      if (dirty(top.v) == 0) continue;  // stale entry
+      relax(top.v);
     }
   }
 
@@ -298,11 +384,10 @@ class LegPruner {
   Count m_count;
   PointLatencyQuery m_query;
   const Arcs& m_arcs;
-  struct State {
-    std::uint32_t stamp = 0;  // m_epoch: labelled for the current point
-    double label = kUnreached;
-  };
-  std::vector<State> m_state;  // by vertex
+  std::vector<std::uint32_t> m_stamp;  // by vertex: m_epoch when this search touched it
+  std::vector<std::uint32_t> m_slot;   // by vertex touched: its slot in m_label and m_dirty
+  std::vector<Labels> m_label;         // by slot
+  std::vector<std::uint8_t> m_dirty;   // by slot: the lanes whose labels fell since the vertex was relaxed
   std::uint32_t m_epoch = 0;
   double m_bucket_us;  // width of the floors' buckets (> 0)
   std::vector<Entry> m_heap;  // labels beyond the bucket queue
@@ -312,11 +397,17 @@ class LegPruner {
   std::vector<std::vector<Entry>> m_queue = std::vector<std::vector<Entry>>(kQueue);
   double m_queue_base = 0.0, m_queue_width = 1.0;
   std::size_t m_queue_cur = 0, m_queue_top = 0;
-  std::vector<PointLatencyQuery::PieceFloor> m_pieces;
   std::vector<PointLatencyQuery::NearPiece> m_near;
+  std::vector<double> m_floor;       // by (piece × lanes + lane) × 2 + end
+  std::vector<double> m_pair_floor;  // by piece × lanes + lane: the lesser of the two
+  std::vector<std::uint8_t> m_pair_bucket;  // kBuckets: beyond reach
+  std::vector<std::array<std::uint32_t, 2>> m_ends;  // by near piece: the vertices of its edge's ends
   std::vector<std::uint32_t> m_first, m_fill, m_sorted;
   std::vector<double> m_least;
-  std::vector<PointLatencyQuery::LegCandidate> m_candidates, m_kept;
+  std::vector<LocalFrame> m_frame;  // by lane
+  std::array<PlaneScale, kLanes> m_scale{};
+  std::array<std::vector<PointLatencyQuery::LegCandidate>, kLanes> m_kept;
+  std::vector<PointLatencyQuery::LegCandidate> m_candidates;
   std::vector<PointLatencyQuery::VertexKey> m_vertices;  // of one node's exact legs
 };
 
@@ -342,7 +433,7 @@ struct RowArena {
 // d(w) = min over arcs of d(u) + weight, with rounding monotone and weights ≥ 0), so the
 // per-site searches below give the same bits as any other search from j alone.
 //
-// 1. Legs of every demand point (LegPruner; independent of the sites), by rank in a
+// 1. Legs of every demand point (LanePruner; independent of the sites), by rank in a
 //    space-filling order of the points.
 // 2. One bounded search per site; it keeps only the leg nodes it reaches early enough to
 //    give some leg within the budget (dist + cheapest leg there ≤ budget). Inverted once
@@ -376,23 +467,23 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   };
 
   // 1. Each demand point's ways onto the network: node w and the least access +
-  // along-edge cost from the point to w, legs that cannot matter dropped (LegPruner).
+  // along-edge cost from the point to w, legs that cannot matter dropped (LanePruner).
   std::vector<std::uint32_t> leg_first(nd + 1, 0);  // by rank
   std::vector<NodeId> leg_node;
   std::vector<double> leg_cost;  // cost less the node delay of w (the path pays it)
   {
     std::vector<std::span<const Leg>> legs(nd);  // by rank, in the threads' arenas
-    constexpr std::size_t kGroup = 16;
+    constexpr std::size_t kGroup = LanePruner::kLanes;
     const Arcs arcs(net);
     std::mutex count_mutex;
-    LegPruner::Count count;
+    LanePruner::Count count;
     PerWorker<ChunkArena<Leg>> arenas;
     struct State {
-      std::unique_ptr<LegPruner> pruner;
+      std::unique_ptr<LanePruner> pruner;
       ChunkArena<Leg>* arena = nullptr;
       std::array<std::vector<Leg>, kGroup> out;
       std::mutex* count_mutex = nullptr;
-      LegPruner::Count* count = nullptr;
+      LanePruner::Count* count = nullptr;
       ~State() {
         if (!pruner) return;
         const std::lock_guard lock(*count_mutex);
@@ -404,7 +495,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     };
     parallel_blocks<State>(nd, 64, threads, [&](State& st, std::size_t b, std::size_t e) {
       if (!st.pruner) {
-        st.pruner = std::make_unique<LegPruner>(net, index, model, mode, arcs);
+        st.pruner = std::make_unique<LanePruner>(net, index, model, mode, arcs);
         st.count_mutex = &count_mutex;
         st.count = &count;
         st.arena = &arenas.of(&st);

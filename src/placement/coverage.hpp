@@ -41,8 +41,9 @@ struct CoverageStats {
   std::size_t legs_kept = 0, node_entries = 0;
   // The access legs' work, over all demand points: fibre pieces within reach (each with a
   // floor of its legs' costs), candidate legs given plane bounds (two per piece not
-  // dropped on its floors alone), nodes the pruning search settled, and exact (geodesic)
-  // leg costs computed.
+  // dropped on its floors alone), node relaxations of the pruning searches (each search,
+  // and so each relaxation, shared by up to 8 neighbouring demand points), and exact
+  // (geodesic) leg costs computed.
   std::size_t leg_pieces = 0, leg_candidates = 0, leg_nodes = 0, exact_legs = 0;
 };
 

@@ -404,7 +404,7 @@ int main(int argc, char** argv) {
         figure("coverage_leg_candidates", fmt::format("{:.1f}", static_cast<double>(st.leg_candidates) * per), "",
                "per demand point: candidate legs with plane bounds (2 per piece not dropped on its floors)");
         figure("coverage_leg_nodes", fmt::format("{:.1f}", static_cast<double>(st.leg_nodes) * per), "",
-               "per demand point: nodes the pruning search settled");
+               "per demand point: node relaxations of the pruning searches (each shared by up to 8 neighbouring points)");
         figure("coverage_exact_legs", fmt::format("{:.1f}", static_cast<double>(st.exact_legs) * per), "",
                "per demand point: exact (geodesic) leg costs computed");
       }

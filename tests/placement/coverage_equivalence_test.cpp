@@ -194,11 +194,12 @@ Case random_case(std::mt19937_64& rng, int n, double box_deg) {
 // fibre latency of their length, node delays are small, the maximum access is 10 km (as
 // on the benchmark instances). Paths from a point's nearer legs then undercut most of its
 // farther ones, as on real metro networks. Sites near nodes, demand anywhere.
-Case lattice_case(std::mt19937_64& rng, int k, double step) {
+// Longitudes from o eastwards, wrapped into [-180, 180).
+Case lattice_case(std::mt19937_64& rng, int k, double step, LonLat o = {117.0, 36.0}) {
   Case c;
   c.model.max_access = Metres{10000.0};
-  const LonLat o{117.0, 36.0};
   std::uniform_real_distribution<double> jitter(-0.1 * step, 0.1 * step), u(0.0, step * (k - 1));
+  auto wrap = [](LonLat p) { return LonLat{p.lon >= 180.0 ? p.lon - 360.0 : p.lon, p.lat}; };
   auto at = [&](int i, int j) { return LonLat{o.lon + step * i, o.lat + step * j}; };
   LineInput lines;
   std::int64_t id = 1;
@@ -208,7 +209,7 @@ Case lattice_case(std::mt19937_64& rng, int k, double step) {
         if (i + di >= k || j + dj >= k) continue;
         const LonLat a = at(i, j), b = at(i + di, j + dj);
         const LonLat mid{0.5 * (a.lon + b.lon) + jitter(rng), 0.5 * (a.lat + b.lat) + jitter(rng)};
-        lines.add_line(std::vector<LonLat>{a, mid, b}, id++);
+        lines.add_line(std::vector<LonLat>{wrap(a), wrap(mid), wrap(b)}, id++);
       }
   c.net = build_network(lines, c.model, BuildOptions{}, nullptr);
   std::uniform_int_distribution<int> node_delay(0, 3);
@@ -216,11 +217,11 @@ Case lattice_case(std::mt19937_64& rng, int k, double step) {
   std::vector<LonLat> sites;
   std::vector<double> site_delay;
   for (int s = 0; s < 12; ++s) {
-    sites.push_back({o.lon + u(rng), o.lat + u(rng)});
+    sites.push_back(wrap({o.lon + u(rng), o.lat + u(rng)}));
     site_delay.push_back(node_delay(rng));
   }
   attach_sites(c, sites, site_delay);
-  for (int i = 0; i < 100; ++i) c.demand.push_back({o.lon + u(rng), o.lat + u(rng)});
+  for (int i = 0; i < 100; ++i) c.demand.push_back(wrap({o.lon + u(rng), o.lat + u(rng)}));
   return c;
 }
 
@@ -247,6 +248,16 @@ TEST(CoverageEquivalence, EqualsBruteForceWhereNearerLegsHideMostPieces) {
                 st.leg_candidates, st.exact_legs, st.legs_kept);
     EXPECT_LT(st.leg_candidates, candidates / 2);
   }
+}
+
+// A dense lattice across the antimeridian (Fiji): the points whose pieces lie on both
+// sides find their legs one at a time (no shared index query there), the others in groups.
+TEST(CoverageEquivalence, EqualsBruteForceAcrossTheAntimeridian) {
+  std::mt19937_64 rng(kSeed + 4);
+  const Case c = lattice_case(rng, 24, 0.01, LonLat{179.88, -17.0});
+  ASSERT_TRUE(std::any_of(c.demand.begin(), c.demand.end(), [](LonLat p) { return p.lon < 0; }));
+  ASSERT_TRUE(std::any_of(c.demand.begin(), c.demand.end(), [](LonLat p) { return p.lon > 0; }));
+  for (AccessFrom mode : {AccessFrom::edges, AccessFrom::nodes}) EXPECT_GT(check_case(c, mode), 1000u);
 }
 
 TEST(CoverageEquivalence, EqualsTheOldBuildAndBruteForceOnRandomNetworks) {
