@@ -367,8 +367,8 @@ PointLatencyQuery::NearPiece near_piece(const Network& net, const Piece& piece, 
 // wraps), plus the fibre to each end, less a rounding margin (positions are clamped and
 // summed in another order by the exact leg). False when the piece lies beyond reach
 // (far_from).
-bool piece_floor(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const PointLatencyQuery::NearPiece& n,
-                 const AccessCost& access, PointLatencyQuery::PieceFloor& f) {
+bool near_piece_floor(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const PointLatencyQuery::NearPiece& n,
+                      const AccessCost& access, PointLatencyQuery::PieceFloor& f) {
   const double gap_sq = plane_gap_sq(frame, p, n.box);
   const double reach = far_reach_m(scale, access.max_m, n.length_m);
   if (gap_sq > reach * reach) return false;
@@ -391,7 +391,7 @@ void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
   const PlaneScale scale = scale_at(frame);
   PieceFloor f;
   m_index.query(p, plane_reach_m(m_access.max_m), m_scratch, [&](std::uint32_t id) {
-    if (piece_floor(frame, scale, p, near_piece(m_net, m_index.piece(id), id), m_access, f)) out.push_back(f);
+    if (near_piece_floor(frame, scale, p, near_piece(m_net, m_index.piece(id), id), m_access, f)) out.push_back(f);
   });
 }
 
@@ -413,20 +413,23 @@ void PointLatencyQuery::piece_floors(std::span<const LonLat> pts, std::span<cons
                                      std::vector<double>& floors) const {
   const std::size_t n = pts.size();
   floors.resize(near.size() * n * 2);
-  PieceFloor f;
   for (std::size_t k = 0; k < n; ++k) {
     const LocalFrame frame(pts[k]);
     const PlaneScale scale = scale_at(frame);
     for (std::size_t i = 0; i < near.size(); ++i) {
       double* to = &floors[(i * n + k) * 2];
-      if (piece_floor(frame, scale, pts[k], near[i], m_access, f)) {
-        to[0] = f.floor_us[0];
-        to[1] = f.floor_us[1];
-      } else {
-        to[0] = to[1] = kUnreached;
-      }
+      if (!piece_floor(frame, scale, pts[k], near[i], to)) to[0] = to[1] = kUnreached;
     }
   }
+}
+
+bool PointLatencyQuery::piece_floor(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const NearPiece& n,
+                                    double floor_us[2]) const {
+  PieceFloor f;
+  if (!near_piece_floor(frame, scale, p, n, m_access, f)) return false;
+  floor_us[0] = f.floor_us[0];
+  floor_us[1] = f.floor_us[1];
+  return true;
 }
 
 void PointLatencyQuery::piece_candidates(const LocalFrame& frame, const PlaneScale& scale, std::uint32_t id,

@@ -5,6 +5,7 @@
 // All values one-way µs; multiply by LatencyModel::metric_factor() to report.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <span>
@@ -112,6 +113,15 @@ class PointLatencyQuery {
     NodeId node[2] = {kNone, kNone};
     std::uint32_t piece = 0;
     double length_m = 0.0;                         // the piece's (PlaneScale::margin_m)
+    // Makes this stand for `o` too (a piece of the same edge): its floors then lie at or
+    // below both's (the union of the boxes, the longer length, the lesser fibre to each
+    // end) and it lies within reach of any point either does. REQUIRES: the same ends.
+    void hold(const NearPiece& o) {
+      box.add(o.box);
+      length_m = std::max(length_m, o.length_m);
+      fibre_us[0] = std::min(fibre_us[0], o.fibre_us[0]);
+      fibre_us[1] = std::min(fibre_us[1], o.fibre_us[1]);
+    }
   };
   bool near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out);
   void near_pieces(LonLat p, std::vector<NearPiece>& out);
@@ -119,6 +129,10 @@ class PointLatencyQuery {
   // of near[i] (PieceFloor::floor_us), kUnreached when near[i] lies beyond reach of pts[k]
   // (piece_floors(pts[k], out) leaves it out).
   void piece_floors(std::span<const LonLat> pts, std::span<const NearPiece> near, std::vector<double>& floors) const;
+  // The same floors for one point and one near piece (floor_us[end]); false when it lies
+  // beyond reach of p. REQUIRES: `frame` is LocalFrame(p), `scale` is scale_at(frame).
+  bool piece_floor(const LocalFrame& frame, const PlaneScale& scale, LonLat p, const NearPiece& n,
+                   double floor_us[2]) const;
   // REQUIRES: `scale` is scale_at(frame).
   void piece_candidates(const LocalFrame& frame, const PlaneScale& scale, std::uint32_t piece,
                         std::vector<LegCandidate>& out) const;

@@ -133,7 +133,7 @@ class LanePruner {
   // The work done so far (CoverageStats' leg_pieces, leg_candidates, leg_nodes, exact_legs);
   // nodes: the relaxations of the searches, each shared by its lanes.
   struct Count {
-    std::size_t pieces = 0, candidates = 0, nodes = 0, exact = 0;
+    std::size_t groups = 0, pieces = 0, candidates = 0, nodes = 0, exact = 0;
   };
   const Count& count() const { return m_count; }
 
@@ -156,11 +156,35 @@ class LanePruner {
       m_scale[k] = m_query.scale_at(m_frame[k]);
     }
     if (m_near.empty()) return;
-    m_query.piece_floors(pts, m_near, m_floor);
-    // Each (piece, lane) pair in reach is looked at in the bucket of the lane's lesser
-    // floor of the piece's ends, after the search has settled up to the bucket's least
+    // The near pieces in groups: runs of pieces of one edge (the index gives an edge's
+    // pieces in a cell one after another) within kGroupM, each group a near piece that
+    // stands for its pieces (NearPiece::hold: floors at or below each one's). A (group,
+    // lane) pair is looked at first; only when its ends are not both beaten at the
+    // group's floors are its pieces looked at, each in the bucket of its own floors.
+    const double group_lat = kGroupM / m_frame[0].m_per_deg_lat();
+    const double group_lon = kGroupM / std::max(m_frame[0].m_per_deg_lon(), 1.0);
+    m_group.clear();
+    m_group_first.clear();
+    for (std::uint32_t i = 0; i < m_near.size(); ++i) {
+      const auto& piece = m_near[i];
+      if (!m_group.empty()) {
+        auto& g = m_group.back();
+        if (g.node[0] == piece.node[0] && g.node[1] == piece.node[1] &&
+            std::max(g.box.lon1, piece.box.lon1) - std::min(g.box.lon0, piece.box.lon0) <= group_lon &&
+            std::max(g.box.lat1, piece.box.lat1) - std::min(g.box.lat0, piece.box.lat0) <= group_lat) {
+          g.hold(piece);
+          continue;
+        }
+      }
+      m_group_first.push_back(i);
+      m_group.push_back(piece);
+    }
+    m_group_first.push_back(static_cast<std::uint32_t>(m_near.size()));
+    m_query.piece_floors(pts, m_group, m_floor);
+    // Each (group, lane) pair in reach is looked at in the bucket of the lane's lesser
+    // floor of the group's ends, after the search has settled up to the bucket's least
     // floor, as the lane's own search would have (a counting sort of the pairs).
-    const std::size_t pairs = m_near.size() * n;
+    const std::size_t pairs = m_group.size() * n;
     m_pair_floor.resize(pairs);
     double lo = kUnreached;  // no label lies below it
     for (std::size_t x = 0; x < pairs; ++x) {
@@ -174,49 +198,72 @@ class LanePruner {
     m_queue_cur = 0;
     m_queue_top = 0;
     const double per_bucket = 1.0 / m_bucket_us;
+    auto bucket_of = [&](double f) {
+      const double at = (f - lo) * per_bucket;
+      return at < static_cast<double>(kBuckets - 1) ? static_cast<std::size_t>(std::max(at, 0.0)) : kBuckets - 1;
+    };
     m_first.assign(kBuckets + 1, 0);
     m_least.assign(kBuckets, kUnreached);
     m_pair_bucket.resize(pairs);
-    m_ends.resize(m_near.size());
-    for (std::size_t i = 0; i < m_near.size(); ++i)
-      m_ends[i] = {m_arcs.vertex_of[m_near[i].node[0]], m_arcs.vertex_of[m_near[i].node[1]]};
+    m_ends.resize(m_group.size());
+    for (std::size_t g = 0; g < m_group.size(); ++g)
+      m_ends[g] = {m_arcs.vertex_of[m_group[g].node[0]], m_arcs.vertex_of[m_group[g].node[1]]};
     for (std::size_t x = 0; x < pairs; ++x) {
       const double f = m_pair_floor[x];
       if (f == kUnreached) {
         m_pair_bucket[x] = kBuckets;
         continue;
       }
-      const double at = (f - lo) * per_bucket;
-      const std::size_t b = at < static_cast<double>(kBuckets - 1) ? static_cast<std::size_t>(at) : kBuckets - 1;
+      const std::size_t b = bucket_of(f);
       m_pair_bucket[x] = static_cast<std::uint8_t>(b);
       ++m_first[b + 1];
       m_least[b] = std::min(m_least[b], f);
     }
     for (std::size_t b = 0; b < kBuckets; ++b) m_first[b + 1] += m_first[b];
-    m_count.pieces += m_first[kBuckets];
+    m_count.groups += m_first[kBuckets];
     m_sorted.resize(m_first[kBuckets]);
     m_fill.assign(m_first.begin(), m_first.end() - 1);
     for (std::uint32_t x = 0; x < pairs; ++x)
       if (m_pair_bucket[x] < kBuckets) m_sorted[m_fill[m_pair_bucket[x]]++] = x;
+    for (auto& later : m_later) later.clear();
+    // A (piece, lane) pair: dropped when both ends are beaten at its floors; else its
+    // candidates not beaten are kept, those surely within max access become sources.
+    auto look = [&](std::size_t k, std::uint32_t i, const std::array<std::uint32_t, 2>& ends, const double* f) {
+      if (beaten(k, ends[0], f[0]) && beaten(k, ends[1], f[1])) return;
+      m_candidates.clear();
+      m_query.piece_candidates(m_frame[k], m_scale[k], m_near[i].piece, m_candidates);
+      m_count.candidates += m_candidates.size();
+      for (const auto& c : m_candidates) {
+        const std::uint32_t v = m_arcs.vertex_of[c.node];
+        if (beaten(k, v, c.lower_us)) continue;
+        m_kept[k].push_back(c);
+        if (c.upper_us < kUnreached) reach(k, v, c.upper_us);
+      }
+    };
     for (std::size_t b = 0; b < kBuckets; ++b) {
-      if (m_first[b] == m_first[b + 1]) continue;
+      if (m_first[b] == m_first[b + 1] && m_later[b].empty()) continue;
       settle(m_least[b]);
       for (std::uint32_t s = m_first[b]; s < m_first[b + 1]; ++s) {
         const std::uint32_t x = m_sorted[s];
         const std::size_t k = x % n;
         const double* f = &m_floor[x * 2];
-        const std::size_t i = x / n;
-        if (beaten(k, m_ends[i][0], f[0]) && beaten(k, m_ends[i][1], f[1])) continue;
-        m_candidates.clear();
-        m_query.piece_candidates(m_frame[k], m_scale[k], m_near[i].piece, m_candidates);
-        m_count.candidates += m_candidates.size();
-        for (const auto& c : m_candidates) {
-          const std::uint32_t v = m_arcs.vertex_of[c.node];
-          if (beaten(k, v, c.lower_us)) continue;
-          m_kept[k].push_back(c);
-          if (c.upper_us < kUnreached) reach(k, v, c.upper_us);
+        const auto g = static_cast<std::uint32_t>(x / n);
+        if (beaten(k, m_ends[g][0], f[0]) && beaten(k, m_ends[g][1], f[1])) continue;
+        for (std::uint32_t i = m_group_first[g]; i < m_group_first[g + 1]; ++i) {
+          Later piece{i, g, static_cast<std::uint32_t>(k), {}};
+          if (!m_query.piece_floor(m_frame[k], m_scale[k], pts[k], m_near[i], piece.floor_us.data())) continue;
+          ++m_count.pieces;
+          const double least = std::min(piece.floor_us[0], piece.floor_us[1]);
+          const std::size_t at = std::max(b, bucket_of(least));  // never below the group's
+          if (at == b) {
+            look(k, i, m_ends[g], piece.floor_us.data());
+          } else {
+            m_later[at].push_back(piece);
+            m_least[at] = std::min(m_least[at], least);
+          }
         }
       }
+      for (const Later& piece : m_later[b]) look(piece.lane, piece.piece, m_ends[piece.group], piece.floor_us.data());
     }
     double stop = 0.0;
     for (std::size_t k = 0; k < n; ++k)
@@ -266,6 +313,8 @@ class LanePruner {
   // whose floors lie beyond the last bucket share it.
   static constexpr double kBucketM = 100.0;
   static constexpr std::size_t kBuckets = 160;
+  // A group of an edge's pieces spans at most this in either direction.
+  static constexpr double kGroupM = 1000.0;
 
   // Whether a path from some leg of lane k reaches vertex v below `lower_us` (with a
   // rounding margin): then a leg through v costing at least lower_us cannot matter. A
@@ -398,10 +447,18 @@ class LanePruner {
   double m_queue_base = 0.0, m_queue_width = 1.0;
   std::size_t m_queue_cur = 0, m_queue_top = 0;
   std::vector<PointLatencyQuery::NearPiece> m_near;
-  std::vector<double> m_floor;       // by (piece × lanes + lane) × 2 + end
-  std::vector<double> m_pair_floor;  // by piece × lanes + lane: the lesser of the two
+  std::vector<PointLatencyQuery::NearPiece> m_group;  // standing for the pieces of m_near from m_group_first
+  std::vector<std::uint32_t> m_group_first;
+  std::vector<double> m_floor;       // by (group × lanes + lane) × 2 + end
+  std::vector<double> m_pair_floor;  // by group × lanes + lane: the lesser of the two
   std::vector<std::uint8_t> m_pair_bucket;  // kBuckets: beyond reach
-  std::vector<std::array<std::uint32_t, 2>> m_ends;  // by near piece: the vertices of its edge's ends
+  std::vector<std::array<std::uint32_t, 2>> m_ends;  // by group: the vertices of its edge's ends
+  // A (piece, lane) pair of a group looked at, waiting for the bucket of its floors.
+  struct Later {
+    std::uint32_t piece, group, lane;
+    std::array<double, 2> floor_us;
+  };
+  std::array<std::vector<Later>, kBuckets> m_later;
   std::vector<std::uint32_t> m_first, m_fill, m_sorted;
   std::vector<double> m_least;
   std::vector<LocalFrame> m_frame;  // by lane
@@ -487,6 +544,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       ~State() {
         if (!pruner) return;
         const std::lock_guard lock(*count_mutex);
+        count->groups += pruner->count().groups;
         count->pieces += pruner->count().pieces;
         count->candidates += pruner->count().candidates;
         count->nodes += pruner->count().nodes;
@@ -511,6 +569,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       }
     });
     if (stats) {
+      stats->leg_groups = count.groups;
       stats->leg_pieces = count.pieces;
       stats->leg_candidates = count.candidates;
       stats->leg_nodes = count.nodes;

@@ -39,12 +39,13 @@ struct CoverageStats {
   };
   Phase legs, searches, invert, rows, layout;
   std::size_t legs_kept = 0, node_entries = 0;
-  // The access legs' work, over all demand points: fibre pieces within reach (each with a
-  // floor of its legs' costs), candidate legs given plane bounds (two per piece not
-  // dropped on its floors alone), node relaxations of the pruning searches (each search,
-  // and so each relaxation, shared by up to 8 neighbouring demand points), and exact
-  // (geodesic) leg costs computed.
-  std::size_t leg_pieces = 0, leg_candidates = 0, leg_nodes = 0, exact_legs = 0;
+  // The access legs' work, over all demand points: groups of an edge's fibre pieces within
+  // reach (each with a floor of its pieces' legs' costs), pieces within reach looked at
+  // alone (those of the groups not dropped on their floors, each with its own floors),
+  // candidate legs given plane bounds (two per piece not dropped on its floors alone),
+  // node relaxations of the pruning searches (each search, and so each relaxation, shared
+  // by up to 8 neighbouring demand points), and exact (geodesic) leg costs computed.
+  std::size_t leg_groups = 0, leg_pieces = 0, leg_candidates = 0, leg_nodes = 0, exact_legs = 0;
 };
 
 // candidates[j]: the search source of candidate j (node kNone = not on the network).

@@ -399,8 +399,10 @@ int main(int argc, char** argv) {
       {
         // The legs' work per demand point: what the time above went into.
         const double per = 1.0 / static_cast<double>(std::max<std::size_t>(1, demand.pos.size()));
+        figure("coverage_leg_groups", fmt::format("{:.1f}", static_cast<double>(st.leg_groups) * per), "",
+               "per demand point: groups of an edge's fibre pieces within max access (a floor of their legs' costs each)");
         figure("coverage_leg_pieces", fmt::format("{:.1f}", static_cast<double>(st.leg_pieces) * per), "",
-               "per demand point: fibre pieces within max access (a floor of their legs' costs each)");
+               "per demand point: fibre pieces of the groups not dropped on their floors (a floor each)");
         figure("coverage_leg_candidates", fmt::format("{:.1f}", static_cast<double>(st.leg_candidates) * per), "",
                "per demand point: candidate legs with plane bounds (2 per piece not dropped on its floors)");
         figure("coverage_leg_nodes", fmt::format("{:.1f}", static_cast<double>(st.leg_nodes) * per), "",
