@@ -495,11 +495,12 @@ struct RowArena {
 // 2. One bounded search per site; it keeps only the leg nodes it reaches early enough to
 //    give some leg within the budget (dist + cheapest leg there ≤ budget). Inverted once
 //    into a flat per-node list of (site, dist), by band of dist (a counting sort).
-// 3. Per demand point (blocks of consecutive ranks, one thread each): for each leg, the
-//    sites of its node's list with dist + cost ≤ budget (up to where the rest of the list
-//    lies beyond it), the minimum per site in a small array by site index. Rows come out
-//    by site, per demand point: no transposition of the pairs, and the random access
-//    stays within one array of `sites` doubles.
+// 3. Per demand point (blocks of consecutive ranks, one thread each; within a block,
+//    groups of 8 ranks read each node's list once for all their legs there): for each
+//    leg, the sites of its node's list with dist + cost ≤ budget (up to where the rest of
+//    the list lies beyond it for every leg there), the minimum per site and rank in an
+//    array by site index. Rows come out by site, per demand point: no transposition of
+//    the pairs, and the random access stays within one array of `sites` × 8 doubles.
 Coverage build_coverage(const Network& net, const Graph& graph, const SegmentIndex& index,
                         const LatencyModel& model, AccessFrom mode, std::span<const LonLat> demand,
                         std::span<const Source> candidates, double budget_us, unsigned threads,
@@ -700,71 +701,112 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   }  // the searches' arenas go
   lap(&CoverageStats::invert);
   if (stats) stats->node_entries = node_first.back();
-  // 3. Rows per demand point, by blocks of ranks.
+  // 3. Rows per demand point, by blocks of ranks, in groups of kRowLanes consecutive ranks
+  // (neighbours: most of their legs end at the same nodes). A group reads each node's
+  // list once for all its ranks with a leg there: entry (j, d) gives rank k the latency
+  // d + c_k (c_k its leg's cost; none: kUnreached), the least per site and rank kept.
   constexpr std::size_t kBlock = 256;
+  constexpr std::size_t kRowLanes = 8;
+  static_assert(kBlock % kRowLanes == 0);
+  struct alignas(64) RowLanes {
+    double us[kRowLanes];
+  };
   std::vector<RowBlock> blocks((nd + kBlock - 1) / kBlock);
   PerWorker<RowArena> row_arenas;
   {
+    struct GroupLeg {
+      NodeId node;
+      double least_us;  // the least of cost_us
+      RowLanes cost_us;  // by rank of the group; kUnreached: no leg at the node
+    };
     struct State {
-      std::vector<double> best;           // by site; kUnreached = not reached yet
-      std::vector<std::uint64_t> marked;  // by site, a bit each: reached
-      std::vector<std::uint32_t> touched;
+      std::vector<RowLanes> best;         // by site, per rank of the group; kUnreached = not reached
+      std::vector<std::uint64_t> marked;  // by site, a bit each: some entry read
+      std::vector<std::uint32_t> stamp, slot;  // by node: the group that has a leg there, its slot
+      std::uint32_t group = 0;
+      std::vector<GroupLeg> legs;          // the group's leg nodes
+      std::array<std::vector<std::uint32_t>, kRowLanes> lane_site;  // a group's rows by rank
+      std::array<std::vector<double>, kRowLanes> lane_us;
       std::vector<std::uint32_t> site;    // the block's rows, then into the arena
       std::vector<double> latency_us;
       RowArena* arena = nullptr;
     };
     const std::size_t words = (ns + 63) / 64;
+    RowLanes none;
+    std::fill(std::begin(none.us), std::end(none.us), kUnreached);
     parallel_blocks<State>(nd, kBlock, threads, [&](State& st, std::size_t b, std::size_t e) {
       if (st.best.size() != ns) {
-        st.best.assign(ns, kUnreached);
+        st.best.assign(ns, none);
         st.marked.assign(words, 0);
+        st.stamp.assign(net.nodes(), 0);
+        st.slot.assign(net.nodes(), 0);
         st.arena = &row_arenas.of(&st);
       }
       RowBlock& out = blocks[b / kBlock];
       out.count.reserve(e - b);
       st.site.clear();
       st.latency_us.clear();
-      for (std::size_t r = b; r < e; ++r) {
-        st.touched.clear();
-        for (std::uint32_t k = leg_first[r]; k < leg_first[r + 1]; ++k) {
-          const NodeId w = leg_node[k];
-          const double c = leg_cost[k];
+      for (std::size_t g = b; g < e; g += kRowLanes) {
+        const std::size_t n = std::min(kRowLanes, e - g);
+        if (++st.group == 0) {
+          std::fill(st.stamp.begin(), st.stamp.end(), 0);
+          st.group = 1;
+        }
+        st.legs.clear();
+        for (std::size_t k = 0; k < n; ++k)
+          for (std::uint32_t x = leg_first[g + k]; x < leg_first[g + k + 1]; ++x) {
+            const NodeId w = leg_node[x];
+            if (st.stamp[w] != st.group) {
+              st.stamp[w] = st.group;
+              st.slot[w] = static_cast<std::uint32_t>(st.legs.size());
+              st.legs.push_back(GroupLeg{w, kUnreached, none});
+            }
+            GroupLeg& leg = st.legs[st.slot[w]];
+            leg.cost_us.us[k] = std::min(leg.cost_us.us[k], leg_cost[x]);
+            leg.least_us = std::min(leg.least_us, leg_cost[x]);
+          }
+        for (const GroupLeg& leg : st.legs) {
+          const NodeId w = leg.node;
           for (std::uint32_t x = node_first[w], end = node_first[w + 1]; x < end; ++x) {
-            const double l = node_us[x] + c;
-            if (l > budget_us) {
+            const double d = node_us[x];
+            const double least = d + leg.least_us;
+            if (least > budget_us) {
               // Entries further on lie in this band or above: not below this one's
               // latency less a band's width.
-              if (bands.width_us > 0 && l - bands.width_us * 1.01 > budget_us) break;
+              if (bands.width_us > 0 && least - bands.width_us * 1.01 > budget_us) break;
               continue;
             }
             const std::uint32_t j = node_site[x];
-            if (st.best[j] == kUnreached) {
-              st.touched.push_back(j);
-              st.marked[j >> 6] |= std::uint64_t{1} << (j & 63);
+            st.marked[j >> 6] |= std::uint64_t{1} << (j & 63);
+            RowLanes& to = st.best[j];
+            for (std::size_t k = 0; k < kRowLanes; ++k) {
+              const double l = d + leg.cost_us.us[k];
+              to.us[k] = l < to.us[k] ? l : to.us[k];
             }
-            if (l < st.best[j]) st.best[j] = l;
           }
         }
-        out.count.push_back(static_cast<std::uint32_t>(st.touched.size()));
-        // By site: sort the few touched sites, or read the bitmap when it is short
-        // next to them.
-        auto emit = [&](std::uint32_t j) {
-          st.site.push_back(j);
-          st.latency_us.push_back(st.best[j]);
-          st.best[j] = kUnreached;
-        };
-        if (st.touched.size() * 8 < words) {
-          std::sort(st.touched.begin(), st.touched.end());
-          for (std::uint32_t j : st.touched) {
-            st.marked[j >> 6] = 0;
-            emit(j);
+        // By site: the sites read, each rank's within the budget.
+        for (std::size_t k = 0; k < n; ++k) {
+          st.lane_site[k].clear();
+          st.lane_us[k].clear();
+        }
+        for (std::size_t wd = 0; wd < words; ++wd) {
+          for (std::uint64_t bits = st.marked[wd]; bits; bits &= bits - 1) {
+            const auto j = static_cast<std::uint32_t>(wd * 64 + static_cast<unsigned>(std::countr_zero(bits)));
+            RowLanes& at = st.best[j];
+            for (std::size_t k = 0; k < n; ++k)
+              if (at.us[k] <= budget_us && at.us[k] < kUnreached) {
+                st.lane_site[k].push_back(j);
+                st.lane_us[k].push_back(at.us[k]);
+              }
+            at = none;
           }
-        } else {
-          for (std::size_t wd = 0; wd < words; ++wd) {
-            for (std::uint64_t bits = st.marked[wd]; bits; bits &= bits - 1)
-              emit(static_cast<std::uint32_t>(wd * 64 + static_cast<unsigned>(std::countr_zero(bits))));
-            st.marked[wd] = 0;
-          }
+          st.marked[wd] = 0;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          out.count.push_back(static_cast<std::uint32_t>(st.lane_site[k].size()));
+          st.site.insert(st.site.end(), st.lane_site[k].begin(), st.lane_site[k].end());
+          st.latency_us.insert(st.latency_us.end(), st.lane_us[k].begin(), st.lane_us[k].end());
         }
       }
       out.site = st.arena->site.append(st.site);
