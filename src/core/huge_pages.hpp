@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
+#include <type_traits>
 #include <span>
 #include <vector>
 
@@ -25,6 +27,30 @@ void reserve_huge(std::vector<T>& v, std::size_t n) {
   v.reserve(n);
   advise_huge_pages(v.data(), v.capacity() * sizeof(T));
 }
+
+// A fixed-size array of a trivial type whose memory is advised huge pages and left
+// untouched (not even zeroed) until written: the threads that first write it fault its
+// pages in, in parallel, instead of one thread zeroing it all first (a resize). Read
+// only what was written.
+template <class T>
+class HugeArray {
+  static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  HugeArray() = default;
+  explicit HugeArray(std::size_t n) : m_data(n > 0 ? new T[n] : nullptr), m_size(n) {
+    advise_huge_pages(m_data.get(), n * sizeof(T));
+  }
+  std::size_t size() const { return m_size; }
+  T* data() { return m_data.get(); }
+  const T* data() const { return m_data.get(); }
+  T& operator[](std::size_t i) { return m_data[i]; }
+  const T& operator[](std::size_t i) const { return m_data[i]; }
+
+ private:
+  std::unique_ptr<T[]> m_data;
+  std::size_t m_size = 0;
+};
 
 // Append-only storage in huge-page chunks: what append() returns stays valid and in place
 // for the arena's life (chunks are never reallocated). Many small arrays written once then

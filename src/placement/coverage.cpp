@@ -623,8 +623,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   std::vector<std::span<const NodeId>> hit_node(valid.size());
   std::vector<std::span<const double>> hit_us(valid.size());
   std::vector<std::uint32_t> node_first(net.nodes() + 1, 0);
-  std::vector<std::uint32_t> node_site;
-  std::vector<double> node_us;
+  HugeArray<std::uint32_t> node_site;
+  HugeArray<double> node_us;
   {
     struct Worker {  // per search thread
       ChunkArena<NodeId> nodes;
@@ -656,46 +656,78 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by band of
     // latency (below).
     for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
-    reserve_huge(node_site, node_first.back());
-    reserve_huge(node_us, node_first.back());
-    node_site.resize(node_first.back());
-    node_us.resize(node_first.back());
-    // Sites in parallel: each entry takes the next slot of its node (an atomic count), so
-    // a node's entries arrive in any order (a row's minima do not depend on it).
-    std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
-    parallel_blocks<NoState>(valid.size(), 8, threads, [&](NoState&, std::size_t b, std::size_t e) {
+    // In two passes, so that no write lands far from the last: the sites' hits into the
+    // lists of buckets of 512 consecutive nodes (each chunk of sites writes its own run of
+    // each bucket, in order, with the node's place in its bucket), then each bucket's
+    // entries into its nodes' lists. The lists' memory is first written here, by every
+    // thread (HugeArray: no zeroing pass). A node's entries arrive in any order (a row's
+    // minima do not depend on it).
+    constexpr unsigned kBucketShift = 9;
+    const std::size_t buckets = (net.nodes() >> kBucketShift) + 1;
+    const std::size_t chunks = std::min<std::size_t>(valid.size(), 16 * std::max(1u, threads));
+    auto chunk_sites = [&](std::size_t c) {
+      return std::pair{valid.size() * c / chunks, valid.size() * (c + 1) / chunks};
+    };
+    std::vector<std::uint32_t> at(buckets * chunks + 1, 0);  // by bucket × chunks + chunk: where its run starts
+    parallel_blocks<NoState>(chunks, 1, threads, [&](NoState&, std::size_t c, std::size_t) {
+      const auto [b, e] = chunk_sites(c);
+      for (std::size_t i = b; i < e; ++i)
+        for (const NodeId w : hit_node[i]) ++at[(w >> kBucketShift) * chunks + c + 1];
+    });
+    for (std::size_t x = 0; x + 1 < at.size(); ++x) at[x + 1] += at[x];  // bucket b from node_first[b << shift]
+    node_site = HugeArray<std::uint32_t>(node_first.back());
+    node_us = HugeArray<double>(node_first.back());
+    HugeArray<std::uint16_t> node_in_bucket(node_first.back());
+    parallel_blocks<NoState>(chunks, 1, threads, [&](NoState&, std::size_t c, std::size_t) {
+      const auto [b, e] = chunk_sites(c);
       for (std::size_t i = b; i < e; ++i) {
         const auto j = static_cast<std::uint32_t>(valid_index[i]);
         for (std::size_t n = 0; n < hit_node[i].size(); ++n) {
-          const std::uint32_t k = std::atomic_ref<std::uint32_t>(fill[hit_node[i][n]]).fetch_add(1, std::memory_order_relaxed);
+          const NodeId w = hit_node[i][n];
+          const std::uint32_t k = at[(w >> kBucketShift) * chunks + c]++;
           node_site[k] = j;
           node_us[k] = hit_us[i][n];
+          node_in_bucket[k] = static_cast<std::uint16_t>(w & ((1u << kBucketShift) - 1));
         }
       }
     });
-    // Each node's entries by band of latency (a counting sort; within a band in any order):
-    // the row scan below stops where the rest of a node's list lies beyond the budget.
+    workers.clear();  // the searches' hits are in the buckets now
+    // Each bucket into its nodes' lists, then each node's entries by band of latency (a
+    // counting sort; within a band in any order): the row scan below stops where the rest
+    // of a node's list lies beyond the budget.
     struct State {
-      std::vector<std::uint32_t> site;
+      std::vector<std::uint32_t> fill, site;
       std::vector<double> us;
       std::array<std::uint32_t, kBands + 1> first;
     };
-    parallel_blocks<State>(net.nodes(), 4096, threads, [&](State& st, std::size_t b, std::size_t e) {
-      for (std::size_t v = b; v < e; ++v) {
-        const std::uint32_t lo = node_first[v], hi = node_first[v + 1];
-        if (hi - lo < 2) continue;
+    parallel_blocks<State>(buckets, 1, threads, [&](State& st, std::size_t bucket, std::size_t) {
+      const std::size_t v0 = bucket << kBucketShift, v1 = std::min(net.nodes(), v0 + (std::size_t{1} << kBucketShift));
+      if (v0 >= v1) return;
+      const std::uint32_t lo = node_first[v0], hi = node_first[v1];
+      st.site.assign(node_site.data() + lo, node_site.data() + hi);
+      st.us.assign(node_us.data() + lo, node_us.data() + hi);
+      st.fill.assign(node_first.begin() + static_cast<std::ptrdiff_t>(v0), node_first.begin() + static_cast<std::ptrdiff_t>(v1));
+      std::vector<std::uint32_t>& fill = st.fill;
+      for (std::uint32_t x = lo; x < hi; ++x) {
+        const std::uint32_t k = fill[node_in_bucket[x]]++;
+        node_site[k] = st.site[x - lo];
+        node_us[k] = st.us[x - lo];
+      }
+      for (std::size_t v = v0; v < v1; ++v) {
+        const std::uint32_t a = node_first[v], z = node_first[v + 1];
+        if (z - a < 2) continue;
         st.first.fill(0);
-        for (std::uint32_t k = lo; k < hi; ++k) ++st.first[bands.of(node_us[k]) + 1];
+        for (std::uint32_t k = a; k < z; ++k) ++st.first[bands.of(node_us[k]) + 1];
         for (std::size_t i = 0; i < kBands; ++i) st.first[i + 1] += st.first[i];
-        st.site.resize(hi - lo);
-        st.us.resize(hi - lo);
-        for (std::uint32_t k = lo; k < hi; ++k) {
+        st.site.resize(z - a);
+        st.us.resize(z - a);
+        for (std::uint32_t k = a; k < z; ++k) {
           const std::uint32_t to = st.first[bands.of(node_us[k])]++;
           st.site[to] = node_site[k];
           st.us[to] = node_us[k];
         }
-        std::copy(st.site.begin(), st.site.end(), node_site.begin() + lo);
-        std::copy(st.us.begin(), st.us.end(), node_us.begin() + lo);
+        std::copy(st.site.begin(), st.site.end(), node_site.data() + a);
+        std::copy(st.us.begin(), st.us.end(), node_us.data() + a);
       }
     });
   }  // the searches' arenas go
@@ -815,8 +847,8 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
   }
   lap(&CoverageStats::rows);
   std::vector<std::uint32_t>().swap(node_first);
-  std::vector<std::uint32_t>().swap(node_site);
-  std::vector<double>().swap(node_us);
+  node_site = {};
+  node_us = {};
 
   // Into rows by demand point: counts, offsets, then each block's rows in place.
   Coverage c;
