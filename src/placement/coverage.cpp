@@ -618,8 +618,7 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       valid.push_back(candidates[j]);
       valid_index.push_back(j);
     }
-  // Each search's kept nodes go to its worker's arenas (no copy on growth, huge pages),
-  // and their counts per node straight into node_first.
+  // Each search's kept nodes go to its worker's arenas (no copy on growth, huge pages).
   std::vector<std::span<const NodeId>> hit_node(valid.size());
   std::vector<std::span<const double>> hit_us(valid.size());
   std::vector<std::uint32_t> node_first(net.nodes() + 1, 0);
@@ -646,7 +645,6 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
         if (!(reached_us[n] + node_leg_min[w] <= budget_us)) continue;
         wk.scratch_nodes.push_back(w);
         wk.scratch_us.push_back(reached_us[n]);
-        std::atomic_ref<std::uint32_t>(node_first[w + 1]).fetch_add(1, std::memory_order_relaxed);
       }
       hit_node[i] = wk.nodes.append(wk.scratch_nodes);
       hit_us[i] = wk.us.append(wk.scratch_us);
@@ -655,7 +653,6 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     std::vector<double>().swap(node_leg_min);
     // Inverted by node: node w's entries [node_first[w], node_first[w + 1]), by band of
     // latency (below).
-    for (std::size_t v = 0; v < net.nodes(); ++v) node_first[v + 1] += node_first[v];
     // In two passes, so that no write lands far from the last: the sites' hits into the
     // lists of buckets of 512 consecutive nodes (each chunk of sites writes its own run of
     // each bucket, in order, with the node's place in its bucket), then each bucket's
@@ -674,10 +671,13 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
       for (std::size_t i = b; i < e; ++i)
         for (const NodeId w : hit_node[i]) ++at[(w >> kBucketShift) * chunks + c + 1];
     });
-    for (std::size_t x = 0; x + 1 < at.size(); ++x) at[x + 1] += at[x];  // bucket b from node_first[b << shift]
-    node_site = HugeArray<std::uint32_t>(node_first.back());
-    node_us = HugeArray<double>(node_first.back());
-    HugeArray<std::uint16_t> node_in_bucket(node_first.back());
+    for (std::size_t x = 0; x + 1 < at.size(); ++x) at[x + 1] += at[x];
+    std::vector<std::uint32_t> bucket_first(buckets + 1);  // bucket b's entries from bucket_first[b]
+    for (std::size_t b = 0; b <= buckets; ++b) bucket_first[b] = at[b * chunks];
+    const std::uint32_t entries = bucket_first[buckets];
+    node_site = HugeArray<std::uint32_t>(entries);
+    node_us = HugeArray<double>(entries);
+    HugeArray<std::uint16_t> node_in_bucket(entries);
     parallel_blocks<NoState>(chunks, 1, threads, [&](NoState&, std::size_t c, std::size_t) {
       const auto [b, e] = chunk_sites(c);
       for (std::size_t i = b; i < e; ++i) {
@@ -696,25 +696,34 @@ Coverage build_coverage(const Network& net, const Graph& graph, const SegmentInd
     // counting sort; within a band in any order): the row scan below stops where the rest
     // of a node's list lies beyond the budget.
     struct State {
-      std::vector<std::uint32_t> fill, site;
+      std::vector<std::uint32_t> fill, start, site;
       std::vector<double> us;
       std::array<std::uint32_t, kBands + 1> first;
     };
     parallel_blocks<State>(buckets, 1, threads, [&](State& st, std::size_t bucket, std::size_t) {
       const std::size_t v0 = bucket << kBucketShift, v1 = std::min(net.nodes(), v0 + (std::size_t{1} << kBucketShift));
       if (v0 >= v1) return;
-      const std::uint32_t lo = node_first[v0], hi = node_first[v1];
+      const std::uint32_t lo = bucket_first[bucket], hi = bucket_first[bucket + 1];
+      // The bucket's nodes' lists: their counts, then where each starts.
+      st.fill.assign(v1 - v0 + 1, 0);
+      std::vector<std::uint32_t>& fill = st.fill;
+      for (std::uint32_t x = lo; x < hi; ++x) ++fill[node_in_bucket[x] + 1];
+      fill[0] = lo;
+      for (std::size_t v = v0; v < v1; ++v) {
+        fill[v - v0 + 1] += fill[v - v0];
+        node_first[v] = fill[v - v0];
+      }
+      if (v1 == net.nodes()) node_first[v1] = hi;
+      st.start.assign(fill.begin(), fill.end());  // node_first of the bucket's nodes and the next
       st.site.assign(node_site.data() + lo, node_site.data() + hi);
       st.us.assign(node_us.data() + lo, node_us.data() + hi);
-      st.fill.assign(node_first.begin() + static_cast<std::ptrdiff_t>(v0), node_first.begin() + static_cast<std::ptrdiff_t>(v1));
-      std::vector<std::uint32_t>& fill = st.fill;
       for (std::uint32_t x = lo; x < hi; ++x) {
         const std::uint32_t k = fill[node_in_bucket[x]]++;
         node_site[k] = st.site[x - lo];
         node_us[k] = st.us[x - lo];
       }
       for (std::size_t v = v0; v < v1; ++v) {
-        const std::uint32_t a = node_first[v], z = node_first[v + 1];
+        const std::uint32_t a = st.start[v - v0], z = st.start[v - v0 + 1];
         if (z - a < 2) continue;
         st.first.fill(0);
         for (std::uint32_t k = a; k < z; ++k) ++st.first[bands.of(node_us[k]) + 1];
