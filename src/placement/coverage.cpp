@@ -92,7 +92,9 @@ struct Leg {
 // least floor. A piece whose ends both have a label below their floors (a path from
 // another leg arrives cheaper than any leg through this piece could) is dropped with no
 // plane work; the others get their plane bounds, and each of their candidates not already
-// beaten becomes a source. At the end the search runs up to the greatest lower bound
+// beaten becomes a source. (An edge's neighbouring pieces are first taken together, as one
+// group with floors at or below each piece's: most far groups are dropped whole, on one
+// floor per lane.) At the end the search runs up to the greatest lower bound
 // kept, and a candidate is dropped when its node's label lies below its lower bound (its
 // own upper bound never does).
 //
@@ -130,8 +132,8 @@ class LanePruner {
     }
   }
 
-  // The work done so far (CoverageStats' leg_pieces, leg_candidates, leg_nodes, exact_legs);
-  // nodes: the relaxations of the searches, each shared by its lanes.
+  // The work done so far (CoverageStats' leg_groups, leg_pieces, leg_candidates, leg_nodes,
+  // exact_legs); nodes: the relaxations of the searches, each shared by its lanes.
   struct Count {
     std::size_t groups = 0, pieces = 0, candidates = 0, nodes = 0, exact = 0;
   };
