@@ -231,7 +231,7 @@ class LanePruner {
     // A (piece, lane) pair: dropped when both ends are beaten at its floors; else its
     // candidates not beaten are kept, those surely within max access become sources.
     auto look = [&](std::size_t k, std::uint32_t i, const std::array<std::uint32_t, 2>& ends, const double* f) {
-      if (beaten(k, ends[0], f[0]) && beaten(k, ends[1], f[1])) return;
+      if (both_beaten(k, ends, f)) return;
       m_candidates.clear();
       m_query.piece_candidates(m_frame[k], m_scale[k], m_near[i].piece, m_candidates);
       m_count.candidates += m_candidates.size();
@@ -250,7 +250,7 @@ class LanePruner {
         const std::size_t k = x % n;
         const double* f = &m_floor[x * 2];
         const auto g = static_cast<std::uint32_t>(x / n);
-        if (beaten(k, m_ends[g][0], f[0]) && beaten(k, m_ends[g][1], f[1])) continue;
+        if (both_beaten(k, m_ends[g], f)) continue;
         for (std::uint32_t i = m_group_first[g]; i < m_group_first[g + 1]; ++i) {
           Later piece{i, g, static_cast<std::uint32_t>(k), {}};
           if (!m_query.piece_floor(m_frame[k], m_scale[k], pts[k], m_near[i], piece.floor_us.data())) continue;
@@ -324,6 +324,11 @@ class LanePruner {
   // whether or not settled.
   bool beaten(std::size_t k, std::uint32_t v, double lower_us) const {
     return m_stamp[v] == m_epoch && m_label[m_slot[v]].us[k] < lower_us - 1e-9 * (1.0 + lower_us);
+  }
+  // Whether both ends of a group or piece (vertices `ends`) are beaten at its floors `f`:
+  // then no leg through it can matter.
+  bool both_beaten(std::size_t k, const std::array<std::uint32_t, 2>& ends, const double* f) const {
+    return beaten(k, ends[0], f[0]) && beaten(k, ends[1], f[1]);
   }
 
   struct alignas(64) Labels {
