@@ -12,6 +12,7 @@
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 
 namespace lightcone {
@@ -278,7 +279,7 @@ IncrementalLp::IncrementalLp(const std::vector<double>& objective, const std::ve
 }
 
 IncrementalLp::IncrementalLp(const IncrementalLp& o)
-    : m_clp(new ClpSimplex(*static_cast<const ClpSimplex*>(o.m_clp))), m_columns(o.m_columns), m_start(o.m_start),
+    : m_internal(o.m_internal), m_clp(new ClpSimplex(*static_cast<const ClpSimplex*>(o.m_clp))), m_columns(o.m_columns), m_start(o.m_start),
       m_index(o.m_index), m_value(o.m_value), m_row_lower(o.m_row_lower), m_row_upper(o.m_row_upper),
       m_col_obj(o.m_col_obj), m_col_lower(o.m_col_lower), m_col_upper(o.m_col_upper), m_infeasible(o.m_infeasible),
       m_primal_first(o.m_primal_first), m_solved(o.m_solved), m_crashed(o.m_crashed), m_objective(o.m_objective), m_x(o.m_x),
@@ -287,8 +288,17 @@ IncrementalLp::IncrementalLp(const IncrementalLp& o)
 IncrementalLp::~IncrementalLp() { delete static_cast<ClpSimplex*>(m_clp); }
 
 void IncrementalLp::add_row(const std::vector<int>& cols, const std::vector<double>& coefs, double lower, double upper) {
-  m_index.insert(m_index.end(), cols.begin(), cols.end());
-  m_value.insert(m_value.end(), coefs.begin(), coefs.end());
+  if (m_internal.empty()) {
+    m_index.insert(m_index.end(), cols.begin(), cols.end());
+    m_value.insert(m_value.end(), coefs.begin(), coefs.end());
+  } else {
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      const int c = internal(cols[k]);
+      if (c < 0) continue;  // a removed column: always 0
+      m_index.push_back(c);
+      m_value.push_back(coefs[k]);
+    }
+  }
   m_start.push_back(static_cast<int>(m_index.size()));
   m_row_lower.push_back(finite(lower));
   m_row_upper.push_back(finite(upper));
@@ -299,6 +309,8 @@ int IncrementalLp::rows() const {
 }
 
 int IncrementalLp::add_column(double objective, double lower, double upper) {
+  if (!m_internal.empty())
+    m_internal.push_back(static_cast<ClpSimplex*>(m_clp)->numberColumns() + static_cast<int>(m_col_obj.size()));
   m_col_obj.push_back(objective);
   m_col_lower.push_back(finite(lower));
   m_col_upper.push_back(finite(upper));
@@ -354,19 +366,30 @@ bool IncrementalLp::solve(const Deadline& deadline) {
   m_infeasible = clp->status() == 1;
   if (clp->status() != 0) return false;
   const double* x = clp->getColSolution();
-  m_x.assign(x, x + m_columns);
   const double* d = clp->getReducedCost();
-  m_reduced.assign(d, d + m_columns);
+  if (m_internal.empty()) {
+    m_x.assign(x, x + m_columns);
+    m_reduced.assign(d, d + m_columns);
+  } else {
+    m_x.assign(static_cast<std::size_t>(m_columns), 0.0);
+    m_reduced.assign(static_cast<std::size_t>(m_columns), 0.0);
+    for (std::size_t j = 0; j < m_x.size(); ++j)
+      if (const int c = m_internal[j]; c >= 0) {
+        m_x[j] = x[c];
+        m_reduced[j] = d[c];
+      }
+  }
   const double* a = clp->getRowActivity();
   m_activity.assign(a, a + clp->numberRows());
   m_objective = clp->objectiveValue();
   return true;
 }
 
-double IncrementalLp::probe(int column, double lower, double upper, int iterations, const Deadline& deadline) {
+double IncrementalLp::probe(int external, double lower, double upper, int iterations, const Deadline& deadline) {
   auto* clp = static_cast<ClpSimplex*>(m_clp);
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (!m_solved || deadline.expired() || !m_row_lower.empty() || !m_col_obj.empty()) return nan;
+  const int column = internal(external);
+  if (!m_solved || deadline.expired() || !m_row_lower.empty() || !m_col_obj.empty() || column < 0) return nan;
   const int n = clp->numberColumns(), m = clp->numberRows();
   const std::size_t un = static_cast<std::size_t>(n), um = static_cast<std::size_t>(m);
   const std::vector<unsigned char> status(clp->statusArray(), clp->statusArray() + un + um);
@@ -401,8 +424,43 @@ double IncrementalLp::probe(int column, double lower, double upper, int iteratio
   return value;
 }
 
-void IncrementalLp::set_column_bounds(int column, double lower, double upper) {
+void IncrementalLp::set_column_bounds(int external, double lower, double upper) {
+  const int column = internal(external);
+  if (column < 0) {
+    if (lower > 0.0 || upper < 0.0) throw std::logic_error("IncrementalLp: bounds beyond 0 for a removed column");
+    return;
+  }
   static_cast<ClpSimplex*>(m_clp)->setColumnBounds(column, finite(lower), finite(upper));
+}
+
+std::size_t IncrementalLp::remove_columns_at_zero(const std::vector<int>& columns) {
+  auto* clp = static_cast<ClpSimplex*>(m_clp);
+  if (!m_solved || !m_row_lower.empty() || !m_col_obj.empty()) return 0;
+  const int n = clp->numberColumns();
+  std::vector<char> gone(static_cast<std::size_t>(n), 0);
+  std::vector<int> which;
+  for (const int external : columns) {
+    const int c = internal(external);
+    if (c < 0 || gone[static_cast<std::size_t>(c)]) continue;
+    if (clp->getColLower()[c] != 0.0 || clp->getColUpper()[c] != 0.0) continue;
+    if (clp->getColumnStatus(c) == ClpSimplex::basic) continue;  // keeps the basis whole
+    gone[static_cast<std::size_t>(c)] = 1;
+    which.push_back(c);
+  }
+  if (which.empty()) return 0;
+  std::sort(which.begin(), which.end());
+  clp->deleteColumns(static_cast<int>(which.size()), which.data());
+  // Renumber: each remaining column moves down by the removed ones before it.
+  std::vector<int> renumber(static_cast<std::size_t>(n), -1);
+  for (int c = 0, next = 0; c < n; ++c)
+    if (!gone[static_cast<std::size_t>(c)]) renumber[static_cast<std::size_t>(c)] = next++;
+  if (m_internal.empty()) {
+    m_internal.resize(static_cast<std::size_t>(m_columns));
+    for (int j = 0; j < m_columns; ++j) m_internal[static_cast<std::size_t>(j)] = j;
+  }
+  for (int& c : m_internal)
+    if (c >= 0) c = renumber[static_cast<std::size_t>(c)];
+  return which.size();
 }
 
 void IncrementalLp::delete_rows(const std::vector<int>& rows) {

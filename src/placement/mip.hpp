@@ -105,8 +105,19 @@ class IncrementalLp {
   // Deletes rows already in the LP (indices as in row_activity(); rows still pending are
   // not counted). Rows deleted while basic (slack) keep the basis valid for the next solve().
   void delete_rows(const std::vector<int>& rows);
+  // Takes the columns of `columns` whose bounds are [0, 0] and that are not basic out of
+  // the LP (after a successful solve(), nothing pending): a row added later leaves out
+  // their entries (exact, as they are 0), x() and reduced_costs() give them 0, and
+  // set_column_bounds() accepts only [0, 0] for them. The basis of the rest stays, so the
+  // next solve() starts from it. Returns how many left the LP.
+  std::size_t remove_columns_at_zero(const std::vector<int>& columns);
 
  private:
+  // Column j's index in the Clp model (−1: removed); empty while none was removed.
+  int internal(int column) const {
+    return m_internal.empty() ? column : m_internal[static_cast<std::size_t>(column)];
+  }
+  std::vector<int> m_internal;
   void* m_clp = nullptr;  // ClpSimplex
   int m_columns = 0;
   std::vector<int> m_start{0}, m_index;

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <memory>
 #include <tuple>
@@ -316,6 +317,109 @@ TEST(PlacementCoverHeuristics, ProbeGivesTheLpWithAColumnFixedAndRestoresTheLp) 
   EXPECT_TRUE(std::isnan(lp->probe(0, 0.0, 0.0, 100, Deadline::after(-1.0))));
   ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
   EXPECT_NEAR(lp->objective(), 1.0, 1e-12);
+}
+
+// Columns fixed at 0 taken out of the LP (IncrementalLp::remove_columns_at_zero, as
+// Benders does with the sites closed by reduced costs before branching): the LP keeps its
+// optimum; rows added later that name removed columns, probes and copies give what an LP
+// that kept those columns at [0, 0] gives; removed columns read 0 and take only [0, 0].
+TEST(PlacementCoverHeuristics, ColumnsRemovedAtZeroLeaveTheLpAsItWas) {
+  std::mt19937_64 rng(17);
+  int removed_total = 0, compared = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const int n = 10 + static_cast<int>(rng() % 10), m = 12 + static_cast<int>(rng() % 12);
+    std::vector<double> cost(static_cast<std::size_t>(n));
+    for (double& c : cost) c = 1.0 + static_cast<double>(rng() % 9);
+    auto random_row = [&] {
+      std::vector<int> row;
+      for (int j = 0; j < n; ++j)
+        if (rng() % 3 == 0) row.push_back(j);
+      while (row.size() < 4) row.push_back(static_cast<int>(rng() % static_cast<unsigned>(n)));
+      std::sort(row.begin(), row.end());
+      row.erase(std::unique(row.begin(), row.end()), row.end());
+      return row;
+    };
+    std::vector<std::vector<int>> rows(static_cast<std::size_t>(m)), later(5);
+    for (auto& row : rows) row = random_row();
+    for (auto& row : later) row = random_row();
+    std::vector<char> closed(static_cast<std::size_t>(n), 0);
+    for (int j = 0; j < n; ++j) closed[static_cast<std::size_t>(j)] = rng() % 4 == 0;
+    std::vector<int> gone;
+    for (int j = 0; j < n; ++j)
+      if (closed[static_cast<std::size_t>(j)]) gone.push_back(j);
+    // The reference keeps every column, the closed ones at [0, 0].
+    auto build = [&](bool bounded_at_start) {
+      std::vector<double> lo(static_cast<std::size_t>(n), 0.0), up(static_cast<std::size_t>(n), 1.0);
+      if (bounded_at_start)
+        for (int j : gone) up[static_cast<std::size_t>(j)] = 0.0;
+      auto lp = std::make_unique<IncrementalLp>(cost, lo, up);
+      for (const auto& row : rows) lp->add_row(row, std::vector<double>(row.size(), 1.0), 1.0, IncrementalLp::kInf);
+      return lp;
+    };
+    const auto reference = build(true);
+    if (!reference->solve(Deadline::after(30.0))) continue;
+    // Solved first with every column free, then closed and re-solved, as in Benders.
+    const auto lp = build(false);
+    ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
+    for (int j : gone) lp->set_column_bounds(j, 0.0, 0.0);
+    ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
+    const std::size_t removed = lp->remove_columns_at_zero(gone);
+    EXPECT_LE(removed, gone.size());
+    removed_total += static_cast<int>(removed);
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    ASSERT_TRUE(lp->solve(Deadline::after(30.0)));
+    EXPECT_NEAR(lp->objective(), reference->objective(), 1e-9 * std::max(1.0, reference->objective()));
+    ASSERT_EQ(lp->x().size(), static_cast<std::size_t>(n));
+    for (int j : gone) {
+      EXPECT_EQ(lp->x()[static_cast<std::size_t>(j)], 0.0);
+      EXPECT_NO_THROW(lp->set_column_bounds(j, 0.0, 0.0));
+    }
+    // Later rows (naming removed columns too), on the LP and on a copy of it.
+    for (const auto& row : later) {
+      lp->add_row(row, std::vector<double>(row.size(), 1.0), 1.0, IncrementalLp::kInf);
+      reference->add_row(row, std::vector<double>(row.size(), 1.0), 1.0, IncrementalLp::kInf);
+    }
+    const IncrementalLp copy(*lp);
+    const bool ok = reference->solve(Deadline::after(30.0));
+    ASSERT_EQ(lp->solve(Deadline::after(30.0)), ok);
+    IncrementalLp copied(copy);
+    ASSERT_EQ(copied.solve(Deadline::after(30.0)), ok);
+    if (!ok) {
+      EXPECT_TRUE(reference->infeasible() && lp->infeasible() && copied.infeasible());
+      continue;
+    }
+    const double want = reference->objective();
+    EXPECT_NEAR(lp->objective(), want, 1e-9 * std::max(1.0, want));
+    EXPECT_NEAR(copied.objective(), want, 1e-9 * std::max(1.0, want));
+    double activity = 0.0;
+    for (int j = 0; j < n; ++j) activity += cost[static_cast<std::size_t>(j)] * lp->x()[static_cast<std::size_t>(j)];
+    EXPECT_NEAR(activity, want, 1e-7 * std::max(1.0, want));
+    // Probes of the columns left: as on the reference.
+    for (int j = 0; j < n; ++j) {
+      if (closed[static_cast<std::size_t>(j)]) continue;
+      const double a = reference->probe(j, 1.0, 1.0, 1000, Deadline::after(30.0));
+      const double b = lp->probe(j, 1.0, 1.0, 1000, Deadline::after(30.0));
+      if (std::isinf(a)) EXPECT_TRUE(std::isinf(b));
+      else EXPECT_NEAR(b, a, 1e-7 * std::max(1.0, std::abs(a)));
+      ++compared;
+    }
+  }
+  EXPECT_GT(removed_total, 40);
+  EXPECT_GT(compared, 200);
+  // A removed column takes no bound beyond 0.
+  IncrementalLp small(std::vector<double>{1.0, 2.0, 3.0}, std::vector<double>{0.0, 0.0, 0.0},
+                      std::vector<double>{1.0, 1.0, 1.0});
+  small.add_row({0, 1, 2}, {1.0, 1.0, 1.0}, 1.0, IncrementalLp::kInf);
+  ASSERT_TRUE(small.solve(Deadline::after(30.0)));
+  small.set_column_bounds(2, 0.0, 0.0);
+  ASSERT_TRUE(small.solve(Deadline::after(30.0)));
+  ASSERT_EQ(small.remove_columns_at_zero({2}), 1u);
+  EXPECT_THROW(small.set_column_bounds(2, 1.0, 1.0), std::logic_error);
+  small.set_column_bounds(0, 0.0, 0.0);  // the next cheapest takes over
+  ASSERT_TRUE(small.solve(Deadline::after(30.0)));
+  EXPECT_NEAR(small.objective(), 2.0, 1e-12);
+  EXPECT_EQ(small.x()[2], 0.0);
+  EXPECT_EQ(small.x()[1], 1.0);
 }
 
 // A large first LP (a Benders master's first cuts, over 100,000 nonzeros) solved by the
