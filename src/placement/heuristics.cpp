@@ -457,26 +457,54 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   const std::size_t perturb_rounds = options.perturb_rounds;
   const std::span<const signed char> fix = options.fix;
   constexpr std::size_t kMaxShake = 3;
-  auto shut = [&](std::uint32_t j) { return !fix.empty() && fix[j] < 0; };
   const std::size_t nr = r.rows(), nc = r.cols();
-  // Per column: its (row, weighted latency) pairs.
-  std::vector<std::uint32_t> first(nc + 1, 0), row(r.row_col.size());
-  std::vector<double> cost(r.row_col.size());
-  for (std::uint32_t e = 0; e < r.row_col.size(); ++e) ++first[r.row_col[e] + 1];
-  for (std::size_t j = 0; j < nc; ++j) first[j + 1] += first[j];
-  std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+  const LatencyRows by_row = options.rows.first.size() == nr + 1 ? options.rows : LatencyRows{};
+  // Columns missing from the rows by latency are never opened (as the fixing's closed ones).
+  std::vector<char> in_rows;
+  if (!by_row.empty()) {
+    in_rows.assign(nc, 0);
+    for (const std::uint32_t j : by_row.col) in_rows[j] = 1;
+  }
+  auto shut = [&](std::uint32_t j) { return (!fix.empty() && fix[j] < 0) || (!in_rows.empty() && !in_rows[j]); };
   double unserved = 1.0;  // above any plan that serves every row
   for (std::uint32_t i = 0; i < nr; ++i) {
     double worst = 0.0;
-    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
-      const std::uint32_t q = fill[r.row_col[e]]++;
-      row[q] = i;
-      cost[q] = r.row_weight[i] * r.row_lat[e];
-      worst = std::max(worst, cost[q]);
-    }
+    for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e)
+      worst = std::max(worst, r.row_weight[i] * r.row_lat[e]);
     unserved += worst;
   }
   unserved *= 2.0;
+  // From an initial plan whose open columns are all in the rows by latency, with few
+  // enough open sites for the pass by rows, nothing reads the pairs by column: the nearest
+  // two open sites of each row come from its options by latency too (the same ones), and
+  // the layout by column (every pair copied: a second per call at 25 M pairs) is skipped.
+  bool rows_only = initial != nullptr && !by_row.empty();
+  if (rows_only) {
+    std::size_t members = 0;
+    for (std::size_t j = 0; j < nc && rows_only; ++j)
+      if ((*initial)[j]) {
+        members += !r.col_fixed[j];
+        rows_only = in_rows[j] != 0;
+      }
+    rows_only = rows_only && members * nc <= kRowPassSums;
+  }
+  // Per column: its (row, weighted latency) pairs (unless rows_only).
+  std::vector<std::uint32_t> first, row;
+  std::vector<double> cost;
+  if (!rows_only) {
+    first.assign(nc + 1, 0);
+    row.resize(r.row_col.size());
+    cost.resize(r.row_col.size());
+    for (std::uint32_t e = 0; e < r.row_col.size(); ++e) ++first[r.row_col[e] + 1];
+    for (std::size_t j = 0; j < nc; ++j) first[j + 1] += first[j];
+    std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+    for (std::uint32_t i = 0; i < nr; ++i)
+      for (std::uint32_t e = r.row_first[i]; e < r.row_first[i + 1]; ++e) {
+        const std::uint32_t q = fill[r.row_col[e]]++;
+        row[q] = i;
+        cost[q] = r.row_weight[i] * r.row_lat[e];
+      }
+  }
   MedianPlan out;
   out.open.assign(nc, 0);
   std::vector<char>& open = out.open;
@@ -494,6 +522,27 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
     std::fill(d1.begin(), d1.end(), unserved);
     std::fill(d2.begin(), d2.end(), unserved);
     std::fill(f1.begin(), f1.end(), kNone);
+    if (rows_only) {
+      // Each row's first two open options by latency (ties by column): the least cost and
+      // the lowest column at it, as the pass by column finds them (when two columns share
+      // the least cost, d2 = d1 and which one is f1 changes no sum).
+      for (std::uint32_t i = 0; i < nr; ++i) {
+        const double w = r.row_weight[i];
+        for (std::uint32_t e = by_row.first[i], end = by_row.first[i + 1]; e < end; ++e) {
+          const std::uint32_t j = by_row.col[e];
+          if (!open[j]) continue;
+          const double c = w * by_row.lat[e];
+          if (f1[i] == kNone) {
+            d1[i] = c;
+            f1[i] = j;
+          } else {
+            d2[i] = c;
+            break;
+          }
+        }
+      }
+      return;
+    }
     for (std::uint32_t j = 0; j < nc; ++j) {
       if (!open[j]) continue;
       for (std::uint32_t q = first[j]; q < first[j + 1]; ++q) {
@@ -564,7 +613,6 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   // c_ij) where c_ij < d2 (extra): only the options below d2 count, a prefix of the row
   // by latency. Fixed chunks of rows by entries, each with its own sums per column and
   // per (column, member), added in chunk order: the same bits on any number of threads.
-  const LatencyRows by_row = options.rows.first.size() == nr + 1 ? options.rows : LatencyRows{};
   const FixedChunks row_chunks = by_row.empty() ? FixedChunks(0, 1) : FixedChunks(by_row.first, swap_workers);
   std::vector<std::vector<double>> chunk_gain(kFixedChunks), chunk_extra(kFixedChunks);
   std::vector<char> eligible;

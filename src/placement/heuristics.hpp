@@ -107,10 +107,12 @@ struct MedianSearchOptions {
   // kSwapParallelPairs pairs (else one). The plan is the same on any number.
   unsigned threads = 0;
   // When given: r's rows by latency (RowsByLatency, over every column that fix leaves
-  // open). The interchange's pass then reads each row's options below its second-nearest
-  // open site (about 2 / p of the pairs) instead of every pair, while (free open sites) ×
-  // columns stays within kRowPassSums (its sums per column and open site). The same swaps
-  // either way, but for the rounding of the sums.
+  // open, or fewer: a column missing from them is never opened). The interchange's pass
+  // then reads each row's options below its second-nearest open site (about 2 / p of the
+  // pairs) instead of every pair, while (free open sites) × columns stays within
+  // kRowPassSums (its sums per column and open site). The same swaps either way, but for
+  // the rounding of the sums. From an initial plan within them, the pairs are then not
+  // laid out by column at all (the nearest open sites come from the rows too).
   LatencyRows rows;
 };
 inline constexpr std::size_t kSwapParallelPairs = 2'000'000;

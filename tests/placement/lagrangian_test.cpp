@@ -273,6 +273,83 @@ TEST(MedianSearch, PassByRowsChoosesTheSwapsOfThePassByColumns) {
   EXPECT_GT(sparse_unserved, 0);
 }
 
+// From an initial plan, with the rows by latency given, the search reads no pair by column
+// (the nearest open sites come from the rows too): the same plan, cost, swaps and
+// perturbations as the search by column, also with rows of weight 0 (ties at any latency),
+// and with the fixing's closed columns taken out of the rows instead of fixed.
+TEST(MedianSearch, FromAnInitialPlanTheRowsAloneGiveThePlanOfThePassByColumns) {
+  std::mt19937_64 rng(41);
+  int swapped = 0, compared = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    Reduced r = random_model(rng, 20 + static_cast<std::uint32_t>(rng() % 60), 6 + static_cast<std::uint32_t>(rng() % 20),
+                             trial % 3 == 0 ? 0.3 : 0.8, trial % 4 == 0);
+    if (trial % 2 == 0)
+      for (double& w : r.row_weight)
+        if (rng() % 4 == 0) w = 0.0;
+    const RowsByLatency sorted(r, 0);
+    const int p = 1 + static_cast<int>(rng() % 6);
+    std::vector<signed char> fix(r.cols(), 0);
+    for (int k = 0; k < 3; ++k) {
+      const std::uint32_t j = static_cast<std::uint32_t>(rng() % r.cols());
+      if (!r.col_fixed[j] && !r.col_existing[j]) fix[j] = -1;
+    }
+    // A random plan: the fixed columns and min(p, new columns) new ones, none closed.
+    std::vector<char> initial(r.cols(), 0);
+    std::size_t new_cols = 0, have = 0;
+    for (std::size_t j = 0; j < r.cols(); ++j) {
+      new_cols += !r.col_existing[j];
+      if (r.col_fixed[j]) {
+        initial[j] = 1;
+        have += !r.col_existing[j];
+      }
+    }
+    std::vector<std::uint32_t> candidates;
+    for (std::uint32_t j = 0; j < r.cols(); ++j)
+      if (!initial[j] && !r.col_existing[j] && fix[j] >= 0) candidates.push_back(j);
+    std::shuffle(candidates.begin(), candidates.end(), rng);
+    const std::size_t want = std::min<std::size_t>(static_cast<std::size_t>(p), new_cols);
+    if (have > want || want - have > candidates.size()) continue;
+    for (std::size_t q = 0; q < want - have; ++q) initial[candidates[q]] = 1;
+    // The rows without the closed columns.
+    std::vector<std::uint32_t> first{0}, col;
+    std::vector<double> lat;
+    const LatencyRows all = sorted.view();
+    for (std::uint32_t i = 0; i < r.rows(); ++i) {
+      for (std::uint32_t e = all.first[i]; e < all.first[i + 1]; ++e)
+        if (fix[all.col[e]] >= 0) {
+          col.push_back(all.col[e]);
+          lat.push_back(all.lat[e]);
+        }
+      first.push_back(static_cast<std::uint32_t>(col.size()));
+    }
+    for (const std::size_t rounds : {std::size_t{0}, std::size_t{10}}) {
+      MedianSearchOptions by_cols;
+      by_cols.initial = &initial;
+      by_cols.fix = fix;
+      by_cols.perturb_rounds = rounds;
+      MedianSearchOptions by_rows = by_cols;
+      by_rows.rows = all;
+      MedianSearchOptions filtered = by_cols;
+      filtered.fix = {};
+      filtered.rows = LatencyRows{first, col, lat};
+      const MedianPlan a = median_search(r, p, Deadline(), by_cols);
+      for (const MedianPlan& b : {median_search(r, p, Deadline(), by_rows), median_search(r, p, Deadline(), filtered)}) {
+        SCOPED_TRACE("trial " + std::to_string(trial) + ", " + std::to_string(rounds) + " rounds");
+        EXPECT_EQ(b.open, a.open);
+        EXPECT_EQ(b.cost, a.cost);
+        EXPECT_EQ(b.swaps, a.swaps);
+        EXPECT_EQ(b.improved, a.improved);
+        EXPECT_EQ(b.rounds, a.rounds);
+        EXPECT_EQ(b.serves_all, a.serves_all);
+        ++compared;
+      }
+      swapped += a.swaps > 0;
+    }
+  }
+  EXPECT_GT(compared, 150);
+  EXPECT_GT(swapped, 40);
+}
+
 // The Lagrangian's passes and the interchange's pass run in fixed chunks: the same bits on
 // any number of threads (a model large enough for every chunk to hold rows and columns).
 TEST(MedianLagrangian, SameBitsOnAnyThreadCount) {
