@@ -459,13 +459,22 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
   constexpr std::size_t kMaxShake = 3;
   const std::size_t nr = r.rows(), nc = r.cols();
   const LatencyRows by_row = options.rows.first.size() == nr + 1 ? options.rows : LatencyRows{};
-  // Columns missing from the rows by latency are never opened (as the fixing's closed ones).
-  std::vector<char> in_rows;
-  if (!by_row.empty()) {
-    in_rows.assign(nc, 0);
-    for (const std::uint32_t j : by_row.col) in_rows[j] = 1;
+  // Per column (rows by latency given): left out of them (pairs in r, none there: never
+  // opened, as the fixing's closed ones), and whole there (every pair of r there).
+  std::vector<char> left_out, whole;
+  const bool every_pair = by_row.col.size() == r.row_col.size();  // then none left out, each whole
+  if (!by_row.empty() && !every_pair) {
+    std::vector<std::uint32_t> in_r(nc, 0), in_rows(nc, 0);
+    for (const std::uint32_t j : r.row_col) ++in_r[j];
+    for (const std::uint32_t j : by_row.col) ++in_rows[j];
+    left_out.resize(nc);
+    whole.resize(nc);
+    for (std::size_t j = 0; j < nc; ++j) {
+      left_out[j] = in_rows[j] == 0 && in_r[j] > 0;
+      whole[j] = in_rows[j] == in_r[j];
+    }
   }
-  auto shut = [&](std::uint32_t j) { return (!fix.empty() && fix[j] < 0) || (!in_rows.empty() && !in_rows[j]); };
+  auto shut = [&](std::uint32_t j) { return (!fix.empty() && fix[j] < 0) || (!left_out.empty() && left_out[j]); };
   double unserved = 1.0;  // above any plan that serves every row
   for (std::uint32_t i = 0; i < nr; ++i) {
     double worst = 0.0;
@@ -474,17 +483,20 @@ MedianPlan median_search(const Reduced& r, int p, const Deadline& deadline, cons
     unserved += worst;
   }
   unserved *= 2.0;
-  // From an initial plan whose open columns are all in the rows by latency, with few
-  // enough open sites for the pass by rows, nothing reads the pairs by column: the nearest
-  // two open sites of each row come from its options by latency too (the same ones), and
-  // the layout by column (every pair copied: a second per call at 25 M pairs) is skipped.
-  bool rows_only = initial != nullptr && !by_row.empty();
+  // From an initial plan whose open columns are whole in the rows by latency, with few
+  // enough open sites for the pass by rows and no perturbations, nothing reads the pairs
+  // by column: the nearest two open sites of each row come from its options by latency
+  // too (the same ones), and the layout by column (every pair copied: a second per call
+  // at 25 M pairs) is skipped. (Each pass by rows reads about 2 / p of the pairs where the
+  // pass by column reads p columns: with the hundreds of passes of perturbations the
+  // layout costs less: at 5,000² p = 10, 286 rounds fitted beside the root instead of 632.)
+  bool rows_only = initial != nullptr && !by_row.empty() && perturb_rounds == 0;
   if (rows_only) {
     std::size_t members = 0;
     for (std::size_t j = 0; j < nc && rows_only; ++j)
       if ((*initial)[j]) {
         members += !r.col_fixed[j];
-        rows_only = in_rows[j] != 0;
+        rows_only = every_pair || whole[j] != 0;
       }
     rows_only = rows_only && members * nc <= kRowPassSums;
   }

@@ -286,6 +286,13 @@ TEST(MedianSearch, FromAnInitialPlanTheRowsAloneGiveThePlanOfThePassByColumns) {
     if (trial % 2 == 0)
       for (double& w : r.row_weight)
         if (rng() % 4 == 0) w = 0.0;
+    if (trial % 3 == 1) {  // a site that serves no row (a swap or a shake may open it)
+      r.col_site.push_back(static_cast<std::uint32_t>(r.cols()));
+      r.col_cost.push_back(0.0);
+      r.col_cap.push_back(kInf);
+      r.col_existing.push_back(false);
+      r.col_fixed.push_back(false);
+    }
     const RowsByLatency sorted(r, 0);
     const int p = 1 + static_cast<int>(rng() % 6);
     std::vector<signed char> fix(r.cols(), 0);
