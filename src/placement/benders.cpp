@@ -54,6 +54,11 @@ struct Sorted {
     lat.shrink_to_fit();
   }
   LatencyRows view() const { return {first, col, lat}; }
+  // How many of row i's options lie below latency d (a cut's count at level d).
+  std::uint32_t below(std::uint32_t i, double d) const {
+    const auto b = lat.begin() + first[i], e = lat.begin() + first[i + 1];
+    return static_cast<std::uint32_t>(std::lower_bound(b, e, d) - b);
+  }
 };
 
 // The cut of row i at y: D the latency at which the open fraction, options by latency,
@@ -346,7 +351,7 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
         Cut c;
         c.row = i;
         c.d = d;
-        c.count = static_cast<std::uint32_t>(std::lower_bound(b, e, d) - b);
+        c.count = s.below(i, d);
         master.add_cut(c);
         continue;
       }
@@ -544,10 +549,7 @@ BendersSolve median_benders(const Reduced& r, RowsByLatency sorted, int p, const
     lp.remove_columns_at_zero(gone);
     s.keep([&](std::uint32_t j) { return up[j] != 0.0; });
     for (Cut& c : master.pool)
-      if (c.d >= 0.0) {
-        const auto b = s.lat.begin() + s.first[c.row], e = s.lat.begin() + s.first[c.row + 1];
-        c.count = static_cast<std::uint32_t>(std::lower_bound(b, e, c.d) - b);
-      }
+      if (c.d >= 0.0) c.count = s.below(c.row, c.d);
   }
   // Between nodes the LP changes more: cuts leave it sooner (smaller LPs, cheaper nodes).
   master.drop_after = std::min(master.drop_after, kTreeDropSlackAfter);

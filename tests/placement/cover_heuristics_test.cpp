@@ -379,10 +379,9 @@ TEST(PlacementCoverHeuristics, ColumnsRemovedAtZeroLeaveTheLpAsItWas) {
       lp->add_row(row, std::vector<double>(row.size(), 1.0), 1.0, IncrementalLp::kInf);
       reference->add_row(row, std::vector<double>(row.size(), 1.0), 1.0, IncrementalLp::kInf);
     }
-    const IncrementalLp copy(*lp);
+    IncrementalLp copied(*lp);
     const bool ok = reference->solve(Deadline::after(30.0));
     ASSERT_EQ(lp->solve(Deadline::after(30.0)), ok);
-    IncrementalLp copied(copy);
     ASSERT_EQ(copied.solve(Deadline::after(30.0)), ok);
     if (!ok) {
       EXPECT_TRUE(reference->infeasible() && lp->infeasible() && copied.infeasible());
