@@ -395,13 +395,15 @@ void PointLatencyQuery::piece_floors(LonLat p, std::vector<PieceFloor>& out) {
   });
 }
 
-bool PointLatencyQuery::near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out) {
-  // Up to 1.5 times a point's query box: beyond, the shared query costs more than it saves.
-  if (!m_index.query_union(pts, plane_reach_m(m_access.max_m), 1.5, m_scratch)) return false;
+bool PointLatencyQuery::near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out, double spread) {
+  // DEFAULT up to 1.5 times a point's query box: beyond, the shared query costs more than it saves.
+  if (!m_index.query_union(pts, plane_reach_m(m_access.max_m), spread, m_scratch)) return false;
   out.clear();
   for (const std::uint32_t id : m_scratch) out.push_back(near_piece(m_net, m_index.piece(id), id));
   return true;
 }
+
+DegreeBox PointLatencyQuery::near_box(LonLat p) const { return SegmentIndex::query_box(p, plane_reach_m(m_access.max_m)); }
 
 void PointLatencyQuery::near_pieces(LonLat p, std::vector<NearPiece>& out) {
   out.clear();

@@ -123,7 +123,10 @@ class PointLatencyQuery {
       fibre_us[1] = std::min(fibre_us[1], o.fibre_us[1]);
     }
   };
-  bool near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out);
+  // spread: as SegmentIndex::query_union's (the union at most this many times a point's box).
+  bool near_pieces(std::span<const LonLat> pts, std::vector<NearPiece>& out, double spread = 1.5);
+  // The lon/lat box near_pieces(p, …) queries.
+  DegreeBox near_box(LonLat p) const;
   void near_pieces(LonLat p, std::vector<NearPiece>& out);
   // floors[(i × pts.size() + k) × 2 + end]: the floor of the leg from pts[k] via end `end`
   // of near[i] (PieceFloor::floor_us), kUnreached when near[i] lies beyond reach of pts[k]

@@ -45,7 +45,7 @@ std::vector<DegreeBox> other_side_boxes(const DegreeBox& q) {
 // A lon/lat box holding every point within radius_m of p in p's local plane (generous:
 // 110 km per degree of latitude, 111 km per degree of longitude at the box's pole-most
 // latitude).
-DegreeBox query_box(LonLat p, double radius_m) {
+DegreeBox query_box_of(LonLat p, double radius_m) {
   const double dlat = radius_m / 110000.0 + 1e-9;
   const double c = std::max(std::cos(std::min(std::abs(p.lat) + dlat, 90.0) * 0.017453292519943295), 1e-6);
   const double dlon = std::min(radius_m / (111000.0 * c) + 1e-9, 180.0);
@@ -267,13 +267,15 @@ Piece SegmentIndex::long_piece(std::uint32_t id) const {
   return Piece{it->edge, along, it->piece_m, I.point(*it, k).at, I.point(*it, k + 1).at};
 }
 
+DegreeBox SegmentIndex::query_box(LonLat p, double radius_m) { return query_box_of(p, radius_m); }
+
 bool SegmentIndex::query_union(std::span<const LonLat> pts, double radius_m, double spread,
                                std::vector<std::uint32_t>& out) const {
   if (pts.empty()) return false;
-  DegreeBox u = query_box(pts.front(), radius_m);
+  DegreeBox u = query_box_of(pts.front(), radius_m);
   double width = 0.0, height = 0.0;
   for (const LonLat& p : pts) {
-    const DegreeBox q = query_box(p, radius_m);
+    const DegreeBox q = query_box_of(p, radius_m);
     if (!other_side_boxes(q).empty()) return false;
     u.add(q);
     width = std::max(width, q.lon1 - q.lon0);
@@ -285,7 +287,7 @@ bool SegmentIndex::query_union(std::span<const LonLat> pts, double radius_m, dou
 }
 
 void SegmentIndex::collect(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
-  const DegreeBox q = query_box(p, radius_m);
+  const DegreeBox q = query_box_of(p, radius_m);
   collect_box(q.lon0, q.lon1, q.lat0, q.lat1, out);
   const std::vector<DegreeBox> others = other_side_boxes(q);
   if (others.empty()) return;
@@ -353,7 +355,7 @@ void SegmentIndex::collect_box(double lon0, double lon1, double lat0, double lat
 
 void SegmentIndex::query_brute_force(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
   const Impl& I = *m_impl;
-  std::vector<DegreeBox> qs{query_box(p, radius_m)};
+  std::vector<DegreeBox> qs{query_box_of(p, radius_m)};
   for (const DegreeBox& o : other_side_boxes(qs.front())) qs.push_back(o);
   auto meets_any = [&](const DegreeBox& b) {
     return std::any_of(qs.begin(), qs.end(), [&](const DegreeBox& q) { return meets(b, q); });

@@ -87,6 +87,9 @@ class SegmentIndex {
   // antimeridian or the union is more than `spread` times a point's box in either
   // direction (then query each point alone).
   bool query_union(std::span<const LonLat> pts, double radius_m, double spread, std::vector<std::uint32_t>& out) const;
+  // The lon/lat box of query(p, radius_m) (without its other side near the antimeridian):
+  // every id it gives has a box meeting it.
+  static DegreeBox query_box(LonLat p, double radius_m);
   // The same ids in the same order by scanning every piece (the test oracle; slow).
   void query_brute_force(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const;
 
