@@ -25,9 +25,6 @@ using Tree = bgi::rtree<Entry, bgi::quadratic<16>>;
 
 TreeBox tree_box(const DegreeBox& b) { return {TreePoint(b.lon0, b.lat0), TreePoint(b.lon1, b.lat1)}; }
 
-bool meets(const DegreeBox& a, const DegreeBox& b) {
-  return a.lon0 <= b.lon1 && a.lon1 >= b.lon0 && a.lat0 <= b.lat1 && a.lat1 >= b.lat0;
-}
 
 // The query box moved by −360° and +360° where it reaches past ±180 (a piece's box lies
 // within [−180, 180] but for crossing pieces, which reach a little past 180): the
@@ -40,16 +37,6 @@ std::vector<DegreeBox> other_side_boxes(const DegreeBox& q) {
     if (s.lon1 >= -180.0 && s.lon0 <= 181.0) out.push_back(s);
   }
   return out;
-}
-
-// A lon/lat box holding every point within radius_m of p in p's local plane (generous:
-// 110 km per degree of latitude, 111 km per degree of longitude at the box's pole-most
-// latitude).
-DegreeBox query_box_of(LonLat p, double radius_m) {
-  const double dlat = radius_m / 110000.0 + 1e-9;
-  const double c = std::max(std::cos(std::min(std::abs(p.lat) + dlat, 90.0) * 0.017453292519943295), 1e-6);
-  const double dlon = std::min(radius_m / (111000.0 * c) + 1e-9, 180.0);
-  return {p.lon - dlon, p.lon + dlon, p.lat - dlat, p.lat + dlat};
 }
 
 // A box holding the geodesic arc from p0 to p1 (a part of one segment's geodesic, so a
@@ -150,10 +137,10 @@ struct SegmentIndex::Impl {
                const GeodesicLine::Point& p1, const DegreeBox& q, F&& emit) const {
     if (k1 - k0 == 1) {
       const DegreeBox b = piece_box(p0.at, p1.at);
-      if (meets(b, q)) emit(k0, b);
+      if (b.meets(q)) emit(k0, b);
       return;
     }
-    if (!meets(arc_box(p0, p1), q)) return;
+    if (!arc_box(p0, p1).meets(q)) return;
     const std::uint32_t mid = k0 + (k1 - k0) / 2;
     const GeodesicLine::Point pm = point(s, mid);
     descend(s, k0, mid, p0, pm, q, emit);
@@ -267,15 +254,23 @@ Piece SegmentIndex::long_piece(std::uint32_t id) const {
   return Piece{it->edge, along, it->piece_m, I.point(*it, k).at, I.point(*it, k + 1).at};
 }
 
-DegreeBox SegmentIndex::query_box(LonLat p, double radius_m) { return query_box_of(p, radius_m); }
+// A lon/lat box holding every point within radius_m of p in p's local plane (generous:
+// 110 km per degree of latitude, 111 km per degree of longitude at the box's pole-most
+// latitude).
+DegreeBox SegmentIndex::query_box(LonLat p, double radius_m) {
+  const double dlat = radius_m / 110000.0 + 1e-9;
+  const double c = std::max(std::cos(std::min(std::abs(p.lat) + dlat, 90.0) * 0.017453292519943295), 1e-6);
+  const double dlon = std::min(radius_m / (111000.0 * c) + 1e-9, 180.0);
+  return {p.lon - dlon, p.lon + dlon, p.lat - dlat, p.lat + dlat};
+}
 
 bool SegmentIndex::query_union(std::span<const LonLat> pts, double radius_m, double spread,
                                std::vector<std::uint32_t>& out) const {
   if (pts.empty()) return false;
-  DegreeBox u = query_box_of(pts.front(), radius_m);
+  DegreeBox u = query_box(pts.front(), radius_m);
   double width = 0.0, height = 0.0;
   for (const LonLat& p : pts) {
-    const DegreeBox q = query_box_of(p, radius_m);
+    const DegreeBox q = query_box(p, radius_m);
     if (!other_side_boxes(q).empty()) return false;
     u.add(q);
     width = std::max(width, q.lon1 - q.lon0);
@@ -287,7 +282,7 @@ bool SegmentIndex::query_union(std::span<const LonLat> pts, double radius_m, dou
 }
 
 void SegmentIndex::collect(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
-  const DegreeBox q = query_box_of(p, radius_m);
+  const DegreeBox q = query_box(p, radius_m);
   collect_box(q.lon0, q.lon1, q.lat0, q.lat1, out);
   const std::vector<DegreeBox> others = other_side_boxes(q);
   if (others.empty()) return;
@@ -333,7 +328,7 @@ void SegmentIndex::collect_box(double lon0, double lon1, double lat0, double lat
         const auto it = I.cells.find(Impl::cell_key(x, y));
         if (it == I.cells.end()) continue;
         for (std::uint32_t id = it->second.first; id < it->second.second; ++id)
-          if (meets(piece_box(m_pieces[id].a, m_pieces[id].b), q)) out.push_back(id);
+          if (piece_box(m_pieces[id].a, m_pieces[id].b).meets(q)) out.push_back(id);
       }
   if (I.spans.empty()) return;
   const TreeBox qb = tree_box(q);
@@ -355,10 +350,10 @@ void SegmentIndex::collect_box(double lon0, double lon1, double lat0, double lat
 
 void SegmentIndex::query_brute_force(LonLat p, double radius_m, std::vector<std::uint32_t>& out) const {
   const Impl& I = *m_impl;
-  std::vector<DegreeBox> qs{query_box_of(p, radius_m)};
+  std::vector<DegreeBox> qs{query_box(p, radius_m)};
   for (const DegreeBox& o : other_side_boxes(qs.front())) qs.push_back(o);
   auto meets_any = [&](const DegreeBox& b) {
-    return std::any_of(qs.begin(), qs.end(), [&](const DegreeBox& q) { return meets(b, q); });
+    return std::any_of(qs.begin(), qs.end(), [&](const DegreeBox& q) { return b.meets(q); });
   };
   std::vector<OrderKey> found;
   for (std::uint32_t id = 0; id < m_pieces.size(); ++id) {

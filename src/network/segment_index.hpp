@@ -46,6 +46,8 @@ struct DegreeBox {
     lat0 = std::min(lat0, b.lat0);
     lat1 = std::max(lat1, b.lat1);
   }
+  // Whether the boxes share a point (raw longitudes: no wrap).
+  bool meets(const DegreeBox& b) const { return lon0 <= b.lon1 && lon1 >= b.lon0 && lat0 <= b.lat1 && lat1 >= b.lat0; }
 };
 // A piece's box (ends a and b) as the index files it: a piece crossing the antimeridian
 // (its ends more than 180° of longitude apart) runs east from its end near +180 past 180

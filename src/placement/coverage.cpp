@@ -139,20 +139,22 @@ class LanePruner {
       }
       return;
     }
+    // A search from its own query (in m_near): every group.
+    auto alone = [&](std::span<const LonLat> batch, std::span<std::vector<Leg>> legs_out) {
+      group_pieces(batch[0]);
+      select_groups({});
+      lanes(batch, legs_out);
+    };
     for (std::size_t i = 0; i < pts.size(); i += kLanes) {
       const std::size_t n = std::min(kLanes, pts.size() - i);
       const auto batch = pts.subspan(i, n);
       if (n > 1 && m_query.near_pieces(batch, m_near)) {
-        group_pieces(batch[0]);
-        select_groups({});
-        lanes(batch, out.subspan(i, n));
+        alone(batch, out.subspan(i, n));
         continue;
       }
       for (std::size_t k = 0; k < n; ++k) {
         m_query.near_pieces(batch[k], m_near);
-        group_pieces(batch[k]);
-        select_groups({});
-        lanes(batch.subspan(k, 1), out.subspan(i + k, 1));
+        alone(batch.subspan(k, 1), out.subspan(i + k, 1));
       }
     }
   }
@@ -316,9 +318,7 @@ class LanePruner {
     for (std::size_t g = 0; g + 1 < m_all_first.size(); ++g) {
       const DegreeBox& b = m_all_group[g].box;
       bool meets = m_boxes.empty();
-      for (std::size_t k = 0; k < m_boxes.size() && !meets; ++k)
-        meets = b.lon0 <= m_boxes[k].lon1 && m_boxes[k].lon0 <= b.lon1 && b.lat0 <= m_boxes[k].lat1 &&
-                m_boxes[k].lat0 <= b.lat1;
+      for (std::size_t k = 0; k < m_boxes.size() && !meets; ++k) meets = b.meets(m_boxes[k]);
       if (!meets) continue;
       m_group.push_back(m_all_group[g]);
       m_group_range.push_back({m_all_first[g], m_all_first[g + 1]});
